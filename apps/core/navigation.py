@@ -1,0 +1,48 @@
+"""The header navigation. Apps register their entries in AppConfig.ready().
+
+Core knows nothing of the apps; each app says what it adds, which permission hides it, and
+where it sorts, so the shell never needs editing when an app lands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # a lazy translation
+    url_name: str
+    permission: str | None = None
+    order: int = 100
+    requires_login: bool = True
+
+
+_registry: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _registry[item.key] = item
+
+
+def items_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
+    current = request.path
+    entries = []
+    for item in sorted(_registry.values(), key=lambda i: (i.order, i.key)):
+        if item.requires_login and not authenticated:
+            continue
+        if item.permission and not (authenticated and user.has_perm(item.permission)):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            # An entry for the other urlconf (public vs organization) is simply not shown.
+            continue
+        active = current == url if url == "/" else current.startswith(url)
+        entries.append({"key": item.key, "label": item.label, "url": url, "active": active})
+    return entries

@@ -1,0 +1,130 @@
+"""The platform admin (public schema only): operators create and manage organizations."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+
+from apps.tenants import services
+from apps.tenants.models import Domain, Organization
+
+
+class PublicSchemaOnlyMixin:
+    """Organizations are managed from the platform host; an organization's own admin
+    never sees or edits the list of agencies."""
+
+    def _on_public(self) -> bool:
+        return connection.schema_name == get_public_schema_name()
+
+    def has_module_permission(self, request):
+        return self._on_public() and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._on_public() and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._on_public() and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._on_public() and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an organization would drop an agency's records; suspend it instead.
+        return False
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    admin_email = forms.EmailField(
+        label=_("First administrator's email"),
+        required=False,
+        help_text=_("Created in the new organization without a password; they set one by email."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = list(services.EDITABLE_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        subdomain = cleaned.get("subdomain")
+        if subdomain:
+            try:
+                services.organization_check_available(
+                    subdomain=subdomain,
+                    custom_domain=cleaned.get("custom_domain") or "",
+                    exclude_pk=self.instance.pk if not self.instance._state.adding else None,
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
+
+    def validate_unique(self):
+        # organization_check_available() already said it, in words an operator understands.
+        pass
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    fields = ["domain", "kind", "is_primary"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
+    form = OrganizationAdminForm
+    list_display = ["name", "subdomain", "custom_domain", "schema_name", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "subdomain", "custom_domain", "contact_email"]
+    readonly_fields = ["schema_name", "created_at", "updated_at"]
+    inlines = [DomainInline]
+    actions = ["suspend", "reactivate"]
+    fieldsets = (
+        (None, {"fields": ("name", "subdomain", "custom_domain", "is_active", "admin_email", "schema_name")}),
+        (_("Brand"), {"fields": ("logo", "favicon", "primary_color", "secondary_color", "font_family")}),
+        (_("Contact"), {"fields": ("contact_email", "contact_phone", "address", "timezone")}),
+        (_("Configuration"), {"fields": ("settings", "feature_flags", "billing_settings")}),
+        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).real()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        first = (None, {"fields": tuple(f for f in fieldsets[0][1]["fields"] if f != "admin_email")})
+        return (first, *fieldsets[1:])
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS if f in form.cleaned_data}
+        if change:
+            changed = {f: data[f] for f in form.changed_data if f in data}
+            services.organization_update(organization=obj, **changed)
+            return
+        created = services.organization_create(admin_email=form.cleaned_data.get("admin_email") or None, **data)
+        obj.pk = created.pk
+        obj.schema_name = created.schema_name
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Domains are written by the provisioning service, never through the inline.
+        pass
+
+    @admin.action(description=_("Suspend selected organizations"))
+    def suspend(self, request, queryset):
+        for organization in queryset:
+            services.organization_suspend(organization=organization)
+
+    @admin.action(description=_("Reactivate selected organizations"))
+    def reactivate(self, request, queryset):
+        for organization in queryset:
+            services.organization_reactivate(organization=organization)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantsConfig(AppConfig):
+    name = "apps.tenants"
+    label = "tenants"
+    verbose_name = _("Organizations")
+
+    def ready(self):
+        from apps.core import navigation
+
+        navigation.register(
+            navigation.NavItem(key="home", label=_("Home"), url_name="home", order=0, requires_login=False)
+        )

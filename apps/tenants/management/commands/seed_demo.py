@@ -1,0 +1,66 @@
+"""Demo data for `make run`: two organizations, a platform operator, and each app's records.
+
+Idempotent: existing rows are left as they are, so running it twice changes nothing.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from apps.core.seeding import seeders
+from apps.tenants import services
+from apps.tenants.models import Organization
+
+DEMO_ORGANIZATIONS = [
+    {
+        "name": "Sunrise Supports",
+        "subdomain": "sunrise",
+        "primary_color": "#1d4ed8",
+        "secondary_color": "#0f766e",
+        "font_family": "Inter",
+        "contact_email": "office@sunrise.test",
+        "contact_phone": "+1 503 555 0142",
+        "address": "1200 SE Morrison St, Portland, OR 97214",
+        "timezone": "America/Los_Angeles",
+    },
+    {
+        "name": "Harbor Care",
+        "subdomain": "harbor",
+        "primary_color": "#15803d",
+        "secondary_color": "#334155",
+        "font_family": "Atkinson Hyperlegible",
+        "contact_email": "hello@harbor.test",
+        "contact_phone": "+1 207 555 0199",
+        "address": "45 Commercial St, Portland, ME 04101",
+        "timezone": "America/New_York",
+        "settings": {"language": "en"},
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations and their records (safe to run again)."
+
+    def handle(self, *args, **options):
+        connection.set_schema_to_public()
+        self._platform_operator()
+        for spec in DEMO_ORGANIZATIONS:
+            organization = Organization.objects.filter(subdomain=spec["subdomain"]).first()
+            if organization is None:
+                organization = services.organization_create(
+                    admin_email=f"admin@{spec['subdomain']}.test", **spec
+                )
+                self.stdout.write(f"created {organization.name}")
+            with organization:
+                for label, seed in seeders():
+                    seed(organization, stdout=self.stdout)
+        connection.set_schema_to_public()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _platform_operator(self):
+        User = get_user_model()
+        email = f"operator@{settings.BASE_DOMAIN}"
+        if not User.objects.filter(email__iexact=email).exists():
+            User.objects.create_superuser(email=email, password=settings.DEMO_PASSWORD)
+            self.stdout.write(f"created platform operator {email}")

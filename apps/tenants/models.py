@@ -1,0 +1,119 @@
+"""Organizations (the seed's `organizations`) and their domains, in the public schema."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from apps.core.models import BaseModel
+from apps.tenants import validators
+
+
+def _branding_path(instance: Organization, filename: str) -> str:
+    # Random names: the uploader's file name never becomes part of a path.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"public/branding/{instance.schema_name}/{uuid.uuid4().hex}.{suffix}"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def real(self):
+        """Organizations people use: without the public row and the clone template."""
+        return self.exclude(schema_name__in=["public", django_settings.TENANT_BASE_SCHEMA])
+
+
+class Organization(TenantMixin, BaseModel):
+    name = models.CharField(_("name"), max_length=255)
+    subdomain = models.CharField(
+        _("subdomain"), max_length=63, unique=True, validators=[validators.validate_subdomain]
+    )
+    custom_domain = models.CharField(
+        _("custom domain"), max_length=255, blank=True, validators=[validators.validate_hostname]
+    )
+    logo = models.ImageField(_("logo"), upload_to=_branding_path, blank=True)
+    favicon = models.ImageField(_("favicon"), upload_to=_branding_path, blank=True)
+    primary_color = models.CharField(
+        _("primary colour"), max_length=7, default="#2563eb", validators=[validators.validate_hex_colour]
+    )
+    secondary_color = models.CharField(
+        _("secondary colour"), max_length=7, default="#64748b", validators=[validators.validate_hex_colour]
+    )
+    font_family = models.CharField(
+        _("font"), max_length=100, default="Inter", choices=validators.FONT_CHOICES
+    )
+    contact_email = models.EmailField(_("contact email"), max_length=255)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=50, default="UTC", validators=[validators.validate_timezone]
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True, validators=[validators.validate_json_object])
+    feature_flags = models.JSONField(
+        _("feature flags"), default=dict, blank=True, validators=[validators.validate_json_object]
+    )
+    billing_settings = models.JSONField(
+        _("billing settings"), default=dict, blank=True, validators=[validators.validate_json_object]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # Dropping a schema loses an agency's records; it must be an explicit operator action.
+    auto_drop_schema = False
+    auto_create_schema = True
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["custom_domain"],
+                condition=~models.Q(custom_domain=""),
+                name="organization_custom_domain_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_system(self) -> bool:
+        return self.schema_name in ("public", django_settings.TENANT_BASE_SCHEMA)
+
+    @property
+    def primary_host(self) -> str:
+        return f"{self.subdomain}.{django_settings.BASE_DOMAIN}"
+
+    @property
+    def language(self) -> str:
+        code = (self.settings or {}).get("language", django_settings.LANGUAGE_CODE)
+        return code if code in dict(django_settings.LANGUAGES) else django_settings.LANGUAGE_CODE
+
+    @property
+    def font_stack(self) -> str:
+        return validators.FONT_STACKS.get(self.font_family, validators.FONT_STACKS["System"])
+
+
+class Domain(DomainMixin):
+    """A host name that resolves to an organization: its subdomain, or its custom domain.
+
+    Rows are written only by the provisioning service, which keeps them in step with
+    Organization.subdomain and Organization.custom_domain.
+    """
+
+    class Kind(models.TextChoices):
+        SUBDOMAIN = "subdomain", _("Subdomain")
+        CUSTOM = "custom", _("Custom domain")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SUBDOMAIN)
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return self.domain

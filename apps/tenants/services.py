@@ -1,0 +1,203 @@
+"""Provisioning and changes to organizations. The only code that writes Organization and Domain."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from apps.tenants import host_cache
+from apps.tenants.models import Domain, Organization
+
+# Fields an operator may set when creating or editing an organization.
+EDITABLE_FIELDS = (
+    "name",
+    "subdomain",
+    "custom_domain",
+    "logo",
+    "favicon",
+    "primary_color",
+    "secondary_color",
+    "font_family",
+    "contact_email",
+    "contact_phone",
+    "address",
+    "timezone",
+    "settings",
+    "feature_flags",
+    "billing_settings",
+    "is_active",
+)
+
+
+def schema_name_for(subdomain: str) -> str:
+    # Schema names are fixed at creation: renaming a subdomain later only moves the domain.
+    return "org_" + subdomain.replace("-", "_")
+
+
+def organization_check_available(*, subdomain: str, custom_domain: str = "", exclude_pk=None) -> None:
+    """Refuse a subdomain or custom domain another organization (or the platform) uses."""
+    errors: dict[str, list[str]] = {}
+    others = Organization.objects.exclude(pk=exclude_pk) if exclude_pk else Organization.objects.all()
+    if others.filter(subdomain__iexact=subdomain).exists() or (
+        exclude_pk is None and others.filter(schema_name=schema_name_for(subdomain.lower())).exists()
+    ):
+        errors["subdomain"] = [_("This subdomain is already taken.")]
+    if custom_domain:
+        if custom_domain == settings.BASE_DOMAIN or custom_domain.endswith("." + settings.BASE_DOMAIN):
+            errors["custom_domain"] = [
+                _("A custom domain cannot be under %(base)s; the subdomain already covers it.")
+                % {"base": settings.BASE_DOMAIN}
+            ]
+        else:
+            taken = Domain.objects.filter(domain=custom_domain)
+            if exclude_pk:
+                taken = taken.exclude(tenant_id=exclude_pk)
+            if custom_domain in settings.PUBLIC_HOSTS or taken.exists():
+                errors["custom_domain"] = [_("This domain is already in use.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _sync_domains(*, organization: Organization) -> None:
+    """Make the Domain rows say exactly what subdomain and custom_domain say."""
+    wanted = {organization.primary_host: Domain.Kind.SUBDOMAIN}
+    if organization.custom_domain:
+        wanted[organization.custom_domain] = Domain.Kind.CUSTOM
+    existing = {d.domain: d for d in Domain.objects.filter(tenant=organization)}
+    stale = [d.pk for host, d in existing.items() if host not in wanted]
+    if stale:
+        Domain.objects.filter(pk__in=stale).delete()
+    for host, kind in wanted.items():
+        is_primary = kind == Domain.Kind.SUBDOMAIN
+        current = existing.get(host)
+        if current is None:
+            Domain.objects.create(domain=host, tenant=organization, kind=kind, is_primary=is_primary)
+        elif current.kind != kind or current.is_primary != is_primary:
+            current.kind, current.is_primary = kind, is_primary
+            current.save(update_fields=["kind", "is_primary"])
+    host_cache.clear()
+
+
+def _run_provisioning_hooks(*, organization: Organization, admin_email: str | None) -> None:
+    """Let each app prepare a new organization (`apps/<app>/provisioning.py`).
+
+    Tenants sits below the other apps and may not import them; they register here instead,
+    in INSTALLED_APPS order, and run inside the new organization's schema.
+    """
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.provisioning")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.provisioning":
+                raise
+            continue
+        with organization:
+            module.organization_provisioned(organization=organization, admin_email=admin_email)
+
+
+@transaction.atomic
+def organization_create(*, name: str, subdomain: str, contact_email: str, admin_email: str | None = None,
+                        **fields: Any) -> Organization:
+    """Create an organization: validate, clone its schema from the template, add its domains.
+
+    Everything happens in one transaction, schema included (PostgreSQL DDL is
+    transactional), so a failure leaves neither a row nor a half-made schema behind.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    subdomain = (subdomain or "").strip()
+    organization = Organization(
+        name=(name or "").strip(),
+        subdomain=subdomain,
+        contact_email=(contact_email or "").strip(),
+        schema_name=schema_name_for(subdomain.lower()),
+        **fields,
+    )
+    organization.full_clean(exclude=["schema_name"], validate_unique=False, validate_constraints=False)
+    organization_check_available(subdomain=subdomain, custom_domain=organization.custom_domain)
+    if admin_email:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(admin_email)
+        except ValidationError:
+            raise ValidationError({"admin_email": [_("Enter a valid email address.")]}) from None
+    template_schema_ensure()
+    connection.set_schema_to_public()
+    organization.save(verbosity=0)
+    _sync_domains(organization=organization)
+    _run_provisioning_hooks(organization=organization, admin_email=admin_email)
+    connection.set_schema_to_public()
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **fields: Any) -> Organization:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(organization, field, value)
+    organization.full_clean(exclude=["schema_name"], validate_unique=False, validate_constraints=False)
+    organization_check_available(
+        subdomain=organization.subdomain, custom_domain=organization.custom_domain, exclude_pk=organization.pk
+    )
+    connection.set_schema_to_public()
+    organization.save(update_fields=[*fields, "updated_at"])
+    if {"subdomain", "custom_domain"} & set(fields):
+        _sync_domains(organization=organization)
+    else:
+        host_cache.clear()
+    return organization
+
+
+def organization_suspend(*, organization: Organization) -> Organization:
+    return organization_update(organization=organization, is_active=False)
+
+
+def organization_reactivate(*, organization: Organization) -> Organization:
+    return organization_update(organization=organization, is_active=True)
+
+
+def template_schema_ensure(*, verbosity: int = 0) -> None:
+    """Create the clone template (a migrated, empty schema with a row of its own) if missing.
+
+    django-tenants clones TENANT_BASE_SCHEMA only when it exists and silently replays every
+    migration otherwise, so it is created here before any organization, and it is migrated
+    with the rest of the fleet because it has a row.
+    """
+    base = settings.TENANT_BASE_SCHEMA
+    connection.set_schema_to_public()
+    if Organization.objects.filter(schema_name=base).exists() and schema_exists(base):
+        return
+    with transaction.atomic():
+        template = Organization.objects.filter(schema_name=base).first()
+        if template is None:
+            template = Organization(
+                schema_name=base,
+                name="Template (do not use)",
+                subdomain="template",
+                contact_email="platform@invalid.example",
+                is_active=False,
+            )
+        if not schema_exists(base):
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{base}"')
+            template.auto_create_schema = False
+            template.save()
+            call_command("migrate_schemas", schema_name=base, interactive=False, verbosity=verbosity)
+        else:
+            template.auto_create_schema = False
+            template.save()
+    connection.set_schema_to_public()

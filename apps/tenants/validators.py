@@ -1,0 +1,72 @@
+"""Validation of the organization's public identity: subdomain, domain, colours, timezone."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+RESERVED_SUBDOMAINS = frozenset(
+    {"www", "admin", "api", "static", "media", "mail", "app", "public", "template"}
+)
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# Fonts an organization may choose. Each maps to a CSS stack ending in system fonts, so a
+# device without the named font still gets a clean, legible page (no font CDN is used).
+FONT_STACKS = {
+    "Inter": '"Inter", system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    "System": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    "Atkinson Hyperlegible": '"Atkinson Hyperlegible", system-ui, -apple-system, "Segoe UI", sans-serif',
+    "Roboto": 'Roboto, system-ui, -apple-system, "Segoe UI", sans-serif',
+    "Open Sans": '"Open Sans", system-ui, -apple-system, "Segoe UI", sans-serif',
+    "Lato": 'Lato, system-ui, -apple-system, "Segoe UI", sans-serif',
+    "Source Sans 3": '"Source Sans 3", system-ui, -apple-system, "Segoe UI", sans-serif',
+    "Georgia": 'Georgia, "Times New Roman", serif',
+}
+FONT_CHOICES = [(name, name) for name in FONT_STACKS]
+
+
+def validate_subdomain(value: str) -> None:
+    if value != value.lower():
+        raise ValidationError(_("Use lowercase letters only."), code="case")
+    if not _DNS_LABEL.match(value):
+        raise ValidationError(
+            _("Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen."),
+            code="invalid",
+        )
+    if value in RESERVED_SUBDOMAINS:
+        raise ValidationError(_("“%(value)s” is reserved; choose another subdomain."), params={"value": value}, code="reserved")
+
+
+def validate_hostname(value: str) -> None:
+    if not _HOSTNAME.match(value or ""):
+        raise ValidationError(_("Enter a full domain name such as care.example.org."), code="invalid")
+
+
+def validate_hex_colour(value: str) -> None:
+    if not _HEX_COLOUR.match(value or ""):
+        raise ValidationError(_("Enter a colour as #RRGGBB, for example #2563eb."), code="invalid")
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value}, code="invalid")
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(_timezones())]
+
+
+def validate_json_object(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Must be a JSON object."), code="invalid")
