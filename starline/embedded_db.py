@@ -42,12 +42,8 @@ def start(pgdata: Path) -> dict:
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)
     port = info.port or 5432
-    with psycopg.connect(
-        host=socket_dir, port=port, user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
+    with psycopg.connect(host=socket_dir, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     os.environ.setdefault("STARLINE_EMBEDDED_DB", socket_dir)

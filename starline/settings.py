@@ -26,7 +26,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=True)
 TESTING = env.bool("STARLINE_TESTING", default="pytest" in sys.modules)
 
-_DEV_SECRET_KEY = "starline-insecure-development-key-never-use-in-production"
+# Public on purpose: it only serves DEBUG mode, which production cannot run in.
+_DEV_SECRET_KEY = "starline-insecure-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not DEBUG:
@@ -40,9 +41,7 @@ if not SECRET_KEY:
 if not FIELD_ENCRYPTION_KEYS:
     # Development only: a key derived from the public development secret, so a laptop needs
     # no setup. It protects nothing, which is why production refuses to start without real keys.
-    FIELD_ENCRYPTION_KEYS = [
-        base64.urlsafe_b64encode(hashlib.sha256(_DEV_SECRET_KEY.encode()).digest()).decode()
-    ]
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(_DEV_SECRET_KEY.encode()).digest()).decode()]
 
 BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost")
 # Hosts that serve the public schema: the landing page and the platform admin.
@@ -114,6 +113,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -131,12 +131,16 @@ ASGI_APPLICATION = "starline.asgi.application"
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
+# Commands that never touch the database should not start the embedded server.
+_NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
 if env.str("DATABASE_URL", default=""):
     _db = env.db_url("DATABASE_URL")
+elif len(sys.argv) > 1 and sys.argv[1] in _NO_DATABASE_COMMANDS:
+    _db = {"NAME": "starline", "HOST": "/nonexistent"}
 else:
     from starline import embedded_db
 
-    _db = embedded_db.start(BASE_DIR / ".pgdata")
+    _db = embedded_db.start(Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata"))))
 _db.update(
     ENGINE="django_tenants.postgresql_backend",
     # Persistent connections: django-tenants sets search_path on each request, so reuse is
@@ -187,6 +191,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Without collectstatic (development, tests), whitenoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -267,7 +274,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         # Organization colours arrive as a nonced <style> block; nothing else is inline.
         "style-src": [SELF, NONCE],
-        "img-src": ["'self'", "data:"] + env.list("CSP_IMG_SRC", default=[]),
+        "img-src": ["'self'", "data:", *env.list("CSP_IMG_SRC", default=[])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -67,15 +67,12 @@ class OrganizationLocaleMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = organization.language if organization else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        if organization is not None:
-            timezone.activate(_zone(organization.timezone))
-        else:
-            timezone.deactivate()
-        try:
+        # Restored afterwards: a worker thread must not carry one organization's language
+        # or time zone into the next request it serves.
+        with translation.override(language), timezone.override(
+            _zone(organization.timezone) if organization is not None else None
+        ):
             response = self.get_response(request)
-        finally:
-            timezone.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

@@ -27,9 +27,7 @@ class OrganizationQuerySet(models.QuerySet):
 
 class Organization(TenantMixin, BaseModel):
     name = models.CharField(_("name"), max_length=255)
-    subdomain = models.CharField(
-        _("subdomain"), max_length=63, unique=True, validators=[validators.validate_subdomain]
-    )
+    subdomain = models.CharField(_("subdomain"), max_length=63, unique=True, validators=[validators.validate_subdomain])
     custom_domain = models.CharField(
         _("custom domain"), max_length=255, blank=True, validators=[validators.validate_hostname]
     )
@@ -41,15 +39,11 @@ class Organization(TenantMixin, BaseModel):
     secondary_color = models.CharField(
         _("secondary colour"), max_length=7, default="#64748b", validators=[validators.validate_hex_colour]
     )
-    font_family = models.CharField(
-        _("font"), max_length=100, default="Inter", choices=validators.FONT_CHOICES
-    )
+    font_family = models.CharField(_("font"), max_length=100, default="Inter", choices=validators.FONT_CHOICES)
     contact_email = models.EmailField(_("contact email"), max_length=255)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=50, default="UTC", validators=[validators.validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=50, default="UTC", validators=[validators.validate_timezone])
     settings = models.JSONField(_("settings"), default=dict, blank=True, validators=[validators.validate_json_object])
     feature_flags = models.JSONField(
         _("feature flags"), default=dict, blank=True, validators=[validators.validate_json_object]

@@ -86,6 +86,34 @@ def _sync_domains(*, organization: Organization) -> None:
     host_cache.clear()
 
 
+def _align_constraint_names(*, source: str, target: str) -> None:
+    """Give cloned constraints the names they have in the template.
+
+    django-tenants' clone re-creates unique constraints under PostgreSQL's default names
+    (`..._key`) rather than Django's (`..._uniq`); a later migration that drops or alters one
+    by name would then fail on cloned organizations only. Constraints are matched on table
+    and definition, and renamed (which renames their index too).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, tc.conname, sc.conname
+            FROM pg_constraint sc
+            JOIN pg_class s ON s.oid = sc.conrelid
+            JOIN pg_namespace sn ON sn.oid = s.relnamespace AND sn.nspname = %(source)s
+            JOIN pg_class t ON t.relname = s.relname
+            JOIN pg_namespace tn ON tn.oid = t.relnamespace AND tn.nspname = %(target)s
+            JOIN pg_constraint tc ON tc.conrelid = t.oid AND tc.contype = sc.contype
+                AND pg_get_constraintdef(tc.oid) = pg_get_constraintdef(sc.oid)
+            WHERE tc.conname <> sc.conname
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conrelid = t.oid AND x.conname = sc.conname)
+            """,
+            {"source": source, "target": target},
+        )
+        for table, current, wanted in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{target}"."{table}" RENAME CONSTRAINT "{current}" TO "{wanted}"')
+
+
 def _run_provisioning_hooks(*, organization: Organization, admin_email: str | None) -> None:
     """Let each app prepare a new organization (`apps/<app>/provisioning.py`).
 
@@ -106,8 +134,9 @@ def _run_provisioning_hooks(*, organization: Organization, admin_email: str | No
 
 
 @transaction.atomic
-def organization_create(*, name: str, subdomain: str, contact_email: str, admin_email: str | None = None,
-                        **fields: Any) -> Organization:
+def organization_create(
+    *, name: str, subdomain: str, contact_email: str, admin_email: str | None = None, **fields: Any
+) -> Organization:
     """Create an organization: validate, clone its schema from the template, add its domains.
 
     Everything happens in one transaction, schema included (PostgreSQL DDL is
@@ -136,6 +165,7 @@ def organization_create(*, name: str, subdomain: str, contact_email: str, admin_
     template_schema_ensure()
     connection.set_schema_to_public()
     organization.save(verbosity=0)
+    _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
     _sync_domains(organization=organization)
     _run_provisioning_hooks(organization=organization, admin_email=admin_email)
     connection.set_schema_to_public()

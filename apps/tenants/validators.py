@@ -9,9 +9,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-RESERVED_SUBDOMAINS = frozenset(
-    {"www", "admin", "api", "static", "media", "mail", "app", "public", "template"}
-)
+RESERVED_SUBDOMAINS = frozenset({"www", "admin", "api", "static", "media", "mail", "app", "public", "template"})
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -40,7 +38,9 @@ def validate_subdomain(value: str) -> None:
             code="invalid",
         )
     if value in RESERVED_SUBDOMAINS:
-        raise ValidationError(_("“%(value)s” is reserved; choose another subdomain."), params={"value": value}, code="reserved")
+        raise ValidationError(
+            _("“%(value)s” is reserved; choose another subdomain."), params={"value": value}, code="reserved"
+        )
 
 
 def validate_hostname(value: str) -> None:

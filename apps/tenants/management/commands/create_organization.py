@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--timezone")
 
     def handle(self, *args, **opts):
-        extra = {
-            key: opts[key]
-            for key in ("primary_color", "secondary_color", "timezone")
-            if opts.get(key)
-        }
+        extra = {key: opts[key] for key in ("primary_color", "secondary_color", "timezone") if opts.get(key)}
         try:
             organization = services.organization_create(
                 name=opts["name"],
@@ -33,9 +29,7 @@ class Command(BaseCommand):
                 **extra,
             )
         except ValidationError as exc:
-            lines = [
-                f"{field}: {message}" for field, messages in exc.message_dict.items() for message in messages
-            ]
+            lines = [f"{field}: {message}" for field, messages in exc.message_dict.items() for message in messages]
             raise CommandError("Organization not created.\n" + "\n".join(lines)) from None
         self.stdout.write(
             self.style.SUCCESS(

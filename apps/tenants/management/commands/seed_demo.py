@@ -48,12 +48,10 @@ class Command(BaseCommand):
         for spec in DEMO_ORGANIZATIONS:
             organization = Organization.objects.filter(subdomain=spec["subdomain"]).first()
             if organization is None:
-                organization = services.organization_create(
-                    admin_email=f"admin@{spec['subdomain']}.test", **spec
-                )
+                organization = services.organization_create(admin_email=f"admin@{spec['subdomain']}.test", **spec)
                 self.stdout.write(f"created {organization.name}")
             with organization:
-                for label, seed in seeders():
+                for _label, seed in seeders():
                     seed(organization, stdout=self.stdout)
         connection.set_schema_to_public()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,70 @@
+# Starline — the commands in README. Each installs what it needs on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export DJANGO_SETTINGS_MODULE := starline.settings
+
+.PHONY: run test lint bench install system-deps browser-deps messages migrate seed clean
+
+# The virtualenv is rebuilt when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# gettext compiles the translations; WeasyPrint renders about 4x faster with harfbuzz-subset.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+messages: install system-deps
+	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
+
+# Shared schema, then every organization (the clone template included), then demo data.
+migrate: install
+	$(PY) manage.py migrate_schemas --noinput -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: messages
+	$(PY) manage.py bootstrap_dev
+	@echo ""
+	@echo "  Starline is running:"
+	@echo "    Sunrise Supports   http://sunrise.localhost:$(PORT)/"
+	@echo "    Harbor Care        http://harbor.localhost:$(PORT)/"
+	@echo "    Platform admin     http://localhost:$(PORT)/admin/"
+	@echo ""
+	exec $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: messages browser-deps lint
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest
+
+bench: messages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

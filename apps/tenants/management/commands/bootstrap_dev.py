@@ -1,0 +1,16 @@
+"""`make run`'s preparation in one process: migrate every schema, keep the clone template
+migrated, and load the demo data. One process keeps the embedded database up once."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from apps.tenants import services
+
+
+class Command(BaseCommand):
+    help = "Migrate the shared schema, the template and every organization, then seed demo data."
+
+    def handle(self, *args, **options):
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        services.template_schema_ensure()
+        call_command("seed_demo", stdout=self.stdout)

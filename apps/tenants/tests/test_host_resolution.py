@@ -1,0 +1,103 @@
+from django.db import connection
+
+from apps.tenants import host_cache, services
+from conftest import host_client
+
+
+def test_it_serves_an_organization_on_its_subdomain(client_a, org_a):
+    response = client_a.get("/")
+    assert response.status_code == 200
+    assert org_a.name in response.content.decode()
+
+
+def test_it_serves_an_organization_on_its_custom_domain(org_a):
+    services.organization_update(organization=org_a, custom_domain="care.alpha-example.org")
+    response = host_client("care.alpha-example.org").get("/")
+    assert response.status_code == 200
+    assert "Alpha Community Living" in response.content.decode()
+
+
+def test_it_shows_a_plain_404_for_an_unknown_host(db):
+    response = host_client("nobody.localhost").get("/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert "Alpha" not in body and "Beta" not in body
+    assert "Traceback" not in body
+
+
+def test_an_unknown_host_with_a_port_is_still_a_404(db):
+    assert host_client("nobody.localhost:8000").get("/").status_code == 404
+
+
+def test_the_template_schema_is_not_reachable_by_any_host(db):
+    assert host_client("template.localhost").get("/").status_code == 404
+
+
+def test_a_suspended_organization_shows_a_suspended_page_with_403(org_b, client_b):
+    services.organization_suspend(organization=org_b)
+    response = client_b.get("/")
+    assert response.status_code == 403
+    assert "is suspended" in response.content.decode()
+    assert client_b.get("/admin/login/").status_code == 403
+
+
+def test_reactivating_restores_access(org_b, client_b):
+    services.organization_suspend(organization=org_b)
+    services.organization_reactivate(organization=org_b)
+    assert client_b.get("/").status_code == 200
+
+
+def test_the_public_host_shows_the_landing_page_and_platform_admin(public_client):
+    response = public_client.get("/")
+    assert response.status_code == 200
+    assert "Starline" in response.content.decode()
+    assert public_client.get("/admin/login/").status_code == 200
+
+
+def test_each_request_runs_in_its_organizations_schema(client_a, client_b, org_a, org_b):
+    seen = {}
+
+    from django.test.signals import template_rendered
+
+    def capture(sender, template, context, **kwargs):
+        seen.setdefault("schema", connection.schema_name)
+
+    template_rendered.connect(capture)
+    try:
+        client_a.get("/")
+        assert seen["schema"] == org_a.schema_name
+        seen.clear()
+        client_b.get("/")
+        assert seen["schema"] == org_b.schema_name
+    finally:
+        template_rendered.disconnect(capture)
+
+
+def test_the_host_lookup_is_cached_between_requests(client_a, org_a, django_assert_num_queries):
+    client_a.get("/")
+    with django_assert_num_queries(0):
+        response = client_a.get("/")
+    assert response.status_code == 200
+
+
+def test_changing_domains_invalidates_the_host_cache(org_a):
+    assert host_cache.lookup("new-alpha.localhost") is None
+    services.organization_update(organization=org_a, subdomain="new-alpha")
+    assert host_cache.lookup("new-alpha.localhost") == org_a
+    assert host_cache.lookup("alpha.localhost") is None
+
+
+def test_it_activates_the_organizations_timezone_and_language(org_b, client_b):
+    services.organization_update(organization=org_b, settings={"language": "es"})
+    response = client_b.get("/")
+    assert response["Content-Language"] == "es"
+    assert response.context["TIME_ZONE"] == "Europe/Madrid"
+    assert 'lang="es"' in response.content.decode()
+
+
+def test_a_visitors_language_choice_wins_over_the_organization_default(client_a):
+    client_a.cookies["django_language"] = "es"
+    response = client_a.get("/")
+    assert response["Content-Language"] == "es"
+    assert "Bienvenido" in response.content.decode()

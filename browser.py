@@ -1,0 +1,61 @@
+"""Browser-test plumbing: a live server on the test database and Debian's Chromium.
+
+Kept apart from conftest.py so the fixtures are imported only by the tests that use them
+(`from browser import *` is not needed; conftest registers them as a plugin).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup, django_db_blocker):
+    """A threaded WSGI server on 127.0.0.1 serving the whole stack against the test database.
+
+    Organizations are reached as http://<subdomain>.localhost:<port>/ (Chromium resolves
+    *.localhost to the loopback address). Data the browser must see has to be committed.
+    """
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+    server.daemon_threads = True
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    with django_db_blocker.unblock():
+        thread.start()
+        yield server.server_address[1]
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+    # ORM calls made here by fixtures. The server side runs in its own threads regardless.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
