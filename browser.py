@@ -38,6 +38,15 @@ def live_server_port(django_db_setup, django_db_blocker):
         yield server.server_address[1]
         server.shutdown()
         server.server_close()
+        # Request threads still parked on keep-alive sockets hold connections that would
+        # stop pytest from dropping the test database.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(scope="session")

@@ -70,8 +70,9 @@ class OrganizationLocaleMiddleware:
         request.LANGUAGE_CODE = language
         # Restored afterwards: a worker thread must not carry one organization's language
         # or time zone into the next request it serves.
-        with translation.override(language), timezone.override(
-            _zone(organization.timezone) if organization is not None else None
+        with (
+            translation.override(language),
+            timezone.override(_zone(organization.timezone) if organization is not None else None),
         ):
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)

@@ -1,0 +1,212 @@
+"""`make bench`: the app under gunicorn (2 workers) against PostgreSQL, load from wrk in a
+separate process, results in bench/results/latest.json and a table on stdout.
+
+Later issues add scenarios to SCENARIOS (and, when a page needs a signed-in user or bulk
+data, a preparation step in bench/prepare.py). Speed targets live here, never in tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+@dataclass
+class Scenario:
+    name: str
+    host: str
+    path: str
+    concurrency: int = 8
+    headers: dict[str, str] = field(default_factory=dict)
+    target: str = ""
+
+
+SCENARIOS = [
+    Scenario("hello", "sunrise.localhost", "/hello", target="ceiling: whole middleware stack, no template"),
+    Scenario("org_home", "sunrise.localhost", "/", target="p95 <= 30 ms; rps >= 50% of hello"),
+    Scenario("org_signin_page", "sunrise.localhost", "/admin/login/", target="report"),
+    Scenario("public_landing", "localhost", "/", target="report"),
+]
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL") and _answers(5432):
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/starline_bench"
+    env.update(
+        DJANGO_SETTINGS_MODULE="starline.settings",
+        STARLINE_TESTING="0",
+        DEBUG="False",
+        # Made up per run: production settings refuse to start without them.
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        SECURE_SSL_REDIRECT="False",
+        SESSION_COOKIE_SECURE="False",
+        CSRF_COOKIE_SECURE="False",
+        SECURE_HSTS_SECONDS="0",
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        WEB_CONCURRENCY="2",
+    )
+    return env
+
+
+def ensure_database(env: dict[str, str]) -> None:
+    url = env.get("DATABASE_URL", "")
+    if not url:
+        return
+    name = url.rsplit("/", 1)[-1]
+    code = (
+        "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True);"
+        "n=sys.argv[2]; c.execute('SELECT 1 FROM pg_database WHERE datname=%s',[n]).fetchone() "
+        "or c.execute('CREATE DATABASE \"'+n+'\"')"
+    )
+    subprocess.run([PY, "-c", code, url, name], check=True, cwd=ROOT)
+
+
+def prepare(env: dict[str, str]) -> None:
+    ensure_database(env)
+    run = dict(cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", "bootstrap_dev"], stdout=subprocess.DEVNULL, **run)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
+    prepare_script = ROOT / "bench" / "prepare.py"
+    if prepare_script.exists():
+        subprocess.run([PY, str(prepare_script)], **run)
+
+
+def provisioning(env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [PY, "bench/provisioning.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def wait_ready(host: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{PORT}/healthz", headers={"Host": host})
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def wrk(scenario: Scenario, seconds: int) -> dict:
+    args = [
+        "wrk",
+        f"-t{min(2, scenario.concurrency)}",
+        f"-c{scenario.concurrency}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+        "-H",
+        f"Host: {scenario.host}",
+    ]
+    for key, value in scenario.headers.items():
+        args += ["-H", f"{key}: {value}"]
+    args.append(f"http://127.0.0.1:{PORT}{scenario.path}")
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    data = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    duration = data["duration_us"] / 1e6
+    return {
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p95_ms": round(data["p95_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "rps": round(data["requests"] / duration, 1),
+        "errors": data["socket_errors"] + data["bad_status"],
+        "concurrency": scenario.concurrency,
+    }
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+
+
+def table(results: dict) -> str:
+    lines = [f"{'scenario':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>10}{'errors':>8}{'conc':>6}"]
+    for name, r in results["scenarios"].items():
+        lines.append(
+            f"{name:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}{r['rps']:>10}{r['errors']:>8}{r['concurrency']:>6}"
+        )
+    prov = results["provisioning"]
+    lines.append("")
+    lines.append(
+        f"provisioning: clone {prov['clone_s']} s (median of {prov['clone_runs']}), "
+        f"replaying migrations {prov['migrate_s']} s (median of {prov['migrate_runs']}), "
+        f"{prov['migrate_s'] / prov['clone_s']:.1f}x faster by clone"
+    )
+    for name, value in results.get("extra", {}).items():
+        lines.append(f"{name}: {value}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ensure_wrk()
+    env = bench_env()
+    prepare(env)
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "database": "postgresql (tcp)" if env.get("DATABASE_URL") else "postgresql (embedded)",
+        "seconds_per_scenario": SECONDS,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "provisioning": provisioning(env),
+        "scenarios": {},
+    }
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_ready("sunrise.localhost")
+        for scenario in SCENARIOS:
+            wrk(scenario, 2)  # warm the workers' connections and caches
+            results["scenarios"][scenario.name] = wrk(scenario, SECONDS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    hello = results["scenarios"]["hello"]["rps"]
+    home = results["scenarios"]["org_home"]["rps"]
+    results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}"}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
