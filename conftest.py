@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from apps.core import page_cache
 from apps.tenants import host_cache
 
 TEST_ORGANIZATIONS = {
@@ -40,11 +41,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_host_cache():
-    # A test's organizations are rolled back with its transaction; a cached host must not outlive them.
+def _fresh_process_caches():
+    # A test's organizations are rolled back with its transaction; cached hosts and pages
+    # must not outlive them.
     host_cache.clear()
+    page_cache.clear()
     yield
     host_cache.clear()
+    page_cache.clear()
     if hasattr(connection, "set_schema_to_public"):
         connection.set_schema_to_public()
 

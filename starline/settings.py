@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, SELF
+from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -116,7 +116,6 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
                 "apps.tenants.context_processors.organization",
                 "apps.core.context_processors.navigation",
             ],
@@ -272,8 +271,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # Organization colours arrive as a nonced <style> block; nothing else is inline.
-        "style-src": [SELF, NONCE],
+        # No inline style or script anywhere: organization colours come from /theme.css.
+        "style-src": [SELF],
         "img-src": ["'self'", "data:", *env.list("CSP_IMG_SRC", default=[])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 from apps.core import views as core_views
 from apps.tenants import views as tenant_views
@@ -10,7 +10,8 @@ from apps.tenants import views as tenant_views
 urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("theme.css", tenant_views.theme_css, name="theme_css"),
+    path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("hello", core_views.hello, name="hello"),
 ]

@@ -98,8 +98,9 @@ def unsupported(template: str) -> list[str]:
     return problems
 
 
-def clone_statements(template: str, target: str) -> list[str]:
-    """The SQL that makes `target` an exact copy of `template` (structure and rows).
+def _build_plan(template: str) -> list[str]:
+    """The statements that copy `template` (structure and rows) into the schema on the
+    search_path.
 
     Definitions are printed with only the template on the search_path, so they name its
     objects without a schema, and are then run with only the target on it.
@@ -186,7 +187,7 @@ def clone_statements(template: str, target: str) -> list[str]:
             cursor.execute("SET LOCAL search_path = public")
 
     src = _ident(template)
-    statements = [f"CREATE SCHEMA {_ident(target)}", f"SET LOCAL search_path = {_ident(target)}"]
+    statements = []
     for name, data_type, start, increment, minimum, maximum, cache, cycle, owned_by_identity in sequences:
         if owned_by_identity:
             continue  # created with its identity column below
@@ -217,12 +218,50 @@ def clone_statements(template: str, target: str) -> list[str]:
             f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}"
         )
     statements += [_unqualify(definition, template) for (definition,) in indexes + triggers]
-    statements.append("SET LOCAL search_path = public")
     return statements
 
 
-def clone_schema(template: str, target: str) -> None:
+# The plan depends only on the template's structure, which only migrations change; it is
+# kept per process and keyed by the template's applied migrations.
+_plans: dict[tuple, list[str] | None] = {}
+
+
+def _template_version(template: str) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(clone_statements(template, target)))
+        cursor.execute("SELECT to_regclass(%s)", [f"{_ident(template)}.django_migrations"])
+        if cursor.fetchone()[0] is None:
+            return None  # not a migrated schema: nothing to key a cached plan on
+        cursor.execute(f"SELECT count(*), max(id) FROM {_ident(template)}.django_migrations")  # noqa: S608
+        return (template, *cursor.fetchone())
+
+
+def plan(template: str) -> list[str] | None:
+    """The cached clone statements for the template, or None when it holds something
+    this cloner cannot copy (see unsupported())."""
+    key = _template_version(template)
+    if key is None:
+        return None if unsupported(template) else _build_plan(template)
+    if key not in _plans:
+        _plans.clear()
+        _plans[key] = None if unsupported(template) else _build_plan(template)
+    return _plans[key]
+
+
+def clone_statements(template: str, target: str) -> list[str]:
+    body = plan(template)
+    if body is None:
+        raise ValueError(f"{template} holds objects the fast cloner cannot copy: {unsupported(template)}")
+    return [
+        f"CREATE SCHEMA {_ident(target)}",
+        f"SET LOCAL search_path = {_ident(target)}",
+        *body,
+        "SET LOCAL search_path = public",
+    ]
+
+
+def clone_schema(template: str, target: str) -> None:
+    statements = clone_statements(template, target)
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
     # The batch changed search_path behind django-tenants' back; make it set it again.
     connection.search_path_set_schemas = None

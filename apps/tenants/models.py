@@ -86,7 +86,7 @@ class Organization(TenantMixin, BaseModel):
             and get_creation_fakes_migrations()
             and self.schema_name != base
             and schema_exists(base)
-            and not cloning.unsupported(base)
+            and cloning.plan(base) is not None
         )
         if not usable:
             return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)

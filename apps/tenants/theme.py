@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from apps.tenants.validators import FONT_STACKS
 
@@ -30,7 +31,7 @@ def readable_on(background: str) -> str:
     return "#ffffff" if contrast_ratio(background, "#ffffff") >= contrast_ratio(background, "#111827") else "#111827"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Theme:
     primary: str
     secondary: str
@@ -38,7 +39,7 @@ class Theme:
     on_secondary: str
     font_stack: str
 
-    @property
+    @cached_property
     def css(self) -> str:
         # Values are validated #RRGGBB colours and fonts from a fixed list, so nothing a user
         # typed can break out of the declaration.
@@ -49,6 +50,11 @@ class Theme:
             f"--sl-font:{self.font_stack};"
             "}"
         )
+
+    @cached_property
+    def version(self) -> str:
+        """Changes whenever the CSS does, so the stylesheet can be cached for a year."""
+        return hashlib.sha256(self.css.encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=512)

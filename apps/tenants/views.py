@@ -1,15 +1,21 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 
+from apps.core.page_cache import anonymous_page
+from apps.tenants import theme
 
+
+@anonymous_page()
 def landing(request):
     """The public host: what Starline is, and the way to the platform admin."""
     return render(request, "tenants/landing.html", {"base_domain": settings.BASE_DOMAIN})
 
 
+@anonymous_page()
 def home(request):
     return render(request, "tenants/home.html")
 
@@ -19,3 +25,18 @@ def favicon(request):
     org = request.organization
     url = org.favicon.url if org.favicon else static("img/favicon.svg")
     return HttpResponseRedirect(url)
+
+
+def theme_css(request):
+    """The organization's colours and font as CSS custom properties.
+
+    A stylesheet rather than an inline <style>: the CSP needs no nonce, and the URL carries
+    the theme's version, so browsers keep it for a year and fetch anew when it changes.
+    """
+    current = theme.for_organization(request.organization)
+    response = HttpResponse(current.css, content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == current.version:
+        patch_cache_control(response, public=True, max_age=31536000, immutable=True)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response

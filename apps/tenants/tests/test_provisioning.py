@@ -236,3 +236,15 @@ def test_the_create_organization_command_explains_a_refusal(db):
 def test_the_template_is_kept_out_of_the_organization_list(db):
     assert services.settings.TENANT_BASE_SCHEMA not in Organization.objects.real().values_list("schema_name", flat=True)
     assert schema_exists(services.settings.TENANT_BASE_SCHEMA)
+
+
+def test_the_clone_plan_is_rebuilt_when_the_template_is_migrated(db):
+    template = services.settings.TENANT_BASE_SCHEMA
+    first = cloning.plan(template)
+    assert cloning.plan(template) is first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{template}".django_migrations (app, name, applied) VALUES (%s, %s, now())',
+            ["tenants_test", "0001_pretend"],
+        )
+    assert cloning.plan(template) is not first

@@ -3,30 +3,49 @@ import re
 from apps.tenants import services, theme
 
 
-def _css_var(html: str, name: str) -> str:
-    match = re.search(rf"--{name}:([^;]+);", html)
+def _css_var(css: str, name: str) -> str:
+    match = re.search(rf"--{name}:([^;]+);", css)
     assert match, f"--{name} missing"
     return match.group(1)
 
 
+def _page_theme(client, path="/") -> str:
+    """The theme stylesheet a page links to, fetched as the browser would."""
+    html = client.get(path).content.decode()
+    href = re.search(r'<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+)">', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+    return response.content.decode()
+
+
 def test_each_organization_page_carries_its_own_colours(client_a, client_b, org_a, org_b):
-    html_a = client_a.get("/").content.decode()
-    html_b = client_b.get("/").content.decode()
-    assert _css_var(html_a, "sl-primary") == org_a.primary_color
-    assert _css_var(html_b, "sl-primary") == org_b.primary_color
-    assert org_b.primary_color not in html_a
+    css_a, css_b = _page_theme(client_a), _page_theme(client_b)
+    assert _css_var(css_a, "sl-primary") == org_a.primary_color
+    assert _css_var(css_b, "sl-primary") == org_b.primary_color
+    assert org_b.primary_color not in css_a
 
 
 def test_the_font_becomes_a_css_stack_with_system_fallbacks(org_a, client_a):
     services.organization_update(organization=org_a, font_family="Atkinson Hyperlegible")
+    assert _css_var(_page_theme(client_a), "sl-font").startswith('"Atkinson Hyperlegible", system-ui')
+
+
+def test_the_theme_stylesheet_is_cached_until_the_theme_changes(org_a, client_a):
     html = client_a.get("/").content.decode()
-    assert _css_var(html, "sl-font").startswith('"Atkinson Hyperlegible", system-ui')
+    version = re.search(r"/theme\.css\?v=([0-9a-f]+)", html).group(1)
+    assert "immutable" in client_a.get(f"/theme.css?v={version}")["Cache-Control"]
+    services.organization_update(organization=org_a, primary_color="#0e7490")
+    html = client_a.get("/").content.decode()
+    assert f"v={version}" not in html
+    assert "no-cache" in client_a.get(f"/theme.css?v={version}")["Cache-Control"]
 
 
-def test_the_theme_style_block_carries_the_csp_nonce(client_a):
+def test_pages_have_no_inline_style_or_script_and_the_csp_forbids_them(client_a):
     response = client_a.get("/")
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    assert f'<style nonce="{nonce}">' in response.content.decode()
+    html = response.content.decode()
+    assert "<style" not in html and "<script>" not in html and " style=" not in html
+    csp = response["Content-Security-Policy"]
+    assert "style-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
 def test_text_on_the_brand_colour_is_readable():
@@ -38,9 +57,9 @@ def test_text_on_the_brand_colour_is_readable():
 
 
 def test_the_organization_admin_is_themed_with_its_colours(org_a, client_a):
+    assert _css_var(_page_theme(client_a, "/admin/login/"), "sl-primary") == org_a.primary_color
     html = client_a.get("/admin/login/").content.decode()
-    assert _css_var(html, "sl-primary") == org_a.primary_color
-    assert "--header-bg: var(--sl-primary)" in html
+    assert "css/admin-theme.css" in html
     assert org_a.name in html
 
 
