@@ -115,9 +115,9 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
         obj.schema_name = created.schema_name
         obj._state.adding = False
 
-    def save_related(self, request, form, formsets, change):
-        # Domains are written by the provisioning service, never through the inline.
-        pass
+    def get_inlines(self, request, obj):
+        # Domains are written by the provisioning service; the inline only shows them.
+        return self.inlines if obj is not None else []
 
     @admin.action(description=_("Suspend selected organizations"))
     def suspend(self, request, queryset):

@@ -1,0 +1,127 @@
+"""The platform admin manages organizations from the public host only."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from apps.tenants.models import Domain, Organization
+from conftest import host_client
+
+
+@pytest.fixture
+def operator(db):
+    connection.set_schema_to_public()
+    return get_user_model().objects.create_superuser(email="operator@platform.test", password=None)
+
+
+@pytest.fixture
+def operator_client(operator):
+    client = host_client("localhost")
+    client.force_login(operator)
+    return client
+
+
+def _org_admin_client(organization):
+    with organization:
+        admin = get_user_model().objects.get(email=f"admin@{organization.subdomain}.test")
+        client = host_client(organization.primary_host)
+        client.force_login(admin)
+    return client
+
+
+FORM = {
+    "name": "Bright Path Supports",
+    "subdomain": "brightpath",
+    "custom_domain": "",
+    "is_active": "on",
+    "admin_email": "boss@brightpath.test",
+    "primary_color": "#0e7490",
+    "secondary_color": "#475569",
+    "font_family": "Inter",
+    "contact_email": "office@brightpath.test",
+    "contact_phone": "",
+    "address": "",
+    "timezone": "America/Denver",
+    "settings": "{}",
+    "feature_flags": "{}",
+    "billing_settings": "{}",
+    "domains-TOTAL_FORMS": "0",
+    "domains-INITIAL_FORMS": "0",
+}
+
+
+def test_an_operator_creates_an_organization_through_the_provisioning_service(operator_client):
+    response = operator_client.post("/admin/tenants/organization/add/", FORM)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organization = Organization.objects.get(subdomain="brightpath")
+    assert organization.schema_name == "org_brightpath"
+    assert Domain.objects.filter(domain="brightpath.localhost", tenant=organization).exists()
+    with organization:
+        assert get_user_model().objects.filter(email="boss@brightpath.test", is_superuser=True).exists()
+
+
+def test_the_admin_form_explains_a_reserved_or_taken_subdomain(operator_client):
+    for subdomain, message in (("www", "reserved"), ("alpha", "already taken")):
+        response = operator_client.post("/admin/tenants/organization/add/", FORM | {"subdomain": subdomain})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not Organization.objects.filter(name="Bright Path Supports").exists()
+
+
+def test_the_admin_form_refuses_a_bad_colour_next_to_the_field(operator_client):
+    response = operator_client.post("/admin/tenants/organization/add/", FORM | {"primary_color": "red"})
+    assert response.status_code == 200
+    assert "#RRGGBB" in response.content.decode()
+
+
+def test_the_operator_list_hides_the_clone_template(operator_client):
+    html = operator_client.get("/admin/tenants/organization/").content.decode()
+    assert "Alpha Community Living" in html
+    assert "Template (do not use)" not in html
+
+
+def test_an_organization_admin_cannot_see_or_change_organizations(org_a):
+    client = _org_admin_client(org_a)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/tenants/organization/").status_code in (403, 404)
+    assert client.post("/admin/tenants/organization/add/", FORM).status_code in (403, 404)
+    assert not Organization.objects.filter(subdomain="brightpath").exists()
+
+
+def test_a_session_from_one_organization_means_nothing_on_another(org_a, org_b):
+    client_a = _org_admin_client(org_a)
+    session_cookie = client_a.cookies["sessionid"].value
+    stranger = host_client(org_b.primary_host)
+    stranger.cookies["sessionid"] = session_cookie
+    response = stranger.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_platform_session_means_nothing_on_an_organization_host(operator_client, org_a):
+    stranger = host_client(org_a.primary_host)
+    stranger.cookies["sessionid"] = operator_client.cookies["sessionid"].value
+    assert stranger.get("/admin/").status_code == 302
+
+
+def test_an_operator_edits_an_organization_and_its_domains_follow(operator_client, org_a):
+    domain = Domain.objects.get(tenant=org_a)
+    form = FORM | {
+        "name": org_a.name,
+        "subdomain": "alpha-care",
+        "primary_color": "#be123c",
+        "timezone": org_a.timezone,
+        "contact_email": org_a.contact_email,
+        "domains-TOTAL_FORMS": "1",
+        "domains-INITIAL_FORMS": "1",
+        "domains-0-id": str(domain.pk),
+        "domains-0-tenant": str(org_a.pk),
+    }
+    form.pop("admin_email")
+    response = operator_client.post(f"/admin/tenants/organization/{org_a.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    org_a.refresh_from_db()
+    assert (org_a.primary_color, org_a.schema_name) == ("#be123c", "org_alpha")
+    assert list(Domain.objects.filter(tenant=org_a).values_list("domain", flat=True)) == ["alpha-care.localhost"]
+    assert host_client("alpha-care.localhost").get("/").status_code == 200
+    assert host_client("alpha.localhost").get("/").status_code == 404
