@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DJANGO_SETTINGS_MODULE := starline.settings
+# Development mode for everything make runs here; `make bench` sets production settings itself.
+export DEBUG ?= True
 
 .PHONY: run test lint bench install system-deps browser-deps messages migrate seed clean
 

@@ -90,7 +90,7 @@ def ensure_database(env: dict[str, str]) -> None:
 def prepare(env: dict[str, str]) -> None:
     ensure_database(env)
     run = dict(cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "manage.py", "bootstrap_dev"], stdout=subprocess.DEVNULL, **run)
+    subprocess.run([PY, "manage.py", "bootstrap_dev", "--allow-production"], stdout=subprocess.DEVNULL, **run)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
     prepare_script = ROOT / "bench" / "prepare.py"
     if prepare_script.exists():

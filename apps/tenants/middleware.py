@@ -21,6 +21,12 @@ class OrganizationMiddleware(TenantMainMiddleware):
     organization; anything else gets a plain 404 that names no organization.
     """
 
+    @staticmethod
+    def hostname_from_request(request):
+        # Lowercased, port dropped, and "www." kept: django-tenants strips it, which would
+        # route www.example.org to whichever organization owns example.org.
+        return request.get_host().split(":")[0].lower()
+
     def process_request(self, request):
         connection.set_schema_to_public()
         request.organization = None

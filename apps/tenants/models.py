@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -108,8 +109,24 @@ class Organization(TenantMixin, BaseModel):
 
     @property
     def language(self) -> str:
-        code = (self.settings or {}).get("language", django_settings.LANGUAGE_CODE)
-        return code if code in dict(django_settings.LANGUAGES) else django_settings.LANGUAGE_CODE
+        code = (self.settings or {}).get("language") if isinstance(self.settings, dict) else None
+        return (
+            code
+            if isinstance(code, str) and code in dict(django_settings.LANGUAGES)
+            else (django_settings.LANGUAGE_CODE)
+        )
+
+    def clean(self):
+        super().clean()
+        if isinstance(self.settings, dict) and "language" in self.settings:
+            code = self.settings["language"]
+            if not isinstance(code, str) or code not in dict(django_settings.LANGUAGES):
+                raise ValidationError(
+                    {
+                        "settings": _("“language” must be one of: %(codes)s.")
+                        % {"codes": ", ".join(dict(django_settings.LANGUAGES))}
+                    }
+                )
 
     @property
     def font_stack(self) -> str:

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -50,6 +50,10 @@ def organization_check_available(*, subdomain: str, custom_domain: str = "", exc
         exclude_pk is None and others.filter(schema_name=schema_name_for(subdomain.lower())).exists()
     ):
         errors["subdomain"] = [_("This subdomain is already taken.")]
+    elif exclude_pk is None and schema_exists(schema_name_for(subdomain.lower())):
+        # A removed organization's schema is kept (records are never dropped silently);
+        # a newcomer must not inherit it.
+        errors["subdomain"] = [_("This subdomain belonged to an organization whose records are still kept.")]
     if custom_domain:
         if custom_domain == settings.BASE_DOMAIN or custom_domain.endswith("." + settings.BASE_DOMAIN):
             errors["custom_domain"] = [
@@ -83,7 +87,25 @@ def _sync_domains(*, organization: Organization) -> None:
         elif current.kind != kind or current.is_primary != is_primary:
             current.kind, current.is_primary = kind, is_primary
             current.save(update_fields=["kind", "is_primary"])
+    _clear_host_cache()
+
+
+def _clear_host_cache() -> None:
+    # Now, for this request's own later lookups, and again after commit, so a lookup made
+    # by another thread in between cannot keep the old state for a whole TTL.
     host_cache.clear()
+    transaction.on_commit(host_cache.clear)
+
+
+def _save_or_explain(organization: Organization, **kwargs) -> None:
+    """Save; a unique-constraint race (two operators, same subdomain) becomes a message."""
+    try:
+        with transaction.atomic():
+            organization.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError(
+            {"subdomain": [_("This subdomain or domain was just taken by another organization.")]}
+        ) from None
 
 
 def _align_constraint_names(*, source: str, target: str) -> None:
@@ -146,6 +168,8 @@ def organization_create(
     if unknown:
         raise TypeError(f"unknown organization fields: {sorted(unknown)}")
     subdomain = (subdomain or "").strip()
+    if "custom_domain" in fields:
+        fields["custom_domain"] = (fields["custom_domain"] or "").strip().lower()
     organization = Organization(
         name=(name or "").strip(),
         subdomain=subdomain,
@@ -164,7 +188,7 @@ def organization_create(
             raise ValidationError({"admin_email": [_("Enter a valid email address.")]}) from None
     template_schema_ensure()
     connection.set_schema_to_public()
-    organization.save(verbosity=0)
+    _save_or_explain(organization, verbosity=0)
     _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
     _sync_domains(organization=organization)
     _run_provisioning_hooks(organization=organization, admin_email=admin_email)
@@ -177,6 +201,8 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    if "custom_domain" in fields:
+        fields["custom_domain"] = (fields["custom_domain"] or "").strip().lower()
     for field, value in fields.items():
         setattr(organization, field, value)
     organization.full_clean(exclude=["schema_name"], validate_unique=False, validate_constraints=False)
@@ -184,11 +210,11 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
         subdomain=organization.subdomain, custom_domain=organization.custom_domain, exclude_pk=organization.pk
     )
     connection.set_schema_to_public()
-    organization.save(update_fields=[*fields, "updated_at"])
+    _save_or_explain(organization, update_fields=[*fields, "updated_at"])
     if {"subdomain", "custom_domain"} & set(fields):
         _sync_domains(organization=organization)
     else:
-        host_cache.clear()
+        _clear_host_cache()
     return organization
 
 
@@ -212,8 +238,7 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
     if Organization.objects.filter(schema_name=base).exists() and schema_exists(base):
         return
     with transaction.atomic():
-        template = Organization.objects.filter(schema_name=base).first()
-        if template is None:
+        if not Organization.objects.filter(schema_name=base).exists():
             template = Organization(
                 schema_name=base,
                 name="Template (do not use)",
@@ -221,13 +246,10 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
                 contact_email="platform@invalid.example",
                 is_active=False,
             )
+            template.auto_create_schema = False  # created and migrated just below
+            template.save()
         if not schema_exists(base):
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE SCHEMA "{base}"')
-            template.auto_create_schema = False
-            template.save()
             call_command("migrate_schemas", schema_name=base, interactive=False, verbosity=verbosity)
-        else:
-            template.auto_create_schema = False
-            template.save()
     connection.set_schema_to_public()

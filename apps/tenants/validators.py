@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 RESERVED_SUBDOMAINS = frozenset({"www", "admin", "api", "static", "media", "mail", "app", "public", "template"})
-_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# 59 characters, not DNS's 63: the schema is named "org_" + subdomain, and PostgreSQL
+# names stop at 63.
+MAX_SUBDOMAIN_LENGTH = 59
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -34,7 +37,7 @@ def validate_subdomain(value: str) -> None:
         raise ValidationError(_("Use lowercase letters only."), code="case")
     if not _DNS_LABEL.match(value):
         raise ValidationError(
-            _("Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen."),
+            _("Use 1–59 lowercase letters, digits and hyphens, not starting or ending with a hyphen."),
             code="invalid",
         )
     if value in RESERVED_SUBDOMAINS:

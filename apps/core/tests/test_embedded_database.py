@@ -28,7 +28,9 @@ pytestmark = pytest.mark.slow
 
 def _run(pgdata: Path, die: bool = False) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DIE")}
-    env.update(DJANGO_SETTINGS_MODULE="starline.settings", EMBEDDED_PGDATA=str(pgdata), STARLINE_TESTING="0")
+    env.update(
+        DJANGO_SETTINGS_MODULE="starline.settings", EMBEDDED_PGDATA=str(pgdata), STARLINE_TESTING="0", DEBUG="True"
+    )
     if die:
         env["DIE"] = "1"
     return subprocess.run(

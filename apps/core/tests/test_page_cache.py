@@ -51,3 +51,23 @@ def test_a_signed_in_user_always_gets_a_fresh_render(org_a, client_a):
         html = client_a.get("/").content.decode()
     assert renders.count == 1
     assert "Welcome back, Sam" in html
+
+
+def test_a_visitor_with_messages_or_a_session_never_gets_or_leaves_a_cached_copy(client_a, org_a):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    from conftest import host_client
+
+    # Visitor A carries a flash message in the messages cookie.
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.INFO, "Only for visitor A")
+    response = host_client(org_a.primary_host).get("/")
+    storage._store([m for m in storage._queued_messages], response)
+    visitor_a = host_client(org_a.primary_host)
+    visitor_a.cookies["messages"] = response.cookies["messages"].value
+    assert "Only for visitor A" in visitor_a.get("/").content.decode()
+
+    # Visitor B, anonymous and cookieless, must not see it.
+    assert "Only for visitor A" not in host_client(org_a.primary_host).get("/").content.decode()

@@ -33,7 +33,7 @@ def _settings(env: dict, *names: str) -> dict:
         "import json; from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
     )
-    result = _run(code, {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/starline", **env})
+    result = _run(code, {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/starline", "DEBUG": "True", **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -98,3 +98,18 @@ def test_the_database_is_the_tenant_aware_backend_with_persistent_connections():
     db = _settings({}, "DATABASES")["DATABASES"]["default"]
     assert db["ENGINE"] == "django_tenants.postgresql_backend"
     assert db["CONN_MAX_AGE"] > 0
+
+
+def test_debug_is_off_unless_asked_for():
+    result = _run(
+        "from django.conf import settings; print(settings.DEBUG)",
+        {k: v for k, v in PRODUCTION.items() if k != "DEBUG"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_x_forwarded_proto_is_trusted_only_when_asked():
+    assert _settings({}, "SECURE_PROXY_SSL_HEADER").get("SECURE_PROXY_SSL_HEADER") is None
+    trusted = _settings({"TRUST_X_FORWARDED_PROTO": "True"}, "SECURE_PROXY_SSL_HEADER")
+    assert trusted["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]

@@ -58,3 +58,13 @@ def test_switching_to_spanish_translates_the_page(demo, page):
     page.get_by_role("link", name="Español").click()
     page.wait_for_url(f"http://sunrise.localhost:{demo}/")
     assert "Bienvenido a Sunrise Supports" in page.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+def test_pages_raise_no_console_errors_or_csp_violations(demo, page, path):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"http://harbor.localhost:{demo}{path}")
+    page.wait_for_load_state("networkidle")
+    assert errors == []

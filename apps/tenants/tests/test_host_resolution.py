@@ -101,3 +101,27 @@ def test_a_visitors_language_choice_wins_over_the_organization_default(client_a)
     response = client_a.get("/")
     assert response["Content-Language"] == "es"
     assert "Bienvenido" in response.content.decode()
+
+
+def test_hosts_are_matched_without_regard_to_case(client_a, org_a):
+    response = host_client("ALPHA.LocalHost").get("/")
+    assert response.status_code == 200
+    assert org_a.name in response.content.decode()
+
+
+def test_www_is_not_stripped_so_it_never_reaches_another_organization(org_a, org_b):
+    services.organization_update(organization=org_a, custom_domain="alpha-care.org")
+    assert host_client("www.alpha-care.org").get("/").status_code == 404
+    services.organization_update(organization=org_b, custom_domain="www.alpha-care.org")
+    assert "Beta" in host_client("www.alpha-care.org").get("/").content.decode()
+    assert "Alpha" in host_client("alpha-care.org").get("/").content.decode()
+
+
+def test_the_404_and_suspended_pages_carry_the_security_headers(org_b, client_b):
+    unknown = host_client("nobody.localhost").get("/")
+    services.organization_suspend(organization=org_b)
+    suspended = client_b.get("/")
+    for response in (unknown, suspended):
+        assert response["X-Frame-Options"] == "DENY"
+        assert "default-src 'self'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"

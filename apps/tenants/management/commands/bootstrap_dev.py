@@ -10,7 +10,10 @@ from apps.tenants import services
 class Command(BaseCommand):
     help = "Migrate the shared schema, the template and every organization, then seed demo data."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help="passed to seed_demo")
+
     def handle(self, *args, **options):
         call_command("migrate_schemas", interactive=False, verbosity=0)
         services.template_schema_ensure()
-        call_command("seed_demo", stdout=self.stdout)
+        call_command("seed_demo", stdout=self.stdout, allow_production=options["allow_production"])

@@ -5,7 +5,7 @@ Idempotent: existing rows are left as they are, so running it twice changes noth
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from apps.core.seeding import seeders
@@ -23,6 +23,7 @@ DEMO_ORGANIZATIONS = [
         "contact_phone": "+1 503 555 0142",
         "address": "1200 SE Morrison St, Portland, OR 97214",
         "timezone": "America/Los_Angeles",
+        "settings": {"demo": True},
     },
     {
         "name": "Harbor Care",
@@ -34,7 +35,7 @@ DEMO_ORGANIZATIONS = [
         "contact_phone": "+1 207 555 0199",
         "address": "45 Commercial St, Portland, ME 04101",
         "timezone": "America/New_York",
-        "settings": {"language": "en"},
+        "settings": {"language": "en", "demo": True},
     },
 ]
 
@@ -42,7 +43,19 @@ DEMO_ORGANIZATIONS = [
 class Command(BaseCommand):
     help = "Create the demo organizations and their records (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="seed even with DEBUG off (a demo stack); never on a real deployment",
+        )
+
     def handle(self, *args, **options):
+        if not (settings.DEBUG or settings.TESTING or options["allow_production"]):
+            raise CommandError(
+                "seed_demo creates accounts with a published password; it runs only with DEBUG on "
+                "or with --allow-production on a throwaway demo stack."
+            )
         connection.set_schema_to_public()
         self._platform_operator()
         for spec in DEMO_ORGANIZATIONS:
@@ -50,6 +63,10 @@ class Command(BaseCommand):
             if organization is None:
                 organization = services.organization_create(admin_email=f"admin@{spec['subdomain']}.test", **spec)
                 self.stdout.write(f"created {organization.name}")
+            elif not (organization.settings or {}).get("demo"):
+                # A real organization that happens to use a demo subdomain is left alone.
+                self.stdout.write(f"skipped {organization.name}: not a demo organization")
+                continue
             with organization:
                 for _label, seed in seeders():
                     seed(organization, stdout=self.stdout)
