@@ -1,9 +1,10 @@
 """Shared test fixtures.
 
 Two organizations (alpha and beta) are provisioned once per test session, by cloning the
-template schema exactly as production does, and committed. Each test then runs inside a
-transaction that is rolled back, so the suite stays fast as it grows. Later issues add
-a user per role to each organization here.
+template schema exactly as production does, and committed, each with one active user per
+system role (`admin@alpha.test`, `dsp@alpha.test`, …) and an `outsider@` with no role.
+Each test then runs inside a transaction that is rolled back, so the suite stays fast as
+it grows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.test import Client
 from apps.core import page_cache
 from apps.tenants import host_cache
 
+TEST_PASSWORD = "correct horse battery staple 42"
 TEST_ORGANIZATIONS = {
     "alpha": {"name": "Alpha Community Living", "primary_color": "#7c3aed", "timezone": "America/Chicago"},
     "beta": {"name": "Beta Home Care", "primary_color": "#b45309", "timezone": "Europe/Madrid"},
@@ -30,14 +32,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
         for subdomain, spec in TEST_ORGANIZATIONS.items():
             if not Organization.objects.filter(subdomain=subdomain).exists():
-                services.organization_create(
+                organization = services.organization_create(
                     subdomain=subdomain,
                     contact_email=f"office@{subdomain}.test",
                     admin_email=f"admin@{subdomain}.test",
                     **spec,
                 )
+                with organization:
+                    _create_people(subdomain)
         connection.set_schema_to_public()
     yield
+
+
+def _create_people(subdomain: str) -> None:
+    from apps.accounts.models import Role, User
+    from apps.accounts.seed import DEMO_PEOPLE
+
+    for local, role_name, first, last in [*DEMO_PEOPLE, ("outsider", None, "Otto", "Outside")]:
+        role = Role.objects.get(name=role_name) if role_name else None
+        user = User.objects.filter(email=f"{local}@{subdomain}.test").first() or User(email=f"{local}@{subdomain}.test")
+        user.first_name, user.last_name, user.role = first, last, role
+        user.status, user.email_verified = User.Status.ACTIVE, True
+        user.set_password(TEST_PASSWORD)
+        user.save()
+        user.groups.set([role.group] if role else [])
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +87,22 @@ def org_b(db):
 
 def host_client(host: str, **kwargs) -> Client:
     return Client(HTTP_HOST=host, **kwargs)
+
+
+def person(organization, local: str):
+    """A user of the organization by the local part of their email (admin, dsp, outsider…)."""
+    from apps.accounts.models import User
+
+    with organization:
+        return User.objects.select_related("role").get(email=f"{local}@{organization.subdomain}.test")
+
+
+def signed_in(organization, local: str) -> Client:
+    """A client on the organization's host, signed in as that person (no second factor)."""
+    client = host_client(organization.primary_host)
+    with organization:
+        client.force_login(person(organization, local))
+    return client
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ class Scenario:
 SCENARIOS = [
     Scenario("hello", "sunrise.localhost", "/hello", target="ceiling: whole middleware stack, no template"),
     Scenario("org_home", "sunrise.localhost", "/", target="p95 <= 30 ms; rps >= 50% of hello"),
-    Scenario("org_signin_page", "sunrise.localhost", "/admin/login/", target="report"),
+    Scenario("org_signin_page", "sunrise.localhost", "/accounts/sign-in/", target="report"),
     Scenario("public_landing", "localhost", "/", target="report"),
 ]
 

@@ -67,7 +67,12 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django.forms",
     # Users exist in both schemas: platform operators in public, staff in each organization.
+    # Sign-in protections (lockout, object permissions, 2FA) therefore live in both as well.
+    "guardian",
+    "axes",
+    "django_otp",
     "apps.accounts",
 ]
 TENANT_APPS = [
@@ -76,6 +81,9 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.admin",
+    "guardian",
+    "axes",
+    "django_otp",
     "apps.accounts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
@@ -107,6 +115,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.middleware.SessionSecurityMiddleware",
+    "apps.accounts.middleware.TwoFactorMiddleware",
+    # django-axes asks to be last: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 INSTALLED_APPS.append("csp")
 
@@ -124,10 +137,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenants.context_processors.organization",
                 "apps.core.context_processors.navigation",
+                "apps.accounts.context_processors.session_policy",
             ],
         },
     }
 ]
+
+FORM_RENDERER = "apps.core.forms.FormRenderer"
 
 WSGI_APPLICATION = "starline.wsgi.application"
 ASGI_APPLICATION = "starline.asgi.application"
@@ -245,7 +261,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Lockout first, so a locked account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+# Reset links last an hour; a used link dies with the password it changed.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+# Port added to links in emails sent without a request (`make run` serves on 8000).
+LINK_PORT = env.str("LINK_PORT", default="8000" if DEBUG else "")
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_IDLE_MINUTES_DEFAULT = env.int("SESSION_IDLE_MINUTES_DEFAULT", default=15)
+SESSION_ABSOLUTE_HOURS_DEFAULT = env.int("SESSION_ABSOLUTE_HOURS_DEFAULT", default=12)
+# Sign-in policy on the platform host (operators); organizations set their own.
+PLATFORM_TWO_FACTOR = env.str("PLATFORM_TWO_FACTOR", default="optional")
+
+# django-guardian: no anonymous user row (our users sign in with an email address).
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+
+# django-axes: the table lives in each schema, so failures count per organization.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Either many failures for one account (distributed guessing) or from one address
+# (password spraying) locks sign-in.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Starline"
 if TESTING:
     # Argon2 is deliberately slow; tests that are about hashing ask for it themselves.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -1,36 +1,154 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+"""Accounts in the Django admin, for org admins. Access follows role permissions; writes go
+through services, so groups, sessions and events stay consistent."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts import services
+from apps.accounts.models import AuthEvent, Role, User, UserSession
 
 
-class UserAddForm(UserCreationForm):
+class UserAdminForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("email",)
-
-
-class UserEditForm(UserChangeForm):
-    class Meta:
-        model = User
-        fields = "__all__"
+        # No is_superuser, groups or per-user permissions here: access comes from the role,
+        # and an admin cannot grant more than roles allow.
+        fields = ["email", "first_name", "last_name", "username", "phone", "employee_id", "hire_date", "role", "status"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    form = UserEditForm
-    add_form = UserAddForm
-    ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser"]
-    search_fields = ["email", "first_name", "last_name"]
-    readonly_fields = ["last_login", "created_at", "updated_at"]
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        (_("Name"), {"fields": ("first_name", "last_name")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("Dates"), {"fields": ("last_login", "created_at", "updated_at")}),
-    )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
+    list_display = ["email", "first_name", "last_name", "role", "status", "two_factor_enabled", "last_login"]
+    list_filter = ["status", "role", "two_factor_enabled", "email_verified"]
+    search_fields = ["email", "first_name", "last_name", "employee_id"]
+    list_select_related = ["role"]
+    readonly_fields = ["email_verified", "two_factor_enabled", "last_login", "created_at", "updated_at"]
+    actions = ["revoke_sessions", "reset_two_factor", "unlock", "resend_invitation"]
+    ordering = ["last_name", "first_name"]
+
+    def has_add_permission(self, request):
+        # People join by invitation (Accounts → People → Invite), which sends the email.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Set the status to inactive instead: records keep their author.
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def save_model(self, request, obj, form, change):
+        role_changed = "role" in form.changed_data
+        status_changed = "status" in form.changed_data
+        other = [f for f in form.changed_data if f not in ("role", "status")]
+        if other:
+            obj.save(update_fields=[*other, "updated_at"])
+        if role_changed:
+            services.user_set_role(user=obj, role=form.cleaned_data["role"], actor=request.user, request=request)
+        if status_changed:
+            services.user_set_status(user=obj, status=form.cleaned_data["status"], actor=request.user, request=request)
+
+    @admin.action(description=_("Sign out all their sessions"), permissions=["change"])
+    def revoke_sessions(self, request, queryset):
+        count = sum(
+            services.sessions_revoke_all(user=u, actor=request.user, reason="revoked_by_admin", request=request)
+            for u in queryset
+        )
+        self.message_user(request, _("%(count)d sessions signed out.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            services.two_factor_remove(user=user, actor=request.user, request=request)
+        self.message_user(request, _("Two-factor sign-in reset."), messages.SUCCESS)
+
+    @admin.action(description=_("Unlock sign-in after failed attempts"), permissions=["change"])
+    def unlock(self, request, queryset):
+        for user in queryset:
+            services.user_unlock(user=user, actor=request.user, request=request)
+        self.message_user(request, _("Unlocked."), messages.SUCCESS)
+
+    @admin.action(description=_("Send the invitation again"), permissions=["change"])
+    def resend_invitation(self, request, queryset):
+        base = services.base_url(request=request)
+        for user in queryset.filter(status=User.Status.PENDING):
+            services.invitation_send(
+                user=user, organization=getattr(request, "organization", None), base=base, inviter=request.user
+            )
+        self.message_user(request, _("Invitations sent."), messages.SUCCESS)
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_system_role", "description", "permissions_link"]
+    list_filter = ["is_system_role"]
+    search_fields = ["name", "description"]
+    fields = ["name", "description", "is_system_role", "permissions_link"]
+    readonly_fields = ["name", "is_system_role", "permissions_link"]
+
+    @admin.display(description=_("Permissions"))
+    def permissions_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("accounts:role_edit", args=[obj.pk]), _("Open the permission matrix")
+        )
+
+    def has_add_permission(self, request):
+        return False  # new roles are made on the matrix page, which sets their permissions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting goes through the matrix page, which refuses roles in use
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    list_display = ["user", "ip_address", "created_at", "last_seen_at", "expires_at", "revoked_at", "revoked_reason"]
+    list_filter = ["revoked_reason"]
+    search_fields = ["user__email", "ip_address"]
+    list_select_related = ["user"]
+    exclude = ["session_key"]
+    readonly_fields = [
+        "user",
+        "ip_address",
+        "user_agent",
+        "created_at",
+        "last_seen_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Sign out the selected sessions"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for record in queryset.filter(revoked_at__isnull=True):
+            services.session_revoke(user_session=record, actor=request.user, reason="revoked_by_admin", request=request)
+        self.message_user(request, _("Signed out."), messages.SUCCESS)
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "email", "actor", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

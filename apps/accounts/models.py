@@ -1,14 +1,49 @@
-"""Users. The table exists in every schema: platform operators live in the public schema,
-an organization's people in its own, so an account never crosses organizations."""
+"""Users, roles, sessions, two-factor devices and sign-in events.
+
+The tables exist in every schema: platform operators live in the public schema, an
+organization's people in its own, so an account never crosses organizations.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+import uuid
 
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import Group, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from apps.core.fields import EncryptedTextField
 from apps.core.models import BaseModel
+
+
+def _picture_path(instance: User, filename: str) -> str:
+    from django.db import connection
+
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
+    # Random names under the organization's schema: never the uploader's file name.
+    return f"{connection.schema_name}/profile/{uuid.uuid4().hex}.{suffix}"
+
+
+class Role(BaseModel):
+    """The seed's `roles`. Each role is backed by an auth Group, whose permissions are the
+    seed's `role_permissions`; a user's permissions come from their role's group."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_system_role = models.BooleanField(_("system role"), default=False)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        permissions = [("manage_roles", _("Edit roles and their permissions"))]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class UserManager(BaseUserManager):
@@ -26,12 +61,10 @@ class UserManager(BaseUserManager):
         return user
 
     def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
@@ -40,12 +73,27 @@ class UserManager(BaseUserManager):
 
 
 class User(BaseModel, AbstractBaseUser, PermissionsMixin):
-    # Unique within the schema, so within one organization; stored lowercased by the manager.
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        SUSPENDED = "suspended", _("Suspended")
+        PENDING = "pending", _("Pending (invited)")
+
+    # Unique within the schema, so within one organization; stored lowercased.
     email = models.EmailField(_("email address"), max_length=255, unique=True)
+    username = models.CharField(_("username"), max_length=100, unique=True, null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(_("staff status"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    profile_picture = models.ImageField(_("profile picture"), upload_to=_picture_path, blank=True)
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    employee_id = models.CharField(_("employee ID"), max_length=50, blank=True)
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False)
 
     objects = UserManager()
 
@@ -57,12 +105,199 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
+        permissions = [
+            ("access_admin", _("Use the administration site")),
+            ("invite_user", _("Invite people")),
+            ("manage_sessions", _("See and end other people's sessions")),
+            ("manage_security", _("Change the organization's sign-in policy")),
+            ("reset_two_factor", _("Reset another person's two-factor sign-in")),
+        ]
+        indexes = [models.Index(fields=["status"], name="accounts_user_status_idx")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    # Only active users sign in; Django's backends and admin read these two attributes.
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and (self.is_superuser or self.has_perm("accounts.access_admin"))
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+class UserSession(BaseModel):
+    """The seed's `user_sessions`: one row per signed-in browser.
+
+    `session_key` is the seed's `token` (Django's session key, which the session table
+    already holds); there is no refresh token, since sessions live on the server.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session"), max_length=64, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("browser"), blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why it ended"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_session_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip_address or '?'}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuthEvent(models.Model):
+    """Sign-in and security events, kept for the audit trail."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        UNLOCKED = "unlocked", _("Unlocked")
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor enrolled")
+        TWO_FACTOR_VERIFIED = "2fa_verified", _("Two-factor verified")
+        TWO_FACTOR_FAILED = "2fa_failed", _("Two-factor code refused")
+        TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor removed")
+        BACKUP_CODE_USED = "backup_code_used", _("Backup code used")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        SESSION_REVOKED = "session_revoked", _("Session ended")
+        INVITED = "invited", _("Invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        EMAIL_VERIFIED = "email_verified", _("Email verified")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        ROLE_PERMISSIONS_CHANGED = "role_permissions_changed", _("Role permissions changed")
+        SECURITY_POLICY_CHANGED = "security_policy_changed", _("Sign-in policy changed")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="auth_events")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.CharField(_("email"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("browser"), blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        indexes = [models.Index(fields=["user", "-at"], name="accounts_authevent_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.email}"
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app. Like django-otp's TOTPDevice, but the shared secret is stored
+    encrypted with FIELD_ENCRYPTION_KEYS: a copy of the database cannot mint codes."""
+
+    key = EncryptedTextField(_("secret"))
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    def verify_token(self, token) -> bool:
+        from django_otp.oath import TOTP
+
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(str(token).strip().replace(" ", ""))
+        except ValueError:
+            self.throttle_increment()
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = timezone.now().timestamp()
+        # A code is accepted once: only time steps after the last accepted one count.
+        verified = totp.verify(token, self.tolerance, self.last_t + 1)
+        if verified:
+            self.last_t = totp.t()
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save(
+                update_fields=["last_t", "throttling_failure_count", "throttling_failure_timestamp", "last_used_at"]
+            )
+        else:
+            self.throttle_increment()
+        return verified
+
+    @property
+    def base32_secret(self) -> str:
+        from base64 import b32encode
+
+        return b32encode(self.bin_key).decode().rstrip("=")
+
+    def config_url(self, *, issuer: str, account: str) -> str:
+        from urllib.parse import quote, urlencode
+
+        query = urlencode({"secret": self.base32_secret, "issuer": issuer, "digits": self.digits, "period": self.step})
+        return f"otpauth://totp/{quote(issuer)}:{quote(account)}?{query}"
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """Ten single-use codes for when the phone is lost. Only keyed hashes are stored."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("backup codes")
+        verbose_name_plural = _("backup codes")
+
+    def verify_token(self, token) -> bool:
+        from apps.accounts.otp import hash_backup_code
+
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = self.codes.filter(code_hash=hash_backup_code(token), used_at__isnull=True).first()
+        if code is None:
+            self.throttle_increment()
+            return False
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        self.throttle_reset()
+        return True
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="accounts_backupcode_unique")]
+
+    def __str__(self) -> str:
+        return f"backup code ({'used' if self.used_at else 'unused'})"

@@ -1,14 +1,24 @@
-"""What a new organization needs from accounts: its first administrator."""
+"""What a new organization needs from accounts: system roles and its first administrator."""
 
-from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from apps.accounts import roles, services
+from apps.accounts.models import Role, User
 
 
 def organization_provisioned(*, organization, admin_email: str | None) -> None:
+    # The clone template already holds the system roles; this keeps an organization made
+    # by replaying migrations (or an old template) just as complete.
+    services.system_roles_sync()
     if not admin_email:
         return
-    User = get_user_model()
-    if User.objects.filter(email__iexact=admin_email).exists():
+    email = admin_email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
         return
-    # No password yet: the administrator sets one through the password-reset/invitation
-    # flow, so no credential is ever printed or mailed in clear.
-    User.objects.create_superuser(email=admin_email, password=None)
+    admin = User(email=email, status=User.Status.PENDING, role=Role.objects.get(name=roles.ORGANIZATION_ADMIN))
+    admin.set_unusable_password()
+    admin.save()
+    admin.groups.set([admin.role.group])
+    # No password is ever printed or mailed: the administrator chooses one from the invitation.
+    base = services.base_url(organization=organization)
+    transaction.on_commit(lambda: services.invitation_send(user=admin, organization=organization, base=base))

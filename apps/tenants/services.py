@@ -209,7 +209,8 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
     organization_check_available(
         subdomain=organization.subdomain, custom_domain=organization.custom_domain, exclude_pk=organization.pk
     )
-    connection.set_schema_to_public()
+    # No schema switch: an organization's own requests reach the public tables through
+    # their search_path, and switching would leave the rest of the request in public.
     _save_or_explain(organization, update_fields=[*fields, "updated_at"])
     if {"subdomain", "custom_domain"} & set(fields):
         _sync_domains(organization=organization)

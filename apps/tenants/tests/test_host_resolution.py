@@ -52,7 +52,8 @@ def test_the_public_host_shows_the_landing_page_and_platform_admin(public_client
     response = public_client.get("/")
     assert response.status_code == 200
     assert "Starline" in response.content.decode()
-    assert public_client.get("/admin/login/").status_code == 200
+    assert public_client.get("/accounts/sign-in/").status_code == 200
+    assert "/accounts/sign-in/" in public_client.get("/admin/", follow=True).redirect_chain[-1][0]
 
 
 def test_each_request_runs_in_its_organizations_schema(client_a, client_b, org_a, org_b):

@@ -203,7 +203,11 @@ def test_creating_an_organization_adds_its_domain_and_first_admin(db):
     with organization:
         admin = get_user_model().objects.get()
     assert admin.email == "boss@gamma.test"
-    assert admin.is_superuser and not admin.has_usable_password()
+    # Not a superuser: an organization's administrator gets everything through the
+    # Organization Admin role, and chooses a password from the invitation email.
+    assert not admin.is_superuser and not admin.has_usable_password()
+    assert admin.role.name == "Organization Admin" and admin.status == "pending"
+    assert admin.has_perm("accounts.manage_roles") is False  # pending users have no access yet
 
 
 def test_a_custom_domain_gets_its_own_domain_row_and_follows_changes(db):

@@ -56,9 +56,12 @@ def test_text_on_the_brand_colour_is_readable():
     assert theme.readable_on("#1d4ed8") == "#ffffff"
 
 
-def test_the_organization_admin_is_themed_with_its_colours(org_a, client_a):
-    assert _css_var(_page_theme(client_a, "/admin/login/"), "sl-primary") == org_a.primary_color
-    html = client_a.get("/admin/login/").content.decode()
+def test_the_organization_admin_is_themed_with_its_colours(org_a):
+    from conftest import signed_in
+
+    client = signed_in(org_a, "admin")
+    assert _css_var(_page_theme(client, "/admin/"), "sl-primary") == org_a.primary_color
+    html = client.get("/admin/").content.decode()
     assert "css/admin-theme.css" in html
     assert org_a.name in html
 

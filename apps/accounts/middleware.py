@@ -1,0 +1,82 @@
+"""Session lifetime (idle and absolute) and two-factor enforcement, on every request."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts import selectors, services
+
+# Activity is written back at most this often (seconds), so idle detection costs no
+# session write on most requests.
+TOUCH_EVERY = 60
+
+
+class SessionSecurityMiddleware:
+    """Sign out sessions that were idle longer than the organization allows, or that
+    outlived the absolute lifetime. The page warns a minute before (static/js/session.js)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            policy = selectors.security_policy(getattr(request, "organization", None))
+            request.session_policy = policy
+            session = request.session
+            now = time.time()
+            started = session.get(services.SESSION_STARTED)
+            last_seen = session.get(services.SESSION_LAST_SEEN)
+            if started is None or last_seen is None:
+                # A session made outside sign_in() (a test's force_login): start its clocks.
+                session[services.SESSION_STARTED] = session.get(services.SESSION_STARTED, now)
+                session[services.SESSION_LAST_SEEN] = now
+            elif now - last_seen > policy.idle_minutes * 60 or now - started > policy.absolute_hours * 3600:
+                services.sign_out(request=request, reason="expired")
+                if request.htmx:
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = reverse("accounts:sign_in")
+                    return response
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(f"{reverse('accounts:sign_in')}?next={request.get_full_path()}")
+            elif now - last_seen > TOUCH_EVERY:
+                services.session_touch(request=request)
+        return self.get_response(request)
+
+
+# Pages a signed-in user may open before the second factor: the two-factor pages
+# themselves, signing out, and what those pages load.
+_OPEN_PREFIXES = (
+    "/accounts/two-factor/",
+    "/accounts/sign-out/",
+    "/static/",
+    "/theme.css",
+    "/language/",
+    "/favicon.ico",
+    "/healthz",
+    "/accounts/session/keepalive/",
+)
+
+
+class TwoFactorMiddleware:
+    """A user with an authenticator must enter a code after the password; a user whom the
+    policy requires to have one is sent to set it up and can reach nothing else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_PREFIXES):
+            if user.two_factor_enabled:
+                return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.get_full_path()}")
+            policy = selectors.security_policy(getattr(request, "organization", None))
+            if policy.requires_two_factor(user):
+                return redirect(reverse("accounts:two_factor_setup"))
+        return self.get_response(request)

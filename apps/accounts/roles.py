@@ -1,0 +1,69 @@
+"""System roles and their default permissions.
+
+System roles exist in every organization, cannot be deleted, and their permissions follow
+these rules (re-applied after every migration, so a later app's new permissions reach them).
+Each app adds rules for its own permissions in `apps/<app>/roles.py` with a
+`DEFAULT_PERMISSIONS = {role name: [patterns]}` of its own; patterns are
+`app_label.codename` with shell wildcards. Custom roles are edited freely by org admins.
+"""
+
+from __future__ import annotations
+
+import importlib
+from fnmatch import fnmatch
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+ORGANIZATION_ADMIN = "Organization Admin"
+PROGRAM_MANAGER = "Program Manager"
+DIRECT_SUPPORT = "Direct Support Professional"
+NURSE = "Nurse"
+SCHEDULER = "Scheduler"
+BILLING = "Billing Specialist"
+HR_MANAGER = "HR Manager"
+AUDITOR = "Auditor"
+
+SYSTEM_ROLES = {
+    ORGANIZATION_ADMIN: _("Runs the organization's account: people, roles, sign-in policy, everything else."),
+    PROGRAM_MANAGER: _("Manages clients, care plans and staff of their programs; approves plans."),
+    DIRECT_SUPPORT: _("Supports assigned clients: notes, shifts, clock-in and clock-out."),
+    NURSE: _("Clinical care of assigned clients: health information, medications, nursing notes."),
+    SCHEDULER: _("Builds schedules and fills shifts."),
+    BILLING: _("Authorizations, billable services and claims."),
+    HR_MANAGER: _("Staff records, credentials, training and invitations."),
+    AUDITOR: _("Reads everything, changes nothing."),
+}
+
+# Patterns over "app_label.codename" for accounts' own permissions and for everything.
+DEFAULT_PERMISSIONS: dict[str, list[str]] = {
+    ORGANIZATION_ADMIN: ["*"],
+    PROGRAM_MANAGER: ["accounts.view_user", "accounts.view_role"],
+    HR_MANAGER: ["accounts.view_user", "accounts.change_user", "accounts.invite_user", "accounts.view_role"],
+    AUDITOR: ["*.view_*"],
+}
+
+
+def managed_app_labels() -> set[str]:
+    """Apps whose permissions roles are made of: Starline's own, plus axes (lockouts)."""
+    return {c.label for c in apps.get_app_configs() if c.name.startswith("apps.")} | {"axes"}
+
+
+def default_rules() -> dict[str, list[str]]:
+    rules: dict[str, list[str]] = {name: [] for name in SYSTEM_ROLES}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for role, patterns in getattr(module, "DEFAULT_PERMISSIONS", {}).items():
+            rules.setdefault(role, []).extend(patterns)
+    return rules
+
+
+def matches(perm_key: str, patterns: list[str]) -> bool:
+    return any(fnmatch(perm_key, pattern) for pattern in patterns)
