@@ -201,7 +201,7 @@ def test_creating_an_organization_adds_its_domain_and_first_admin(db):
     from django.contrib.auth import get_user_model
 
     with organization:
-        admin = get_user_model().objects.get()
+        admin = get_user_model().objects.select_related("role").get()
     assert admin.email == "boss@gamma.test"
     # Not a superuser: an organization's administrator gets everything through the
     # Organization Admin role, and chooses a password from the invitation email.
