@@ -43,15 +43,17 @@ class UserAdmin(admin.ModelAdmin):
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
     def save_model(self, request, obj, form, change):
-        role_changed = "role" in form.changed_data
-        status_changed = "status" in form.changed_data
+        # The form already wrote into obj; the services compare with what is stored.
+        stored = User.objects.get(pk=obj.pk)
         other = [f for f in form.changed_data if f not in ("role", "status")]
         if other:
             obj.save(update_fields=[*other, "updated_at"])
-        if role_changed:
-            services.user_set_role(user=obj, role=form.cleaned_data["role"], actor=request.user, request=request)
-        if status_changed:
-            services.user_set_status(user=obj, status=form.cleaned_data["status"], actor=request.user, request=request)
+        if "role" in form.changed_data:
+            services.user_set_role(user=stored, role=form.cleaned_data["role"], actor=request.user, request=request)
+        if "status" in form.changed_data:
+            services.user_set_status(
+                user=stored, status=form.cleaned_data["status"], actor=request.user, request=request
+            )
 
     @admin.action(description=_("Sign out all their sessions"), permissions=["change"])
     def revoke_sessions(self, request, queryset):

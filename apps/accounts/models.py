@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
 from django.db import models
@@ -225,6 +226,10 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         verbose_name = _("authenticator app")
         verbose_name_plural = _("authenticator apps")
 
+    def get_throttle_factor(self) -> int:
+        # After n wrong codes the next try waits factor × 2^(n-1) seconds.
+        return settings.OTP_THROTTLE_FACTOR
+
     @property
     def bin_key(self) -> bytes:
         return bytes.fromhex(self.key)
@@ -274,6 +279,9 @@ class BackupCodeDevice(ThrottlingMixin, Device):
     class Meta(Device.Meta):
         verbose_name = _("backup codes")
         verbose_name_plural = _("backup codes")
+
+    def get_throttle_factor(self) -> int:
+        return settings.OTP_THROTTLE_FACTOR
 
     def verify_token(self, token) -> bool:
         from apps.accounts.otp import hash_backup_code

@@ -125,7 +125,9 @@ def session_revoke(*, user_session: UserSession, actor=None, reason: str = "revo
         user_session.revoked_at = timezone.now()
         user_session.revoked_reason = reason
         user_session.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
-    transaction.on_commit(lambda key=user_session.session_key: _delete_django_session(key))
+    # Now, not on commit: the cookie must stop working on its very next request. (If this
+    # transaction rolled back, the cached_db store would simply reload the row.)
+    _delete_django_session(user_session.session_key)
     if reason not in ("signed_out", "expired"):
         auth_event_record(
             kind=AuthEvent.Kind.SESSION_REVOKED,

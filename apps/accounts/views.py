@@ -75,6 +75,12 @@ def sign_in(request):
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")}, status=status)
 
 
+def axes_username(request, credentials=None) -> str:
+    """The account a sign-in attempt is for, as django-axes counts it: the lowercased email."""
+    value = (credentials or {}).get("username") or request.POST.get("email", "")
+    return str(value).strip().lower()[:255]
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes' lockout response: a clear message, status 429."""
     email = (credentials or {}).get("username") or request.POST.get("email", "")
@@ -109,10 +115,14 @@ def two_factor_verify(request):
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        for device_class, kind in (
-            (TOTPDevice, AuthEvent.Kind.TWO_FACTOR_VERIFIED),
-            (BackupCodeDevice, AuthEvent.Kind.BACKUP_CODE_USED),
-        ):
+        # Digits go to the authenticator, anything else to the backup codes, so a backup
+        # code never counts as a wrong authenticator code (which would throttle it).
+        candidates = (
+            ((TOTPDevice, AuthEvent.Kind.TWO_FACTOR_VERIFIED),)
+            if token.isdigit()
+            else ((BackupCodeDevice, AuthEvent.Kind.BACKUP_CODE_USED),)
+        )
+        for device_class, kind in candidates:
             device = device_class.objects.filter(user=request.user, confirmed=True).first()
             if device is not None and device.verify_token(token):
                 otp_login(request, device)
@@ -274,7 +284,9 @@ def email_verification_resend(request):
 
 @login_required
 def profile(request):
-    form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # The form validates a copy: a ModelForm writes into its instance while validating, and
+    # the service must see what changed (a new email address needs verifying).
+    form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.user_update_profile(
@@ -285,8 +297,6 @@ def profile(request):
         )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    if request.method == "POST":
-        request.user.refresh_from_db()
     return render(request, "accounts/profile.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
