@@ -62,11 +62,15 @@ def _create_people(subdomain: str) -> None:
 def _fresh_process_caches():
     # A test's organizations are rolled back with its transaction; cached hosts and pages
     # must not outlive them.
+    from apps.accounts import backends
+
     host_cache.clear()
     page_cache.clear()
+    backends.clear()
     yield
     host_cache.clear()
     page_cache.clear()
+    backends.clear()
     if hasattr(connection, "set_schema_to_public"):
         connection.set_schema_to_public()
 

@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -37,6 +38,8 @@ class Scenario:
     concurrency: int = 8
     headers: dict[str, str] = field(default_factory=dict)
     target: str = ""
+    auth: bool = False  # send the signed-in session made by bench/prepare.py
+    post_sign_in: bool = False  # POST the sign-in form (a fresh sign-in per request)
 
 
 SCENARIOS = [
@@ -44,6 +47,10 @@ SCENARIOS = [
     Scenario("org_home", "sunrise.localhost", "/", target="p95 <= 30 ms; rps >= 50% of hello"),
     Scenario("org_signin_page", "sunrise.localhost", "/accounts/sign-in/", target="report"),
     Scenario("public_landing", "localhost", "/", target="report"),
+    Scenario("authenticated_home", "sunrise.localhost", "/", auth=True, target="p95 <= 40 ms"),
+    Scenario(
+        "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
+    ),
 ]
 
 
@@ -55,8 +62,10 @@ def _answers(port: int) -> bool:
 
 def bench_env() -> dict[str, str]:
     env = dict(os.environ)
-    if not env.get("DATABASE_URL") and _answers(5432):
+    if _answers(5432) and not env.get("BENCH_DATABASE_URL"):
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/starline_bench"
+    elif env.get("BENCH_DATABASE_URL"):
+        env["DATABASE_URL"] = env["BENCH_DATABASE_URL"]
     env.update(
         DJANGO_SETTINGS_MODULE="starline.settings",
         STARLINE_TESTING="0",
@@ -75,14 +84,17 @@ def bench_env() -> dict[str, str]:
 
 
 def ensure_database(env: dict[str, str]) -> None:
+    """A fresh bench database every run, so results never depend on what an earlier run left."""
     url = env.get("DATABASE_URL", "")
     if not url:
         return
     name = url.rsplit("/", 1)[-1]
+    if not name.endswith("_bench"):
+        raise SystemExit(f"refusing to recreate {name!r}: the bench database's name must end in _bench")
     code = (
         "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True);"
-        "n=sys.argv[2]; c.execute('SELECT 1 FROM pg_database WHERE datname=%s',[n]).fetchone() "
-        "or c.execute('CREATE DATABASE \"'+n+'\"')"
+        "n=sys.argv[2]; c.execute('DROP DATABASE IF EXISTS \"'+n+'\" WITH (FORCE)');"
+        "c.execute('CREATE DATABASE \"'+n+'\"')"
     )
     subprocess.run([PY, "-c", code, url, name], check=True, cwd=ROOT)
 
@@ -117,7 +129,26 @@ def wait_ready(host: str) -> None:
     raise SystemExit("gunicorn did not become ready")
 
 
+def _auth() -> dict:
+    return json.loads((ROOT / "bench" / "results" / ".auth.json").read_text())
+
+
 def wrk(scenario: Scenario, seconds: int) -> dict:
+    env = dict(os.environ)
+    script = ROOT / "bench" / "wrk_report.lua"
+    headers = dict(scenario.headers)
+    if scenario.auth:
+        headers["Cookie"] = f"sessionid={_auth()['session']}"
+    if scenario.post_sign_in:
+        auth = _auth()
+        password = os.environ.get("DEMO_PASSWORD", "starline-demo-2026")
+        headers["Cookie"] = f"csrftoken={auth['csrf_cookie']}"
+        headers["Referer"] = f"http://{scenario.host}/accounts/sign-in/"
+        env["WRK_BODY"] = urlencode(
+            {"csrfmiddlewaretoken": auth["csrf_token"], "email": "manager@sunrise.test", "password": password}
+        )
+        env["WRK_REPORT"] = str(script)
+        script = ROOT / "bench" / "wrk_post.lua"
     args = [
         "wrk",
         f"-t{min(2, scenario.concurrency)}",
@@ -126,14 +157,14 @@ def wrk(scenario: Scenario, seconds: int) -> dict:
         "--timeout",
         "5s",
         "-s",
-        str(ROOT / "bench" / "wrk_report.lua"),
+        str(script),
         "-H",
         f"Host: {scenario.host}",
     ]
-    for key, value in scenario.headers.items():
+    for key, value in headers.items():
         args += ["-H", f"{key}: {value}"]
     args.append(f"http://127.0.0.1:{PORT}{scenario.path}")
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout
     data = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     duration = data["duration_us"] / 1e6
     return {
@@ -143,6 +174,22 @@ def wrk(scenario: Scenario, seconds: int) -> dict:
         "rps": round(data["requests"] / duration, 1),
         "errors": data["socket_errors"] + data["bad_status"],
         "concurrency": scenario.concurrency,
+    }
+
+
+def password_hash_cost(env: dict[str, str]) -> dict:
+    """What one Argon2 hash costs with Django's parameters (the floor of a sign-in POST)."""
+    code = (
+        "import time, django; django.setup();"
+        "from django.contrib.auth.hashers import Argon2PasswordHasher as H; h = H(); h.encode('x' * 16, h.salt());"
+        "t = time.perf_counter(); [h.encode('correct horse battery', h.salt()) for _ in range(5)];"
+        "print(h.time_cost, h.memory_cost, h.parallelism, (time.perf_counter() - t) / 5 * 1000)"
+    )
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    time_cost, memory_cost, parallelism, ms = out.split()[-4:]
+    return {
+        "argon2": f"time_cost={time_cost} memory_cost={int(memory_cost) // 1024} MiB parallelism={parallelism}: "
+        f"{float(ms):.0f} ms per hash"
     }
 
 
@@ -201,7 +248,7 @@ def main() -> None:
         server.wait(timeout=30)
     hello = results["scenarios"]["hello"]["rps"]
     home = results["scenarios"]["org_home"]["rps"]
-    results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}"}
+    results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}", **password_hash_cost(env)}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

@@ -94,7 +94,7 @@ def _link(base: str, name: str, user, token: str) -> str:
 @transaction.atomic
 def sign_in(*, request, user: User) -> UserSession:
     """Start an authenticated session and record it (the seed's `user_sessions`)."""
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="apps.accounts.backends.RoleBackend")
     if not request.session.session_key:
         request.session.save()
     policy = selectors.security_policy(getattr(request, "organization", None))
@@ -409,6 +409,7 @@ def system_roles_sync() -> None:
             current = set(role.group.permissions.values_list("pk", flat=True))
             if wanted != current:
                 role.group.permissions.set(wanted)
+                role.save(update_fields=["updated_at"])  # moves the permission cache on
 
 
 # --- two-factor ------------------------------------------------------------------------

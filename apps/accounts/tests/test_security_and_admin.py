@@ -121,6 +121,7 @@ def test_an_auditor_reads_the_admin_but_cannot_change(org_a):
 
         auditor_role = Role.objects.get(name="Auditor")
         auditor_role.group.permissions.add(Permission.objects.get(codename="access_admin"))
+        auditor_role.save(update_fields=["updated_at"])  # as services do: moves the permission cache on
     auditor = signed_in(org_a, "auditor")
     dsp = person(org_a, "dsp")
     assert auditor.get("/admin/accounts/user/").status_code == 200

@@ -1,0 +1,63 @@
+"""Permissions come from the user's role, cached per process.
+
+Django's ModelBackend asks the database for a user's permissions twice on every request
+(direct and through groups). Starline grants permissions only through roles, so a role's
+permission set is read once and kept per process, keyed by the role's `updated_at`, which
+every change to the role's permissions moves forward. A user's role itself is loaded with
+the user (one query), so a new role takes effect on the next request everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.contrib.auth.backends import ModelBackend
+from django.db import connection
+
+from apps.accounts.models import Role, User
+
+_lock = threading.Lock()
+_role_permissions: dict[tuple, frozenset[str]] = {}
+_MAX_ENTRIES = 1024
+
+
+def role_permissions(role: Role) -> frozenset[str]:
+    key = (connection.schema_name, role.pk, role.updated_at)
+    cached = _role_permissions.get(key)
+    if cached is None:
+        cached = frozenset(
+            f"{app_label}.{codename}"
+            for app_label, codename in role.group.permissions.values_list("content_type__app_label", "codename")
+        )
+        with _lock:
+            if len(_role_permissions) >= _MAX_ENTRIES:
+                _role_permissions.clear()
+            _role_permissions[key] = cached
+    return cached
+
+
+def clear() -> None:
+    with _lock:
+        _role_permissions.clear()
+
+
+class RoleBackend(ModelBackend):
+    def get_user(self, user_id):
+        user = User._default_manager.select_related("role").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_user_permissions(self, user_obj, obj=None):
+        # Permissions are never granted to a user directly (the admin offers no such field).
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.role_id is None:
+            return set()
+        return set(role_permissions(user_obj.role))
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        return self.get_group_permissions(user_obj)
