@@ -125,3 +125,12 @@ def public_client(db) -> Client:
 
 
 pytest_plugins = ["browser"]
+
+
+def pytest_collection_modifyitems(items):
+    # pytest-django creates the test database only when some collected test asks for it.
+    # Browser tests reach it through the live server, so they ask explicitly: run alone,
+    # they would otherwise talk to the development database.
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)

@@ -15,7 +15,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from importlib import import_module  # noqa: E402
+
+from django.conf import settings  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
 from apps.accounts import services  # noqa: E402
@@ -31,7 +33,7 @@ def main() -> None:
         user = User.objects.get(email="dsp@sunrise.test")
         request = RequestFactory().get("/", HTTP_HOST=HOST)
         request.organization = organization
-        request.session = SessionStore()
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         request.user = user
         services.sign_in(request=request, user=user)
         request.session.save()

@@ -139,6 +139,7 @@ TEMPLATES = [
                 "apps.core.context_processors.navigation",
                 "apps.accounts.context_processors.session_policy",
             ],
+            "builtins": ["apps.core.templatetags.fast_url"],
         },
     }
 ]
@@ -195,7 +196,10 @@ else:
             "KEY_FUNCTION": "django_tenants.cache.make_key",
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read through the shared cache when there is one. Without Redis the cache is
+# per process, and a cached session would go stale between workers (a sign-out or an idle
+# check seen by one worker only), so sessions then come straight from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # Host-only cookies: a session from one organization's host means nothing on another's.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None

@@ -43,8 +43,11 @@ def clear() -> None:
 
 class RoleBackend(ModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.select_related("role").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.select_related("role").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None):
         # Permissions are never granted to a user directly (the admin offers no such field).
