@@ -3,12 +3,14 @@ through services, so groups, sessions and events stay consistent."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts import services
+from apps.accounts import selectors, services
 from apps.accounts.models import AuthEvent, Role, User, UserSession
+from apps.accounts.permissions import can
 
 
 class UserAdminForm(forms.ModelForm):
@@ -85,25 +87,81 @@ class UserAdmin(admin.ModelAdmin):
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 
+class RoleAdminForm(forms.ModelForm):
+    permissions = forms.ModelMultipleChoiceField(
+        label=_("Permissions"),
+        queryset=None,
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple(_("permissions"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].queryset = selectors.matrix_permissions()
+        if not self.instance._state.adding:
+            self.fields["permissions"].initial = list(self.instance.group.permissions.values_list("pk", flat=True))
+
+    def validate_unique(self):
+        pass  # the service explains a taken name in its own words
+
+
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
+    """Custom roles are edited here or on the matrix page, both through the same services;
+    system roles are read-only everywhere."""
+
+    form = RoleAdminForm
     list_display = ["name", "is_system_role", "description", "permissions_link"]
     list_filter = ["is_system_role"]
     search_fields = ["name", "description"]
-    fields = ["name", "description", "is_system_role", "permissions_link"]
-    readonly_fields = ["name", "is_system_role", "permissions_link"]
 
-    @admin.display(description=_("Permissions"))
+    @admin.display(description=_("Permission matrix"))
     def permissions_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("accounts:role_edit", args=[obj.pk]), _("Open the permission matrix")
-        )
+        return format_html('<a href="{}">{}</a>', reverse("accounts:role_edit", args=[obj.pk]), _("Open"))
+
+    def _may_manage(self, request) -> bool:
+        return can(request.user, "accounts.manage_roles")
 
     def has_add_permission(self, request):
-        return False  # new roles are made on the matrix page, which sets their permissions
+        return self._may_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request) and (obj is None or not obj.is_system_role)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deleting goes through the matrix page, which refuses roles in use
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        ids = [p.pk for p in data["permissions"]]
+        try:
+            if change:
+                services.role_update(
+                    role=Role.objects.get(pk=obj.pk),
+                    name=data["name"],
+                    description=data["description"],
+                    permission_ids=ids,
+                    actor=request.user,
+                    request=request,
+                )
+            else:
+                created = services.role_create(
+                    name=data["name"],
+                    description=data["description"],
+                    permission_ids=ids,
+                    actor=request.user,
+                    request=request,
+                )
+                obj.pk = created.pk
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the services set the group's permissions
 
 
 @admin.register(UserSession)

@@ -147,3 +147,25 @@ def test_platform_operators_do_not_exist_on_organization_hosts(org_a, db):
         ).status_code
         == 302
     )
+
+
+def test_custom_roles_are_edited_in_the_django_admin_through_the_services(org_a):
+    from django.contrib.auth.models import Permission
+
+    admin = signed_in(org_a, "admin")
+    with org_a:
+        view_user = Permission.objects.get(codename="view_user")
+    response = admin.post(
+        "/admin/accounts/role/add/", {"name": "Coordinator", "description": "", "permissions": [view_user.pk]}
+    )
+    assert response.status_code == 302
+    with org_a:
+        role = Role.objects.get(name="Coordinator")
+        assert list(role.group.permissions.values_list("codename", flat=True)) == ["view_user"]
+        assert AuthEvent.objects.filter(kind="role_permissions_changed", detail__role="Coordinator").exists()
+        nurse = Role.objects.get(name="Nurse")
+    assert admin.get(f"/admin/accounts/role/{nurse.pk}/change/").status_code == 200  # read-only view
+    response = admin.post(f"/admin/accounts/role/{nurse.pk}/change/", {"name": "Renamed", "permissions": []})
+    assert response.status_code == 403
+    with org_a:
+        assert Role.objects.filter(name="Nurse").exists()
