@@ -23,7 +23,11 @@ PRODUCTION = {
 
 
 def _run(code: str, env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     base.update({"DJANGO_SETTINGS_MODULE": "starline.settings", "STARLINE_TESTING": "0"}, **env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
@@ -50,7 +54,11 @@ def test_check_deploy_with_the_documented_production_variables_prints_no_warning
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, **PRODUCTION, "STARLINE_TESTING": "0"},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")},
+            **PRODUCTION,
+            "STARLINE_TESTING": "0",
+        },
         capture_output=True,
         text=True,
         timeout=120,
