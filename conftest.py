@@ -62,8 +62,12 @@ def _create_people(subdomain: str) -> None:
 def _fresh_process_caches():
     # A test's organizations are rolled back with its transaction; cached hosts and pages
     # must not outlive them.
+    from django.core.cache import cache
+
     from apps.accounts import backends
 
+    # The shared cache outlives each test's rolled-back transaction: start empty.
+    cache.clear()
     host_cache.clear()
     page_cache.clear()
     backends.clear()

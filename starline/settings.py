@@ -285,6 +285,11 @@ SESSION_ABSOLUTE_HOURS_DEFAULT = env.int("SESSION_ABSOLUTE_HOURS_DEFAULT", defau
 # Sign-in policy on the platform host (operators); organizations set their own.
 PLATFORM_TWO_FACTOR = env.str("PLATFORM_TWO_FACTOR", default="optional")
 
+# The signed-in user is read from the shared cache (invalidated on every save). Without
+# Redis the cache is per process, where another worker's change would go unseen: off then,
+# except in tests (one process).
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if (REDIS_URL or TESTING) else 0)
+
 # django-guardian: no anonymous user row (our users sign in with an email address).
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from apps.accounts import backends  # noqa: F401  (connects the user-cache hooks)
         from apps.core import navigation
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")

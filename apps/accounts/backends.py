@@ -1,4 +1,11 @@
-"""Permissions come from the user's role, cached per process.
+"""The signed-in user and their permissions, with as few queries as a page can have.
+
+The user (with their role) is kept in the shared cache for AUTH_USER_CACHE_SECONDS,
+dropped whenever the user or their role is saved (signals below: Django's own writes,
+such as last_login and password changes, bypass our services, so the model hooks are
+the only place that sees them all).
+
+Permissions come from the user's role, cached per process.
 
 Django's ModelBackend asks the database for a user's permissions twice on every request
 (direct and through groups). Starline grants permissions only through roles, so a role's
@@ -11,8 +18,12 @@ from __future__ import annotations
 
 import threading
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from apps.accounts.models import Role, User
 
@@ -41,12 +52,33 @@ def clear() -> None:
         _role_permissions.clear()
 
 
+def _user_key(user_id) -> str:
+    # The cache's KEY_FUNCTION adds the schema, so organizations never share an entry.
+    return f"accounts:user:{user_id}"
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def _forget_user(sender, instance, **kwargs):
+    cache.delete(_user_key(instance.pk))
+
+
+@receiver(post_save, sender=Role)
+def _forget_role_members(sender, instance, **kwargs):
+    cache.delete_many([_user_key(pk) for pk in instance.users.values_list("pk", flat=True)])
+
+
 class RoleBackend(ModelBackend):
     def get_user(self, user_id):
-        try:
-            user = User._default_manager.select_related("role").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
+        seconds = settings.AUTH_USER_CACHE_SECONDS
+        user = cache.get(_user_key(user_id)) if seconds else None
+        if user is None:
+            try:
+                user = User._default_manager.select_related("role").get(pk=user_id)
+            except User.DoesNotExist:
+                return None
+            if seconds:
+                cache.set(_user_key(user_id), user, seconds)
         return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None):
