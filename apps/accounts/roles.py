@@ -44,9 +44,16 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Permissions no role should hold: organizations are the platform's (public schema), and
+# two-factor devices are each person's own, managed only through the two-factor pages.
+EXCLUDED_APP_LABELS = {"tenants"}
+EXCLUDED_MODELS = {("accounts", "totpdevice"), ("accounts", "backupcodedevice"), ("accounts", "backupcode")}
+
+
 def managed_app_labels() -> set[str]:
     """Apps whose permissions roles are made of: Starline's own, plus axes (lockouts)."""
-    return {c.label for c in apps.get_app_configs() if c.name.startswith("apps.")} | {"axes"}
+    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("apps.")} | {"axes"}
+    return labels - EXCLUDED_APP_LABELS
 
 
 def default_rules() -> dict[str, list[str]]:

@@ -72,8 +72,12 @@ def role_list() -> QuerySet[Role]:
 
 def matrix_permissions() -> QuerySet[Permission]:
     """Every permission a role can be given, grouped by resource (content type)."""
+    excluded = Q()
+    for app_label, model in roles.EXCLUDED_MODELS:
+        excluded |= Q(content_type__app_label=app_label, content_type__model=model)
     return (
         Permission.objects.filter(content_type__app_label__in=roles.managed_app_labels())
+        .exclude(excluded)
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
     )

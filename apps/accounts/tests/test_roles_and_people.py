@@ -175,3 +175,18 @@ def test_the_navigation_shows_only_what_the_role_may_open(org_a):
     assert "/accounts/people/" in signed_in(org_a, "admin").get("/").content.decode()
     html = signed_in(org_a, "dsp").get("/").content.decode()
     assert "/accounts/people/" not in html and "/accounts/roles/" not in html
+
+
+def test_no_role_can_be_given_platform_or_device_permissions(org_a):
+    from apps.accounts.selectors import matrix_permissions
+
+    with org_a:
+        labels = {(p.content_type.app_label, p.content_type.model) for p in matrix_permissions()}
+        admin_perms = set(
+            Role.objects.get(name=roles.ORGANIZATION_ADMIN).group.permissions.values_list(
+                "content_type__app_label", "content_type__model"
+            )
+        )
+    for forbidden in (("tenants", "organization"), ("tenants", "domain"), ("accounts", "totpdevice")):
+        assert forbidden not in labels and forbidden not in admin_perms
+    assert ("accounts", "user") in labels
