@@ -9,11 +9,12 @@ Each app adds rules for its own permissions in `apps/<app>/roles.py` with a
 
 from __future__ import annotations
 
-import importlib
 from fnmatch import fnmatch
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.discovery import app_modules
 
 ORGANIZATION_ADMIN = "Organization Admin"
 PROGRAM_MANAGER = "Program Manager"
@@ -58,15 +59,7 @@ def managed_app_labels() -> set[str]:
 
 def default_rules() -> dict[str, list[str]]:
     rules: dict[str, list[str]] = {name: [] for name in SYSTEM_ROLES}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("apps."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.roles":
-                raise
-            continue
+    for _label, module in app_modules("roles"):
         for role, patterns in getattr(module, "DEFAULT_PERMISSIONS", {}).items():
             rules.setdefault(role, []).extend(patterns)
     return rules

@@ -5,22 +5,10 @@ organization's schema. Each seed must be idempotent: running twice changes nothi
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
-from django.apps import apps
+from apps.core.discovery import app_modules
 
 
 def seeders() -> list[tuple[str, Callable]]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("apps."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.seed")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.seed":
-                raise
-            continue
-        found.append((config.label, module.seed))
-    return found
+    return [(label, module.seed) for label, module in app_modules("seed")]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -13,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from apps.core.discovery import app_modules
 from apps.tenants import host_cache
 from apps.tenants.models import Domain, Organization
 
@@ -142,15 +141,7 @@ def _run_provisioning_hooks(*, organization: Organization, admin_email: str | No
     Tenants sits below the other apps and may not import them; they register here instead,
     in INSTALLED_APPS order, and run inside the new organization's schema.
     """
-    for config in apps.get_app_configs():
-        if not config.name.startswith("apps."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.provisioning")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.provisioning":
-                raise
-            continue
+    for _label, module in app_modules("provisioning"):
         with organization:
             module.organization_provisioned(organization=organization, admin_email=admin_email)
 
