@@ -3,7 +3,7 @@ through services, so groups, sessions and events stay consistent."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,12 @@ from apps.accounts.permissions import can
 
 
 class UserAdminForm(forms.ModelForm):
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Someone else already uses this email address."))
+        return email
+
     class Meta:
         model = User
         # No is_superuser, groups or per-user permissions here: access comes from the role,
@@ -44,10 +50,45 @@ class UserAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
+    def has_change_permission(self, request, obj=None):
+        # Nobody edits themselves here, nor anyone whose role holds more than theirs.
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.may_manage_user(request.user, obj)
+        )
+
+    def has_reset_two_factor_permission(self, request):
+        return can(request.user, "accounts.reset_two_factor")
+
+    def has_manage_sessions_permission(self, request):
+        return can(request.user, "accounts.manage_sessions")
+
+    def has_invite_permission(self, request):
+        return can(request.user, "accounts.invite_user")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["queryset"] = Role.objects.filter(
+                pk__in=[r.pk for r in services.assignable_roles(request.user)]
+            ).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _each(self, request, queryset, action) -> int:
+        done = 0
+        for user in queryset:
+            try:
+                action(user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{user}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+        return done
+
     def save_model(self, request, obj, form, change):
         # The form already wrote into obj; the services compare with what is stored.
         stored = User.objects.get(pk=obj.pk)
         other = [f for f in form.changed_data if f not in ("role", "status")]
+        if "email" in other:
+            obj.email_verified = False  # a new address has to be proven again
+            other.append("email_verified")
         if other:
             obj.save(update_fields=[*other, "updated_at"])
         if "role" in form.changed_data:
@@ -57,27 +98,28 @@ class UserAdmin(admin.ModelAdmin):
                 user=stored, status=form.cleaned_data["status"], actor=request.user, request=request
             )
 
-    @admin.action(description=_("Sign out all their sessions"), permissions=["change"])
+    @admin.action(description=_("Sign out all their sessions"), permissions=["manage_sessions"])
     def revoke_sessions(self, request, queryset):
-        count = sum(
-            services.sessions_revoke_all(user=u, actor=request.user, reason="revoked_by_admin", request=request)
-            for u in queryset
+        self._each(
+            request,
+            queryset,
+            lambda u: services.sessions_revoke_all(
+                user=u, actor=request.user, reason="revoked_by_admin", request=request
+            ),
         )
-        self.message_user(request, _("%(count)d sessions signed out.") % {"count": count}, messages.SUCCESS)
+        self.message_user(request, _("Signed out."), messages.SUCCESS)
 
-    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["reset_two_factor"])
     def reset_two_factor(self, request, queryset):
-        for user in queryset:
-            services.two_factor_remove(user=user, actor=request.user, request=request)
+        self._each(request, queryset, lambda u: services.two_factor_remove(user=u, actor=request.user, request=request))
         self.message_user(request, _("Two-factor sign-in reset."), messages.SUCCESS)
 
     @admin.action(description=_("Unlock sign-in after failed attempts"), permissions=["change"])
     def unlock(self, request, queryset):
-        for user in queryset:
-            services.user_unlock(user=user, actor=request.user, request=request)
+        self._each(request, queryset, lambda u: services.user_unlock(user=u, actor=request.user, request=request))
         self.message_user(request, _("Unlocked."), messages.SUCCESS)
 
-    @admin.action(description=_("Send the invitation again"), permissions=["change"])
+    @admin.action(description=_("Send the invitation again"), permissions=["invite"])
     def resend_invitation(self, request, queryset):
         base = services.base_url(request=request)
         for user in queryset.filter(status=User.Status.PENDING):

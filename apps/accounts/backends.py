@@ -21,7 +21,7 @@ import threading
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -57,15 +57,35 @@ def _user_key(user_id) -> str:
     return f"accounts:user:{user_id}"
 
 
+def _forget(keys: list[str]) -> None:
+    # Now, and again after commit: a request that read the old row between the two would
+    # otherwise put it back in the cache for a whole TTL.
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def _forget_user(sender, instance, **kwargs):
-    cache.delete(_user_key(instance.pk))
+    _forget([_user_key(instance.pk)])
 
 
 @receiver(post_save, sender=Role)
 def _forget_role_members(sender, instance, **kwargs):
-    cache.delete_many([_user_key(pk) for pk in instance.users.values_list("pk", flat=True)])
+    _forget([_user_key(pk) for pk in instance.users.values_list("pk", flat=True)])
+
+
+def _cacheable(user: User) -> User:
+    """A copy without the password hash (hashes stay in the database only); it keeps the
+    session hash Django checks on every request."""
+    copy = User(**{f.attname: getattr(user, f.attname) for f in User._meta.concrete_fields})
+    copy._state.adding = False
+    copy._state.db = user._state.db
+    if user.role_id:
+        copy.role = user.role
+    copy.cached_session_auth_hash = user.get_session_auth_hash()
+    copy.password = ""
+    return copy
 
 
 class RoleBackend(ModelBackend):
@@ -78,7 +98,7 @@ class RoleBackend(ModelBackend):
             except User.DoesNotExist:
                 return None
             if seconds:
-                cache.set(_user_key(user_id), user, seconds)
+                cache.set(_user_key(user_id), _cacheable(user), seconds)
         return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None):

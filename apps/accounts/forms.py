@@ -83,14 +83,23 @@ class ProfileForm(forms.ModelForm):
         return picture
 
 
-class InviteForm(forms.Form):
+class _RoleChoiceMixin:
+    """Offers only the roles the person filling the form may give (see services)."""
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].queryset = Role.objects.filter(pk__in=[r.pk for r in roles]).order_by("name")
+
+
+class InviteForm(_RoleChoiceMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=255)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.order_by("name"))
 
 
-class UserAdminForm(forms.Form):
+class UserAdminForm(_RoleChoiceMixin, forms.Form):
     """What an admin changes about someone on the people page."""
 
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.order_by("name"), required=False)
@@ -134,7 +143,7 @@ class SecurityPolicyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["two_factor_roles"].choices = [(r.name, r.name) for r in Role.objects.order_by("name")]
+        self.fields["two_factor_roles"].choices = [(str(r.pk), r.name) for r in Role.objects.order_by("name")]
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from apps.accounts import selectors, services
@@ -44,16 +45,14 @@ class SessionSecurityMiddleware:
                     response["HX-Redirect"] = reverse("accounts:sign_in")
                     return response
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(f"{reverse('accounts:sign_in')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('accounts:sign_in')}?{_next(request)}")
             elif now - last_seen > TOUCH_EVERY:
                 services.session_touch(request=request)
         return self.get_response(request)
 
 
-# Pages a signed-in user may open before the second factor: the two-factor pages
-# themselves, signing out, and what those pages load.
-_OPEN_PREFIXES = (
-    "/accounts/two-factor/",
+# What a signed-in user may load before the second factor, whatever their state.
+_ALWAYS_OPEN = (
     "/accounts/sign-out/",
     "/static/",
     "/theme.css",
@@ -64,19 +63,28 @@ _OPEN_PREFIXES = (
 )
 
 
+def _next(request) -> str:
+    return urlencode({"next": request.get_full_path()})
+
+
 class TwoFactorMiddleware:
-    """A user with an authenticator must enter a code after the password; a user whom the
-    policy requires to have one is sent to set it up and can reach nothing else."""
+    """After the password, a user with an authenticator may open only the code page; a user
+    whom the policy requires to have one may open only the set-up page. Everything else,
+    the other two-factor pages included, waits for the second factor."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_PREFIXES):
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(_ALWAYS_OPEN):
             if user.two_factor_enabled:
-                return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.get_full_path()}")
-            policy = selectors.security_policy(getattr(request, "organization", None))
-            if policy.requires_two_factor(user):
-                return redirect(reverse("accounts:two_factor_setup"))
+                verify = reverse("accounts:two_factor_verify")
+                if request.path != verify:
+                    return redirect(f"{verify}?{_next(request)}")
+            else:
+                setup = reverse("accounts:two_factor_setup")
+                policy = selectors.security_policy(getattr(request, "organization", None))
+                if policy.requires_two_factor(user) and request.path != setup:
+                    return redirect(setup)
         return self.get_response(request)

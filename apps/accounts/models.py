@@ -70,7 +70,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Exact match on the lowercased address: every write stores it lowercased, and
+        # PostgreSQL's case-insensitive match would also equate look-alikes such as "ſ" and
+        # "s", each of which django-axes would count as a different account.
+        return self.get(email=str(username).strip().lower())
 
 
 class User(BaseModel, AbstractBaseUser, PermissionsMixin):
@@ -126,6 +129,10 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff(self) -> bool:
         return self.is_active and (self.is_superuser or self.has_perm("accounts.access_admin"))
+
+    def get_session_auth_hash(self):
+        # A user read from the cache carries the hash instead of the password (backends.py).
+        return getattr(self, "cached_session_auth_hash", None) or super().get_session_auth_hash()
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -28,7 +28,8 @@ class SecurityPolicy:
         if self.two_factor == TWO_FACTOR_EVERYONE:
             return True
         if self.two_factor == TWO_FACTOR_ROLES:
-            return user.role_id is not None and user.role.name in self.two_factor_roles
+            # Role ids, not names: renaming a role must not quietly drop the requirement.
+            return user.role_id is not None and str(user.role_id) in self.two_factor_roles
         return False
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -142,6 +142,8 @@ def session_revoke(*, user_session: UserSession, actor=None, reason: str = "revo
 def sessions_revoke_all(
     *, user: User, actor=None, reason: str = "revoked", except_key: str | None = None, request=None
 ) -> int:
+    if actor is not None and actor.pk != user.pk:
+        _require_manage(actor, user)
     sessions = list(selectors.active_sessions_for(user).exclude(session_key=except_key or ""))
     for user_session in sessions:
         session_revoke(user_session=user_session, actor=actor, reason=reason, request=request)
@@ -176,9 +178,55 @@ def _sync_groups(user: User) -> None:
     user.groups.set([user.role.group] if user.role_id else [])
 
 
+# --- who may manage whom -----------------------------------------------------------------
+# Nobody hands out more than they hold: a role may be given, and a person managed, only by
+# someone whose own permissions include all of that role's (superusers excepted). This is
+# what stops an HR manager from making someone an Organization Admin, or a custom role
+# from promoting itself.
+
+
+def _held(actor) -> set[str] | None:
+    """The actor's permissions, or None for 'everything' (superusers, and the system)."""
+    if actor is None or actor.is_superuser:
+        return None
+    return actor.get_all_permissions()
+
+
+def may_assign_role(actor, role: Role | None) -> bool:
+    held = _held(actor)
+    if held is None or role is None:
+        return True
+    from apps.accounts.backends import role_permissions
+
+    return role_permissions(role) <= held
+
+
+def may_manage_user(actor, target: User) -> bool:
+    if actor is None:
+        return True
+    if actor.pk == target.pk or (target.is_superuser and not actor.is_superuser):
+        return False
+    return may_assign_role(actor, target.role if target.role_id else None)
+
+
+def assignable_roles(actor):
+    return [role for role in Role.objects.select_related("group").order_by("name") if may_assign_role(actor, role)]
+
+
+def _require_manage(actor, target: User) -> None:
+    if not may_manage_user(actor, target):
+        raise PermissionDenied(_("You cannot change someone whose access is greater than yours, or yourself."))
+
+
+def _require_assignable(actor, role: Role | None) -> None:
+    if not may_assign_role(actor, role):
+        raise ValidationError({"role": [_("You can give only roles whose permissions you hold yourself.")]})
+
+
 @transaction.atomic
 def user_invite(*, request, email: str, first_name: str, last_name: str, role: Role | None, actor: User) -> User:
     email = (email or "").strip().lower()
+    _require_assignable(actor, role)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": [_("Someone with this email address already has an account.")]})
     user = User(
@@ -221,6 +269,7 @@ def invitation_accept(*, request, user: User, password: str) -> User:
 def user_set_status(*, user: User, status: str, actor: User | None, request=None) -> User:
     if status not in User.Status.values:
         raise ValidationError({"status": [_("Choose a valid status.")]})
+    _require_manage(actor, user)
     if user.status == status:
         return user
     previous = user.status
@@ -241,6 +290,8 @@ def user_set_status(*, user: User, status: str, actor: User | None, request=None
 
 @transaction.atomic
 def user_set_role(*, user: User, role: Role | None, actor: User | None, request=None) -> User:
+    _require_manage(actor, user)
+    _require_assignable(actor, role)
     previous = user.role.name if user.role_id else None
     user.role = role
     user.save(update_fields=["role", "updated_at"])
@@ -301,9 +352,16 @@ def email_verify(*, request, user: User) -> User:
 
 
 @transaction.atomic
-def password_changed(*, request, user: User, how: str) -> None:
-    """After a change or reset: every other session ends (a thief's included)."""
+def password_changed(*, request, user: User, how: str, previous_session_key: str | None = None) -> None:
+    """After a change or reset: every other session ends (a thief's included).
+
+    A change rotates this browser's session key (update_session_auth_hash); its record
+    moves to the new key so it stays listed and revocable."""
     keep = request.session.session_key if how == "changed" and request.user.is_authenticated else None
+    if keep and previous_session_key and previous_session_key != keep:
+        UserSession.objects.filter(session_key=previous_session_key, revoked_at__isnull=True).update(
+            session_key=keep, updated_at=timezone.now()
+        )
     sessions_revoke_all(user=user, reason=f"password_{how}", except_key=keep, request=request)
     kind = AuthEvent.Kind.PASSWORD_CHANGED if how == "changed" else AuthEvent.Kind.PASSWORD_RESET
     auth_event_record(kind=kind, request=request, user=user)
@@ -324,17 +382,28 @@ def _check_role_name(name: str, exclude_pk=None) -> str:
     return name
 
 
-def _allowed_permissions(permission_ids) -> list[Permission]:
+def _allowed_permissions(permission_ids, actor=None) -> list[Permission]:
     permissions = list(selectors.matrix_permissions().filter(pk__in=list(permission_ids)))
     if len(permissions) != len(set(permission_ids)):
         raise ValidationError({"permissions": [_("Some of the chosen permissions do not exist.")]})
+    held = _held(actor)
+    if held is not None:
+        beyond = sorted(p.name for p in permissions if f"{p.content_type.app_label}.{p.codename}" not in held)
+        if beyond:
+            raise ValidationError(
+                {
+                    "permissions": [
+                        _("You cannot give permissions you do not hold: %(names)s.") % {"names": ", ".join(beyond)}
+                    ]
+                }
+            )
     return permissions
 
 
 @transaction.atomic
 def role_create(*, name: str, description: str = "", permission_ids=(), actor: User | None, request=None) -> Role:
     name = _check_role_name(name)
-    permissions = _allowed_permissions(permission_ids)
+    permissions = _allowed_permissions(permission_ids, actor)
     group = Group.objects.create(name=name)
     group.permissions.set(permissions)
     role = Role.objects.create(name=name, description=description.strip(), group=group)
@@ -354,7 +423,7 @@ def role_update(
     if role.is_system_role:
         raise ValidationError(_("System roles keep their built-in permissions; create a custom role instead."))
     name = _check_role_name(name, exclude_pk=role.pk)
-    permissions = _allowed_permissions(permission_ids)
+    permissions = _allowed_permissions(permission_ids, actor)
     before = set(role.group.permissions.values_list("codename", flat=True))
     role.name, role.description = name, description.strip()
     role.save(update_fields=["name", "description", "updated_at"])
@@ -450,6 +519,8 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 @transaction.atomic
 def two_factor_remove(*, user: User, actor: User | None, request=None) -> None:
     """Remove authenticator and backup codes (the user's own choice, or an admin reset)."""
+    if actor is not None and actor.pk != user.pk:
+        _require_manage(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     BackupCodeDevice.objects.filter(user=user).delete()
     user.two_factor_enabled = False
@@ -468,7 +539,8 @@ def user_unlock(*, user: User, actor: User | None, request=None) -> None:
     """Lift a lockout from repeated failures (django-axes) before its cool-off ends."""
     from axes.utils import reset
 
-    reset(username=user.email)
+    _require_manage(actor, user)
+    reset(username=user.email.lower())
     auth_event_record(kind=AuthEvent.Kind.UNLOCKED, request=request, user=user, actor=actor)
 
 

@@ -36,7 +36,8 @@ class InvitationTokenGenerator(_ExpiringTokenGenerator):
 
     def _make_hash_value(self, user, timestamp):
         # Accepting the invitation sets a password and activates the user: the link dies.
-        return f"{user.pk}{user.password}{user.status}{timestamp}"
+        # The address is part of it too: correcting a mistyped address voids the old link.
+        return f"{user.pk}{user.email}{user.password}{user.status}{timestamp}"
 
 
 class EmailVerificationTokenGenerator(_ExpiringTokenGenerator):

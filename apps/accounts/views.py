@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,6 +18,7 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -52,6 +54,7 @@ _STATUS_MESSAGES = {
 }
 
 
+@never_cache
 def sign_in(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
@@ -65,7 +68,7 @@ def sign_in(request):
             services.sign_in(request=request, user=user)
             return redirect(_safe_next(request))
         services.auth_event_record(kind=AuthEvent.Kind.SIGN_IN_FAILED, request=request, email=email)
-        known = User.objects.filter(email__iexact=email).first()
+        known = User.objects.filter(email=email).first()
         if known is not None and known.status in _STATUS_MESSAGES and known.check_password(password):
             # The right password for an account that may not sign in: say why.
             form.add_error(None, _STATUS_MESSAGES[known.status])
@@ -97,10 +100,12 @@ def sign_out(request):
     return redirect("accounts:sign_in")
 
 
-@login_required
 @require_POST
 def keepalive(request):
-    """The 'Stay signed in' button: activity, without leaving the page."""
+    """The 'Stay signed in' button: activity, without leaving the page (401 once the
+    session has ended, so the page knows to go to sign-in)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
     services.session_touch(request=request)
     return HttpResponse(status=204)
 
@@ -108,6 +113,7 @@ def keepalive(request):
 # --- two-factor --------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 def two_factor_verify(request):
     if request.user.is_verified():
@@ -123,8 +129,11 @@ def two_factor_verify(request):
             else ((BackupCodeDevice, AuthEvent.Kind.BACKUP_CODE_USED),)
         )
         for device_class, kind in candidates:
-            device = device_class.objects.filter(user=request.user, confirmed=True).first()
-            if device is not None and device.verify_token(token):
+            # Locked while checking, so one code cannot pass two parallel requests.
+            with transaction.atomic():
+                device = device_class.objects.select_for_update().filter(user=request.user, confirmed=True).first()
+                verified = device is not None and device.verify_token(token)
+            if verified:
                 otp_login(request, device)
                 services.auth_event_record(kind=kind, request=request, user=request.user)
                 if device_class is BackupCodeDevice:
@@ -141,6 +150,7 @@ def two_factor_verify(request):
     )
 
 
+@never_cache
 @login_required
 def two_factor_setup(request):
     user = request.user
@@ -190,6 +200,7 @@ def two_factor_manage(request):
     return render(request, "accounts/two_factor_manage.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def two_factor_backup_codes(request):
@@ -302,11 +313,13 @@ def profile(request):
 
 @login_required
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    # A fresh row: the signed-in user may come from the cache, which holds no password hash.
+    form = PasswordChangeForm(User.objects.get(pk=request.user.pk), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        previous_key = request.session.session_key
         update_session_auth_hash(request, user)
-        services.password_changed(request=request, user=user, how="changed")
+        services.password_changed(request=request, user=user, how="changed", previous_session_key=previous_key)
         messages.success(request, _("Your password is changed. Your other sessions were signed out."))
         return redirect("accounts:profile")
     return render(
@@ -379,7 +392,7 @@ def people(request):
 @login_required
 @permission_required("accounts.invite_user")
 def invite(request):
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(request.POST or None, roles=services.assignable_roles(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_invite(request=request, actor=request.user, **form.cleaned_data)
@@ -395,21 +408,32 @@ def invite(request):
 @login_required
 def person(request, pk):
     subject = _person(request, pk)
-    may_change = can(request.user, "accounts.change_user") and subject.pk != request.user.pk
-    form = forms.UserAdminForm(request.POST or None, initial={"role": subject.role, "status": subject.status})
+    may_manage = services.may_manage_user(request.user, subject)
+    may_change = can(request.user, "accounts.change_user") and may_manage
+    form = forms.UserAdminForm(
+        request.POST or None,
+        initial={"role": subject.role, "status": subject.status},
+        roles=services.assignable_roles(request.user),
+    )
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
         if form.is_valid():
-            if form.cleaned_data["role"] != subject.role:
-                services.user_set_role(
-                    user=subject, role=form.cleaned_data["role"], actor=request.user, request=request
-                )
-            services.user_set_status(
-                user=subject, status=form.cleaned_data["status"], actor=request.user, request=request
-            )
-            messages.success(request, _("Saved."))
-            return redirect("accounts:person", pk=subject.pk)
+            try:
+                with transaction.atomic():
+                    if form.cleaned_data["role"] != subject.role:
+                        services.user_set_role(
+                            user=subject, role=form.cleaned_data["role"], actor=request.user, request=request
+                        )
+                    services.user_set_status(
+                        user=subject, status=form.cleaned_data["status"], actor=request.user, request=request
+                    )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accounts:person", pk=subject.pk)
     return render(
         request,
         "accounts/person.html",
@@ -421,8 +445,10 @@ def person(request, pk):
             if can(request.user, "accounts.manage_sessions")
             else None,
             "events": subject.auth_events.all()[:20],
-            "may_reset_2fa": can(request.user, "accounts.reset_two_factor") and subject.two_factor_enabled,
-            "may_manage_sessions": can(request.user, "accounts.manage_sessions"),
+            "may_reset_2fa": can(request.user, "accounts.reset_two_factor")
+            and subject.two_factor_enabled
+            and may_manage,
+            "may_manage_sessions": can(request.user, "accounts.manage_sessions") and may_manage,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -7,13 +7,14 @@ from conftest import person, signed_in
 
 def test_an_admin_sets_the_sign_in_policy(org_a):
     admin = signed_in(org_a, "admin")
+    nurse_role = str(person(org_a, "nurse").role_id)
     response = admin.post(
         "/accounts/security/",
         {
             "idle_minutes": 20,
             "absolute_hours": 8,
             "two_factor": "roles",
-            "two_factor_roles": ["Nurse"],
+            "two_factor_roles": [nurse_role],
         },
     )
     assert response.status_code == 302
@@ -22,7 +23,7 @@ def test_an_admin_sets_the_sign_in_policy(org_a):
         "idle_minutes": 20,
         "absolute_hours": 8,
         "two_factor": "roles",
-        "two_factor_roles": ["Nurse"],
+        "two_factor_roles": [nurse_role],
     }
     with org_a:
         assert AuthEvent.objects.filter(kind="security_policy_changed").exists()

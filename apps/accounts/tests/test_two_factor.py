@@ -111,7 +111,9 @@ def test_a_policy_for_everyone_sends_a_new_sign_in_to_enrolment_and_nowhere_else
 
 
 def test_a_policy_for_chosen_roles_spares_the_others(org_a, client_a, client_b):
-    policy = dict(org_a.settings or {}, security={"two_factor": "roles", "two_factor_roles": ["Nurse"]})
+    with org_a:
+        nurse_role = str(person(org_a, "nurse").role_id)
+    policy = dict(org_a.settings or {}, security={"two_factor": "roles", "two_factor_roles": [nurse_role]})
     tenant_services.organization_update(organization=org_a, settings=policy)
     _sign_in(client_a, "scheduler@alpha.test")
     assert client_a.get("/accounts/profile/").status_code == 200
