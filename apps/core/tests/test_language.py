@@ -18,3 +18,9 @@ def test_an_unknown_language_is_a_404(client_a):
 def test_the_switcher_names_each_language_in_its_own_words(client_a):
     html = client_a.get("/").content.decode()
     assert 'hreflang="es"' in html and "Español" in html and "English" in html
+
+
+def test_account_pages_are_translated_to_spanish(client_a):
+    client_a.cookies["django_language"] = "es"
+    html = client_a.get("/accounts/sign-in/").content.decode()
+    assert "Iniciar sesión" in html and "Correo electrónico" in html
