@@ -86,6 +86,8 @@ def bench_env() -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
         WEB_CONCURRENCY="2",
+        # Provisioning sends the first administrator an invitation; nobody reads it here.
+        EMAIL_URL="dummymail://",
     )
     return env
 

@@ -7,9 +7,8 @@ from apps.accounts.models import Role, User
 
 
 def organization_provisioned(*, organization, admin_email: str | None) -> None:
-    # The clone template already holds the system roles; this keeps an organization made
-    # by replaying migrations (or an old template) just as complete.
-    services.system_roles_sync()
+    # The system roles are already there: cloned from the template, or made by the
+    # post-migrate sync when the schema was built by replaying migrations.
     if not admin_email:
         return
     email = admin_email.strip().lower()
