@@ -8,6 +8,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # mostly short queries, so a few threads per process beat more processes on 2 cores.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") == "1"
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = 60
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
