@@ -47,3 +47,36 @@ def test_a_nurse_signs_in_with_a_totp_code(enrolled, page, settings):
     page.locator(".user-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/accounts/sign-in/")
+
+
+@pytest.fixture(scope="module")
+def short_idle(enrolled, django_db_blocker):
+    """Harbor with a one-minute idle limit: the warning shows after a second."""
+    from apps.tenants import services as tenant_services
+    from apps.tenants.models import Organization
+
+    with django_db_blocker.unblock():
+        harbor = Organization.objects.get(subdomain="harbor")
+        settings_value = dict(
+            harbor.settings or {},
+            security={"idle_minutes": 1, "absolute_hours": 12, "two_factor": "optional", "two_factor_roles": []},
+        )
+        tenant_services.organization_update(organization=harbor, settings=settings_value)
+        connection.set_schema_to_public()
+    return enrolled[0]
+
+
+def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(short_idle, page, settings):
+    base = f"http://harbor.localhost:{short_idle}"
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Email address").fill("scheduler@harbor.test")
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    warning = page.locator("#session-warning")
+    warning.wait_for(state="visible", timeout=5000)
+    assert page.evaluate("document.activeElement.id") == "session-stay"
+    with page.expect_response(lambda r: r.url.endswith("/accounts/session/keepalive/")) as keepalive:
+        page.get_by_role("button", name="Stay signed in").click()
+    assert keepalive.value.status == 204
+    warning.wait_for(state="hidden", timeout=5000)
