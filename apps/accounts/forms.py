@@ -143,7 +143,7 @@ class SecurityPolicyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["two_factor_roles"].choices = [(str(r.pk), r.name) for r in Role.objects.order_by("name")]
+        self.fields["two_factor_roles"].choices = [(str(r.pk), r.display_name) for r in Role.objects.order_by("name")]
 
     def clean(self):
         cleaned = super().clean()

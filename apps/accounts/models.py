@@ -13,6 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
@@ -44,7 +45,16 @@ class Role(BaseModel):
         permissions = [("manage_roles", _("Edit roles and their permissions"))]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        # System roles are stored in English and shown in the reader's language.
+        return gettext(self.name) if self.is_system_role else self.name
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.is_system_role and self.description else self.description
 
 
 class UserManager(BaseUserManager):

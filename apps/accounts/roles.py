@@ -13,17 +13,19 @@ from fnmatch import fnmatch
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from apps.core.discovery import app_modules
 
-ORGANIZATION_ADMIN = "Organization Admin"
-PROGRAM_MANAGER = "Program Manager"
-DIRECT_SUPPORT = "Direct Support Professional"
-NURSE = "Nurse"
-SCHEDULER = "Scheduler"
-BILLING = "Billing Specialist"
-HR_MANAGER = "HR Manager"
-AUDITOR = "Auditor"
+# Stored in English (they are the roles' identity); shown translated (Role.display_name).
+ORGANIZATION_ADMIN = gettext_noop("Organization Admin")
+PROGRAM_MANAGER = gettext_noop("Program Manager")
+DIRECT_SUPPORT = gettext_noop("Direct Support Professional")
+NURSE = gettext_noop("Nurse")
+SCHEDULER = gettext_noop("Scheduler")
+BILLING = gettext_noop("Billing Specialist")
+HR_MANAGER = gettext_noop("HR Manager")
+AUDITOR = gettext_noop("Auditor")
 
 SYSTEM_ROLES = {
     ORGANIZATION_ADMIN: _("Runs the organization's account: people, roles, sign-in policy, everything else."),

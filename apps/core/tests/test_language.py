@@ -24,3 +24,12 @@ def test_account_pages_are_translated_to_spanish(client_a):
     client_a.cookies["django_language"] = "es"
     html = client_a.get("/accounts/sign-in/").content.decode()
     assert "Iniciar sesión" in html and "Correo electrónico" in html
+
+
+def test_system_role_names_are_shown_in_the_readers_language(org_a):
+    from conftest import signed_in
+
+    admin = signed_in(org_a, "admin")
+    admin.cookies["django_language"] = "es"
+    html = admin.get("/accounts/roles/").content.decode()
+    assert "Administrador de la organización" in html and "Profesional de apoyo directo" in html
