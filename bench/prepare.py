@@ -27,24 +27,62 @@ from apps.tenants.models import Organization  # noqa: E402
 HOST = "sunrise.localhost"
 
 
-def main() -> None:
-    organization = Organization.objects.get(subdomain="sunrise")
+def _session_for(organization, email: str) -> str:
     with organization:
-        user = User.objects.get(email="dsp@sunrise.test")
+        user = User.objects.get(email=email)
         request = RequestFactory().get("/", HTTP_HOST=HOST)
         request.organization = organization
         request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         request.user = user
         services.sign_in(request=request, user=user)
         request.session.save()
-        session_key = request.session.session_key
+        return request.session.session_key
+
+
+def _many_people(organization, count: int = 300) -> None:
+    """A realistic agency: a few hundred accounts, so the people list paginates."""
+    from django.contrib.auth.hashers import make_password
+
+    from apps.accounts.models import Role
+
+    with organization:
+        roles = list(Role.objects.filter(is_system_role=True))
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"staff{i:04d}@sunrise.test",
+                    first_name=f"Staff{i:04d}",
+                    last_name="Member",
+                    role=roles[i % len(roles)],
+                    password="!",
+                )
+                for i in range(count)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def main() -> None:
+    organization = Organization.objects.get(subdomain="sunrise")
+    _many_people(organization)
+    session_key = _session_for(organization, "dsp@sunrise.test")
+    admin_session_key = _session_for(organization, "admin@sunrise.test")
 
     client = Client(HTTP_HOST=HOST)
     page = client.get("/accounts/sign-in/")
     csrf_cookie = client.cookies["csrftoken"].value
     token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     out = ROOT / "bench" / "results" / ".auth.json"
-    out.write_text(json.dumps({"session": session_key, "csrf_cookie": csrf_cookie, "csrf_token": token}))
+    out.write_text(
+        json.dumps(
+            {
+                "session": session_key,
+                "admin_session": admin_session_key,
+                "csrf_cookie": csrf_cookie,
+                "csrf_token": token,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ class Scenario:
     concurrency: int = 8
     headers: dict[str, str] = field(default_factory=dict)
     target: str = ""
-    auth: bool = False  # send the signed-in session made by bench/prepare.py
+    auth: bool = False  # send the signed-in session made by bench/prepare.py (a DSP)
+    admin: bool = False  # send the organization admin's session instead
     post_sign_in: bool = False  # POST the sign-in form (a fresh sign-in per request)
 
 
@@ -52,6 +53,7 @@ SCENARIOS = [
     Scenario("org_signin_page", "sunrise.localhost", "/accounts/sign-in/", target="report"),
     Scenario("public_landing", "localhost", "/", target="report"),
     Scenario("authenticated_home", "sunrise.localhost", "/", auth=True, target="p95 <= 40 ms"),
+    Scenario("people_list", "sunrise.localhost", "/accounts/people/", admin=True, target="report"),
     Scenario(
         "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
     ),
@@ -148,6 +150,8 @@ def wrk(scenario: Scenario, seconds: int) -> dict:
     headers = dict(scenario.headers)
     if scenario.auth:
         headers["Cookie"] = f"sessionid={_auth()['session']}"
+    if scenario.admin:
+        headers["Cookie"] = f"sessionid={_auth()['admin_session']}"
     if scenario.post_sign_in:
         auth = _auth()
         password = os.environ.get("DEMO_PASSWORD", "starline-demo-2026")
