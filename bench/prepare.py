@@ -54,7 +54,7 @@ def _many_people(organization, count: int = 300) -> None:
                     first_name=f"Staff{i:04d}",
                     last_name="Member",
                     role=roles[i % len(roles)],
-                    password="!",
+                    password=make_password(None),
                 )
                 for i in range(count)
             ],
