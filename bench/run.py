@@ -72,6 +72,9 @@ def bench_env() -> dict[str, str]:
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/starline_bench"
     elif env.get("BENCH_DATABASE_URL"):
         env["DATABASE_URL"] = env["BENCH_DATABASE_URL"]
+    if not env.get("DATABASE_URL"):
+        # The embedded server, with a data directory of its own: never the `make run` data.
+        env["EMBEDDED_PGDATA"] = str(ROOT / ".pgdata-bench")
     if _answers(6379) and not env.get("REDIS_URL"):
         # Production-like: cache and sessions shared by the workers (a database of its own).
         env["REDIS_URL"] = "redis://127.0.0.1:6379/2"
@@ -98,6 +101,7 @@ def ensure_database(env: dict[str, str]) -> None:
     """A fresh bench database every run, so results never depend on what an earlier run left."""
     url = env.get("DATABASE_URL", "")
     if not url:
+        shutil.rmtree(env["EMBEDDED_PGDATA"], ignore_errors=True)
         return
     name = url.rsplit("/", 1)[-1]
     if not name.endswith("_bench"):
