@@ -8,6 +8,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DJANGO_SETTINGS_MODULE := starline.settings
 # Development mode for everything make runs here; `make bench` sets production settings itself.
 export DEBUG ?= True
+# Links in emails sent without a request (a new organization's invitation) use this port.
+export LINK_PORT ?= $(PORT)
 
 .PHONY: run test lint bench install system-deps browser-deps messages migrate seed clean
 

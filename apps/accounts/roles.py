@@ -50,7 +50,24 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
 # Permissions no role should hold: organizations are the platform's (public schema), and
 # two-factor devices are each person's own, managed only through the two-factor pages.
 EXCLUDED_APP_LABELS = {"tenants"}
-EXCLUDED_MODELS = {("accounts", "totpdevice"), ("accounts", "backupcodedevice"), ("accounts", "backupcode")}
+EXCLUDED_MODELS = {
+    ("accounts", "totpdevice"),
+    ("accounts", "backupcodedevice"),
+    ("accounts", "backupcode"),
+    # django-axes' bookkeeping; its access attempts (who is locked out) stay in the matrix.
+    ("axes", "accessattemptexpiration"),
+    ("axes", "accessfailurelog"),
+    ("axes", "accesslog"),
+}
+# Records that are written only by the system: viewing them is a permission, editing is not.
+EXCLUDED_PERMISSIONS = {
+    ("accounts", "add_usersession"),
+    ("accounts", "add_authevent"),
+    ("accounts", "change_authevent"),
+    ("accounts", "delete_authevent"),
+    ("axes", "add_accessattempt"),
+    ("axes", "change_accessattempt"),
+}
 
 
 def managed_app_labels() -> set[str]:

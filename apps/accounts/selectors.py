@@ -76,6 +76,8 @@ def matrix_permissions() -> QuerySet[Permission]:
     excluded = Q()
     for app_label, model in roles.EXCLUDED_MODELS:
         excluded |= Q(content_type__app_label=app_label, content_type__model=model)
+    for app_label, codename in roles.EXCLUDED_PERMISSIONS:
+        excluded |= Q(content_type__app_label=app_label, codename=codename)
     return (
         Permission.objects.filter(content_type__app_label__in=roles.managed_app_labels())
         .exclude(excluded)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts import otp, roles, selectors
 from apps.accounts.models import AuthEvent, BackupCode, BackupCodeDevice, Role, TOTPDevice, User, UserSession
@@ -446,7 +447,14 @@ def role_delete(*, role: Role, actor: User | None, request=None) -> None:
         raise ValidationError(_("System roles cannot be deleted."))
     in_use = role.users.count()
     if in_use:
-        raise ValidationError(_("%(count)d people have this role; give them another role first.") % {"count": in_use})
+        raise ValidationError(
+            ngettext(
+                "%(count)d person has this role; give them another role first.",
+                "%(count)d people have this role; give them another role first.",
+                in_use,
+            )
+            % {"count": in_use}
+        )
     group = role.group
     role.delete()
     group.delete()

@@ -141,7 +141,13 @@ def two_factor_verify(request):
                     messages.warning(request, _("Backup code used; %(left)d left.") % {"left": left})
                 return redirect(_safe_next(request))
         services.auth_event_record(kind=AuthEvent.Kind.TWO_FACTOR_FAILED, request=request, user=request.user)
-        form.add_error("token", _("That code is not right, or it was already used. Try the next one."))
+        throttled = device is not None and not device.verify_is_allowed()[0]
+        form.add_error(
+            "token",
+            _("Too many wrong codes in a row: wait a few seconds, then enter the current code.")
+            if throttled
+            else _("That code is not right, or it was already used. Try the next one."),
+        )
     return render(
         request,
         "accounts/two_factor_verify.html",
@@ -526,6 +532,9 @@ def _role_form_page(request, role: Role | None):
         initial = {}
     form = forms.RoleForm(request.POST or None, initial=initial)
     read_only = role is not None and role.is_system_role
+    if read_only or not can(request.user, "accounts.manage_roles"):
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         if read_only or not can(request.user, "accounts.manage_roles"):
             raise PermissionDenied
@@ -631,6 +640,11 @@ def security_settings(request):
 
 
 def admin_login_redirect(request):
-    """The Django admin signs in through our sign-in (lockout, 2FA, session records)."""
+    """The Django admin signs in through our sign-in (lockout, 2FA, session records).
+
+    Someone already signed in who lands here lacks admin access: tell them so, rather
+    than sending them to sign in again (and back here, for ever)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     target = reverse("accounts:sign_in")
     return redirect(f"{target}?next={_safe_next(request, reverse('admin:index'))}")

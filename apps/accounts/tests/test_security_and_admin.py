@@ -170,3 +170,25 @@ def test_custom_roles_are_edited_in_the_django_admin_through_the_services(org_a)
     assert response.status_code == 403
     with org_a:
         assert Role.objects.filter(name="Nurse").exists()
+
+
+def test_a_signed_in_user_without_admin_access_gets_a_403_page_not_a_loop(org_a):
+    dsp = signed_in(org_a, "dsp")
+    response = dsp.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
+    html = response.content.decode()
+    assert "You do not have access to this page" in html and org_a.name in html
+
+
+def test_the_sign_in_policy_groups_its_choices_under_a_legend(org_a):
+    html = signed_in(org_a, "admin").get("/accounts/security/").content.decode()
+    assert "<legend>Two-factor sign-in</legend>" in html
+    assert "<legend>Roles that must use two-factor sign-in</legend>" in html
+
+
+def test_the_role_matrix_leaves_out_bookkeeping_and_system_written_records(org_a):
+    html = signed_in(org_a, "admin").get("/accounts/roles/new/").content.decode()
+    for hidden in ("Access logs", "Access failures", "Access attempt expirations"):
+        assert hidden not in html
+    assert "Access attempts" in html and "Sign-in events" in html

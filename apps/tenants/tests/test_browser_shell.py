@@ -68,3 +68,20 @@ def test_pages_raise_no_console_errors_or_csp_violations(demo, page, path):
     page.goto(f"http://harbor.localhost:{demo}{path}")
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_account_pages_fit_a_phone_without_sideways_scrolling(demo, browser, settings):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    try:
+        base = f"http://sunrise.localhost:{demo}"
+        page.goto(f"{base}/accounts/sign-in/")
+        page.get_by_label("Email address").fill("admin@sunrise.test")
+        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{base}/")
+        for path in ("/accounts/sessions/", "/accounts/roles/new/", "/accounts/people/", "/accounts/security/"):
+            page.goto(base + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    finally:
+        context.close()
