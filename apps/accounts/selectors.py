@@ -117,3 +117,13 @@ def permission_matrix() -> list[MatrixRow]:
         else:
             row.other.append(perm)
     return sorted(rows.values(), key=lambda r: r.label)
+
+
+def is_locked_out(user) -> bool:
+    """Whether django-axes currently refuses this person's sign-ins."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.email.lower(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()

@@ -455,6 +455,7 @@ def person(request, pk):
             and subject.two_factor_enabled
             and may_manage,
             "may_manage_sessions": can(request.user, "accounts.manage_sessions") and may_manage,
+            "locked_out": may_change and selectors.is_locked_out(subject),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -80,3 +80,18 @@ def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(short_idl
         page.get_by_role("button", name="Stay signed in").click()
     assert keepalive.value.status == 204
     warning.wait_for(state="hidden", timeout=5000)
+
+
+def test_escape_closes_the_account_menu_and_returns_focus(enrolled, page, settings):
+    # Sunrise: Harbor has a one-minute idle limit in this module, whose warning takes focus.
+    base = f"http://sunrise.localhost:{enrolled[0]}"
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Email address").fill("billing@sunrise.test")
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    page.locator(".user-menu summary").click()
+    assert page.locator(".user-menu details").evaluate("el => el.open")
+    page.keyboard.press("Escape")
+    assert not page.locator(".user-menu details").evaluate("el => el.open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"

@@ -36,3 +36,14 @@ def test_failures_in_one_organization_do_not_lock_another(org_a, org_b, client_a
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _attempt(client_a, "billing@alpha.test", "not the password")
     assert _attempt(client_b, "billing@beta.test", TEST_PASSWORD).status_code == 302
+
+
+def test_the_unlock_button_shows_only_while_someone_is_locked_out(org_a, client_a, settings):
+    from conftest import person
+
+    billing = person(org_a, "billing")
+    admin = signed_in(org_a, "admin")
+    assert "Unlock sign-in" not in admin.get(f"/accounts/people/{billing.pk}/").content.decode()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt(client_a, "billing@alpha.test", "not the password")
+    assert "Unlock sign-in" in admin.get(f"/accounts/people/{billing.pk}/").content.decode()
