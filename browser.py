@@ -76,3 +76,12 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would, and wait for the landing page."""
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors
@@ -55,10 +54,6 @@ class StarlinePasswordResetForm(PasswordResetForm):
         for user in User.objects.filter(email__iexact=email.strip(), status=User.Status.ACTIVE):
             if user.has_usable_password():
                 yield user
-
-
-class InvitationAcceptForm(SetPasswordForm):
-    pass
 
 
 class ProfileForm(forms.ModelForm):
@@ -150,7 +145,3 @@ class SecurityPolicyForm(forms.Form):
         if cleaned.get("two_factor") == selectors.TWO_FACTOR_ROLES and not cleaned.get("two_factor_roles"):
             self.add_error("two_factor_roles", _("Choose at least one role."))
         return cleaned
-
-
-def validate_new_password(password: str, user) -> None:
-    password_validation.validate_password(password, user)

@@ -84,7 +84,9 @@ class TwoFactorMiddleware:
                     return redirect(f"{verify}?{_next(request)}")
             else:
                 setup = reverse("accounts:two_factor_setup")
-                policy = selectors.security_policy(getattr(request, "organization", None))
+                policy = getattr(request, "session_policy", None) or selectors.security_policy(
+                    getattr(request, "organization", None)
+                )
                 if policy.requires_two_factor(user) and request.path != setup:
                     return redirect(setup)
         return self.get_response(request)

@@ -176,10 +176,6 @@ class UserSession(BaseModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.ip_address or '?'}"
 
-    @property
-    def is_current(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
 
 class AuthEvent(models.Model):
     """Sign-in and security events, kept for the audit trail."""

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -265,7 +265,7 @@ def invitation_accept(request, uidb64, token):
     user = _user_from_uid(uidb64)
     if user is None or user.status != User.Status.PENDING or not invitation_tokens.check_token(user, token):
         return render(request, "accounts/link_invalid.html", {"what": _("invitation")}, status=400)
-    form = forms.InvitationAcceptForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(request=request, user=user, password=form.cleaned_data["new_password1"])
         services.sign_in(request=request, user=user)

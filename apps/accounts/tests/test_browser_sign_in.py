@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.db import connection
 from django_otp.oath import TOTP
 
+from browser import sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -32,10 +34,7 @@ def enrolled(live_server_port, django_db_blocker):
 def test_a_nurse_signs_in_with_a_totp_code(enrolled, page, settings):
     port, key = enrolled
     base = f"http://harbor.localhost:{port}"
-    page.goto(f"{base}/accounts/sign-in/")
-    page.get_by_label("Email address").fill("nurse@harbor.test")
-    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, "nurse@harbor.test", settings.DEMO_PASSWORD)
     page.wait_for_url(f"{base}/accounts/two-factor/**")
     assert "Enter your code" in page.locator("h1").inner_text()
 
@@ -68,10 +67,7 @@ def short_idle(enrolled, django_db_blocker):
 
 def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(short_idle, page, settings):
     base = f"http://harbor.localhost:{short_idle}"
-    page.goto(f"{base}/accounts/sign-in/")
-    page.get_by_label("Email address").fill("scheduler@harbor.test")
-    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, "scheduler@harbor.test", settings.DEMO_PASSWORD)
     page.wait_for_url(f"{base}/")
     warning = page.locator("#session-warning")
     warning.wait_for(state="visible", timeout=5000)
@@ -85,10 +81,7 @@ def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(short_idl
 def test_escape_closes_the_account_menu_and_returns_focus(enrolled, page, settings):
     # Sunrise: Harbor has a one-minute idle limit in this module, whose warning takes focus.
     base = f"http://sunrise.localhost:{enrolled[0]}"
-    page.goto(f"{base}/accounts/sign-in/")
-    page.get_by_label("Email address").fill("billing@sunrise.test")
-    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, "billing@sunrise.test", settings.DEMO_PASSWORD)
     page.wait_for_url(f"{base}/")
     page.locator(".user-menu summary").click()
     assert page.locator(".user-menu details").evaluate("el => el.open")

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from browser import sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -75,10 +77,7 @@ def test_account_pages_fit_a_phone_without_sideways_scrolling(demo, browser, set
     page = context.new_page()
     try:
         base = f"http://sunrise.localhost:{demo}"
-        page.goto(f"{base}/accounts/sign-in/")
-        page.get_by_label("Email address").fill("admin@sunrise.test")
-        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, base, "admin@sunrise.test", settings.DEMO_PASSWORD)
         page.wait_for_url(f"{base}/")
         for path in ("/accounts/sessions/", "/accounts/roles/new/", "/accounts/people/", "/accounts/security/"):
             page.goto(base + path)
