@@ -7,7 +7,11 @@ reads the template's catalog once, builds the DDL for the kinds of objects Starl
 migrations create (tables, identity columns, defaults, constraints, indexes, triggers,
 sequences) and runs it as one batch, with names kept exactly.
 
-When the template holds anything else (views, partitioned tables, functions, serial
+Range- or list-partitioned tables (the audit log) are copied too: the parent with LIKE
+and its partition key, each partition attached with its bounds, the parent's indexes and
+triggers created once on the parent so PostgreSQL propagates them with their usual names.
+
+When the template holds anything else (views, sub-partitions, functions, serial
 defaults pointing at the template's own sequences) `unsupported()` names it and the caller
 falls back to django-tenants' function, so a new kind of object is never silently lost.
 The test suite compares a cloned schema with a migrated one, object for object.
@@ -63,7 +67,12 @@ def unsupported(template: str) -> list[str]:
                 """
                 SELECT c.relname, c.relkind FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = %s AND (c.relkind NOT IN ('r', 'i', 'S') OR c.relispartition)
+                WHERE n.nspname = %s AND (
+                    c.relkind NOT IN ('r', 'i', 'S', 'p', 'I')
+                    OR (c.relkind = 'p' AND c.relispartition)  -- sub-partitioning
+                    OR (c.relispartition AND NOT EXISTS (  -- a partition of a table elsewhere
+                        SELECT 1 FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                        WHERE i.inhrelid = c.oid AND pc.relnamespace = c.relnamespace)))
                 """,
                 [template],
             )
@@ -127,7 +136,7 @@ def unsupported(template: str) -> list[str]:
                 UNION ALL
                 SELECT c.relname, 'inheritance' FROM pg_inherits i
                   JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = %(s)s
+                  WHERE n.nspname = %(s)s AND NOT c.relispartition
                 UNION ALL
                 SELECT c.relname, 'comment on index or constraint ' || ic.relname FROM pg_index x
                   JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
@@ -150,17 +159,25 @@ def _build_plan(template: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL search_path = {_ident(template)}")
         try:
-            tables = [
-                name
-                for (name,) in _fetch(
-                    cursor,
-                    """
-                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname
-                    """,
-                    [template],
-                )
-            ]
+            relations = _fetch(
+                cursor,
+                """
+                SELECT c.relname, c.relkind, c.relispartition,
+                       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                       parent.relname, pg_get_expr(c.relpartbound, c.oid)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
+                LEFT JOIN pg_class parent ON parent.oid = i.inhparent
+                WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY c.relname
+                """,
+                [template],
+            )
+            # Plain tables and partitioned parents are copied with LIKE; partitions are
+            # attached to their parent; rows are copied into every leaf table.
+            tables = [name for name, kind, partition, *_rest in relations if not partition]
+            partition_keys = {name: key for name, kind, _p, key, *_rest in relations if kind == "p"}
+            partitions = [(name, parent, bound) for name, _k, partition, _key, parent, bound in relations if partition]
+            leaves = [name for name, kind, *_rest in relations if kind == "r"]
             sequences = _fetch(
                 cursor,
                 """
@@ -193,7 +210,7 @@ def _build_plan(template: str) -> list[str]:
                 SELECT c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid)
                 FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'x', 'f')
+                WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'x', 'f') AND con.conparentid = 0
                 ORDER BY CASE con.contype WHEN 'f' THEN 1 ELSE 0 END, c.relname, con.conname
                 """,
                 [template],
@@ -204,7 +221,7 @@ def _build_plan(template: str) -> list[str]:
                 SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
                 JOIN pg_class ic ON ic.oid = i.indexrelid
                 JOIN pg_namespace n ON n.oid = ic.relnamespace
-                WHERE n.nspname = %s
+                WHERE n.nspname = %s AND NOT ic.relispartition
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
                                   AND con.conrelid = i.indrelid)
                 ORDER BY ic.relname
@@ -216,7 +233,7 @@ def _build_plan(template: str) -> list[str]:
                 """
                 SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = %s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname
+                WHERE n.nspname = %s AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY c.relname, t.tgname
                 """,
                 [template],
             )
@@ -225,7 +242,7 @@ def _build_plan(template: str) -> list[str]:
                 """
                 SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = %s AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NOT NULL
+                WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND obj_description(c.oid, 'pg_class') IS NOT NULL
                 """,
                 [template],
             )
@@ -242,15 +259,18 @@ def _build_plan(template: str) -> list[str]:
             f"MAXVALUE {maximum} START WITH {start} CACHE {cache}{' CYCLE' if cycle else ''}"
         )
     for table in tables:
+        partitioned = f" PARTITION BY {partition_keys[table]}" if table in partition_keys else ""
         statements.append(
             f"CREATE TABLE {_ident(table)} (LIKE {src}.{_ident(table)} INCLUDING DEFAULTS INCLUDING IDENTITY "
-            "INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)"
+            f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS){partitioned}"
         )
+    for name, parent, bound in partitions:
+        statements.append(f"CREATE TABLE {_ident(name)} PARTITION OF {_ident(parent)} {bound}")
     by_table: dict[str, list[str]] = {}
     for table, column, generated in columns:
         if not generated:
             by_table.setdefault(table, []).append(_ident(column))
-    for table in tables:
+    for table in leaves:
         cols = ", ".join(by_table.get(table, []))
         if cols:
             # Identifiers come from the catalog and are quoted by _ident; nothing user-typed.
@@ -279,12 +299,14 @@ def _build_plan(template: str) -> list[str]:
         statements.append(
             f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}"
         )
-    statements += [_unqualify(definition, template) for (definition,) in indexes + triggers]
+    # A partitioned index prints as "ON ONLY parent"; created without ONLY it reaches the partitions.
+    statements += [_unqualify(definition, template).replace(" ON ONLY ", " ON ", 1) for (definition,) in indexes]
+    statements += [_unqualify(definition, template) for (definition,) in triggers]
     return statements
 
 
-# The plan depends only on the template's structure, which only migrations change; it is
-# kept per process and keyed by the template's applied migrations.
+# The plan depends only on the template's structure: it is kept per process and keyed by
+# the template's applied migrations and the names of its relations.
 _plans: dict[tuple, list[str] | None] = {}
 
 
@@ -293,7 +315,15 @@ def _template_version(template: str) -> tuple | None:
         cursor.execute("SELECT to_regclass(%s)", [f"{_ident(template)}.django_migrations"])
         if cursor.fetchone()[0] is None:
             return None  # not a migrated schema: nothing to key a cached plan on
-        cursor.execute(f"SELECT count(*), max(id) FROM {_ident(template)}.django_migrations")  # noqa: S608
+        # The applied migrations, and the relations by name: monthly partitions come and go
+        # without a migration.
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {_ident(template)}.django_migrations), "  # noqa: S608
+            f"(SELECT max(id) FROM {_ident(template)}.django_migrations), "
+            "(SELECT md5(string_agg(c.relname, ',' ORDER BY c.relname)) FROM pg_class c "
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s)",
+            [template],
+        )
         return (template, *cursor.fetchone())
 
 
