@@ -49,6 +49,19 @@ def live_server_port(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture(scope="module")
+def demo(live_server_port, django_db_blocker):
+    """The demo organizations, committed (the live server's threads read through their own
+    connections); returns the live server's port."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        connection.set_schema_to_public()
+    return live_server_port
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -79,6 +79,21 @@ def _fresh_process_caches():
         connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _statements_before_commit_run_at_once(request):
+    """Audit entries are written with their transaction's COMMIT (apps/core/db), and a test's
+    transaction never commits: inside tests they are written at once. apps/audit/tests
+    check the queue itself; browser tests, whose server commits, use the real path."""
+    marker = request.node.get_closest_marker("django_db")
+    if "db" not in request.fixturenames and marker is None:
+        yield
+        return
+    request.getfixturevalue("db")
+    connection.run_before_commit_at_once = True
+    yield
+    connection.run_before_commit_at_once = False
+
+
 @pytest.fixture
 def org_a(db):
     from apps.tenants.models import Organization

@@ -62,9 +62,92 @@ def _many_people(organization, count: int = 300) -> None:
         )
 
 
+AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT_ROWS", "5000000"))
+AUDIT_MONTHS = 24
+AUDIT_OBJECTS = 20000
+
+
+def _audit_volume(organization, rows: int = AUDIT_ROWS) -> str:
+    """Years of an agency's audit log: `rows` entries over 24 monthly partitions, on 20,000
+    records of a few kinds, by its few hundred people; one in 20,000 is about the admin's own
+    account (whose history page the bench opens). Bulk-loaded with the chain trigger off
+    (hashes are stand-ins: the bench times reads, verify_audit_chain is not run on it), then
+    the chain head is moved past them so new entries chain on as usual."""
+    from datetime import UTC, datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from apps.accounts.models import Role
+    from apps.audit import services as audit
+
+    with organization:
+        admin = User.objects.get(email="admin@sunrise.test")
+        people = list(User.objects.values_list("pk", "email")[:400])
+        user_type = ContentType.objects.get_for_model(User).pk
+        role_type = ContentType.objects.get_for_model(Role).pk
+        now = datetime.now(UTC)
+        for back in range(AUDIT_MONTHS, 0, -1):
+            month = now.month - back
+            audit.partitions_ensure(
+                now=datetime(now.year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=UTC), months_ahead=0
+            )
+        start = datetime(now.year - AUDIT_MONTHS // 12, now.month, 1, tzinfo=UTC)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_id FROM audit_chainhead WHERE id = 1")
+            offset = cursor.fetchone()[0]
+            cursor.execute("ALTER TABLE audit_logentry DISABLE TRIGGER audit_entry_chain")
+            cursor.execute(
+                """
+                INSERT INTO audit_logentry (id, timestamp, action, content_type_id, object_pk, object_repr,
+                    changes_text, changes, actor_id, actor_email, remote_addr, user_agent, origin,
+                    additional_data, prev_hash, hash)
+                SELECT %(offset)s + g,
+                    %(start)s::timestamptz + %(span)s::interval * (g::float8 / %(rows)s),
+                    CASE WHEN g %% 10 < 6 THEN 3 WHEN g %% 10 < 9 THEN 1 ELSE 0 END,
+                    CASE WHEN g %% 5 = 4 THEN %(role_type)s ELSE %(user_type)s END,
+                    CASE WHEN g %% %(objects)s = 0 THEN %(admin)s ELSE md5((g %% %(objects)s)::text)::uuid::text END,
+                    'Record ' || (g %% %(objects)s),
+                    '',
+                    CASE WHEN g %% 10 BETWEEN 6 AND 8
+                         THEN jsonb_build_object('status', jsonb_build_array('active', 'suspended'))
+                         ELSE '{}'::jsonb END,
+                    (%(people)s::uuid[])[1 + g %% %(n)s],
+                    (%(emails)s::text[])[1 + g %% %(n)s],
+                    ('10.0.' || (g %% 250) || '.' || (g %% 7))::inet,
+                    'Mozilla/5.0 (bench)', 'web',
+                    CASE WHEN g %% 10 < 6 THEN '{"via": "view"}'::jsonb END,
+                    md5((g - 1)::text) || md5((g - 1)::text), md5(g::text) || md5(g::text)
+                FROM generate_series(1, %(rows)s) g
+                """,
+                {
+                    "offset": offset,
+                    "start": start,
+                    "span": f"{(now - start).days} days",
+                    "rows": rows,
+                    "objects": AUDIT_OBJECTS,
+                    "admin": str(admin.pk),
+                    "role_type": role_type,
+                    "user_type": user_type,
+                    "people": [str(pk) for pk, _e in people],
+                    "emails": [e for _pk, e in people],
+                    "n": len(people),
+                },
+            )
+            cursor.execute("ALTER TABLE audit_logentry ENABLE TRIGGER audit_entry_chain")
+            cursor.execute(
+                "UPDATE audit_chainhead SET last_id = %s, last_hash = md5(%s::text) || md5(%s::text) WHERE id = 1",
+                [offset + rows, rows, rows],
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE audit_logentry")
+    return str(admin.pk)
+
+
 def main() -> None:
     organization = Organization.objects.get(subdomain="sunrise")
     _many_people(organization)
+    audit_object = _audit_volume(organization)
     session_key = _session_for(organization, "dsp@sunrise.test")
     admin_session_key = _session_for(organization, "admin@sunrise.test")
 
@@ -80,6 +163,7 @@ def main() -> None:
                 "admin_session": admin_session_key,
                 "csrf_cookie": csrf_cookie,
                 "csrf_token": token,
+                "audit_object": audit_object,
             }
         )
     )

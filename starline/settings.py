@@ -64,7 +64,7 @@ SHARED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    "apps.core.apps.AdminConfig",
     "django.contrib.staticfiles",
     "django_htmx",
     "django.forms",
@@ -74,17 +74,22 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "apps.accounts",
+    # Installed for its models module only (no tables, no admin): our log model replaces its own.
+    "auditlog",
+    # The audit log exists in both too: platform changes in public, each organization's in its schema.
+    "apps.audit",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    "apps.core.apps.AdminConfig",
     "guardian",
     "axes",
     "django_otp",
     "apps.accounts",
+    "apps.audit",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -108,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.tenants.middleware.OrganizationMiddleware",
+    # Before anything that may write an entry; the user is read lazily when one is written.
+    "apps.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.tenants.middleware.OrganizationLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,7 +172,8 @@ else:
 
     _db = embedded_db.start(Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata"))))
 _db.update(
-    ENGINE="django_tenants.postgresql_backend",
+    # django-tenants' backend with statements that ride along with COMMIT (apps/core/db).
+    ENGINE="apps.core.db",
     # Persistent connections: django-tenants sets search_path on each request, so reuse is
     # safe, and it is the largest single speed-up measured on these machines (DESIGN.md).
     CONN_MAX_AGE=CONN_MAX_AGE,
@@ -210,7 +218,19 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Monthly audit partitions ahead of time, and retention, for every schema.
+    "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},
+}
+
+# --- audit trail -----------------------------------------------------------------------
+
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_MASK_CALLABLE = "apps.audit.registry.mask"
+AUDITLOG_CID_GETTER = "apps.audit.context.correlation_id"
+# Changes are stored as JSON values (not their string forms), so before/after keep their types.
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- files and static ------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", tenant_views.home, name="home"),
     path("favicon.ico", tenant_views.favicon, name="favicon"),
     path("accounts/", include("apps.accounts.urls")),
+    path("audit/", include("apps.audit.urls")),
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,9 @@ class Role(BaseModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:role_edit", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -130,6 +134,9 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:person", args=[self.pk])
 
     # Only active users sign in; Django's backends and admin read these two attributes.
     @property

@@ -67,8 +67,9 @@ def sign_in(request):
         if user is not None:
             services.sign_in(request=request, user=user)
             return redirect(_safe_next(request))
-        services.auth_event_record(kind=AuthEvent.Kind.SIGN_IN_FAILED, request=request, email=email)
         known = User.objects.filter(email=email).first()
+        # The targeted account (when there is one) sees the failure in its history.
+        services.auth_event_record(kind=AuthEvent.Kind.SIGN_IN_FAILED, request=request, email=email, user=known)
         if known is not None and known.status in _STATUS_MESSAGES and known.check_password(password):
             # The right password for an account that may not sign in: say why.
             form.add_error(None, _STATUS_MESSAGES[known.status])

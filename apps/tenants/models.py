@@ -116,8 +116,21 @@ class Organization(TenantMixin, BaseModel):
             else (django_settings.LANGUAGE_CODE)
         )
 
+    @property
+    def audit_retention_years(self) -> int:
+        """How long audit entries are kept (`settings["audit_retention_years"]`): six years by
+        default, the HIPAA documentation period; never less."""
+        years = (self.settings or {}).get("audit_retention_years") if isinstance(self.settings, dict) else None
+        return years if isinstance(years, int) and not isinstance(years, bool) and years >= 6 else 6
+
     def clean(self):
         super().clean()
+        if isinstance(self.settings, dict) and "audit_retention_years" in self.settings:
+            years = self.settings["audit_retention_years"]
+            if not isinstance(years, int) or isinstance(years, bool) or not 6 <= years <= 100:
+                raise ValidationError(
+                    {"settings": _("“audit_retention_years” must be a whole number of years from 6 to 100.")}
+                )
         if isinstance(self.settings, dict) and "language" in self.settings:
             code = self.settings["language"]
             if not isinstance(code, str) or code not in dict(django_settings.LANGUAGES):

@@ -104,7 +104,7 @@ def test_sessions_are_host_only():
 
 def test_the_database_is_the_tenant_aware_backend_with_persistent_connections():
     db = _settings({}, "DATABASES")["DATABASES"]["default"]
-    assert db["ENGINE"] == "django_tenants.postgresql_backend"
+    assert db["ENGINE"] == "apps.core.db"
     assert db["CONN_MAX_AGE"] > 0
 
 

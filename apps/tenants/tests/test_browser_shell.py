@@ -1,19 +1,8 @@
 import pytest
-from django.core.management import call_command
-from django.db import connection
 
 from browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo(live_server_port, django_db_blocker):
-    # Committed on purpose: the live server's threads read through their own connections.
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        connection.set_schema_to_public()
-    return live_server_port
 
 
 def _rgb(hex_colour: str) -> str:

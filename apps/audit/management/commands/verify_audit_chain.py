@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from apps.audit import services
+
+
+class Command(BaseCommand):
+    help = "Check every audit entry's hash and its link to the entry before. Exits 1 naming the first broken entry."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schema", help="Only this schema (default: public and every organization).")
+
+    def handle(self, *args, schema=None, **options):
+        if schema:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s)", [f'"{schema}".{services.TABLE}'])
+                if cursor.fetchone()[0] is None:
+                    raise CommandError(f"No audit log in schema {schema!r}.")
+            reports = [services.chain_verify(schema=schema)]
+        else:
+            reports = services.chain_verify_all()
+        broken = [r for r in reports if not r.intact]
+        for report in reports:
+            if report.intact:
+                self.stdout.write(f"{report.schema}: intact ({report.checked} entries)")
+            else:
+                self.stderr.write(f"{report.schema}: BROKEN at entry {report.broken_at}: {report.reason}")
+        if broken:
+            first = broken[0]
+            raise CommandError(f"Audit chain broken in {first.schema} at entry {first.broken_at}.", returncode=1)

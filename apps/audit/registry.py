@@ -1,0 +1,136 @@
+"""Which models the change log follows: every model of every app, here and only here.
+
+Each model is either AUDITED (with its auditlog options) or EXEMPT (with the reason).
+`apps/audit/tests/test_registry.py` fails when an installed model is in neither, so an app
+added later cannot forget its models. Models are named by label, not imported, so this
+module depends on no app above it.
+
+Field values that are secret never reach the log: every encrypted field (PHI) is masked
+automatically, as are the names in SECRET_FIELDS; the entry still says the field changed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from auditlog import receivers as auditlog_receivers
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.conf import settings
+from django.db.models import JSONField
+from django.db.models.signals import post_init, post_save, pre_save
+
+from apps.core.fields import EncryptedTextField
+
+MASK = "••••••"
+
+# Fields whose values are never written to the log, in any model.
+SECRET_FIELDS = {"password", "key", "code_hash", "token"}
+
+AUDITED: dict[str, dict] = {
+    "tenants.Organization": {},
+    "tenants.Domain": {},
+    "auth.Group": {"m2m_fields": {"permissions"}},
+    "guardian.UserObjectPermission": {},
+    "guardian.GroupObjectPermission": {},
+    "accounts.Role": {},
+    # Sign-in time is an authentication entry already; groups mirror the role.
+    "accounts.User": {"exclude_fields": ["last_login"], "m2m_fields": {"user_permissions"}},
+    # Enrolment and removal are logged; the counters touched by every code check are not.
+    "accounts.TOTPDevice": {
+        "exclude_fields": [
+            "last_t",
+            "drift",
+            "throttling_failure_timestamp",
+            "throttling_failure_count",
+            "last_used_at",
+        ]
+    },
+    "accounts.BackupCodeDevice": {"exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count"]},
+}
+
+EXEMPT: dict[str, str] = {
+    "contenttypes.ContentType": "Written by migrations only; not organization data.",
+    "auth.Permission": "Written by migrations only; grants are logged on groups and roles.",
+    "sessions.Session": "Opaque session storage; sign-in, sign-out and revocation are authentication entries.",
+    "admin.LogEntry": "The Django admin's own history; the changes it records are logged here too.",
+    "axes.AccessAttempt": "Lockout bookkeeping; failures, lockouts and unlocks are authentication entries.",
+    "axes.AccessAttemptExpiration": "Lockout bookkeeping; see axes.AccessAttempt.",
+    "axes.AccessFailureLog": "Lockout bookkeeping; see axes.AccessAttempt.",
+    "axes.AccessLog": "Lockout bookkeeping; see axes.AccessAttempt.",
+    "accounts.UserSession": "Touched on every request; sessions starting and ending are authentication entries.",
+    "accounts.AuthEvent": "Mirrored into the log as authentication entries (apps.audit.receivers).",
+    "accounts.BackupCode": "Keyed hashes of single-use codes; their use is an authentication entry.",
+    "audit.LogEntry": "The log itself.",
+    "audit.ChainHead": "The log's own bookkeeping, covered by the hash chain.",
+}
+
+
+def mask(value: str) -> str:
+    return MASK
+
+
+def _options(model, options: dict) -> dict:
+    secret = [
+        f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField) or f.name in SECRET_FIELDS
+    ]
+    options = dict(options)
+    # updated_at is bumped by every save (the fields that really changed are in the entry);
+    # reverse relations are other records' fields, logged on those records.
+    reverse = {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete}
+    options["exclude_fields"] = sorted({*options.get("exclude_fields", []), "updated_at", *reverse})
+    options["mask_fields"] = sorted(set(options.get("mask_fields", [])) | set(secret))
+    options.setdefault("mask_callable", "apps.audit.registry.mask")
+    return options
+
+
+# --- updates diffed against the values the instance was loaded with ----------------------------
+#
+# auditlog reads the row again before every update to find what changed: one more round trip
+# per save. Audited instances instead keep the values they were loaded (or last saved) with,
+# and the diff is made against those; an instance without them (built by hand, unpickled from
+# the cache) falls back to auditlog's read.
+
+SNAPSHOT = "_audit_snapshot"
+_json_fields: dict[type, list[str]] = {}
+
+
+def _remember(sender, instance, **kwargs):
+    values = instance.__dict__.copy()
+    values.pop(SNAPSHOT, None)
+    for name in _json_fields.get(sender, ()):
+        # JSON values are dicts and lists that code may change in place.
+        values[name] = copy.deepcopy(values.get(name))
+    instance.__dict__[SNAPSHOT] = values
+
+
+@auditlog_receivers.check_disable
+def _log_update(sender, instance, **kwargs):
+    if instance._state.adding or instance.pk is None:
+        return
+    values = instance.__dict__.get(SNAPSHOT)
+    if values is None or values.get(sender._meta.pk.attname) != instance.pk:
+        return auditlog_receivers.log_update.__wrapped__(sender, instance, **kwargs)
+    old = copy.copy(instance)
+    old.__dict__.update(values)
+    auditlog_receivers._create_log_entry(
+        action=auditlog_receivers.get_logentry_model().Action.UPDATE,
+        instance=instance,
+        sender=sender,
+        diff_old=old,
+        diff_new=instance,
+        fields_to_check=kwargs.get("update_fields"),
+        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+    )
+
+
+def register_all() -> None:
+    auditlog._signals[pre_save] = _log_update
+    for label, options in AUDITED.items():
+        model = apps.get_model(label)
+        if auditlog.contains(model):
+            continue
+        _json_fields[model] = [f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField)]
+        post_init.connect(_remember, sender=model, dispatch_uid=f"audit.remember.{label}")
+        post_save.connect(_remember, sender=model, dispatch_uid=f"audit.remember_saved.{label}")
+        auditlog.register(model, **_options(model, options))

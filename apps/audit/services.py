@@ -1,0 +1,283 @@
+"""Writes for the audit trail: read-access entries, monthly partitions, retention, and the
+hash-chain check.
+
+Partitions and the chain are per schema, so per organization; the functions below work on
+the connection's current schema unless given one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.audit import context
+from apps.audit.models import LogEntry
+
+logger = logging.getLogger(__name__)
+
+TABLE = "audit_logentry"
+PARTITION = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
+DEFAULT_MONTHS_AHEAD = 3
+DEFAULT_RETENTION_YEARS = 6
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _schema(schema: str | None) -> str:
+    return schema or connection.schema_name
+
+
+# --- read access -----------------------------------------------------------------------------
+
+
+def access_record(*, obj, via: str = "view", request=None, user=None, now: datetime | None = None) -> LogEntry | None:
+    """Log that someone opened, revealed, downloaded or printed `obj` (the "access" action).
+
+    At most one entry per user, object, kind of access and minute: a page reloaded or paged
+    through does not flood the log, while revealing an SSN or downloading a file is never
+    hidden behind an earlier page view. Returns the entry, or None when it was a repeat.
+    """
+    user = user if user is not None else getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    now = now or timezone.now()
+    content_type = ContentType.objects.get_for_model(obj)
+    minute = int(now.timestamp() // 60)
+    key = f"audit:access:{user.pk}:{content_type.pk}:{obj.pk}:{via}:{minute}"
+    # cache.add is atomic in Redis: only the first request in the minute writes. With the
+    # cache down, the access is logged anyway: a duplicate beats a gap.
+    try:
+        first = cache.add(key, 1, timeout=120)
+    except Exception:  # any cache backend's error
+        logger.warning("audit: cache unavailable, access logged without de-duplication", exc_info=True)
+        first = True
+    if not first:
+        return None
+    entry = LogEntry(
+        timestamp=now,
+        action=LogEntry.Action.ACCESS,
+        content_type=content_type,
+        object_pk=str(obj.pk),
+        object_repr=str(obj)[:500],
+        actor_id=user.pk,
+        actor_email=user.email,
+        additional_data={"via": via},
+        changes={},
+    )
+    if request is not None and not context.is_set():
+        # Called outside the middleware (a test, a view run by hand): take the request's details.
+        ctx = context.for_request(request)
+        entry.remote_addr, entry.user_agent, entry.origin = ctx.remote_addr, ctx.user_agent, ctx.origin
+    entry.save()
+    return entry
+
+
+# --- partitions and retention ----------------------------------------------------------------
+
+
+def _month(year: int, month: int) -> datetime:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def partition_name(start: datetime) -> str:
+    return f"{TABLE}_p{start.year:04d}_{start.month:02d}"
+
+
+def partitions(*, schema: str | None = None) -> list[tuple[str, datetime, datetime]]:
+    """The schema's monthly partitions, oldest first: (name, start, end)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_inherits i
+            JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+            JOIN pg_namespace n ON n.oid = p.relnamespace
+            WHERE n.nspname = %s AND p.relname = %s
+            """,
+            [_schema(schema), TABLE],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    found = []
+    for name in names:
+        match = PARTITION.match(name)
+        if match:
+            start = _month(int(match[1]), int(match[2]))
+            found.append((name, start, _month(start.year, start.month + 1)))
+    return sorted(found, key=lambda p: p[1])
+
+
+def partitions_ensure(
+    *, schema: str | None = None, months_ahead: int = DEFAULT_MONTHS_AHEAD, now: datetime | None = None
+) -> list[str]:
+    """Create this month's partition and the next `months_ahead` ones when missing.
+
+    Entries can only be written into an existing partition, so the job runs daily and
+    keeps months ready well ahead; there is no catch-all partition to silently fill.
+    """
+    schema = _schema(schema)
+    now = (now or timezone.now()).astimezone(UTC)
+    existing = {name for name, _start, _end in partitions(schema=schema)}
+    created = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Attaching a partition locks the log briefly; never queue behind a long reader.
+        cursor.execute("SET LOCAL lock_timeout = '5s'")
+        for offset in range(months_ahead + 1):
+            start = _month(now.year, now.month + offset)
+            name = partition_name(start)
+            if name in existing:
+                continue
+            end = _month(start.year, start.month + 1)
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {_ident(schema)}.{_ident(name)} "
+                f"PARTITION OF {_ident(schema)}.{_ident(TABLE)} "
+                f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+            )
+            created.append(name)
+    return created
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+@transaction.atomic
+def retention_apply(*, years: int, schema: str | None = None, now: datetime | None = None) -> list[str]:
+    """Drop the monthly partitions that ended more than `years` ago.
+
+    Rows are never deleted one by one (the append-only trigger forbids it); whole months go.
+    Before a month goes, the chain head records the highest id removed and its hash, so the
+    chain check knows where the kept log starts and what it must link to.
+    """
+    schema = _schema(schema)
+    cutoff = _years_before((now or timezone.now()).astimezone(UTC), years)
+    doomed = [name for name, _start, end in partitions(schema=schema) if end <= cutoff]
+    if not doomed:
+        return []
+    q = _ident(schema)
+    with connection.cursor() as cursor:
+        # The log first, then the chain head: the order a writer takes them in (its INSERT
+        # locks the table, then its trigger the head), so the two never deadlock.
+        cursor.execute("SET LOCAL lock_timeout = '5s'")
+        cursor.execute(f"LOCK TABLE {q}.{_ident(TABLE)} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(f"SELECT 1 FROM {q}.audit_chainhead WHERE id = 1 FOR UPDATE")  # noqa: S608
+        union = " UNION ALL ".join(
+            f"(SELECT id, hash FROM {q}.{_ident(name)} ORDER BY id DESC LIMIT 1)"  # noqa: S608
+            for name in doomed
+        )
+        cursor.execute(f"SELECT id, hash FROM ({union}) last ORDER BY id DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+        if row is not None:
+            cursor.execute(
+                f"UPDATE {q}.audit_chainhead SET retained_from = %s, anchor_hash = %s "  # noqa: S608
+                "WHERE id = 1 AND retained_from < %s",
+                [row[0], row[1], row[0]],
+            )
+        for name in doomed:
+            cursor.execute(f"DROP TABLE {q}.{_ident(name)}")
+    return doomed
+
+
+def maintain(*, schema: str | None = None, retention_years: int | None, now: datetime | None = None) -> dict:
+    """The daily job for one schema: months ahead, then retention."""
+    created = partitions_ensure(schema=schema, now=now)
+    dropped = retention_apply(schema=schema, years=retention_years, now=now) if retention_years else []
+    return {"created": created, "dropped": dropped}
+
+
+# --- the hash chain ----------------------------------------------------------------------------
+
+
+@dataclass
+class ChainReport:
+    schema: str
+    checked: int
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def chain_verify(*, schema: str | None = None, batch: int = 5000) -> ChainReport:
+    """Recompute every entry's hash and check each links to the one before.
+
+    One statement reads the chain head and every entry, so they come from one snapshot:
+    entries committed meanwhile neither break nor join the check. The hash is recomputed by
+    PostgreSQL exactly as the insert trigger computed it (`starline_audit_digest` over the
+    row as JSON, timestamps in UTC).
+    """
+    schema = _schema(schema)
+    q = _ident(schema)
+    report = ChainReport(schema=schema, checked=0)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL timezone = 'UTC'")
+        previous: tuple[int, str] | None = None
+        head = None
+        with connection.chunked_cursor() as rows:
+            rows.execute(
+                f"""
+                SELECT h.last_id, h.last_hash, h.retained_from, h.anchor_hash,
+                       e.id, e.prev_hash, e.hash, public.starline_audit_digest(to_jsonb(e))
+                FROM {q}.audit_chainhead h LEFT JOIN {q}.{_ident(TABLE)} e ON true
+                WHERE h.id = 1 ORDER BY e.id
+                """  # noqa: S608
+            )
+            while chunk := rows.fetchmany(batch):
+                for last_id, last_hash, retained_from, anchor_hash, entry_id, prev_hash, stored, computed in chunk:
+                    head = (last_id, last_hash, retained_from, anchor_hash)
+                    if entry_id is None:
+                        continue  # an empty log
+                    report.checked += 1
+                    problem = _link_problem(entry_id, prev_hash, previous, retained_from, anchor_hash)
+                    if stored != computed:
+                        problem = "its content does not match its hash (edited after it was written)"
+                    if problem:
+                        report.broken_at, report.reason = entry_id, problem
+                        return report
+                    previous = (entry_id, stored)
+    if head is None:
+        report.broken_at, report.reason = 0, "the chain head is missing"
+        return report
+    last_id, last_hash, retained_from, _anchor = head
+    end = max(previous[0], retained_from) if previous else retained_from
+    if last_id > end:
+        report.broken_at = end + 1
+        report.reason = f"entries {end + 1}–{last_id} are missing (the chain ends at {last_id})"
+    elif previous and previous[0] == last_id and previous[1] != last_hash:
+        report.broken_at, report.reason = last_id, "the chain head does not match the last entry"
+    return report
+
+
+def _link_problem(entry_id, prev_hash, previous, retained_from, anchor_hash) -> str:
+    if previous is not None and entry_id == previous[0]:
+        return f"entry {entry_id} appears twice"
+    if previous is not None and entry_id == previous[0] + 1:
+        return "" if prev_hash == previous[1] else f"it does not link to entry {previous[0]}"
+    if entry_id <= retained_from:
+        return ""  # older than the retention mark: its predecessors may have been dropped
+    if entry_id == retained_from + 1:
+        expected = anchor_hash if retained_from else ""
+        return "" if prev_hash == expected else "it does not link to the start of the kept log"
+    missing_from = previous[0] + 1 if previous is not None and previous[0] >= retained_from else retained_from + 1
+    return f"entries {missing_from}–{entry_id - 1} before it are missing"
+
+
+def chain_verify_all() -> list[ChainReport]:
+    from apps.tenants.models import Organization
+
+    schemas = ["public", *Organization.objects.exclude(schema_name="public").values_list("schema_name", flat=True)]
+    return [chain_verify(schema=name) for name in schemas]

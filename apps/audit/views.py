@@ -1,0 +1,191 @@
+"""Audit pages for organization admins and auditors: the log, one record's history, and who
+accessed a record (page, CSV, PDF)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import permission_required
+from apps.audit import forms, selectors
+from apps.audit.models import LogEntry
+from apps.core.pdf import pdf_response, render_pdf
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote.
+    Entries hold text typed by anyone (a failed sign-in's email, a browser name)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_response(rows, *, header: list[str], filename: str) -> StreamingHttpResponse:
+    """A CSV streamed row by row: an export of millions of entries never sits in memory."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _entry_row(entry: LogEntry, type_names: dict[int, str]) -> list:
+    return [
+        entry.id,
+        entry.timestamp.astimezone(UTC).isoformat(),
+        entry.actor_label,
+        entry.get_action_display(),
+        entry.event_label,
+        type_names.get(entry.content_type_id, ""),
+        entry.object_pk,
+        entry.object_repr,
+        entry.remote_addr or "",
+        entry.user_agent,
+        entry.origin,
+        json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+        entry.hash,
+    ]
+
+
+PDF_ROWS = 1000
+
+ENTRY_HEADER = [
+    "entry",
+    "timestamp_utc",
+    "user",
+    "action",
+    "event",
+    "resource_type",
+    "resource_id",
+    "resource",
+    "ip_address",
+    "user_agent",
+    "origin",
+    "changes",
+    "hash",
+]
+
+
+def _filename(kind: str) -> str:
+    return f"{connection.schema_name}-{kind}-{timezone.now():%Y%m%d-%H%M}"
+
+
+@login_required
+@permission_required("audit.view_logentry")
+def log(request):
+    form = forms.AuditFilterForm(request.GET or None)
+    cursor = request.GET.get("after", "")
+    bad_cursor = bool(cursor) and selectors.decode_cursor(cursor) is None
+    if (form.is_bound and not form.is_valid()) or bad_cursor:
+        if bad_cursor:
+            form.add_error(None, _("That page link is not valid any more. Start from the newest entries."))
+        return render(request, "audit/log.html", _log_context(form, None), status=400)
+    entries = selectors.filtered(form.filters())
+    if request.GET.get("format") == "csv":
+        types = {ct.pk: label for label, _name, ct in selectors.resource_types()}
+        return _csv_response(
+            (_entry_row(entry, types) for entry in entries.iterator(chunk_size=2000)),
+            header=ENTRY_HEADER,
+            filename=_filename("audit-log") + ".csv",
+        )
+    page = selectors.page(entries, cursor=cursor, changes=selectors.LIST_CHANGES)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "audit/log.html", {**_log_context(form, page), "query": query.urlencode()})
+
+
+def _log_context(form, page) -> dict:
+    return {
+        "form": form,
+        "page": page,
+        "selects": [form["resource"], form["action"]],
+        "dates": [form["since"], form["until"]],
+    }
+
+
+def _subject(resource: str, pk: str):
+    """The audited record named in the URL (or, once deleted, its last name in the log)."""
+    model, content_type = selectors.resource_model(resource)
+    try:
+        obj = model._default_manager.filter(pk=pk).first()
+    except (ValidationError, ValueError):
+        raise Http404 from None
+    if obj is not None:
+        return content_type, str(obj), obj
+    last = LogEntry.objects.filter(content_type=content_type, object_pk=pk).order_by("-timestamp").first()
+    if last is None:
+        raise Http404
+    return content_type, last.object_repr, None
+
+
+@login_required
+@permission_required("audit.view_logentry")
+def history(request, resource, pk):
+    content_type, title, obj = _subject(resource, pk)
+    cursor = request.GET.get("after", "")
+    if cursor and selectors.decode_cursor(cursor) is None:
+        raise Http404
+    page = selectors.history(content_type=content_type, object_pk=pk, cursor=cursor)
+    return render(
+        request,
+        "audit/history.html",
+        {"title": title, "subject": obj, "resource": resource, "pk": pk, "page": page, "query": ""},
+    )
+
+
+@login_required
+@permission_required("audit.view_logentry")
+def access_report(request, resource, pk):
+    content_type, title, obj = _subject(resource, pk)
+    entries = selectors.accesses(content_type=content_type, object_pk=pk)
+    output = request.GET.get("format", "")
+    if output == "csv":
+        return _csv_response(
+            (
+                [
+                    e.timestamp.astimezone(UTC).isoformat(),
+                    e.actor_label,
+                    e.event_label,
+                    e.remote_addr or "",
+                    e.user_agent,
+                ]
+                for e in entries.iterator(chunk_size=2000)
+            ),
+            header=["timestamp_utc", "user", "how", "ip_address", "user_agent"],
+            filename=_filename("access-report") + ".csv",
+        )
+    summary = selectors.access_summary(content_type=content_type, object_pk=pk)
+    context = {"title": title, "subject": obj, "resource": resource, "pk": pk, "summary": summary}
+    if output == "pdf":
+        # The PDF is for reading and printing; the CSV holds every access however many.
+        context["entries"] = list(entries[:PDF_ROWS])
+        context["truncated"] = len(context["entries"]) == PDF_ROWS
+        context["generated"] = timezone.now()
+        context["organization"] = getattr(request, "organization", None)
+        pdf = render_pdf(template="audit/access_report_pdf.html", context=context, request=request)
+        return pdf_response(pdf, filename=_filename("access-report") + ".pdf")
+    cursor = request.GET.get("after", "")
+    if cursor and selectors.decode_cursor(cursor) is None:
+        raise Http404
+    context["page"] = selectors.page(entries, cursor=cursor, size=selectors.TAB_PAGE_SIZE)
+    context["query"] = ""
+    return render(request, "audit/access_report.html", context)
