@@ -26,6 +26,7 @@ from apps.accounts import forms, otp, selectors, services
 from apps.accounts.models import AuthEvent, BackupCodeDevice, Role, TOTPDevice, User, UserSession
 from apps.accounts.permissions import can, permission_required
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
+from apps.core import access
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -415,6 +416,8 @@ def invite(request):
 @login_required
 def person(request, pk):
     subject = _person(request, pk)
+    # A staff record holds personal details: who opened it is in its access report.
+    access.record(obj=subject, request=request)
     may_manage = services.may_manage_user(request.user, subject)
     may_change = can(request.user, "accounts.change_user") and may_manage
     form = forms.UserAdminForm(

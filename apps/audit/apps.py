@@ -67,10 +67,11 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.core.management.base import BaseCommand
 
-        from apps.audit import receivers, registry
-        from apps.core import navigation
+        from apps.audit import receivers, registry, services
+        from apps.core import access, navigation
 
         registry.register_all()
+        access.register(services.access_record)
         post_save.connect(receivers.mirror_auth_event, sender="accounts.AuthEvent", dispatch_uid="audit.auth_events")
         post_migrate.connect(_ensure_partitions_after_migrate, dispatch_uid="audit.partitions")
         if not getattr(BaseCommand.execute, "_audited", False):

@@ -13,7 +13,7 @@ from apps.audit.models import LogEntry
 
 class AuditFilterForm(forms.Form):
     # An email, not a list of everyone: an agency has hundreds of people.
-    user = forms.EmailField(label=_("User's email"), required=False, max_length=255)
+    user = forms.EmailField(label=_("Done by (email)"), required=False, max_length=255)
     resource = forms.ChoiceField(label=_("Resource type"), required=False)
     resource_id = forms.CharField(label=_("Resource ID"), required=False, max_length=255)
     action = forms.TypedChoiceField(
@@ -21,7 +21,6 @@ class AuditFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Any"))] + [(value, label.capitalize()) for value, label in LogEntry.Action.choices],
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -29,6 +28,10 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._types = {label: content_type for label, _name, content_type in selectors.resource_types()}
+        # Built per form, in the reader's language (a class attribute would be built once, in English).
+        self.fields["action"].choices = [("", _("Any"))] + [
+            (value, str(label).capitalize()) for value, label in LogEntry.Action.choices
+        ]
         self.fields["resource"].choices = [("", _("Any"))] + [
             (label, name.capitalize()) for label, name, _ct in selectors.resource_types()
         ]

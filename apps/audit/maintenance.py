@@ -12,22 +12,31 @@ logger = logging.getLogger(__name__)
 
 
 def maintain_all(*, schema: str | None = None, now=None) -> dict:
+    """Every schema's log: the platform's (public, which has no Organization row) and each
+    organization's, the clone template's included. Keyed by schema name; each result says
+    which organization it is, its retention, and what was created and dropped."""
     from apps.tenants.models import Organization
 
-    organizations = Organization.objects.all()
+    targets = [("public", None)]
+    targets += [(o.schema_name, o) for o in Organization.objects.exclude(schema_name="public").order_by("schema_name")]
     if schema:
-        organizations = organizations.filter(schema_name=schema)
+        targets = [(name, o) for name, o in targets if name == schema]
     results = {}
-    for organization in organizations:
-        # One organization's trouble (a lock that would not come) must not cost the others
-        # their partitions; it is logged, reported, and retried on the next run.
+    for name, organization in targets:
+        years = organization.audit_retention_years if organization else services.DEFAULT_RETENTION_YEARS
+        label = organization.name if organization else "platform"
+        # One schema's trouble (a lock that would not come) must not cost the others their
+        # partitions; it is logged, reported, and retried on the next run.
         try:
-            with organization:
-                results[organization.schema_name] = services.maintain(
-                    schema=organization.schema_name, retention_years=organization.audit_retention_years, now=now
-                )
+            if organization is None:
+                connection.set_schema_to_public()
+                result = services.maintain(schema=name, retention_years=years, now=now)
+            else:
+                with organization:
+                    result = services.maintain(schema=name, retention_years=years, now=now)
         except DatabaseError as exc:
-            logger.exception("audit maintenance failed for %s", organization.schema_name)
-            results[organization.schema_name] = {"created": [], "dropped": [], "error": str(exc)}
+            logger.exception("audit maintenance failed for %s", name)
+            result = {"created": [], "dropped": [], "error": str(exc)}
+        results[name] = {**result, "name": label, "retention_years": years}
     connection.set_schema_to_public()
     return results

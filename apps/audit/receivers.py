@@ -27,7 +27,8 @@ def mirror_auth_event(sender, instance, created, raw=False, **kwargs):
         action=LogEntry.Action.AUTHENTICATION,
         content_type=ContentType.objects.get_for_model(User),
         object_pk=str(instance.user_id) if instance.user_id else "",
-        object_repr=instance.email or (instance.user.email if instance.user_id else ""),
+        # The account's name, as its other entries show it; the typed email when there is none.
+        object_repr=str(instance.user) if instance.user_id else instance.email,
         actor_id=who.pk if who is not None else None,
         actor_email=who.email if who is not None else context.ANONYMOUS,
         remote_addr=instance.ip_address,

@@ -49,6 +49,10 @@ AUDITED: dict[str, dict] = {
     "accounts.BackupCodeDevice": {"exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count"]},
 }
 
+# A record's History tab also shows these records' entries: a role's permissions are its
+# group's, so granting or removing one is an entry on the group.
+HISTORY_ALSO: dict[str, list[tuple[str, str]]] = {"accounts.role": [("auth.group", "group_id")]}
+
 EXEMPT: dict[str, str] = {
     "contenttypes.ContentType": "Written by migrations only; not organization data.",
     "auth.Permission": "Written by migrations only; grants are logged on groups and roles.",
@@ -67,7 +71,8 @@ EXEMPT: dict[str, str] = {
 
 
 def mask(value: str) -> str:
-    return MASK
+    # Nothing to hide on the empty side of a create or delete.
+    return "" if value in ("", "None") else MASK
 
 
 def _options(model, options: dict) -> dict:
@@ -78,7 +83,8 @@ def _options(model, options: dict) -> dict:
     # updated_at is bumped by every save (the fields that really changed are in the entry);
     # reverse relations are other records' fields, logged on those records.
     reverse = {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete}
-    options["exclude_fields"] = sorted({*options.get("exclude_fields", []), "updated_at", *reverse})
+    # created_at is the entry's own time on a create.
+    options["exclude_fields"] = sorted({*options.get("exclude_fields", []), "created_at", "updated_at", *reverse})
     options["mask_fields"] = sorted(set(options.get("mask_fields", [])) | set(secret))
     options.setdefault("mask_callable", "apps.audit.registry.mask")
     return options

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -160,12 +160,21 @@ def _fetch(entries: QuerySet[LogEntry], limit: int) -> list:
     return rows
 
 
-def history(*, content_type: ContentType, object_pk: str, cursor: str = "") -> Page:
-    return page(
-        LogEntry.objects.filter(content_type=content_type, object_pk=str(object_pk)).order_by("-timestamp", "-id"),
-        cursor=cursor,
-        size=TAB_PAGE_SIZE,
-    )
+def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also=()) -> Page:
+    """A record's entries, and those of the records in `also` ((content type, pk) pairs)."""
+    where = Q(content_type=content_type, object_pk=str(object_pk))
+    for other_type, other_pk in also:
+        where |= Q(content_type=other_type, object_pk=str(other_pk))
+    return page(LogEntry.objects.filter(where).order_by("-timestamp", "-id"), cursor=cursor, size=TAB_PAGE_SIZE)
+
+
+def history_also(obj, resource: str) -> list[tuple[ContentType, str]]:
+    found = []
+    for label, attribute in registry.HISTORY_ALSO.get(resource, []):
+        value = getattr(obj, attribute, None) if obj is not None else None
+        if value is not None:
+            found.append((ContentType.objects.get_for_model(apps.get_model(label)), str(value)))
+    return found
 
 
 def accesses(*, content_type: ContentType, object_pk: str) -> QuerySet[LogEntry]:
@@ -188,10 +197,20 @@ def access_summary(*, content_type: ContentType, object_pk: str) -> list[dict]:
 # --- presenting entries ------------------------------------------------------------------------
 
 
-def _field_label(model, name: str, cache: dict) -> str:
+def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
+    """A field's display name, and its values' display names (choices, yes/no)."""
     key = (model, name)
     if key not in cache:
-        cache[key] = _verbose(model, name).capitalize()
+        values: dict = {}
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        if getattr(field, "flatchoices", None):
+            values = {str(k): str(v) for k, v in field.flatchoices}
+        elif field is not None and field.get_internal_type() == "BooleanField":
+            values = {"True": str(_("Yes")), "False": str(_("No"))}
+        cache[key] = (_verbose(model, name).capitalize(), values)
     return cache[key]
 
 
@@ -206,7 +225,7 @@ def _verbose(model, name: str) -> str:
 
 
 def _show(value, limit: int = 120) -> str:
-    if value is None or value == "None":
+    if value is None or value in ("None", ""):
         return "—"
     text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -256,14 +275,15 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None) ->
     limit, changes = changes, []
     fields = entry.changes or {}
     for name, values in list(fields.items())[:limit]:
-        label = _field_label(model, name, names["fields"])
+        label, shown = _field_label(model, name, names["fields"])
         if isinstance(values, dict) and values.get("type") == "m2m":
             sign = "+" if values.get("operation") == "add" else "−"
             changes.append(
                 {"field": label, "before": "", "after": _show(f"{sign} " + ", ".join(values.get("objects", [])))}
             )
         elif isinstance(values, list | tuple) and len(values) == 2:
-            changes.append({"field": label, "before": _show(values[0]), "after": _show(values[1])})
+            before, after = (shown.get(str(v), v) for v in values)
+            changes.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}

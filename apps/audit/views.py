@@ -48,13 +48,15 @@ def _csv_response(rows, *, header: list[str], filename: str) -> StreamingHttpRes
     return response
 
 
-def _entry_row(entry: LogEntry, type_names: dict[int, str]) -> list:
+def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict) -> list:
+    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    details = {k: v for k, v in data.items() if k not in ("event", "via")}
     return [
         entry.id,
         entry.timestamp.astimezone(UTC).isoformat(),
-        entry.actor_label,
-        entry.get_action_display(),
-        entry.event_label,
+        entry.actor_email or names["system"],
+        names["actions"].get(entry.action, entry.action),
+        names["events"].get(entry.event, entry.event),
         type_names.get(entry.content_type_id, ""),
         entry.object_pk,
         entry.object_repr,
@@ -62,6 +64,7 @@ def _entry_row(entry: LogEntry, type_names: dict[int, str]) -> list:
         entry.user_agent,
         entry.origin,
         json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+        json.dumps(details, ensure_ascii=False) if details else "",
         entry.hash,
     ]
 
@@ -81,12 +84,15 @@ ENTRY_HEADER = [
     "user_agent",
     "origin",
     "changes",
+    "details",
     "hash",
 ]
 
 
-def _filename(kind: str) -> str:
-    return f"{connection.schema_name}-{kind}-{timezone.now():%Y%m%d-%H%M}"
+def _filename(request, kind: str) -> str:
+    organization = getattr(request, "organization", None)
+    prefix = organization.subdomain if organization is not None else connection.schema_name
+    return f"{prefix}-{kind}-{timezone.now():%Y%m%d-%H%M}"
 
 
 @login_required
@@ -98,14 +104,16 @@ def log(request):
     if (form.is_bound and not form.is_valid()) or bad_cursor:
         if bad_cursor:
             form.add_error(None, _("That page link is not valid any more. Start from the newest entries."))
-        return render(request, "audit/log.html", _log_context(form, None), status=400)
+        return render(request, "audit/log.html", {**_log_context(form, None), "query": "bad"}, status=400)
     entries = selectors.filtered(form.filters())
     if request.GET.get("format") == "csv":
         types = {ct.pk: label for label, _name, ct in selectors.resource_types()}
+        # Translated now: the rows are written after the view returns, outside the request's language.
+        names = selectors.labels()
         return _csv_response(
-            (_entry_row(entry, types) for entry in entries.iterator(chunk_size=2000)),
+            (_entry_row(entry, types, names) for entry in entries.iterator(chunk_size=2000)),
             header=ENTRY_HEADER,
-            filename=_filename("audit-log") + ".csv",
+            filename=_filename(request, "audit-log") + ".csv",
         )
     page = selectors.page(entries, cursor=cursor, changes=selectors.LIST_CHANGES)
     query = request.GET.copy()
@@ -144,7 +152,9 @@ def history(request, resource, pk):
     cursor = request.GET.get("after", "")
     if cursor and selectors.decode_cursor(cursor) is None:
         raise Http404
-    page = selectors.history(content_type=content_type, object_pk=pk, cursor=cursor)
+    page = selectors.history(
+        content_type=content_type, object_pk=pk, cursor=cursor, also=selectors.history_also(obj, resource)
+    )
     return render(
         request,
         "audit/history.html",
@@ -171,7 +181,7 @@ def access_report(request, resource, pk):
                 for e in entries.iterator(chunk_size=2000)
             ),
             header=["timestamp_utc", "user", "how", "ip_address", "user_agent"],
-            filename=_filename("access-report") + ".csv",
+            filename=_filename(request, "access-report") + ".csv",
         )
     summary = selectors.access_summary(content_type=content_type, object_pk=pk)
     context = {"title": title, "subject": obj, "resource": resource, "pk": pk, "summary": summary}
@@ -182,7 +192,7 @@ def access_report(request, resource, pk):
         context["generated"] = timezone.now()
         context["organization"] = getattr(request, "organization", None)
         pdf = render_pdf(template="audit/access_report_pdf.html", context=context, request=request)
-        return pdf_response(pdf, filename=_filename("access-report") + ".pdf")
+        return pdf_response(pdf, filename=_filename(request, "access-report") + ".pdf")
     cursor = request.GET.get("after", "")
     if cursor and selectors.decode_cursor(cursor) is None:
         raise Http404

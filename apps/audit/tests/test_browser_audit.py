@@ -19,7 +19,7 @@ def test_an_auditor_finds_their_own_sign_in_in_the_log(demo, browser, settings):
         sign_in(page, base, "auditor@sunrise.test", settings.DEMO_PASSWORD)
         page.get_by_role("link", name="Audit log").click()
         page.get_by_label("Action").select_option(label="Authentication")
-        page.get_by_label("User's email").fill("auditor@sunrise.test")
+        page.get_by_label("Done by (email)").fill("auditor@sunrise.test")
         page.get_by_role("button", name="Filter").click()
         page.wait_for_load_state()
         first_row = page.locator("table.audit-entries tbody tr").first

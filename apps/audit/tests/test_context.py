@@ -119,7 +119,8 @@ def test_sign_in_attempts_are_authentication_entries(org_a, client_a, email, pas
         entry = _latest(action=LogEntry.Action.AUTHENTICATION)
         assert entry.additional_data["event"] == event
         assert entry.actor_email == actor and entry.user_agent == "Curl/8" and entry.remote_addr == "127.0.0.1"
-        assert entry.object_pk == (str(dsp.pk) if about_dsp else "") and entry.object_repr == email
+        assert entry.object_pk == (str(dsp.pk) if about_dsp else "")
+        assert entry.object_repr == (str(dsp) if about_dsp else email)
 
 
 def test_content_types_have_the_same_ids_in_every_schema(org_a, org_b):

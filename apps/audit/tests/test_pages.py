@@ -159,6 +159,33 @@ def test_bad_filters_get_a_clear_message_and_a_400(org_a, query, message):
     assert response.status_code == 400 and message in response.content.decode()
 
 
+def test_opening_a_staff_record_shows_in_its_access_report(org_a):
+    dsp = person(org_a, "dsp")
+    assert signed_in(org_a, "hr").get(f"/accounts/people/{dsp.pk}/").status_code == 200
+    report = signed_in(org_a, "auditor").get(f"/audit/access/accounts.user/{dsp.pk}/")
+    assert [row["actor_email"] for row in report.context["summary"]] == ["hr@alpha.test"]
+
+
+def test_a_roles_history_shows_its_permissions_and_values_by_name(org_a):
+    from django.contrib.auth.models import Permission
+
+    client = signed_in(org_a, "admin")
+    with org_a:
+        role = services_accounts.role_create(name="Night lead", actor=None)
+        permission = Permission.objects.get(codename="view_role")
+        services_accounts.role_update(
+            role=role, name="Night lead", description="", permission_ids=[permission.pk], actor=None
+        )
+        dsp = User.objects.get(email="dsp@alpha.test")
+        dsp.status = User.Status.SUSPENDED
+        dsp.save(update_fields=["status"])
+    rows = client.get(f"/audit/history/accounts.role/{role.pk}/").context["page"].rows
+    assert any(c["field"] == "Permissions" and "Can view role" in c["after"] for r in rows for c in r["changes"])
+    person_rows = client.get(f"/audit/history/accounts.user/{dsp.pk}/").context["page"].rows
+    status = next(c for r in person_rows for c in r["changes"] if c["field"] == "Status")
+    assert (status["before"], status["after"]) == ("Active", "Suspended")
+
+
 def test_the_csv_export_streams_every_filtered_entry(org_a):
     role = _fill(org_a, 120)
     response = signed_in(org_a, "auditor").get(f"/audit/?resource=accounts.role&resource_id={role.pk}&format=csv")
@@ -168,6 +195,7 @@ def test_the_csv_export_streams_every_filtered_entry(org_a):
     with org_a:
         expected = LogEntry.objects.filter(object_pk=str(role.pk)).count()
     assert lines[0].startswith("entry,timestamp_utc,user,action") and len(lines) == expected + 1
+    assert lines[0].split(",")[-2:] == ["details", "hash"]
 
 
 def test_csv_cells_that_look_like_formulas_are_defused(org_a, client_a):

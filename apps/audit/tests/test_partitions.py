@@ -67,6 +67,13 @@ def test_the_daily_job_uses_each_organizations_retention(org_a, org_b):
     assert "audit_logentry_p2017_06" in _names(org_a)
 
 
+def test_the_platforms_own_log_gets_its_months_too(db):
+    results = maintenance.maintain_all(now=datetime(2033, 5, 2, tzinfo=UTC))
+    assert results["public"]["name"] == "platform"
+    assert "audit_logentry_p2033_08" in results["public"]["created"]
+    assert "audit_logentry_p2033_08" in [n for n, _s, _e in services.partitions(schema="public")]
+
+
 def test_the_maintenance_command_runs_for_one_schema(org_a, capsys):
     with org_a:
         services.partitions_ensure(now=datetime(2015, 3, 1, tzinfo=UTC), months_ahead=0)

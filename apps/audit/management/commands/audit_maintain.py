@@ -7,16 +7,24 @@ class Command(BaseCommand):
     help = "Create the coming months' audit partitions and drop those past each organization's retention."
 
     def add_arguments(self, parser):
-        parser.add_argument("--schema", help="Only this schema (default: every organization and the public schema).")
+        parser.add_argument(
+            "--schema", help="Only this schema (default: the platform's public schema and every organization's)."
+        )
 
     def handle(self, *args, schema=None, **options):
         results = maintenance.maintain_all(schema=schema)
         failed = [name for name, result in results.items() if result.get("error")]
+        changed = 0
         for name, result in results.items():
             created, dropped = result["created"], result["dropped"]
-            if created or dropped or options["verbosity"] > 1:
+            changed += len(created) + len(dropped)
+            if created or dropped or result.get("error") or options["verbosity"] > 1:
                 self.stdout.write(
-                    f"{name}: created {', '.join(created) or 'none'}; dropped {', '.join(dropped) or 'none'}"
+                    f"{result['name']} ({name}, kept {result['retention_years']} years): "
+                    f"created {', '.join(created) or 'none'}; dropped {', '.join(dropped) or 'none'}"
+                    + (f"; FAILED: {result['error']}" if result.get("error") else "")
                 )
+        if options["verbosity"] > 0:
+            self.stdout.write(f"{len(results)} audit logs checked, {changed} partitions created or dropped.")
         if failed:
             raise CommandError(f"Audit maintenance failed for: {', '.join(failed)} (see the log).", returncode=1)

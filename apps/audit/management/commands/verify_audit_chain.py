@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from apps.audit import services
+from apps.tenants.models import Organization
 
 
 class Command(BaseCommand):
@@ -19,12 +20,14 @@ class Command(BaseCommand):
             reports = [services.chain_verify(schema=schema)]
         else:
             reports = services.chain_verify_all()
+        names = dict(Organization.objects.values_list("schema_name", "name"))
         broken = [r for r in reports if not r.intact]
         for report in reports:
+            who = f"{names.get(report.schema, 'platform')} ({report.schema})"
             if report.intact:
-                self.stdout.write(f"{report.schema}: intact ({report.checked} entries)")
+                self.stdout.write(f"{who}: intact, {report.checked} entries checked")
             else:
-                self.stderr.write(f"{report.schema}: BROKEN at entry {report.broken_at}: {report.reason}")
+                self.stderr.write(f"{who}: BROKEN at entry {report.broken_at}: {report.reason}")
         if broken:
             first = broken[0]
             raise CommandError(f"Audit chain broken in {first.schema} at entry {first.broken_at}.", returncode=1)
