@@ -412,7 +412,12 @@ def role_create(*, name: str, description: str = "", permission_ids=(), actor: U
         kind=AuthEvent.Kind.ROLE_PERMISSIONS_CHANGED,
         request=request,
         actor=actor,
-        detail={"role": name, "created": True, "permissions": sorted(p.codename for p in permissions)},
+        detail={
+            "role": name,
+            "role_id": str(role.pk),
+            "created": True,
+            "permissions": sorted(p.codename for p in permissions),
+        },
     )
     return role
 
@@ -436,7 +441,12 @@ def role_update(
         kind=AuthEvent.Kind.ROLE_PERMISSIONS_CHANGED,
         request=request,
         actor=actor,
-        detail={"role": name, "added": sorted(after - before), "removed": sorted(before - after)},
+        detail={
+            "role": name,
+            "role_id": str(role.pk),
+            "added": sorted(after - before),
+            "removed": sorted(before - after),
+        },
     )
     return role
 
@@ -455,14 +465,14 @@ def role_delete(*, role: Role, actor: User | None, request=None) -> None:
             )
             % {"count": in_use}
         )
-    group = role.group
+    group, role_id = role.group, str(role.pk)
     role.delete()
     group.delete()
     auth_event_record(
         kind=AuthEvent.Kind.ROLE_PERMISSIONS_CHANGED,
         request=request,
         actor=actor,
-        detail={"role": role.name, "deleted": True},
+        detail={"role": role.name, "role_id": role_id, "deleted": True},
     )
 
 

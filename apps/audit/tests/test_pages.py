@@ -181,6 +181,8 @@ def test_a_roles_history_shows_its_permissions_and_values_by_name(org_a):
         dsp.save(update_fields=["status"])
     rows = client.get(f"/audit/history/accounts.role/{role.pk}/").context["page"].rows
     assert any(c["field"] == "Permissions" and "Can view role" in c["after"] for r in rows for c in r["changes"])
+    # The sign-in-security event about it is on the role too, not on "a user".
+    assert any(r["event"] == "Role permissions changed" and "view_role" in r["detail"] for r in rows)
     person_rows = client.get(f"/audit/history/accounts.user/{dsp.pk}/").context["page"].rows
     status = next(c for r in person_rows for c in r["changes"] if c["field"] == "Status")
     assert (status["before"], status["after"]) == ("Active", "Suspended")
