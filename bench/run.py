@@ -68,6 +68,14 @@ SCENARIOS = [
         target="p95 <= 20 ms (5 M entries)",
     ),
     Scenario(
+        "notifications_unread",
+        "sunrise.localhost",
+        "/notifications/unread-count/",
+        auth=True,
+        concurrency=2,
+        target="p95 <= 10 ms",
+    ),
+    Scenario(
         "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
     ),
 ]
@@ -252,6 +260,9 @@ def table(results: dict) -> str:
             f"audit log overhead, {level} ({overhead['operation']}): {overhead['on_ms']} ms with the log, "
             f"{overhead['off_ms']} ms without: {overhead['ratio']}x"
         )
+    notify = results.get("notify")
+    if notify:
+        lines.append(f"notify() to {notify['recipients']} people: {notify['median_s']} s (median of 5; target <= 1 s)")
     for name, value in results.get("extra", {}).items():
         lines.append(f"{name}: {value}")
     return "\n".join(lines)
@@ -299,6 +310,7 @@ def main() -> None:
         server.wait(timeout=30)
     # Last: it adds staff records, which would otherwise grow the pages measured above.
     results["audit_overhead"] = _script(env, "bench/audit_overhead.py")
+    results["notify"] = _script(env, "bench/notify_bench.py")
     hello = results["scenarios"]["hello"]["rps"]
     home = results["scenarios"]["org_home"]["rps"]
     results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}", **password_hash_cost(env)}

@@ -90,6 +90,7 @@ TENANT_APPS = [
     "django_otp",
     "apps.accounts",
     "apps.audit",
+    "apps.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -146,6 +147,7 @@ TEMPLATES = [
                 "apps.tenants.context_processors.organization",
                 "apps.core.context_processors.navigation",
                 "apps.accounts.context_processors.session_policy",
+                "apps.notifications.context_processors.unread",
             ],
             "builtins": ["apps.core.templatetags.fast_url"],
         },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", tenant_views.favicon, name="favicon"),
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

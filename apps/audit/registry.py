@@ -47,6 +47,7 @@ AUDITED: dict[str, dict] = {
         ]
     },
     "accounts.BackupCodeDevice": {"exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count"]},
+    "notifications.NotificationPreference": {},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its
@@ -66,6 +67,7 @@ EXEMPT: dict[str, str] = {
     "accounts.AuthEvent": "Mirrored into the log as authentication entries (apps.audit.receivers).",
     "accounts.BackupCode": "Keyed hashes of single-use codes; their use is an authentication entry.",
     "audit.LogEntry": "The log itself.",
+    "notifications.Notification": "Messages about events logged where they happened; read marks change no record.",
     "audit.ChainHead": "The log's own bookkeeping, covered by the hash chain.",
 }
 

@@ -1,0 +1,10 @@
+def unread(request):
+    """The header bell's count, computed only when a page draws the bell (a signed-in
+    person on an organization's site), and read from the cache."""
+    user = getattr(request, "user", None)
+    if getattr(request, "organization", None) is None or user is None or not user.is_authenticated:
+        return {}
+    from apps.notifications.services import unread_count
+
+    # Lazy, as the navigation is: pages that never draw the header pay nothing.
+    return {"notifications_unread": lambda: unread_count(user)}

@@ -1,0 +1,84 @@
+"""Notifications (the seed's `notifications`) and each person's choices about them.
+
+A notification is stored once per recipient. Its `channels` say where it goes; in-app is
+the row itself. The other channels (email, SMS) deliver from background tasks.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import BaseModel
+
+IN_APP = "in_app"
+
+
+def default_channels() -> list[str]:
+    return [IN_APP]
+
+
+class Notification(BaseModel):
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        READ = "read", _("Read")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    notification_type = models.CharField(_("type"), max_length=100)
+    title = models.CharField(_("title"), max_length=255)
+    message = models.TextField(_("message"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    channels = ArrayField(models.CharField(max_length=20), verbose_name=_("channels"), default=default_channels)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Where the notification leads (a path on the organization's site), when anywhere.
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
+            # The bell's count reads only this: one user's unread rows.
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(BaseModel):
+    """One person's choice for one type on one channel; no row means the type's default (on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    notification_type = models.CharField(_("type"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20)
+    enabled = models.BooleanField(_("on"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notification_type", "channel"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_type} · {self.channel}: {'on' if self.enabled else 'off'}"
