@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,8 @@ class Notification(BaseModel):
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        # Each person's own, handled on their own pages: not a permission any role grants.
+        default_permissions = ()
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
             # The bell's count reads only this: one user's unread rows.
@@ -76,9 +79,45 @@ class NotificationPreference(BaseModel):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(fields=["user", "notification_type", "channel"], name="notification_pref_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.notification_type} · {self.channel}: {'on' if self.enabled else 'off'}"
+
+
+class OrgEmailTemplate(BaseModel):
+    """The organization's own email for a notification type (the seed's org_email_templates).
+    Written by its admins in the sandboxed {{ name }} language; without one, the shipped
+    default for the type is sent."""
+
+    template_type = models.CharField(_("notification type"), max_length=100, unique=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    html_content = models.TextField(_("HTML body"))
+    text_content = models.TextField(_("plain-text body"), blank=True)
+    variables = models.JSONField(_("variables"), default=list, blank=True, editable=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+
+    def __str__(self) -> str:
+        return self.template_type
+
+    def clean(self):
+        from apps.notifications import defaults, rendering
+
+        super().clean()
+        declared = defaults.variables_for(self.template_type)
+        errors = {}
+        for field in ("subject", "html_content", "text_content"):
+            try:
+                rendering.validate(getattr(self, field), declared)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        self.variables = declared

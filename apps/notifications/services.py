@@ -157,3 +157,23 @@ def preference_set(*, user, notification_type: str, channel: str, enabled: bool)
         user=user, notification_type=notification_type, channel=channel, defaults={"enabled": enabled}
     )
     return preference
+
+
+def email_content(*, template_type: str, values: dict) -> tuple[str, str, str]:
+    """(subject, text, html) for a notification type: the organization's template when it
+    has an active one, else the shipped default, rendered in the sandbox."""
+    from apps.notifications import defaults, rendering
+    from apps.notifications.models import OrgEmailTemplate
+
+    custom = OrgEmailTemplate.objects.filter(template_type=template_type, is_active=True).first()
+    if custom is not None:
+        subject, text, html = custom.subject, custom.text_content, custom.html_content
+    else:
+        subject, text, html = (defaults.DEFAULT_EMAIL[k] for k in ("subject", "text", "html"))
+    declared = set(defaults.variables_for(template_type))
+    values = {k: v for k, v in values.items() if k in declared}
+    return (
+        " ".join(rendering.render(subject, values, html=False).split())[:255],
+        rendering.render(text or "", values, html=False),
+        rendering.render(html, values, html=True),
+    )

@@ -1,0 +1,53 @@
+"""Sandboxed rendering for templates organization admins write (emails, SMS, in-app text).
+
+The language is deliberately tiny: `{{ name }}` and nothing else. Names are plain words
+declared by the template's type; there are no dots, filters or tags, so a template cannot
+reach an attribute, a method or a private value of anything (`{{ user.password }}` is not a
+name, it is an error). Values are turned into text by the caller's code before rendering and
+HTML-escaped in HTML templates.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+PLACEHOLDER = re.compile(r"{{\s*([a-z_][a-z0-9_]*)\s*}}")
+# Anything that looks like template syntax but is not a plain placeholder.
+SUSPICIOUS = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
+
+
+def placeholders(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text or "")
+
+
+def validate(text: str, declared) -> None:
+    """Refuse anything but `{{ name }}` with declared names, saying what is wrong."""
+    declared = set(declared)
+    for match in SUSPICIOUS.finditer(text or ""):
+        token = match.group(0)
+        name = PLACEHOLDER.fullmatch(token)
+        if name is None:
+            raise ValidationError(
+                _("“%(token)s” is not allowed: write variables as {{ name }}, with nothing else inside the braces.")
+                % {"token": token[:60]}
+            )
+        if name.group(1) not in declared:
+            raise ValidationError(
+                _("“%(name)s” is not a variable of this message. Available: %(names)s.")
+                % {"name": name.group(1), "names": ", ".join(sorted(declared)) or "—"}
+            )
+
+
+def render(text: str, values: dict, *, html: bool) -> str:
+    """Fill the placeholders; unknown names become empty (templates are validated on save)."""
+
+    def fill(match):
+        value = values.get(match.group(1), "")
+        value = "" if value is None else str(value)
+        return escape(value, quote=True) if html else value
+
+    return PLACEHOLDER.sub(fill, text or "")
