@@ -217,8 +217,12 @@ CSRF_COOKIE_DOMAIN = None
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
+# Tests run tasks in process too (one of them starts a real worker on purpose).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+# As with a worker, a task's failure is the task's (recorded on its result, and for
+# deliveries on the delivery): the request that queued it carries on. Celery also re-runs
+# in-process retries only when errors do not propagate.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.

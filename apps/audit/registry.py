@@ -69,6 +69,7 @@ EXEMPT: dict[str, str] = {
     "accounts.BackupCode": "Keyed hashes of single-use codes; their use is an authentication entry.",
     "audit.LogEntry": "The log itself.",
     "notifications.Notification": "Messages about events logged where they happened; read marks change no record.",
+    "notifications.Delivery": "Delivery bookkeeping of those messages (attempts, errors); no record data.",
     "audit.ChainHead": "The log's own bookkeeping, covered by the hash chain.",
 }
 

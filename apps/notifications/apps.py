@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from apps.notifications import channels, services
+
+        services.register_channel(channels.EMAIL, channels.queue_email)

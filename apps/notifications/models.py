@@ -66,6 +66,34 @@ class Notification(BaseModel):
         return self.title
 
 
+class Delivery(BaseModel):
+    """One notification on one channel beyond in-app (an email, a text): its own status and
+    attempts, so a retry knows whether it was already sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="delivery_unique")]
+        indexes = [models.Index(fields=["status", "-created_at"], name="delivery_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.get_status_display()}"
+
+
 class NotificationPreference(BaseModel):
     """One person's choice for one type on one channel; no row means the type's default (on)."""
 
