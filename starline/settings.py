@@ -278,6 +278,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Starline <no-reply@localhost>")
+# Text messages (apps/notifications/sms.py): console:// writes them to the log.
+SMS_URL = env.str("SMS_URL", default="console://")
+SMS_DEFAULT_REGION = env.str("SMS_DEFAULT_REGION", default="US")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- auth ------------------------------------------------------------------------------

@@ -11,3 +11,4 @@ class NotificationsConfig(AppConfig):
         from apps.notifications import channels, services
 
         services.register_channel(channels.EMAIL, channels.queue_email)
+        services.register_channel(channels.SMS, channels.queue_sms)

@@ -17,3 +17,16 @@ def queue_email(notifications: list[Notification]) -> None:
     )
     for delivery in deliveries:
         tasks.deliver_email.delay(str(delivery.pk))
+
+
+SMS = "sms"
+
+
+def queue_sms(notifications: list[Notification]) -> None:
+    from apps.notifications import tasks
+
+    deliveries = Delivery.objects.bulk_create(
+        [Delivery(notification=n, channel=SMS) for n in notifications], ignore_conflicts=True
+    )
+    for delivery in deliveries:
+        tasks.deliver_sms.delay(str(delivery.pk))

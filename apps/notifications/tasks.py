@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.notifications import sms
 from apps.notifications.models import Delivery, Notification
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -80,3 +81,42 @@ def deliver_email(self, delivery_id: str) -> str:
         return "failed"
     # The attempt is on record (the block above committed); Celery retries with backoff.
     raise failure
+
+
+@shared_task(
+    bind=True,
+    name="apps.notifications.tasks.deliver_sms",
+    autoretry_for=(sms.ProviderError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=False,
+    max_retries=5,
+)
+def deliver_sms(self, delivery_id: str) -> str:
+    """A text to the person's phone. A number that is not one is reported on the delivery
+    (failed, with the reason), never sent; a provider that cannot take it now is retried."""
+    failure = None
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update().select_related("notification__user").filter(pk=delivery_id).first()
+        )
+        if delivery is None or delivery.status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+            return "skipped"
+        notification = delivery.notification
+        delivery.attempts += 1
+        try:
+            number = sms.to_e164(notification.user.phone)
+            sms.send(to=number, body=f"{notification.title}: {notification.message}"[:1600])
+        except sms.ProviderError as exc:
+            failure = exc
+            delivery.last_error = str(exc)[:1000]
+            if self.request.retries >= self.max_retries:
+                delivery.status = Delivery.Status.FAILED
+        except ValueError as exc:  # an invalid number, or a message the provider refuses for good
+            delivery.status, delivery.last_error = Delivery.Status.FAILED, str(exc)[:1000]
+        else:
+            delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+    if failure is not None and delivery.status != Delivery.Status.FAILED:
+        raise failure
+    return delivery.status

@@ -1,0 +1,86 @@
+"""Text messages: numbers in E.164, and the provider that sends them.
+
+`SMS_URL` picks the provider, like EMAIL_URL picks the mail backend:
+- `console://` (default): the message is written to the log, nothing leaves the machine;
+- `file:///path/to/dir`: one file per message (development, tests);
+- `twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=+15550001111`: Twilio's Messages API
+  over HTTPS (the host can point elsewhere, e.g. a local stand-in, with `scheme=http`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import phonenumbers
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidNumber(ValueError):
+    pass
+
+
+class ProviderError(OSError):
+    """A provider that could not take the message now (network, 5xx, rate limit): retried."""
+
+
+def to_e164(number: str, region: str | None = None) -> str:
+    """ "+15551234567" for "(555) 123-4567" in the US; InvalidNumber when it is no number."""
+    try:
+        parsed = phonenumbers.parse(number or "", region or settings.SMS_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(str(exc)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{number!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def send(*, to: str, body: str) -> str:
+    """Send one message to an E.164 number; returns the provider's id for it."""
+    url = urllib.parse.urlsplit(settings.SMS_URL)
+    if url.scheme == "console":
+        logger.warning("SMS to %s: %s", to, body)
+        return f"console-{uuid.uuid4().hex}"
+    if url.scheme == "file":
+        message_id = f"file-{uuid.uuid4().hex}"
+        directory = Path(url.path)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{message_id}.json").write_text(json.dumps({"to": to, "body": body}))
+        return message_id
+    if url.scheme == "twilio":
+        return _twilio(url, to=to, body=body)
+    raise ValueError(f"Unknown SMS_URL scheme: {url.scheme!r}")
+
+
+def _twilio(url, *, to: str, body: str) -> str:
+    options = dict(urllib.parse.parse_qsl(url.query))
+    scheme = options.get("scheme", "https")
+    if scheme not in ("https", "http"):
+        raise ValueError(f"SMS provider scheme must be https or http, not {scheme!r}")
+    account, token = urllib.parse.unquote(url.username or ""), urllib.parse.unquote(url.password or "")
+    endpoint = (
+        f"{scheme}://{url.hostname}{f':{url.port}' if url.port else ''}/2010-04-01/Accounts/{account}/Messages.json"
+    )
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above; the host is configuration
+        endpoint,
+        data=urllib.parse.urlencode({"To": to, "From": options.get("from", ""), "Body": body}).encode(),
+        headers={"Authorization": "Basic " + base64.b64encode(f"{account}:{token}".encode()).decode()},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the URL is configuration
+            return json.loads(response.read())["sid"]
+    except urllib.error.HTTPError as exc:
+        if exc.code == 429 or exc.code >= 500:
+            raise ProviderError(f"SMS provider answered {exc.code}") from exc
+        # 4xx: this message will never be accepted (a bad number, a bad account): no retry.
+        raise ValueError(f"SMS provider refused the message: {exc.code} {exc.read()[:200]!r}") from exc
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise ProviderError(str(exc)) from exc

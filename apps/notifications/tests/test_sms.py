@@ -1,0 +1,104 @@
+"""Text messages: E.164 numbers, the file provider, and the Twilio adapter against a local
+HTTP stand-in that is busy the first time."""
+
+import base64
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from apps.accounts.models import User
+from apps.notifications import services, sms
+from apps.notifications.models import Delivery
+from conftest import person
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "expected"),
+    [
+        ("(415) 555-2671", "US", "+14155552671"),
+        ("+34 612 34 56 78", "US", "+34612345678"),
+        ("612 34 56 78", "ES", "+34612345678"),
+    ],
+)
+def test_numbers_are_stored_and_sent_in_e164(number, region, expected):
+    assert sms.to_e164(number, region) == expected
+
+
+@pytest.mark.parametrize("number", ["", "12", "555-123-4567", "call me"])
+def test_what_is_not_a_phone_number_is_refused(number):
+    with pytest.raises(sms.InvalidNumber):
+        sms.to_e164(number, "US")
+
+
+def _text(organization, local, phone, django_capture_on_commit_callbacks):
+    user = person(organization, local)
+    with organization:
+        User.objects.filter(pk=user.pk).update(phone=phone)
+        user.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            (notification,) = services.notify(
+                recipients=[user],
+                type="general.announcement",
+                title="Shift",
+                message="Starts at 7",
+                channels=["sms"],
+                organization=organization,
+            )
+        return Delivery.objects.get(notification=notification)
+
+
+def test_a_text_goes_to_the_normalized_number(org_a, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.SMS_URL = f"file://{tmp_path}"
+    delivery = _text(org_a, "dsp", "(415) 555-2671", django_capture_on_commit_callbacks)
+    assert delivery.status == Delivery.Status.SENT
+    (written,) = [json.loads(p.read_text()) for p in tmp_path.iterdir()]
+    assert written == {"to": "+14155552671", "body": "Shift: Starts at 7"}
+
+
+def test_an_invalid_number_is_reported_not_sent(org_a, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.SMS_URL = f"file://{tmp_path}"
+    delivery = _text(org_a, "dsp", "555-0000", django_capture_on_commit_callbacks)
+    assert delivery.status == Delivery.Status.FAILED and "not a valid phone number" in delivery.last_error
+    assert delivery.attempts == 1 and not list(tmp_path.iterdir())
+
+
+class _Twilio(BaseHTTPRequestHandler):
+    calls: list = []
+
+    def do_POST(self):
+        body = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+        _Twilio.calls.append({"path": self.path, "auth": self.headers["Authorization"], "body": body})
+        if len(_Twilio.calls) == 1:
+            self.send_response(503)
+            self.end_headers()
+            return
+        payload = json.dumps({"sid": "SM123"}).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_twilio_adapter_retries_a_busy_provider(org_a, settings, django_capture_on_commit_callbacks):
+    _Twilio.calls = []
+    server = HTTPServer(("127.0.0.1", 0), _Twilio)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        settings.SMS_URL = f"twilio://AC1:secret@127.0.0.1:{port}?from=%2B15550001111&scheme=http"
+        delivery = _text(org_a, "nurse", "+34 612 34 56 78", django_capture_on_commit_callbacks)
+    finally:
+        server.shutdown()
+    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 2
+    assert len(_Twilio.calls) == 2
+    call = _Twilio.calls[-1]
+    assert call["path"] == "/2010-04-01/Accounts/AC1/Messages.json"
+    assert call["auth"] == "Basic " + base64.b64encode(b"AC1:secret").decode()
+    assert call["body"] == {"To": "+34612345678", "From": "+15550001111", "Body": "Shift: Starts at 7"}
