@@ -177,3 +177,16 @@ def email_content(*, template_type: str, values: dict) -> tuple[str, str, str]:
         rendering.render(text or "", values, html=False),
         rendering.render(html, values, html=True),
     )
+
+
+@transaction.atomic
+def preferences_save(*, user, choices: dict[tuple[str, str], bool]) -> None:
+    """Store a person's choices: a row only where they differ from the default (on)."""
+    existing = {(p.notification_type, p.channel): p for p in NotificationPreference.objects.filter(user=user)}
+    for (kind, channel), enabled in choices.items():
+        current = existing.get((kind, channel))
+        if current is None and not enabled:
+            NotificationPreference.objects.create(user=user, notification_type=kind, channel=channel, enabled=False)
+        elif current is not None and current.enabled != enabled:
+            current.enabled = enabled
+            current.save(update_fields=["enabled", "updated_at"])

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.centre, name="centre"),
     path("unread-count/", views.unread, name="unread"),
     path("read-all/", views.read_all, name="read_all"),
+    path("settings/", views.preferences, name="preferences"),
     path("<uuid:pk>/read/", views.read, name="read"),
 ]

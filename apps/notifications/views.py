@@ -1,10 +1,12 @@
 """Each person's own notifications: the centre, the bell's count, marking read."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.notifications import selectors, services
@@ -51,3 +53,22 @@ def read(request, pk):
 def read_all(request):
     services.notifications_mark_all_read(user=request.user)
     return redirect("notifications:centre")
+
+
+@login_required
+def preferences(request):
+    """Each kind of notification × each channel, on or off (required kinds stay on)."""
+    rows = selectors.preference_rows(request.user, organization=getattr(request, "organization", None))
+    if request.method == "POST":
+        services.preferences_save(
+            user=request.user,
+            choices={
+                (c["type"], c["channel"]): c["name"] in request.POST
+                for r in rows
+                if not r["mandatory"]
+                for c in r["cells"]
+            },
+        )
+        messages.success(request, _("Saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"rows": rows, "channels": selectors.CHANNEL_LABELS})

@@ -1,3 +1,5 @@
+import re
+
 from apps.notifications import services
 from apps.notifications.models import Notification
 from conftest import person, signed_in
@@ -58,3 +60,41 @@ def test_marking_read_only_follows_links_on_this_site(org_a):
     assert client.post(f"/notifications/{mine.pk}/read/", {"next": "https://evil.example/"})["Location"] == (
         "/notifications/"
     )
+
+
+def _ticked(html: str, name: str) -> bool:
+    box = re.search(rf'<input [^>]*name="{re.escape(name)}"[^>]*>', html)
+    return box is not None and " checked" in box.group(0)
+
+
+def test_a_person_turns_a_kind_off_and_stops_getting_it_there(org_a):
+    client = signed_in(org_a, "dsp")
+    page = client.get("/notifications/settings/")
+    assert page.status_code == 200 and _ticked(page.content.decode(), "general.announcement:email")
+    # Everything ticked but email for announcements.
+    response = client.post(
+        "/notifications/settings/", {"general.announcement:in_app": "on", "general.announcement:sms": "on"}
+    )
+    assert response.status_code == 302
+    dsp = person(org_a, "dsp")
+    with org_a:
+        (sent,) = services.notify(
+            recipients=[dsp], type="general.announcement", title="T", message="M", channels=["in_app", "email"]
+        )
+        assert sent.channels == ["in_app"]
+    assert not _ticked(client.get("/notifications/settings/").content.decode(), "general.announcement:email")
+    # Someone else's settings are their own.
+    nurse_page = signed_in(org_a, "nurse").get("/notifications/settings/").content.decode()
+    assert _ticked(nurse_page, "general.announcement:email")
+
+
+def test_a_kind_the_organization_requires_cannot_be_turned_off(org_a):
+    org_a.settings = {**org_a.settings, "notifications": {"mandatory": ["general.announcement"]}}
+    org_a.save(update_fields=["settings"])
+    client = signed_in(org_a, "dsp")
+    html = client.get("/notifications/settings/").content.decode()
+    assert "Required by your organization" in html and "disabled" in html
+    client.post("/notifications/settings/", {})
+    dsp = person(org_a, "dsp")
+    with org_a:
+        assert not dsp.notification_preferences.filter(enabled=False).exists()
