@@ -98,3 +98,20 @@ def test_a_kind_the_organization_requires_cannot_be_turned_off(org_a):
     dsp = person(org_a, "dsp")
     with org_a:
         assert not dsp.notification_preferences.filter(enabled=False).exists()
+
+
+def test_the_centre_takes_the_same_queries_for_few_or_many(org_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(org_a, "dsp")
+    _for(org_a, "dsp")
+    client.get("/notifications/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/notifications/")
+    for n in range(20):
+        _for(org_a, "dsp", title=f"More {n}")
+    client.get("/notifications/")  # the bell's count, cached again as before
+    with CaptureQueriesContext(connection) as many:
+        client.get("/notifications/")
+    assert len(few) == len(many)
