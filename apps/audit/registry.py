@@ -70,6 +70,7 @@ EXEMPT: dict[str, str] = {
     "audit.LogEntry": "The log itself.",
     "notifications.Notification": "Messages about events logged where they happened; read marks change no record.",
     "notifications.Delivery": "Delivery bookkeeping of those messages (attempts, errors); no record data.",
+    "notifications.JobRun": "Scheduled jobs' memory of what they already sent; no record data.",
     "audit.ChainHead": "The log's own bookkeeping, covered by the hash chain.",
 }
 

@@ -17,6 +17,7 @@ DEFAULT_EMAIL = {
 # type -> (label, extra variables). Apps add their types as they land.
 TYPES: dict[str, tuple] = {
     "general.announcement": (_("Announcement"), []),
+    "digest.daily": (_("Daily digest of unread notifications"), []),
 }
 
 

@@ -149,3 +149,20 @@ class OrgEmailTemplate(BaseModel):
         if errors:
             raise ValidationError(errors)
         self.variables = declared
+
+
+class JobRun(models.Model):
+    """What a scheduled job has already done, by key ("digest:2026-11-25:<user>"): the job
+    inserts its keys first and notifies only for the ones that were new, so running it twice
+    (a retry, a second beat, a command run by hand) sends nothing twice."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+
+    def __str__(self) -> str:
+        return self.key

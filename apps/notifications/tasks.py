@@ -120,3 +120,17 @@ def deliver_sms(self, delivery_id: str) -> str:
     if failure is not None and delivery.status != Delivery.Status.FAILED:
         raise failure
     return delivery.status
+
+
+@shared_task(name="apps.notifications.tasks.daily_digest_all")
+def daily_digest_all() -> dict:
+    """Beat's daily run: every organization, each in its own schema."""
+    from apps.notifications import jobs
+    from apps.tenants.models import Organization
+
+    sent = {}
+    for organization in Organization.objects.real():
+        with organization:
+            sent[organization.schema_name] = jobs.daily_digest()
+    connection.set_schema_to_public()
+    return sent

@@ -97,7 +97,8 @@ def test_a_kind_the_organization_requires_cannot_be_turned_off(org_a):
     client.post("/notifications/settings/", {})
     dsp = person(org_a, "dsp")
     with org_a:
-        assert not dsp.notification_preferences.filter(enabled=False).exists()
+        assert not dsp.notification_preferences.filter(notification_type="general.announcement", enabled=False).exists()
+        assert dsp.notification_preferences.filter(notification_type="digest.daily", enabled=False).count() == 3
 
 
 def test_the_centre_takes_the_same_queries_for_few_or_many(org_a):

@@ -1,0 +1,76 @@
+"""Scheduled jobs (Celery beat runs them for every organization; each is also a command).
+
+Each job claims its work by key in JobRun first and sends only for keys it claimed, so it is
+safe to run twice. Each runs inside one organization's schema and reads only that schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.accounts.models import User
+from apps.notifications import services
+from apps.notifications.models import IN_APP, JobRun, Notification
+
+
+def claim(keys: list[str]) -> set[str]:
+    """The keys nobody claimed before, claimed now; the others are already done.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING: with two runs at once, the second waits on
+    the first's rows and gets back none of them, so only one of them sends."""
+    if not keys:
+        return set()
+    table = connection.ops.quote_name(JobRun._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, done_at) SELECT unnest(%s::text[]), now() "
+            "ON CONFLICT (key) DO NOTHING RETURNING key",
+            [keys],
+        )
+        return {key for (key,) in cursor.fetchall()}
+
+
+def daily_digest(*, day: date | None = None) -> int:
+    """Email each active person who has unread notifications from `day` (yesterday by
+    default) one summary. Returns how many digests were sent."""
+    zone = timezone.get_current_timezone()
+    day = day or (timezone.localdate() - timedelta(days=1))
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
+    counts = dict(
+        Notification.objects.filter(
+            created_at__gte=start,
+            created_at__lt=start + timedelta(days=1),
+            read_at__isnull=True,
+            channels__contains=[IN_APP],
+        )
+        .exclude(notification_type="digest.daily")
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    users = {u.pk: u for u in User.objects.filter(pk__in=counts, status=User.Status.ACTIVE)}
+    keys = {f"digest:{connection.schema_name}:{day.isoformat()}:{pk}": pk for pk in users}
+    sent = 0
+    for key in sorted(claim(list(keys))):
+        user = users[keys[key]]
+        count = counts[user.pk]
+        services.notify(
+            recipients=[user],
+            type="digest.daily",
+            title=_("Your notifications from %(day)s") % {"day": day.isoformat()},
+            message=ngettext(
+                "You have %(count)d unread notification.", "You have %(count)d unread notifications.", count
+            )
+            % {"count": count},
+            channels=["email"],
+            link="/notifications/?show=unread",
+            organization=getattr(connection, "tenant", None),
+        )
+        sent += 1
+    return sent

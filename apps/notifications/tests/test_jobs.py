@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.notifications import jobs, services
+from apps.notifications.models import Notification
+from conftest import person
+
+
+def _unread_yesterday(organization, local, count):
+    user = person(organization, local)
+    with organization:
+        created = []
+        for _ in range(count):
+            created += services.notify(recipients=[user], type="general.announcement", title="T", message="M")
+        yesterday = timezone.now() - timedelta(days=1)
+        Notification.objects.filter(pk__in=[n.pk for n in created]).update(created_at=yesterday)
+    return user
+
+
+def test_the_digest_runs_twice_and_sends_once_with_only_this_organizations_news(
+    org_a, org_b, mailoutbox, django_capture_on_commit_callbacks
+):
+    dsp = _unread_yesterday(org_a, "dsp", 2)
+    nurse = _unread_yesterday(org_a, "nurse", 1)
+    _unread_yesterday(org_b, "dsp", 5)
+    yesterday = (timezone.now() - timedelta(days=1)).astimezone(timezone.get_current_timezone()).date()
+    with org_a, django_capture_on_commit_callbacks(execute=True):
+        sent = jobs.daily_digest(day=yesterday)
+    with org_a, django_capture_on_commit_callbacks(execute=True):
+        again = jobs.daily_digest(day=yesterday)
+    assert (sent, again) == (2, 0)
+    by_person = {m.to[0]: m.body for m in mailoutbox}
+    assert set(by_person) == {dsp.email, nurse.email}
+    assert "2 unread notifications" in by_person[dsp.email] and "5 unread" not in by_person[dsp.email]
+    assert "1 unread notification." in by_person[nurse.email]
+
+
+def test_the_command_names_each_organization(org_a, capsys):
+    call_command("send_daily_digest", "--day", "2020-01-01", "--schema", org_a.schema_name)
+    assert f"{org_a.name}: 0 digests sent" in capsys.readouterr().out
+
+
+def test_a_key_is_claimed_once(org_a):
+    with org_a:
+        assert jobs.claim(["a", "b"]) == {"a", "b"}
+        assert jobs.claim(["b", "c"]) == {"c"}
