@@ -9,14 +9,18 @@ from apps.notifications.models import Delivery, Notification
 EMAIL = "email"
 
 
+def _queue(notifications: list[Notification], *, channel: str, task) -> None:
+    deliveries = Delivery.objects.bulk_create(
+        [Delivery(notification=n, channel=channel) for n in notifications], ignore_conflicts=True
+    )
+    for delivery in deliveries:
+        task.delay(str(delivery.pk))
+
+
 def queue_email(notifications: list[Notification]) -> None:
     from apps.notifications import tasks
 
-    deliveries = Delivery.objects.bulk_create(
-        [Delivery(notification=n, channel=EMAIL) for n in notifications], ignore_conflicts=True
-    )
-    for delivery in deliveries:
-        tasks.deliver_email.delay(str(delivery.pk))
+    _queue(notifications, channel=EMAIL, task=tasks.deliver_email)
 
 
 SMS = "sms"
@@ -25,8 +29,4 @@ SMS = "sms"
 def queue_sms(notifications: list[Notification]) -> None:
     from apps.notifications import tasks
 
-    deliveries = Delivery.objects.bulk_create(
-        [Delivery(notification=n, channel=SMS) for n in notifications], ignore_conflicts=True
-    )
-    for delivery in deliveries:
-        tasks.deliver_sms.delay(str(delivery.pk))
+    _queue(notifications, channel=SMS, task=tasks.deliver_sms)

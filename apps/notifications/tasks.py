@@ -18,6 +18,15 @@ from apps.notifications.models import Delivery, Notification
 RETRYABLE = (smtplib.SMTPException, OSError)
 
 
+def _pending_delivery(delivery_id: str) -> Delivery | None:
+    """The delivery, locked until the task's transaction ends, or None when it is gone or
+    already sent: a second task for the same message then does nothing."""
+    delivery = Delivery.objects.select_for_update().select_related("notification__user").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+        return None
+    return delivery
+
+
 @shared_task(
     bind=True,
     name="apps.notifications.tasks.deliver_email",
@@ -33,10 +42,8 @@ def deliver_email(self, delivery_id: str) -> str:
 
     failure = None
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update().select_related("notification__user").filter(pk=delivery_id).first()
-        )
-        if delivery is None or delivery.status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+        delivery = _pending_delivery(delivery_id)
+        if delivery is None:
             return "skipped"
         notification = delivery.notification
         user = notification.user
@@ -97,10 +104,8 @@ def deliver_sms(self, delivery_id: str) -> str:
     (failed, with the reason), never sent; a provider that cannot take it now is retried."""
     failure = None
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update().select_related("notification__user").filter(pk=delivery_id).first()
-        )
-        if delivery is None or delivery.status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+        delivery = _pending_delivery(delivery_id)
+        if delivery is None:
             return "skipped"
         notification = delivery.notification
         delivery.attempts += 1
