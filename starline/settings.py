@@ -227,8 +227,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.
     "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},
-    # Once a day; the job itself never sends a person two digests for the same day.
-    "notifications-daily-digest": {"task": "apps.notifications.tasks.daily_digest_all", "schedule": 24 * 60 * 60},
+    # Scheduled notification jobs (the daily digest, reminders) add themselves: see
+    # apps/notifications/jobs.py.
 }
 
 # --- audit trail -----------------------------------------------------------------------

@@ -49,6 +49,7 @@ AUDITED: dict[str, dict] = {
     "accounts.BackupCodeDevice": {"exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count"]},
     "notifications.NotificationPreference": {},
     "notifications.OrgEmailTemplate": {},
+    "notifications.NotificationTemplate": {},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its

@@ -47,6 +47,9 @@ class Notification(BaseModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # Where the notification leads (a path on the organization's site), when anywhere.
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # The kind's variables as text (see defaults.py), for the email and text wording the
+    # delivery tasks render later.
+    context = models.JSONField(_("context"), default=dict, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -81,7 +84,10 @@ class Delivery(BaseModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # The provider's id for the message, which its status callbacks name.
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -136,19 +142,64 @@ class OrgEmailTemplate(BaseModel):
         return self.template_type
 
     def clean(self):
-        from apps.notifications import defaults, rendering
-
         super().clean()
-        declared = defaults.variables_for(self.template_type)
-        errors = {}
-        for field in ("subject", "html_content", "text_content"):
-            try:
-                rendering.validate(getattr(self, field), declared)
-            except ValidationError as exc:
-                errors[field] = exc.messages
-        if errors:
-            raise ValidationError(errors)
-        self.variables = declared
+        fields = ("subject", "html_content", "text_content")
+        self.variables = _validate_fields(self, self.template_type, "email", fields)
+
+
+class NotificationTemplate(BaseModel):
+    """The organization's wording for one kind on one channel other than email (the seed's
+    notification_templates): the in-app title and message, or the text message. Emails,
+    which need HTML and plain text, are OrgEmailTemplate."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+        PUSH = "push", _("Push")
+        IN_APP = "in_app", _("In the app")
+
+    template_name = models.CharField(_("name"), max_length=255)
+    notification_type = models.CharField(_("notification type"), max_length=100)
+    template_type = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    subject = models.CharField(_("title"), max_length=255, blank=True)
+    body = models.TextField(_("message"))
+    variables = models.JSONField(_("variables"), default=list, blank=True, editable=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(fields=["notification_type", "template_type"], name="notification_template_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_type} · {self.template_type}"
+
+    def clean(self):
+        super().clean()
+        if self.template_type == self.Channel.EMAIL:
+            # One home per message: emails have HTML and plain text, and live in OrgEmailTemplate.
+            raise ValidationError({"template_type": _("Emails are written as email templates.")})
+        if self.template_type == self.Channel.IN_APP and not self.subject.strip():
+            raise ValidationError({"subject": _("An in-app notification needs a title.")})
+        self.variables = _validate_fields(self, self.notification_type, self.template_type, ("subject", "body"))
+
+
+def _validate_fields(template, kind: str, channel: str, fields) -> list[str]:
+    """Each field may use only the kind's variables for the channel; returns them."""
+    from apps.notifications import defaults, rendering
+
+    declared = defaults.variables_for(kind, channel)
+    errors = {}
+    for name in fields:
+        try:
+            rendering.validate(getattr(template, name), declared)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return declared
 
 
 class JobRun(models.Model):

@@ -1,7 +1,13 @@
 """The one way any app notifies people: `notify(...)`.
 
     notify(recipients=[care_plan.manager, nurse_role], type="care_plan.review_due",
-           title=..., message=..., priority="high", link=care_plan.get_absolute_url())
+           context={"client": client.preferred_name, "due": "2026-12-01"},
+           priority="high", link=care_plan.get_absolute_url())
+
+The kind (registered in defaults.py) says which context names exist and how the in-app title
+and message read; the organization may reword them (NotificationTemplate, OrgEmailTemplate).
+`title=` and `message=` are shorthand for those two context values, for kinds that are just
+a title and a message (announcements).
 
 Recipients are users and roles (a role means its active members). Each person gets one
 row, on the channels they have not turned off for that type (types the organization makes
@@ -14,11 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.notifications.models import IN_APP, Notification, NotificationPreference
+from apps.notifications import defaults, rendering
+from apps.notifications.models import (
+    IN_APP,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationTemplate,
+    OrgEmailTemplate,
+)
 
 # Channel name -> function(notifications) that queues their delivery on that channel.
 # In-app needs none; email and SMS register theirs when they land.
@@ -68,8 +82,9 @@ def notify(
     *,
     recipients: Iterable,
     type: str,  # the name the issue gives it; shadows the builtin only inside notify()
-    title: str,
-    message: str,
+    context: dict | None = None,
+    title: str | None = None,
+    message: str | None = None,
     priority: str = Notification.Priority.NORMAL,
     channels: Iterable[str] = (IN_APP,),
     link: str = "",
@@ -81,9 +96,22 @@ def notify(
         raise ValueError(f"No such notification channel: {', '.join(unknown)}")
     if priority not in Notification.Priority.values:
         raise ValueError(f"No such priority: {priority}")
+    kind = defaults.kind(type)
+    values = {name: "" if value is None else str(value) for name, value in (context or {}).items()}
+    if title is not None:
+        values["title"] = title
+    if message is not None:
+        values["message"] = message
+    undeclared = sorted(set(values) - set(kind.variables))
+    if undeclared:
+        raise ValueError(f"{type} has no variable {', '.join(undeclared)} (it has {', '.join(kind.variables)})")
     users = _recipients(recipients)
     if not users:
         return []
+    organization = organization if organization is not None else getattr(connection, "tenant", None)
+    title, message = in_app_content(
+        template_type=type, values={**values, "organization": _organization_name(organization), "link": link}
+    )
     forced = type in mandatory_types(organization)
     off: set[tuple] = set()
     if not forced:
@@ -102,8 +130,9 @@ def notify(
             Notification(
                 user=user,
                 notification_type=type,
-                title=title[:255],
+                title=title,
                 message=message,
+                context=values,
                 priority=priority,
                 channels=wanted,
                 link=link,
@@ -159,24 +188,73 @@ def preference_set(*, user, notification_type: str, channel: str, enabled: bool)
     return preference
 
 
-def email_content(*, template_type: str, values: dict) -> tuple[str, str, str]:
-    """(subject, text, html) for a notification type: the organization's template when it
-    has an active one, else the shipped default, rendered in the sandbox."""
-    from apps.notifications import defaults, rendering
-    from apps.notifications.models import OrgEmailTemplate
+def _organization_name(organization) -> str:
+    return getattr(organization, "name", "") or "Starline"
 
-    custom = OrgEmailTemplate.objects.filter(template_type=template_type, is_active=True).first()
+
+def _one_line(text: str, limit: int) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def _declared(template_type: str, channel: str, values: dict) -> dict:
+    declared = set(defaults.variables_for(template_type, channel))
+    return {k: v for k, v in values.items() if k in declared}
+
+
+def _custom(template_type: str, channel: str) -> NotificationTemplate | None:
+    return NotificationTemplate.objects.filter(
+        notification_type=template_type, template_type=channel, is_active=True
+    ).first()
+
+
+def in_app_content(*, template_type: str, values: dict, template: NotificationTemplate | None = None):
+    """(title, message) for a kind: the organization's wording when it has some in use,
+    else the kind's own, rendered in the sandbox."""
+    custom = template or _custom(template_type, IN_APP)
+    kind = defaults.kind(template_type)
+    title, message = (custom.subject, custom.body) if custom else (str(kind.title), str(kind.message))
+    values = _declared(template_type, IN_APP, values)
+    return (
+        _one_line(rendering.render(title, values, html=False), 255),
+        rendering.render(message, values, html=False).strip(),
+    )
+
+
+def sms_content(*, template_type: str, values: dict, template: NotificationTemplate | None = None) -> str:
+    custom = template or _custom(template_type, NotificationTemplate.Channel.SMS)
+    body = custom.body if custom else defaults.DEFAULT_SMS
+    return rendering.render(body, _declared(template_type, "sms", values), html=False).strip()[:1600]
+
+
+def email_content(*, template_type: str, values: dict, template: OrgEmailTemplate | None = None):
+    """(subject, text, html) for a kind: the organization's template when it has one in
+    use, else the shipped default, rendered in the sandbox."""
+    custom = template or OrgEmailTemplate.objects.filter(template_type=template_type, is_active=True).first()
     if custom is not None:
         subject, text, html = custom.subject, custom.text_content, custom.html_content
     else:
         subject, text, html = (defaults.DEFAULT_EMAIL[k] for k in ("subject", "text", "html"))
-    declared = set(defaults.variables_for(template_type))
-    values = {k: v for k, v in values.items() if k in declared}
+    values = _declared(template_type, "email", values)
     return (
-        " ".join(rendering.render(subject, values, html=False).split())[:255],
+        _one_line(rendering.render(subject, values, html=False), 255),
         rendering.render(text or "", values, html=False),
         rendering.render(html, values, html=True),
     )
+
+
+def message_values(notification: Notification, *, organization, base: str) -> dict:
+    """What an email or a text to the notification's person may say (its kind's variables
+    plus the common ones), as text."""
+    user = notification.user
+    link = notification.link
+    return {
+        **(notification.context or {}),
+        "first_name": user.first_name or user.email,
+        "organization": _organization_name(organization),
+        "title": notification.title,
+        "message": notification.message,
+        "link": f"{base}{link}" if link.startswith("/") else link,
+    }
 
 
 @transaction.atomic
@@ -190,3 +268,79 @@ def preferences_save(*, user, choices: dict[tuple[str, str], bool]) -> None:
         elif current is not None and current.enabled != enabled:
             current.enabled = enabled
             current.save(update_fields=["enabled", "updated_at"])
+
+
+def settle(delivery: Delivery) -> None:
+    """Carry a delivery's outcome to its notification, which reads pending → sent →
+    delivered, or failed; once read it stays read."""
+    notification = Notification.objects.filter(pk=delivery.notification_id).exclude(status=Notification.Status.READ)
+    if delivery.status == Delivery.Status.FAILED:
+        notification.update(status=Notification.Status.FAILED)
+    elif delivery.status == Delivery.Status.SENT:
+        notification.filter(status=Notification.Status.PENDING).update(
+            status=Notification.Status.SENT, sent_at=delivery.sent_at
+        )
+    elif delivery.status == Delivery.Status.DELIVERED:
+        notification.filter(status__in=[Notification.Status.PENDING, Notification.Status.SENT]).update(
+            status=Notification.Status.DELIVERED
+        )
+
+
+@transaction.atomic
+def delivery_report(*, channel: str, provider_id: str, state: str, error: str = "") -> Delivery | None:
+    """A provider's word on a message it took (delivered, or not after all). Reports for
+    unknown messages, and states that are not final, change nothing."""
+    if not provider_id or state not in (Delivery.Status.DELIVERED, Delivery.Status.FAILED):
+        return None
+    delivery = Delivery.objects.select_for_update().filter(channel=channel, provider_id=provider_id).first()
+    if delivery is None or delivery.status == state:
+        return delivery
+    delivery.status = state
+    if state == Delivery.Status.DELIVERED:
+        delivery.delivered_at = timezone.now()
+    else:
+        delivery.last_error = f"The provider could not deliver it (error {error or 'unknown'})."
+    delivery.save(update_fields=["status", "delivered_at", "last_error", "updated_at"])
+    settle(delivery)
+    return delivery
+
+
+@transaction.atomic
+def template_save(*, template: OrgEmailTemplate | NotificationTemplate):
+    """Store the organization's wording after the sandbox has checked every field."""
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
+def template_reset(*, kind: str, channel: str) -> int:
+    """Back to the shipped wording: the organization's own is deleted (the audit trail
+    keeps what it said)."""
+    if channel == "email":
+        deleted, _rows = OrgEmailTemplate.objects.filter(template_type=kind).delete()
+    else:
+        deleted, _rows = NotificationTemplate.objects.filter(notification_type=kind, template_type=channel).delete()
+    return deleted
+
+
+def template_preview(*, template, kind: str, channel: str, organization) -> dict:
+    """The template rendered on made-up values, as the person would receive it."""
+    values = defaults.sample_values(kind, organization=_organization_name(organization))
+    if channel == "email":
+        subject, text, html = email_content(template_type=kind, values=values, template=template)
+        return {"subject": subject, "text": text, "html": html}
+    if channel == "sms":
+        body = sms_content(template_type=kind, values=values, template=template)
+        return {"text": body, "segments": sms_segments(body)}
+    title, message = in_app_content(template_type=kind, values=values, template=template)
+    return {"subject": title, "text": message}
+
+
+def sms_segments(body: str) -> int:
+    """How many texts the provider will bill for it: 160 characters in one (153 each when
+    split) in the GSM alphabet, 70 (67) when it needs Unicode. Plain ASCII stands in for
+    the GSM alphabet: close enough for an estimate shown next to the text."""
+    gsm = all(ord(ch) < 128 for ch in body)
+    single, part = (160, 153) if gsm else (70, 67)
+    return 1 if len(body) <= single else -(-len(body) // part)

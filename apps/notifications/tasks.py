@@ -10,10 +10,12 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.notifications import sms
-from apps.notifications.models import Delivery, Notification
+from apps.notifications.models import Delivery
+from apps.notifications.services import settle
 
 RETRYABLE = (smtplib.SMTPException, OSError)
 
@@ -38,7 +40,7 @@ def _pending_delivery(delivery_id: str) -> Delivery | None:
 )
 def deliver_email(self, delivery_id: str) -> str:
     from apps.accounts.services import base_url
-    from apps.notifications.services import email_content
+    from apps.notifications.services import email_content, message_values
 
     failure = None
     with transaction.atomic():
@@ -49,14 +51,7 @@ def deliver_email(self, delivery_id: str) -> str:
         user = notification.user
         organization = getattr(connection, "tenant", None)
         base = base_url(organization=organization)
-        link = notification.link
-        values = {
-            "first_name": user.first_name or user.email,
-            "organization": getattr(organization, "name", "Starline"),
-            "title": notification.title,
-            "message": notification.message,
-            "link": f"{base}{link}" if link.startswith("/") else link,
-        }
+        values = message_values(notification, organization=organization, base=base)
         subject, text, html = email_content(template_type=notification.notification_type, values=values)
         delivery.attempts += 1
         try:
@@ -74,14 +69,10 @@ def deliver_email(self, delivery_id: str) -> str:
             delivery.last_error = str(exc)[:1000]
             if self.request.retries >= self.max_retries:
                 delivery.status = Delivery.Status.FAILED
-                Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.FAILED)
-            delivery.save(update_fields=["attempts", "last_error", "status", "updated_at"])
         else:
             delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-            delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
-            Notification.objects.filter(pk=notification.pk, status=Notification.Status.PENDING).update(
-                status=Notification.Status.SENT, sent_at=delivery.sent_at
-            )
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+        settle(delivery)
     if failure is None:
         return "sent"
     if delivery.status == Delivery.Status.FAILED:
@@ -102,16 +93,26 @@ def deliver_email(self, delivery_id: str) -> str:
 def deliver_sms(self, delivery_id: str) -> str:
     """A text to the person's phone. A number that is not one is reported on the delivery
     (failed, with the reason), never sent; a provider that cannot take it now is retried."""
+    from apps.accounts.services import base_url
+    from apps.notifications.services import message_values, sms_content
+
     failure = None
     with transaction.atomic():
         delivery = _pending_delivery(delivery_id)
         if delivery is None:
             return "skipped"
         notification = delivery.notification
+        organization = getattr(connection, "tenant", None)
+        base = base_url(organization=organization)
+        body = sms_content(
+            template_type=notification.notification_type,
+            values=message_values(notification, organization=organization, base=base),
+        )
         delivery.attempts += 1
         try:
             number = sms.to_e164(notification.user.phone)
-            sms.send(to=number, body=f"{notification.title}: {notification.message}"[:1600])
+            callback = f"{base}{reverse('notifications:sms_status')}"
+            delivery.provider_id = sms.send(to=number, body=body, status_callback=callback)
         except sms.ProviderError as exc:
             failure = exc
             delivery.last_error = str(exc)[:1000]
@@ -121,21 +122,16 @@ def deliver_sms(self, delivery_id: str) -> str:
             delivery.status, delivery.last_error = Delivery.Status.FAILED, str(exc)[:1000]
         else:
             delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "provider_id", "updated_at"])
+        settle(delivery)
     if failure is not None and delivery.status != Delivery.Status.FAILED:
         raise failure
     return delivery.status
 
 
-@shared_task(name="apps.notifications.tasks.daily_digest_all")
-def daily_digest_all() -> dict:
-    """Beat's daily run: every organization, each in its own schema."""
+@shared_task(name="apps.notifications.tasks.run_job_all")
+def run_job_all(name: str) -> dict:
+    """Beat's run of a scheduled job (jobs.JOBS): every organization, each in its own schema."""
     from apps.notifications import jobs
-    from apps.tenants.models import Organization
 
-    sent = {}
-    for organization in Organization.objects.real():
-        with organization:
-            sent[organization.schema_name] = jobs.daily_digest()
-    connection.set_schema_to_public()
-    return sent
+    return {organization.schema_name: sent for organization, sent in jobs.run_everywhere(name)}

@@ -10,4 +10,9 @@ urlpatterns = [
     path("read-all/", views.read_all, name="read_all"),
     path("settings/", views.preferences, name="preferences"),
     path("<uuid:pk>/read/", views.read, name="read"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<str:kind>/<str:channel>/", views.template_edit, name="template_edit"),
+    path("templates/<str:kind>/<str:channel>/preview/", views.template_preview, name="template_preview"),
+    path("deliveries/", views.deliveries, name="deliveries"),
+    path("sms/status/", views.sms_status, name="sms_status"),
 ]

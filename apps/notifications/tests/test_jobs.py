@@ -1,9 +1,10 @@
 from datetime import timedelta
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from apps.notifications import jobs, services
+from apps.notifications import jobs, services, tasks
 from apps.notifications.models import Notification
 from conftest import person
 
@@ -33,16 +34,40 @@ def test_the_digest_runs_twice_and_sends_once_with_only_this_organizations_news(
     assert (sent, again) == (2, 0)
     by_person = {m.to[0]: m.body for m in mailoutbox}
     assert set(by_person) == {dsp.email, nurse.email}
-    assert "2 unread notifications" in by_person[dsp.email] and "5 unread" not in by_person[dsp.email]
-    assert "1 unread notification." in by_person[nurse.email]
+    assert "Unread notifications: 2\n" in by_person[dsp.email]
+    assert "Unread notifications: 1\n" in by_person[nurse.email]
 
 
 def test_the_command_names_each_organization(org_a, capsys):
     call_command("send_daily_digest", "--day", "2020-01-01", "--schema", org_a.schema_name)
-    assert f"{org_a.name}: 0 digests sent" in capsys.readouterr().out
+    assert f"{org_a.name}: 0 sent" in capsys.readouterr().out
 
 
 def test_a_key_is_claimed_once(org_a):
     with org_a:
         assert jobs.claim(["a", "b"]) == {"a", "b"}
         assert jobs.claim(["b", "c"]) == {"c"}
+
+
+def test_registering_a_job_puts_it_on_beats_schedule_and_in_run_job(capsys):
+    from starline.celery import app
+
+    entry = app.conf.beat_schedule["job:digest.daily"]
+    assert entry["task"] == "apps.notifications.tasks.run_job_all" and entry["args"] == ("digest.daily",)
+    call_command("run_job")
+    assert "digest.daily: Email each person" in capsys.readouterr().out
+
+
+def test_run_job_refuses_what_it_does_not_know(db):
+    with pytest.raises(CommandError, match="No job 'nope'"):
+        call_command("run_job", "nope")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("run_job", "digest.daily", "--day", "yesterday")
+
+
+def test_beats_task_runs_the_job_in_every_organization(org_a, org_b):
+    _unread_yesterday(org_a, "dsp", 1)
+    _unread_yesterday(org_b, "dsp", 1)
+    result = tasks.run_job_all("digest.daily")
+    assert result == {org_a.schema_name: 1, org_b.schema_name: 1}
+    assert tasks.run_job_all("digest.daily") == {org_a.schema_name: 0, org_b.schema_name: 0}

@@ -51,7 +51,9 @@ def test_a_thousand_recipients_take_a_constant_number_of_queries(org_a):
         )
     with CaptureQueriesContext(connection) as queries:
         created = _notify(org_a, [role])
-    assert len(created) == 301 and len(queries) <= 6
+    # Savepoint in and out, the role's members, preferences, the organization's in-app
+    # wording, the insert: the same for 3 people or 301.
+    assert len(created) == 301 and len(queries) <= 7
 
 
 def test_nothing_crosses_to_another_organization(org_a, org_b):

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from apps.accounts.models import User
+from apps.accounts.services import base_url
 from apps.notifications import services, sms
 from apps.notifications.models import Delivery
 from conftest import person
@@ -101,4 +102,101 @@ def test_the_twilio_adapter_retries_a_busy_provider(org_a, settings, django_capt
     call = _Twilio.calls[-1]
     assert call["path"] == "/2010-04-01/Accounts/AC1/Messages.json"
     assert call["auth"] == "Basic " + base64.b64encode(b"AC1:secret").decode()
-    assert call["body"] == {"To": "+34612345678", "From": "+15550001111", "Body": "Shift: Starts at 7"}
+    assert call["body"] == {
+        "To": "+34612345678",
+        "From": "+15550001111",
+        "Body": "Shift: Starts at 7",
+        # Where Twilio reports delivery: this organization's own host.
+        "StatusCallback": f"{base_url(organization=org_a)}/notifications/sms/status/",
+    }
+
+
+# --- delivery reports (Twilio's StatusCallback) ---------------------------------------------
+
+
+def test_the_signature_is_twilios_own():
+    # Twilio's published example (auth token 12345): an independent check of the algorithm.
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675309",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+    }
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert sms.twilio_signature(url, params, "12345") == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+
+
+def _sent_text(organization, provider_id):
+    with organization:
+        notification = services.notify(
+            recipients=[person(organization, "dsp")],
+            type="general.announcement",
+            title="Shift",
+            message="Starts at 7",
+            channels=["sms"],
+        )[0]
+        notification.status = "sent"
+        notification.save(update_fields=["status"])
+        return Delivery.objects.create(notification=notification, channel="sms", status="sent", provider_id=provider_id)
+
+
+TOKEN = "secret"
+
+
+def _report(client, organization, params, *, token=TOKEN):
+    url = f"http://{organization.primary_host}/notifications/sms/status/"
+    signature = sms.twilio_signature(url, params, token)
+    return client.post("/notifications/sms/status/", params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+@pytest.fixture
+def twilio(settings):
+    settings.SMS_URL = "twilio://AC1:secret@api.twilio.com?from=%2B15550001111"
+
+
+def test_a_signed_delivered_report_marks_the_text_and_notification_delivered(org_a, client_a, twilio):
+    delivery = _sent_text(org_a, "SM1")
+    response = _report(client_a, org_a, {"MessageSid": "SM1", "MessageStatus": "delivered", "AccountSid": "AC1"})
+    assert response.status_code == 204
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "delivered" and delivery.delivered_at is not None
+        assert delivery.notification.status == "delivered"
+
+
+def test_an_undelivered_report_is_a_failure_admins_can_read(org_a, client_a, twilio):
+    delivery = _sent_text(org_a, "SM2")
+    _report(client_a, org_a, {"MessageSid": "SM2", "MessageStatus": "undelivered", "ErrorCode": "30003"})
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "failed" and "30003" in delivery.last_error
+        assert delivery.notification.status == "failed"
+
+
+def test_unsigned_or_forged_reports_change_nothing(org_a, client_a, twilio):
+    delivery = _sent_text(org_a, "SM3")
+    params = {"MessageSid": "SM3", "MessageStatus": "delivered"}
+    assert _report(client_a, org_a, params, token="not-the-token").status_code == 403
+    assert client_a.post("/notifications/sms/status/", params).status_code == 403
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "sent"
+
+
+def test_a_report_reaches_only_its_own_organizations_texts(org_a, org_b, client_b, twilio):
+    delivery = _sent_text(org_a, "SM4")
+    assert _report(client_b, org_b, {"MessageSid": "SM4", "MessageStatus": "delivered"}).status_code == 204
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "sent"
+
+
+def test_in_between_states_and_providers_without_reports(org_a, client_a, twilio, settings):
+    delivery = _sent_text(org_a, "SM5")
+    _report(client_a, org_a, {"MessageSid": "SM5", "MessageStatus": "sending"})
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "sent"
+    settings.SMS_URL = "console://"
+    assert client_a.post("/notifications/sms/status/", {"MessageSid": "SM5"}).status_code == 404

@@ -1,0 +1,31 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.notifications import jobs
+
+
+class Command(BaseCommand):
+    help = "Run a scheduled notification job now, for every organization. Safe to run twice: nothing is sent twice."
+    job_name: str | None = None  # fixed by commands that run one job (send_daily_digest)
+
+    def add_arguments(self, parser):
+        if self.job_name is None:
+            parser.add_argument("name", nargs="?", help="The job; without it, the jobs are listed.")
+        parser.add_argument("--day", help="The day to run it for, YYYY-MM-DD (each job says what its day means).")
+        parser.add_argument("--schema", help="Only this organization's schema.")
+
+    def handle(self, *args, name=None, day=None, schema=None, **options):
+        name = self.job_name or name
+        if not name:
+            for job in jobs.JOBS.values():
+                self.stdout.write(f"{job.name}: {job.description}")
+            return
+        if name not in jobs.JOBS:
+            raise CommandError(f"No job {name!r}. Jobs: {', '.join(sorted(jobs.JOBS))}")
+        try:
+            day = date.fromisoformat(day) if day else None
+        except ValueError as exc:
+            raise CommandError(f"--day must be YYYY-MM-DD: {exc}") from exc
+        for organization, sent in jobs.run_everywhere(name, schema=schema, day=day):
+            self.stdout.write(f"{organization.name}: {sent} sent")
