@@ -263,6 +263,9 @@ def table(results: dict) -> str:
     notify = results.get("notify")
     if notify:
         lines.append(f"notify() to {notify['recipients']} people: {notify['median_s']} s (median of 5; target <= 1 s)")
+        lines.append(
+            f"  with email too (rows, deliveries, tasks queued): {notify['with_email_median_s']} s (median of 5)"
+        )
     for name, value in results.get("extra", {}).items():
         lines.append(f"{name}: {value}")
     return "\n".join(lines)

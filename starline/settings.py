@@ -91,6 +91,7 @@ TENANT_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.notifications",
+    "apps.files",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -248,6 +249,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (development, tests), whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Stored files (apps/files): on this disk, encrypted by the application, unless S3 is
+# configured below. Never under MEDIA_ROOT: nothing here is served except through the
+# download view's permission check.
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private-files")))
+# 32 bytes, base64. Unset, the key is derived from SECRET_KEY (development); production sets
+# its own and keeps it: files stored under one key do not open under another.
+FILES_ENCRYPTION_KEY = env.str("FILES_ENCRYPTION_KEY", default="")
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+# SSE-KMS with this key when set; SSE-S3 (AES256) otherwise.
+AWS_S3_KMS_KEY_ID = env.str("AWS_S3_KMS_KEY_ID", default="")
+# Optional: downloads through CloudFront, by URLs signed with this key pair (PEM).
+AWS_CLOUDFRONT_DOMAIN = env.str("AWS_CLOUDFRONT_DOMAIN", default="")
+AWS_CLOUDFRONT_KEY_ID = env.str("AWS_CLOUDFRONT_KEY_ID", default="")
+AWS_CLOUDFRONT_KEY = env.str("AWS_CLOUDFRONT_KEY", default="", multiline=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -256,8 +272,8 @@ if AWS_STORAGE_BUCKET_NAME:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": AWS_S3_REGION_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 60,

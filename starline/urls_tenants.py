@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("files/", include("apps.files.urls")),
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

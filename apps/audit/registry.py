@@ -50,6 +50,8 @@ AUDITED: dict[str, dict] = {
     "notifications.NotificationPreference": {},
     "notifications.OrgEmailTemplate": {},
     "notifications.NotificationTemplate": {},
+    "files.File": {},
+    "files.FilePermission": {},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its

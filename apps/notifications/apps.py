@@ -8,8 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from apps.core import jobs as scheduled
         from apps.notifications import channels, jobs, services
 
         services.register_channel(channels.EMAIL, channels.queue_email)
         services.register_channel(channels.SMS, channels.queue_sms)
-        jobs.register(jobs.DIGEST)
+        scheduled.register(jobs.DIGEST)

@@ -1,18 +1,14 @@
-"""Scheduled jobs: Celery beat runs each for every organization, and `manage.py run_job
-<name>` runs it by hand.
+"""Scheduled jobs that send notifications (registered with apps.core.jobs; beat runs each
+for every organization, and `manage.py run_job NAME` by hand).
 
-Each job claims its work by key in JobRun first and sends only for keys it claimed, so it is
-safe to run twice. Each runs inside one organization's schema and reads only that schema.
-
-Apps register their jobs (certifications expiring, training due, care plan reviews,
-appointment reminders) in AppConfig.ready() with `register(Job(...))`; registering adds the
-job to beat's schedule, so nothing else needs editing when an app lands.
+Each claims its work by key in JobRun first and sends only for keys it claimed, so it is safe
+to run twice. Each runs inside one organization's schema and reads only that schema. The
+reminders (certifications expiring, training due, care plan reviews, appointments) are
+registered by the apps that hold their data, with claim() from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from celery.schedules import crontab
@@ -22,48 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.jobs import Job
 from apps.notifications import services
 from apps.notifications.models import IN_APP, JobRun, Notification
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    description: str
-    # Runs in one organization's schema; `day` is the day it runs for (today by default).
-    run: Callable[..., int]
-    schedule: object = field(default_factory=lambda: crontab(minute=0, hour=6))  # a Celery schedule; UTC
-
-
-JOBS: dict[str, Job] = {}
-
-
-def register(job: Job) -> None:
-    from starline.celery import app
-
-    JOBS[job.name] = job
-    app.conf.beat_schedule[f"job:{job.name}"] = {
-        "task": "apps.notifications.tasks.run_job_all",
-        "schedule": job.schedule,
-        "args": (job.name,),
-    }
-
-
-def run_everywhere(name: str, *, schema: str | None = None, day: date | None = None) -> Iterator[tuple]:
-    """Run a job in each organization's schema in turn: (organization, what it sent)."""
-    from apps.tenants.models import Organization
-
-    job = JOBS[name]
-    organizations = Organization.objects.real()
-    if schema:
-        organizations = organizations.filter(schema_name=schema)
-    try:
-        for organization in organizations:
-            with organization:
-                sent = job.run(day=day)
-            yield organization, sent
-    finally:
-        connection.set_schema_to_public()
 
 
 def claim(keys: list[str]) -> set[str]:

@@ -127,11 +127,3 @@ def deliver_sms(self, delivery_id: str) -> str:
     if failure is not None and delivery.status != Delivery.Status.FAILED:
         raise failure
     return delivery.status
-
-
-@shared_task(name="apps.notifications.tasks.run_job_all")
-def run_job_all(name: str) -> dict:
-    """Beat's run of a scheduled job (jobs.JOBS): every organization, each in its own schema."""
-    from apps.notifications import jobs
-
-    return {organization.schema_name: sent for organization, sent in jobs.run_everywhere(name)}

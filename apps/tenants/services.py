@@ -245,3 +245,22 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
                 cursor.execute(f'CREATE SCHEMA "{base}"')
             call_command("migrate_schemas", schema_name=base, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
+
+
+def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
+    """Run a scheduled job (apps.core.jobs) in each organization's schema in turn, yielding
+    (organization, what it did). One organization's data never meets another's: each run
+    sees only its own schema."""
+    from apps.core.jobs import JOBS
+
+    job = JOBS[name]
+    organizations = Organization.objects.real()
+    if schema:
+        organizations = organizations.filter(schema_name=schema)
+    try:
+        for organization in organizations:
+            with organization:
+                done = job.run(day=day)
+            yield organization, done
+    finally:
+        connection.set_schema_to_public()

@@ -1,4 +1,4 @@
-from apps.notifications.management.commands.run_job import Command as RunJob
+from apps.tenants.management.commands.run_job import Command as RunJob
 
 
 class Command(RunJob):

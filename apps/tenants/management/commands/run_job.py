@@ -2,11 +2,12 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.notifications import jobs
+from apps.core.jobs import JOBS
+from apps.tenants.services import run_job_everywhere
 
 
 class Command(BaseCommand):
-    help = "Run a scheduled notification job now, for every organization. Safe to run twice: nothing is sent twice."
+    help = "Run a scheduled job now, for every organization. Jobs are safe to run twice."
     job_name: str | None = None  # fixed by commands that run one job (send_daily_digest)
 
     def add_arguments(self, parser):
@@ -18,14 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args, name=None, day=None, schema=None, **options):
         name = self.job_name or name
         if not name:
-            for job in jobs.JOBS.values():
+            for job in JOBS.values():
                 self.stdout.write(f"{job.name}: {job.description}")
             return
-        if name not in jobs.JOBS:
-            raise CommandError(f"No job {name!r}. Jobs: {', '.join(sorted(jobs.JOBS))}")
+        if name not in JOBS:
+            raise CommandError(f"No job {name!r}. Jobs: {', '.join(sorted(JOBS))}")
         try:
             day = date.fromisoformat(day) if day else None
         except ValueError as exc:
             raise CommandError(f"--day must be YYYY-MM-DD: {exc}") from exc
-        for organization, sent in jobs.run_everywhere(name, schema=schema, day=day):
-            self.stdout.write(f"{organization.name}: {sent} sent")
+        for organization, done in run_job_everywhere(name, schema=schema, day=day):
+            self.stdout.write(f"{organization.name}: {done}")

@@ -1,0 +1,38 @@
+"""Scheduled jobs: each app registers its own in AppConfig.ready(), and registering puts it
+on Celery beat's schedule, so nothing else needs editing when an app lands.
+
+A job runs inside one organization's schema and reads only that schema; apps/tenants runs
+it for every organization (beat's task `run_job_all`, and `manage.py run_job NAME`). Jobs
+must be safe to run twice (see notifications.jobs.claim for jobs that send).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from celery.schedules import crontab
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str  # lazy translation
+    # Runs in one organization's schema, with `day` (a date, or None for the job's default);
+    # returns how much it did (messages sent, files purged…).
+    run: Callable[..., int]
+    schedule: object = field(default_factory=lambda: crontab(minute=0, hour=6))  # a Celery schedule; UTC
+
+
+JOBS: dict[str, Job] = {}
+
+
+def register(job: Job) -> None:
+    from starline.celery import app
+
+    JOBS[job.name] = job
+    app.conf.beat_schedule[f"job:{job.name}"] = {
+        "task": "apps.tenants.tasks.run_job_all",
+        "schedule": job.schedule,
+        "args": (job.name,),
+    }

@@ -1,0 +1,42 @@
+"""One way to attach files to any record: an app registers its model here (in its
+AppConfig.ready) and gets a documents tab (`files:attached`, or the partial
+`files/partials/_documents.html` in its own page) with list, upload, share and delete.
+
+The record lends its permissions: whoever may view it reads its documents, whoever may
+change it adds, edits and deletes them.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from apps.accounts.permissions import can
+
+# "app_label.model" -> the use (services.PURPOSES) its documents are checked against.
+ATTACHABLE: dict[str, str] = {}
+
+
+def register(label: str, *, purpose: str = "document") -> None:
+    ATTACHABLE[label.lower()] = purpose
+
+
+def label_of(obj) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def get_record_for_user(user, label: str, pk, action: str = "view"):
+    """The record files are attached to, if the person may `action` it; 404 otherwise
+    (not attachable, missing, or not theirs)."""
+    label = label.lower()
+    if label not in ATTACHABLE:
+        raise Http404
+    model = apps.get_model(label)
+    try:
+        obj = model._default_manager.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError) as exc:  # a malformed id
+        raise Http404 from exc
+    if obj is None or not can(user, f"{model._meta.app_label}.{action}_{model._meta.model_name}", obj):
+        raise Http404
+    return obj

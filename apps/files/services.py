@@ -1,0 +1,212 @@
+"""Storing, sharing, deleting and restoring files. The only code that writes File rows.
+
+Uploads are streamed by uploads.StreamingUploadHandler straight into storage (hashed, sized
+and typed on the way); file_create() then checks what arrived against the use's allow-list
+and stores the row. Bytes that end up with no row are removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from apps.files import sniff, storage
+from apps.files.models import File, FilePermission
+
+DEFAULT_MAX_MB = 25
+RESTORE_DAYS = 30
+
+# What each use accepts. Attachments pass their use; "document" is the general one.
+PURPOSES = {"document": sniff.DOCUMENTS, "image": sniff.IMAGES}
+
+# A right on a file, as the guardian permission that carries it.
+RIGHT_PERMISSIONS = {
+    FilePermission.Right.READ: "view_file",
+    FilePermission.Right.WRITE: "change_file",
+    FilePermission.Right.DELETE: "delete_file",
+    FilePermission.Right.SHARE: "share_file",
+}
+
+
+def max_upload_bytes(organization) -> int:
+    section = (getattr(organization, "settings", None) or {}).get("files", {})
+    try:
+        megabytes = int(section.get("max_upload_mb", DEFAULT_MAX_MB)) if isinstance(section, dict) else DEFAULT_MAX_MB
+    except (TypeError, ValueError):
+        megabytes = DEFAULT_MAX_MB
+    return max(1, megabytes) * 1024 * 1024
+
+
+# Printable, but they reorder what follows: "invoice\u202egpj.exe" shows as "invoiceexe.jpg".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_filename(name: str) -> str:
+    """The uploader's name for display and downloads only (never a path): no directories,
+    no control or bidirectional-override characters, at most 255 characters with the
+    extension kept."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in BIDI_CONTROLS)
+    name = name.strip().lstrip(".").strip() or _("file")
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        extension = extension[:16] if dot else ""
+        name = (stem if dot else name)[: 255 - len(extension) - 1].rstrip() + (f".{extension}" if extension else "")
+    return name
+
+
+@dataclass
+class Stored:
+    """Bytes that reached storage, before their row exists."""
+
+    key: str
+    stored_filename: str
+    provider: str
+    size: int
+    sha256: str
+    kind: sniff.Kind
+    tag: str
+    original_filename: str
+
+
+def discard(stored: Stored) -> None:
+    storage.store_for(stored.provider).delete(stored.key)
+
+
+def _check(stored: Stored, purpose: str) -> None:
+    allowed = PURPOSES.get(purpose)
+    if allowed is None:
+        raise ValidationError(_("Unknown use for a file."))
+    if stored.kind.mime not in allowed:
+        raise ValidationError(
+            _("“%(name)s” is %(kind)s, which cannot be stored here. Accepted: %(accepted)s.")
+            % {"name": stored.original_filename, "kind": stored.kind.label, "accepted": accepted_labels(purpose)}
+        )
+    if stored.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": stored.original_filename})
+
+
+def accepted_labels(purpose: str) -> str:
+    labels = {
+        "document": _("PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV and images"),
+        "image": _("JPEG, PNG, GIF, WebP and HEIC images"),
+    }
+    return labels.get(purpose, "")
+
+
+def file_create(*, stored: Stored, actor, purpose: str = "document", description: str = "", attach_to=None) -> File:
+    """The row for bytes already in storage, in one transaction; the bytes are removed when
+    the row cannot be stored (refused type, any error)."""
+    try:
+        _check(stored, purpose)
+        with transaction.atomic():
+            file = File(
+                original_filename=stored.original_filename,
+                stored_filename=stored.stored_filename,
+                file_path=stored.key,
+                file_size=stored.size,
+                mime_type=stored.kind.mime,
+                file_hash=stored.sha256,
+                storage_provider=stored.provider,
+                is_encrypted=True,
+                storage_tag=stored.tag,
+                uploaded_by=actor,
+                description=description[:500],
+            )
+            if attach_to is not None:
+                file.content_type = ContentType.objects.get_for_model(attach_to)
+                file.object_id = str(attach_to.pk)
+            file.save()
+    except BaseException:
+        discard(stored)
+        raise
+    return file
+
+
+@transaction.atomic
+def file_update(*, file: File, original_filename: str, description: str) -> File:
+    file.original_filename = clean_filename(original_filename)
+    file.description = description[:500]
+    file.save(update_fields=["original_filename", "description", "updated_at"])
+    return file
+
+
+@transaction.atomic
+def file_delete(*, file: File, actor) -> File:
+    """Soft: the file disappears from lists and downloads, and can be restored for 30 days."""
+    if file.deleted_at is None:
+        file.deleted_at, file.deleted_by = timezone.now(), actor
+        file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return file
+
+
+@transaction.atomic
+def file_restore(*, file: File) -> File:
+    if file.deleted_at is not None:
+        file.deleted_at, file.deleted_by = None, None
+        file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return file
+
+
+def file_purge_expired(*, day=None) -> int:
+    """Files deleted more than 30 days ago: their bytes, then their rows (a scheduled job).
+    Each file is its own transaction; bytes go only after their row is gone for good."""
+    cutoff = timezone.now() - timedelta(days=RESTORE_DAYS)
+    purged = 0
+    for file in File.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at")[:1000]:
+        with transaction.atomic():
+            _forget_permissions(file)
+            File.objects.filter(pk=file.pk).delete()
+            transaction.on_commit(lambda f=file: storage.store_for(f.storage_provider).delete(f.file_path))
+        purged += 1
+    return purged
+
+
+def file_mark_damaged(*, file: File) -> None:
+    """Recorded on the file (an audited change), so admins see it and the trail keeps it."""
+    with transaction.atomic():
+        file.integrity_failed_at = timezone.now()
+        file.save(update_fields=["integrity_failed_at", "updated_at"])
+
+
+# --- sharing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_share(*, file: File, actor, rights: list[str], user=None, role=None) -> list[FilePermission]:
+    """Give a person or a role rights on the file (any right includes viewing it)."""
+    if (user is None) == (role is None):
+        raise ValidationError(_("Choose a person or a role."))
+    rights = sorted(set(rights) | {FilePermission.Right.READ})
+    unknown = [r for r in rights if r not in RIGHT_PERMISSIONS]
+    if unknown:
+        raise ValidationError(_("Unknown right: %(right)s") % {"right": ", ".join(unknown)})
+    grantee = user if user is not None else role.group
+    created = []
+    for right in rights:
+        permission, new = FilePermission.objects.get_or_create(
+            file=file, user=user, role=role, permission_type=right, defaults={"granted_by": actor}
+        )
+        if new:
+            assign_perm(f"files.{RIGHT_PERMISSIONS[right]}", grantee, file)
+            created.append(permission)
+    return created
+
+
+@transaction.atomic
+def file_unshare(*, permission: FilePermission) -> None:
+    grantee = permission.user if permission.user_id else permission.role.group
+    remove_perm(f"files.{RIGHT_PERMISSIONS[permission.permission_type]}", grantee, permission.file)
+    permission.delete()
+
+
+def _forget_permissions(file: File) -> None:
+    for permission in file.permissions.select_related("user", "role__group"):
+        file_unshare(permission=permission)

@@ -1,0 +1,108 @@
+"""Uploads streamed straight into storage: each chunk the request parser reads is hashed,
+counted and written (encrypted on local disk, a multipart part on S3), so neither memory nor
+a temporary file ever holds the whole upload in the clear.
+
+The type is decided from the first bytes; a program, or anything over the organization's
+size limit, stops the upload there and then, and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from apps.files import services, sniff, storage
+
+
+class StoredUpload(UploadedFile):
+    """What the view finds in request.FILES: the bytes are already stored."""
+
+    def __init__(self, stored: services.Stored):
+        super().__init__(file=None, name=stored.original_filename, size=stored.size)
+        self.stored = stored
+        self.kept = False  # set once its row exists; otherwise the view removes the bytes
+
+
+class StreamingUploadHandler(FileUploadHandler):
+    chunk_size = 64 * 1024
+
+    def __init__(self, request, *, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.error: str | None = None
+        self.writer = None
+
+    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        self.original = services.clean_filename(file_name)
+        if content_length is not None and content_length > self.max_bytes:
+            self._refuse(self._too_big())
+        self.store = storage.current_store()
+        self.stored_filename, self.key = storage.new_key(connection.schema_name)
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = bytearray()
+        self.kind: sniff.Kind | None = None
+        self.writer = self.store.writer(self.key)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.size += len(raw_data)
+        if self.size > self.max_bytes:
+            self._refuse(self._too_big())
+        if self.kind is None:
+            self.head += raw_data[: sniff.HEAD - len(self.head)]
+            if len(self.head) >= sniff.HEAD:
+                self._decide()
+        self.digest.update(raw_data)
+        self.writer.write(raw_data)
+        return None  # consumed: no later handler sees it
+
+    def file_complete(self, file_size):
+        if self.kind is None:
+            self._decide()
+        tag = self.writer.close()
+        self.writer = None
+        return StoredUpload(
+            services.Stored(
+                key=self.key,
+                stored_filename=self.stored_filename,
+                provider=self.store.provider,
+                size=self.size,
+                sha256=self.digest.hexdigest(),
+                kind=self.kind,
+                tag=tag,
+                original_filename=self.original,
+            )
+        )
+
+    def upload_interrupted(self):
+        self._abort()
+
+    def _decide(self):
+        self.kind = sniff.detect(bytes(self.head), self.original)
+        if self.kind in (sniff.PROGRAM, sniff.SCRIPT):
+            self._refuse(
+                _("“%(name)s” is %(kind)s. Programs and scripts cannot be uploaded.")
+                % {"name": self.original, "kind": self.kind.label}
+            )
+
+    def _too_big(self) -> str:
+        return _("“%(name)s” is larger than %(limit)d MB, this organization's limit.") % {
+            "name": self.original,
+            "limit": self.max_bytes // (1024 * 1024),
+        }
+
+    def _refuse(self, message: str):
+        self.error = message
+        self._abort()
+        # The rest of the request body is read and dropped, so the browser gets the answer.
+        raise StopUpload(connection_reset=False)
+
+    def _abort(self):
+        if self.writer is not None:
+            self.writer.abort()
+            self.writer = None

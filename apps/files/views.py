@@ -1,0 +1,270 @@
+"""Files: the list, upload, details, download, sharing, delete and restore, and the
+documents tab of any record files are attached to."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from apps.accounts.permissions import can
+from apps.core import access
+from apps.files import attachments, forms, selectors, services, storage, uploads
+from apps.files.models import File, FilePermission
+
+
+@login_required
+def file_list(request):
+    query = request.GET.get("q", "").strip()
+    deleted = request.GET.get("show") == "deleted"
+    page = Paginator(selectors.files_for(request.user, query=query, deleted=deleted), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "files/list.html", _list_context(request, page=page, query=query, deleted=deleted))
+
+
+def _list_context(request, **extra) -> dict:
+    return {
+        "may_upload": can(request.user, "files.add_file"),
+        "form": forms.UploadForm(),
+        "accepted": services.accepted_labels("document"),
+        "limit_mb": services.max_upload_bytes(getattr(request, "organization", None)) // (1024 * 1024),
+        **extra,
+    }
+
+
+@login_required
+def attached(request, label, pk):
+    """The documents tab of a record."""
+    record = attachments.get_record_for_user(request.user, label, pk, "view")
+    return render(request, "files/attached.html", _attached_context(request, record))
+
+
+def _attached_context(request, record, **extra) -> dict:
+    label = attachments.label_of(record)
+    purpose = attachments.ATTACHABLE[label]
+    files = list(selectors.attachments_of(record))
+    return {
+        "record": record,
+        "target": f"{label}:{record.pk}",
+        "files": [{"file": f, "may_share": selectors.may(request.user, f, selectors.SHARE)} for f in files],
+        "may_upload": can(request.user, f"{record._meta.app_label}.change_{record._meta.model_name}", record),
+        "form": forms.UploadForm(),
+        "purpose": purpose,
+        "accepted": services.accepted_labels(purpose),
+        "limit_mb": services.max_upload_bytes(getattr(request, "organization", None)) // (1024 * 1024),
+        **extra,
+    }
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def upload(request):
+    """Streams the file into storage as it arrives (uploads.py). The upload handler has to be
+    in place before anything reads the body, CSRF's check included, so that check runs
+    inside (Django's documented pattern for custom upload handlers). Who may upload where is
+    settled first, before a byte is stored; bytes that end up with no row (refused, CSRF
+    failure, any error) are removed on the way out."""
+    target = request.GET.get("to", "")
+    record = None
+    if target:
+        label, _sep, pk = target.partition(":")
+        record = attachments.get_record_for_user(request.user, label, pk, "change")
+        purpose = attachments.ATTACHABLE[attachments.label_of(record)]
+    elif can(request.user, "files.add_file"):
+        purpose = "document"
+    else:
+        raise PermissionDenied
+    handler = uploads.StreamingUploadHandler(
+        request, max_bytes=services.max_upload_bytes(getattr(request, "organization", None))
+    )
+    request.upload_handlers = [handler]
+    try:
+        return _upload(request, handler, record=record, purpose=purpose)
+    finally:
+        for uploaded in request.FILES.values():
+            if isinstance(uploaded, uploads.StoredUpload) and not uploaded.kept:
+                services.discard(uploaded.stored)
+
+
+# Tells middleware not to read the body before the view sets its upload handler.
+upload.streams_upload = True
+
+
+@csrf_protect
+def _upload(request, handler, *, record, purpose):
+    form = forms.UploadForm(request.POST)
+    uploaded = request.FILES.get("file")
+    error = handler.error
+    if error is None and uploaded is None:
+        error = _("Choose a file to upload.")
+    if error is None and form.is_valid():
+        try:
+            file = services.file_create(
+                stored=uploaded.stored,
+                actor=request.user,
+                purpose=purpose,
+                description=form.cleaned_data["description"],
+                attach_to=record,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            uploaded.kept = True
+            messages.success(request, _("“%(name)s” uploaded.") % {"name": file.original_filename})
+            return redirect(attachments_url(record) if record is not None else "files:list")
+    if record is not None:
+        context = _attached_context(request, record, upload_error=error, form=form)
+        return render(request, "files/attached.html", context, status=400)
+    page = Paginator(selectors.files_for(request.user), 25).get_page(1)
+    context = _list_context(request, page=page, query="", deleted=False, upload_error=error, form=form)
+    return render(request, "files/list.html", context, status=400)
+
+
+def attachments_url(record) -> str:
+    from django.urls import reverse
+
+    return reverse("files:attached", args=[attachments.label_of(record), record.pk])
+
+
+@login_required
+def detail(request, pk):
+    file = selectors.get_file_for_user(request.user, pk, selectors.READ)
+    may_write = selectors.may(request.user, file, selectors.WRITE)
+    record = file.attached_to if file.content_type_id else None
+    form = forms.FileDetailsForm(request.POST or None, instance=file) if may_write else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            services.file_update(
+                file=file,
+                original_filename=form.cleaned_data["original_filename"],
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, _("Saved."))
+            return redirect(file)
+    return render(
+        request,
+        "files/detail.html",
+        {
+            "file": file,
+            "form": form,
+            "record": record,
+            "record_label": attachments.label_of(record) if record is not None else "",
+            "may_delete": selectors.may(request.user, file, selectors.DELETE),
+            "may_share": selectors.may(request.user, file, selectors.SHARE),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def download(request, pk):
+    """After the permission check: the access is logged, the stored bytes are checked
+    against the file's record, and then sent (through here from local disk, decrypted; from
+    S3 by a presigned URL valid for 60 seconds)."""
+    file = selectors.get_file_for_user(request.user, pk, selectors.READ)
+    store = storage.store_for(file.storage_provider)
+    try:
+        store.check(file.file_path, size=file.file_size, tag=file.storage_tag)
+        if file.storage_provider == storage.LocalStore.provider:
+            _verify_hash(store, file)
+    except storage.IntegrityError:
+        services.file_mark_damaged(file=file)
+        access.record(obj=file, request=request, via="download refused: damaged")
+        return render(request, "files/damaged.html", {"file": file}, status=409)
+    access.record(obj=file, request=request, via="download")
+    url = store.download_url(file.file_path, filename=file.original_filename, mime_type=file.mime_type)
+    if url:
+        return redirect(url)
+    response = StreamingHttpResponse(store.chunks(file.file_path), content_type=file.mime_type)
+    response["Content-Length"] = str(file.file_size)
+    response["Content-Disposition"] = content_disposition_header(True, file.original_filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _verify_hash(store, file: File) -> None:
+    """A whole pass over the bytes before any is sent: a damaged file is refused cleanly,
+    not cut off halfway through a download."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in store.chunks(file.file_path):
+        digest.update(chunk)
+        size += len(chunk)
+    if size != file.file_size or digest.hexdigest() != file.file_hash:
+        raise storage.IntegrityError("the stored bytes do not match the file's SHA-256")
+
+
+@login_required
+def share(request, pk):
+    file = selectors.get_file_for_user(request.user, pk, selectors.SHARE)
+    form = forms.ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_share(
+                file=file,
+                actor=request.user,
+                rights=form.cleaned_data["rights"],
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Shared."))
+            return redirect("files:share", pk=file.pk)
+    return render(
+        request,
+        "files/share.html",
+        {"file": file, "form": form, "shares": selectors.shares_of(file)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def unshare(request, pk, permission_pk):
+    file = selectors.get_file_for_user(request.user, pk, selectors.SHARE)
+    permission = FilePermission.objects.filter(pk=permission_pk, file=file).first()
+    if permission is None:
+        raise Http404
+    services.file_unshare(permission=permission)
+    messages.success(request, _("No longer shared."))
+    return redirect("files:share", pk=file.pk)
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    file = selectors.get_file_for_user(request.user, pk, selectors.DELETE)
+    services.file_delete(file=file, actor=request.user)
+    messages.success(
+        request,
+        _("“%(name)s” deleted. It can be restored for %(days)d days.")
+        % {"name": file.original_filename, "days": services.RESTORE_DAYS},
+    )
+    if file.content_type_id and file.attached_to is not None:
+        return redirect(attachments_url(file.attached_to))
+    return redirect("files:list")
+
+
+@login_required
+@require_POST
+def restore(request, pk):
+    file = selectors.get_file_for_user(request.user, pk, selectors.DELETE, deleted=True)
+    services.file_restore(file=file)
+    messages.success(request, _("“%(name)s” restored.") % {"name": file.original_filename})
+    return redirect(file)
