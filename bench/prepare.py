@@ -146,6 +146,9 @@ def _audit_volume(organization, rows: int = AUDIT_ROWS) -> str:
 
 def main() -> None:
     organization = Organization.objects.get(subdomain="sunrise")
+    # The files bench uploads 200 MB (the default limit is 25).
+    organization.settings = {**(organization.settings or {}), "files": {"max_upload_mb": 250}}
+    organization.save(update_fields=["settings"])
     _many_people(organization)
     audit_object = _audit_volume(organization)
     session_key = _session_for(organization, "dsp@sunrise.test")

@@ -106,6 +106,7 @@ def bench_env() -> dict[str, str]:
         # Made up per run: production settings refuse to start without them.
         SECRET_KEY=secrets.token_urlsafe(50),
         FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        FILES_ENCRYPTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         SECURE_SSL_REDIRECT="False",
         SESSION_COOKIE_SECURE="False",
         CSRF_COOKIE_SECURE="False",
@@ -114,6 +115,8 @@ def bench_env() -> dict[str, str]:
         WEB_CONCURRENCY="2",
         # Provisioning sends the first administrator an invitation; nobody reads it here.
         EMAIL_URL="dummymail://",
+        # Uploaded bench files, removed with the run.
+        PRIVATE_FILES_ROOT=str(ROOT / "bench" / "results" / ".files"),
     )
     return env
 
@@ -137,6 +140,7 @@ def ensure_database(env: dict[str, str]) -> None:
 
 def prepare(env: dict[str, str]) -> None:
     ensure_database(env)
+    shutil.rmtree(env["PRIVATE_FILES_ROOT"], ignore_errors=True)
     run = dict(cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "bootstrap_dev", "--allow-production"], stdout=subprocess.DEVNULL, **run)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
@@ -260,6 +264,14 @@ def table(results: dict) -> str:
             f"audit log overhead, {level} ({overhead['operation']}): {overhead['on_ms']} ms with the log, "
             f"{overhead['off_ms']} ms without: {overhead['ratio']}x"
         )
+    files = results.get("files")
+    if files:
+        lines.append(
+            f"files, local storage: 10 MB up {files['upload_mb_per_s']} MB/s, down {files['download_mb_per_s']} MB/s, "
+            f"round trip {files['round_trip_mb_per_s']} MB/s (target >= 50); 200 MB upload in "
+            f"{files['upload_200mb_s']} s, workers' memory peak {files['workers_peak_above_idle_mb']} MB above idle "
+            "(target <= 50)"
+        )
     notify = results.get("notify")
     if notify:
         lines.append(f"notify() to {notify['recipients']} people: {notify['median_s']} s (median of 5; target <= 1 s)")
@@ -308,6 +320,15 @@ def main() -> None:
         for name, runs in rounds.items():
             ranked = sorted(runs, key=lambda r: r["rps"])
             results["scenarios"][name] = {**ranked[len(ranked) // 2], "rounds_rps": [r["rps"] for r in runs]}
+        out = subprocess.run(
+            [PY, "bench/files_bench.py", str(PORT), "sunrise.localhost", str(server.pid)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results["files"] = json.loads(out.strip().splitlines()[-1])
     finally:
         server.terminate()
         server.wait(timeout=30)

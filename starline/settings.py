@@ -32,8 +32,17 @@ TESTING = env.bool("STARLINE_TESTING", default="pytest" in sys.modules)
 _DEV_SECRET_KEY = "starline-insecure-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Stored files on local disk (apps/files/crypto.py): 32 bytes, base64. In development the
+# key is derived from SECRET_KEY; production sets its own and keeps it, since files stored
+# under one key do not open under another (and SECRET_KEY may be rotated).
+FILES_ENCRYPTION_KEY = env.str("FILES_ENCRYPTION_KEY", default="")
 if not (DEBUG or TESTING):
-    missing = [n for n, v in (("SECRET_KEY", SECRET_KEY), ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS)) if not v]
+    required = (
+        ("SECRET_KEY", SECRET_KEY),
+        ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS),
+        ("FILES_ENCRYPTION_KEY", FILES_ENCRYPTION_KEY),
+    )
+    missing = [name for name, value in required if not value]
     if missing:
         raise ImproperlyConfigured(
             f"DEBUG is off, so {', '.join(missing)} must be set in the environment (see README)."
@@ -253,9 +262,6 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # configured below. Never under MEDIA_ROOT: nothing here is served except through the
 # download view's permission check.
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private-files")))
-# 32 bytes, base64. Unset, the key is derived from SECRET_KEY (development); production sets
-# its own and keeps it: files stored under one key do not open under another.
-FILES_ENCRYPTION_KEY = env.str("FILES_ENCRYPTION_KEY", default="")
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 # SSE-KMS with this key when set; SSE-S3 (AES256) otherwise.

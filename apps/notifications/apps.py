@@ -9,8 +9,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from apps.core import jobs as scheduled
-        from apps.notifications import channels, jobs, services
+        from apps.notifications import channels, jobs, services, tasks
 
-        services.register_channel(channels.EMAIL, channels.queue_email)
-        services.register_channel(channels.SMS, channels.queue_sms)
+        services.register_channel(channels.EMAIL, tasks.deliver_email)
+        services.register_channel(channels.SMS, tasks.deliver_sms)
         scheduled.register(jobs.DIGEST)

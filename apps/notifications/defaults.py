@@ -43,6 +43,12 @@ TYPES: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> None:
+    """Add a kind; its own wording must use only its own variables (checked here, so a
+    mistake shows at start-up, not as an empty title in someone's notification)."""
+    from apps.notifications import rendering
+
+    for wording in (kind.title, kind.message):
+        rendering.validate(str(wording), variables_for_kind(kind, "in_app"))
     TYPES[kind.key] = kind
 
 
@@ -52,9 +58,12 @@ def kind(key: str) -> Kind:
 
 
 def variables_for(key: str, channel: str = "email") -> list[str]:
-    own = kind(key).variables
+    return variables_for_kind(kind(key), channel)
+
+
+def variables_for_kind(kind: Kind, channel: str) -> list[str]:
     common = IN_APP_COMMON if channel == "in_app" else MESSAGE_COMMON
-    return list(dict.fromkeys([*common, *own]))
+    return list(dict.fromkeys([*common, *kind.variables]))
 
 
 def sample_values(key: str, *, organization: str) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from celery.schedules import crontab
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,8 @@ def claim(keys: list[str]) -> set[str]:
     """The keys nobody claimed before, claimed now; the others are already done.
 
     One INSERT … ON CONFLICT DO NOTHING RETURNING: with two runs at once, the second waits on
-    the first's rows and gets back none of them, so only one of them sends."""
+    the first's rows and gets back none of them, so only one of them sends. Claim inside the
+    transaction that does the work, so a failed run's claims roll back with it."""
     if not keys:
         return set()
     table = connection.ops.quote_name(JobRun._meta.db_table)
@@ -61,16 +62,21 @@ def daily_digest(*, day: date | None = None) -> int:
     users = {u.pk: u for u in User.objects.filter(pk__in=counts, status=User.Status.ACTIVE)}
     keys = {f"digest:{connection.schema_name}:{day.isoformat()}:{pk}": pk for pk in users}
     sent = 0
-    for key in sorted(claim(list(keys))):
-        user = users[keys[key]]
-        services.notify(
-            recipients=[user],
-            type="digest.daily",
-            context={"day": day.isoformat(), "count": counts[user.pk]},
-            channels=["email"],
-            link="/notifications/?show=unread",
-            organization=getattr(connection, "tenant", None),
-        )
+    for key in sorted(keys):
+        # The claim and the notification commit together: a run that dies halfway leaves
+        # the people it had not reached unclaimed, for the next run.
+        with transaction.atomic():
+            if not claim([key]):
+                continue
+            user = users[keys[key]]
+            services.notify(
+                recipients=[user],
+                type="digest.daily",
+                context={"day": day.isoformat(), "count": counts[user.pk]},
+                channels=["email"],
+                link="/notifications/?show=unread",
+                organization=getattr(connection, "tenant", None),
+            )
         sent += 1
     return sent
 

@@ -144,7 +144,7 @@ class OrgEmailTemplate(BaseModel):
     def clean(self):
         super().clean()
         fields = ("subject", "html_content", "text_content")
-        self.variables = _validate_fields(self, self.template_type, "email", fields)
+        self.variables = _validate_fields(self, self.template_type, "email", fields, html=("html_content",))
 
 
 class NotificationTemplate(BaseModel):
@@ -186,7 +186,7 @@ class NotificationTemplate(BaseModel):
         self.variables = _validate_fields(self, self.notification_type, self.template_type, ("subject", "body"))
 
 
-def _validate_fields(template, kind: str, channel: str, fields) -> list[str]:
+def _validate_fields(template, kind: str, channel: str, fields, html=()) -> list[str]:
     """Each field may use only the kind's variables for the channel; returns them."""
     from apps.notifications import defaults, rendering
 
@@ -194,7 +194,7 @@ def _validate_fields(template, kind: str, channel: str, fields) -> list[str]:
     errors = {}
     for name in fields:
         try:
-            rendering.validate(getattr(template, name), declared)
+            rendering.validate(getattr(template, name), declared, html=name in html)
         except ValidationError as exc:
             errors[name] = exc.messages
     if errors:

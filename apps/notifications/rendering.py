@@ -24,8 +24,22 @@ def placeholders(text: str) -> list[str]:
     return PLACEHOLDER.findall(text or "")
 
 
-def validate(text: str, declared) -> None:
-    """Refuse anything but `{{ name }}` with declared names, saying what is wrong."""
+TAG = re.compile(r"<[^>]*>")
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def validate(text: str, declared, *, html: bool = False) -> None:
+    """Refuse anything but `{{ name }}` with declared names, saying what is wrong. In HTML,
+    a variable inside a tag must sit in a quoted attribute value: escaped quotes then keep
+    it there, where unquoted it could add attributes of its own."""
+    if html:
+        for tag in TAG.finditer(text or ""):
+            loose = PLACEHOLDER.search(QUOTED.sub("", tag.group(0)))
+            if loose:
+                raise ValidationError(
+                    _('Put quotes around “%(token)s” inside an HTML tag, as in href="{{ link }}".')
+                    % {"token": loose.group(0)}
+                )
     declared = set(declared)
     for match in SUSPICIOUS.finditer(text or ""):
         token = match.group(0)

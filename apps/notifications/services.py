@@ -17,7 +17,7 @@ the channel registered under their name (see CHANNELS).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -34,13 +34,13 @@ from apps.notifications.models import (
     OrgEmailTemplate,
 )
 
-# Channel name -> function(notifications) that queues their delivery on that channel.
-# In-app needs none; email and SMS register theirs when they land.
-CHANNELS: dict[str, Callable[[list[Notification]], None] | None] = {IN_APP: None}
+# Channel name -> the Celery task that delivers one Delivery of it (by id). In-app needs
+# none: the row is the delivery. Email and SMS register theirs (apps.py).
+CHANNELS: dict[str, object | None] = {IN_APP: None}
 
 
-def register_channel(name: str, deliver: Callable[[list[Notification]], None]) -> None:
-    CHANNELS[name] = deliver
+def register_channel(name: str, task) -> None:
+    CHANNELS[name] = task
 
 
 def _unread_key(user_pk) -> str:
@@ -98,10 +98,11 @@ def notify(
         raise ValueError(f"No such priority: {priority}")
     kind = defaults.kind(type)
     values = {name: "" if value is None else str(value) for name, value in (context or {}).items()}
+    # str(): a lazy translation is text only once asked, and the context is stored as JSON.
     if title is not None:
-        values["title"] = title
+        values["title"] = str(title)
     if message is not None:
-        values["message"] = message
+        values["message"] = str(message)
     undeclared = sorted(set(values) - set(kind.variables))
     if undeclared:
         raise ValueError(f"{type} has no variable {', '.join(undeclared)} (it has {', '.join(kind.variables)})")
@@ -143,12 +144,28 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     _forget_counts([_unread_key(n.user_id) for n in created if IN_APP in n.channels])
+    # The deliveries are part of this transaction; only handing them to the workers waits
+    # for the commit (a task must find its row), in the schema they were written in.
+    tenant = getattr(connection, "tenant", None)
     for channel in channels:
-        deliver = CHANNELS[channel]
-        batch = [n for n in created if channel in n.channels]
-        if deliver is not None and batch:
-            transaction.on_commit(lambda deliver=deliver, batch=batch: deliver(batch))
+        task = CHANNELS[channel]
+        batch = [Delivery(notification=n, channel=channel) for n in created if channel in n.channels]
+        if task is not None and batch:
+            deliveries = Delivery.objects.bulk_create(batch, batch_size=1000)
+            transaction.on_commit(lambda task=task, ids=[str(d.pk) for d in deliveries]: _enqueue(tenant, task, ids))
     return created
+
+
+def _enqueue(tenant, task, ids: list[str]) -> None:
+    from django_tenants.utils import tenant_context
+
+    if tenant is None or not getattr(tenant, "schema_name", None):
+        for delivery_id in ids:
+            task.delay(delivery_id)
+        return
+    with tenant_context(tenant):
+        for delivery_id in ids:
+            task.delay(delivery_id)
 
 
 def unread_count(user) -> int:
@@ -271,19 +288,22 @@ def preferences_save(*, user, choices: dict[tuple[str, str], bool]) -> None:
 
 
 def settle(delivery: Delivery) -> None:
-    """Carry a delivery's outcome to its notification, which reads pending → sent →
-    delivered, or failed; once read it stays read."""
+    """Carry the deliveries' outcomes to their notification: delivered when any channel
+    delivered it, sent when any sent it, failed only when every channel failed, pending
+    otherwise; once read it stays read."""
+    statuses = set(Delivery.objects.filter(notification_id=delivery.notification_id).values_list("status", flat=True))
+    if Delivery.Status.DELIVERED in statuses:
+        status = Notification.Status.DELIVERED
+    elif Delivery.Status.SENT in statuses:
+        status = Notification.Status.SENT
+    elif statuses == {Delivery.Status.FAILED}:
+        status = Notification.Status.FAILED
+    else:
+        return
     notification = Notification.objects.filter(pk=delivery.notification_id).exclude(status=Notification.Status.READ)
-    if delivery.status == Delivery.Status.FAILED:
-        notification.update(status=Notification.Status.FAILED)
-    elif delivery.status == Delivery.Status.SENT:
-        notification.filter(status=Notification.Status.PENDING).update(
-            status=Notification.Status.SENT, sent_at=delivery.sent_at
-        )
-    elif delivery.status == Delivery.Status.DELIVERED:
-        notification.filter(status__in=[Notification.Status.PENDING, Notification.Status.SENT]).update(
-            status=Notification.Status.DELIVERED
-        )
+    notification.exclude(status=status).update(status=status)
+    if delivery.sent_at:
+        notification.filter(sent_at__isnull=True).update(sent_at=delivery.sent_at)
 
 
 @transaction.atomic
@@ -299,6 +319,7 @@ def delivery_report(*, channel: str, provider_id: str, state: str, error: str = 
     if state == Delivery.Status.DELIVERED:
         delivery.delivered_at = timezone.now()
     else:
+        delivery.delivered_at = None
         delivery.last_error = f"The provider could not deliver it (error {error or 'unknown'})."
     delivery.save(update_fields=["status", "delivered_at", "last_error", "updated_at"])
     settle(delivery)

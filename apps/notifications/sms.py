@@ -98,6 +98,16 @@ def _twilio(url, *, to: str, body: str, status_callback: str) -> str:
 TWILIO_FINAL = {"delivered": "delivered", "undelivered": "failed", "failed": "failed"}
 
 
+def status_callback_url(organization) -> str:
+    """Where the provider reports on a message: the organization's own host (its reports
+    are then read in its own schema). The callback's signature is checked over this URL."""
+    from django.urls import reverse
+
+    from apps.accounts.services import base_url
+
+    return f"{base_url(organization=organization)}{reverse('notifications:sms_status')}"
+
+
 def callback_token() -> str | None:
     """The secret that signs the provider's status callbacks, or None when the provider
     sends none (console, file)."""
@@ -116,4 +126,6 @@ def twilio_signature(url: str, params: dict, token: str) -> str:
 
 def signature_valid(url: str, params: dict, signature: str) -> bool:
     token = callback_token()
-    return bool(token) and hmac.compare_digest(twilio_signature(url, params, token), signature or "")
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a forged header may hold.
+    expected = twilio_signature(url, params, token).encode() if token else b""
+    return bool(token) and hmac.compare_digest(expected, (signature or "").encode("utf-8", "replace"))

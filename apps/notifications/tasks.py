@@ -10,7 +10,6 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.notifications import sms
@@ -111,8 +110,7 @@ def deliver_sms(self, delivery_id: str) -> str:
         delivery.attempts += 1
         try:
             number = sms.to_e164(notification.user.phone)
-            callback = f"{base}{reverse('notifications:sms_status')}"
-            delivery.provider_id = sms.send(to=number, body=body, status_callback=callback)
+            delivery.provider_id = sms.send(to=number, body=body, status_callback=sms.status_callback_url(organization))
         except sms.ProviderError as exc:
             failure = exc
             delivery.last_error = str(exc)[:1000]

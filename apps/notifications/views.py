@@ -84,7 +84,12 @@ def preferences(request):
 
 # --- the organization's wording, and what did not arrive ---------------------------------
 
-TEMPLATE_PERMISSIONS = ("notifications.change_orgemailtemplate", "notifications.change_notificationtemplate")
+# Writing, replacing and resetting wording is one job: whoever may do one may do all.
+TEMPLATE_PERMISSIONS = tuple(
+    f"notifications.{action}_{model}"
+    for model in ("orgemailtemplate", "notificationtemplate")
+    for action in ("add", "change", "delete")
+)
 
 
 @login_required
@@ -189,9 +194,10 @@ def sms_status(request):
     account's token: unsigned or wrongly signed reports are refused."""
     if sms.callback_token() is None:
         raise Http404
-    if not sms.signature_valid(
-        request.build_absolute_uri(), request.POST.dict(), request.headers.get("X-Twilio-Signature", "")
-    ):
+    # Signed over the URL we gave Twilio (tasks.deliver_sms), not whatever scheme and port a
+    # proxy in front of us makes the request look like.
+    url = sms.status_callback_url(getattr(request, "organization", None))
+    if not sms.signature_valid(url, request.POST.dict(), request.headers.get("X-Twilio-Signature", "")):
         return HttpResponseForbidden()
     services.delivery_report(
         channel="sms",

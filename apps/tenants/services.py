@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django_tenants.utils import schema_exists
 from apps.core.discovery import app_modules
 from apps.tenants import host_cache
 from apps.tenants.models import Domain, Organization
+
+logger = logging.getLogger(__name__)
 
 # Fields an operator may set when creating or editing an organization.
 EDITABLE_FIELDS = (
@@ -259,8 +262,13 @@ def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
         organizations = organizations.filter(schema_name=schema)
     try:
         for organization in organizations:
-            with organization:
-                done = job.run(day=day)
+            # One organization's failure is logged and the others still get their run.
+            try:
+                with organization:
+                    done = job.run(day=day)
+            except Exception:
+                logger.exception("scheduled job %s failed for %s", name, organization.schema_name)
+                done = "failed"
             yield organization, done
     finally:
         connection.set_schema_to_public()

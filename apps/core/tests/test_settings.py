@@ -16,6 +16,7 @@ PRODUCTION = {
     # Made up for each run: the repository holds no secret, not even a test one.
     "SECRET_KEY": secrets.token_urlsafe(50),
     "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "FILES_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/starline",
     "ALLOWED_HOSTS": ".care.example.org,care.example.org",
     "BASE_DOMAIN": "care.example.org",
@@ -42,7 +43,7 @@ def _settings(env: dict, *names: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FILES_ENCRYPTION_KEY"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = _run("from django.conf import settings; settings.INSTALLED_APPS", env | {missing: ""})

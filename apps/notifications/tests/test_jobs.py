@@ -72,3 +72,46 @@ def test_beats_task_runs_the_job_in_every_organization(org_a, org_b):
     result = tasks.run_job_all("digest.daily")
     assert result == {org_a.schema_name: 1, org_b.schema_name: 1}
     assert tasks.run_job_all("digest.daily") == {org_a.schema_name: 0, org_b.schema_name: 0}
+
+
+def test_one_organizations_failure_does_not_stop_the_others(org_a, org_b, monkeypatch):
+    from apps.core.jobs import JOBS, Job
+
+    def run(*, day=None):
+        from django.db import connection
+
+        if connection.schema_name == org_a.schema_name:
+            raise RuntimeError("broken here")
+        return 7
+
+    monkeypatch.setitem(JOBS, "test.flaky", Job(name="test.flaky", description="", run=run))
+    assert tasks.run_job_all("test.flaky") == {org_a.schema_name: "failed", org_b.schema_name: 7}
+
+
+def test_a_digest_run_that_dies_halfway_leaves_the_rest_for_the_next(org_a, monkeypatch):
+    first = _unread_yesterday(org_a, "dsp", 1)
+    _unread_yesterday(org_a, "nurse", 1)
+    yesterday = (timezone.now() - timedelta(days=1)).astimezone(timezone.get_current_timezone()).date()
+    real_notify = services.notify
+    calls = []
+
+    def failing_second(**kwargs):
+        calls.append(kwargs["recipients"][0])
+        if len(calls) == 2:
+            raise RuntimeError("the mail server went away")
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(services, "notify", failing_second)
+    with org_a, pytest.raises(RuntimeError):
+        jobs.daily_digest(day=yesterday)
+    with org_a:
+        assert jobs.daily_digest(day=yesterday) == 1
+        assert jobs.daily_digest(day=yesterday) == 0
+    # The second run reached exactly the person the dead run failed on, not the first again.
+    assert len(calls) == 3 and calls[2] == calls[1] != calls[0]
+    assert first in calls
+
+
+def test_run_job_names_an_unknown_schema(db):
+    with pytest.raises(CommandError, match="No organization has the schema"):
+        call_command("run_job", "digest.daily", "--schema", "nope")

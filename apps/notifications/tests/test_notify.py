@@ -60,3 +60,58 @@ def test_nothing_crosses_to_another_organization(org_a, org_b):
     _notify(org_a, [person(org_a, "dsp")])
     with org_b:
         assert not Notification.objects.exists()
+
+
+def test_a_lazy_translation_as_title_is_stored_as_text(org_a):
+    from django.utils.translation import gettext_lazy
+
+    with org_a:
+        (notification,) = services.notify(
+            recipients=[person(org_a, "dsp")], type="general.announcement", title=gettext_lazy("Email"), message="m"
+        )
+        notification.refresh_from_db()
+    assert notification.title == "Email" and notification.context["title"] == "Email"
+
+
+def test_deliveries_are_written_with_the_notification_and_roll_back_with_it(org_a):
+    from django.db import transaction
+
+    from apps.notifications.models import Delivery
+
+    with org_a:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.notify(
+                recipients=[person(org_a, "dsp")],
+                type="general.announcement",
+                title="t",
+                message="m",
+                channels=["email"],
+            )
+            assert Delivery.objects.count() == 1  # before any commit
+            raise RuntimeError
+        assert not Delivery.objects.exists() and not Notification.objects.exists()
+
+
+def test_a_notification_reads_delivered_when_any_channel_delivered_it(org_a):
+    from apps.notifications.models import Delivery
+
+    with org_a:
+        (notification,) = services.notify(
+            recipients=[person(org_a, "dsp")],
+            type="general.announcement",
+            title="t",
+            message="m",
+            channels=["email", "sms"],
+        )
+        email, text = (Delivery.objects.get(notification=notification, channel=c) for c in ("email", "sms"))
+        Delivery.objects.filter(pk=text.pk).update(status="sent", provider_id="SMX")
+        services.delivery_report(channel="sms", provider_id="SMX", state="delivered")
+        Delivery.objects.filter(pk=email.pk).update(status="failed")
+        email.refresh_from_db()
+        services.settle(email)
+        notification.refresh_from_db()
+        assert notification.status == "delivered"
+        Delivery.objects.filter(pk=text.pk).update(status="failed")
+        services.settle(email)
+        notification.refresh_from_db()
+        assert notification.status == "failed"

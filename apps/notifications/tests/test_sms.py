@@ -138,14 +138,16 @@ def _sent_text(organization, provider_id):
         )[0]
         notification.status = "sent"
         notification.save(update_fields=["status"])
-        return Delivery.objects.create(notification=notification, channel="sms", status="sent", provider_id=provider_id)
+        # As deliver_sms leaves it once the provider took the message.
+        Delivery.objects.filter(notification=notification).update(status="sent", provider_id=provider_id)
+        return Delivery.objects.get(notification=notification)
 
 
 TOKEN = "secret"
 
 
 def _report(client, organization, params, *, token=TOKEN):
-    url = f"http://{organization.primary_host}/notifications/sms/status/"
+    url = f"{base_url(organization=organization)}/notifications/sms/status/"
     signature = sms.twilio_signature(url, params, token)
     return client.post("/notifications/sms/status/", params, HTTP_X_TWILIO_SIGNATURE=signature)
 
@@ -200,3 +202,22 @@ def test_in_between_states_and_providers_without_reports(org_a, client_a, twilio
         assert delivery.status == "sent"
     settings.SMS_URL = "console://"
     assert client_a.post("/notifications/sms/status/", {"MessageSid": "SM5"}).status_code == 404
+
+
+def test_a_signature_header_with_strange_characters_is_refused_not_an_error(org_a, client_a, twilio):
+    _sent_text(org_a, "SM6")
+    response = client_a.post(
+        "/notifications/sms/status/", {"MessageSid": "SM6", "MessageStatus": "delivered"}, HTTP_X_TWILIO_SIGNATURE="é€"
+    )
+    assert response.status_code == 403
+
+
+def test_a_report_signed_for_another_url_is_refused(org_a, client_a, twilio):
+    delivery = _sent_text(org_a, "SM7")
+    params = {"MessageSid": "SM7", "MessageStatus": "delivered"}
+    signature = sms.twilio_signature(f"http://{org_a.primary_host}/elsewhere/", params, TOKEN)
+    response = client_a.post("/notifications/sms/status/", params, HTTP_X_TWILIO_SIGNATURE=signature)
+    assert response.status_code == 403
+    with org_a:
+        delivery.refresh_from_db()
+        assert delivery.status == "sent"

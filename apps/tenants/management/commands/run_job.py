@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.jobs import JOBS
+from apps.tenants.models import Organization
 from apps.tenants.services import run_job_everywhere
 
 
@@ -28,5 +29,7 @@ class Command(BaseCommand):
             day = date.fromisoformat(day) if day else None
         except ValueError as exc:
             raise CommandError(f"--day must be YYYY-MM-DD: {exc}") from exc
+        if schema and not Organization.objects.real().filter(schema_name=schema).exists():
+            raise CommandError(f"No organization has the schema {schema!r}.")
         for organization, done in run_job_everywhere(name, schema=schema, day=day):
             self.stdout.write(f"{organization.name}: {done}")
