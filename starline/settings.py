@@ -43,6 +43,12 @@ if not (DEBUG or TESTING):
         ("FILES_ENCRYPTION_KEY", FILES_ENCRYPTION_KEY),
     )
     missing = [name for name, value in required if not value]
+    if FILES_ENCRYPTION_KEY:
+        try:
+            if len(base64.b64decode(FILES_ENCRYPTION_KEY, validate=True)) != 32:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured("FILES_ENCRYPTION_KEY must be 32 random bytes, base64-encoded.") from None
     if missing:
         raise ImproperlyConfigured(
             f"DEBUG is off, so {', '.join(missing)} must be set in the environment (see README)."

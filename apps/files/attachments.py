@@ -26,6 +26,11 @@ def label_of(obj) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
+def may_view(user, obj) -> bool:
+    meta = obj._meta
+    return can(user, f"{meta.app_label}.view_{meta.model_name}", obj)
+
+
 def get_record_for_user(user, label: str, pk, action: str = "view"):
     """The record files are attached to, if the person may `action` it; 404 otherwise
     (not attachable, missing, or not theirs)."""

@@ -8,6 +8,10 @@ without decryption failing. A copied disk holds nothing readable without the key
 
     header = MAGIC (4) | wrap nonce (12) | wrapped data key (48) | nonce prefix (7)
     chunk  = AES-GCM(data key, prefix | counter (4) | last (1), up to 64 KiB) → +16 bytes
+
+The file's storage key (which starts with its organization's schema) is the associated data
+of the key wrap and of every chunk: a stored file copied over another, or into another
+organization's place, does not decrypt.
 """
 
 from __future__ import annotations
@@ -39,13 +43,20 @@ def master_key() -> bytes:
     so development needs nothing, and production sets its own (see README)."""
     configured = getattr(settings, "FILES_ENCRYPTION_KEY", "")
     if configured:
-        key = base64.b64decode(configured)
-        if len(key) != 32:
-            raise ValueError("FILES_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
-        return key
+        return decode_key(configured)
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"starline files").derive(
         settings.SECRET_KEY.encode()
     )
+
+
+def decode_key(configured: str) -> bytes:
+    try:
+        key = base64.b64decode(configured, validate=True)
+    except ValueError as exc:
+        raise ValueError("FILES_ENCRYPTION_KEY must be base64") from exc
+    if len(key) != 32:
+        raise ValueError("FILES_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
+    return key
 
 
 def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
@@ -55,15 +66,17 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
 class Encryptor:
     """Push plaintext in with write(); encrypted bytes come out to `sink` as chunks fill."""
 
-    def __init__(self, sink: BinaryIO):
+    def __init__(self, sink: BinaryIO, *, context: str):
         self.sink = sink
+        self.aad = context.encode()
         data_key = AESGCM.generate_key(bit_length=256)
         wrap_nonce = os.urandom(12)
         self.prefix = os.urandom(PREFIX)
         self.aead = AESGCM(data_key)
         self.counter = 0
         self.buffer = bytearray()
-        sink.write(MAGIC + wrap_nonce + AESGCM(master_key()).encrypt(wrap_nonce, data_key, MAGIC) + self.prefix)
+        wrapped = AESGCM(master_key()).encrypt(wrap_nonce, data_key, MAGIC + self.aad)
+        sink.write(MAGIC + wrap_nonce + wrapped + self.prefix)
 
     def write(self, data: bytes) -> None:
         self.buffer += data
@@ -77,27 +90,28 @@ class Encryptor:
         self.buffer = bytearray()
 
     def _emit(self, chunk: bytes, *, last: bool) -> None:
-        self.sink.write(self.aead.encrypt(_nonce(self.prefix, self.counter, last), chunk, None))
+        self.sink.write(self.aead.encrypt(_nonce(self.prefix, self.counter, last), chunk, self.aad))
         self.counter += 1
 
 
-def decrypt(source: BinaryIO) -> Iterator[bytes]:
+def decrypt(source: BinaryIO, *, context: str) -> Iterator[bytes]:
     """Plaintext chunks of an encrypted file; Tampered as soon as anything does not check."""
+    aad = context.encode()
     header = source.read(HEADER)
     if len(header) != HEADER or not header.startswith(MAGIC):
         raise Tampered("not an encrypted Starline file")
     wrap_nonce, wrapped, prefix = header[4:16], header[16 : 16 + 32 + TAG], header[16 + 32 + TAG :]
     try:
-        aead = AESGCM(AESGCM(master_key()).decrypt(wrap_nonce, wrapped, MAGIC))
+        aead = AESGCM(AESGCM(master_key()).decrypt(wrap_nonce, wrapped, MAGIC + aad))
     except InvalidTag as exc:
-        raise Tampered("the file's key does not open with this deployment's key") from exc
+        raise Tampered("the file's key does not open with this deployment's key, or it belongs elsewhere") from exc
     counter = 0
     current = source.read(CHUNK + TAG)
     while True:
         following = source.read(CHUNK + TAG)
         last = not following
         try:
-            yield aead.decrypt(_nonce(prefix, counter, last), current, None)
+            yield aead.decrypt(_nonce(prefix, counter, last), current, aad)
         except InvalidTag as exc:
             raise Tampered(f"chunk {counter} does not check") from exc
         if last:

@@ -51,7 +51,11 @@ def files_for(user, *, query: str = "", deleted: bool = False) -> QuerySet[File]
     """The files a person may see on the Files page: everything for roles that read every
     file; otherwise their own and those shared with them or their role."""
     files = File.objects.select_related("uploaded_by").filter(deleted_at__isnull=not deleted)
-    if not can(user, "files.view_file"):
+    if deleted and not can(user, "files.delete_file"):
+        # Restorable by whoever may delete: their own uploads, and what they deleted
+        # (a record's documents, deleted by someone who manages the record).
+        files = files.filter(Q(uploaded_by=user) | Q(deleted_by=user))
+    elif not can(user, "files.view_file"):
         shared = FilePermission.objects.filter(
             Q(user=user) | Q(role_id=user.role_id) if user.role_id else Q(user=user), permission_type=READ
         ).values("file_id")
@@ -59,6 +63,22 @@ def files_for(user, *, query: str = "", deleted: bool = False) -> QuerySet[File]
     for word in query.split()[:5]:
         files = files.filter(Q(original_filename__icontains=word) | Q(description__icontains=word))
     return files.order_by("-uploaded_at")
+
+
+def shareable_ids(user, files) -> set:
+    """Of these files, the ones the person may share: one query for a whole page (the same
+    answer as may(user, file, SHARE), which asks guardian per file)."""
+    files = list(files)
+    if can(user, "files.share_file"):
+        return {f.pk for f in files}
+    mine = {f.pk for f in files if f.uploaded_by_id == user.pk}
+    grantee = Q(user=user) | Q(role_id=user.role_id) if user.role_id else Q(user=user)
+    shared = set(
+        FilePermission.objects.filter(grantee, file_id__in=[f.pk for f in files], permission_type=SHARE).values_list(
+            "file_id", flat=True
+        )
+    )
+    return mine | shared
 
 
 def attachments_of(obj) -> QuerySet[File]:

@@ -7,6 +7,7 @@ and stores the row. Bytes that end up with no row are removed.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.files import sniff, storage
 from apps.files.models import File, FilePermission
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MB = 25
 RESTORE_DAYS = 30
@@ -130,6 +133,38 @@ def file_create(*, stored: Stored, actor, purpose: str = "document", description
     return file
 
 
+def file_store_bytes(
+    *, content: bytes, filename: str, actor, purpose: str = "document", description: str = "", attach_to=None
+) -> File:
+    """A file the application made (a printed care plan): stored, typed and hashed like an
+    upload, then its row; the bytes are removed if the row cannot be stored."""
+    import hashlib
+
+    from django.db import connection
+
+    store = storage.current_store()
+    stored_filename, key = storage.new_key(connection.schema_name)
+    writer = store.writer(key)
+    try:
+        for start in range(0, len(content), storage.READ_CHUNK):
+            writer.write(content[start : start + storage.READ_CHUNK])
+        tag = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    stored = Stored(
+        key=key,
+        stored_filename=stored_filename,
+        provider=store.provider,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        kind=sniff.detect(content[: sniff.HEAD], filename),
+        tag=tag,
+        original_filename=clean_filename(filename),
+    )
+    return file_create(stored=stored, actor=actor, purpose=purpose, description=description, attach_to=attach_to)
+
+
 @transaction.atomic
 def file_update(*, file: File, original_filename: str, description: str) -> File:
     file.original_filename = clean_filename(original_filename)
@@ -157,14 +192,19 @@ def file_restore(*, file: File) -> File:
 
 def file_purge_expired(*, day=None) -> int:
     """Files deleted more than 30 days ago: their bytes, then their rows (a scheduled job).
-    Each file is its own transaction; bytes go only after their row is gone for good."""
+    Bytes first (removing them again is harmless): a storage outage leaves the row for the
+    next run, never bytes nobody can find."""
     cutoff = timezone.now() - timedelta(days=RESTORE_DAYS)
     purged = 0
     for file in File.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at")[:1000]:
+        try:
+            storage.store_for(file.storage_provider).delete(file.file_path)
+        except Exception:
+            logger.exception("files: could not remove the bytes of %s; kept for the next run", file.pk)
+            continue
         with transaction.atomic():
             _forget_permissions(file)
             File.objects.filter(pk=file.pk).delete()
-            transaction.on_commit(lambda f=file: storage.store_for(f.storage_provider).delete(f.file_path))
         purged += 1
     return purged
 
@@ -181,13 +221,20 @@ def file_mark_damaged(*, file: File) -> None:
 
 @transaction.atomic
 def file_share(*, file: File, actor, rights: list[str], user=None, role=None) -> list[FilePermission]:
-    """Give a person or a role rights on the file (any right includes viewing it)."""
+    """Give a person or a role rights on the file (any right includes viewing it). Nobody
+    gives a right they do not hold themselves."""
+    from apps.files import selectors
+
     if (user is None) == (role is None):
         raise ValidationError(_("Choose a person or a role."))
     rights = sorted(set(rights) | {FilePermission.Right.READ})
     unknown = [r for r in rights if r not in RIGHT_PERMISSIONS]
     if unknown:
         raise ValidationError(_("Unknown right: %(right)s") % {"right": ", ".join(unknown)})
+    beyond = [r for r in rights if not selectors.may(actor, file, r)]
+    if beyond:
+        labels = ", ".join(str(FilePermission.Right(r).label) for r in beyond)
+        raise ValidationError(_("You cannot give rights you do not have: %(rights)s.") % {"rights": labels})
     grantee = user if user is not None else role.group
     created = []
     for right in rights:
@@ -202,9 +249,15 @@ def file_share(*, file: File, actor, rights: list[str], user=None, role=None) ->
 
 @transaction.atomic
 def file_unshare(*, permission: FilePermission) -> None:
+    """Take a right back; taking back viewing takes back every right of that grantee, as
+    the others are of no use without it."""
     grantee = permission.user if permission.user_id else permission.role.group
-    remove_perm(f"files.{RIGHT_PERMISSIONS[permission.permission_type]}", grantee, permission.file)
-    permission.delete()
+    related = [permission]
+    if permission.permission_type == FilePermission.Right.READ:
+        related = list(FilePermission.objects.filter(file=permission.file, user=permission.user, role=permission.role))
+    for each in related:
+        remove_perm(f"files.{RIGHT_PERMISSIONS[each.permission_type]}", grantee, permission.file)
+        each.delete()
 
 
 def _forget_permissions(file: File) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 HEAD = 8192  # how much of the start is read to decide
+MARKUP = ("<!doctype html", "<html", "<script", "<svg", "<iframe", "<body", "<object", "<embed")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,28 @@ BY_MIME = {
 }
 
 
+# The extensions a kind's files may carry; downloads get the kind's own otherwise, so a
+# text file named "update.bat" reaches a colleague's disk as "update.bat.txt".
+EXTENSIONS = {
+    "image/jpeg": {"jpg", "jpeg"},
+    "image/heic": {"heic", "heif"},
+    "application/msword": {"doc", "dot"},
+    "application/vnd.ms-excel": {"xls", "xlt"},
+    "text/plain": {"txt", "text", "log", "md"},
+    "text/csv": {"csv"},
+}
+
+
+def safe_name(name: str, mime: str) -> str:
+    """The name with an extension that matches what the file is."""
+    kind = BY_MIME.get(mime)
+    if kind is None or not kind.extension:
+        return name
+    allowed = EXTENSIONS.get(mime, {kind.extension})
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return name if extension in allowed else f"{name}.{kind.extension}"
+
+
 def detect(head: bytes, filename: str = "") -> Kind:
     """The kind of file whose first bytes are `head` (HEAD bytes, or all of a small file).
     The name only picks between kinds the bytes cannot tell apart (CSV or text; the
@@ -82,8 +105,12 @@ def detect(head: bytes, filename: str = "") -> Kind:
         return PROGRAM
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(head)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: the 97-2003 Office formats
-        return XLS if extension in ("xls", "xlt") else DOC
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # OLE2 holds the 97-2003 Office formats, and also installers (.msi) and others:
+        # only the two document kinds, named as such, are taken for documents.
+        if extension in ("xls", "xlt"):
+            return XLS
+        return DOC if extension in ("doc", "dot") else UNKNOWN
     return _text_kind(head, extension)
 
 
@@ -107,9 +134,10 @@ def _text_kind(head: bytes, extension: str) -> Kind:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < HEAD)
     except UnicodeDecodeError:
         return UNKNOWN
-    start = text.lstrip().lower()[:200]
+    start = text.lstrip("\ufeff \t\r\n").lower()
     if start.startswith("#!"):
         return SCRIPT
-    if start.startswith(("<!doctype html", "<html", "<script", "<svg", "<?xml")):
+    # Markup anywhere near the start: a browser would render it as a page.
+    if start.startswith("<?xml") or any(tag in start[:2048] for tag in MARKUP):
         return HTML
     return CSV if extension == "csv" else TEXT

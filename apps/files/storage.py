@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.files import crypto
 
@@ -49,7 +50,7 @@ class LocalStore:
         return path
 
     def writer(self, key: str) -> LocalWriter:
-        return LocalWriter(self._path(key))
+        return LocalWriter(self._path(key), key=key)
 
     def chunks(self, key: str) -> Iterator[bytes]:
         try:
@@ -58,7 +59,7 @@ class LocalStore:
             raise IntegrityError("the stored file is missing") from exc
         with handle:
             try:
-                yield from crypto.decrypt(handle)
+                yield from crypto.decrypt(handle, context=key)
             except crypto.Tampered as exc:
                 raise IntegrityError(str(exc)) from exc
 
@@ -76,12 +77,12 @@ class LocalStore:
 class LocalWriter:
     """Encrypts into a temporary file beside the target, renamed into place on close."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, key: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.temp = path.with_name(f".{path.name}.part")
         self.handle = self.temp.open("wb")
-        self.encryptor = crypto.Encryptor(self.handle)
+        self.encryptor = crypto.Encryptor(self.handle, context=key)
 
     def write(self, data: bytes) -> None:
         self.encryptor.write(data)
@@ -123,6 +124,12 @@ class S3Store:
             "signature_version": "s3v4",
         }
         if settings.AWS_CLOUDFRONT_DOMAIN:
+            if not (settings.AWS_CLOUDFRONT_KEY_ID and settings.AWS_CLOUDFRONT_KEY):
+                # Without a key pair, django-storages would hand out plain, permanent URLs.
+                raise ImproperlyConfigured(
+                    "AWS_CLOUDFRONT_DOMAIN needs AWS_CLOUDFRONT_KEY_ID and AWS_CLOUDFRONT_KEY: "
+                    "downloads must be signed."
+                )
             options |= {
                 "custom_domain": settings.AWS_CLOUDFRONT_DOMAIN,
                 "cloudfront_key_id": settings.AWS_CLOUDFRONT_KEY_ID,

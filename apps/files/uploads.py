@@ -24,7 +24,6 @@ class StoredUpload(UploadedFile):
     def __init__(self, stored: services.Stored):
         super().__init__(file=None, name=stored.original_filename, size=stored.size)
         self.stored = stored
-        self.kept = False  # set once its row exists; otherwise the view removes the bytes
 
 
 class StreamingUploadHandler(FileUploadHandler):
@@ -35,10 +34,14 @@ class StreamingUploadHandler(FileUploadHandler):
         self.max_bytes = max_bytes
         self.error: str | None = None
         self.writer = None
+        # Every upload this request stored: the view removes the ones that got no row.
+        self.stored: list[services.Stored] = []
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
         self.original = services.clean_filename(file_name)
+        if self.stored or self.writer is not None:
+            self._refuse(_("Upload one file at a time."))
         if content_length is not None and content_length > self.max_bytes:
             self._refuse(self._too_big())
         self.store = storage.current_store()
@@ -66,18 +69,18 @@ class StreamingUploadHandler(FileUploadHandler):
             self._decide()
         tag = self.writer.close()
         self.writer = None
-        return StoredUpload(
-            services.Stored(
-                key=self.key,
-                stored_filename=self.stored_filename,
-                provider=self.store.provider,
-                size=self.size,
-                sha256=self.digest.hexdigest(),
-                kind=self.kind,
-                tag=tag,
-                original_filename=self.original,
-            )
+        stored = services.Stored(
+            key=self.key,
+            stored_filename=self.stored_filename,
+            provider=self.store.provider,
+            size=self.size,
+            sha256=self.digest.hexdigest(),
+            kind=self.kind,
+            tag=tag,
+            original_filename=self.original,
         )
+        self.stored.append(stored)
+        return StoredUpload(stored)
 
     def upload_interrupted(self):
         self._abort()
@@ -106,3 +109,11 @@ class StreamingUploadHandler(FileUploadHandler):
         if self.writer is not None:
             self.writer.abort()
             self.writer = None
+
+    def discard_unkept(self, kept: set[str]) -> None:
+        """After the view, whatever happened (refusal, CSRF failure, a broken body, an
+        error): abort a write still open and remove stored bytes that got no row."""
+        self._abort()
+        for stored in self.stored:
+            if stored.key not in kept:
+                services.discard(stored)

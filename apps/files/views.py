@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import can
 from apps.core import access
-from apps.files import attachments, forms, selectors, services, storage, uploads
+from apps.files import attachments, forms, selectors, services, sniff, storage, uploads
 from apps.files.models import File, FilePermission
 
 
@@ -32,7 +32,14 @@ def file_list(request):
     return render(request, "files/list.html", _list_context(request, page=page, query=query, deleted=deleted))
 
 
+def _rows(user, page) -> list[dict]:
+    shareable = selectors.shareable_ids(user, page.object_list)
+    return [{"file": f, "may_share": f.pk in shareable} for f in page.object_list]
+
+
 def _list_context(request, **extra) -> dict:
+    if "page" in extra:
+        extra["rows"] = _rows(request.user, extra["page"])
     return {
         "may_upload": can(request.user, "files.add_file"),
         "form": forms.UploadForm(),
@@ -52,11 +59,13 @@ def attached(request, label, pk):
 def _attached_context(request, record, **extra) -> dict:
     label = attachments.label_of(record)
     purpose = attachments.ATTACHABLE[label]
-    files = list(selectors.attachments_of(record))
+    page = Paginator(selectors.attachments_of(record), 25).get_page(request.GET.get("page"))
+    shareable = selectors.shareable_ids(request.user, page.object_list)
     return {
+        "page": page,
         "record": record,
         "target": f"{label}:{record.pk}",
-        "files": [{"file": f, "may_share": selectors.may(request.user, f, selectors.SHARE)} for f in files],
+        "files": [{"file": f, "may_share": f.pk in shareable} for f in page.object_list],
         "may_upload": can(request.user, f"{record._meta.app_label}.change_{record._meta.model_name}", record),
         "form": forms.UploadForm(),
         "purpose": purpose,
@@ -89,12 +98,11 @@ def upload(request):
         request, max_bytes=services.max_upload_bytes(getattr(request, "organization", None))
     )
     request.upload_handlers = [handler]
+    kept: set[str] = set()
     try:
-        return _upload(request, handler, record=record, purpose=purpose)
+        return _upload(request, handler, record=record, purpose=purpose, kept=kept)
     finally:
-        for uploaded in request.FILES.values():
-            if isinstance(uploaded, uploads.StoredUpload) and not uploaded.kept:
-                services.discard(uploaded.stored)
+        handler.discard_unkept(kept)
 
 
 # Tells middleware not to read the body before the view sets its upload handler.
@@ -102,13 +110,15 @@ upload.streams_upload = True
 
 
 @csrf_protect
-def _upload(request, handler, *, record, purpose):
+def _upload(request, handler, *, record, purpose, kept: set[str]):
     form = forms.UploadForm(request.POST)
     uploaded = request.FILES.get("file")
     error = handler.error
     if error is None and uploaded is None:
         error = _("Choose a file to upload.")
-    if error is None and form.is_valid():
+    if error is None and not form.is_valid():
+        error = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+    if error is None:
         try:
             file = services.file_create(
                 stored=uploaded.stored,
@@ -120,7 +130,7 @@ def _upload(request, handler, *, record, purpose):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            uploaded.kept = True
+            kept.add(file.file_path)
             messages.success(request, _("“%(name)s” uploaded.") % {"name": file.original_filename})
             return redirect(attachments_url(record) if record is not None else "files:list")
     if record is not None:
@@ -142,6 +152,8 @@ def detail(request, pk):
     file = selectors.get_file_for_user(request.user, pk, selectors.READ)
     may_write = selectors.may(request.user, file, selectors.WRITE)
     record = file.attached_to if file.content_type_id else None
+    if record is not None and not attachments.may_view(request.user, record):
+        record = None  # a sharer who may not see the record is not told what it is
     form = forms.FileDetailsForm(request.POST or None, instance=file) if may_write else None
     if request.method == "POST":
         if form is None:
@@ -185,12 +197,13 @@ def download(request, pk):
         access.record(obj=file, request=request, via="download refused: damaged")
         return render(request, "files/damaged.html", {"file": file}, status=409)
     access.record(obj=file, request=request, via="download")
-    url = store.download_url(file.file_path, filename=file.original_filename, mime_type=file.mime_type)
+    name = sniff.safe_name(file.original_filename, file.mime_type)
+    url = store.download_url(file.file_path, filename=name, mime_type=file.mime_type)
     if url:
         return redirect(url)
     response = StreamingHttpResponse(store.chunks(file.file_path), content_type=file.mime_type)
     response["Content-Length"] = str(file.file_size)
-    response["Content-Disposition"] = content_disposition_header(True, file.original_filename)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

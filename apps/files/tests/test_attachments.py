@@ -1,6 +1,9 @@
 """Files attached to a record (here a person's record, the first with a documents tab): the
 record's own permissions decide who reads and who adds."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from apps.files.models import File
 from apps.files.tests.conftest import PDF, upload
 from conftest import person, signed_in
@@ -67,3 +70,37 @@ def test_a_refused_attachment_is_explained_on_the_tab(org_a, private_root):
     assert response.status_code == 400
     assert "is a program" in response.content.decode() and "Documents" in response.content.decode()
     assert [p for p in private_root.rglob("*") if p.is_file()] == []
+
+
+def test_whoever_deleted_a_records_document_can_restore_it(org_a):
+    subject = person(org_a, "dsp")
+    admin = signed_in(org_a, "admin")
+    upload(admin, "cpr-card.pdf", PDF, to=f"accounts.user:{subject.pk}")
+    with org_a:
+        file = File.objects.get()
+    hr = signed_in(org_a, "hr")
+    assert hr.post(f"/files/{file.pk}/delete/").status_code == 302
+    assert "cpr-card.pdf" in hr.get("/files/?show=deleted").content.decode()
+    assert "cpr-card.pdf" not in signed_in(org_a, "manager").get("/files/?show=deleted").content.decode()
+    assert hr.post(f"/files/{file.pk}/restore/").status_code == 302
+    with org_a:
+        file.refresh_from_db()
+        assert file.deleted_at is None
+
+
+def test_the_documents_tab_pages_and_its_queries_do_not_grow(org_a, django_assert_max_num_queries):
+    subject = person(org_a, "dsp")
+    hr = signed_in(org_a, "hr")
+    for index in range(4):
+        upload(hr, f"doc-{index}.pdf", PDF, to=f"accounts.user:{subject.pk}")
+    manager = signed_in(org_a, "manager")
+    manager.get(f"/files/on/accounts.user/{subject.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        manager.get(f"/files/on/accounts.user/{subject.pk}/")
+    baseline = len(few)  # now: each request start clears the connection's query log
+    assert baseline > 0
+    for index in range(4, 12):
+        upload(hr, f"doc-{index}.pdf", PDF, to=f"accounts.user:{subject.pk}")
+    with django_assert_max_num_queries(baseline):
+        html = manager.get(f"/files/on/accounts.user/{subject.pk}/").content.decode()
+    assert html.count("/download/") == 12

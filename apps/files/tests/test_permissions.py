@@ -176,3 +176,41 @@ def test_purging_removes_rows_and_bytes_after_thirty_days_only(
         assert get_perms(person(org_a, "nurse"), file) == []
     stored = [p.name for p in private_root.rglob("*") if p.is_file()]
     assert stored == [recent.stored_filename]
+
+
+def test_a_share_holder_cannot_give_more_than_they_have(org_a, file):
+    owner = signed_in(org_a, "dsp")
+    nurse = person(org_a, "nurse")
+    owner.post(f"/files/{file.pk}/share/", {"user": nurse.pk, "rights": ["share"]})
+    nurse_client = signed_in(org_a, "nurse")
+    response = nurse_client.post(f"/files/{file.pk}/share/", {"user": nurse.pk, "rights": ["delete"]})
+    assert response.status_code == 400 and "You cannot give rights you do not have" in response.content.decode()
+    with org_a:
+        assert not FilePermission.objects.filter(permission_type="delete").exists()
+    hr = person(org_a, "hr")
+    assert nurse_client.post(f"/files/{file.pk}/share/", {"user": hr.pk, "rights": ["read"]}).status_code == 302
+
+
+def test_unsharing_checks_the_permission_belongs_to_the_file(org_a, file):
+    owner = signed_in(org_a, "dsp")
+    upload(owner, "other.pdf", PDF)
+    with org_a:
+        other = File.objects.get(original_filename="other.pdf")
+    owner.post(f"/files/{other.pk}/share/", {"user": person(org_a, "nurse").pk, "rights": ["read"]})
+    with org_a:
+        permission = FilePermission.objects.get(file=other)
+    assert owner.post(f"/files/{file.pk}/share/{permission.pk}/remove/").status_code == 404
+    with org_a:
+        assert FilePermission.objects.filter(pk=permission.pk).exists()
+
+
+def test_taking_back_viewing_takes_back_every_right(org_a, file):
+    owner = signed_in(org_a, "dsp")
+    nurse = person(org_a, "nurse")
+    owner.post(f"/files/{file.pk}/share/", {"user": nurse.pk, "rights": ["write", "delete"]})
+    with org_a:
+        read = FilePermission.objects.get(file=file, permission_type="read")
+    owner.post(f"/files/{file.pk}/share/{read.pk}/remove/")
+    with org_a:
+        assert not FilePermission.objects.filter(file=file).exists()
+        assert get_perms(nurse, file) == []

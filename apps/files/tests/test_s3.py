@@ -114,3 +114,16 @@ def test_cloudfront_urls_are_signed_and_expire_within_sixty_seconds(org_a, s3, s
 def test_no_url_is_issued_without_the_right(org_a, s3, local):
     upload(signed_in(org_a, "dsp"), "plan.pdf", PDF)
     assert signed_in(org_a, local).get(f"/files/{_stored(org_a).pk}/download/").status_code == 404
+
+
+def test_cloudfront_without_its_key_pair_refuses_to_hand_out_urls(org_a, s3, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.files import storage
+
+    settings.AWS_CLOUDFRONT_DOMAIN = "files.cdn.example"
+    settings.AWS_CLOUDFRONT_KEY_ID = ""
+    settings.AWS_CLOUDFRONT_KEY = ""
+    storage._store.cache_clear()
+    with pytest.raises(ImproperlyConfigured, match="must be signed"):
+        storage.current_store()

@@ -111,8 +111,9 @@ def test_hostile_names_are_made_harmless(org_a, private_root, given, kept):
         file = File.objects.get()
     assert file.original_filename == kept and len(file.original_filename) <= 255
     (on_disk,) = _stored_files(private_root)
-    assert on_disk.resolve().is_relative_to(private_root.resolve())
-    assert kept not in str(on_disk)
+    # On disk under the random stored name only, in the organization's directory.
+    assert on_disk.name == file.stored_filename
+    assert on_disk.relative_to(private_root).parts[0] == org_a.schema_name
 
 
 def test_a_damaged_stored_file_is_refused_recorded_and_marked(org_a, private_root):
@@ -204,14 +205,14 @@ def test_encryption_detects_truncation_reordering_and_another_key(settings):
     import io
 
     sink = io.BytesIO()
-    encryptor = crypto.Encryptor(sink)
+    encryptor = crypto.Encryptor(sink, context="org_x/files/ab/abc")
     encryptor.write(b"a" * (crypto.CHUNK * 2 + 10))
     encryptor.close()
     data = sink.getvalue()
-    assert b"".join(crypto.decrypt(io.BytesIO(data))) == b"a" * (crypto.CHUNK * 2 + 10)
+    assert b"".join(crypto.decrypt(io.BytesIO(data), context="org_x/files/ab/abc")) == b"a" * (crypto.CHUNK * 2 + 10)
     cut = data[: crypto.HEADER + 2 * (crypto.CHUNK + crypto.TAG)]  # drop the last chunk
     with pytest.raises(crypto.Tampered):
-        b"".join(crypto.decrypt(io.BytesIO(cut)))
+        b"".join(crypto.decrypt(io.BytesIO(cut), context="org_x/files/ab/abc"))
     first, second = crypto.HEADER, crypto.HEADER + crypto.CHUNK + crypto.TAG
     swapped = (
         data[:first]
@@ -220,7 +221,70 @@ def test_encryption_detects_truncation_reordering_and_another_key(settings):
         + data[second + crypto.CHUNK + crypto.TAG :]
     )
     with pytest.raises(crypto.Tampered):
-        b"".join(crypto.decrypt(io.BytesIO(swapped)))
+        b"".join(crypto.decrypt(io.BytesIO(swapped), context="org_x/files/ab/abc"))
+    with pytest.raises(crypto.Tampered, match="belongs elsewhere"):  # copied into another file's place
+        b"".join(crypto.decrypt(io.BytesIO(data), context="org_y/files/ab/abc"))
     settings.FILES_ENCRYPTION_KEY = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
     with pytest.raises(crypto.Tampered, match="deployment's key"):
-        b"".join(crypto.decrypt(io.BytesIO(data)))
+        b"".join(crypto.decrypt(io.BytesIO(data), context="org_x/files/ab/abc"))
+
+
+def test_a_stored_file_that_does_not_match_its_recorded_hash_is_refused(org_a):
+    client = signed_in(org_a, "dsp")
+    upload(client, "a.pdf", PDF)
+    with org_a:
+        file = File.objects.get()
+        File.objects.filter(pk=file.pk).update(file_hash=hashlib.sha256(b"something else").hexdigest())
+    assert client.get(f"/files/{file.pk}/download/").status_code == 409
+
+
+def test_several_files_in_one_request_store_nothing(org_a, private_root):
+    import io
+
+    parts = []
+    for index in range(3):
+        handle = io.BytesIO(PDF)
+        handle.name = f"part{index}.pdf"
+        parts.append(handle)
+    response = signed_in(org_a, "dsp").post("/files/upload/", {"file": parts})
+    assert response.status_code == 400 and "Upload one file at a time." in response.content.decode()
+    with org_a:
+        assert not File.objects.exists()
+    assert _stored_files(private_root) == []
+
+
+def test_a_broken_request_body_leaves_nothing_behind(org_a, private_root):
+    boundary = "BoUnDaRy"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+        "Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + b"JVBERi0xLjcK!!!not base64!!!"
+    response = signed_in(org_a, "dsp").generic(
+        "POST", "/files/upload/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code in (400, 403)
+    assert _stored_files(private_root) == []
+
+
+def test_downloads_are_named_for_what_they_are(org_a):
+    client = signed_in(org_a, "dsp")
+    upload(client, "update.bat", b"echo hello\r\n")
+    with org_a:
+        file = File.objects.get()
+    assert file.mime_type == "text/plain"
+    response = client.get(f"/files/{file.pk}/download/")
+    assert response["Content-Disposition"] == 'attachment; filename="update.bat.txt"'
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.msi", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),
+        ("notes.txt", "\ufeff<html><script>alert(1)</script>".encode()),
+        ("notes.txt", b"Hello\n" * 10 + b"<iframe src=x>"),
+    ],
+)
+def test_installers_and_pages_in_disguise_are_refused(org_a, name, content):
+    assert upload(signed_in(org_a, "dsp"), name, content).status_code == 400
+    with org_a:
+        assert not File.objects.exists()
