@@ -62,6 +62,44 @@ def _many_people(organization, count: int = 300) -> None:
         )
 
 
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "10000"))
+
+
+def _many_clients(organization, count: int = CLIENTS) -> str:
+    """An agency with `count` clients (realistic names, SSNs encrypted as usual), a third of
+    them at one location; returns one client's id for the detail page."""
+    import datetime as dt
+    import random
+
+    from apps.clients.models import Client, ClientLocation
+    from apps.clients.seed import FIRST, LAST
+
+    rng = random.Random(7)
+    with organization:
+        community = ClientLocation.objects.create(name="Community supports", type="community")
+        clients = [
+            Client(
+                client_id=f"B{i:06d}",
+                first_name=rng.choice(FIRST),
+                last_name=f"{rng.choice(LAST)}{'' if i % 3 else '-' + rng.choice(LAST)}",
+                date_of_birth=dt.date(1950 + i % 55, 1 + i % 12, 1 + i % 28),
+                ssn=f"{100 + i % 500:03d}-{10 + i % 89:02d}-{1000 + i % 8999:04d}",
+                ssn_last4=f"{1000 + i % 8999:04d}",
+                status="active" if i % 10 else "inactive",
+                location=community if i % 3 == 0 else None,
+                primary_diagnosis="F84.0 Autistic disorder",
+                secondary_diagnoses=[{"code": "F70", "description": "Mild intellectual disabilities"}],
+                allergies=[{"allergen": "Peanuts", "reaction": "Hives", "severity": "severe"}] if i % 4 == 0 else [],
+            )
+            for i in range(count)
+        ]
+        Client.objects.bulk_create(clients, batch_size=2000)
+        from apps.clients import services
+
+        services.recount_locations([community.pk])
+        return str(Client.objects.order_by("client_id").values_list("pk", flat=True)[count // 2])
+
+
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT_ROWS", "5000000"))
 AUDIT_MONTHS = 24
 AUDIT_OBJECTS = 20000
@@ -150,6 +188,7 @@ def main() -> None:
     organization.settings = {**(organization.settings or {}), "files": {"max_upload_mb": 250}}
     organization.save(update_fields=["settings"])
     _many_people(organization)
+    client_object = _many_clients(organization)
     audit_object = _audit_volume(organization)
     session_key = _session_for(organization, "dsp@sunrise.test")
     admin_session_key = _session_for(organization, "admin@sunrise.test")
@@ -167,6 +206,7 @@ def main() -> None:
                 "csrf_cookie": csrf_cookie,
                 "csrf_token": token,
                 "audit_object": audit_object,
+                "client_object": client_object,
             }
         )
     )

@@ -107,6 +107,7 @@ TENANT_APPS = [
     "apps.audit",
     "apps.notifications",
     "apps.files",
+    "apps.clients",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("files/", include("apps.files.urls")),
+    path("clients/", include("apps.clients.urls")),
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

@@ -22,6 +22,7 @@ import functools
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,8 @@ class LogEntry(AbstractLogEntry):
             (AUTHENTICATION, pgettext_lazy("audit action", "authentication")),
         )
 
+    # Values as they are (UUIDs in a list, dates, decimals) written as JSON text.
+    changes = models.JSONField(null=True, verbose_name=_("change message"), encoder=DjangoJSONEncoder)
     pk = models.CompositePrimaryKey("id", "timestamp")
     id = models.BigIntegerField(_("entry"), editable=False)
     timestamp = models.DateTimeField(_("when"), default=timezone.now)

@@ -52,6 +52,11 @@ AUDITED: dict[str, dict] = {
     "notifications.NotificationTemplate": {},
     "files.File": {},
     "files.FilePermission": {},
+    "clients.Client": {"exclude_fields": ["ssn_last4"]},
+    "clients.ClientContact": {},
+    "clients.ClientLocation": {"exclude_fields": ["current_occupancy"]},
+    "clients.CarePlan": {},
+    "clients.ClientUserObjectPermission": {},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its

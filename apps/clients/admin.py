@@ -1,0 +1,61 @@
+"""Clients in the Django admin, for org admins: lists with search and filters, the same
+visibility as the pages (the care team for roles that do not see every client), and writes
+through the services so occupancy, IDs and the SSN rules hold."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from apps.clients import selectors, services
+from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+
+
+class ContactInline(admin.TabularInline):
+    model = ClientContact
+    extra = 0
+    fields = ["contact_type", "first_name", "last_name", "phone_primary", "email", "is_primary"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["client_id", "last_name", "first_name", "date_of_birth", "status", "location"]
+    list_filter = ["status", "location", "gender"]
+    search_fields = ["client_id", "first_name", "last_name", "preferred_name"]
+    list_select_related = ["location"]
+    readonly_fields = ["ssn_masked", "created_by"]
+    exclude = ["ssn"]
+    inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        return selectors.visible_clients(request.user)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.client_save(client=obj, actor=request.user, organization=getattr(request, "organization", None))
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level="error")
+            raise
+
+
+@admin.register(ClientLocation)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "city", "capacity", "current_occupancy", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name", "city"]
+
+
+@admin.register(CarePlan)
+class CarePlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "client", "plan_type", "status", "start_date", "review_date"]
+    list_filter = ["status", "plan_type"]
+    search_fields = ["title", "client__first_name", "client__last_name", "client__client_id"]
+    list_select_related = ["client"]
+    readonly_fields = ["status", "approved_by", "approved_date", "document_url", "version"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(client__in=selectors.visible_clients(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        # Active plans are read-only everywhere: they are revised on the client's page.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)

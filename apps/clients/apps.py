@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    name = "apps.clients"
+    label = "clients"
+    verbose_name = _("Clients")
+
+    def ready(self):
+        from apps.clients import jobs as client_jobs
+        from apps.core import jobs, navigation
+        from apps.files import attachments
+        from apps.notifications import defaults
+
+        navigation.register(navigation.NavItem(key="clients", label=_("Clients"), url_name="clients:list", order=10))
+        attachments.register("clients.client")
+        attachments.register("clients.careplan")
+        defaults.register(client_jobs.REVIEW_DUE_KIND)
+        jobs.register(client_jobs.REVIEW_DUE)
+        jobs.register(client_jobs.EXPIRE)

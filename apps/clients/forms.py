@@ -1,0 +1,242 @@
+"""Client, contact, location and care plan forms. Lists (diagnoses, allergies, dietary
+restrictions, goals, interventions) are formsets of real rows, never raw JSON."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.clients import validators
+from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+
+
+def _phone(value: str) -> str:
+    from apps.notifications.sms import InvalidNumber, to_e164
+
+    if not value:
+        return value
+    try:
+        return to_e164(value)
+    except InvalidNumber as exc:
+        raise forms.ValidationError(_("Enter a phone number, for example (555) 123-4567.")) from exc
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClientForm(forms.ModelForm):
+    ssn = forms.CharField(
+        label=_("SSN"),
+        required=False,
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "###-##-####"}),
+        help_text=_("Stored encrypted. Leave empty to keep the one on file."),
+    )
+    clear_ssn = forms.BooleanField(label=_("Remove the SSN on file"), required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "client_id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "gender",
+            "status",
+            "admission_date",
+            "discharge_date",
+            "location",
+            "primary_diagnosis",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "admission_date": DateInput(),
+            "discharge_date": DateInput(),
+            "primary_diagnosis": forms.TextInput(),
+        }
+        help_texts = {"client_id": _("Leave empty to number the client automatically.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_id"].required = False
+        self.fields["location"].queryset = self.fields["location"].queryset.filter(is_active=True)
+
+    def clean_ssn(self):
+        value = self.cleaned_data["ssn"].strip()
+        return validators.normalize_ssn(value) if value else ""
+
+
+class DiagnosisForm(forms.Form):
+    code = forms.CharField(label=_("ICD-10 code"), max_length=10)
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+
+    def clean_code(self):
+        return validators.normalize_icd10(self.cleaned_data["code"])
+
+
+SEVERITIES = [
+    ("mild", _("Mild")),
+    ("moderate", _("Moderate")),
+    ("severe", _("Severe")),
+    ("life_threatening", _("Life-threatening")),
+]
+
+
+class AllergyForm(forms.Form):
+    allergen = forms.CharField(label=_("Allergen"), max_length=100)
+    reaction = forms.CharField(label=_("Reaction"), max_length=255, required=False)
+    severity = forms.ChoiceField(label=_("Severity"), choices=SEVERITIES)
+
+
+class DietForm(forms.Form):
+    restriction = forms.CharField(label=_("Restriction"), max_length=255)
+
+
+GOAL_STATUSES = [
+    ("not_started", _("Not started")),
+    ("in_progress", _("In progress")),
+    ("achieved", _("Achieved")),
+    ("discontinued", _("Discontinued")),
+]
+
+
+class GoalForm(forms.Form):
+    description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    target = forms.CharField(label=_("Measurable target"), max_length=500)
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=GOAL_STATUSES, initial="not_started")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("target_date") and data["target_date"] < data["start_date"]:
+            self.add_error("target_date", _("The target date cannot be before the start."))
+        return data
+
+
+class InterventionForm(forms.Form):
+    description = forms.CharField(label=_("Intervention"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    frequency = forms.CharField(label=_("Frequency"), max_length=100)
+    responsible_role = forms.CharField(label=_("Responsible role"), max_length=100)
+
+
+ROWS = {
+    "diagnoses": (DiagnosisForm, "secondary_diagnoses"),
+    "allergies": (AllergyForm, "allergies"),
+    "diet": (DietForm, "dietary_restrictions"),
+    "goals": (GoalForm, "goals"),
+    "interventions": (InterventionForm, "interventions"),
+}
+
+
+def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
+    """A formset of rows; `add` gives it one more empty row (the "Add a row" button)."""
+    form, _field = ROWS[prefix]
+    formset_class = forms.formset_factory(form, extra=0, can_delete=True, max_num=50, validate_max=True)
+    if data is not None and add:
+        data = data.copy()
+        key = f"{prefix}-TOTAL_FORMS"
+        try:
+            data[key] = str(int(data.get(key, 0)) + 1)
+        except ValueError:
+            data[key] = "1"
+        formset = formset_class(data, prefix=prefix)
+        formset.is_bound = True
+        return formset
+    return formset_class(data, initial=initial, prefix=prefix)
+
+
+def rows_value(formset) -> list:
+    """The formset's rows as stored in JSON (dates as ISO text, deleted and empty rows out)."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items() if k != "DELETE"}
+        rows.append(row["restriction"] if set(row) == {"restriction"} else row)
+    return rows
+
+
+def rows_initial(values: list) -> list[dict]:
+    return [{"restriction": v} if isinstance(v, str) else v for v in values or []]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ClientContact
+        fields = [
+            "contact_type",
+            "first_name",
+            "last_name",
+            "relationship",
+            "phone_primary",
+            "phone_secondary",
+            "email",
+            "address",
+            "is_primary",
+            "can_make_decisions",
+            "notes",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_phone_primary(self):
+        return _phone(self.cleaned_data["phone_primary"])
+
+    def clean_phone_secondary(self):
+        return _phone(self.cleaned_data["phone_secondary"])
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = ClientLocation
+        fields = ["name", "type", "address", "city", "state", "zip_code", "phone", "capacity", "manager", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_phone(self):
+        return _phone(self.cleaned_data["phone"])
+
+
+class CarePlanForm(forms.ModelForm):
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Responsible staff"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CarePlan
+        fields = ["plan_type", "title", "start_date", "end_date", "review_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "review_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = User.objects.filter(status=User.Status.ACTIVE).order_by(
+            "first_name", "last_name"
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["responsible"] = list(self.instance.responsible_staff)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > 2 * 1024 * 1024:
+                raise forms.ValidationError(_("The file is larger than 2 MB; split it."))
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(_("Save the file as UTF-8 CSV.")) from exc
+        if not data.get("content"):
+            raise forms.ValidationError(_("Choose a CSV file."))
+        return data

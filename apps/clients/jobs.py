@@ -1,0 +1,74 @@
+"""Care plan jobs: review reminders to the plan's responsible staff and author, and expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery.schedules import crontab
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.clients import selectors, services
+from apps.core.jobs import Job
+from apps.notifications import defaults
+from apps.notifications import jobs as notification_jobs
+from apps.notifications import services as notifications
+
+REVIEW_DUE_KIND = defaults.Kind(
+    key="care_plan.review_due",
+    label=_("Care plan review due"),
+    variables=["client", "plan", "due"],
+    title=_("Care plan review due: {{ client }}"),
+    message=_("“{{ plan }}” is due for review on {{ due }}."),
+    sample={"client": "Jordan E.", "plan": "Individual support plan 2026", "due": "2026-12-01"},
+)
+
+
+def review_reminders(*, day: dt.date | None = None) -> int:
+    """One reminder per plan and review date to its responsible staff (or its author): sent
+    once, however often the job runs."""
+    from django.db import connection
+
+    sent = 0
+    for plan in selectors.plans_due_for_review(today=day):
+        key = f"care_plan_review:{connection.schema_name}:{plan.pk}:{plan.review_date.isoformat()}"
+        recipients = list(User.objects.filter(pk__in=plan.responsible_staff, status=User.Status.ACTIVE))
+        if not recipients and plan.created_by_id:
+            recipients = [plan.created_by]
+        if not recipients:
+            continue
+        with transaction.atomic():
+            if not notification_jobs.claim([key]):
+                continue
+            notifications.notify(
+                recipients=recipients,
+                type=REVIEW_DUE_KIND.key,
+                context={"client": plan.client.display_name, "plan": plan.title, "due": plan.review_date.isoformat()},
+                priority="high" if plan.review_date <= (day or timezone.localdate()) else "normal",
+                channels=["in_app", "email"],
+                link=plan.get_absolute_url(),
+            )
+        sent += 1
+    return sent
+
+
+REVIEW_DUE = Job(
+    name="care_plans.review_due",
+    description=_("Remind responsible staff of care plans due for review within 14 days."),
+    run=review_reminders,
+    schedule=crontab(minute=15, hour=12),
+)
+
+
+def expire(*, day=None) -> int:
+    return services.care_plans_expire(day=day)
+
+
+EXPIRE = Job(
+    name="care_plans.expire",
+    description=_("Mark active care plans past their end date as expired."),
+    run=expire,
+    schedule=crontab(minute=5, hour=6),
+)

@@ -1,0 +1,66 @@
+"""Care plans on paper: a branded WeasyPrint PDF (the organization's logo, colours and name,
+the client, goals and interventions, signature lines, "Page x of y", times in the
+organization's zone). The approved version is stored through the files app."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.clients.models import CarePlan
+from apps.core.pdf import render_pdf
+
+
+def _logo_data_url(organization) -> str:
+    logo = getattr(organization, "logo", None)
+    if not logo:
+        return ""
+    try:
+        with logo.open("rb") as handle:
+            data = handle.read(2 * 1024 * 1024)
+    except (OSError, ValueError):
+        return ""
+    mime = mimetypes.guess_type(logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def care_plan_pdf(*, plan: CarePlan, organization) -> bytes:
+    zone = timezone.get_current_timezone()
+    if organization is not None and getattr(organization, "timezone", ""):
+        import zoneinfo
+
+        zone = zoneinfo.ZoneInfo(organization.timezone)
+    with timezone.override(zone):
+        return render_pdf(
+            template="clients/care_plan_pdf.html",
+            context={
+                "plan": plan,
+                "client": plan.client,
+                "organization": organization,
+                "logo": _logo_data_url(organization),
+                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                "printed_at": timezone.localtime(),
+                "zone": str(zone),
+            },
+        )
+
+
+def filename(plan: CarePlan) -> str:
+    return f"care-plan-{plan.client.client_id}-{slugify(plan.title)[:40]}-v{plan.version}.pdf"
+
+
+def store_approved_pdf(*, plan: CarePlan, actor, organization) -> None:
+    """The approved version, kept with the plan and linked from document_url."""
+    from apps.files import services as files
+
+    pdf = care_plan_pdf(plan=plan, organization=organization)
+    stored = files.file_store_bytes(
+        content=pdf, filename=filename(plan), actor=actor, description=plan.title, attach_to=plan
+    )
+    plan.document = stored
+    plan.document_url = reverse("files:download", args=[stored.pk])
+    plan.save(update_fields=["document", "document_url", "updated_at"])

@@ -1,0 +1,398 @@
+"""Writes for clients, contacts, locations and care plans. Each function is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import can
+from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
+from apps.clients.validators import normalize_ssn
+
+DEFAULT_ID_PATTERN = "C{number:05d}"
+
+
+# --- organization settings --------------------------------------------------------------------
+
+
+def _section(organization) -> dict:
+    settings = getattr(organization, "settings", None) or {}
+    section = settings.get("clients", {}) if isinstance(settings, dict) else {}
+    return section if isinstance(section, dict) else {}
+
+
+def id_pattern(organization) -> str:
+    return str(_section(organization).get("id_pattern") or DEFAULT_ID_PATTERN)
+
+
+def two_person_rule(organization) -> bool:
+    """Care plans approved by someone other than their author: on unless turned off."""
+    return bool(_section(organization).get("two_person_rule", True))
+
+
+def next_client_id(organization) -> str:
+    """The next identifier from the organization's pattern ({number}, {year}); numbers come
+    from a sequence, skipping any already taken by hand."""
+    pattern = id_pattern(organization)
+    for _attempt in range(1000):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('clients_client_number_seq')")
+            number = cursor.fetchone()[0]
+        try:
+            candidate = pattern.format(number=number, year=timezone.localdate().year)[:50]
+        except (KeyError, IndexError, ValueError):
+            candidate = DEFAULT_ID_PATTERN.format(number=number)
+        if not Client.objects.filter(client_id__iexact=candidate).exists():
+            return candidate
+    raise ValidationError(_("No free client ID: check the organization's ID pattern."))
+
+
+# --- clients ------------------------------------------------------------------------------------
+
+
+def _check_client(client: Client) -> None:
+    errors = {}
+    if client.status == Client.Status.DISCHARGED and not client.discharge_date:
+        errors["discharge_date"] = _("A discharged client needs a discharge date.")
+    if client.discharge_date and client.admission_date and client.discharge_date < client.admission_date:
+        errors["discharge_date"] = _("The discharge date cannot be before the admission date.")
+    if client.date_of_birth and client.date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+    if client.client_id and Client.objects.filter(client_id__iexact=client.client_id).exclude(pk=client.pk).exists():
+        errors["client_id"] = _("Another client already has this ID.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _place(client: Client, previous_location_id) -> None:
+    """Keep locations' occupancy true; refuse a place at a full location. The location row
+    is locked first, so two placements at once cannot both take its last place."""
+    occupies = client.location_id and client.status not in Client.CLOSED
+    if occupies:
+        location = ClientLocation.objects.select_for_update().get(pk=client.location_id)
+        taken = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).exclude(pk=client.pk).count()
+        if location.capacity is not None and taken >= location.capacity:
+            raise ValidationError(
+                {
+                    "location": _("%(name)s is full (%(capacity)d places).")
+                    % {"name": location.name, "capacity": location.capacity}
+                }
+            )
+    recount_locations([client.location_id, previous_location_id])
+
+
+def recount_locations(location_ids) -> None:
+    ids = {pk for pk in location_ids if pk}
+    if not ids:
+        return
+    counts = dict(
+        Client.objects.filter(location_id__in=ids)
+        .exclude(status__in=Client.CLOSED)
+        .values_list("location_id")
+        .annotate(n=Count("id"))
+        .values_list("location_id", "n")
+    )
+    for pk in ids:
+        ClientLocation.objects.filter(pk=pk).update(current_occupancy=counts.get(pk, 0))
+
+
+@transaction.atomic
+def client_save(*, client: Client, actor, organization=None, ssn: str | None = None) -> Client:
+    """Create or update a client. `ssn`: None keeps it, "" clears it, anything else is
+    validated and stored encrypted."""
+    previous_location_id = None
+    if not client._state.adding:
+        previous_location_id = Client.objects.filter(pk=client.pk).values_list("location_id", flat=True).first()
+    if ssn is not None:
+        if ssn.strip():
+            try:
+                client.ssn = normalize_ssn(ssn)
+            except ValidationError as exc:
+                raise ValidationError({"ssn": exc.messages}) from exc
+            client.ssn_last4 = client.ssn[-4:]
+        else:
+            client.ssn, client.ssn_last4 = "", ""
+    if not client.client_id:
+        client.client_id = next_client_id(organization)
+    if client._state.adding:
+        client.created_by = actor
+    _check_client(client)
+    client.save()
+    _place(client, previous_location_id)
+    return client
+
+
+@transaction.atomic
+def client_set_photo(*, client: Client, file) -> Client:
+    from django.urls import reverse
+
+    client.photo = file
+    client.photo_url = reverse("files:download", args=[file.pk])
+    client.save(update_fields=["photo", "photo_url", "updated_at"])
+    return client
+
+
+def reveal_ssn(*, client: Client, actor, request=None) -> str:
+    """The full SSN, for people whose role allows it; every reveal is in the audit log."""
+    from apps.audit.services import access_record
+
+    if not can(actor, "clients.reveal_ssn", client):
+        raise PermissionDenied
+    access_record(obj=client, via="reveal ssn", request=request, user=actor)
+    return client.ssn
+
+
+# --- the care team -----------------------------------------------------------------------------
+
+
+def _view_client() -> Permission:
+    return Permission.objects.get(content_type__app_label="clients", codename="view_client")
+
+
+@transaction.atomic
+def care_team_add(*, client: Client, user) -> None:
+    ClientUserObjectPermission.objects.get_or_create(content_object=client, user=user, permission=_view_client())
+
+
+@transaction.atomic
+def care_team_remove(*, client: Client, user) -> None:
+    ClientUserObjectPermission.objects.filter(content_object=client, user=user).delete()
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_save(*, contact: ClientContact) -> ClientContact:
+    """Making a contact primary makes the client's previous primary contact ordinary."""
+    if contact.is_primary:
+        ClientContact.objects.filter(client=contact.client, is_primary=True).exclude(pk=contact.pk).update(
+            is_primary=False
+        )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: ClientContact) -> None:
+    contact.delete()
+
+
+# --- locations ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def location_save(*, location: ClientLocation) -> ClientLocation:
+    location.full_clean()
+    if location.capacity is not None and not location._state.adding:
+        placed = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).count()
+        if placed > location.capacity:
+            raise ValidationError(
+                {"capacity": _("%(count)d clients live here now; the capacity cannot be lower.") % {"count": placed}}
+            )
+    location.save()
+    return location
+
+
+# --- care plans ---------------------------------------------------------------------------------
+
+
+def _check_plan(plan: CarePlan) -> None:
+    errors = {}
+    if plan.end_date and plan.end_date < plan.start_date:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    if plan.review_date and plan.review_date < plan.start_date:
+        errors["review_date"] = _("The review date cannot be before the start date.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def care_plan_save(*, plan: CarePlan, actor) -> CarePlan:
+    """Drafts and plans under review are edited; active plans are revised instead."""
+    if not plan._state.adding:
+        stored = CarePlan.objects.select_for_update().get(pk=plan.pk)
+        if stored.status not in CarePlan.EDITABLE:
+            raise ValidationError(_("An active plan is read-only: revise it to change it."))
+    else:
+        plan.created_by = actor
+        plan.status = CarePlan.Status.DRAFT
+    _check_plan(plan)
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def care_plan_submit(*, plan: CarePlan) -> CarePlan:
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != CarePlan.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for review."))
+    if not plan.goals:
+        raise ValidationError(_("Add at least one goal before sending the plan for review."))
+    plan.status = CarePlan.Status.UNDER_REVIEW
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def care_plan_approve(*, plan: CarePlan, actor, organization=None) -> CarePlan:
+    """Under review → active, by someone allowed to approve (and, under the two-person rule,
+    not its author). The plan it revises, if any, is archived; the approved PDF is stored."""
+    plan = CarePlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
+    if not can(actor, "clients.approve_careplan"):
+        raise PermissionDenied
+    if plan.status != CarePlan.Status.UNDER_REVIEW:
+        raise ValidationError(_("Only a plan under review can be approved."))
+    if two_person_rule(organization) and plan.created_by_id == actor.pk:
+        raise ValidationError(_("Someone other than the plan's author must approve it."))
+    plan.status = CarePlan.Status.ACTIVE
+    plan.approved_by, plan.approved_date = actor, timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_date", "updated_at"])
+    if plan.previous_id:
+        for previous in CarePlan.objects.select_for_update().filter(pk=plan.previous_id, status=CarePlan.Status.ACTIVE):
+            previous.status = CarePlan.Status.ARCHIVED
+            previous.save(update_fields=["status", "updated_at"])  # saved one by one: audited
+    from apps.clients import printing
+
+    printing.store_approved_pdf(plan=plan, actor=actor, organization=organization)
+    return plan
+
+
+@transaction.atomic
+def care_plan_revise(*, plan: CarePlan, actor) -> CarePlan:
+    """A new draft from an active (or expired) plan; the original stays as it was."""
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (CarePlan.Status.ACTIVE, CarePlan.Status.EXPIRED):
+        raise ValidationError(_("Only an active or expired plan is revised; edit a draft directly."))
+    if plan.revisions.filter(status__in=CarePlan.EDITABLE).exists():
+        raise ValidationError(_("A revision of this plan is already in progress."))
+    return CarePlan.objects.create(
+        client=plan.client,
+        plan_type=plan.plan_type,
+        title=plan.title,
+        start_date=max(plan.start_date, timezone.localdate()),
+        end_date=plan.end_date if plan.end_date and plan.end_date >= timezone.localdate() else None,
+        review_date=None,
+        goals=plan.goals,
+        interventions=plan.interventions,
+        responsible_staff=plan.responsible_staff,
+        created_by=actor,
+        previous=plan,
+        version=plan.version + 1,
+    )
+
+
+@transaction.atomic
+def care_plan_archive(*, plan: CarePlan) -> CarePlan:
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == CarePlan.Status.ARCHIVED:
+        return plan
+    plan.status = CarePlan.Status.ARCHIVED
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+def care_plans_expire(*, day: dt.date | None = None) -> int:
+    """Active plans whose end date has passed become expired (a scheduled job)."""
+    day = day or timezone.localdate()
+    expired = 0
+    with transaction.atomic():
+        for plan in CarePlan.objects.select_for_update().filter(status=CarePlan.Status.ACTIVE, end_date__lt=day):
+            plan.status = CarePlan.Status.EXPIRED
+            plan.save(update_fields=["status", "updated_at"])  # one by one, so the audit log has each
+            expired += 1
+    return expired
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    "client_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "status",
+    "admission_date",
+    "discharge_date",
+    "location",
+    "primary_diagnosis",
+    "ssn",
+]
+MAX_IMPORT_ROWS = 5000
+
+
+def clients_import(*, content: str, actor, organization, apply: bool) -> dict:
+    """Check every row of a CSV (the columns in IMPORT_COLUMNS; location by name), and when
+    `apply` and nothing is wrong, create them all in one transaction. Returns
+    {"rows": n, "errors": [(line, [messages])], "created": n}."""
+    import csv
+    import io
+
+    from apps.clients.forms import ClientForm
+
+    reader = csv.DictReader(io.StringIO(content))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("first_name", "last_name", "date_of_birth") if c not in header]
+    if missing:
+        return {
+            "rows": 0,
+            "errors": [(1, [_("Missing columns: %(names)s") % {"names": ", ".join(missing)}])],
+            "created": 0,
+        }
+    locations = {loc.name.strip().lower(): loc.pk for loc in ClientLocation.objects.all()}
+    forms, errors, seen_ids = [], [], {}
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_IMPORT_ROWS:
+            errors.append((line, [_("At most %(count)d rows per import.") % {"count": MAX_IMPORT_ROWS}]))
+            break
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        problems = []
+        location_name = row.pop("location", "")
+        if location_name:
+            if location_name.lower() in locations:
+                row["location"] = str(locations[location_name.lower()])
+            else:
+                problems.append(_("No location is called “%(name)s”.") % {"name": location_name})
+        row.setdefault("status", Client.Status.ACTIVE)
+        row["status"] = row["status"] or Client.Status.ACTIVE
+        form = ClientForm(data=row)
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                problems += [f"{label}: {m}" if label else m for m in messages]
+        client_id = row.get("client_id", "").upper()
+        if client_id:
+            if client_id in seen_ids:
+                problems.append(_("Same client ID as line %(line)d.") % {"line": seen_ids[client_id]})
+            seen_ids[client_id] = line
+        if problems:
+            errors.append((line, problems))
+        forms.append((line, form))
+    result = {"rows": len(forms), "errors": errors, "created": 0}
+    if errors or not apply:
+        return result
+    try:
+        with transaction.atomic():
+            for line, form in forms:
+                client = form.save(commit=False)
+                try:
+                    client_save(
+                        client=client, actor=actor, organization=organization, ssn=form.cleaned_data["ssn"] or None
+                    )
+                except ValidationError as exc:
+                    errors.append((line, exc.messages))
+                    raise
+            result["created"] = len(forms)
+    except ValidationError:
+        result["created"] = 0
+    return result

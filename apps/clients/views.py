@@ -1,0 +1,395 @@
+"""Client pages: the list, a client's tabs (overview, contacts, care plans; documents and
+history live in the files and audit apps), forms, care plans and their PDF, locations and
+the CSV import. Every page that shows a client's record is in the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import User
+from apps.accounts.permissions import can, permission_required
+from apps.audit.services import access_record
+from apps.clients import forms, printing, selectors, services
+from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.core.pdf import pdf_response
+
+
+def _organization(request):
+    return getattr(request, "organization", None)
+
+
+def _apply_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+@login_required
+def client_list(request):
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "location", "staff", "sort")}
+    clients = selectors.client_list(
+        request.user,
+        query=params["q"],
+        status=params["status"],
+        location=params["location"] if params["location"].replace("-", "").isalnum() else "",
+        staff=params["staff"] if params["staff"].replace("-", "").isalnum() else "",
+        sort=params["sort"] or "name",
+    )
+    try:
+        page = Paginator(clients, 25).get_page(request.GET.get("page"))
+    except ValidationError:  # a malformed location or staff id
+        raise Http404 from None
+    sees_all = selectors.sees_every_client(request.user)
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "page": page,
+            "params": params,
+            "statuses": Client.Status.choices,
+            "locations": ClientLocation.objects.filter(is_active=True).order_by("name") if sees_all else [],
+            "staff": selectors.assignable_staff() if sees_all else [],
+            "may_add": can(request.user, "clients.add_client"),
+            "may_import": can(request.user, "clients.import_clients"),
+            "sorts": [
+                ("name", _("Name")),
+                ("-name", _("Name, Z to A")),
+                ("client_id", _("Client ID")),
+                ("-admission", _("Newest admission")),
+            ],
+        },
+    )
+
+
+# --- one client ---------------------------------------------------------------------------------
+
+
+def _client_page(request, pk, template: str, extra: dict | None = None, status: int = 200):
+    client = selectors.get_client_for_user(request.user, pk)
+    access_record(obj=client, request=request)
+    context = {
+        "client": client,
+        "may_change": can(request.user, "clients.change_client", client),
+        "may_reveal": can(request.user, "clients.reveal_ssn", client),
+        "may_manage_team": can(request.user, "clients.manage_care_team", client),
+        **selectors.client_detail(client),
+        **(extra or {}),
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+def client_detail(request, pk):
+    staff = selectors.assignable_staff() if can(request.user, "clients.manage_care_team") else []
+    return _client_page(request, pk, "clients/detail.html", {"tab": "overview", "staff_choices": staff})
+
+
+@login_required
+def client_contacts(request, pk):
+    return _client_page(request, pk, "clients/contacts.html", {"tab": "contacts", "form": forms.ContactForm()})
+
+
+@login_required
+def client_care_plans(request, pk):
+    return _client_page(request, pk, "clients/care_plans.html", {"tab": "care_plans"})
+
+
+@login_required
+@require_POST
+def reveal_ssn(request, pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    ssn = services.reveal_ssn(client=client, actor=request.user, request=request)
+    response = render(request, "clients/partials/_ssn.html", {"client": client, "ssn": ssn})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _client_form_page(request, client: Client | None):
+    editing = client is not None
+    client = client or Client()
+    data = request.POST if request.method == "POST" else None
+    add = request.POST.get("add_row", "") if data is not None else ""
+    form = forms.ClientForm(data, instance=client)
+    formsets = {
+        prefix: forms.row_formset(
+            prefix,
+            data=data,
+            initial=forms.rows_initial(getattr(client, forms.ROWS[prefix][1])),
+            add=add == prefix,
+        )
+        for prefix in ("diagnoses", "allergies", "diet")
+    }
+    if data is not None and not add and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        client = form.save(commit=False)
+        for prefix, formset in formsets.items():
+            setattr(client, forms.ROWS[prefix][1], forms.rows_value(formset))
+        ssn = None
+        if form.cleaned_data.get("clear_ssn"):
+            ssn = ""
+        elif form.cleaned_data.get("ssn"):
+            ssn = form.cleaned_data["ssn"]
+        try:
+            client = services.client_save(
+                client=client, actor=request.user, organization=_organization(request), ssn=ssn
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(client)
+    status = 400 if data is not None and not add else 200
+    context = {"form": form, "formsets": formsets, "client": client if editing else None}
+    if request.htmx and add:
+        return render(request, "clients/partials/_rows.html", {"formset": formsets[add], "prefix": add})
+    return render(request, "clients/form.html", context, status=status)
+
+
+@login_required
+@permission_required("clients.add_client")
+def client_create(request):
+    return _client_form_page(request, None)
+
+
+@login_required
+def client_edit(request, pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    if not can(request.user, "clients.change_client", client):
+        raise PermissionDenied
+    return _client_form_page(request, client)
+
+
+@login_required
+@require_POST
+def care_team(request, pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    if not can(request.user, "clients.manage_care_team", client):
+        raise PermissionDenied
+    user = User.objects.filter(pk=request.POST.get("user") or None, status=User.Status.ACTIVE).first()
+    if user is None:
+        messages.error(request, _("Choose a person."))
+    elif request.POST.get("action") == "remove":
+        services.care_team_remove(client=client, user=user)
+        messages.success(request, _("%(name)s is no longer on the care team.") % {"name": user.get_full_name()})
+    else:
+        services.care_team_add(client=client, user=user)
+        messages.success(request, _("%(name)s is on the care team.") % {"name": user.get_full_name()})
+    return redirect(client)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+@login_required
+def contact_edit(request, pk, contact_pk=None):
+    client = selectors.get_client_for_user(request.user, pk)
+    if not can(request.user, "clients.change_client", client):
+        raise PermissionDenied
+    contact = (
+        get_object_or_404(ClientContact, pk=contact_pk, client=client) if contact_pk else ClientContact(client=client)
+    )
+    if request.method == "POST" and request.POST.get("action") == "delete" and contact.pk and contact_pk:
+        services.contact_delete(contact=contact)
+        messages.success(request, _("Contact removed."))
+        return redirect("clients:contacts", pk=client.pk)
+    form = forms.ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(contact=form.save(commit=False))
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("clients:contacts", pk=client.pk)
+    return render(
+        request,
+        "clients/contact_form.html",
+        {"client": client, "form": form, "contact": contact if contact_pk else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- care plans ---------------------------------------------------------------------------------
+
+
+@login_required
+def care_plan(request, pk, plan_pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    plan = selectors.get_care_plan(client, plan_pk)
+    access_record(obj=client, request=request)
+    return render(
+        request,
+        "clients/care_plan.html",
+        {
+            "client": client,
+            "plan": plan,
+            "responsible": User.objects.filter(pk__in=plan.responsible_staff).order_by("first_name"),
+            "may_change": can(request.user, "clients.change_careplan"),
+            "may_approve": can(request.user, "clients.approve_careplan"),
+            "revisions": plan.revisions.all(),
+        },
+    )
+
+
+def _plan_form_page(request, client: Client, plan: CarePlan):
+    data = request.POST if request.method == "POST" else None
+    add = request.POST.get("add_row", "") if data is not None else ""
+    form = forms.CarePlanForm(data, instance=plan)
+    formsets = {
+        prefix: forms.row_formset(prefix, data=data, initial=getattr(plan, prefix), add=add == prefix)
+        for prefix in ("goals", "interventions")
+    }
+    if data is not None and not add and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        plan = form.save(commit=False)
+        plan.client = client
+        plan.goals = forms.rows_value(formsets["goals"])
+        plan.interventions = forms.rows_value(formsets["interventions"])
+        plan.responsible_staff = [u.pk for u in form.cleaned_data["responsible"]]
+        try:
+            plan = services.care_plan_save(plan=plan, actor=request.user)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Care plan saved."))
+            return redirect(plan)
+    if request.htmx and add:
+        return render(request, "clients/partials/_rows.html", {"formset": formsets[add], "prefix": add})
+    return render(
+        request,
+        "clients/care_plan_form.html",
+        {"client": client, "plan": plan, "form": form, "formsets": formsets, "editing": not plan._state.adding},
+        status=400 if data is not None and not add else 200,
+    )
+
+
+@login_required
+@permission_required("clients.add_careplan")
+def care_plan_create(request, pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    return _plan_form_page(request, client, CarePlan(client=client))
+
+
+@login_required
+@permission_required("clients.change_careplan")
+def care_plan_edit(request, pk, plan_pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    plan = selectors.get_care_plan(client, plan_pk)
+    if not plan.is_editable:
+        messages.error(request, _("An active plan is read-only: revise it to change it."))
+        return redirect(plan)
+    return _plan_form_page(request, client, plan)
+
+
+@login_required
+@require_POST
+def care_plan_action(request, pk, plan_pk, action):
+    client = selectors.get_client_for_user(request.user, pk)
+    plan = selectors.get_care_plan(client, plan_pk)
+    needed = "clients.approve_careplan" if action == "approve" else "clients.change_careplan"
+    if not can(request.user, needed):
+        raise PermissionDenied
+    try:
+        if action == "submit":
+            plan = services.care_plan_submit(plan=plan)
+            messages.success(request, _("Sent for review."))
+        elif action == "approve":
+            plan = services.care_plan_approve(plan=plan, actor=request.user, organization=_organization(request))
+            messages.success(request, _("Approved. The plan is active and its PDF is stored."))
+        elif action == "revise":
+            plan = services.care_plan_revise(plan=plan, actor=request.user)
+            messages.success(request, _("A new draft was started from this plan."))
+        elif action == "archive":
+            plan = services.care_plan_archive(plan=plan)
+            messages.success(request, _("Archived."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(plan)
+
+
+@login_required
+def care_plan_pdf(request, pk, plan_pk):
+    client = selectors.get_client_for_user(request.user, pk)
+    plan = selectors.get_care_plan(client, plan_pk)
+    access_record(obj=client, request=request, via="print care plan")
+    pdf = printing.care_plan_pdf(plan=plan, organization=_organization(request))
+    return pdf_response(pdf, filename=printing.filename(plan))
+
+
+# --- locations ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("clients.view_clientlocation")
+def locations(request):
+    rows = ClientLocation.objects.select_related("manager").order_by("-is_active", "name")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/locations.html",
+        {"page": page, "may_change": can(request.user, "clients.change_clientlocation")},
+    )
+
+
+@login_required
+def location_edit(request, location_pk=None):
+    needed = "clients.change_clientlocation" if location_pk else "clients.add_clientlocation"
+    if not can(request.user, needed):
+        raise PermissionDenied
+    location = get_object_or_404(ClientLocation, pk=location_pk) if location_pk else ClientLocation()
+    form = forms.LocationForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.location_save(location=form.save(commit=False))
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Location saved."))
+            return redirect("clients:locations")
+    return render(
+        request,
+        "clients/location_form.html",
+        {"form": form, "location": location if location_pk else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("clients.import_clients", "clients.add_client")
+def client_import(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        apply = request.POST.get("action") == "import"
+        result = services.clients_import(
+            content=form.cleaned_data["content"], actor=request.user, organization=_organization(request), apply=apply
+        )
+        if apply and result["created"]:
+            messages.success(request, _("%(count)d clients imported.") % {"count": result["created"]})
+            return redirect("clients:list")
+    return render(
+        request,
+        "clients/import.html",
+        {
+            "form": form,
+            "result": result,
+            "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
+            "columns": services.IMPORT_COLUMNS,
+        },
+        status=400 if (request.method == "POST" and (not form.is_valid() or (result and result["errors"]))) else 200,
+    )

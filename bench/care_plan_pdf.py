@@ -1,0 +1,73 @@
+"""A 10-page care plan as a PDF: the median time to render it (target 0.5 s).
+
+Run by bench/run.py against the bench database; prints one JSON line.
+"""
+
+import datetime as dt
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "starline.settings")
+django.setup()
+
+from pypdf import PdfReader  # noqa: E402
+
+from apps.clients import printing  # noqa: E402
+from apps.clients.models import CarePlan, Client  # noqa: E402
+from apps.tenants.models import Organization  # noqa: E402
+
+
+def main() -> None:
+    organization = Organization.objects.get(subdomain="sunrise")
+    with organization:
+        client = Client.objects.order_by("client_id").first()
+        plan = CarePlan(
+            client=client,
+            plan_type="ISP",
+            title="Individual support plan (bench)",
+            start_date=dt.date(2026, 1, 1),
+            goals=[
+                {
+                    "description": f"Goal {i}: build independence in daily living with step-by-step support "
+                    "and regular review with the person and their family",
+                    "target": "4 of 5 opportunities over 3 months, as recorded in daily notes",
+                    "start_date": "2026-01-01",
+                    "target_date": "2026-06-30",
+                    "status": "in_progress",
+                }
+                for i in range(110)
+            ],
+            interventions=[
+                {
+                    "description": f"Intervention {i}: verbal and visual prompts, faded as skills grow",
+                    "frequency": "Daily",
+                    "responsible_role": "Direct Support Professional",
+                }
+                for i in range(90)
+            ],
+        )
+        printing.care_plan_pdf(plan=plan, organization=organization)  # fonts and Pango warm
+        times, pdf = [], b""
+        for _ in range(5):
+            start = time.perf_counter()
+            pdf = printing.care_plan_pdf(plan=plan, organization=organization)
+            times.append(time.perf_counter() - start)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(
+        json.dumps(
+            {"pages": pages, "median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times]}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
