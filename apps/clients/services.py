@@ -396,3 +396,36 @@ def clients_import(*, content: str, actor, organization, apply: bool) -> dict:
     except ValidationError:
         result["created"] = 0
     return result
+
+
+# --- photo ---------------------------------------------------------------------------------------
+
+THUMBNAIL = (320, 320)
+
+
+def client_photo_from_upload(*, client: Client, stored, actor) -> Client:
+    """A photo uploaded through the files app's streaming handler: kept as a document of the
+    client, and a 320-pixel JPEG thumbnail made from it becomes the client's photo."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from apps.files import services as files
+    from apps.files import storage
+
+    original = files.file_create(stored=stored, actor=actor, purpose="image", description=_("Photo"), attach_to=client)
+    data = b"".join(storage.store_for(original.storage_provider).chunks(original.file_path))
+    Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGB")
+            image.thumbnail(THUMBNAIL)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        files.file_delete(file=original, actor=actor)
+        raise ValidationError(_("This image could not be read; try a JPEG or PNG.")) from exc
+    thumbnail = files.file_store_bytes(
+        content=out.getvalue(), filename=f"{client.client_id}-photo.jpg", actor=actor, purpose="image", attach_to=client
+    )
+    return client_set_photo(client=client, file=thumbnail)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.client_detail, name="detail"),
     path("<uuid:pk>/edit/", views.client_edit, name="edit"),
     path("<uuid:pk>/ssn/", views.reveal_ssn, name="reveal_ssn"),
+    path("<uuid:pk>/photo/", views.client_photo, name="photo"),
     path("<uuid:pk>/care-team/", views.care_team, name="care_team"),
     path("<uuid:pk>/contacts/", views.client_contacts, name="contacts"),
     path("<uuid:pk>/contacts/new/", views.contact_edit, name="contact_create"),

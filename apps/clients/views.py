@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
@@ -185,6 +186,47 @@ def care_team(request, pk):
     else:
         services.care_team_add(client=client, user=user)
         messages.success(request, _("%(name)s is on the care team.") % {"name": user.get_full_name()})
+    return redirect(client)
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def client_photo(request, pk):
+    """The photo streams in through the files app's upload handler (typed from its bytes,
+    size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
+    from apps.files import services as files
+    from apps.files import uploads
+
+    client = selectors.get_client_for_user(request.user, pk)
+    if not can(request.user, "clients.change_client", client):
+        raise PermissionDenied
+    handler = uploads.StreamingUploadHandler(request, max_bytes=files.max_upload_bytes(_organization(request)))
+    request.upload_handlers = [handler]
+    kept: set[str] = set()
+    try:
+        return _client_photo(request, client, handler, kept)
+    finally:
+        handler.discard_unkept(kept)
+
+
+client_photo.streams_upload = True
+
+
+@csrf_protect
+def _client_photo(request, client, handler, kept):
+    uploaded = request.FILES.get("photo")
+    error = handler.error or (None if uploaded else _("Choose a photo."))
+    if error is None:
+        try:
+            services.client_photo_from_upload(client=client, stored=uploaded.stored, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            kept.add(uploaded.stored.key)
+            messages.success(request, _("Photo updated."))
+            return redirect(client)
+    messages.error(request, error)
     return redirect(client)
 
 

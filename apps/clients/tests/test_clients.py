@@ -312,3 +312,34 @@ def test_the_edit_form_keeps_lists_as_rows_and_validates_each(org_a, maria):
     assert maria.allergies == [{"allergen": "Peanuts", "reaction": "Hives", "severity": "severe"}]
     assert maria.dietary_restrictions == ["Low sodium"]
     assert maria.ssn == "123-45-6789"  # left empty: kept
+
+
+def test_a_photo_is_checked_thumbnailed_and_shown(org_a, maria, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from apps.files import storage
+    from apps.files.models import File
+
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    storage._store.cache_clear()
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (200, 30, 30)).save(buffer, "PNG")
+    photo = io.BytesIO(buffer.getvalue())
+    photo.name = "maria.png"
+    admin = signed_in(org_a, "admin")
+    assert admin.post(f"/clients/{maria.pk}/photo/", {"photo": photo}).status_code == 302
+    with org_a:
+        maria.refresh_from_db()
+        thumbnail = File.objects.get(pk=maria.photo_id)
+    assert thumbnail.mime_type == "image/jpeg" and maria.photo_url == f"/files/{thumbnail.pk}/download/"
+    data = b"".join(admin.get(maria.photo_url).streaming_content)
+    assert max(Image.open(io.BytesIO(data)).size) == 320
+    assert f'src="{maria.photo_url}"' in admin.get(f"/clients/{maria.pk}/").content.decode()
+    not_an_image = io.BytesIO(b"%PDF-1.7\n%%EOF\n")
+    not_an_image.name = "photo.jpg"
+    refused = admin.post(f"/clients/{maria.pk}/photo/", {"photo": not_an_image}, follow=True)
+    assert "cannot be stored here" in refused.content.decode()
+    assert signed_in(org_a, "dsp").post(f"/clients/{maria.pk}/photo/", {"photo": photo}).status_code == 404
+    storage._store.cache_clear()
