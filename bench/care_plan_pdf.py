@@ -29,7 +29,7 @@ from apps.tenants.models import Organization  # noqa: E402
 def main() -> None:
     organization = Organization.objects.get(subdomain="sunrise")
     with organization:
-        client = Client.objects.order_by("client_id").first()
+        client = Client.objects.defer("ssn").order_by("client_id").first()
         plan = CarePlan(
             client=client,
             plan_type="ISP",
