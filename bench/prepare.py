@@ -100,6 +100,73 @@ def _many_clients(organization, count: int = CLIENTS) -> str:
         return str(Client.objects.order_by("client_id").values_list("pk", flat=True)[count // 2])
 
 
+STAFF = int(os.environ.get("BENCH_STAFF", "500"))
+
+
+def _staff_volume(organization, count: int = STAFF) -> None:
+    """500 staff against 10 requirements (4 certifications, 6 mandatory programs), each person
+    with a mix of current, expiring, expired and missing certifications and training."""
+    import datetime as dt
+
+    from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
+
+    with organization:
+        today = dt.date.today()
+        for name in ("CPR", "First Aid", "Medication Administration", "CPI"):
+            CertificationRequirement.objects.get_or_create(certification_type=name)
+        programs = [
+            TrainingProgram.objects.create(
+                program_name=f"Mandatory training {i}", is_mandatory=True, frequency_months=12
+            )
+            for i in range(6)
+        ]
+        staff = Staff.objects.bulk_create(
+            [
+                Staff(
+                    employee_id=f"BENCH{i:05d}",
+                    first_name=f"Staff{i}",
+                    last_name=["Garcia", "Nguyen", "Khan", "Martin", "Silva"][i % 5],
+                    email=f"bench-staff{i}@sunrise.test",
+                    hire_date=dt.date(2020, 1, 1),
+                    department=["Residential", "Day Program", "Nursing"][i % 3],
+                    work_location=["Maple House", "Riverside Day Program"][i % 2],
+                    job_title="Direct Support Professional",
+                )
+                for i in range(count)
+            ]
+        )
+        certs, records = [], []
+        for i, person in enumerate(staff):
+            for j, name in enumerate(("CPR", "First Aid", "Medication Administration", "CPI")):
+                if (i + j) % 7 == 0:
+                    continue
+                expiry = today + dt.timedelta(days=[400, 10, -30][(i + j) % 3])
+                certs.append(
+                    Certification(
+                        staff=person,
+                        certification_type=name,
+                        certification_name=name,
+                        issuing_organization="Bench",
+                        issue_date=expiry - dt.timedelta(days=730),
+                        expiry_date=expiry,
+                    )
+                )
+            for j, program in enumerate(programs):
+                if (i + j) % 5 == 0:
+                    continue
+                completed = today - dt.timedelta(days=[30, 350, 400][(i + j) % 3])
+                records.append(
+                    TrainingRecord(
+                        staff=person,
+                        program=program,
+                        completed_on=completed,
+                        expires_on=completed + dt.timedelta(days=365),
+                    )
+                )
+        Certification.objects.bulk_create(certs, batch_size=2000)
+        TrainingRecord.objects.bulk_create(records, batch_size=2000)
+
+
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT_ROWS", "5000000"))
 AUDIT_MONTHS = 24
 AUDIT_OBJECTS = 20000
@@ -189,6 +256,7 @@ def main() -> None:
     organization.save(update_fields=["settings"])
     _many_people(organization)
     client_object = _many_clients(organization)
+    _staff_volume(organization)
     audit_object = _audit_volume(organization)
     session_key = _session_for(organization, "dsp@sunrise.test")
     admin_session_key = _session_for(organization, "admin@sunrise.test")

@@ -87,6 +87,15 @@ SCENARIOS = [
         admin=True,
         target="p95 <= 50 ms (10,000 clients)",
     ),
+    # The staff issue: 500 staff × 10 requirements.
+    Scenario("staff_directory", "sunrise.localhost", "/staff/", admin=True, target="p95 <= 50 ms"),
+    Scenario(
+        "compliance_matrix",
+        "sunrise.localhost",
+        "/staff/compliance/",
+        admin=True,
+        target="p95 <= 100 ms (500 staff x 10 requirements)",
+    ),
     Scenario(
         "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
     ),

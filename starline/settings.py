@@ -108,6 +108,7 @@ TENANT_APPS = [
     "apps.notifications",
     "apps.files",
     "apps.clients",
+    "apps.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

@@ -57,6 +57,11 @@ AUDITED: dict[str, dict] = {
     "clients.ClientLocation": {"exclude_fields": ["current_occupancy"]},
     "clients.CarePlan": {},
     "clients.ClientUserObjectPermission": {},
+    "staff.Staff": {"exclude_fields": ["ssn_last4"]},
+    "staff.Certification": {},
+    "staff.TrainingProgram": {"m2m_fields": {"required_roles"}},
+    "staff.TrainingRecord": {},
+    "staff.CertificationRequirement": {"m2m_fields": {"required_roles"}},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its

@@ -52,7 +52,7 @@ def access_record(*, obj, via: str = "view", request=None, user=None, now: datet
     now = now or timezone.now()
     content_type = ContentType.objects.get_for_model(obj)
     minute = int(now.timestamp() // 60)
-    key = f"audit:access:{user.pk}:{content_type.pk}:{obj.pk}:{via}:{minute}"
+    key = f"audit:access:{user.pk}:{content_type.pk}:{obj.pk}:{via.replace(' ', '_')}:{minute}"
     # cache.add is atomic in Redis: only the first request in the minute writes. With the
     # cache down, the access is logged anyway: a duplicate beats a gap.
     try:

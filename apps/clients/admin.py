@@ -2,6 +2,7 @@
 visibility as the pages (the care team for roles that do not see every client), and writes
 through the services so occupancy, IDs and the SSN rules hold."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -15,25 +16,55 @@ class ContactInline(admin.TabularInline):
     fields = ["contact_type", "first_name", "last_name", "phone_primary", "email", "is_primary"]
 
 
+class ClientAdminForm(forms.ModelForm):
+    """The service's checks, run as form validation, so the admin shows them by the field
+    (a full location, dates out of order) instead of failing on save."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "client_id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "gender",
+            "status",
+            "admission_date",
+            "discharge_date",
+            "location",
+            "primary_diagnosis",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        candidate = self.instance
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        try:
+            services.client_check(client=candidate)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
+    form = ClientAdminForm
     list_display = ["client_id", "last_name", "first_name", "date_of_birth", "status", "location"]
     list_filter = ["status", "location", "gender"]
     search_fields = ["client_id", "first_name", "last_name", "preferred_name"]
     list_select_related = ["location"]
     readonly_fields = ["ssn_masked", "created_by"]
-    exclude = ["ssn"]
     inlines = [ContactInline]
 
     def get_queryset(self, request):
         return selectors.visible_clients(request.user)
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.client_save(client=obj, actor=request.user, organization=getattr(request, "organization", None))
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), level="error")
-            raise
+        services.client_save(client=obj, actor=request.user, organization=getattr(request, "organization", None))
 
 
 @admin.register(ClientLocation)

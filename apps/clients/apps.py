@@ -17,5 +17,6 @@ class ClientsConfig(AppConfig):
         attachments.register("clients.client")
         attachments.register("clients.careplan")
         defaults.register(client_jobs.REVIEW_DUE_KIND)
+        defaults.register(client_jobs.SUBMITTED_KIND)
         jobs.register(client_jobs.REVIEW_DUE)
         jobs.register(client_jobs.EXPIRE)

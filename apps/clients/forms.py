@@ -9,27 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.clients import validators
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.core.forms import DateInput, IsoDates
+from apps.core.imports import CsvUploadForm
+from apps.core.phones import clean_phone
 
 
-def _phone(value: str) -> str:
-    from apps.notifications.sms import InvalidNumber, to_e164
-
-    if not value:
-        return value
-    try:
-        return to_e164(value)
-    except InvalidNumber as exc:
-        raise forms.ValidationError(_("Enter a phone number, for example (555) 123-4567.")) from exc
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ClientForm(forms.ModelForm):
+class ClientForm(IsoDates, forms.ModelForm):
     ssn = forms.CharField(
         label=_("SSN"),
         required=False,
@@ -107,7 +92,7 @@ GOAL_STATUSES = [
 ]
 
 
-class GoalForm(forms.Form):
+class GoalForm(IsoDates, forms.Form):
     description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     target = forms.CharField(label=_("Measurable target"), max_length=500)
     start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
@@ -136,20 +121,29 @@ ROWS = {
 }
 
 
+ROW_LEGENDS = {
+    "diagnoses": _("Other diagnoses"),
+    "allergies": _("Allergies"),
+    "diet": _("Dietary restrictions"),
+    "goals": _("Goals"),
+    "interventions": _("Interventions"),
+}
+
+
 def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
-    """A formset of rows; `add` gives it one more empty row (the "Add a row" button)."""
+    """A formset of rows. `add` (the "Add a row" button) gives back the rows as typed so far,
+    unchecked (no errors for a row just added), with one more empty row."""
     form, _field = ROWS[prefix]
-    formset_class = forms.formset_factory(form, extra=0, can_delete=True, max_num=50, validate_max=True)
     if data is not None and add:
-        data = data.copy()
-        key = f"{prefix}-TOTAL_FORMS"
-        try:
-            data[key] = str(int(data.get(key, 0)) + 1)
-        except ValueError:
-            data[key] = "1"
-        formset = formset_class(data, prefix=prefix)
-        formset.is_bound = True
-        return formset
+        typed = forms.formset_factory(form, extra=0, can_delete=True, max_num=50)(data, prefix=prefix)
+        rows = [
+            {name: row[name].value() for name in row.fields if name != "DELETE"}
+            for row in typed.forms
+            if not row["DELETE"].value()
+        ]
+        formset_class = forms.formset_factory(form, extra=1, can_delete=True, max_num=50, validate_max=True)
+        return formset_class(initial=rows, prefix=prefix)
+    formset_class = forms.formset_factory(form, extra=0, can_delete=True, max_num=50, validate_max=True)
     return formset_class(data, initial=initial, prefix=prefix)
 
 
@@ -188,10 +182,10 @@ class ContactForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def clean_phone_primary(self):
-        return _phone(self.cleaned_data["phone_primary"])
+        return clean_phone(self.cleaned_data["phone_primary"])
 
     def clean_phone_secondary(self):
-        return _phone(self.cleaned_data["phone_secondary"])
+        return clean_phone(self.cleaned_data["phone_secondary"])
 
 
 class LocationForm(forms.ModelForm):
@@ -201,10 +195,10 @@ class LocationForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
     def clean_phone(self):
-        return _phone(self.cleaned_data["phone"])
+        return clean_phone(self.cleaned_data["phone"])
 
 
-class CarePlanForm(forms.ModelForm):
+class CarePlanForm(IsoDates, forms.ModelForm):
     responsible = forms.ModelMultipleChoiceField(
         label=_("Responsible staff"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -223,20 +217,5 @@ class CarePlanForm(forms.ModelForm):
             self.initial["responsible"] = list(self.instance.responsible_staff)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), required=False)
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("file")
-        if upload:
-            if upload.size > 2 * 1024 * 1024:
-                raise forms.ValidationError(_("The file is larger than 2 MB; split it."))
-            try:
-                data["content"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise forms.ValidationError(_("Save the file as UTF-8 CSV.")) from exc
-        if not data.get("content"):
-            raise forms.ValidationError(_("Choose a CSV file."))
-        return data
+# The CSV import's form is the shared one.
+ImportForm = CsvUploadForm

@@ -26,6 +26,16 @@ REVIEW_DUE_KIND = defaults.Kind(
 )
 
 
+SUBMITTED_KIND = defaults.Kind(
+    key="care_plan.submitted",
+    label=_("Care plan waiting for approval"),
+    variables=["client", "plan"],
+    title=_("Care plan to approve: {{ client }}"),
+    message=_("“{{ plan }}” was sent for review and waits for your approval."),
+    sample={"client": "Jordan E.", "plan": "Individual support plan 2026"},
+)
+
+
 def review_reminders(*, day: dt.date | None = None) -> int:
     """One reminder per plan and review date to its responsible staff (or its author): sent
     once, however often the job runs."""

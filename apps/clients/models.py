@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -53,6 +53,7 @@ class ClientLocation(BaseModel):
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
+        constraints = [models.UniqueConstraint(Lower("name"), name="client_location_unique_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -70,6 +70,20 @@ def _check_client(client: Client) -> None:
         raise ValidationError(errors)
 
 
+def client_check(*, client: Client) -> None:
+    """Everything client_save refuses, without saving (the admin's form uses it)."""
+    _check_client(client)
+    if client.location_id and client.status not in Client.CLOSED:
+        location = ClientLocation.objects.get(pk=client.location_id)
+        taken = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).exclude(pk=client.pk).count()
+        if location.capacity is not None and taken >= location.capacity:
+            raise ValidationError({"location": _full(location)})
+
+
+def _full(location: ClientLocation) -> str:
+    return _("%(name)s is full (%(capacity)d places).") % {"name": location.name, "capacity": location.capacity}
+
+
 def _place(client: Client, previous_location_id) -> None:
     """Keep locations' occupancy true; refuse a place at a full location. The location row
     is locked first, so two placements at once cannot both take its last place."""
@@ -78,12 +92,7 @@ def _place(client: Client, previous_location_id) -> None:
         location = ClientLocation.objects.select_for_update().get(pk=client.location_id)
         taken = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).exclude(pk=client.pk).count()
         if location.capacity is not None and taken >= location.capacity:
-            raise ValidationError(
-                {
-                    "location": _("%(name)s is full (%(capacity)d places).")
-                    % {"name": location.name, "capacity": location.capacity}
-                }
-            )
+            raise ValidationError({"location": _full(location)})
     recount_locations([client.location_id, previous_location_id])
 
 
@@ -190,7 +199,9 @@ def contact_delete(*, contact: ClientContact) -> None:
 
 @transaction.atomic
 def location_save(*, location: ClientLocation) -> ClientLocation:
-    location.full_clean()
+    if ClientLocation.objects.filter(name__iexact=location.name.strip()).exclude(pk=location.pk).exists():
+        raise ValidationError({"name": _("Another location already has this name.")})
+    location.full_clean(validate_constraints=False)
     if location.capacity is not None and not location._state.adding:
         placed = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).count()
         if placed > location.capacity:
@@ -238,7 +249,28 @@ def care_plan_submit(*, plan: CarePlan) -> CarePlan:
         raise ValidationError(_("Add at least one goal before sending the plan for review."))
     plan.status = CarePlan.Status.UNDER_REVIEW
     plan.save(update_fields=["status", "updated_at"])
+    _ask_approvers(plan)
     return plan
+
+
+def _ask_approvers(plan: CarePlan) -> None:
+    """Everyone who may approve care plans, but the author, hears that one waits."""
+    from apps.accounts.models import User
+    from apps.clients.jobs import SUBMITTED_KIND
+    from apps.notifications import services as notifications
+
+    approvers = (
+        User.objects.filter(status=User.Status.ACTIVE, role__group__permissions__codename="approve_careplan")
+        .exclude(pk=plan.created_by_id)
+        .distinct()
+    )
+    notifications.notify(
+        recipients=list(approvers),
+        type=SUBMITTED_KIND.key,
+        context={"client": plan.client.display_name, "plan": plan.title},
+        link=plan.get_absolute_url(),
+        channels=["in_app", "email"],
+    )
 
 
 @transaction.atomic
@@ -328,74 +360,40 @@ IMPORT_COLUMNS = [
     "primary_diagnosis",
     "ssn",
 ]
-MAX_IMPORT_ROWS = 5000
 
 
 def clients_import(*, content: str, actor, organization, apply: bool) -> dict:
     """Check every row of a CSV (the columns in IMPORT_COLUMNS; location by name), and when
-    `apply` and nothing is wrong, create them all in one transaction. Returns
-    {"rows": n, "errors": [(line, [messages])], "created": n}."""
-    import csv
-    import io
-
+    `apply` and nothing is wrong, create them all in one transaction."""
     from apps.clients.forms import ClientForm
+    from apps.core.imports import run_import
 
-    reader = csv.DictReader(io.StringIO(content))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("first_name", "last_name", "date_of_birth") if c not in header]
-    if missing:
-        return {
-            "rows": 0,
-            "errors": [(1, [_("Missing columns: %(names)s") % {"names": ", ".join(missing)}])],
-            "created": 0,
-        }
     locations = {loc.name.strip().lower(): loc.pk for loc in ClientLocation.objects.all()}
-    forms, errors, seen_ids = [], [], {}
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
-            errors.append((line, [_("At most %(count)d rows per import.") % {"count": MAX_IMPORT_ROWS}]))
-            break
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        problems = []
-        location_name = row.pop("location", "")
-        if location_name:
-            if location_name.lower() in locations:
-                row["location"] = str(locations[location_name.lower()])
-            else:
-                problems.append(_("No location is called “%(name)s”.") % {"name": location_name})
-        row.setdefault("status", Client.Status.ACTIVE)
-        row["status"] = row["status"] or Client.Status.ACTIVE
-        form = ClientForm(data=row)
-        if not form.is_valid():
-            for field, messages in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                problems += [f"{label}: {m}" if label else m for m in messages]
-        client_id = row.get("client_id", "").upper()
-        if client_id:
-            if client_id in seen_ids:
-                problems.append(_("Same client ID as line %(line)d.") % {"line": seen_ids[client_id]})
-            seen_ids[client_id] = line
-        if problems:
-            errors.append((line, problems))
-        forms.append((line, form))
-    result = {"rows": len(forms), "errors": errors, "created": 0}
-    if errors or not apply:
-        return result
-    try:
-        with transaction.atomic():
-            for line, form in forms:
-                client = form.save(commit=False)
-                try:
-                    client_save(
-                        client=client, actor=actor, organization=organization, ssn=form.cleaned_data["ssn"] or None
-                    )
-                except ValidationError as exc:
-                    errors.append((line, exc.messages))
-                    raise
-            result["created"] = len(forms)
-    except ValidationError:
-        result["created"] = 0
-    return result
+
+    def prepare(row: dict) -> list[str]:
+        name = row.pop("location", "")
+        row["status"] = row.get("status") or Client.Status.ACTIVE
+        if not name:
+            return []
+        if name.lower() in locations:
+            row["location"] = str(locations[name.lower()])
+            return []
+        return [_("No location is called “%(name)s”.") % {"name": name}]
+
+    def save(form) -> None:
+        client_save(
+            client=form.save(commit=False), actor=actor, organization=organization, ssn=form.cleaned_data["ssn"] or None
+        )
+
+    return run_import(
+        content=content,
+        required=["first_name", "last_name", "date_of_birth"],
+        form_for=lambda row: ClientForm(data=row),
+        prepare=prepare,
+        unique="client_id",
+        save=save,
+        apply=apply,
+    )
 
 
 # --- photo ---------------------------------------------------------------------------------------

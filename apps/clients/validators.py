@@ -7,22 +7,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
+from apps.core.validators import normalize_ssn
+
+__all__ = ["normalize_icd10", "normalize_ssn"]
+
 # ICD-10-CM: a letter (not U), a digit, a digit or letter, then optionally a dot and up to
 # four more characters (F84.0, E11.65, S72.001A).
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
-
-
-def normalize_ssn(value: str) -> str:
-    """ "123-45-6789" for any accepted spelling; ValidationError for anything the SSA never
-    issues (area 000, 666 or 900-999; group 00; serial 0000)."""
-    match = SSN.match((value or "").strip())
-    if not match:
-        raise ValidationError(_("Enter the SSN as 123-45-6789."), code="ssn_format")
-    area, group, serial = match.groups()
-    if area in ("000", "666") or area.startswith("9") or group == "00" or serial == "0000":
-        raise ValidationError(_("That is not a valid SSN: no SSN starts or is numbered like that."), code="ssn")
-    return f"{area}-{group}-{serial}"
 
 
 def normalize_icd10(value: str) -> str:

@@ -4,6 +4,8 @@ the CSV import. Every page that shows a client's record is in the audit log."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -20,6 +23,14 @@ from apps.audit.services import access_record
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
 from apps.core.pdf import pdf_response
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _organization(request):
@@ -44,14 +55,12 @@ def client_list(request):
         request.user,
         query=params["q"],
         status=params["status"],
-        location=params["location"] if params["location"].replace("-", "").isalnum() else "",
-        staff=params["staff"] if params["staff"].replace("-", "").isalnum() else "",
+        # A filter that is not an id (an edited URL) is ignored rather than an error.
+        location=params["location"] if _is_uuid(params["location"]) else "",
+        staff=params["staff"] if _is_uuid(params["staff"]) else "",
         sort=params["sort"] or "name",
     )
-    try:
-        page = Paginator(clients, 25).get_page(request.GET.get("page"))
-    except ValidationError:  # a malformed location or staff id
-        raise Http404 from None
+    page = Paginator(clients, 25).get_page(request.GET.get("page"))
     sees_all = selectors.sees_every_client(request.user)
     return render(
         request,
@@ -93,7 +102,11 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
 
 @login_required
 def client_detail(request, pk):
-    staff = selectors.assignable_staff() if can(request.user, "clients.manage_care_team") else []
+    staff = (
+        selectors.assignable_staff().exclude(clientuserobjectpermission__content_object_id=pk)
+        if can(request.user, "clients.manage_care_team")
+        else []
+    )
     return _client_page(request, pk, "clients/detail.html", {"tab": "overview", "staff_choices": staff})
 
 
@@ -115,6 +128,10 @@ def reveal_ssn(request, pk):
     response = render(request, "clients/partials/_ssn.html", {"client": client, "ssn": ssn})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _rows_context(formsets, prefix: str) -> dict:
+    return {"formset": formsets[prefix], "prefix": prefix, "legend": forms.ROW_LEGENDS[prefix], "added": True}
 
 
 def _client_form_page(request, client: Client | None):
@@ -153,7 +170,7 @@ def _client_form_page(request, client: Client | None):
     status = 400 if data is not None and not add else 200
     context = {"form": form, "formsets": formsets, "client": client if editing else None}
     if request.htmx and add:
-        return render(request, "clients/partials/_rows.html", {"formset": formsets[add], "prefix": add})
+        return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
     return render(request, "clients/form.html", context, status=status)
 
 
@@ -278,7 +295,9 @@ def care_plan(request, pk, plan_pk):
             "plan": plan,
             "responsible": User.objects.filter(pk__in=plan.responsible_staff).order_by("first_name"),
             "may_change": can(request.user, "clients.change_careplan"),
-            "may_approve": can(request.user, "clients.approve_careplan"),
+            # The author does not see an Approve button the two-person rule would refuse.
+            "may_approve": can(request.user, "clients.approve_careplan")
+            and not (services.two_person_rule(_organization(request)) and plan.created_by_id == request.user.pk),
             "revisions": plan.revisions.all(),
         },
     )
@@ -306,7 +325,7 @@ def _plan_form_page(request, client: Client, plan: CarePlan):
             messages.success(request, _("Care plan saved."))
             return redirect(plan)
     if request.htmx and add:
-        return render(request, "clients/partials/_rows.html", {"formset": formsets[add], "prefix": add})
+        return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
     return render(
         request,
         "clients/care_plan_form.html",
@@ -422,7 +441,10 @@ def client_import(request):
             content=form.cleaned_data["content"], actor=request.user, organization=_organization(request), apply=apply
         )
         if apply and result["created"]:
-            messages.success(request, _("%(count)d clients imported.") % {"count": result["created"]})
+            count = result["created"]
+            messages.success(
+                request, ngettext("%(count)d client imported.", "%(count)d clients imported.", count) % {"count": count}
+            )
             return redirect("clients:list")
     return render(
         request,

@@ -35,6 +35,8 @@ class ShareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("user")) == bool(data.get("role")):
+        if data.get("user") and data.get("role"):
             raise forms.ValidationError(_("Choose a person or a role, not both."))
+        if not data.get("user") and not data.get("role"):
+            raise forms.ValidationError(_("Choose a person or a role."))
         return data

@@ -56,10 +56,12 @@ def files_for(user, *, query: str = "", deleted: bool = False) -> QuerySet[File]
         # (a record's documents, deleted by someone who manages the record).
         files = files.filter(Q(uploaded_by=user) | Q(deleted_by=user))
     elif not can(user, "files.view_file"):
+        # A record's documents live on its documents tab; the Files page keeps one's own
+        # loose files and what was shared.
         shared = FilePermission.objects.filter(
             Q(user=user) | Q(role_id=user.role_id) if user.role_id else Q(user=user), permission_type=READ
         ).values("file_id")
-        files = files.filter(Q(uploaded_by=user) | Q(pk__in=shared))
+        files = files.filter(Q(uploaded_by=user, content_type__isnull=True) | Q(pk__in=shared))
     for word in query.split()[:5]:
         files = files.filter(Q(original_filename__icontains=word) | Q(description__icontains=word))
     return files.order_by("-uploaded_at")

@@ -19,29 +19,17 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import phonenumbers
 from django.conf import settings
+
+from apps.core.phones import InvalidNumber, to_e164
+
+__all__ = ["InvalidNumber", "ProviderError", "send", "to_e164"]
 
 logger = logging.getLogger(__name__)
 
 
-class InvalidNumber(ValueError):
-    pass
-
-
 class ProviderError(OSError):
     """A provider that could not take the message now (network, 5xx, rate limit): retried."""
-
-
-def to_e164(number: str, region: str | None = None) -> str:
-    """ "+15551234567" for "(555) 123-4567" in the US; InvalidNumber when it is no number."""
-    try:
-        parsed = phonenumbers.parse(number or "", region or settings.SMS_DEFAULT_REGION)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidNumber(str(exc)) from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise InvalidNumber(f"{number!r} is not a valid phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def send(*, to: str, body: str, status_callback: str = "") -> str:

@@ -49,6 +49,10 @@ def _approve(org, plan, local):
 def test_a_plan_goes_from_draft_to_active_approved_by_someone_else(org_a, draft):
     with org_a:
         services.care_plan_submit(plan=draft)
+        waiting = set(
+            Notification.objects.filter(notification_type="care_plan.submitted").values_list("user__email", flat=True)
+        )
+    assert person(org_a, "admin").email in waiting and person(org_a, "manager").email not in waiting
     with pytest.raises(ValidationError, match="other than the plan's author"):
         _approve(org_a, draft, "manager")
     with pytest.raises(PermissionDenied):

@@ -343,3 +343,65 @@ def test_a_photo_is_checked_thumbnailed_and_shown(org_a, maria, settings, tmp_pa
     assert "cannot be stored here" in refused.content.decode()
     assert signed_in(org_a, "dsp").post(f"/clients/{maria.pk}/photo/", {"photo": photo}).status_code == 404
     storage._store.cache_clear()
+
+
+def test_edited_filters_in_the_url_are_ignored_not_errors(org_a, maria):
+    admin = signed_in(org_a, "admin")
+    for query in ({"location": "notauuid"}, {"staff": "xyz"}, {"sort": "nonsense"}, {"page": "abc"}):
+        response = admin.get("/clients/", query)
+        assert response.status_code == 200 and "Lopez" in response.content.decode()
+
+
+def test_locations_have_unique_names(org_a, house):
+    from apps.clients.models import ClientLocation
+
+    with org_a, pytest.raises(ValidationError) as raised:
+        services.location_save(location=ClientLocation(name="maple house"))
+    assert "Another location already has this name." in raised.value.message_dict["name"]
+
+
+def test_the_admin_shows_a_full_location_on_the_form(org_a, house):
+    make_client(org_a, location=house)
+    make_client(org_a, first_name="Ana", location=house)
+    third = make_client(org_a, first_name="Third")
+    admin = signed_in(org_a, "admin")
+    response = admin.post(
+        f"/admin/clients/client/{third.pk}/change/",
+        {
+            "client_id": third.client_id,
+            "first_name": "Third",
+            "last_name": "Lopez",
+            "date_of_birth": "1990-05-17",
+            "status": "active",
+            "location": house.pk,
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200 and "Maple House is full" in response.content.decode()
+
+
+def test_imports_take_dates_only_as_yyyy_mm_dd(org_a):
+    content = "first_name,last_name,date_of_birth\nA,B,02/03/1990\n"
+    response = signed_in(org_a, "admin").post("/clients/import/", {"content": content, "action": "check"})
+    assert response.status_code == 400 and "Date of birth" in response.content.decode()
+
+
+def test_adding_a_row_keeps_what_was_typed_without_errors(org_a, maria):
+    admin = signed_in(org_a, "admin")
+    response = admin.post(
+        f"/clients/{maria.pk}/edit/",
+        {
+            "first_name": "Maria",
+            "allergies-TOTAL_FORMS": "1",
+            "allergies-INITIAL_FORMS": "0",
+            "allergies-0-allergen": "Peanuts",
+            "allergies-0-severity": "severe",
+            "add_row": "allergies",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<legend>Allergies</legend>" in html
+    assert 'value="Peanuts"' in html and 'name="allergies-1-allergen"' in html
+    assert "This field is required" not in html

@@ -1,0 +1,33 @@
+"""Phone numbers in E.164, for texts and for every phone field (clients, contacts, staff)."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+class InvalidNumber(ValueError):
+    pass
+
+
+def to_e164(number: str, region: str | None = None) -> str:
+    """ "+14155552671" for "(415) 555-2671" in the US; InvalidNumber when it is no number."""
+    try:
+        parsed = phonenumbers.parse(number or "", region or settings.SMS_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(str(exc)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{number!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_phone(value: str) -> str:
+    """A phone number typed in a form, stored in E.164, or the field's error."""
+    if not value:
+        return value
+    try:
+        return to_e164(value)
+    except InvalidNumber as exc:
+        raise forms.ValidationError(_("Enter a phone number, for example (415) 555-2671.")) from exc

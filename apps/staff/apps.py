@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "apps.staff"
+    label = "staff"
+    verbose_name = _("Staff")
+
+    def ready(self):
+        from apps.core import jobs, navigation
+        from apps.files import attachments
+        from apps.notifications import defaults
+        from apps.staff import jobs as staff_jobs
+
+        navigation.register(
+            navigation.NavItem(
+                key="staff", label=_("Staff"), url_name="staff:directory", permission="staff.view_staff", order=20
+            )
+        )
+        attachments.register("staff.staff")
+        attachments.register("staff.certification")
+        defaults.register(staff_jobs.CERT_EXPIRING_KIND)
+        defaults.register(staff_jobs.TRAINING_DUE_KIND)
+        jobs.register(staff_jobs.CERT_EXPIRING)
+        jobs.register(staff_jobs.TRAINING_DUE)
+        jobs.register(staff_jobs.CERT_STATUS)

@@ -1,0 +1,144 @@
+"""Staff jobs: certification expiry reminders (at the certification's reminder_days_before),
+training due reminders, and certification status following the dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery.schedules import crontab
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role, User
+from apps.core.jobs import Job
+from apps.notifications import defaults
+from apps.notifications import jobs as notification_jobs
+from apps.notifications import services as notifications
+from apps.staff import services
+from apps.staff.models import Certification, Staff, TrainingRecord
+
+CERT_EXPIRING_KIND = defaults.Kind(
+    key="certification.expiring",
+    label=_("Certification expiring"),
+    variables=["person", "certification", "expires"],
+    title=_("{{ certification }} expires on {{ expires }}"),
+    message=_("{{ person }}'s {{ certification }} expires on {{ expires }}. Plan the renewal."),
+    sample={"person": "Dana O.", "certification": "CPR", "expires": "2026-12-15"},
+)
+TRAINING_DUE_KIND = defaults.Kind(
+    key="training.due",
+    label=_("Training due"),
+    variables=["person", "program", "due"],
+    title=_("{{ program }} is due on {{ due }}"),
+    message=_("{{ person }} needs to repeat {{ program }} by {{ due }}."),
+    sample={"person": "Dana O.", "program": "Medication administration", "due": "2026-12-15"},
+)
+
+
+def _hr() -> list:
+    return list(Role.objects.filter(name="HR Manager"))
+
+
+def _recipients(staff: Staff) -> list:
+    """The person (when they have an account), their supervisor's account, and HR."""
+    people: list = [staff.user] if staff.user_id and staff.user.status == User.Status.ACTIVE else []
+    if staff.supervisor_id and staff.supervisor.user_id:
+        people.append(staff.supervisor.user)
+    return people + _hr()
+
+
+def certification_reminders(*, day: dt.date | None = None) -> int:
+    """Each current certification within its own reminder_days_before of expiry: one
+    reminder per certification and expiry date, however often this runs."""
+    today = day or timezone.localdate()
+    sent = 0
+    candidates = (
+        Certification.objects.filter(
+            renewed_by__isnull=True,
+            expiry_date__gte=today,
+            expiry_date__lte=today + dt.timedelta(days=365),
+            staff__employment_status=Staff.Status.ACTIVE,
+        )
+        .exclude(status=Certification.Status.SUSPENDED)
+        .select_related("staff__user", "staff__supervisor__user")
+    )
+    for cert in candidates:
+        if cert.expiry_date > today + dt.timedelta(days=cert.reminder_days_before):
+            continue
+        key = f"cert_expiring:{connection.schema_name}:{cert.pk}:{cert.expiry_date.isoformat()}"
+        with transaction.atomic():
+            if not notification_jobs.claim([key]):
+                continue
+            notifications.notify(
+                recipients=_recipients(cert.staff),
+                type=CERT_EXPIRING_KIND.key,
+                context={
+                    "person": cert.staff.display_name,
+                    "certification": cert.certification_name,
+                    "expires": cert.expiry_date.isoformat(),
+                },
+                priority="high" if cert.expiry_date <= today + dt.timedelta(days=7) else "normal",
+                channels=["in_app", "email"],
+                link=f"/staff/{cert.staff_id}/certifications/",
+            )
+        sent += 1
+    return sent
+
+
+def training_reminders(*, day: dt.date | None = None, within_days: int = 30) -> int:
+    """Training that expires within 30 days and has no newer completion: one reminder per
+    record."""
+    today = day or timezone.localdate()
+    latest = (
+        TrainingRecord.objects.filter(passed=True, staff__employment_status=Staff.Status.ACTIVE)
+        .order_by("staff_id", "program_id", "-completed_on")
+        .distinct("staff_id", "program_id")
+    )
+    sent = 0
+    for record in TrainingRecord.objects.filter(
+        pk__in=latest.values("pk"), expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=within_days)
+    ).select_related("program", "staff__user", "staff__supervisor__user"):
+        key = f"training_due:{connection.schema_name}:{record.pk}"
+        with transaction.atomic():
+            if not notification_jobs.claim([key]):
+                continue
+            notifications.notify(
+                recipients=_recipients(record.staff),
+                type=TRAINING_DUE_KIND.key,
+                context={
+                    "person": record.staff.display_name,
+                    "program": record.program.program_name,
+                    "due": record.expires_on.isoformat(),
+                },
+                channels=["in_app", "email"],
+                link=f"/staff/{record.staff_id}/training/",
+            )
+        sent += 1
+    return sent
+
+
+CERT_EXPIRING = Job(
+    name="certifications.expiring",
+    description=_("Remind staff, supervisors and HR of certifications about to expire."),
+    run=certification_reminders,
+    schedule=crontab(minute=30, hour=12),
+)
+TRAINING_DUE = Job(
+    name="training.due",
+    description=_("Remind staff, supervisors and HR of training due within 30 days."),
+    run=training_reminders,
+    schedule=crontab(minute=45, hour=12),
+)
+
+
+def _expire(*, day=None) -> int:
+    return services.certifications_expire(day=day)
+
+
+CERT_STATUS = Job(
+    name="certifications.expire",
+    description=_("Mark certifications past their expiry date as expired."),
+    run=_expire,
+    schedule=crontab(minute=10, hour=6),
+)

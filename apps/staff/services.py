@@ -1,0 +1,303 @@
+"""Writes for staff, certifications, training programs and records. Each is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import can
+from apps.core.validators import normalize_ssn
+from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _check_supervisor(staff: Staff) -> None:
+    """No one supervises themselves, directly or through a chain."""
+    seen = {staff.pk}
+    boss = staff.supervisor
+    while boss is not None:
+        if boss.pk in seen:
+            raise ValidationError({"supervisor": _("This would make a supervision loop.")})
+        seen.add(boss.pk)
+        boss = boss.supervisor
+
+
+def _check_staff(staff: Staff) -> None:
+    errors = {}
+    if staff.employment_status == Staff.Status.TERMINATED and not staff.termination_date:
+        errors["termination_date"] = _("A terminated staff member needs a termination date.")
+    if staff.termination_date and staff.hire_date and staff.termination_date < staff.hire_date:
+        errors["termination_date"] = _("The termination date cannot be before the hire date.")
+    if staff.fte_percentage is not None and not (Decimal(0) <= staff.fte_percentage <= Decimal(100)):
+        errors["fte_percentage"] = _("FTE is a percentage from 0 to 100.")
+    if Staff.objects.filter(employee_id__iexact=staff.employee_id).exclude(pk=staff.pk).exists():
+        errors["employee_id"] = _("Another staff member already has this employee ID.")
+    if Staff.objects.filter(email__iexact=staff.email).exclude(pk=staff.pk).exists():
+        errors["email"] = _("Another staff member already has this email address.")
+    if errors:
+        raise ValidationError(errors)
+    _check_supervisor(staff)
+
+
+@transaction.atomic
+def staff_save(*, staff: Staff, actor, ssn: str | None = None, request=None) -> Staff:
+    """Create or update a record. Pay fields change only for people allowed to (the caller's
+    form leaves them out otherwise; this refuses a change that slipped through)."""
+    if not staff._state.adding and not can(actor, "staff.change_pay"):
+        stored = Staff.objects.filter(pk=staff.pk).values(*Staff.PAY_FIELDS).first() or {}
+        for name in Staff.PAY_FIELDS:
+            if name in stored and getattr(staff, name) != stored[name]:
+                raise PermissionDenied
+    if ssn is not None:
+        if ssn.strip():
+            try:
+                staff.ssn = normalize_ssn(ssn)
+            except ValidationError as exc:
+                raise ValidationError({"ssn": exc.messages}) from exc
+            staff.ssn_last4 = staff.ssn[-4:]
+        else:
+            staff.ssn, staff.ssn_last4 = "", ""
+    staff.email = (staff.email or "").strip().lower()
+    if staff._state.adding:
+        staff.created_by = actor
+    _check_staff(staff)
+    previous = (
+        None
+        if staff._state.adding
+        else Staff.objects.filter(pk=staff.pk).values_list("employment_status", flat=True).first()
+    )
+    staff.save()
+    if staff.employment_status == Staff.Status.TERMINATED and previous != Staff.Status.TERMINATED:
+        _terminated(staff, actor=actor, request=request)
+    return staff
+
+
+def _terminated(staff: Staff, *, actor, request) -> None:
+    """A terminated person's account is deactivated, which ends every session at once."""
+    from apps.accounts import services as accounts
+    from apps.accounts.models import AuthEvent, User
+
+    if staff.user_id and staff.user.status != User.Status.INACTIVE:
+        user = staff.user
+        user.status = User.Status.INACTIVE
+        user.save(update_fields=["status", "updated_at"])
+        accounts.sessions_revoke_all(user=user, actor=actor, reason="terminated", request=request)
+        accounts.auth_event_record(
+            kind=AuthEvent.Kind.STATUS_CHANGED,
+            request=request,
+            user=user,
+            actor=actor,
+            detail={"to": "inactive", "why": "terminated"},
+        )
+
+
+@transaction.atomic
+def staff_create_account(*, staff: Staff, request, actor, role=None):
+    """An account for the staff member, invited by email; linked to the record."""
+    from apps.accounts import services as accounts
+
+    if staff.user_id:
+        raise ValidationError(_("This staff member already has an account."))
+    user = accounts.user_invite(
+        request=request,
+        email=staff.email,
+        first_name=staff.first_name,
+        last_name=staff.last_name,
+        role=role,
+        actor=actor,
+    )
+    staff.user = user
+    staff.save(update_fields=["user", "updated_at"])
+    return user
+
+
+def reveal_ssn(*, staff: Staff, actor, request=None) -> str:
+    from apps.audit.services import access_record
+
+    if not can(actor, "staff.reveal_ssn"):
+        raise PermissionDenied
+    access_record(obj=staff, via="reveal ssn", request=request, user=actor)
+    return staff.ssn
+
+
+# --- certifications ---------------------------------------------------------------------------
+
+
+def _check_certification(cert: Certification) -> None:
+    errors = {}
+    if cert.expiry_date and cert.expiry_date < cert.issue_date:
+        errors["expiry_date"] = _("The expiry date cannot be before the issue date.")
+    if cert.renewal_required and not cert.expiry_date:
+        errors["expiry_date"] = _("A certification that must be renewed needs an expiry date.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def certification_save(*, certification: Certification) -> Certification:
+    _check_certification(certification)
+    if certification.status not in Certification.MANUAL:
+        # Stored status follows the dates (the job keeps it so); manual states stay.
+        today = timezone.localdate()
+        expired = certification.expiry_date is not None and certification.expiry_date < today
+        certification.status = Certification.Status.EXPIRED if expired else Certification.Status.ACTIVE
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def certification_renew(
+    *, certification: Certification, issue_date: dt.date, expiry_date=None, number: str = ""
+) -> Certification:
+    """A new record for the renewed certification; the old one stays, linked to it."""
+    certification = Certification.objects.select_for_update().get(pk=certification.pk)
+    if certification.renewed_by_id:
+        raise ValidationError(_("This certification was already renewed."))
+    if expiry_date is None and certification.renewal_period_months:
+        expiry_date = issue_date + relativedelta(months=certification.renewal_period_months)
+    renewed = Certification(
+        staff=certification.staff,
+        certification_type=certification.certification_type,
+        certification_name=certification.certification_name,
+        issuing_organization=certification.issuing_organization,
+        certification_number=number or certification.certification_number,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        renewal_required=certification.renewal_required,
+        renewal_period_months=certification.renewal_period_months,
+        reminder_days_before=certification.reminder_days_before,
+        verification_url=certification.verification_url,
+    )
+    certification_save(certification=renewed)
+    certification.renewed_by = renewed
+    certification.save(update_fields=["renewed_by", "updated_at"])
+    return renewed
+
+
+def certifications_expire(*, day: dt.date | None = None) -> int:
+    """Stored status catches up with the dates (a daily job): active past expiry → expired."""
+    day = day or timezone.localdate()
+    count = 0
+    with transaction.atomic():
+        for cert in Certification.objects.select_for_update().filter(
+            status=Certification.Status.ACTIVE, expiry_date__lt=day
+        ):
+            cert.status = Certification.Status.EXPIRED
+            cert.save(update_fields=["status", "updated_at"])  # one by one: audited
+            count += 1
+    return count
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def _check_program(program: TrainingProgram) -> None:
+    errors = {}
+    if program.test_required and program.passing_score is None:
+        errors["passing_score"] = _("A program with a test needs a passing score.")
+    if program.passing_score is not None and not (Decimal(0) <= program.passing_score <= Decimal(100)):
+        errors["passing_score"] = _("The passing score is from 0 to 100.")
+    if errors:
+        raise ValidationError(errors)
+    # Prerequisites: other programs, and no cycle through them.
+    graph = {
+        str(pk): [str(p) for p in (pre or [])] for pk, pre in TrainingProgram.objects.values_list("pk", "prerequisites")
+    }
+    me = str(program.pk)
+    graph[me] = [str(p) for p in program.prerequisites or []]
+    if me in graph[me]:
+        raise ValidationError({"prerequisites": _("A program cannot be its own prerequisite.")})
+    unknown = [p for p in graph[me] if p not in graph]
+    if unknown:
+        raise ValidationError({"prerequisites": _("A prerequisite does not exist.")})
+    stack, seen = list(graph[me]), set()
+    while stack:
+        node = stack.pop()
+        if node == me:
+            raise ValidationError({"prerequisites": _("These prerequisites would make a loop.")})
+        if node not in seen:
+            seen.add(node)
+            stack.extend(graph.get(node, []))
+
+
+@transaction.atomic
+def program_save(*, program: TrainingProgram, roles=None) -> TrainingProgram:
+    _check_program(program)
+    program.save()
+    if roles is not None:
+        program.required_roles.set(roles)
+    return program
+
+
+@transaction.atomic
+def training_record_save(*, record: TrainingRecord) -> TrainingRecord:
+    """Passed follows the score (when the program has a test); expiry follows the program's
+    frequency."""
+    program = record.program
+    errors = {}
+    if record.completed_on and record.completed_on > timezone.localdate():
+        errors["completed_on"] = _("The completion date cannot be in the future.")
+    if record.score is not None and not (Decimal(0) <= record.score <= Decimal(100)):
+        errors["score"] = _("The score is from 0 to 100.")
+    if program.test_required and record.score is None:
+        errors["score"] = _("This program has a test: enter the score.")
+    if errors:
+        raise ValidationError(errors)
+    record.passed = not program.test_required or record.score >= program.passing_score
+    record.expires_on = (
+        record.completed_on + relativedelta(months=program.frequency_months)
+        if program.frequency_months and record.passed
+        else None
+    )
+    record.save()
+    return record
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    "employee_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "hire_date",
+    "employment_status",
+    "department",
+    "job_title",
+    "work_location",
+    "ssn",
+    "hourly_rate",
+    "pay_type",
+]
+
+
+def staff_import(*, content: str, actor, apply: bool, show_pay: bool) -> dict:
+    """Check every row, then create all or none (pay columns only for people who may set pay)."""
+    from apps.core.imports import run_import
+    from apps.staff.forms import StaffForm
+
+    def prepare(row: dict) -> list[str]:
+        row["employment_status"] = row.get("employment_status") or Staff.Status.ACTIVE
+        row.setdefault("fte_percentage", "100")
+        return []
+
+    def save(form) -> None:
+        staff_save(staff=form.save(commit=False), actor=actor, ssn=form.cleaned_data["ssn"] or None)
+
+    return run_import(
+        content=content,
+        required=["employee_id", "first_name", "last_name", "email", "hire_date"],
+        form_for=lambda row: StaffForm(data=row, show_pay=show_pay),
+        prepare=prepare,
+        unique="employee_id",
+        save=save,
+        apply=apply,
+    )

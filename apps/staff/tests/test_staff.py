@@ -1,0 +1,339 @@
+"""Staff records, certifications, training and the compliance matrix."""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from apps.accounts.models import Role, User, UserSession
+from apps.staff import selectors, services
+from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
+from conftest import person, signed_in
+
+TODAY = dt.date(2026, 6, 15)
+
+
+def make_staff(organization, **fields) -> Staff:
+    n = fields.pop("n", 1)
+    values = {
+        "employee_id": f"E{n:04d}",
+        "first_name": "Dana",
+        "last_name": "Okafor",
+        "email": f"dana{n}@example.org",
+        "hire_date": dt.date(2020, 1, 6),
+        "hourly_rate": Decimal("21.50"),
+        "pay_type": "hourly",
+    } | fields
+    ssn = values.pop("ssn", None)
+    with organization:
+        return services.staff_save(staff=Staff(**values), actor=person(organization, "hr"), ssn=ssn)
+
+
+def test_supervision_cannot_loop(org_a):
+    boss = make_staff(org_a, n=1)
+    middle = make_staff(org_a, n=2, supervisor=boss)
+    with org_a:
+        boss.supervisor = middle
+        with pytest.raises(ValidationError, match="supervision loop"):
+            services.staff_save(staff=boss, actor=person(org_a, "hr"))
+        boss.supervisor = boss
+        with pytest.raises(ValidationError, match="supervision loop"):
+            services.staff_save(staff=boss, actor=person(org_a, "hr"))
+
+
+def test_dates_and_percentages_are_checked(org_a):
+    with pytest.raises(ValidationError) as raised:
+        make_staff(org_a, employment_status="terminated")
+    assert "termination_date" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        make_staff(org_a, termination_date=dt.date(2019, 1, 1))
+    assert "termination_date" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        make_staff(org_a, fte_percentage=Decimal("120"))
+    assert "fte_percentage" in raised.value.message_dict
+    make_staff(org_a, n=5)
+    with pytest.raises(ValidationError) as raised:
+        make_staff(org_a, n=5, email="other@example.org")
+    assert "employee_id" in raised.value.message_dict
+
+
+def test_terminating_deactivates_the_account_and_ends_its_sessions(org_a):
+    user = person(org_a, "dsp")
+    client = signed_in(org_a, "dsp")
+    assert client.get("/").status_code == 200
+    staff = make_staff(org_a, user=user)
+    with org_a:
+        staff.employment_status, staff.termination_date = "terminated", dt.date.today()
+        services.staff_save(staff=staff, actor=person(org_a, "hr"))
+        user.refresh_from_db()
+        assert user.status == User.Status.INACTIVE
+        assert not UserSession.objects.filter(user=user, revoked_at__isnull=True).exists()
+    response = client.get("/clients/")
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+
+
+def test_pay_is_visible_and_editable_only_by_hr_and_admins(org_a):
+    staff = make_staff(org_a)
+    hr, manager, auditor = signed_in(org_a, "hr"), signed_in(org_a, "manager"), signed_in(org_a, "auditor")
+    assert "21.50" in hr.get(f"/staff/{staff.pk}/").content.decode()
+    for viewer in (manager, auditor):
+        page = viewer.get(f"/staff/{staff.pk}/").content.decode()
+        assert page and "21.50" not in page and "Hourly rate" not in page
+    assert 'name="hourly_rate"' in hr.get(f"/staff/{staff.pk}/edit/").content.decode()
+    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode()
+    assert "21.5" not in csv_text
+    with org_a, pytest.raises(PermissionDenied):
+        staff.hourly_rate = Decimal("99")
+        services.staff_save(staff=staff, actor=person(org_a, "manager"))
+    admin_page = signed_in(org_a, "admin").get(f"/admin/staff/staff/{staff.pk}/change/").content.decode()
+    assert 'name="hourly_rate"' in admin_page
+
+
+def test_the_ssn_is_encrypted_and_masked(org_a):
+    staff = make_staff(org_a, ssn="219-09-9999")
+    with org_a, connection.cursor() as cursor:
+        cursor.execute("SELECT ssn_encrypted FROM staff_staff WHERE id = %s", [staff.pk])
+        assert "219-09-9999" not in cursor.fetchone()[0]
+    page = signed_in(org_a, "manager").get(f"/staff/{staff.pk}/").content.decode()
+    assert "***-**-9999" in page and "219-09-9999" not in page
+    assert signed_in(org_a, "manager").post(f"/staff/{staff.pk}/ssn/").status_code == 403
+    assert "219-09-9999" in signed_in(org_a, "hr").post(f"/staff/{staff.pk}/ssn/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("expiry", "status", "state"),
+    [
+        (TODAY - dt.timedelta(days=1), "active", "expired"),
+        (TODAY, "active", "expiring"),
+        (TODAY + dt.timedelta(days=30), "active", "expiring"),
+        (TODAY + dt.timedelta(days=31), "active", "current"),
+        (TODAY + dt.timedelta(days=300), "suspended", "suspended"),
+        (TODAY - dt.timedelta(days=5), "pending_renewal", "pending_renewal"),
+    ],
+)
+def test_certification_state_at_the_boundaries(expiry, status, state):
+    cert = Certification(status=status, expiry_date=expiry, reminder_days_before=30)
+    assert cert.state(TODAY) == state
+
+
+def test_state_follows_the_organizations_own_date(org_a):
+    org_a.timezone = "Pacific/Kiritimati"  # UTC+14: its day starts before UTC's
+    org_a.save(update_fields=["timezone"])
+    local_today = timezone.now().astimezone(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
+    staff = make_staff(org_a)
+    with org_a:
+        CertificationRequirement.objects.create(certification_type="CPR")
+        Certification.objects.create(
+            staff=staff,
+            certification_type="CPR",
+            certification_name="CPR",
+            issuing_organization="Red Cross",
+            issue_date=local_today - dt.timedelta(days=700),
+            expiry_date=local_today - dt.timedelta(days=1),
+            reminder_days_before=0,
+        )
+    html = signed_in(org_a, "hr").get("/staff/compliance/").content.decode()
+    assert 'class="cell-expired"' in html and local_today.isoformat() in html
+
+
+def test_renewing_keeps_the_old_certification(org_a):
+    staff = make_staff(org_a)
+    with org_a:
+        old = services.certification_save(
+            certification=Certification(
+                staff=staff,
+                certification_type="CPR",
+                certification_name="CPR",
+                issuing_organization="Red Cross",
+                issue_date=dt.date(2024, 1, 1),
+                expiry_date=dt.date(2026, 1, 1),
+                renewal_period_months=24,
+            )
+        )
+        new = services.certification_renew(certification=old, issue_date=dt.date(2026, 1, 2))
+        old.refresh_from_db()
+        assert old.renewed_by == new and new.expiry_date == dt.date(2028, 1, 2)
+        with pytest.raises(ValidationError, match="already renewed"):
+            services.certification_renew(certification=old, issue_date=dt.date(2026, 1, 3))
+        bad = Certification(
+            staff=staff,
+            certification_type="X",
+            certification_name="X",
+            issuing_organization="Y",
+            issue_date=dt.date(2026, 1, 1),
+            expiry_date=dt.date(2025, 1, 1),
+        )
+        with pytest.raises(ValidationError) as raised:
+            services.certification_save(certification=bad)
+        assert "expiry_date" in raised.value.message_dict
+
+
+def test_training_scores_decide_passing_and_frequency_decides_expiry(org_a):
+    staff = make_staff(org_a)
+    with org_a:
+        program = services.program_save(
+            program=TrainingProgram(
+                program_name="Meds", test_required=True, passing_score=Decimal("80"), frequency_months=12
+            )
+        )
+        passed = services.training_record_save(
+            record=TrainingRecord(staff=staff, program=program, completed_on=dt.date(2026, 1, 10), score=Decimal("80"))
+        )
+        failed = services.training_record_save(
+            record=TrainingRecord(
+                staff=staff, program=program, completed_on=dt.date(2026, 1, 11), score=Decimal("79.5")
+            )
+        )
+        assert (passed.passed, passed.expires_on) == (True, dt.date(2027, 1, 10))
+        assert (failed.passed, failed.expires_on) == (False, None)
+        for score in (None, Decimal("101")):
+            with pytest.raises(ValidationError):
+                services.training_record_save(
+                    record=TrainingRecord(staff=staff, program=program, completed_on=dt.date(2026, 1, 12), score=score)
+                )
+
+
+def test_prerequisites_cannot_loop(org_a):
+    with org_a:
+        first = services.program_save(program=TrainingProgram(program_name="First"))
+        second = services.program_save(program=TrainingProgram(program_name="Second", prerequisites=[str(first.pk)]))
+        first.prerequisites = [str(second.pk)]
+        with pytest.raises(ValidationError, match="loop"):
+            services.program_save(program=first)
+        first.prerequisites = [str(first.pk)]
+        with pytest.raises(ValidationError, match="own prerequisite"):
+            services.program_save(program=first)
+        with pytest.raises(ValidationError):
+            services.program_save(program=TrainingProgram(program_name="Tested", test_required=True))
+
+
+def test_the_matrix_applies_rules_by_role_and_job_title(org_a):
+    dsp_user = person(org_a, "dsp")
+    worker = make_staff(org_a, n=1, user=dsp_user, job_title="Direct Support Professional")
+    cook = make_staff(org_a, n=2, job_title="Cook")
+    nurse = make_staff(org_a, n=3, job_title="Nurse")
+    with org_a:
+        meds = services.program_save(
+            program=TrainingProgram(program_name="Meds", is_mandatory=True, required_job_titles=["nurse"]),
+            roles=[Role.objects.get(name="Direct Support Professional")],
+        )
+        hipaa = services.program_save(
+            program=TrainingProgram(program_name="HIPAA", is_mandatory=True, frequency_months=12)
+        )
+        services.training_record_save(
+            record=TrainingRecord(staff=worker, program=meds, completed_on=timezone.localdate())
+        )
+        data = selectors.compliance_matrix()
+    labels = [c.label for c in data["columns"]]
+    cells = {row["staff"].pk: dict(zip(labels, row["cells"], strict=True)) for row in data["rows"]}
+    assert cells[worker.pk] == {"Meds": "current", "HIPAA": "missing"}
+    assert cells[cook.pk] == {"Meds": "", "HIPAA": "missing"}
+    assert cells[nurse.pk] == {"Meds": "missing", "HIPAA": "missing"}
+    assert hipaa.pk
+
+
+def test_the_directory_searches_and_the_matrix_exports(org_a):
+    make_staff(org_a, n=1, first_name="Maria", last_name="Gonzalez", department="Nursing")
+    make_staff(org_a, n=2, first_name="Marcus", last_name="Lee", department="Residential")
+    hr = signed_in(org_a, "hr")
+    html = hr.get("/staff/", {"q": "mar"}).content.decode()
+    assert "Gonzalez" in html and "Lee" in html
+    html = hr.get("/staff/", {"q": "mar", "department": "Nursing"}).content.decode()
+    assert "Gonzalez" in html and "Lee" not in html
+    with org_a:
+        CertificationRequirement.objects.create(certification_type="CPR")
+    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode()
+    assert csv_text.splitlines()[0].endswith("CPR") and "Gonzalez, Maria" in csv_text and "missing" in csv_text
+
+
+def test_query_counts_do_not_grow(org_a, django_assert_max_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    with org_a:
+        CertificationRequirement.objects.create(certification_type="CPR")
+        services.program_save(program=TrainingProgram(program_name="HIPAA", is_mandatory=True))
+    for n in range(3):
+        make_staff(org_a, n=n + 1)
+    hr = signed_in(org_a, "hr")
+    counts = {}
+    for url in ("/staff/", "/staff/compliance/"):
+        hr.get(url)
+        with CaptureQueriesContext(connection) as few:
+            hr.get(url)
+        counts[url] = len(few)
+    for n in range(10):
+        make_staff(org_a, n=n + 10)
+    for url, baseline in counts.items():
+        with django_assert_max_num_queries(baseline):
+            assert hr.get(url).status_code == 200
+
+
+def test_other_organizations_and_roles_without_permission(org_a, org_b):
+    staff = make_staff(org_a)
+    beta = signed_in(org_b, "hr")
+    for url in (f"/staff/{staff.pk}/", f"/staff/{staff.pk}/certifications/", f"/staff/{staff.pk}/edit/"):
+        assert beta.get(url).status_code == 404
+    dsp = signed_in(org_a, "dsp")
+    assert dsp.get("/staff/").status_code == 403 and dsp.get(f"/staff/{staff.pk}/").status_code == 403
+    assert signed_in(org_a, "manager").get(f"/staff/{staff.pk}/edit/").status_code == 403
+
+
+def test_creating_an_account_sends_an_invitation(org_a, mailoutbox, django_capture_on_commit_callbacks):
+    staff = make_staff(org_a, email="newhire@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(org_a, "hr").post(f"/staff/{staff.pk}/account/", {"role": ""})
+    assert response.status_code == 302
+    with org_a:
+        staff.refresh_from_db()
+        assert staff.user.email == "newhire@example.org" and staff.user.status == User.Status.PENDING
+    assert [m.to for m in mailoutbox] == [["newhire@example.org"]]
+
+
+def test_csv_import_is_all_or_nothing(org_a):
+    hr = signed_in(org_a, "hr")
+    bad = (
+        "employee_id,first_name,last_name,email,hire_date\nE1,A,B,a@x.org,2024-01-01\nE1,C,D,not-an-email,2024-01-01\n"
+    )
+    response = hr.post("/staff/import/", {"content": bad, "action": "import"})
+    assert response.status_code == 400 and "Same employee_id as line 2" in response.content.decode()
+    with org_a:
+        assert not Staff.objects.exists()
+    good = "employee_id,first_name,last_name,email,hire_date\nE1,A,B,a@x.org,2024-01-01\nE2,C,D,c@x.org,2024-01-01\n"
+    assert hr.post("/staff/import/", {"content": good, "action": "import"}).status_code == 302
+    with org_a:
+        assert Staff.objects.count() == 2
+
+
+def test_certification_reminders_go_once_to_the_person_their_supervisor_and_hr(
+    org_a, django_capture_on_commit_callbacks
+):
+    from apps.notifications.models import Notification
+    from apps.staff import jobs
+
+    boss = make_staff(org_a, n=1, user=person(org_a, "manager"))
+    staff = make_staff(org_a, n=2, user=person(org_a, "dsp"), supervisor=boss)
+    with org_a:
+        services.certification_save(
+            certification=Certification(
+                staff=staff,
+                certification_type="CPR",
+                certification_name="CPR",
+                issuing_organization="Red Cross",
+                issue_date=timezone.localdate() - dt.timedelta(days=700),
+                expiry_date=timezone.localdate() + dt.timedelta(days=10),
+                reminder_days_before=30,
+            )
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert jobs.certification_reminders() == 1
+            assert jobs.certification_reminders() == 0
+        told = set(
+            Notification.objects.filter(notification_type="certification.expiring").values_list(
+                "user__email", flat=True
+            )
+        )
+    assert {person(org_a, "dsp").email, person(org_a, "manager").email, person(org_a, "hr").email} <= told

@@ -1,0 +1,342 @@
+"""Staff pages: the directory, a person's tabs (profile, certifications, training; documents
+and history live in the files and audit apps), forms, training programs, the compliance
+matrix (page and CSV) and the CSV import. Pay appears only for roles with staff.see_pay."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.accounts.permissions import can, permission_required
+from apps.audit.services import access_record
+from apps.staff import forms, selectors, services
+from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@permission_required("staff.view_staff")
+def directory(request):
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "department", "sort")}
+    rows = selectors.directory(
+        query=params["q"], status=params["status"], department=params["department"], sort=params["sort"] or "name"
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/directory.html",
+        {
+            "page": page,
+            "params": params,
+            "statuses": Staff.Status.choices,
+            "departments": selectors.departments(),
+            "may_add": can(request.user, "staff.add_staff"),
+            "may_import": can(request.user, "staff.import_staff"),
+        },
+    )
+
+
+def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
+    staff = selectors.get_staff(pk)
+    access_record(obj=staff, request=request)
+    today = timezone.localdate()
+    return render(
+        request,
+        template,
+        {
+            "staff": staff,
+            "tab": tab,
+            "today": today,
+            "see_pay": selectors.may_see_pay(request.user),
+            "may_change": can(request.user, "staff.change_staff"),
+            **extra,
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("staff.view_staff")
+def detail(request, pk):
+    from apps.accounts.services import assignable_roles
+
+    return _page(request, pk, "staff/detail.html", "profile", roles=assignable_roles(request.user))
+
+
+@login_required
+@permission_required("staff.view_staff")
+def certifications(request, pk):
+    staff = selectors.get_staff(pk)
+    today = timezone.localdate()
+    rows = [{"cert": c, "state": c.state(today)} for c in staff.certifications.all()]
+    return _page(request, pk, "staff/certifications.html", "certifications", rows=rows)
+
+
+@login_required
+@permission_required("staff.view_staff")
+def training(request, pk):
+    staff = selectors.get_staff(pk)
+    records = staff.training_records.select_related("program")
+    return _page(request, pk, "staff/training.html", "training", records=records, form=forms.TrainingRecordForm())
+
+
+def _staff_form_page(request, staff: Staff | None):
+    editing = staff is not None
+    staff = staff or Staff()
+    show_pay = can(request.user, "staff.change_pay")
+    form = forms.StaffForm(request.POST or None, instance=staff, show_pay=show_pay)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.staff_save(
+                staff=form.save(commit=False), actor=request.user, ssn=form.cleaned_data["ssn"] or None, request=request
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "staff/form.html",
+        {"form": form, "staff": staff if editing else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("staff.add_staff")
+def create(request):
+    return _staff_form_page(request, None)
+
+
+@login_required
+@permission_required("staff.change_staff")
+def edit(request, pk):
+    return _staff_form_page(request, selectors.get_staff(pk))
+
+
+@login_required
+@require_POST
+def reveal_ssn(request, pk):
+    staff = selectors.get_staff(pk)
+    ssn = services.reveal_ssn(staff=staff, actor=request.user, request=request)
+    response = render(request, "staff/partials/_ssn.html", {"staff": staff, "ssn": ssn})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("staff.change_staff", "accounts.invite_user")
+@require_POST
+def create_account(request, pk):
+    staff = selectors.get_staff(pk)
+    role = Role.objects.filter(pk=request.POST.get("role") or None).first()
+    try:
+        services.staff_create_account(staff=staff, request=request, actor=request.user, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Account created; an invitation was sent to %(email)s.") % {"email": staff.email})
+    return redirect(staff)
+
+
+@login_required
+@permission_required("staff.change_certification")
+def certification_edit(request, pk, cert_pk=None):
+    staff = selectors.get_staff(pk)
+    cert = get_object_or_404(Certification, pk=cert_pk, staff=staff) if cert_pk else Certification(staff=staff)
+    form = forms.CertificationForm(request.POST or None, instance=cert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_save(certification=form.save(commit=False))
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Certification saved."))
+            return redirect("staff:certifications", pk=staff.pk)
+    return render(
+        request,
+        "staff/certification_form.html",
+        {"staff": staff, "form": form, "cert": cert if cert_pk else None, "renew": forms.RenewForm()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("staff.add_certification")
+@require_POST
+def certification_renew(request, pk, cert_pk):
+    staff = selectors.get_staff(pk)
+    cert = get_object_or_404(Certification, pk=cert_pk, staff=staff)
+    form = forms.RenewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certification_renew(
+                certification=cert,
+                issue_date=form.cleaned_data["issue_date"],
+                expiry_date=form.cleaned_data["expiry_date"],
+                number=form.cleaned_data["certification_number"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Renewed. The previous certification is kept."))
+            return redirect("staff:certifications", pk=staff.pk)
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("staff:certification_edit", pk=staff.pk, cert_pk=cert.pk)
+
+
+@login_required
+@permission_required("staff.add_trainingrecord")
+@require_POST
+def training_record_add(request, pk):
+    staff = selectors.get_staff(pk)
+    form = forms.TrainingRecordForm(request.POST, instance=TrainingRecord(staff=staff))
+    if form.is_valid():
+        try:
+            services.training_record_save(record=form.save(commit=False))
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("staff:training", pk=staff.pk)
+    records = staff.training_records.select_related("program")
+    return _page(request, pk, "staff/training.html", "training", records=records, form=form, status=400)
+
+
+@login_required
+@permission_required("staff.view_trainingprogram")
+def programs(request):
+    rows = TrainingProgram.objects.prefetch_related("required_roles").order_by("-is_active", "program_name")
+    return render(
+        request,
+        "staff/programs.html",
+        {
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "may_change": can(request.user, "staff.change_trainingprogram"),
+        },
+    )
+
+
+@login_required
+def program_edit(request, program_pk=None):
+    needed = "staff.change_trainingprogram" if program_pk else "staff.add_trainingprogram"
+    if not can(request.user, needed):
+        raise PermissionDenied
+    program = get_object_or_404(TrainingProgram, pk=program_pk) if program_pk else TrainingProgram()
+    form = forms.ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        program = form.save(commit=False)
+        program.prerequisites = [str(p.pk) for p in form.cleaned_data["prerequisite_programs"]]
+        program.required_job_titles = form.cleaned_data["job_titles"]
+        try:
+            services.program_save(program=program, roles=form.cleaned_data["required_roles"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect("staff:programs")
+    return render(
+        request,
+        "staff/program_form.html",
+        {"form": form, "program": program if program_pk else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+STATE_LABELS = {"current": _("Current"), "expiring": _("Expiring"), "expired": _("Expired"), "missing": _("Missing")}
+
+
+@login_required
+@permission_required("staff.view_staff", "staff.view_certification")
+def matrix(request):
+    department = request.GET.get("department", "").strip()
+    location = request.GET.get("location", "").strip()
+    data = selectors.compliance_matrix(department=department, location=location)
+    if request.GET.get("format") == "csv":
+        return _matrix_csv(data)
+    return render(
+        request,
+        "staff/matrix.html",
+        {
+            **data,
+            "department": department,
+            "location": location,
+            "departments": selectors.departments(),
+            "locations": selectors.work_locations(),
+            "labels": STATE_LABELS,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _matrix_csv(data) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow([_("Employee ID"), _("Name"), _("Department"), *[c.label for c in data["columns"]]])
+        for row in data["rows"]:
+            person = row["staff"]
+            yield writer.writerow(
+                [person.employee_id, f"{person.last_name}, {person.first_name}", person.department, *row["cells"]]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="compliance-{data["today"].isoformat()}.csv"'
+    return response
+
+
+@login_required
+@permission_required("staff.import_staff", "staff.add_staff")
+def staff_import(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        apply = request.POST.get("action") == "import"
+        result = services.staff_import(
+            content=form.cleaned_data["content"],
+            actor=request.user,
+            apply=apply,
+            show_pay=can(request.user, "staff.change_pay"),
+        )
+        if apply and result["created"]:
+            count = result["created"]
+            messages.success(
+                request,
+                ngettext("%(count)d staff member imported.", "%(count)d staff imported.", count) % {"count": count},
+            )
+            return redirect("staff:directory")
+    return render(
+        request,
+        "staff/import.html",
+        {
+            "form": form,
+            "result": result,
+            "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
+            "columns": services.IMPORT_COLUMNS,
+        },
+        status=400 if (request.method == "POST" and (not form.is_valid() or (result and result["errors"]))) else 200,
+    )
