@@ -57,7 +57,11 @@ AUDITED: dict[str, dict] = {
     "clients.ClientLocation": {"exclude_fields": ["current_occupancy"]},
     "clients.CarePlan": {},
     "clients.ClientUserObjectPermission": {},
-    "staff.Staff": {"exclude_fields": ["ssn_last4"]},
+    # Pay is masked: the log is read by auditors, who do not see pay.
+    "staff.Staff": {
+        "exclude_fields": ["ssn_last4"],
+        "mask_fields": ["hourly_rate", "salary", "pay_type", "fte_percentage"],
+    },
     "staff.Certification": {},
     "staff.TrainingProgram": {"m2m_fields": {"required_roles"}},
     "staff.TrainingRecord": {},

@@ -3,14 +3,13 @@ accessed a record (page, CSV, PDF)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,34 +17,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import permission_required
 from apps.audit import forms, selectors
 from apps.audit.models import LogEntry
+from apps.core.csvexport import csv_response as _csv_response
 from apps.core.pdf import pdf_response, render_pdf
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote.
-    Entries hold text typed by anyone (a failed sign-in's email, a browser name)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv_response(rows, *, header: list[str], filename: str) -> StreamingHttpResponse:
-    """A CSV streamed row by row: an export of millions of entries never sits in memory."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict) -> list:

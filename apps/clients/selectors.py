@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +23,10 @@ SORTS = {
     "-admission": ("-admission_date", "last_name"),
 }
 # The seed's full-text expression; its GIN index (migration 0002) serves this exact text.
-NAME_VECTOR = "to_tsvector('english', clients_client.first_name || ' ' || clients_client.last_name)"
+NAME_MATCH = (
+    "SELECT id FROM clients_client WHERE to_tsvector('english', first_name || ' ' || last_name) "
+    "@@ to_tsquery('english', %s)"
+)
 WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
@@ -82,9 +86,9 @@ def client_list(
         match = Q(client_id__istartswith=query)
         terms = tsquery(query)
         if terms:
-            # The SQL is a constant (the index's own expression); the terms are a bound parameter.
-            named = Client.objects.extra(where=[f"{NAME_VECTOR} @@ to_tsquery('english', %s)"], params=[terms])  # noqa: S610
-            match |= Q(pk__in=named.values("pk"))
+            # A subquery of its own (not correlated with the outer query), on the index's own
+            # expression; the SQL is a constant and the terms a bound parameter.
+            match |= Q(pk__in=RawSQL(NAME_MATCH, [terms]))  # noqa: S611
         clients = clients.filter(match)
     return clients.order_by(*SORTS.get(sort, SORTS["name"]))
 
@@ -120,5 +124,10 @@ def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None)
     )
 
 
-def assignable_staff() -> QuerySet[User]:
-    return User.objects.filter(status=User.Status.ACTIVE).select_related("role").order_by("first_name", "last_name")
+def care_team_members() -> QuerySet[User]:
+    """People on at least one care team: the list's "care team member" filter."""
+    return (
+        User.objects.filter(pk__in=ClientUserObjectPermission.objects.values("user_id"))
+        .only("pk", "first_name", "last_name", "email")
+        .order_by("first_name", "last_name")
+    )

@@ -70,7 +70,7 @@ def client_list(request):
             "params": params,
             "statuses": Client.Status.choices,
             "locations": ClientLocation.objects.filter(is_active=True).order_by("name") if sees_all else [],
-            "staff": selectors.assignable_staff() if sees_all else [],
+            "staff": selectors.care_team_members() if sees_all else [],
             "may_add": can(request.user, "clients.add_client"),
             "may_import": can(request.user, "clients.import_clients"),
             "sorts": [
@@ -102,12 +102,7 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
 
 @login_required
 def client_detail(request, pk):
-    staff = (
-        selectors.assignable_staff().exclude(clientuserobjectpermission__content_object_id=pk)
-        if can(request.user, "clients.manage_care_team")
-        else []
-    )
-    return _client_page(request, pk, "clients/detail.html", {"tab": "overview", "staff_choices": staff})
+    return _client_page(request, pk, "clients/detail.html", {"tab": "overview"})
 
 
 @login_required
@@ -194,9 +189,15 @@ def care_team(request, pk):
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.manage_care_team", client):
         raise PermissionDenied
-    user = User.objects.filter(pk=request.POST.get("user") or None, status=User.Status.ACTIVE).first()
+    # Added by email (an agency has hundreds of staff: no list of them all), removed by id.
+    email = request.POST.get("email", "").strip()
+    pk_given = request.POST.get("user", "")
+    if email:
+        user = User.objects.filter(email__iexact=email, status=User.Status.ACTIVE).first()
+    else:
+        user = User.objects.filter(pk=pk_given, status=User.Status.ACTIVE).first() if _is_uuid(pk_given) else None
     if user is None:
-        messages.error(request, _("Choose a person."))
+        messages.error(request, _("Nobody active has that email address."))
     elif request.POST.get("action") == "remove":
         services.care_team_remove(client=client, user=user)
         messages.success(request, _("%(name)s is no longer on the care team.") % {"name": user.get_full_name()})

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,7 +50,10 @@ def run_import(
     """{"rows", "errors": [(line, [messages])], "created"}. `prepare` may rewrite a row and
     returns its own problems; `unique` names a column whose values must differ between rows."""
     reader = csv.DictReader(io.StringIO(content))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return {"rows": 0, "errors": [(1, [_("This is not a CSV file: %(error)s") % {"error": exc}])], "created": 0}
     missing = [c for c in required if c not in header]
     if missing:
         return {
@@ -59,12 +62,23 @@ def run_import(
             "created": 0,
         }
     checked, errors, seen = [], [], {}
-    for line, raw in enumerate(reader, start=2):
+    try:
+        raw_rows = list(reader)
+    except csv.Error as exc:
+        return {
+            "rows": 0,
+            "errors": [(reader.line_num, [_("This line cannot be read: %(error)s") % {"error": exc}])],
+            "created": 0,
+        }
+    for line, raw in enumerate(raw_rows, start=2):
         if line - 1 > MAX_ROWS:
             errors.append((line, [_("At most %(count)d rows per import.") % {"count": MAX_ROWS}]))
             break
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        problems = prepare(row) if prepare else []
+        problems = []
+        if None in raw:  # more cells than the header has columns
+            problems.append(_("This row has more cells than the header has columns."))
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+        problems += prepare(row) if prepare else []
         form = form_for(row)
         if not form.is_valid():
             for field, messages in form.errors.items():
@@ -79,17 +93,27 @@ def run_import(
             errors.append((line, problems))
         checked.append((line, form))
     result = {"rows": len(checked), "errors": errors, "created": 0}
-    if errors or not apply:
+    if errors:
         return result
+    # The rows go through the real save even on a dry run (then rolled back), so the preview
+    # finds what only the save checks: duplicates, rules across records.
     try:
         with transaction.atomic():
             for line, form in checked:
                 try:
-                    save(form)
+                    with transaction.atomic():
+                        save(form)
                 except ValidationError as exc:
                     errors.append((line, exc.messages))
-                    raise
+                except IntegrityError:
+                    errors.append((line, [_("This row clashes with a record saved at the same time.")]))
+            if errors or not apply:
+                raise _Rollback
             result["created"] = len(checked)
-    except ValidationError:
+    except _Rollback:
         result["created"] = 0
     return result
+
+
+class _Rollback(Exception):
+    """Leaves the import's transaction without keeping anything."""

@@ -1,20 +1,45 @@
-"""Staff in the Django admin, for org admins and HR: lists with search and filters; pay
-fields only for roles that may see pay; writes through the services (cycles, termination)."""
+"""Staff in the Django admin, for org admins: lists with search and filters; pay only for
+roles that may see it (never as a filter for others); writes through the services, whose
+checks show on the form."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from apps.staff import selectors, services
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
 
 class CertificationInline(admin.TabularInline):
+    """Read here; certifications are added and renewed on the staff member's page."""
+
     model = Certification
     extra = 0
     fields = ["certification_type", "certification_name", "issue_date", "expiry_date", "status"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StaffAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        candidate = self.instance
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        try:
+            services._check_staff(candidate)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
 
 
 @admin.register(Staff)
 class StaffAdmin(admin.ModelAdmin):
+    form = StaffAdminForm
     list_display = ["employee_id", "last_name", "first_name", "job_title", "department", "employment_status"]
     list_filter = ["employment_status", "department"]
     search_fields = ["employee_id", "first_name", "last_name", "email"]
@@ -24,27 +49,83 @@ class StaffAdmin(admin.ModelAdmin):
 
     def get_exclude(self, request, obj=None):
         hidden = ["ssn", "user"]
-        if not selectors.may_see_pay(request.user):
+        if not request.user.has_perm("staff.change_pay"):
             hidden += list(Staff.PAY_FIELDS)
         return hidden
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = ["ssn_masked"]
+        if selectors.may_see_pay(request.user) and not request.user.has_perm("staff.change_pay"):
+            shown += list(Staff.PAY_FIELDS)
+        return shown
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Filtering by pay in the URL would tell pay to people who may not see it.
+        if lookup.split("__")[0] in Staff.PAY_FIELDS and not (request and selectors.may_see_pay(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
         services.staff_save(staff=obj, actor=request.user, request=request)
 
 
+class TrainingProgramAdminForm(forms.ModelForm):
+    materials_url = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = TrainingProgram
+        # Prerequisites are chosen on the program's page, where loops are refused.
+        exclude = ["prerequisites"]  # noqa: DJ006 - every other field is editable here
+
+    def clean(self):
+        data = super().clean()
+        candidate = self.instance
+        for name, value in data.items():
+            if name != "required_roles":
+                setattr(candidate, name, value)
+        try:
+            services._check_program(candidate)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
 @admin.register(TrainingProgram)
 class TrainingProgramAdmin(admin.ModelAdmin):
+    form = TrainingProgramAdminForm
     list_display = ["program_name", "category", "is_mandatory", "frequency_months", "is_active"]
     list_filter = ["is_mandatory", "is_active", "delivery_method"]
     search_fields = ["program_name", "category"]
 
 
+class TrainingRecordAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        candidate = self.instance
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        if candidate.program_id:
+            try:
+                services.training_record_check(candidate)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(admin.ModelAdmin):
+    form = TrainingRecordAdminForm
     list_display = ["staff", "program", "completed_on", "score", "passed", "expires_on"]
     list_filter = ["program", "passed"]
     list_select_related = ["staff", "program"]
     search_fields = ["staff__last_name", "staff__employee_id"]
+    readonly_fields = ["passed", "expires_on"]
+
+    def save_model(self, request, obj, form, change):
+        # Passed and expiry follow the score and the program, as on the pages.
+        services.training_record_save(record=obj)
 
 
 @admin.register(CertificationRequirement)

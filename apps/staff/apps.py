@@ -20,6 +20,7 @@ class StaffConfig(AppConfig):
         )
         attachments.register("staff.staff")
         attachments.register("staff.certification")
+        attachments.register("staff.trainingrecord")
         defaults.register(staff_jobs.CERT_EXPIRING_KIND)
         defaults.register(staff_jobs.TRAINING_DUE_KIND)
         jobs.register(staff_jobs.CERT_EXPIRING)

@@ -63,6 +63,9 @@ class StaffForm(IsoDates, forms.ModelForm):
             for name in Staff.PAY_FIELDS:
                 del self.fields[name]
         supervisors = Staff.objects.exclude(employment_status=Staff.Status.TERMINATED)
+        if self.instance.supervisor_id:
+            # A supervisor who has since left stays selectable, so saving keeps the link.
+            supervisors = supervisors | Staff.objects.filter(pk=self.instance.supervisor_id)
         if self.instance.pk:
             supervisors = supervisors.exclude(pk=self.instance.pk)
         self.fields["supervisor"].queryset = supervisors.order_by("last_name", "first_name")
@@ -103,7 +106,7 @@ class CertificationForm(IsoDates, forms.ModelForm):
         }
 
 
-class RenewForm(forms.Form):
+class RenewForm(IsoDates, forms.Form):
     issue_date = forms.DateField(label=_("Issued"), widget=DateInput())
     expiry_date = forms.DateField(
         label=_("Expires"), widget=DateInput(), required=False, help_text=_("Empty: from the renewal period.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -137,14 +138,18 @@ class Certification(BaseModel):
     issue_date = models.DateField(_("issued"))
     expiry_date = models.DateField(_("expires"), null=True, blank=True)
     renewal_required = models.BooleanField(_("renewal required"), default=True)
-    renewal_period_months = models.PositiveIntegerField(_("renewal period (months)"), null=True, blank=True)
+    renewal_period_months = models.PositiveIntegerField(
+        _("renewal period (months)"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     document = models.ForeignKey(
         "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     document_url = models.TextField(_("document"), blank=True, editable=False)
     verification_url = models.URLField(_("verification link"), blank=True)
-    reminder_days_before = models.PositiveIntegerField(_("remind days before expiry"), default=30)
+    reminder_days_before = models.PositiveIntegerField(
+        _("remind days before expiry"), default=30, validators=[MaxValueValidator(3650)]
+    )
     # Renewing makes a new record; the one it renews stays, pointing forward.
     renewed_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renews", editable=False
@@ -196,7 +201,9 @@ class TrainingProgram(BaseModel):
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
     is_mandatory = models.BooleanField(_("mandatory"), default=False)
-    frequency_months = models.PositiveIntegerField(_("repeat every (months)"), null=True, blank=True)
+    frequency_months = models.PositiveIntegerField(
+        _("repeat every (months)"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
     duration_hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     delivery_method = models.CharField(_("delivery"), max_length=20, choices=Delivery.choices, blank=True)
     # Other programs' ids, to complete first (no cycles).
@@ -242,9 +249,8 @@ class TrainingRecord(BaseModel):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), default=True, editable=False)
     expires_on = models.DateField(_("expires"), null=True, blank=True, editable=False)
-    evidence = models.ForeignKey(
-        "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    # The evidence (a certificate, a sign-in sheet) is attached through the files app: the
+    # record's documents tab, so it gets the files app's checks, encryption and access log.
 
     class Meta:
         ordering = ["-completed_on"]

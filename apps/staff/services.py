@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
 from apps.core.validators import normalize_ssn
-from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
+from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
 # --- staff ------------------------------------------------------------------------------------
 
@@ -86,6 +86,12 @@ def _terminated(staff: Staff, *, actor, request) -> None:
 
     if staff.user_id and staff.user.status != User.Status.INACTIVE:
         user = staff.user
+        # The account rules hold here too: nobody deactivates themselves, a superuser, or
+        # someone whose role they could not give.
+        if not accounts.may_manage_user(actor, user):
+            raise ValidationError(
+                {"employment_status": _("You cannot deactivate this person's account; ask an administrator.")}
+            )
         user.status = User.Status.INACTIVE
         user.save(update_fields=["status", "updated_at"])
         accounts.sessions_revoke_all(user=user, actor=actor, reason="terminated", request=request)
@@ -105,6 +111,8 @@ def staff_create_account(*, staff: Staff, request, actor, role=None):
 
     if staff.user_id:
         raise ValidationError(_("This staff member already has an account."))
+    if staff.employment_status == Staff.Status.TERMINATED:
+        raise ValidationError(_("A terminated staff member gets no account."))
     user = accounts.user_invite(
         request=request,
         email=staff.email,
@@ -142,6 +150,15 @@ def _check_certification(cert: Certification) -> None:
 
 @transaction.atomic
 def certification_save(*, certification: Certification) -> Certification:
+    # Types are matched against the required ones: "CPR " and "CPR" are the same.
+    certification.certification_type = " ".join(certification.certification_type.split())
+    required = (
+        CertificationRequirement.objects.filter(certification_type__iexact=certification.certification_type)
+        .values_list("certification_type", flat=True)
+        .first()
+    )
+    if required:
+        certification.certification_type = required
     _check_certification(certification)
     if certification.status not in Certification.MANUAL:
         # Stored status follows the dates (the job keeps it so); manual states stay.
@@ -160,6 +177,8 @@ def certification_renew(
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
     if certification.renewed_by_id:
         raise ValidationError(_("This certification was already renewed."))
+    if issue_date < certification.issue_date:
+        raise ValidationError(_("A renewal cannot be issued before the certification it renews."))
     if expiry_date is None and certification.renewal_period_months:
         expiry_date = issue_date + relativedelta(months=certification.renewal_period_months)
     renewed = Certification(
@@ -236,10 +255,8 @@ def program_save(*, program: TrainingProgram, roles=None) -> TrainingProgram:
     return program
 
 
-@transaction.atomic
-def training_record_save(*, record: TrainingRecord) -> TrainingRecord:
-    """Passed follows the score (when the program has a test); expiry follows the program's
-    frequency."""
+def training_record_check(record: TrainingRecord) -> None:
+    """What a training record must satisfy (the admin's form asks too)."""
     program = record.program
     errors = {}
     if record.completed_on and record.completed_on > timezone.localdate():
@@ -250,6 +267,14 @@ def training_record_save(*, record: TrainingRecord) -> TrainingRecord:
         errors["score"] = _("This program has a test: enter the score.")
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def training_record_save(*, record: TrainingRecord) -> TrainingRecord:
+    """Passed follows the score (when the program has a test); expiry follows the program's
+    frequency."""
+    training_record_check(record)
+    program = record.program
     record.passed = not program.test_required or record.score >= program.passing_score
     record.expires_on = (
         record.completed_on + relativedelta(months=program.frequency_months)

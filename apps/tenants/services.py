@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -264,7 +266,8 @@ def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
         for organization in organizations:
             # One organization's failure is logged and the others still get their run.
             try:
-                with organization:
+                # The organization's schema and its own day: "today" in a job is theirs.
+                with organization, timezone.override(zoneinfo.ZoneInfo(organization.timezone or "UTC")):
                     done = job.run(day=day)
             except Exception:
                 logger.exception("scheduled job %s failed for %s", name, organization.schema_name)

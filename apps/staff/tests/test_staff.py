@@ -337,3 +337,137 @@ def test_certification_reminders_go_once_to_the_person_their_supervisor_and_hr(
             )
         )
     assert {person(org_a, "dsp").email, person(org_a, "manager").email, person(org_a, "hr").email} <= told
+
+
+def test_training_evidence_attaches_to_the_record(org_a, settings, tmp_path):
+    from apps.files import storage
+    from apps.files.models import File
+    from apps.files.tests.conftest import PDF, upload
+
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    storage._store.cache_clear()
+    staff = make_staff(org_a)
+    with org_a:
+        program = services.program_save(program=TrainingProgram(program_name="HIPAA"))
+        record = services.training_record_save(
+            record=TrainingRecord(staff=staff, program=program, completed_on=dt.date(2026, 1, 10))
+        )
+    hr = signed_in(org_a, "hr")
+    assert f"/files/on/staff.trainingrecord/{record.pk}/" in hr.get(f"/staff/{staff.pk}/training/").content.decode()
+    assert upload(hr, "certificate.pdf", PDF, to=f"staff.trainingrecord:{record.pk}").status_code == 302
+    with org_a:
+        assert File.objects.get().attached_to == record
+    assert signed_in(org_a, "dsp").get(f"/files/on/staff.trainingrecord/{record.pk}/").status_code == 404
+    storage._store.cache_clear()
+
+
+def test_pay_never_reaches_the_audit_log_in_clear(org_a):
+    staff = make_staff(org_a, hourly_rate=Decimal("33.33"))
+    with org_a:
+        staff.hourly_rate = Decimal("44.44")
+        services.staff_save(staff=staff, actor=person(org_a, "hr"))
+    page = signed_in(org_a, "auditor").get(f"/audit/history/staff.staff/{staff.pk}/").content.decode()
+    assert page and "33.33" not in page and "44.44" not in page
+
+
+def test_filtering_by_pay_in_the_admin_is_refused_without_pay(org_a):
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    assert signed_in(org_a, "admin").get("/admin/staff/staff/?hourly_rate__gte=20").status_code == 200
+    model_admin = django_admin.site._registry[Staff]
+    with org_a:
+        for local, allowed in (("admin", True), ("hr", True), ("manager", False), ("auditor", False)):
+            request = RequestFactory().get("/")
+            request.user = person(org_a, local)
+            assert model_admin.lookup_allowed("hourly_rate__gte", "20", request) is allowed, local
+
+
+def test_hr_cannot_terminate_an_administrators_account_through_a_staff_record(org_a):
+    staff = make_staff(org_a, user=person(org_a, "admin"))
+    with org_a:
+        staff.employment_status, staff.termination_date = "terminated", dt.date.today()
+        with pytest.raises(ValidationError, match="cannot deactivate"):
+            services.staff_save(staff=staff, actor=person(org_a, "hr"))
+        assert person(org_a, "admin").status == User.Status.ACTIVE
+
+
+def test_account_creation_refuses_bad_input_cleanly(org_a):
+    staff = make_staff(org_a, employment_status="terminated", termination_date=dt.date.today())
+    hr = signed_in(org_a, "hr")
+    response = hr.post(f"/staff/{staff.pk}/account/", {"role": "not-a-uuid"}, follow=True)
+    assert response.status_code == 200 and "A terminated staff member gets no account." in response.content.decode()
+    with org_a:
+        staff.refresh_from_db()
+        assert staff.user_id is None
+
+
+def test_the_import_preview_finds_what_only_the_save_checks(org_a):
+    hr = signed_in(org_a, "hr")
+    header = "employee_id,first_name,last_name,email,hire_date\n"
+    extra = hr.post("/staff/import/", {"content": header + "E3,E,F,e@x.org,2024-01-01,extra\n", "action": "check"})
+    assert extra.status_code == 400 and "more cells than the header" in extra.content.decode()
+    twins = header + "E1,A,B,same@x.org,2024-01-01\nE2,C,D,SAME@x.org,2024-01-01\n"
+    response = hr.post("/staff/import/", {"content": twins, "action": "check"})
+    assert response.status_code == 400
+    assert "Another staff member already has this email address." in response.content.decode()
+    with org_a:
+        assert not Staff.objects.exists()
+
+
+def test_the_matrix_counts_suspended_as_expired_and_ignores_renewed(org_a):
+    staff = make_staff(org_a)
+    today = timezone.localdate()
+    with org_a:
+        CertificationRequirement.objects.create(certification_type="CPR")
+        CertificationRequirement.objects.create(certification_type="CPI")
+        old = services.certification_save(
+            certification=Certification(
+                staff=staff,
+                certification_type="cpr ",
+                certification_name="CPR",
+                issuing_organization="X",
+                issue_date=today - dt.timedelta(days=800),
+                expiry_date=today - dt.timedelta(days=70),
+            )
+        )
+        assert old.certification_type == "CPR"  # matched to the requirement
+        services.certification_renew(
+            certification=old, issue_date=today - dt.timedelta(days=60), expiry_date=today + dt.timedelta(days=600)
+        )
+        services.certification_save(
+            certification=Certification(
+                staff=staff,
+                certification_type="CPI",
+                certification_name="CPI",
+                issuing_organization="X",
+                issue_date=today - dt.timedelta(days=10),
+                expiry_date=today + dt.timedelta(days=300),
+                status="suspended",
+            )
+        )
+        data = selectors.compliance_matrix()
+    (row,) = data["rows"]
+    assert dict(zip([c.label for c in data["columns"]], row["cells"], strict=True)) == {
+        "CPI": "expired",
+        "CPR": "current",
+    }
+
+
+def test_jobs_run_in_the_organizations_own_day(org_a, monkeypatch):
+    from apps.core.jobs import JOBS, Job
+    from apps.tenants import services as tenants
+
+    org_a.timezone = "Pacific/Kiritimati"
+    org_a.save(update_fields=["timezone"])
+    seen = {}
+
+    def run(*, day=None):
+        from django.db import connection as conn
+
+        seen[conn.schema_name] = timezone.localdate()
+        return 0
+
+    monkeypatch.setitem(JOBS, "test.day", Job(name="test.day", description="", run=run))
+    list(tenants.run_job_everywhere("test.day"))
+    assert seen[org_a.schema_name] == timezone.now().astimezone(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
