@@ -4,10 +4,10 @@ through the services so occupancy, IDs and the SSN rules hold."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
 from apps.clients import selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.core.forms import ServiceChecked
 
 
 class ContactInline(admin.TabularInline):
@@ -16,7 +16,7 @@ class ContactInline(admin.TabularInline):
     fields = ["contact_type", "first_name", "last_name", "phone_primary", "email", "is_primary"]
 
 
-class ClientAdminForm(forms.ModelForm):
+class ClientAdminForm(ServiceChecked, forms.ModelForm):
     """The service's checks, run as form validation, so the admin shows them by the field
     (a full location, dates out of order) instead of failing on save."""
 
@@ -37,17 +37,8 @@ class ClientAdminForm(forms.ModelForm):
             "primary_diagnosis",
         ]
 
-    def clean(self):
-        data = super().clean()
-        candidate = self.instance
-        for name, value in data.items():
-            setattr(candidate, name, value)
-        try:
-            services.client_check(client=candidate)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        return data
+    def service_check(self, candidate) -> None:
+        services.client_check(client=candidate)
 
 
 @admin.register(Client)

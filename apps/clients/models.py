@@ -129,6 +129,14 @@ class Client(BaseModel):
             models.Index(fields=["status", "last_name", "first_name"], name="client_status_name_idx"),
             models.Index(fields=["location", "status"], name="client_location_idx"),
             models.Index(Upper("client_id"), name="client_id_upper_idx"),
+            # The default list: current clients by name, read in order straight off the index.
+            models.Index(
+                fields=["last_name", "first_name"],
+                # Two comparisons, not an IN list: a cloned schema re-creates this condition
+                # from its text, and PostgreSQL would spell an array differently.
+                condition=~Q(status="discharged") & ~Q(status="deceased"),
+                name="client_current_name_idx",
+            ),
             # The seed's full-text index on names is created by migration 0002 (raw SQL, so
             # its expression is exactly the one selectors.search uses).
         ]

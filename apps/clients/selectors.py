@@ -68,7 +68,14 @@ def client_list(
     staff: str = "",
     sort: str = "name",
 ) -> QuerySet[Client]:
-    clients = visible_clients(user).select_related("location")
+    # Only what the list shows: no SSN to decrypt, no health lists to parse.
+    clients = (
+        visible_clients(user)
+        .select_related("location")
+        .only(
+            "pk", "client_id", "first_name", "last_name", "preferred_name", "date_of_birth", "status", "location__name"
+        )
+    )
     if status == "all":
         pass
     elif status in Client.Status.values:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
-from apps.clients.validators import normalize_ssn
+from apps.core.validators import set_ssn
 
 DEFAULT_ID_PATTERN = "C{number:05d}"
 
@@ -118,15 +118,7 @@ def client_save(*, client: Client, actor, organization=None, ssn: str | None = N
     previous_location_id = None
     if not client._state.adding:
         previous_location_id = Client.objects.filter(pk=client.pk).values_list("location_id", flat=True).first()
-    if ssn is not None:
-        if ssn.strip():
-            try:
-                client.ssn = normalize_ssn(ssn)
-            except ValidationError as exc:
-                raise ValidationError({"ssn": exc.messages}) from exc
-            client.ssn_last4 = client.ssn[-4:]
-        else:
-            client.ssn, client.ssn_last4 = "", ""
+    set_ssn(client, ssn)
     if not client.client_id:
         client.client_id = next_client_id(organization)
     if client._state.adding:

@@ -22,6 +22,7 @@ from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.core.forms import add_errors
 from apps.core.pdf import pdf_response
 
 
@@ -35,14 +36,6 @@ def _is_uuid(value: str) -> bool:
 
 def _organization(request):
     return getattr(request, "organization", None)
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -158,7 +151,7 @@ def _client_form_page(request, client: Client | None):
                 client=client, actor=request.user, organization=_organization(request), ssn=ssn
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(client)
@@ -268,7 +261,7 @@ def contact_edit(request, pk, contact_pk=None):
         try:
             services.contact_save(contact=form.save(commit=False))
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Contact saved."))
             return redirect("clients:contacts", pk=client.pk)
@@ -321,7 +314,7 @@ def _plan_form_page(request, client: Client, plan: CarePlan):
         try:
             plan = services.care_plan_save(plan=plan, actor=request.user)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Care plan saved."))
             return redirect(plan)
@@ -416,7 +409,7 @@ def location_edit(request, location_pk=None):
         try:
             services.location_save(location=form.save(commit=False))
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Location saved."))
             return redirect("clients:locations")

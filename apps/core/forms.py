@@ -28,3 +28,38 @@ class IsoDates:
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.input_formats = ["%Y-%m-%d"]
+
+
+def add_errors(form, exc) -> None:
+    """A service's ValidationError shown on the form: by field where it names one the form
+    has, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ServiceChecked:
+    """For admin forms: run the service's own checks in clean(), on the instance as the form
+    would save it, so a refusal shows by its field instead of failing on save."""
+
+    def service_check(self, candidate) -> None:  # the form says which check
+        raise NotImplementedError
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        data = super().clean()
+        candidate = self.instance
+        for name, value in data.items():
+            if (
+                name in self._meta.model._meta._forward_fields_map
+                and not self._meta.model._meta.get_field(name).many_to_many
+            ):
+                setattr(candidate, name, value)
+        try:
+            self.service_check(candidate)
+        except ValidationError as exc:
+            add_errors(self, exc)
+        return data

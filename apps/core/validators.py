@@ -20,3 +20,18 @@ def normalize_ssn(value: str) -> str:
     if area in ("000", "666") or area.startswith("9") or group == "00" or serial == "0000":
         raise ValidationError(_("That is not a valid SSN: no SSN starts or is numbered like that."), code="ssn")
     return f"{area}-{group}-{serial}"
+
+
+def set_ssn(record, ssn: str | None) -> None:
+    """The SSN of a client or staff record from a form: None keeps it, "" clears it,
+    anything else is checked and stored (encrypted by the field), last four kept apart."""
+    if ssn is None:
+        return
+    if not ssn.strip():
+        record.ssn, record.ssn_last4 = "", ""
+        return
+    try:
+        record.ssn = normalize_ssn(ssn)
+    except ValidationError as exc:
+        raise ValidationError({"ssn": exc.messages}) from exc
+    record.ssn_last4 = record.ssn[-4:]

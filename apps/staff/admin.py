@@ -4,8 +4,8 @@ checks show on the form."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
+from apps.core.forms import ServiceChecked
 from apps.staff import selectors, services
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
@@ -23,18 +23,9 @@ class CertificationInline(admin.TabularInline):
         return False
 
 
-class StaffAdminForm(forms.ModelForm):
-    def clean(self):
-        data = super().clean()
-        candidate = self.instance
-        for name, value in data.items():
-            setattr(candidate, name, value)
-        try:
-            services._check_staff(candidate)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        return data
+class StaffAdminForm(ServiceChecked, forms.ModelForm):
+    def service_check(self, candidate) -> None:
+        services._check_staff(candidate)
 
 
 @admin.register(Staff)
@@ -69,7 +60,7 @@ class StaffAdmin(admin.ModelAdmin):
         services.staff_save(staff=obj, actor=request.user, request=request)
 
 
-class TrainingProgramAdminForm(forms.ModelForm):
+class TrainingProgramAdminForm(ServiceChecked, forms.ModelForm):
     materials_url = forms.URLField(required=False, assume_scheme="https")
 
     class Meta:
@@ -77,18 +68,8 @@ class TrainingProgramAdminForm(forms.ModelForm):
         # Prerequisites are chosen on the program's page, where loops are refused.
         exclude = ["prerequisites"]  # noqa: DJ006 - every other field is editable here
 
-    def clean(self):
-        data = super().clean()
-        candidate = self.instance
-        for name, value in data.items():
-            if name != "required_roles":
-                setattr(candidate, name, value)
-        try:
-            services._check_program(candidate)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        return data
+    def service_check(self, candidate) -> None:
+        services._check_program(candidate)
 
 
 @admin.register(TrainingProgram)
@@ -99,19 +80,10 @@ class TrainingProgramAdmin(admin.ModelAdmin):
     search_fields = ["program_name", "category"]
 
 
-class TrainingRecordAdminForm(forms.ModelForm):
-    def clean(self):
-        data = super().clean()
-        candidate = self.instance
-        for name, value in data.items():
-            setattr(candidate, name, value)
+class TrainingRecordAdminForm(ServiceChecked, forms.ModelForm):
+    def service_check(self, candidate) -> None:
         if candidate.program_id:
-            try:
-                services.training_record_check(candidate)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
-        return data
+            services.training_record_check(candidate)
 
 
 @admin.register(TrainingRecord)

@@ -93,6 +93,11 @@ class Staff(BaseModel):
         indexes = [
             models.Index(fields=["employment_status", "last_name", "first_name"], name="staff_status_name_idx"),
             models.Index(fields=["department"], name="staff_department_idx"),
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=~Q(employment_status="terminated"),
+                name="staff_current_name_idx",
+            ),
             # The seed's full-text index on names is created by migration 0002 (raw SQL).
         ]
         constraints = [

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
-from apps.core.validators import normalize_ssn
+from apps.core.validators import set_ssn
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
 # --- staff ------------------------------------------------------------------------------------
@@ -55,15 +55,7 @@ def staff_save(*, staff: Staff, actor, ssn: str | None = None, request=None) -> 
         for name in Staff.PAY_FIELDS:
             if name in stored and getattr(staff, name) != stored[name]:
                 raise PermissionDenied
-    if ssn is not None:
-        if ssn.strip():
-            try:
-                staff.ssn = normalize_ssn(ssn)
-            except ValidationError as exc:
-                raise ValidationError({"ssn": exc.messages}) from exc
-            staff.ssn_last4 = staff.ssn[-4:]
-        else:
-            staff.ssn, staff.ssn_last4 = "", ""
+    set_ssn(staff, ssn)
     staff.email = (staff.email or "").strip().lower()
     if staff._state.adding:
         staff.created_by = actor

@@ -23,16 +23,9 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.core.csvexport import csv_response
+from apps.core.forms import add_errors
 from apps.staff import forms, selectors, services
 from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -112,7 +105,7 @@ def _staff_form_page(request, staff: Staff | None):
                 staff=form.save(commit=False), actor=request.user, ssn=form.cleaned_data["ssn"] or None, request=request
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(saved)
@@ -176,7 +169,7 @@ def certification_edit(request, pk, cert_pk=None):
         try:
             services.certification_save(certification=form.save(commit=False))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Certification saved."))
             return redirect("staff:certifications", pk=staff.pk)
@@ -223,7 +216,7 @@ def training_record_add(request, pk):
         try:
             services.training_record_save(record=form.save(commit=False))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Training recorded."))
             return redirect("staff:training", pk=staff.pk)
@@ -259,7 +252,7 @@ def program_edit(request, program_pk=None):
         try:
             services.program_save(program=program, roles=form.cleaned_data["required_roles"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Program saved."))
             return redirect("staff:programs")

@@ -1,6 +1,7 @@
 """Staff records, certifications, training and the compliance matrix."""
 
 import datetime as dt
+import uuid
 import zoneinfo
 from decimal import Decimal
 
@@ -230,6 +231,7 @@ def test_the_matrix_applies_rules_by_role_and_job_title(org_a):
         data = selectors.compliance_matrix()
     labels = [c.label for c in data["columns"]]
     cells = {row["staff"].pk: dict(zip(labels, row["cells"], strict=True)) for row in data["rows"]}
+    cells = {uuid.UUID(pk): value for pk, value in cells.items()}
     assert cells[worker.pk] == {"Meds": "current", "HIPAA": "missing"}
     assert cells[cook.pk] == {"Meds": "", "HIPAA": "missing"}
     assert cells[nurse.pk] == {"Meds": "missing", "HIPAA": "missing"}
