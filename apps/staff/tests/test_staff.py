@@ -473,3 +473,38 @@ def test_jobs_run_in_the_organizations_own_day(org_a, monkeypatch):
     monkeypatch.setitem(JOBS, "test.day", Job(name="test.day", description="", run=run))
     list(tenants.run_job_everywhere("test.day"))
     assert seen[org_a.schema_name] == timezone.now().astimezone(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
+
+
+def test_the_matrix_sql_agrees_with_the_python_rules_at_every_boundary(org_a):
+    today = timezone.localdate()
+    cases = [
+        (today - dt.timedelta(days=1), "active"),
+        (today, "active"),
+        (today + dt.timedelta(days=30), "active"),
+        (today + dt.timedelta(days=31), "active"),
+        (None, "active"),
+        (today + dt.timedelta(days=300), "suspended"),
+        (today - dt.timedelta(days=5), "pending_renewal"),
+        (today + dt.timedelta(days=10), "pending_renewal"),
+    ]
+    with org_a:
+        CertificationRequirement.objects.create(certification_type="CPR")
+    expected = {}
+    for n, (expiry, status) in enumerate(cases, start=1):
+        staff = make_staff(org_a, n=n)
+        with org_a:
+            Certification.objects.create(
+                staff=staff,
+                certification_type="CPR",
+                certification_name="CPR",
+                issuing_organization="X",
+                issue_date=today - dt.timedelta(days=400),
+                expiry_date=expiry,
+                status=status,
+                reminder_days_before=30,
+            )
+        expected[str(staff.pk)] = selectors.cert_matrix_state(status, expiry, 30, today)
+    with org_a:
+        data = selectors.compliance_matrix(today=today)
+    assert {row["staff"].pk: row["cells"][0] for row in data["rows"]} == expected
+    assert sorted(set(expected.values())) == ["current", "expired", "expiring"]
