@@ -15,8 +15,8 @@ from apps.core.jobs import Job
 from apps.notifications import defaults
 from apps.notifications import jobs as notification_jobs
 from apps.notifications import services as notifications
-from apps.staff import services
-from apps.staff.models import Certification, Staff, TrainingRecord
+from apps.staff import selectors, services
+from apps.staff.models import Staff, TrainingRecord
 
 CERT_EXPIRING_KIND = defaults.Kind(
     key="certification.expiring",
@@ -53,15 +53,10 @@ def certification_reminders(*, day: dt.date | None = None) -> int:
     reminder per certification and expiry date, however often this runs."""
     today = day or timezone.localdate()
     sent = 0
-    candidates = (
-        Certification.objects.filter(
-            renewed_by__isnull=True,
-            expiry_date__gte=today,
-            expiry_date__lte=today + dt.timedelta(days=365),
-            staff__employment_status=Staff.Status.ACTIVE,
-        )
-        .exclude(status=Certification.Status.SUSPENDED)
-        .select_related("staff__user", "staff__supervisor__user")
+    # The longest reminder period is ten years (the field's limit); each certification then
+    # waits for its own.
+    candidates = selectors.expiring_certifications(within_days=3650, today=today).select_related(
+        "staff__supervisor__user"
     )
     for cert in candidates:
         if cert.expiry_date > today + dt.timedelta(days=cert.reminder_days_before):

@@ -193,3 +193,21 @@ def test_expired_plans(org_a, draft):
 def test_other_organizations_and_roles_without_permission(org_a, org_b, maria, draft):
     assert signed_in(org_b, "admin").get(f"/clients/{maria.pk}/care-plans/{draft.pk}/").status_code == 404
     assert signed_in(org_a, "billing").post(f"/clients/{maria.pk}/care-plans/{draft.pk}/submit/").status_code == 403
+
+
+def test_every_client_page_is_closed_to_other_organizations_and_roles_without_permission(
+    org_a, org_b, maria, draft, house
+):
+    urls = [
+        f"/clients/{maria.pk}/care-plans/{draft.pk}/pdf/",
+        f"/clients/{maria.pk}/care-plans/{draft.pk}/edit/",
+        f"/clients/{maria.pk}/contacts/new/",
+        f"/clients/locations/{house.pk}/",
+    ]
+    beta = signed_in(org_b, "admin")
+    for url in urls:
+        assert beta.get(url).status_code == 404, url
+    dsp = signed_in(org_a, "dsp")
+    for url in [*urls, "/clients/locations/", "/clients/import/", "/clients/new/"]:
+        assert dsp.get(url).status_code in (403, 404), url
+    assert signed_in(org_a, "manager").get(f"/clients/locations/{house.pk}/").status_code == 403  # reads, not edits

@@ -508,3 +508,42 @@ def test_the_matrix_sql_agrees_with_the_python_rules_at_every_boundary(org_a):
         data = selectors.compliance_matrix(today=today)
     assert {row["staff"].pk: row["cells"][0] for row in data["rows"]} == expected
     assert sorted(set(expected.values())) == ["current", "expired", "expiring"]
+
+
+def test_every_staff_page_is_closed_to_other_organizations_and_roles_without_permission(org_a, org_b):
+    staff = make_staff(org_a)
+    with org_a:
+        program = services.program_save(program=TrainingProgram(program_name="HIPAA"))
+        cert = services.certification_save(
+            certification=Certification(
+                staff=staff,
+                certification_type="CPR",
+                certification_name="CPR",
+                issuing_organization="X",
+                issue_date=dt.date(2025, 1, 1),
+                expiry_date=dt.date(2027, 1, 1),
+            )
+        )
+    urls = [
+        f"/staff/training-programs/{program.pk}/",
+        f"/staff/{staff.pk}/certifications/{cert.pk}/",
+        f"/staff/{staff.pk}/training/",
+    ]
+    beta = signed_in(org_b, "hr")
+    for url in urls:
+        assert beta.get(url).status_code == 404, url
+    assert (
+        beta.post(f"/staff/{staff.pk}/training/add/", {"program": program.pk, "completed_on": "2026-01-01"}).status_code
+        == 404
+    )
+    dsp = signed_in(org_a, "dsp")
+    for url in [*urls, "/staff/compliance/", "/staff/training-programs/", "/staff/import/", "/staff/new/"]:
+        assert dsp.get(url).status_code == 403, url
+    manager = signed_in(org_a, "manager")
+    assert manager.get(f"/staff/{staff.pk}/certifications/{cert.pk}/").status_code == 403
+    assert (
+        manager.post(
+            f"/staff/{staff.pk}/training/add/", {"program": program.pk, "completed_on": "2026-01-01"}
+        ).status_code
+        == 403
+    )
