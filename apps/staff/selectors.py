@@ -165,11 +165,47 @@ class MatrixPerson:
     role_id: object
 
 
+# What the matrix is made of, summed up in one row: any insert, update or delete in these
+# tables changes a count or a latest updated_at, and with it the cache key below.
+MATRIX_FINGERPRINT = """
+    SELECT concat_ws('|',
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_staff),
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_certification),
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_trainingrecord),
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_trainingprogram),
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_certificationrequirement),
+        (SELECT count(*) FROM staff_trainingprogram_required_roles),
+        (SELECT count(*) FROM staff_certificationrequirement_required_roles),
+        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM accounts_user)
+    )
+"""
+
+
 def compliance_matrix(*, department: str = "", location: str = "", today: dt.date | None = None) -> dict:
+    """The matrix, cached per organization and filter until any of its data changes (the
+    fingerprint above is one cheap query; building the matrix reads thousands of rows)."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.db import connection
+
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(MATRIX_FINGERPRINT)
+        fingerprint = cursor.fetchone()[0]
+    digest = hashlib.sha256(f"{fingerprint}|{department}|{location}|{today.isoformat()}".encode()).hexdigest()
+    key = f"staff:matrix:{connection.schema_name}:{digest}"
+    data = cache.get(key)
+    if data is None:
+        data = _build_matrix(department=department, location=location, today=today)
+        cache.set(key, data, timeout=600)
+    return data
+
+
+def _build_matrix(*, department: str, location: str, today: dt.date) -> dict:
     """Rows of active staff, a cell per requirement: current, expiring, expired, missing, or
     "" where it does not apply. A fixed number of queries whatever the size; rows are read
     as plain values (500 people × 10 requirements is thousands of records)."""
-    today = today or timezone.localdate()
     staff = Staff.objects.filter(employment_status=Staff.Status.ACTIVE).order_by("last_name", "first_name")
     if department:
         staff = staff.filter(department=department)
