@@ -72,13 +72,9 @@ REVIEW_DUE = Job(
 )
 
 
-def expire(*, day=None) -> int:
-    return services.care_plans_expire(day=day)
-
-
 EXPIRE = Job(
     name="care_plans.expire",
     description=_("Mark active care plans past their end date as expired."),
-    run=expire,
+    run=services.care_plans_expire,
     schedule=crontab(minute=5, hour=6),
 )

@@ -127,13 +127,9 @@ TRAINING_DUE = Job(
 )
 
 
-def _expire(*, day=None) -> int:
-    return services.certifications_expire(day=day)
-
-
 CERT_STATUS = Job(
     name="certifications.expire",
     description=_("Mark certifications past their expiry date as expired."),
-    run=_expire,
+    run=services.certifications_expire,
     schedule=crontab(minute=10, hour=6),
 )

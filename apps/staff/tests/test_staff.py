@@ -18,6 +18,13 @@ from conftest import person, signed_in
 TODAY = dt.date(2026, 6, 15)
 
 
+def save_cert(**fields) -> Certification:
+    """A certification through the service; its name is its type unless given."""
+    fields.setdefault("certification_name", fields["certification_type"].strip())
+    fields.setdefault("issuing_organization", "X")
+    return services.certification_save(certification=Certification(**fields))
+
+
 def make_staff(organization, **fields) -> Staff:
     n = fields.pop("n", 1)
     values = {
@@ -144,16 +151,13 @@ def test_state_follows_the_organizations_own_date(org_a):
 def test_renewing_keeps_the_old_certification(org_a):
     staff = make_staff(org_a)
     with org_a:
-        old = services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="CPR",
-                certification_name="CPR",
-                issuing_organization="Red Cross",
-                issue_date=dt.date(2024, 1, 1),
-                expiry_date=dt.date(2026, 1, 1),
-                renewal_period_months=24,
-            )
+        old = save_cert(
+            staff=staff,
+            certification_type="CPR",
+            issuing_organization="Red Cross",
+            issue_date=dt.date(2024, 1, 1),
+            expiry_date=dt.date(2026, 1, 1),
+            renewal_period_months=24,
         )
         new = services.certification_renew(certification=old, issue_date=dt.date(2026, 1, 2))
         old.refresh_from_db()
@@ -323,16 +327,13 @@ def test_certification_reminders_go_once_to_the_person_their_supervisor_and_hr(
     boss = make_staff(org_a, n=1, user=person(org_a, "manager"))
     staff = make_staff(org_a, n=2, user=person(org_a, "dsp"), supervisor=boss)
     with org_a:
-        services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="CPR",
-                certification_name="CPR",
-                issuing_organization="Red Cross",
-                issue_date=timezone.localdate() - dt.timedelta(days=700),
-                expiry_date=timezone.localdate() + dt.timedelta(days=10),
-                reminder_days_before=30,
-            )
+        save_cert(
+            staff=staff,
+            certification_type="CPR",
+            issuing_organization="Red Cross",
+            issue_date=timezone.localdate() - dt.timedelta(days=700),
+            expiry_date=timezone.localdate() + dt.timedelta(days=10),
+            reminder_days_before=30,
         )
         with django_capture_on_commit_callbacks(execute=True):
             assert jobs.certification_reminders() == 1
@@ -427,30 +428,22 @@ def test_the_matrix_counts_suspended_as_expired_and_ignores_renewed(org_a):
     with org_a:
         CertificationRequirement.objects.create(certification_type="CPR")
         CertificationRequirement.objects.create(certification_type="CPI")
-        old = services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="cpr ",
-                certification_name="CPR",
-                issuing_organization="X",
-                issue_date=today - dt.timedelta(days=800),
-                expiry_date=today - dt.timedelta(days=70),
-            )
+        old = save_cert(
+            staff=staff,
+            certification_type="cpr ",
+            issue_date=today - dt.timedelta(days=800),
+            expiry_date=today - dt.timedelta(days=70),
         )
         assert old.certification_type == "CPR"  # matched to the requirement
         services.certification_renew(
             certification=old, issue_date=today - dt.timedelta(days=60), expiry_date=today + dt.timedelta(days=600)
         )
-        services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="CPI",
-                certification_name="CPI",
-                issuing_organization="X",
-                issue_date=today - dt.timedelta(days=10),
-                expiry_date=today + dt.timedelta(days=300),
-                status="suspended",
-            )
+        save_cert(
+            staff=staff,
+            certification_type="CPI",
+            issue_date=today - dt.timedelta(days=10),
+            expiry_date=today + dt.timedelta(days=300),
+            status="suspended",
         )
         data = selectors.compliance_matrix()
     (row,) = data["rows"]
@@ -518,15 +511,8 @@ def test_every_staff_page_is_closed_to_other_organizations_and_roles_without_per
     staff = make_staff(org_a)
     with org_a:
         program = services.program_save(program=TrainingProgram(program_name="HIPAA"))
-        cert = services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="CPR",
-                certification_name="CPR",
-                issuing_organization="X",
-                issue_date=dt.date(2025, 1, 1),
-                expiry_date=dt.date(2027, 1, 1),
-            )
+        cert = save_cert(
+            staff=staff, certification_type="CPR", issue_date=dt.date(2025, 1, 1), expiry_date=dt.date(2027, 1, 1)
         )
     urls = [
         f"/staff/training-programs/{program.pk}/",
@@ -558,15 +544,11 @@ def test_the_cached_matrix_follows_every_change(org_a):
     with org_a:
         CertificationRequirement.objects.create(certification_type="CPR")
         assert selectors.compliance_matrix()["rows"][0]["cells"] == ["missing"]
-        cert = services.certification_save(
-            certification=Certification(
-                staff=staff,
-                certification_type="CPR",
-                certification_name="CPR",
-                issuing_organization="X",
-                issue_date=dt.date(2025, 1, 1),
-                expiry_date=timezone.localdate() + dt.timedelta(days=400),
-            )
+        cert = save_cert(
+            staff=staff,
+            certification_type="CPR",
+            issue_date=dt.date(2025, 1, 1),
+            expiry_date=timezone.localdate() + dt.timedelta(days=400),
         )
         assert selectors.compliance_matrix()["rows"][0]["cells"] == ["current"]
         Certification.objects.filter(pk=cert.pk).delete()
