@@ -32,6 +32,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 # rounds, interleaved with the others, and the round with the median rps is reported.
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# While working on one page: `BENCH_ONLY=client_list,client_search make bench` measures just
+# those scenarios, reusing the last run's database and sessions, into partial.json.
+ONLY = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
 
 
 @dataclass
@@ -108,6 +111,25 @@ def _answers(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+SECRETS = ROOT / "bench" / "results" / ".secrets.json"
+
+
+def run_secrets() -> dict[str, str]:
+    """Made up per run (production settings refuse to start without them); a partial run
+    reuses the last full run's, since its sessions and encrypted fields were made with them."""
+    if ONLY and SECRETS.exists():
+        return json.loads(SECRETS.read_text())
+    made = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FILES_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    SECRETS.parent.mkdir(parents=True, exist_ok=True)
+    SECRETS.write_text(json.dumps(made))
+    SECRETS.chmod(0o600)
+    return made
+
+
 def bench_env() -> dict[str, str]:
     env = dict(os.environ)
     if _answers(5432) and not env.get("BENCH_DATABASE_URL"):
@@ -124,10 +146,7 @@ def bench_env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="starline.settings",
         STARLINE_TESTING="0",
         DEBUG="False",
-        # Made up per run: production settings refuse to start without them.
-        SECRET_KEY=secrets.token_urlsafe(50),
-        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        FILES_ENCRYPTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        **run_secrets(),
         SECURE_SSL_REDIRECT="False",
         SESSION_COOKIE_SECURE="False",
         CSRF_COOKIE_SECURE="False",
@@ -273,13 +292,14 @@ def table(results: dict) -> str:
         lines.append(
             f"{name:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}{r['rps']:>10}{r['errors']:>8}{r['concurrency']:>6}"
         )
-    prov = results["provisioning"]
-    lines.append("")
-    lines.append(
-        f"provisioning: clone {prov['clone_s']} s (median of {prov['clone_runs']}), "
-        f"replaying migrations {prov['migrate_s']} s (median of {prov['migrate_runs']}), "
-        f"{prov['migrate_s'] / prov['clone_s']:.1f}x faster by clone"
-    )
+    prov = results.get("provisioning")
+    if prov:
+        lines.append("")
+        lines.append(
+            f"provisioning: clone {prov['clone_s']} s (median of {prov['clone_runs']}), "
+            f"replaying migrations {prov['migrate_s']} s (median of {prov['migrate_runs']}), "
+            f"{prov['migrate_s'] / prov['clone_s']:.1f}x faster by clone"
+        )
     for level, overhead in results.get("audit_overhead", {}).items():
         lines.append(
             f"audit log overhead, {level} ({overhead['operation']}): {overhead['on_ms']} ms with the log, "
@@ -313,6 +333,8 @@ def table(results: dict) -> str:
 def main() -> None:
     ensure_wrk()
     env = bench_env()
+    if ONLY:
+        return partial(env)
     prepare(env)
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
@@ -370,6 +392,31 @@ def main() -> None:
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+def partial(env: dict[str, str]) -> None:
+    unknown = set(ONLY) - {s.name for s in SCENARIOS}
+    if unknown:
+        raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")
+    server = subprocess.Popen([PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"], cwd=ROOT, env=env)
+    results: dict = {"scenarios": {}}
+    try:
+        wait_ready("sunrise.localhost")
+        chosen = [s for s in SCENARIOS if s.name in ONLY]
+        runs: dict[str, list[dict]] = {s.name: [] for s in chosen}
+        for _round in range(ROUNDS):
+            for scenario in chosen:
+                time.sleep(1)
+                wrk(scenario, 1)
+                runs[scenario.name].append(wrk(scenario, SECONDS))
+        for name, rounds in runs.items():
+            ranked = sorted(rounds, key=lambda r: r["rps"])
+            results["scenarios"][name] = {**ranked[len(ranked) // 2], "rounds_rps": [r["rps"] for r in rounds]}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    (RESULTS.parent / "partial.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
 
 
 if __name__ == "__main__":
