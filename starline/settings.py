@@ -81,6 +81,8 @@ SHARED_APPS = [
     "django.contrib.messages",
     "apps.core.apps.AdminConfig",
     "django.contrib.staticfiles",
+    # For operator classes in index expressions (the "starts with" search indexes).
+    "django.contrib.postgres",
     "django_htmx",
     "django.forms",
     # Users exist in both schemas: platform operators in public, staff in each organization.
@@ -95,6 +97,8 @@ SHARED_APPS = [
     "apps.audit",
 ]
 TENANT_APPS = [
+    # Table versions (apps.core.versions) live in every organization's schema.
+    "apps.core",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

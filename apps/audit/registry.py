@@ -74,6 +74,7 @@ HISTORY_ALSO: dict[str, list[tuple[str, str]]] = {"accounts.role": [("auth.group
 
 EXEMPT: dict[str, str] = {
     "contenttypes.ContentType": "Written by migrations only; not organization data.",
+    "core.TableVersion": "Change counters written by a database trigger; the changes themselves are logged.",
     "auth.Permission": "Written by migrations only; grants are logged on groups and roles.",
     "sessions.Session": "Opaque session storage; sign-in, sign-out and revocation are authentication entries.",
     "admin.LogEntry": "The Django admin's own history; the changes it records are logged here too.",

@@ -22,6 +22,20 @@ from apps.audit.models import LogEntry
 
 logger = logging.getLogger(__name__)
 
+# (schema, model label) -> content type id. django-tenants empties Django's own content type
+# cache at every request (public and organization schemas number types differently), which
+# would cost each logged page view a query; keyed by schema, the ids cannot mix.
+_content_type_ids: dict[tuple[str, str], int] = {}
+
+
+def content_type_id(model) -> int:
+    key = (connection.schema_name, model._meta.label_lower)
+    found = _content_type_ids.get(key)
+    if found is None:
+        found = _content_type_ids[key] = ContentType.objects.get_for_model(model).pk
+    return found
+
+
 TABLE = "audit_logentry"
 PARTITION = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
 DEFAULT_MONTHS_AHEAD = 3
@@ -50,9 +64,9 @@ def access_record(*, obj, via: str = "view", request=None, user=None, now: datet
     if user is None or not user.is_authenticated:
         return None
     now = now or timezone.now()
-    content_type = ContentType.objects.get_for_model(obj)
+    content_type = content_type_id(type(obj))
     minute = int(now.timestamp() // 60)
-    key = f"audit:access:{user.pk}:{content_type.pk}:{obj.pk}:{via.replace(' ', '_')}:{minute}"
+    key = f"audit:access:{user.pk}:{content_type}:{obj.pk}:{via.replace(' ', '_')}:{minute}"
     # cache.add is atomic in Redis: only the first request in the minute writes. With the
     # cache down, the access is logged anyway: a duplicate beats a gap.
     try:
@@ -65,7 +79,7 @@ def access_record(*, obj, via: str = "view", request=None, user=None, now: datet
     entry = LogEntry(
         timestamp=now,
         action=LogEntry.Action.ACCESS,
-        content_type=content_type,
+        content_type_id=content_type,
         object_pk=str(obj.pk),
         object_repr=str(obj)[:500],
         actor_id=user.pk,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
@@ -128,7 +129,8 @@ class Client(BaseModel):
         indexes = [
             models.Index(fields=["status", "last_name", "first_name"], name="client_status_name_idx"),
             models.Index(fields=["location", "status"], name="client_location_idx"),
-            models.Index(Upper("client_id"), name="client_id_upper_idx"),
+            # "Starts with" search on the ID (apps.core.search), whatever the collation.
+            models.Index(OpClass(Upper("client_id"), name="text_pattern_ops"), name="client_id_prefix_idx"),
             # The default list: current clients by name, read in order straight off the index.
             models.Index(
                 fields=["last_name", "first_name"],

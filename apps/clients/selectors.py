@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.clients.models import CarePlan, Client, ClientContact, ClientUserObjectPermission
+from apps.core.search import name_or_code_match
 
+# Everything the list page shows: names, locations, care teams and their members' names.
+LIST_TABLES = ("clients_client", "clients_clientlocation", "clients_clientuserobjectpermission", "accounts_user")
 SORTS = {
     "name": ("last_name", "first_name"),
     "-name": ("-last_name", "-first_name"),
@@ -22,12 +23,6 @@ SORTS = {
     "admission": ("admission_date", "last_name"),
     "-admission": ("-admission_date", "last_name"),
 }
-# The seed's full-text expression; its GIN index (migration 0002) serves this exact text.
-NAME_MATCH = (
-    "SELECT id FROM clients_client WHERE to_tsvector('english', first_name || ' ' || last_name) "
-    "@@ to_tsquery('english', %s)"
-)
-WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
 def sees_every_client(user) -> bool:
@@ -42,21 +37,21 @@ def visible_clients(user) -> QuerySet[Client]:
     return clients.filter(pk__in=ClientUserObjectPermission.objects.filter(user=user).values("content_object_id"))
 
 
-def get_client_for_user(user, pk) -> Client:
+# Enough to check access, log it and title a page whose body comes from the fragment cache.
+BRIEF = ("pk", "client_id", "first_name", "last_name", "preferred_name", "status")
+
+
+def get_client_for_user(user, pk, *, brief: bool = False) -> Client:
     """The client, or 404 for one that does not exist and for one the person may not see."""
+    clients = visible_clients(user)
+    clients = clients.only(*BRIEF) if brief else clients.select_related("location", "photo")
     try:
-        client = visible_clients(user).select_related("location", "photo").filter(pk=pk).first()
+        client = clients.filter(pk=pk).first()
     except (ValueError, TypeError):
         client = None
     if client is None:
         raise Http404
     return client
-
-
-def tsquery(text: str) -> str:
-    """ "mar lop" → "mar:* & lop:*": every word, each as a prefix (so "Mar" finds "Maria")."""
-    words = [w.replace("'", "") for w in WORD.findall(text)][:6]
-    return " & ".join(f"{w}:*" for w in words if w)
 
 
 def client_list(
@@ -90,14 +85,26 @@ def client_list(
         )
     query = query.strip()
     if query:
-        match = Q(client_id__istartswith=query)
-        terms = tsquery(query)
-        if terms:
-            # A subquery of its own (not correlated with the outer query), on the index's own
-            # expression; the SQL is a constant and the terms a bound parameter.
-            match |= Q(pk__in=RawSQL(NAME_MATCH, [terms]))  # noqa: S611
-        clients = clients.filter(match)
+        clients = clients.filter(name_or_code_match("clients_client", query, codes=("client_id",)))
     return clients.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+# What a client's overview shows: the record, its location, its care team and their roles.
+OVERVIEW_TABLES = (
+    "clients_client",
+    "clients_clientlocation",
+    "clients_clientuserobjectpermission",
+    "accounts_user",
+    "accounts_role",
+)
+
+
+def care_team(client: Client) -> list[User]:
+    return list(
+        User.objects.filter(
+            pk__in=ClientUserObjectPermission.objects.filter(content_object=client).values("user_id")
+        ).select_related("role")
+    )
 
 
 def client_detail(client: Client) -> dict:
@@ -105,12 +112,7 @@ def client_detail(client: Client) -> dict:
     plans = list(
         CarePlan.objects.filter(client=client).select_related("created_by", "approved_by").order_by("-created_at")
     )
-    team = list(
-        User.objects.filter(
-            pk__in=ClientUserObjectPermission.objects.filter(content_object=client).values("user_id")
-        ).select_related("role")
-    )
-    return {"contacts": contacts, "plans": plans, "team": team}
+    return {"contacts": contacts, "plans": plans, "team": care_team(client)}
 
 
 def get_care_plan(client: Client, pk) -> CarePlan:

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from apps.audit.services import access_record
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
 from apps.core.forms import add_errors
+from apps.core.fragments import cached_template
 from apps.core.pdf import pdf_response
 
 
@@ -44,36 +46,51 @@ def _organization(request):
 @login_required
 def client_list(request):
     params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "location", "staff", "sort")}
-    clients = selectors.client_list(
-        request.user,
-        query=params["q"],
-        status=params["status"],
-        # A filter that is not an id (an edited URL) is ignored rather than an error.
-        location=params["location"] if _is_uuid(params["location"]) else "",
-        staff=params["staff"] if _is_uuid(params["staff"]) else "",
-        sort=params["sort"] or "name",
-    )
-    page = Paginator(clients, 25).get_page(request.GET.get("page"))
     sees_all = selectors.sees_every_client(request.user)
-    return render(
-        request,
-        "clients/list.html",
-        {
-            "page": page,
+    flags = {
+        "may_add": can(request.user, "clients.add_client"),
+        "may_import": can(request.user, "clients.import_clients"),
+        "may_see_locations": can(request.user, "clients.view_clientlocation"),
+    }
+
+    def context() -> dict:
+        clients = selectors.client_list(
+            request.user,
+            query=params["q"],
+            status=params["status"],
+            # A filter that is not an id (an edited URL) is ignored rather than an error.
+            location=params["location"] if _is_uuid(params["location"]) else "",
+            staff=params["staff"] if _is_uuid(params["staff"]) else "",
+            sort=params["sort"] or "name",
+        )
+        return {
+            **flags,
+            "page": Paginator(clients, 25).get_page(request.GET.get("page")),
             "params": params,
             "statuses": Client.Status.choices,
             "locations": ClientLocation.objects.filter(is_active=True).order_by("name") if sees_all else [],
             "staff": selectors.care_team_members() if sees_all else [],
-            "may_add": can(request.user, "clients.add_client"),
-            "may_import": can(request.user, "clients.import_clients"),
-            "sorts": [
-                ("name", _("Name")),
-                ("-name", _("Name, Z to A")),
-                ("client_id", _("Client ID")),
-                ("-admission", _("Newest admission")),
-            ],
-        },
+            "sorts": LIST_SORTS,
+        }
+
+    # Everyone who sees every client sees the same list; the others, their own care teams.
+    scope = "all" if sees_all else str(request.user.pk)
+    body = cached_template(
+        request,
+        "clients/partials/_list_body.html",
+        key=(scope, *flags.values()),
+        tables=selectors.LIST_TABLES,
+        context=context,
     )
+    return render(request, "clients/list.html", {"body": body})
+
+
+LIST_SORTS = [
+    ("name", _lazy("Name")),
+    ("-name", _lazy("Name, Z to A")),
+    ("client_id", _lazy("Client ID")),
+    ("-admission", _lazy("Newest admission")),
+]
 
 
 # --- one client ---------------------------------------------------------------------------------
@@ -87,6 +104,7 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
         "may_change": can(request.user, "clients.change_client", client),
         "may_reveal": can(request.user, "clients.reveal_ssn", client),
         "may_manage_team": can(request.user, "clients.manage_care_team", client),
+        "may_see_history": can(request.user, "audit.view_logentry"),
         **selectors.client_detail(client),
         **(extra or {}),
     }
@@ -95,7 +113,27 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
 
 @login_required
 def client_detail(request, pk):
-    return _client_page(request, pk, "clients/detail.html", {"tab": "overview"})
+    client = selectors.get_client_for_user(request.user, pk, brief=True)
+    access_record(obj=client, request=request)
+    flags = {
+        "may_change": can(request.user, "clients.change_client", client),
+        "may_reveal": can(request.user, "clients.reveal_ssn", client),
+        "may_manage_team": can(request.user, "clients.manage_care_team", client),
+        "may_see_history": can(request.user, "audit.view_logentry"),
+    }
+    body = cached_template(
+        request,
+        "clients/partials/_overview.html",
+        key=(str(client.pk), *flags.values()),
+        tables=selectors.OVERVIEW_TABLES,
+        context=lambda: _overview(request, pk, flags),
+    )
+    return render(request, "clients/detail.html", {"client": client, "body": body})
+
+
+def _overview(request, pk, flags: dict) -> dict:
+    client = selectors.get_client_for_user(request.user, pk)
+    return {"client": client, "tab": "overview", "team": selectors.care_team(client), **flags}
 
 
 @login_required

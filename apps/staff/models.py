@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import OpClass
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,9 @@ class Staff(BaseModel):
         indexes = [
             models.Index(fields=["employment_status", "last_name", "first_name"], name="staff_status_name_idx"),
             models.Index(fields=["department"], name="staff_department_idx"),
+            # "Starts with" search on the ID and email (apps.core.search).
+            models.Index(OpClass(Upper("employee_id"), name="text_pattern_ops"), name="staff_employee_id_prefix_idx"),
+            models.Index(OpClass(Upper("email"), name="text_pattern_ops"), name="staff_email_prefix_idx"),
             models.Index(
                 fields=["last_name", "first_name"],
                 condition=~Q(employment_status="terminated"),

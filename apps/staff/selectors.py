@@ -4,15 +4,15 @@ matrix (staff × requirements), each in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.permissions import can
+from apps.core.search import name_or_code_match
+from apps.core.versions import table_versions
 from apps.staff.models import (
     Certification,
     CertificationRequirement,
@@ -21,11 +21,6 @@ from apps.staff.models import (
     certification_state,
 )
 
-NAME_MATCH = (
-    "SELECT id FROM staff_staff WHERE to_tsvector('english', first_name || ' ' || last_name) "
-    "@@ to_tsquery('english', %s)"
-)
-WORD = re.compile(r"[\w']+", re.UNICODE)
 SORTS = {
     "name": ("last_name", "first_name"),
     "-name": ("-last_name", "-first_name"),
@@ -42,11 +37,6 @@ def get_staff(pk) -> Staff:
     if staff is None:
         raise Http404
     return staff
-
-
-def _tsquery(text: str) -> str:
-    words = [w.replace("'", "") for w in WORD.findall(text)][:6]
-    return " & ".join(f"{w}:*" for w in words if w)
 
 
 def directory(*, query: str = "", status: str = "", department: str = "", sort: str = "name") -> QuerySet[Staff]:
@@ -73,12 +63,7 @@ def directory(*, query: str = "", status: str = "", department: str = "", sort: 
         rows = rows.filter(department=department)
     query = query.strip()
     if query:
-        match = Q(employee_id__istartswith=query) | Q(email__istartswith=query)
-        terms = _tsquery(query)
-        if terms:
-            # Not correlated with the outer query; the index's own expression; terms bound.
-            match |= Q(pk__in=RawSQL(NAME_MATCH, [terms]))  # noqa: S611
-        rows = rows.filter(match)
+        rows = rows.filter(name_or_code_match("staff_staff", query, codes=("employee_id", "email")))
     return rows.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -165,35 +150,32 @@ class MatrixPerson:
     role_id: object
 
 
-# What the matrix is made of, summed up in one row: any insert, update or delete in these
-# tables changes a count or a latest updated_at, and with it the cache key below.
-MATRIX_FINGERPRINT = """
-    SELECT concat_ws('|',
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_staff),
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_certification),
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_trainingrecord),
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_trainingprogram),
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM staff_certificationrequirement),
-        (SELECT count(*) FROM staff_trainingprogram_required_roles),
-        (SELECT count(*) FROM staff_certificationrequirement_required_roles),
-        (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM accounts_user)
-    )
-"""
+# What the matrix is made of: any write to these tables changes their versions
+# (apps.core.versions), and with them the cache key below.
+MATRIX_TABLES = (
+    "staff_staff",
+    "staff_certification",
+    "staff_trainingrecord",
+    "staff_trainingprogram",
+    "staff_certificationrequirement",
+    "staff_trainingprogram_required_roles",
+    "staff_certificationrequirement_required_roles",
+    "accounts_user",
+)
+DIRECTORY_TABLES = ("staff_staff",)
 
 
 def compliance_matrix(*, department: str = "", location: str = "", today: dt.date | None = None) -> dict:
-    """The matrix, cached per organization and filter until any of its data changes (the
-    fingerprint above is one cheap query; building the matrix reads thousands of rows)."""
+    """The matrix, cached per organization and filter until any of its tables changes
+    (reading their versions is one indexed query; building the matrix reads thousands of rows)."""
     import hashlib
 
     from django.core.cache import cache
     from django.db import connection
 
     today = today or timezone.localdate()
-    with connection.cursor() as cursor:
-        cursor.execute(MATRIX_FINGERPRINT)
-        fingerprint = cursor.fetchone()[0]
-    digest = hashlib.sha256(f"{fingerprint}|{department}|{location}|{today.isoformat()}".encode()).hexdigest()
+    versions = table_versions(*MATRIX_TABLES)
+    digest = hashlib.sha256(f"{versions}|{department}|{location}|{today.isoformat()}".encode()).hexdigest()
     key = f"staff:matrix:{connection.schema_name}:{digest}"
     data = cache.get(key)
     if data is None:

@@ -24,6 +24,7 @@ from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
+from apps.core.fragments import cached_template
 from apps.staff import forms, selectors, services
 from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
 
@@ -32,22 +33,33 @@ from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRec
 @permission_required("staff.view_staff")
 def directory(request):
     params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "department", "sort")}
-    rows = selectors.directory(
-        query=params["q"], status=params["status"], department=params["department"], sort=params["sort"] or "name"
-    )
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "staff/directory.html",
-        {
-            "page": page,
+    flags = {
+        "may_add": can(request.user, "staff.add_staff"),
+        "may_import": can(request.user, "staff.import_staff"),
+        "may_see_compliance": can(request.user, "staff.view_certification"),
+        "may_see_programs": can(request.user, "staff.view_trainingprogram"),
+    }
+
+    def context() -> dict:
+        rows = selectors.directory(
+            query=params["q"], status=params["status"], department=params["department"], sort=params["sort"] or "name"
+        )
+        return {
+            **flags,
+            "page": Paginator(rows, 25).get_page(request.GET.get("page")),
             "params": params,
             "statuses": Staff.Status.choices,
             "departments": selectors.departments(),
-            "may_add": can(request.user, "staff.add_staff"),
-            "may_import": can(request.user, "staff.import_staff"),
-        },
+        }
+
+    body = cached_template(
+        request,
+        "staff/partials/_directory_body.html",
+        key=tuple(flags.values()),
+        tables=selectors.DIRECTORY_TABLES,
+        context=context,
     )
+    return render(request, "staff/directory.html", {"body": body})
 
 
 def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
@@ -272,13 +284,13 @@ STATE_LABELS = {"current": _("Current"), "expiring": _("Expiring"), "expired": _
 def matrix(request):
     department = request.GET.get("department", "").strip()
     location = request.GET.get("location", "").strip()
-    data = selectors.compliance_matrix(department=department, location=location)
     if request.GET.get("format") == "csv":
-        return _matrix_csv(data)
-    return render(
-        request,
-        "staff/matrix.html",
-        {
+        return _matrix_csv(selectors.compliance_matrix(department=department, location=location))
+    today = timezone.localdate()
+
+    def context() -> dict:
+        data = selectors.compliance_matrix(department=department, location=location, today=today)
+        return {
             **data,
             "body": _matrix_rows(data["rows"]),
             "department": department,
@@ -286,8 +298,12 @@ def matrix(request):
             "departments": selectors.departments(),
             "locations": selectors.work_locations(),
             "labels": STATE_LABELS,
-        },
+        }
+
+    body = cached_template(
+        request, "staff/partials/_matrix_body.html", key=(today,), tables=selectors.MATRIX_TABLES, context=context
     )
+    return render(request, "staff/matrix.html", {"body": body})
 
 
 def _matrix_rows(rows) -> str:

@@ -1,0 +1,58 @@
+"""Table versions: a number per table that changes whenever the table does.
+
+A statement-level trigger on each watched table (`watch()` in a migration) stores a fresh
+value from one global sequence in `core_tableversion` on every INSERT, UPDATE, DELETE or
+TRUNCATE, whatever wrote it: a service, the admin, a bulk load, psql. Reading the versions of
+a page's tables is one indexed query, so a page can reuse what it rendered while its tables
+stand still (`apps.core.fragments`), with no invalidation code to forget.
+
+Why a sequence rather than version + 1: the row is transactional (others see a new version
+only once the change commits) but the sequence is not, so a number taken by a transaction
+that rolls back is never handed out again. Whatever was rendered inside that transaction is
+therefore never served for a state anyone else can reach.
+
+The bump takes a row lock held until commit: writes to one watched table queue behind each
+other at that statement. Watch tables written by people (clients, staff), not logs.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+FUNCTION = r"""
+CREATE SEQUENCE IF NOT EXISTS public.starline_version_seq;
+CREATE OR REPLACE FUNCTION public.starline_bump_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format(
+        'INSERT INTO %I.core_tableversion AS v (name, version) VALUES ($1, nextval(''public.starline_version_seq'')) '
+        'ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version',
+        TG_TABLE_SCHEMA
+    ) USING TG_TABLE_NAME;
+    RETURN NULL;
+END
+$$;
+"""
+DROP_FUNCTION = (
+    "DROP FUNCTION IF EXISTS public.starline_bump_version(); DROP SEQUENCE IF EXISTS public.starline_version_seq;"
+)
+
+
+def watch(table: str):
+    """A migration operation: `table`'s writes change its version from now on."""
+    from django.db import migrations
+
+    trigger = f'"{table}_version"'
+    return migrations.RunSQL(
+        f'CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+        "FOR EACH STATEMENT EXECUTE FUNCTION public.starline_bump_version();",
+        f'DROP TRIGGER IF EXISTS {trigger} ON "{table}";',
+    )
+
+
+def table_versions(*tables: str) -> tuple[int, ...]:
+    """The current version of each table, in order (0 for one never written since watched)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, version FROM core_tableversion WHERE name = ANY(%s)", [list(tables)])
+        found = dict(cursor.fetchall())
+    return tuple(found.get(table, 0) for table in tables)
