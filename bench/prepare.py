@@ -167,6 +167,65 @@ def _staff_volume(organization, count: int = STAFF) -> None:
         TrainingRecord.objects.bulk_create(records, batch_size=2000)
 
 
+SHIFTS = int(os.environ.get("BENCH_SHIFTS", "60000"))
+SHIFT_LOCATIONS = 20
+SHIFT_DAYS = 84
+
+
+def _shift_volume(organization, count: int = SHIFTS) -> str:
+    """Twelve weeks of shifts around today (six back, six ahead) for the 500 bench staff at 20
+    locations: `count` shifts, each person on one or two a day (a morning and an afternoon to
+    evening shift that never overlap), one in 25 open. Bulk-created with their instants worked
+    out in the organization's zone, as shift_save would. Returns one location's id for the
+    week grid."""
+    import datetime as dt
+
+    from apps.clients.models import ClientLocation
+    from apps.scheduling import rules, timing
+    from apps.scheduling.models import Shift
+    from apps.scheduling.services import zone_of
+    from apps.staff.models import Staff
+
+    zone = zone_of(organization)
+    slots = [(dt.time(7), dt.time(12)), (dt.time(14), dt.time(22))]
+    with organization:
+        staff = list(
+            Staff.objects.filter(employee_id__startswith="BENCH").order_by("employee_id").values_list("pk", flat=True)
+        )
+        locations = ClientLocation.objects.bulk_create(
+            [
+                ClientLocation(name=f"Bench home {i:02d}", type="residential", capacity=6, current_occupancy=4)
+                for i in range(SHIFT_LOCATIONS)
+            ]
+        )
+        first = timing.week_of(dt.date.today(), rules.for_organization(organization).week_start) - dt.timedelta(
+            weeks=SHIFT_DAYS // 14
+        )
+        per_day, extra = divmod(count, SHIFT_DAYS)
+        shifts = []
+        for offset in range(SHIFT_DAYS):
+            day = first + dt.timedelta(days=offset)
+            instants = [timing.bounds(day, start, end, zone) for start, end in slots]
+            for j in range(per_day + (offset < extra)):
+                # j < len(staff): everyone's morning; then afternoons for the first ones again.
+                slot = min(j // len(staff), len(slots) - 1)
+                start, end = slots[slot]
+                shifts.append(
+                    Shift(
+                        staff_id=None if j % 25 == 24 else staff[(j + offset * 7) % len(staff)],
+                        location_id=locations[j % SHIFT_LOCATIONS].pk,
+                        shift_date=day,
+                        start_time=start,
+                        end_time=end,
+                        starts_at=instants[slot][0],
+                        ends_at=instants[slot][1],
+                        status="completed" if day < dt.date.today() else "scheduled",
+                    )
+                )
+        Shift.objects.bulk_create(shifts, batch_size=5000)
+        return str(locations[0].pk)
+
+
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT_ROWS", "5000000"))
 AUDIT_MONTHS = 24
 AUDIT_OBJECTS = 20000
@@ -268,6 +327,7 @@ def main() -> None:
     _many_people(organization)
     client_object = _many_clients(organization)
     _staff_volume(organization)
+    week_location = _shift_volume(organization)
     audit_object = _audit_volume(organization)
     _settle()
     session_key = _session_for(organization, "dsp@sunrise.test")
@@ -287,6 +347,7 @@ def main() -> None:
                 "csrf_token": token,
                 "audit_object": audit_object,
                 "client_object": client_object,
+                "week_location": week_location,
             }
         )
     )

@@ -99,6 +99,14 @@ SCENARIOS = [
         admin=True,
         target="p95 <= 100 ms (500 staff x 10 requirements)",
     ),
+    # The scheduling issue: one location's week out of 60,000 shifts for 500 staff.
+    Scenario(
+        "week_grid",
+        "sunrise.localhost",
+        "/scheduling/week/?location={week_location}",
+        admin=True,
+        target="p95 <= 100 ms (500 staff, 60,000 shifts)",
+    ),
     Scenario(
         "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
     ),
@@ -325,6 +333,12 @@ def table(results: dict) -> str:
         lines.append(
             f"  with email too (rows, deliveries, tasks queued): {notify['with_email_median_s']} s (median of 5)"
         )
+    publish = results.get("publish_check")
+    if publish:
+        lines.append(
+            f"conflict check, publishing a {publish['shifts']}-shift week: {publish['median_s']} s "
+            f"(median of {len(publish['runs_s'])}; target <= 0.2 s; {publish['queries']} queries)"
+        )
     for name, value in results.get("extra", {}).items():
         lines.append(f"{name}: {value}")
     return "\n".join(lines)
@@ -384,6 +398,7 @@ def main() -> None:
     # Last: it adds staff records, which would otherwise grow the pages measured above.
     results["audit_overhead"] = _script(env, "bench/audit_overhead.py")
     results["notify"] = _script(env, "bench/notify_bench.py")
+    results["publish_check"] = _script(env, "bench/publish_bench.py")
     results["care_plan_pdf"] = _script(env, "bench/care_plan_pdf.py")
     hello = results["scenarios"]["hello"]["rps"]
     home = results["scenarios"]["org_home"]["rps"]

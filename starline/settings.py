@@ -113,6 +113,7 @@ TENANT_APPS = [
     "apps.files",
     "apps.clients",
     "apps.staff",
+    "apps.scheduling",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

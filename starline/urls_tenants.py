@@ -17,6 +17,7 @@ urlpatterns = [
     path("files/", include("apps.files.urls")),
     path("clients/", include("apps.clients.urls")),
     path("staff/", include("apps.staff.urls")),
+    path("scheduling/", include("apps.scheduling.urls")),
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

@@ -66,6 +66,15 @@ AUDITED: dict[str, dict] = {
     "staff.TrainingProgram": {"m2m_fields": {"required_roles"}},
     "staff.TrainingRecord": {},
     "staff.CertificationRequirement": {"m2m_fields": {"required_roles"}},
+    "scheduling.Service": {},
+    "scheduling.Schedule": {},
+    "scheduling.Shift": {},
+    "scheduling.ConflictOverride": {},
+    "scheduling.Appointment": {},
+    "scheduling.Visit": {},
+    "scheduling.VisitCorrection": {},
+    # Issuing or revoking a feed is logged; the secret's hash is masked, the use counter is not logged.
+    "scheduling.CalendarFeed": {"exclude_fields": ["last_used_at"], "mask_fields": ["token_hash"]},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its

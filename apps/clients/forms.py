@@ -14,6 +14,29 @@ from apps.core.imports import CsvUploadForm
 from apps.core.phones import clean_phone
 
 
+class CommaSeparatedList(forms.CharField):
+    """A JSON list of short names (certification types) typed as "CPR, First Aid"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return [str(v).strip() for v in value if str(v).strip()]
+        items = []
+        for item in (super().to_python(value) or "").split(","):
+            if item.strip() and item.strip() not in items:
+                items.append(item.strip())
+        return items
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial or []) != self.to_python(data)
+
+
 class ClientForm(IsoDates, forms.ModelForm):
     ssn = forms.CharField(
         label=_("SSN"),
@@ -39,6 +62,8 @@ class ClientForm(IsoDates, forms.ModelForm):
             "discharge_date",
             "location",
             "primary_diagnosis",
+            "latitude",
+            "longitude",
         ]
         widgets = {
             "date_of_birth": DateInput(),
@@ -46,7 +71,10 @@ class ClientForm(IsoDates, forms.ModelForm):
             "discharge_date": DateInput(),
             "primary_diagnosis": forms.TextInput(),
         }
-        help_texts = {"client_id": _("Leave empty to number the client automatically.")}
+        help_texts = {
+            "client_id": _("Leave empty to number the client automatically."),
+            "latitude": _("Of the home, in decimal degrees (45.515232): visits are verified against it."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,10 +217,34 @@ class ContactForm(forms.ModelForm):
 
 
 class LocationForm(forms.ModelForm):
+    required_certifications = CommaSeparatedList(
+        label=_("Required certifications"),
+        help_text=_("Certification types everyone on shift here must hold, comma-separated (CPR, First Aid)."),
+    )
+
     class Meta:
         model = ClientLocation
-        fields = ["name", "type", "address", "city", "state", "zip_code", "phone", "capacity", "manager", "is_active"]
+        fields = [
+            "name",
+            "type",
+            "address",
+            "city",
+            "state",
+            "zip_code",
+            "phone",
+            "latitude",
+            "longitude",
+            "capacity",
+            "clients_per_staff",
+            "required_certifications",
+            "manager",
+            "is_active",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "latitude": _("In decimal degrees (45.515232): visits here are verified against it."),
+            "clients_per_staff": _("The schedule warns when a shift leaves more clients per staff member on duty."),
+        }
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
@@ -49,6 +50,29 @@ class ClientLocation(BaseModel):
         verbose_name=_("manager"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Where visits are verified against (EVV geofence), in decimal degrees.
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Staffing rules the schedule checks: certification types everyone on shift here holds,
+    # and the most clients one staff member may support at a time (1:N).
+    required_certifications = models.JSONField(_("required certifications"), default=list, blank=True)
+    clients_per_staff = models.PositiveSmallIntegerField(
+        _("clients per staff member (at most)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -93,6 +117,23 @@ class Client(BaseModel):
     ssn_last4 = models.CharField(max_length=4, blank=True, editable=False)
     photo = models.ForeignKey(
         "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # Home address coordinates, for visit verification (EVV geofence).
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     photo_url = models.TextField(_("photo"), blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)

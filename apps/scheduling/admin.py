@@ -1,0 +1,392 @@
+"""Scheduling in the Django admin, for org admins: services, schedules, shifts and
+appointments with search and filters; visits and their records read-mostly (times are
+corrected on the visit's page, where a reason is asked and kept).
+
+Shift, schedule and appointment saves go through the services: the conflict check runs as
+form validation (a blocking conflict shows on the form, with a reason field to override it
+for those allowed to), and the save itself is the service's."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.permissions import can
+from apps.clients.forms import CommaSeparatedList
+from apps.core.forms import ServiceChecked
+from apps.scheduling import conflicts, services
+from apps.scheduling.models import (
+    Appointment,
+    CalendarFeed,
+    ConflictOverride,
+    Schedule,
+    Service,
+    Shift,
+    Visit,
+    VisitCorrection,
+)
+
+
+def _organization(request):
+    return getattr(request, "organization", None) or connection.tenant
+
+
+def _gate(findings, *, actor, reason: str) -> None:
+    """What shift_save and appointment_save refuse: a blocking finding with no reason, or a
+    reason from someone not allowed to override. The conflicts show above the form, and by
+    the reason field what would let it through."""
+    blocking = [f.message for f in findings if f.blocking]
+    allowed = can(actor, "scheduling.override_conflict")
+    if not blocking or ((reason or "").strip() and allowed):
+        return
+    if allowed:
+        hint = _("To save it anyway, say why here: the reason is kept with the override.")
+    else:
+        hint = _("Only someone allowed to override conflicts can save it as it is.")
+    raise ValidationError({NON_FIELD_ERRORS: blocking, "override_reason": [hint]})
+
+
+class _Overridable(ServiceChecked, forms.ModelForm):
+    """A form whose save may meet a blocking conflict: the reason field is the override."""
+
+    request = None  # set per request by the admin's get_form
+    override_reason = forms.CharField(
+        label=_("Reason to override a blocking conflict"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only with the permission to override; kept with the shift and in the audit log."),
+    )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc) or _("You may not change this."))
+            return self.cleaned_data
+
+
+class _ServiceAdmin(admin.ModelAdmin):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # modelform_factory makes a new class each call, so this stays with this request.
+        form.request = request
+        return form
+
+    def _warn(self, request, findings) -> None:
+        for finding in findings:
+            if not finding.blocking:
+                messages.warning(request, finding.message)
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+class ServiceForm(forms.ModelForm):
+    required_certifications = CommaSeparatedList(
+        label=_("Required certifications"), help_text=_("Certification types, comma-separated (CPR, First Aid).")
+    )
+
+    class Meta:
+        model = Service
+        fields = ["code", "name", "required_certifications", "is_active"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
+    list_display = ["code", "name", "certifications", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+    @admin.display(description=_("required certifications"))
+    def certifications(self, obj):
+        return ", ".join(obj.required_certifications or []) or "—"
+
+
+# --- schedules ----------------------------------------------------------------------------------
+
+
+class ScheduleForm(ServiceChecked, forms.ModelForm):
+    request = None
+
+    class Meta:
+        model = Schedule
+        fields = ["schedule_name", "schedule_type", "start_date", "end_date", "location", "notes"]
+
+    def service_check(self, candidate) -> None:
+        if candidate.pk and not candidate._state.adding:
+            services._check_editable(Schedule.objects.get(pk=candidate.pk), self.request.user)
+
+    def clean(self):
+        try:
+            return super().clean()
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+            return self.cleaned_data
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(_ServiceAdmin):
+    form = ScheduleForm
+    list_display = ["schedule_name", "location", "start_date", "end_date", "status", "shift_count", "approved_at"]
+    list_filter = ["status", "schedule_type", "location"]
+    search_fields = ["schedule_name", "location__name"]
+    list_select_related = ["location"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["location"]
+    # Publishing checks every shift together and tells the staff: it is done on the schedule's page.
+    readonly_fields = ["status", "created_by", "approved_by", "approved_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(shift_count=Count("shifts"))
+
+    @admin.display(description=_("shifts"), ordering="shift_count")
+    def shift_count(self, obj):
+        return obj.shift_count
+
+    def save_model(self, request, obj, form, change):
+        services.schedule_save(schedule=obj, actor=request.user)
+
+
+# --- shifts -------------------------------------------------------------------------------------
+
+
+class ShiftForm(_Overridable):
+    class Meta:
+        model = Shift
+        fields = [
+            "schedule",
+            "staff",
+            "location",
+            "client",
+            "service",
+            "shift_date",
+            "start_time",
+            "end_time",
+            "break_start",
+            "break_end",
+            "meal_start",
+            "meal_end",
+            "status",
+            "shift_type",
+            "is_mandatory",
+            "notes",
+        ]
+
+    def service_check(self, candidate) -> None:
+        """shift_save's checks, without saving: the schedules it leaves and joins must be
+        editable, the times must hold, and a blocking conflict needs an allowed override."""
+        if self._errors:
+            return  # a field is missing or wrong: the times cannot be placed yet
+        actor = self.request.user
+        if candidate.schedule_id:
+            services._check_editable(Schedule.objects.get(pk=candidate.schedule_id), actor)
+        if candidate.pk and not candidate._state.adding:
+            before = Shift.objects.select_related("schedule").get(pk=candidate.pk)
+            if before.schedule_id != candidate.schedule_id:
+                services._check_editable(before.schedule, actor)
+        organization = _organization(self.request)
+        services.shift_place(candidate, organization=organization)
+        (findings,) = conflicts.check([candidate], organization=organization)
+        _gate(findings, actor=actor, reason=self.cleaned_data.get("override_reason", ""))
+
+
+@admin.register(Shift)
+class ShiftAdmin(_ServiceAdmin):
+    form = ShiftForm
+    list_display = ["shift_date", "start_time", "end_time", "staff", "location", "service", "status", "shift_type"]
+    list_filter = ["status", "shift_type", "location", "is_mandatory"]
+    search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id", "location__name", "notes"]
+    list_select_related = ["staff", "location", "service"]
+    date_hierarchy = "shift_date"
+    autocomplete_fields = ["schedule", "staff", "location", "client", "service"]
+    show_full_result_count = False  # tens of thousands of rows: one count less per page
+
+    def save_model(self, request, obj, form, change):
+        findings = services.shift_save(
+            shift=obj,
+            actor=request.user,
+            organization=_organization(request),
+            override_reason=form.cleaned_data.get("override_reason", ""),
+        )
+        self._warn(request, findings)
+
+    def delete_model(self, request, obj):
+        services.shift_delete(shift=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for shift in queryset:
+            services.shift_delete(shift=shift, actor=request.user)
+
+
+# --- appointments -------------------------------------------------------------------------------
+
+
+class AppointmentForm(_Overridable):
+    class Meta:
+        model = Appointment
+        fields = [
+            "client",
+            "staff",
+            "appointment_type",
+            "title",
+            "description",
+            "location",
+            "start_datetime",
+            "end_datetime",
+            "status",
+            "requires_transport",
+            "transport_staff",
+            "notes",
+        ]
+
+    def service_check(self, candidate) -> None:
+        """appointment_save's check, without saving: its staff member and driver must be free."""
+        if self._errors or candidate.start_datetime is None or candidate.end_datetime is None:
+            return
+        if candidate.end_datetime <= candidate.start_datetime:
+            raise ValidationError({"end_datetime": _("The end must come after the start.")})
+        organization = _organization(self.request)
+        driver = candidate.transport_staff_id if candidate.requires_transport else None
+        people = {candidate.staff_id, driver} - {None}
+        if candidate.status in conflicts.INACTIVE_SHIFT or not people:
+            return
+        with timezone.override(services.zone_of(organization)):
+            probes = [services._appointment_as_shift(candidate, person) for person in sorted(people, key=str)]
+            results = conflicts.check(
+                probes,
+                organization=organization,
+                exclude_appointment=None if candidate._state.adding else candidate.pk,
+            )
+        findings = [f for found in results for f in found if f.code in ("double_booked", "status")]
+        _gate(findings, actor=self.request.user, reason=self.cleaned_data.get("override_reason", ""))
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(_ServiceAdmin):
+    form = AppointmentForm
+    list_display = ["title", "client", "start_datetime", "staff", "requires_transport", "transport_staff", "status"]
+    list_filter = ["status", "appointment_type", "requires_transport"]
+    search_fields = ["title", "client__first_name", "client__last_name", "client__client_id", "location"]
+    list_select_related = ["client", "staff", "transport_staff"]
+    date_hierarchy = "start_datetime"
+    autocomplete_fields = ["client", "staff", "transport_staff"]
+    readonly_fields = ["reminder_sent"]
+
+    def save_model(self, request, obj, form, change):
+        findings = services.appointment_save(
+            appointment=obj,
+            actor=request.user,
+            organization=_organization(request),
+            override_reason=form.cleaned_data.get("override_reason", ""),
+        )
+        self._warn(request, findings)
+
+
+# --- visits (EVV) and what the system keeps -----------------------------------------------------
+
+
+class CorrectionInline(admin.TabularInline):
+    model = VisitCorrection
+    extra = 0
+    fields = ["created_at", "field", "old_value", "new_value", "reason", "actor"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    """Read-mostly: only the reason note can be added to here. Times are corrected on the
+    visit's page (visit_correct keeps who, why and the values before); visits are records of
+    service delivered, so they are neither added nor deleted by hand."""
+
+    list_display = ["clock_in_at", "clock_out_at", "staff", "client", "location", "service_code", "status"]
+    list_filter = ["status", "reason_code", "location"]
+    search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id", "client__last_name"]
+    list_select_related = ["staff", "client", "location"]
+    date_hierarchy = "clock_in_at"
+    fields = [
+        "staff",
+        "shift",
+        "appointment",
+        "client",
+        "location",
+        "service_code",
+        "clock_in_at",
+        "clock_in_latitude",
+        "clock_in_longitude",
+        "clock_in_accuracy_m",
+        "clock_in_distance_m",
+        "clock_out_at",
+        "clock_out_latitude",
+        "clock_out_longitude",
+        "clock_out_accuracy_m",
+        "clock_out_distance_m",
+        "status",
+        "exception_codes",
+        "reason_code",
+        "reason_note",
+    ]
+    readonly_fields = [f for f in fields if f != "reason_note"]
+    inlines = [CorrectionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VisitCorrection)
+class VisitCorrectionAdmin(_ReadOnly):
+    list_display = ["created_at", "visit", "field", "old_value", "new_value", "actor"]
+    list_filter = ["field"]
+    search_fields = ["reason", "visit__staff__last_name"]
+    list_select_related = ["visit__staff", "actor"]
+
+
+@admin.register(ConflictOverride)
+class ConflictOverrideAdmin(_ReadOnly):
+    list_display = ["created_at", "code", "shift", "appointment", "reason", "actor"]
+    list_filter = ["code"]
+    search_fields = ["reason", "message"]
+    list_select_related = ["shift", "appointment", "actor"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Listed to revoke (delete); the token's hash is never shown."""
+
+    list_display = ["staff", "created_at", "last_used_at"]
+    search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id"]
+    list_select_related = ["staff"]
+    fields = ["staff", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,113 @@
+"""Forms for shifts, quick-add on the week grid, schedules and copying a week."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.clients.models import Client, ClientLocation
+from apps.core.forms import DateInput, IsoDates
+from apps.scheduling import selectors
+from apps.scheduling.models import Schedule, Service, Shift
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+TIME_FIELDS = ("start_time", "end_time", "break_start", "break_end", "meal_start", "meal_end")
+
+
+class ShiftForm(IsoDates, forms.ModelForm):
+    class Meta:
+        model = Shift
+        fields = [
+            "shift_date",
+            "start_time",
+            "end_time",
+            "staff",
+            "location",
+            "client",
+            "service",
+            "schedule",
+            "status",
+            "shift_type",
+            "is_mandatory",
+            "break_start",
+            "break_end",
+            "meal_start",
+            "meal_end",
+            "notes",
+        ]
+        widgets = {"shift_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})} | {
+            name: TimeInput() for name in TIME_FIELDS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = selectors.schedulable_staff()
+        self.fields["staff"].empty_label = _("Open (nobody yet)")
+        self.fields["location"].queryset = selectors.active_locations()
+        self.fields["client"].queryset = Client.objects.exclude(status__in=Client.CLOSED).only(
+            "pk", "first_name", "preferred_name", "last_name"
+        )
+        self.fields["service"].queryset = Service.objects.filter(is_active=True)
+        self.fields["schedule"].queryset = Schedule.objects.exclude(status=Schedule.Status.ARCHIVED)
+        for name in TIME_FIELDS:
+            self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
+
+
+class QuickAddForm(IsoDates, forms.Form):
+    """One day's small form on the week grid: a time range, and a person or nobody (open)."""
+
+    shift_date = forms.DateField(widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=ClientLocation.objects.all(), widget=forms.HiddenInput)
+    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
+    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
+    staff = forms.ModelChoiceField(
+        label=_("Staff"), queryset=selectors.schedulable_staff(), required=False, empty_label=_("Open")
+    )
+
+
+class AssignForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("Staff member to assign"), queryset=selectors.schedulable_staff())
+
+
+class ScheduleForm(IsoDates, forms.ModelForm):
+    class Meta:
+        model = Schedule
+        fields = ["schedule_name", "schedule_type", "start_date", "end_date", "location", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = selectors.active_locations()
+        self.fields["location"].empty_label = _("Agency-wide")
+
+
+class CopyWeekForm(IsoDates, forms.Form):
+    source_start = forms.DateField(
+        label=_("Copy the week starting"), widget=DateInput(), help_text=_("The first day of the week to copy.")
+    )
+    target_start = forms.DateField(
+        label=_("Into the week starting"),
+        widget=DateInput(),
+        help_text=_("Each shift moves by the same number of days; the new dates must fall inside the schedule."),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=ClientLocation.objects.none(), required=False, empty_label=_("All locations")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = selectors.active_locations()
+
+    def clean(self):
+        data = super().clean()
+        source, target = data.get("source_start"), data.get("target_start")
+        if source and target and source == target:
+            self.add_error("target_start", _("Choose a different week from the one copied."))
+        return data

@@ -1,0 +1,145 @@
+"""Forms for clocking in and out, visit filters and corrections, appointments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import DateInput, IsoDates
+from apps.scheduling import selectors
+from apps.scheduling.models import Appointment, Visit
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ClockForm(forms.Form):
+    """The position comes from the browser (static/js/clock.js) and is checked by the service;
+    the reason is asked for only once the service says the clock event is an exception."""
+
+    latitude = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    accuracy = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    reason_code = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *Visit.Reason.choices]
+    )
+    reason_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What happened, in a few words (required for “Other”)."),
+    )
+
+    def __init__(self, *args, need_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need_reason = need_reason
+        if need_reason:
+            self.fields["reason_code"].required = True
+        else:
+            del self.fields["reason_code"]
+            del self.fields["reason_note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason_code") == Visit.Reason.OTHER and not (data.get("reason_note") or "").strip():
+            self.add_error("reason_note", _("Say what happened."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "latitude": data.get("latitude") or None,
+            "longitude": data.get("longitude") or None,
+            "accuracy": data.get("accuracy") or None,
+            "reason_code": data.get("reason_code", ""),
+            "reason_note": data.get("reason_note", ""),
+        }
+
+
+class VisitFilterForm(IsoDates, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), (selectors.EXCEPTIONS_ONLY, _("Exceptions only")), *Visit.Status.choices],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class ExportForm(IsoDates, forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end comes before the start."))
+        elif start and end and (end - start).days > 366:
+            self.add_error("date_to", _("Export at most a year at a time."))
+        return data
+
+
+class VisitCorrectionForm(forms.Form):
+    clock_in_at = forms.DateTimeField(
+        label=_("Clocked in"), input_formats=DATETIME_FORMATS, widget=DateTimeInput(), required=False
+    )
+    clock_out_at = forms.DateTimeField(
+        label=_("Clocked out"), input_formats=DATETIME_FORMATS, widget=DateTimeInput(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AppointmentForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = [
+            "client",
+            "title",
+            "appointment_type",
+            "start_datetime",
+            "end_datetime",
+            "location",
+            "staff",
+            "requires_transport",
+            "transport_staff",
+            "status",
+            "description",
+            "notes",
+        ]
+        widgets = {
+            "start_datetime": DateTimeInput(),
+            "end_datetime": DateTimeInput(),
+            "location": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients.only("pk", "first_name", "preferred_name", "last_name")
+        for name in ("staff", "transport_staff"):
+            self.fields[name].queryset = selectors.schedulable_staff()
+        self.fields["staff"].help_text = _("Who goes with the client.")
+        self.fields["transport_staff"].help_text = _("Who drives, when the client needs transport.")
+        for name in ("start_datetime", "end_datetime"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("requires_transport") and not data.get("transport_staff"):
+            self.add_error("transport_staff", _("Choose who drives."))
+        start, end = data.get("start_datetime"), data.get("end_datetime")
+        if start and end and end <= start:
+            self.add_error("end_datetime", _("The end must come after the start."))
+        return data

@@ -1,0 +1,396 @@
+"""Scheduling: schedules (the seed's `schedules`), shifts (`shifts`), appointments
+(`appointments`), and what the seed leaves out: services (the type of service a shift
+delivers, with the certifications it needs), conflict overrides, electronic visit
+verification (Visit and its corrections) and each person's calendar feed.
+
+Times: a shift keeps the seed's date and wall-clock times, and also its absolute start and
+end (starts_at, ends_at), worked out in the organization's time zone when it is saved. An end
+at or before the start means the next day (overnight); the absolute times make overlap,
+rest and weekly-hours checks plain comparisons, right across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import BaseModel
+
+
+class Service(BaseModel):
+    """A type of service (the EVV "type of service"): a code as the payer knows it (HCPCS,
+    state codes) and the certification types staff must hold to deliver it."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    required_certifications = models.JSONField(_("required certifications"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class Schedule(BaseModel):
+    class Type(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+        CUSTOM = "custom", _("Custom")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        LOCKED = "locked", _("Locked")
+        ARCHIVED = "archived", _("Archived")
+
+    schedule_name = models.CharField(_("name"), max_length=255)
+    schedule_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.WEEKLY)
+    start_date = models.DateField(_("starts"))
+    end_date = models.DateField(_("ends"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Where it applies (a home, the day program); blank for an agency-wide schedule.
+    location = models.ForeignKey(
+        "clients.ClientLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="schedules",
+        verbose_name=_("location"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    approved_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "schedule_name"]
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+        permissions = [
+            ("publish_schedule", _("Can publish schedules")),
+            ("change_locked_schedule", _("Can change locked schedules")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="schedule_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.schedule_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:schedule", args=[self.pk])
+
+
+class Shift(BaseModel):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CONFIRMED = "confirmed", _("Confirmed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No show")
+
+    class Type(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        OVERTIME = "overtime", _("Overtime")
+        HOLIDAY = "holiday", _("Holiday")
+        ON_CALL = "on_call", _("On call")
+        SPLIT = "split", _("Split")
+
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("schedule")
+    )
+    # Blank: an open shift, for staff to claim or a manager to assign.
+    staff = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("staff")
+    )
+    location = models.ForeignKey(
+        "clients.ClientLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shifts",
+        verbose_name=_("location"),
+    )
+    # An in-home visit is with one client; a shift at a home is with its residents.
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shifts",
+        verbose_name=_("client"),
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("service")
+    )
+    shift_date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    break_start = models.TimeField(_("break starts"), null=True, blank=True)
+    break_end = models.TimeField(_("break ends"), null=True, blank=True)
+    meal_start = models.TimeField(_("meal starts"), null=True, blank=True)
+    meal_end = models.TimeField(_("meal ends"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    shift_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.REGULAR)
+    is_mandatory = models.BooleanField(_("mandatory"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    starts_at = models.DateTimeField(editable=False)
+    ends_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        permissions = [
+            ("override_conflict", _("Can override a blocking schedule conflict")),
+            ("claim_shift", _("Can claim open shifts")),
+        ]
+        indexes = [
+            # The seed's indexes on staff, date, and staff + date.
+            models.Index(fields=["staff", "shift_date"], name="shift_staff_date_idx"),
+            models.Index(fields=["shift_date"], name="shift_date_idx"),
+            # Overlap, rest and weekly-hours checks, and the week grid.
+            models.Index(fields=["staff", "starts_at"], name="shift_staff_starts_idx"),
+            models.Index(fields=["location", "starts_at"], name="shift_location_starts_idx"),
+            models.Index(fields=["starts_at"], name="shift_open_idx", condition=Q(staff__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shift_date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.staff_id is None
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:shift", args=[self.pk])
+
+
+class ConflictOverride(BaseModel):
+    """A blocking conflict a manager let through, with their reason."""
+
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.CASCADE, related_name="overrides")
+    appointment = models.ForeignKey(
+        "Appointment", null=True, blank=True, on_delete=models.CASCADE, related_name="overrides"
+    )
+    code = models.CharField(_("rule"), max_length=40)
+    message = models.TextField(_("conflict"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("conflict override")
+        verbose_name_plural = _("conflict overrides")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+class Appointment(BaseModel):
+    class Type(models.TextChoices):
+        MEDICAL = "medical", _("Medical")
+        THERAPY = "therapy", _("Therapy")
+        SOCIAL = "social", _("Social")
+        LEGAL = "legal", _("Legal")
+        FAMILY_VISIT = "family_visit", _("Family visit")
+        OUTING = "outing", _("Outing")
+
+    Status = Shift.Status
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="appointments", verbose_name=_("client")
+    )
+    staff = models.ForeignKey(
+        "staff.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+        verbose_name=_("staff"),
+    )
+    appointment_type = models.CharField(_("type"), max_length=20, choices=Type.choices, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    location = models.TextField(_("where"), blank=True)
+    start_datetime = models.DateTimeField(_("starts"))
+    end_datetime = models.DateTimeField(_("ends"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    requires_transport = models.BooleanField(_("needs transport"), default=False)
+    transport_staff = models.ForeignKey(
+        "staff.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transports",
+        verbose_name=_("driver"),
+    )
+    reminder_sent = models.BooleanField(_("reminder sent"), default=False, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["start_datetime"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [
+            models.Index(fields=["client"], name="appointment_client_idx"),
+            models.Index(fields=["start_datetime"], name="appointment_start_idx"),
+            models.Index(fields=["transport_staff", "start_datetime"], name="appointment_driver_idx"),
+            models.Index(fields=["staff", "start_datetime"], name="appointment_staff_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_datetime__gt=models.F("start_datetime")), name="appointment_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:appointment", args=[self.pk])
+
+
+class Visit(BaseModel):
+    """Electronic visit verification: one clock-in/clock-out of a shift or appointment, with
+    the six data elements of the 21st Century Cures Act (service type, client, date,
+    location, staff, start and end time)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Clocked in")
+        VERIFIED = "verified", _("Verified")
+        EXCEPTION = "exception", _("Exception")
+
+    class Exception(models.TextChoices):
+        OUTSIDE_GEOFENCE = "outside_geofence", _("Outside the geofence")
+        NO_LOCATION = "no_location", _("No location from the device")
+        NO_SITE_COORDINATES = "no_site_coordinates", _("The client or location has no coordinates")
+        LOW_ACCURACY = "low_accuracy", _("Location too imprecise")
+        MANUAL_ENTRY = "manual_entry", _("Times entered or corrected by hand")
+        EARLY_OR_LATE = "early_or_late", _("Clocked in far from the scheduled time")
+
+    class Reason(models.TextChoices):
+        COMMUNITY_ACTIVITY = "community_activity", _("Service delivered in the community")
+        DEVICE_PROBLEM = "device_problem", _("Phone or GPS problem")
+        CLIENT_ELSEWHERE = "client_elsewhere", _("Client was at another address")
+        FORGOT_TO_CLOCK = "forgot_to_clock", _("Forgot to clock in or out")
+        SCHEDULE_CHANGE = "schedule_change", _("Schedule changed")
+        OTHER = "other", _("Other (see note)")
+
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
+    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="visits", verbose_name=_("staff"))
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("client"),
+    )
+    location = models.ForeignKey(
+        "clients.ClientLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    service_code = models.CharField(_("service"), max_length=20, blank=True)
+    clock_in_at = models.DateTimeField(_("clocked in"))
+    clock_in_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    clock_in_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    clock_in_accuracy_m = models.FloatField(null=True, blank=True)
+    clock_in_distance_m = models.FloatField(_("distance at clock-in (m)"), null=True, blank=True)
+    clock_out_at = models.DateTimeField(_("clocked out"), null=True, blank=True)
+    clock_out_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    clock_out_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    clock_out_accuracy_m = models.FloatField(null=True, blank=True)
+    clock_out_distance_m = models.FloatField(_("distance at clock-out (m)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    exception_codes = models.JSONField(_("exceptions"), default=list, blank=True)
+    reason_code = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    reason_note = models.TextField(_("reason note"), blank=True)
+
+    class Meta:
+        ordering = ["-clock_in_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        permissions = [("correct_visit", _("Can correct visit times"))]
+        indexes = [
+            models.Index(fields=["-clock_in_at"], name="visit_clock_in_idx"),
+            models.Index(fields=["status", "-clock_in_at"], name="visit_status_idx"),
+            models.Index(fields=["staff", "-clock_in_at"], name="visit_staff_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shift__isnull=False) | Q(appointment__isnull=False), name="visit_of_shift_or_appointment"
+            ),
+            # One open visit per person: clocked in once until clocked out.
+            models.UniqueConstraint(fields=["staff"], condition=Q(clock_out_at__isnull=True), name="visit_one_open"),
+            models.CheckConstraint(
+                condition=Q(clock_out_at__isnull=True) | Q(clock_out_at__gt=models.F("clock_in_at")),
+                name="visit_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.clock_in_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:visit", args=[self.pk])
+
+
+class VisitCorrection(BaseModel):
+    """A change made by hand to a visit's times, with who, why and the values before."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=30)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("visit correction")
+        verbose_name_plural = _("visit corrections")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class CalendarFeed(BaseModel):
+    """A staff member's iCalendar feed. The URL's secret is shown once; only its hash is kept,
+    so the database alone cannot be used to read anyone's calendar. Revoking deletes it."""
+
+    staff = models.OneToOneField("staff.Staff", on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.staff)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,51 @@
+"""Shared makers for the scheduling tests: staff, locations and shifts saved through the
+services, in the test organization's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import count
+
+from apps.clients import services as client_services
+from apps.clients.models import ClientLocation
+from apps.scheduling import services
+from apps.scheduling.models import Shift
+from apps.staff import services as staff_services
+from apps.staff.models import Staff
+from conftest import person
+
+_numbers = count(1)
+
+
+def make_staff(organization, **fields) -> Staff:
+    n = next(_numbers)
+    values = {
+        "employee_id": f"S{n:05d}",
+        "first_name": "Dana",
+        "last_name": f"Okafor{n}",
+        "email": f"sched{n}@example.org",
+        "hire_date": dt.date(2020, 1, 6),
+    } | fields
+    with organization:
+        return staff_services.staff_save(staff=Staff(**values), actor=person(organization, "hr"))
+
+
+def make_location(organization, **fields) -> ClientLocation:
+    values = {"name": f"House {next(_numbers)}"} | fields
+    with organization:
+        return client_services.location_save(location=ClientLocation(**values))
+
+
+def make_shift(organization, *, day: dt.date, start: str, end: str, override: str = "", **fields) -> Shift:
+    """A shift saved through shift_save (conflicts checked); `start`/`end` as "HH:MM"."""
+    shift = Shift(
+        shift_date=day,
+        start_time=dt.time.fromisoformat(start),
+        end_time=dt.time.fromisoformat(end),
+        **fields,
+    )
+    with organization:
+        services.shift_save(
+            shift=shift, actor=person(organization, "admin"), organization=organization, override_reason=override
+        )
+    return shift

@@ -1,0 +1,113 @@
+"""Appointments: a client's month calendar, an appointment's page and the appointment form
+(with the conflict check for the staff member and the driver, and its override)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import can, permission_required
+from apps.audit.services import access_record
+from apps.clients.selectors import get_client_for_user, visible_clients
+from apps.scheduling import selectors, services
+from apps.scheduling.forms_visits import AppointmentForm
+from apps.scheduling.models import Appointment, ConflictOverride
+from apps.scheduling.views import checked_form_page
+
+
+@login_required
+def calendar(request):
+    """With `?client=`: that client's month; without: the clients the person sees, to choose one."""
+    if not request.GET.get("client"):
+        query = request.GET.get("q", "").strip()
+        clients = visible_clients(request.user).only("pk", "client_id", "first_name", "preferred_name", "last_name")
+        if query:
+            clients = clients.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
+        page = Paginator(clients.order_by("last_name", "first_name", "pk"), 25).get_page(request.GET.get("page"))
+        return render(request, "scheduling/appointments/clients.html", {"page": page, "query": query})
+    client = get_client_for_user(request.user, request.GET["client"], brief=True)
+    access_record(obj=client, request=request)
+    month = selectors.parse_month(request.GET.get("month", ""))
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    weeks = selectors.month_grid(client=client, month=month, organization=request.organization)
+    return render(
+        request,
+        "scheduling/appointments/calendar.html",
+        {
+            "client": client,
+            "month": month,
+            "previous": previous,
+            "next": following,
+            "weeks": weeks,
+            "weekdays": [day["day"] for day in weeks[0]],
+            "has_any": any(cell["appointments"] for week in weeks for cell in week),
+            "may_add": can(request.user, "scheduling.add_appointment"),
+        },
+    )
+
+
+@login_required
+def appointment_detail(request, pk):
+    appointment = selectors.get_appointment_for_user(request.user, pk)
+    access_record(obj=appointment, request=request)
+    people = (appointment.staff, appointment.transport_staff)
+    own = [s for s in people if s is not None and s.user_id == request.user.pk]
+    return render(
+        request,
+        "scheduling/appointments/detail.html",
+        {
+            "appointment": appointment,
+            "may_change": can(request.user, "scheduling.change_appointment"),
+            "may_clock": bool(own),
+            "open_visit": selectors.open_visit_for(request.user, appointment=appointment) if own else None,
+            "overrides": ConflictOverride.objects.filter(appointment=appointment).select_related("actor"),
+        },
+    )
+
+
+def _form_page(request, appointment: Appointment | None):
+    editing = appointment is not None
+    clients = visible_clients(request.user)
+    if appointment is None:
+        initial = {"client": request.GET["client"]} if request.GET.get("client") else {}
+        form = AppointmentForm(request.POST or None, initial=initial, clients=clients)
+    else:
+        form = AppointmentForm(request.POST or None, instance=appointment, clients=clients)
+    return checked_form_page(
+        request,
+        form,
+        save=lambda saved, reason: services.appointment_save(
+            appointment=saved, actor=request.user, organization=request.organization, override_reason=reason
+        ),
+        saved_message=_("Appointment saved."),
+        refused_message=_("You may not change this appointment."),
+        template="scheduling/appointments/form.html",
+        context={"appointment": appointment if editing else None},
+    )
+
+
+@login_required
+@permission_required("scheduling.add_appointment")
+def appointment_create(request):
+    return _form_page(request, None)
+
+
+@login_required
+@permission_required("scheduling.change_appointment")
+def appointment_edit(request, pk):
+    return _form_page(request, selectors.get_appointment_for_user(request.user, pk))
+
+
+urlpatterns = [
+    path("appointments/", calendar, name="appointments"),
+    path("appointments/new/", appointment_create, name="appointment_create"),
+    path("appointments/<uuid:pk>/", appointment_detail, name="appointment"),
+    path("appointments/<uuid:pk>/edit/", appointment_edit, name="appointment_edit"),
+]

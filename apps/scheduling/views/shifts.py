@@ -1,0 +1,483 @@
+"""Schedules and shifts: the week grid by location, a person's week, shift forms and
+quick-add, open shifts, copying a week, publishing and locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from apps.accounts.permissions import can, permission_required
+from apps.core.forms import add_errors
+from apps.scheduling import forms, selectors, services
+from apps.scheduling.models import Schedule, Shift
+from apps.scheduling.views import checked_form_page
+
+
+@login_required
+def home(request):
+    if not can(request.user, "scheduling.view_shift"):
+        return redirect("scheduling:mine")
+    return redirect("scheduling:week")
+
+
+def _weeks(request) -> dict:
+    first = selectors.parse_week(request.organization, request.GET.get("week", ""))
+    return {
+        "first": first,
+        "last": first + dt.timedelta(days=6),
+        "previous": first - dt.timedelta(days=7),
+        "next": first + dt.timedelta(days=7),
+    }
+
+
+# --- the week grid and quick-add ----------------------------------------------------------------
+
+
+@login_required
+@permission_required("scheduling.view_shift")
+def week(request):
+    locations = list(selectors.active_locations())
+    wanted = request.GET.get("location", "")
+    location = next((loc for loc in locations if str(loc.pk) == wanted), locations[0] if locations else None)
+    weeks = _weeks(request)
+    may_add = can(request.user, "scheduling.add_shift")
+    columns = (
+        selectors.location_week(location_id=location.pk, first=weeks["first"], organization=request.organization)
+        if location
+        else []
+    )
+    return render(
+        request,
+        "scheduling/week.html",
+        {
+            **weeks,
+            "locations": locations,
+            "location": location,
+            "columns": columns,
+            "may_add": may_add,
+            "staff_options": selectors.staff_options() if may_add and location else "",
+        },
+    )
+
+
+def _day_cell(request, *, location, day: dt.date, form=None, status: int = 200):
+    (column,) = selectors.location_week(location_id=location.pk, first=day, organization=request.organization, days=1)
+    return render(
+        request,
+        "scheduling/partials/_week_day.html",
+        {
+            "column": column,
+            "location": location,
+            "may_add": True,
+            "staff_options": selectors.staff_options(selected=request.POST.get("staff", "") if form else ""),
+            "quick_form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("scheduling.add_shift")
+@require_POST
+def quick_add(request):
+    form = forms.QuickAddForm(request.POST)
+    location, day = None, None
+    if form.is_valid():
+        data = form.cleaned_data
+        location, day = data["location"], data["shift_date"]
+        shift = Shift(
+            location=location,
+            staff=data["staff"],
+            shift_date=day,
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+        )
+        try:
+            findings = services.shift_save(shift=shift, actor=request.user, organization=request.organization)
+        except services.Conflicts as exc:
+            form.add_error(None, [f.message for f in exc.findings if f.blocking])
+            form.add_error(None, _("Open the full shift form to override a conflict with a reason."))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if not request.htmx:
+                for finding in findings:
+                    messages.warning(request, finding.message)
+                messages.success(request, _("Shift added."))
+            form = None
+    else:
+        location, day = form.cleaned_data.get("location"), form.cleaned_data.get("shift_date")
+    if not request.htmx:
+        if form is not None:
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        query = urlencode({"location": request.POST.get("location", ""), "week": request.POST.get("shift_date", "")})
+        return redirect(f"{reverse('scheduling:week')}?{query}")
+    if location is None or day is None:
+        return HttpResponseBadRequest()
+    # htmx swaps only 2xx answers (its default responseHandling): the day's cell with the form
+    # and its errors is the answer to show, so it comes back as 200.
+    return _day_cell(request, location=location, day=day, form=form)
+
+
+# --- a person's week, my shifts, open shifts -----------------------------------------------------
+
+
+@login_required
+@permission_required("scheduling.view_shift")
+def staff_week(request, staff_id):
+    staff = selectors.get_staff_for_schedule(staff_id)
+    weeks = _weeks(request)
+    columns = selectors.person_shifts(staff=staff, first=weeks["first"], organization=request.organization)
+    return render(request, "scheduling/staff_week.html", {**weeks, "staff": staff, "columns": columns})
+
+
+@login_required
+def mine(request):
+    staff = selectors.own_staff(request.user)
+    context = {"staff": staff}
+    if staff is not None:
+        first = selectors.week_start(request.organization)
+        context["columns"] = [
+            c
+            for c in selectors.person_shifts(staff=staff, first=first, organization=request.organization, days=14)
+            if c["shifts"]
+        ]
+        context["first"], context["last"] = first, first + dt.timedelta(days=13)
+        if can(request.user, "scheduling.claim_shift"):
+            context["open_shifts"] = list(selectors.open_shifts()[:20])
+    return render(request, "scheduling/mine.html", context)
+
+
+@login_required
+def open_shifts(request):
+    may_assign = can(request.user, "scheduling.change_shift")
+    may_claim = can(request.user, "scheduling.claim_shift")
+    if not (may_assign or may_claim or can(request.user, "scheduling.view_shift")):
+        raise PermissionDenied
+    page = Paginator(selectors.open_shifts(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scheduling/open_shifts.html",
+        {
+            "page": page,
+            "may_assign": may_assign,
+            "may_claim": may_claim and selectors.own_staff(request.user) is not None,
+            "assign_form": forms.AssignForm() if may_assign and page.object_list else None,
+        },
+    )
+
+
+@login_required
+@permission_required("scheduling.claim_shift")
+@require_POST
+def claim(request, pk):
+    staff = selectors.own_staff(request.user)
+    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk, staff__isnull=True)
+    if staff is None:
+        raise Http404
+    try:
+        findings = services.shift_claim(shift=shift, staff=staff, organization=request.organization, actor=request.user)
+    except services.Conflicts as exc:
+        messages.error(
+            request,
+            _("You cannot take this shift: %(reasons)s") % {"reasons": " ".join(f.message for f in exc.findings)},
+        )
+        return redirect("scheduling:open_shifts")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scheduling:open_shifts")
+    for finding in findings:
+        messages.warning(request, finding.message)
+    messages.success(request, _("The shift is yours."))
+    return redirect("scheduling:shift", pk=shift.pk)
+
+
+@login_required
+@permission_required("scheduling.change_shift")
+@require_POST
+def assign(request, pk):
+    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk)
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to assign."))
+        return redirect("scheduling:open_shifts")
+    shift.staff = form.cleaned_data["staff"]
+    try:
+        findings = services.shift_save(shift=shift, actor=request.user, organization=request.organization)
+    except services.Conflicts as exc:
+        for finding in exc.findings:
+            messages.error(request, finding.message)
+        messages.info(request, _("Nothing was changed. Edit the shift to override a conflict with a reason."))
+        return redirect("scheduling:open_shifts")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scheduling:open_shifts")
+    for finding in findings:
+        messages.warning(request, finding.message)
+    messages.success(request, _("Assigned to %(name)s.") % {"name": shift.staff.display_name})
+    return redirect("scheduling:open_shifts")
+
+
+# --- a shift: detail and forms -------------------------------------------------------------------
+
+
+@login_required
+def shift_detail(request, pk):
+    shift = selectors.get_shift_for_user(request.user, pk)
+    context = selectors.shift_detail(shift, user=request.user, organization=request.organization)
+    context["may_change"] = can(request.user, "scheduling.change_shift")
+    context["may_claim"] = (
+        shift.is_open and can(request.user, "scheduling.claim_shift") and selectors.own_staff(request.user) is not None
+    )
+    return render(request, "scheduling/shift.html", context)
+
+
+def _shift_form_page(request, shift: Shift | None):
+    editing = shift is not None
+    if shift is None:
+        initial = {k: request.GET[k] for k in ("shift_date", "location", "staff", "schedule") if request.GET.get(k)}
+        form = forms.ShiftForm(request.POST or None, initial=initial)
+    else:
+        form = forms.ShiftForm(request.POST or None, instance=shift)
+    return checked_form_page(
+        request,
+        form,
+        save=lambda saved, reason: services.shift_save(
+            shift=saved, actor=request.user, organization=request.organization, override_reason=reason
+        ),
+        saved_message=_("Shift saved."),
+        refused_message=_("You may not change this shift."),
+        template="scheduling/shift_form.html",
+        context={"shift": shift if editing else None},
+    )
+
+
+@login_required
+@permission_required("scheduling.add_shift")
+def shift_create(request):
+    return _shift_form_page(request, None)
+
+
+@login_required
+@permission_required("scheduling.change_shift")
+def shift_edit(request, pk):
+    return _shift_form_page(request, selectors.get_shift_for_user(request.user, pk))
+
+
+# --- schedules -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("scheduling.view_schedule")
+def schedules(request):
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "status")}
+    rows = selectors.schedule_list(query=params["q"], status=params["status"])
+    return render(
+        request,
+        "scheduling/schedules.html",
+        {
+            "page": Paginator(rows, 25).get_page(request.GET.get("page")),
+            "params": params,
+            "statuses": Schedule.Status.choices,
+            "may_add": can(request.user, "scheduling.add_schedule"),
+        },
+    )
+
+
+def _schedule_page(request, schedule: Schedule, *, findings=None, results=None, status: int = 200):
+    user = request.user
+    rows = selectors.schedule_shifts(schedule)
+    return render(
+        request,
+        "scheduling/schedule.html",
+        {
+            "schedule": schedule,
+            "page": Paginator(rows, 100).get_page(request.GET.get("page")),
+            "findings": findings or [],
+            "results": results,
+            "may_override": can(user, "scheduling.override_conflict"),
+            "override_reason": request.POST.get("override_reason", ""),
+            "actions": _status_actions(user, schedule),
+            "may_publish": schedule.status == Schedule.Status.DRAFT and can(user, "scheduling.publish_schedule"),
+            "may_change": schedule.status != Schedule.Status.ARCHIVED and can(user, "scheduling.change_schedule"),
+            "may_add_shift": schedule.status in (Schedule.Status.DRAFT, Schedule.Status.PUBLISHED)
+            and can(user, "scheduling.add_shift"),
+        },
+        status=status,
+    )
+
+
+def _status_actions(user, schedule: Schedule) -> list[tuple[str, str]]:
+    """The status changes this person may make now: (new status, button label)."""
+    S = Schedule.Status
+    candidates = {
+        S.DRAFT: [(S.ARCHIVED, _("Archive"), "scheduling.change_schedule")],
+        S.PUBLISHED: [
+            (S.LOCKED, _("Lock"), "scheduling.publish_schedule"),
+            (S.ARCHIVED, _("Archive"), "scheduling.publish_schedule"),
+        ],
+        S.LOCKED: [
+            (S.PUBLISHED, _("Reopen"), "scheduling.change_locked_schedule"),
+            (S.ARCHIVED, _("Archive"), "scheduling.publish_schedule"),
+        ],
+    }.get(schedule.status, [])
+    return [(value, label) for value, label, perm in candidates if can(user, perm)]
+
+
+@login_required
+@permission_required("scheduling.view_schedule")
+def schedule_detail(request, pk):
+    schedule = selectors.get_schedule(pk)
+    results = None
+    if request.GET.get("check"):
+        results = [
+            (shift, found)
+            for shift, found in services.schedule_check(schedule, organization=request.organization)
+            if found
+        ]
+    return _schedule_page(request, schedule, results=results)
+
+
+def _schedule_form_page(request, schedule: Schedule | None):
+    editing = schedule is not None
+    form = forms.ScheduleForm(request.POST or None, instance=schedule or Schedule())
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.schedule_save(schedule=form.save(commit=False), actor=request.user)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not change this schedule."))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "scheduling/schedule_form.html",
+        {"form": form, "schedule": schedule if editing else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("scheduling.add_schedule")
+def schedule_create(request):
+    return _schedule_form_page(request, None)
+
+
+@login_required
+@permission_required("scheduling.change_schedule")
+def schedule_edit(request, pk):
+    return _schedule_form_page(request, selectors.get_schedule(pk))
+
+
+@login_required
+@permission_required("scheduling.publish_schedule")
+@require_POST
+def schedule_publish(request, pk):
+    schedule = selectors.get_schedule(pk)
+    try:
+        services.schedule_publish(
+            schedule=schedule,
+            actor=request.user,
+            organization=request.organization,
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except services.Conflicts as exc:
+        return _schedule_page(request, schedule, findings=exc.findings)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Published. The staff on it have been told."))
+    return redirect(schedule)
+
+
+@login_required
+@permission_required("scheduling.view_schedule")
+@require_POST
+def schedule_status(request, pk):
+    schedule = selectors.get_schedule(pk)
+    wanted = request.POST.get("status", "")
+    if wanted not in Schedule.Status.values:
+        raise Http404
+    try:
+        schedule = services.schedule_set_status(schedule=schedule, status=wanted, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The schedule is now %(status)s.") % {"status": schedule.get_status_display()})
+    return redirect(schedule)
+
+
+@login_required
+@permission_required("scheduling.add_shift")
+def schedule_copy_week(request, pk):
+    schedule = selectors.get_schedule(pk)
+    form = forms.CopyWeekForm(
+        request.POST or None, initial={"source_start": selectors.week_start(request.organization)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            copied = services.week_copy(
+                source_start=data["source_start"],
+                target_start=data["target_start"],
+                location=data["location"],
+                schedule=schedule,
+                actor=request.user,
+                organization=request.organization,
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not change this schedule."))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d shift copied (any that would conflict are left open).",
+                    "%(count)d shifts copied (any that would conflict are left open).",
+                    copied,
+                )
+                % {"count": copied},
+            )
+            return redirect(schedule)
+    return render(
+        request,
+        "scheduling/copy_week.html",
+        {"form": form, "schedule": schedule},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("week/", week, name="week"),
+    path("mine/", mine, name="mine"),
+    path("open/", open_shifts, name="open_shifts"),
+    path("staff/<uuid:staff_id>/", staff_week, name="staff_week"),
+    path("shifts/new/", shift_create, name="shift_create"),
+    path("shifts/quick-add/", quick_add, name="shift_quick_add"),
+    path("shifts/<uuid:pk>/", shift_detail, name="shift"),
+    path("shifts/<uuid:pk>/edit/", shift_edit, name="shift_edit"),
+    path("shifts/<uuid:pk>/claim/", claim, name="shift_claim"),
+    path("shifts/<uuid:pk>/assign/", assign, name="shift_assign"),
+    path("schedules/", schedules, name="schedules"),
+    path("schedules/new/", schedule_create, name="schedule_create"),
+    path("schedules/<uuid:pk>/", schedule_detail, name="schedule"),
+    path("schedules/<uuid:pk>/edit/", schedule_edit, name="schedule_edit"),
+    path("schedules/<uuid:pk>/publish/", schedule_publish, name="schedule_publish"),
+    path("schedules/<uuid:pk>/status/", schedule_status, name="schedule_status"),
+    path("schedules/<uuid:pk>/copy-week/", schedule_copy_week, name="schedule_copy_week"),
+]
