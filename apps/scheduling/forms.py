@@ -67,8 +67,15 @@ class QuickAddForm(IsoDates, forms.Form):
     location = forms.ModelChoiceField(queryset=ClientLocation.objects.all(), widget=forms.HiddenInput)
     start_time = forms.TimeField(label=_("Starts"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
+    # Typed or picked from the page's one list of staff (a datalist of employee IDs): the same
+    # 500 names in seven selects made the week grid half a megabyte.
     staff = forms.ModelChoiceField(
-        label=_("Staff"), queryset=selectors.schedulable_staff(), required=False, empty_label=_("Open")
+        label=_("Staff"),
+        queryset=selectors.schedulable_staff(),
+        to_field_name="employee_id",
+        required=False,
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": _("No current staff member has this employee ID.")},
     )
 
 

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
 from apps.accounts.permissions import can
 from apps.clients.models import ClientLocation
@@ -23,6 +22,24 @@ from apps.staff.models import Staff
 # --- shifts and schedules (week grids, a person's week, open shifts) ---------------------------
 
 SHIFT_RELATED = ("staff", "location", "client", "service", "schedule")
+# What a week grid shows: the shifts, who is on them and at which location, and everything
+# the conflict engine reads for the warning marks.
+WEEK_TABLES = (
+    "scheduling_shift",
+    "scheduling_appointment",
+    "scheduling_service",
+    "scheduling_schedule",
+    "staff_staff",
+    "staff_certification",
+    "staff_trainingrecord",
+    "staff_trainingprogram",
+    "staff_certificationrequirement",
+    "staff_trainingprogram_required_roles",
+    "staff_certificationrequirement_required_roles",
+    "accounts_user",
+    "clients_clientlocation",
+    "clients_client",
+)
 
 
 def _zone(organization) -> ZoneInfo:
@@ -109,19 +126,16 @@ def schedulable_staff() -> QuerySet[Staff]:
     """Who may be put on a shift: everyone not terminated (the conflict engine says the rest)."""
     return (
         Staff.objects.exclude(employment_status=Staff.Status.TERMINATED)
-        .only("pk", "first_name", "preferred_name", "last_name")
+        .only("pk", "employee_id", "first_name", "preferred_name", "last_name")
         .order_by("last_name", "first_name")
     )
 
 
-def staff_options(selected: str = "") -> str:
-    """The staff `<option>`s, built once per page and shared by every day's quick-add form:
-    500 people in seven selects rendered by the template language would dominate the page."""
-    chosen = mark_safe(" selected")
+def staff_options() -> str:
+    """The week grid's one `<datalist>` of staff (employee ID, name), shared by every day's
+    quick-add form."""
     return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((s.pk, chosen if str(s.pk) == selected else "", s.display_name) for s in schedulable_staff()),
+        "", '<option value="{}">{}</option>', ((s.employee_id, s.display_name) for s in schedulable_staff())
     )
 
 

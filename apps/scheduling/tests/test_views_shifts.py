@@ -196,7 +196,7 @@ def test_quick_add_creates_a_shift_and_returns_the_day_cell(org_a, week, house, 
             "location": str(house.pk),
             "start_time": "07:00",
             "end_time": "15:00",
-            "staff": str(dana.pk),
+            "staff": dana.employee_id,
         },
         HTTP_HX_REQUEST="true",
     )
@@ -212,10 +212,12 @@ def test_quick_add_with_a_conflict_returns_the_cell_with_the_error_and_saves_not
     make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
     scheduler = signed_in(org_a, "scheduler")
     data = {"shift_date": week.isoformat(), "location": str(house.pk), "start_time": "10:00", "end_time": "18:00"}
-    response = scheduler.post("/scheduling/shifts/quick-add/", data | {"staff": str(dana.pk)}, HTTP_HX_REQUEST="true")
+    response = scheduler.post(
+        "/scheduling/shifts/quick-add/", data | {"staff": dana.employee_id}, HTTP_HX_REQUEST="true"
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Double-booked" in page and 'role="alert"' in page
-    assert 'value="10:00"' in page and f'value="{dana.pk}" selected' in page
+    assert 'value="10:00"' in page and f'value="{dana.employee_id}"' in page
     with org_a:
         assert Shift.objects.filter(location=house).count() == 1
     missing = scheduler.post("/scheduling/shifts/quick-add/", data | {"start_time": ""}, HTTP_HX_REQUEST="true")
@@ -429,3 +431,19 @@ def test_copying_a_week_into_a_schedule(org_a, week, house, dana, lee):
     with org_a:
         copies = list(schedule.shifts.order_by("starts_at"))
     assert [(c.shift_date, c.staff_id) for c in copies] == [(target, dana.pk), (target + dt.timedelta(days=2), lee.pk)]
+
+
+def test_the_week_grid_shows_any_change_at_once_though_it_is_kept_rendered(org_a, week, house, dana):
+    from apps.clients.models import ClientLocation
+
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
+    scheduler = signed_in(org_a, "scheduler")
+    url = f"/scheduling/week/?location={house.pk}&week={week.isoformat()}"
+    first = scheduler.get(url).content.decode()
+    assert "Okafor" in first and "Has a blocking conflict" not in first
+    # A rule changing on another table (the location now requires CPR, which Dana lacks).
+    with org_a:
+        ClientLocation.objects.filter(pk=house.pk).update(required_certifications=["CPR"])
+    assert "Has a blocking conflict" in scheduler.get(url).content.decode()
+    make_shift(org_a, day=week, start="15:00", end="23:00", location=house)
+    assert scheduler.get(url).content.decode().count("<strong>Open</strong>") == 1

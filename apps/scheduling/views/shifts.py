@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import can, permission_required
 from apps.core.forms import add_errors
+from apps.core.fragments import cached_template
 from apps.scheduling import forms, selectors, services
 from apps.scheduling.models import Schedule, Shift
 from apps.scheduling.views import checked_form_page
@@ -52,22 +53,28 @@ def week(request):
     location = next((loc for loc in locations if str(loc.pk) == wanted), locations[0] if locations else None)
     weeks = _weeks(request)
     may_add = can(request.user, "scheduling.add_shift")
-    columns = (
-        selectors.location_week(location_id=location.pk, first=weeks["first"], organization=request.organization)
-        if location
-        else []
-    )
+    grid = ""
+    if location is not None:
+        organization = request.organization
+
+        def context() -> dict:
+            columns = selectors.location_week(location_id=location.pk, first=weeks["first"], organization=organization)
+            staff_options = selectors.staff_options() if may_add else ""
+            return {"columns": columns, "location": location, "may_add": may_add, "staff_options": staff_options}
+
+        # Rendered once per change of anything it shows (the conflict marks read a dozen
+        # tables); the organization's settings (week start, rest, overtime) are in the key.
+        grid = cached_template(
+            request,
+            "scheduling/partials/_week_grid.html",
+            key=(str(location.pk), weeks["first"], may_add, organization.updated_at),
+            tables=selectors.WEEK_TABLES,
+            context=context,
+        )
     return render(
         request,
         "scheduling/week.html",
-        {
-            **weeks,
-            "locations": locations,
-            "location": location,
-            "columns": columns,
-            "may_add": may_add,
-            "staff_options": selectors.staff_options() if may_add and location else "",
-        },
+        {**weeks, "locations": locations, "location": location, "grid": grid, "may_add": may_add},
     )
 
 
@@ -80,7 +87,6 @@ def _day_cell(request, *, location, day: dt.date, form=None, status: int = 200):
             "column": column,
             "location": location,
             "may_add": True,
-            "staff_options": selectors.staff_options(selected=request.POST.get("staff", "") if form else ""),
             "quick_form": form,
         },
         status=status,
