@@ -93,3 +93,14 @@ def test_someone_without_a_staff_record_is_told_so(org_a):
     page = signed_in(org_a, "billing").get("/scheduling/calendar-feed/").content.decode()
     assert "not linked to a staff record" in page
     assert signed_in(org_a, "billing").post("/scheduling/calendar-feed/create/").status_code == 403
+
+
+def test_a_link_stops_working_when_its_owner_is_terminated(org_a, dana):
+    from apps.staff.models import Staff
+
+    path = _link(org_a).split(org_a.primary_host, 1)[1]
+    anonymous = host_client(org_a.primary_host)
+    assert anonymous.get(path).status_code == 200
+    with org_a:
+        Staff.objects.filter(pk=dana.pk).update(employment_status="terminated", termination_date=dt.date(2026, 1, 31))
+    assert anonymous.get(path).status_code == 404

@@ -367,7 +367,8 @@ def _event(pk, host, now, start, end, summary, location) -> Event:
 def feed(request, token):
     """The iCalendar feed: no sign-in (calendar apps cannot), the secret in the URL instead."""
     found = CalendarFeed.objects.select_related("staff").filter(token_hash=CalendarFeed.hash(token)).first()
-    if found is None:
+    # A link given to someone who has since left stops working with their employment.
+    if found is None or found.staff.employment_status == found.staff.Status.TERMINATED:
         raise Http404
     now = timezone.now()
     # A bookkeeping stamp, not a change to anything a person edits: no service round trip.
