@@ -113,6 +113,8 @@ def open_shifts() -> QuerySet[Shift]:
     return (
         Shift.objects.filter(staff__isnull=True, starts_at__gt=now - dt.timedelta(hours=26), ends_at__gt=now)
         .exclude(status__in=conflicts.INACTIVE_SHIFT)
+        # A locked or archived schedule changes no more: its open shifts cannot be taken.
+        .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
         .select_related("location", "client", "service", "schedule")
         .order_by("starts_at", "pk")
     )

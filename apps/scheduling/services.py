@@ -438,6 +438,9 @@ def visit_clock_out(
         geofence_m=rules.geofence_m,
         max_accuracy_m=rules.max_accuracy_m,
     )
+    scheduled_end = visit.shift.ends_at if visit.shift else visit.appointment.end_datetime
+    if evv.early_or_late(at, scheduled_end, rules.early_late_minutes):
+        codes.append("early_or_late")
     new_codes = [c for c in codes if c not in visit.exception_codes]
     if new_codes and not visit.reason_code and reason_code not in Visit.Reason.values:
         raise ValidationError(
@@ -489,8 +492,10 @@ def visit_correct(
             VisitCorrection(
                 visit=visit,
                 field=field,
-                old_value=old.isoformat() if old else "",
-                new_value=new.isoformat(),
+                # Both in UTC: the old value comes from the database, the new one from a form
+                # in the organization's zone.
+                old_value=old.astimezone(dt.UTC).isoformat() if old else "",
+                new_value=new.astimezone(dt.UTC).isoformat(),
                 reason=reason,
                 actor=actor,
             )

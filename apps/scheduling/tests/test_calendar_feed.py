@@ -19,7 +19,8 @@ def dana(org_a):
 
 
 def _link(org_a) -> str:
-    response = signed_in(org_a, "dsp").post("/scheduling/calendar-feed/create/")
+    # Over HTTPS, as in production: the link takes the request's own scheme.
+    response = signed_in(org_a, "dsp").post("/scheduling/calendar-feed/create/", secure=True)
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     (url,) = re.findall(r'value="(https://[^"]+\.ics)"', response.content.decode())
     return url

@@ -120,7 +120,8 @@ def test_outside_the_fence_needs_a_reason_code_and_is_an_exception(org_a, on_shi
             visit=visit, staff=dana, organization=org_a, at=visit.clock_in_at + dt.timedelta(hours=1)
         )
     assert visit.status == Visit.Status.EXCEPTION
-    assert visit.exception_codes == ["outside_geofence", "no_location"]
+    # Out after an hour of an eight-hour shift: early, on top of where it happened.
+    assert visit.exception_codes == ["outside_geofence", "no_location", "early_or_late"]
     assert visit.reason_code == "community_activity"
 
 
@@ -154,7 +155,7 @@ def test_a_correction_needs_a_reason_and_keeps_the_old_times(org_a, on_shift):
             organization=org_a,
             latitude=NEAR[0],
             longitude=NEAR[1],
-            at=visit.clock_in_at + dt.timedelta(hours=7),
+            at=visit.clock_in_at + dt.timedelta(hours=7, minutes=50),
         )
         later = visit.clock_in_at + dt.timedelta(hours=8)
         with pytest.raises(ValidationError):
@@ -167,3 +168,27 @@ def test_a_correction_needs_a_reason_and_keeps_the_old_times(org_a, on_shift):
         assert correction.new_value == later.isoformat()
         assert LogEntry.objects.filter(object_pk=str(visit.pk), action=LogEntry.Action.UPDATE).exists()
     assert visit.status == Visit.Status.EXCEPTION and "manual_entry" in visit.exception_codes
+
+
+def test_leaving_far_before_the_scheduled_end_needs_a_reason(org_a, on_shift):
+    dana, shift = on_shift
+    with org_a:
+        visit = services.visit_clock_in(
+            staff=dana, organization=org_a, shift=shift, latitude=NEAR[0], longitude=NEAR[1]
+        )
+        two_hours_in = visit.clock_in_at + dt.timedelta(hours=2)
+        with pytest.raises(ValidationError) as refused:
+            services.visit_clock_out(
+                visit=visit, staff=dana, organization=org_a, latitude=NEAR[0], longitude=NEAR[1], at=two_hours_in
+            )
+        assert "reason_code" in refused.value.message_dict
+        visit = services.visit_clock_out(
+            visit=visit,
+            staff=dana,
+            organization=org_a,
+            latitude=NEAR[0],
+            longitude=NEAR[1],
+            at=two_hours_in,
+            reason_code="schedule_change",
+        )
+    assert visit.status == Visit.Status.EXCEPTION and visit.exception_codes == ["early_or_late"]

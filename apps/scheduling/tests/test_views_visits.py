@@ -92,7 +92,9 @@ def test_the_clock_block_offers_clock_in_on_my_own_shift_with_the_position_scrip
     assert "clock-in/" not in other
 
 
-def test_clocking_in_inside_the_geofence_and_out_verifies_the_visit(org_a, shift):
+def test_clocking_in_inside_the_geofence_and_out_verifies_the_visit(org_a, dana, house):
+    # A quarter-hour shift, so clocking out now is on time too.
+    shift = _starting_now(org_a, staff=dana, location=house, length=0.25)
     dsp = signed_in(org_a, "dsp")
     response = dsp.post(f"/scheduling/shifts/{shift.pk}/clock-in/", _position(NEAR))
     assert response.status_code == 302 and response["Location"] == f"/scheduling/shifts/{shift.pk}/"

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -307,7 +307,7 @@ def calendar_feed(request):
 def calendar_feed_create(request):
     token = services.calendar_feed_issue(staff=_own_staff(request))
     # Shown once, in this answer only: nothing keeps the secret but the person's calendar app.
-    return _feed_page(request, url=f"https://{request.get_host()}/scheduling/feed/{token}.ics")
+    return _feed_page(request, url=request.build_absolute_uri(reverse("scheduling:feed", args=[token])))
 
 
 @login_required
