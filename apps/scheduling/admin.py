@@ -13,13 +13,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
-from apps.scheduling import conflicts, services
+from apps.scheduling import services
 from apps.scheduling.models import (
     Appointment,
     CalendarFeed,
@@ -36,19 +35,19 @@ def _organization(request):
     return getattr(request, "organization", None) or connection.tenant
 
 
-def _gate(findings, *, actor, reason: str) -> None:
-    """What shift_save and appointment_save refuse: a blocking finding with no reason, or a
-    reason from someone not allowed to override. The conflicts show above the form, and by
-    the reason field what would let it through."""
-    blocking = [f.message for f in findings if f.blocking]
-    allowed = can(actor, "scheduling.override_conflict")
-    if not blocking or ((reason or "").strip() and allowed):
-        return
-    if allowed:
-        hint = _("To save it anyway, say why here: the reason is kept with the override.")
-    else:
-        hint = _("Only someone allowed to override conflicts can save it as it is.")
-    raise ValidationError({NON_FIELD_ERRORS: blocking, "override_reason": [hint]})
+def _gate(check, **kwargs) -> None:
+    """Run the service's check; blocking conflicts show above the form, and by the reason
+    field what would let them through."""
+    try:
+        check(**kwargs)
+    except services.Conflicts as exc:
+        if can(kwargs["actor"], "scheduling.override_conflict"):
+            hint = _("To save it anyway, say why here: the reason is kept with the override.")
+        else:
+            hint = _("Only someone allowed to override conflicts can save it as it is.")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f.message for f in exc.findings if f.blocking], "override_reason": [hint]}
+        ) from exc
 
 
 class _Overridable(ServiceChecked, forms.ModelForm):
@@ -179,21 +178,15 @@ class ShiftForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        """shift_save's checks, without saving: the schedules it leaves and joins must be
-        editable, the times must hold, and a blocking conflict needs an allowed override."""
         if self._errors:
             return  # a field is missing or wrong: the times cannot be placed yet
-        actor = self.request.user
-        if candidate.schedule_id:
-            services._check_editable(Schedule.objects.get(pk=candidate.schedule_id), actor)
-        if candidate.pk and not candidate._state.adding:
-            before = Shift.objects.select_related("schedule").get(pk=candidate.pk)
-            if before.schedule_id != candidate.schedule_id:
-                services._check_editable(before.schedule, actor)
-        organization = _organization(self.request)
-        services.shift_place(candidate, organization=organization)
-        (findings,) = conflicts.check([candidate], organization=organization)
-        _gate(findings, actor=actor, reason=self.cleaned_data.get("override_reason", ""))
+        _gate(
+            services.shift_check,
+            shift=candidate,
+            actor=self.request.user,
+            organization=_organization(self.request),
+            override_reason=self.cleaned_data.get("override_reason", ""),
+        )
 
 
 @admin.register(Shift)
@@ -246,25 +239,17 @@ class AppointmentForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        """appointment_save's check, without saving: its staff member and driver must be free."""
         if self._errors or candidate.start_datetime is None or candidate.end_datetime is None:
             return
         if candidate.end_datetime <= candidate.start_datetime:
             raise ValidationError({"end_datetime": _("The end must come after the start.")})
-        organization = _organization(self.request)
-        driver = candidate.transport_staff_id if candidate.requires_transport else None
-        people = {candidate.staff_id, driver} - {None}
-        if candidate.status in conflicts.INACTIVE_SHIFT or not people:
-            return
-        with timezone.override(services.zone_of(organization)):
-            probes = [services._appointment_as_shift(candidate, person) for person in sorted(people, key=str)]
-            results = conflicts.check(
-                probes,
-                organization=organization,
-                exclude_appointment=None if candidate._state.adding else candidate.pk,
-            )
-        findings = [f for found in results for f in found if f.code in ("double_booked", "status")]
-        _gate(findings, actor=self.request.user, reason=self.cleaned_data.get("override_reason", ""))
+        _gate(
+            services.appointment_check,
+            appointment=candidate,
+            actor=self.request.user,
+            organization=_organization(self.request),
+            override_reason=self.cleaned_data.get("override_reason", ""),
+        )
 
 
 @admin.register(Appointment)

@@ -79,26 +79,27 @@ def _check_editable(schedule: Schedule | None, actor) -> None:
         raise PermissionDenied(_("This schedule is locked: only an administrator can change it."))
 
 
+def may_pass(findings, *, actor, reason: str) -> bool:
+    """Nothing blocks, or a reason from someone allowed to override lets it through."""
+    if not any(f.blocking for f in findings):
+        return True
+    return bool((reason or "").strip()) and can(actor, "scheduling.override_conflict")
+
+
 def _override(findings, *, actor, reason: str, shift=None, appointment=None) -> None:
-    """Nothing blocking: nothing to do. Otherwise the save stands only with a reason from
-    someone allowed to override; each overridden conflict is kept (and, being saved one by
-    one, lands in the audit log with who and why)."""
-    blocking = [f for f in findings if f.blocking]
-    if not blocking:
-        return
-    reason = (reason or "").strip()
-    if not reason or not can(actor, "scheduling.override_conflict"):
-        raise Conflicts(findings)
-    for f in blocking:
-        ConflictOverride.objects.create(
-            shift=shift, appointment=appointment, code=f.code, message=f.message, reason=reason, actor=actor
-        )
+    """Keep each overridden conflict (saved one by one, so each lands in the audit log with
+    who and why). Callers have checked may_pass()."""
+    for f in findings:
+        if f.blocking:
+            ConflictOverride.objects.create(
+                shift=shift, appointment=appointment, code=f.code, message=f.message, reason=reason.strip(), actor=actor
+            )
 
 
-@transaction.atomic
-def shift_save(*, shift: Shift, actor, organization, override_reason: str = "") -> list[conflicts.Finding]:
-    """Save the shift if nothing blocks it (or a reason overrides); returns the findings
-    (warnings stay visible on the shift's page)."""
+def shift_check(*, shift: Shift, actor, organization, override_reason: str = "") -> list[conflicts.Finding]:
+    """Everything shift_save checks, without saving (the admin's form runs it too): the
+    schedules the shift leaves and joins must be editable, its times must hold, and a
+    blocking conflict needs an allowed override (else Conflicts). Returns the findings."""
     if shift.schedule_id:
         _check_editable(Schedule.objects.select_for_update().get(pk=shift.schedule_id), actor)
     if not shift._state.adding:
@@ -107,6 +108,16 @@ def shift_save(*, shift: Shift, actor, organization, override_reason: str = "") 
             _check_editable(before.schedule, actor)
     shift_place(shift, organization=organization)
     (findings,) = conflicts.check([shift], organization=organization)
+    if not may_pass(findings, actor=actor, reason=override_reason):
+        raise Conflicts(findings)
+    return findings
+
+
+@transaction.atomic
+def shift_save(*, shift: Shift, actor, organization, override_reason: str = "") -> list[conflicts.Finding]:
+    """Save the shift if nothing blocks it (or a reason overrides); returns the findings
+    (warnings stay visible on the shift's page)."""
+    findings = shift_check(shift=shift, actor=actor, organization=organization, override_reason=override_reason)
     shift.full_clean(exclude=["starts_at", "ends_at"])
     shift.save()
     _override(findings, actor=actor, reason=override_reason, shift=shift)
@@ -207,12 +218,10 @@ def schedule_publish(*, schedule: Schedule, actor, organization, override_reason
         raise ValidationError(_("Only a draft can be published."))
     results = schedule_check(schedule, organization=organization)
     blocking = [(s, f) for s, found in results for f in found if f.blocking]
-    if blocking:
-        reason = (override_reason or "").strip()
-        if not reason or not can(actor, "scheduling.override_conflict"):
-            raise Conflicts([f for _s, f in blocking])
-        for s, f in blocking:
-            ConflictOverride.objects.create(shift=s, code=f.code, message=f.message, reason=reason, actor=actor)
+    if not may_pass([f for _s, f in blocking], actor=actor, reason=override_reason):
+        raise Conflicts([f for _s, f in blocking])
+    for s, f in blocking:
+        _override([f], actor=actor, reason=override_reason, shift=s)
     schedule.status = Schedule.Status.PUBLISHED
     schedule.approved_by = actor
     schedule.approved_at = timezone.now()
@@ -283,25 +292,34 @@ def _appointment_as_shift(appointment: Appointment, staff_id) -> Shift:
     )
 
 
+def appointment_check(*, appointment: Appointment, actor, organization, override_reason: str = "") -> list:
+    """What appointment_save checks, without saving: its staff member and its driver must be
+    free (double-booking and status, as for shifts; the shift-only rules do not apply)."""
+    driver = appointment.transport_staff_id if appointment.requires_transport else None
+    people = {appointment.staff_id, driver} - {None}
+    if appointment.status in conflicts.INACTIVE_SHIFT or not people:
+        return []
+    with timezone.override(zone_of(organization)):
+        probes = [_appointment_as_shift(appointment, person) for person in sorted(people, key=str)]
+        results = conflicts.check(
+            probes,
+            organization=organization,
+            exclude_appointment=None if appointment._state.adding else appointment.pk,
+        )
+    findings = [f for found in results for f in found if f.code in ("double_booked", "status")]
+    if not may_pass(findings, actor=actor, reason=override_reason):
+        raise Conflicts(findings)
+    return findings
+
+
 @transaction.atomic
 def appointment_save(*, appointment: Appointment, actor, organization, override_reason: str = "") -> list:
-    """Save an appointment; its staff member and its driver must be free (double-booking and
-    status are checked as for shifts)."""
     appointment.full_clean()
-    if appointment.requires_transport is False:
+    if not appointment.requires_transport:
         appointment.transport_staff = None
-    findings = []
-    people = {appointment.staff_id, appointment.transport_staff_id} - {None}
-    if appointment.status not in conflicts.INACTIVE_SHIFT and people:
-        with timezone.override(zone_of(organization)):
-            probes = [_appointment_as_shift(appointment, person) for person in sorted(people, key=str)]
-            results = conflicts.check(
-                probes,
-                organization=organization,
-                exclude_appointment=None if appointment._state.adding else appointment.pk,
-            )
-        # Only what concerns a person being free; the shift-only rules (hours, rest, ratio) do not apply.
-        findings = [f for found in results for f in found if f.code in ("double_booked", "status")]
+    findings = appointment_check(
+        appointment=appointment, actor=actor, organization=organization, override_reason=override_reason
+    )
     appointment.save()
     _override(findings, actor=actor, reason=override_reason, appointment=appointment)
     return findings
