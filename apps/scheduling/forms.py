@@ -49,6 +49,7 @@ class ShiftForm(IsoDates, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = selectors.schedulable_staff()
+        self.fields["staff"].label_from_instance = selectors.staff_label
         self.fields["staff"].empty_label = _("Open (nobody yet)")
         self.fields["location"].queryset = selectors.active_locations()
         self.fields["client"].queryset = Client.objects.exclude(status__in=Client.CLOSED).only(
@@ -81,6 +82,10 @@ class QuickAddForm(IsoDates, forms.Form):
 
 class AssignForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("Staff member to assign"), queryset=selectors.schedulable_staff())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].label_from_instance = selectors.staff_label
 
 
 class ScheduleForm(IsoDates, forms.ModelForm):

@@ -130,6 +130,7 @@ class AppointmentForm(forms.ModelForm):
         self.fields["client"].queryset = clients.only("pk", "first_name", "preferred_name", "last_name")
         for name in ("staff", "transport_staff"):
             self.fields[name].queryset = selectors.schedulable_staff()
+            self.fields[name].label_from_instance = selectors.staff_label
         self.fields["staff"].help_text = _("Who goes with the client.")
         self.fields["transport_staff"].help_text = _("Who drives, when the client needs transport.")
         for name in ("start_datetime", "end_datetime"):

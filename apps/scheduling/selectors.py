@@ -133,6 +133,12 @@ def schedulable_staff() -> QuerySet[Staff]:
     )
 
 
+def staff_label(staff: Staff) -> str:
+    """How a person is named in pickers: with their employee ID, since agencies have
+    namesakes."""
+    return f"{staff.display_name} ({staff.employee_id})"
+
+
 def staff_options() -> str:
     """The week grid's one `<datalist>` of staff (employee ID, name), shared by every day's
     quick-add form."""

@@ -447,3 +447,9 @@ def test_the_week_grid_shows_any_change_at_once_though_it_is_kept_rendered(org_a
     assert "Has a blocking conflict" in scheduler.get(url).content.decode()
     make_shift(org_a, day=week, start="15:00", end="23:00", location=house)
     assert scheduler.get(url).content.decode().count("<strong>Open</strong>") == 1
+
+
+def test_pickers_name_staff_with_their_employee_id_to_tell_namesakes_apart(org_a, dana):
+    namesake = make_staff(org_a, first_name="Dana", last_name="Okafor")
+    page = signed_in(org_a, "scheduler").get("/scheduling/shifts/new/").content.decode()
+    assert f"Dana Okafor ({dana.employee_id})" in page and f"Dana Okafor ({namesake.employee_id})" in page
