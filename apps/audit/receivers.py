@@ -7,10 +7,10 @@ Each accounts.AuthEvent (sign-in, lockout, 2FA, password, session, role events) 
 from __future__ import annotations
 
 from auditlog.context import auditlog_disabled
-from django.contrib.contenttypes.models import ContentType
 
 from apps.audit import context
 from apps.audit.models import LogEntry
+from apps.audit.services import content_type_id
 
 ANONYMOUS_KINDS = {"sign_in_failed", "2fa_failed", "locked_out", "password_reset_requested"}
 
@@ -34,7 +34,7 @@ def mirror_auth_event(sender, instance, created, raw=False, **kwargs):
     LogEntry.objects.create(
         timestamp=instance.at,
         action=LogEntry.Action.AUTHENTICATION,
-        content_type=ContentType.objects.get_for_model(model),
+        content_type_id=content_type_id(model),
         object_pk=object_pk,
         object_repr=object_repr,
         actor_id=who.pk if who is not None else None,
