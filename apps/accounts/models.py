@@ -21,6 +21,16 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from apps.core.fields import EncryptedTextField
 from apps.core.models import BaseModel
 
+# Backends among which only RoleBackend answers model-level permission questions (axes has
+# none, guardian answers only for objects): User.has_perm may then ask the role directly.
+_ROLE_ONLY_BACKENDS = frozenset(
+    {
+        "axes.backends.AxesStandaloneBackend",
+        "apps.accounts.backends.RoleBackend",
+        "guardian.backends.ObjectPermissionBackend",
+    }
+)
+
 
 def _picture_path(instance: User, filename: str) -> str:
     from django.db import connection
@@ -146,6 +156,17 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff(self) -> bool:
         return self.is_active and (self.is_superuser or self.has_perm("accounts.access_admin"))
+
+    def has_perm(self, perm, obj=None):
+        # A model-level question is answered from the role's permission set, instead of asking
+        # every authentication backend in turn for each of the dozen checks a page makes. Only
+        # RoleBackend grants model-level permissions, so the answer is theirs; object-level
+        # questions (guardian's care teams and shares) still go through the backends.
+        if obj is None and not self.is_superuser and _ROLE_ONLY_BACKENDS.issuperset(settings.AUTHENTICATION_BACKENDS):
+            from apps.accounts.backends import role_permissions
+
+            return self.is_active and self.role_id is not None and perm in role_permissions(self.role)
+        return super().has_perm(perm, obj)
 
     def get_session_auth_hash(self):
         # A user read from the cache carries the hash instead of the password (backends.py).

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,30 @@ class NavItem:
 
 
 _registry: dict[str, NavItem] = {}
+# The registry in display order, with each entry's URL (None where the URLconf lacks it),
+# per URLconf and script prefix: reversing a dozen names cost every page about a millisecond.
+_resolved: dict[tuple, list[tuple[NavItem, str | None]]] = {}
 
 
 def register(item: NavItem) -> None:
     _registry[item.key] = item
+    _resolved.clear()
+
+
+def _entries() -> list[tuple[NavItem, str | None]]:
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    entries = _resolved.get(key)
+    if entries is None:
+        entries = []
+        for item in sorted(_registry.values(), key=lambda i: (i.order, i.key)):
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                # An entry for the other urlconf (public vs organization) is simply not shown.
+                url = None
+            entries.append((item, url))
+        _resolved[key] = entries
+    return entries
 
 
 def items_for(request) -> list[dict]:
@@ -33,15 +54,10 @@ def items_for(request) -> list[dict]:
     authenticated = bool(user and user.is_authenticated)
     current = request.path
     entries = []
-    for item in sorted(_registry.values(), key=lambda i: (i.order, i.key)):
-        if item.requires_login and not authenticated:
+    for item, url in _entries():
+        if url is None or (item.requires_login and not authenticated):
             continue
         if item.permission and not (authenticated and user.has_perm(item.permission)):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            # An entry for the other urlconf (public vs organization) is simply not shown.
             continue
         active = current == url if url == "/" else current.startswith(url)
         entries.append({"key": item.key, "label": item.label, "url": url, "active": active})
