@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from apps.core import page_cache
+from apps.core import fragments, page_cache
 from apps.tenants import host_cache
 
 TEST_PASSWORD = "correct horse battery staple 42"
@@ -70,6 +70,7 @@ def _fresh_process_caches():
     cache.clear()
     host_cache.clear()
     page_cache.clear()
+    fragments.clear()
     backends.clear()
     yield
     host_cache.clear()

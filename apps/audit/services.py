@@ -53,12 +53,15 @@ def _schema(schema: str | None) -> str:
 # --- read access -----------------------------------------------------------------------------
 
 
-def access_record(*, obj, via: str = "view", request=None, user=None, now: datetime | None = None) -> LogEntry | None:
+def access_record(
+    *, obj, via: str = "view", label: str | None = None, request=None, user=None, now: datetime | None = None
+) -> LogEntry | None:
     """Log that someone opened, revealed, downloaded or printed `obj` (the "access" action).
 
     At most one entry per user, object, kind of access and minute: a page reloaded or paged
     through does not flood the log, while revealing an SSN or downloading a file is never
     hidden behind an earlier page view. Returns the entry, or None when it was a repeat.
+    `label` names the object in the entry when `obj` carries only its id.
     """
     user = user if user is not None else getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -81,7 +84,7 @@ def access_record(*, obj, via: str = "view", request=None, user=None, now: datet
         action=LogEntry.Action.ACCESS,
         content_type_id=content_type,
         object_pk=str(obj.pk),
-        object_repr=str(obj)[:500],
+        object_repr=(str(obj) if label is None else label)[:500],
         actor_id=user.pk,
         actor_email=user.email,
         additional_data={"via": via},

@@ -24,7 +24,7 @@ from apps.audit.services import access_record
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
 from apps.core.forms import add_errors
-from apps.core.fragments import cached_template
+from apps.core.fragments import cached_page
 from apps.core.pdf import pdf_response
 
 
@@ -75,14 +75,10 @@ def client_list(request):
 
     # Everyone who sees every client sees the same list; the others, their own care teams.
     scope = "all" if sees_all else str(request.user.pk)
-    body = cached_template(
-        request,
-        "clients/partials/_list_body.html",
-        key=(scope, *flags.values()),
-        tables=selectors.LIST_TABLES,
-        context=context,
+    response, _label = cached_page(
+        request, "clients/list.html", key=(scope, *flags.values()), tables=selectors.LIST_TABLES, context=context
     )
-    return render(request, "clients/list.html", {"body": body})
+    return response
 
 
 LIST_SORTS = [
@@ -113,22 +109,31 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
 
 @login_required
 def client_detail(request, pk):
-    client = selectors.get_client_for_user(request.user, pk, brief=True)
-    access_record(obj=client, request=request)
+    user = request.user
+    # The permission checks and the access log need only the client's id; guardian answers
+    # object-level questions by id too. The record itself is read only to render.
+    client = Client(pk=pk)
     flags = {
-        "may_change": can(request.user, "clients.change_client", client),
-        "may_reveal": can(request.user, "clients.reveal_ssn", client),
-        "may_manage_team": can(request.user, "clients.manage_care_team", client),
-        "may_see_history": can(request.user, "audit.view_logentry"),
+        "may_change": can(user, "clients.change_client", client),
+        "may_reveal": can(user, "clients.reveal_ssn", client),
+        "may_manage_team": can(user, "clients.manage_care_team", client),
+        "may_see_history": can(user, "audit.view_logentry"),
     }
-    body = cached_template(
+    # A stored page proves the person could see this client at these table versions: the
+    # scope names who asked (or "all"), and any change to the client or the care teams is a
+    # new version. A client that is gone or not theirs raises 404 while rendering, and that
+    # is never stored.
+    scope = "all" if selectors.sees_every_client(user) else str(user.pk)
+    response, name = cached_page(
         request,
-        "clients/partials/_overview.html",
-        key=(str(client.pk), *flags.values()),
+        "clients/detail.html",
+        key=(str(pk), scope, *flags.values()),
         tables=selectors.OVERVIEW_TABLES,
         context=lambda: _overview(request, pk, flags),
+        label=lambda context: str(context["client"]),
     )
-    return render(request, "clients/detail.html", {"client": client, "body": body})
+    access_record(obj=client, label=name, request=request)
+    return response
 
 
 def _overview(request, pk, flags: dict) -> dict:

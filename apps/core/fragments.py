@@ -15,34 +15,39 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection
+from django.http import HttpResponse
 
 from apps.core.versions import table_versions
 
 MAX_CHARS = 32 * 1024 * 1024
-_entries: OrderedDict[tuple, str] = OrderedDict()
+T = TypeVar("T", str, tuple[str, ...])
+_entries: OrderedDict[tuple, str | tuple[str, ...]] = OrderedDict()
 _size = 0
 _lock = threading.Lock()
 
 
-def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], str]) -> str:
+def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], T]) -> T:
+    """`render()`'s value (a string, or a tuple of strings) for `key` at the tables' versions."""
     global _size
-    full_key = (connection.schema_name, key, table_versions(*tables))
+    full_key = (connection.schema_name, key, table_versions(*tables) if tables else ())
     with _lock:
-        html = _entries.get(full_key)
-        if html is not None:
+        value = _entries.get(full_key)
+        if value is not None:
             _entries.move_to_end(full_key)
-            return html
-    html = render()
+            return value
+    value = render()
+    size = len(value) if isinstance(value, str) else sum(len(part) for part in value)
     with _lock:
         if full_key not in _entries:
-            _entries[full_key] = html
-            _size += len(html)
+            _entries[full_key] = value
+            _size += size
             while _size > MAX_CHARS and _entries:
                 _old_key, old = _entries.popitem(last=False)
-                _size -= len(old)
-    return html
+                _size -= len(old) if isinstance(old, str) else sum(len(part) for part in old)
+    return value
 
 
 def clear() -> None:
@@ -52,26 +57,59 @@ def clear() -> None:
         _size = 0
 
 
-# Rendered in place of the request's CSRF token, which is swapped in on the way out (a
-# token is per visitor; the forms around it are not).
-_CSRF_PLACEHOLDER = "csrf-placeholder-6f1c2b"
-
-
 def cached_template(request, template: str, *, key: tuple, tables: tuple[str, ...], context: Callable[[], dict]) -> str:
     """`template` rendered with `context()`, reused for the same language, query string and
     `key` while `tables` are unchanged. The template may read request.GET (pagination links)
     and use {% csrf_token %}, but nothing else about the request or the viewer beyond what
     `key` names."""
-    from django.middleware.csrf import get_token
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
+
+    from apps.core import shell
 
     def render() -> str:
-        return render_to_string(template, {**context(), "csrf_token": _CSRF_PLACEHOLDER}, request=request)
+        # The token is per visitor, the forms around it are not: filled in on the way out.
+        return render_to_string(template, {**context(), "csrf_token": shell.CSRF}, request=request)
 
-    full_key = (template, get_language(), tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *key)
-    html = cached(full_key, tables=tables, render=render)
-    if _CSRF_PLACEHOLDER in html:
-        html = html.replace(_CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)  # noqa: S308 - the template's own output, escaped as it rendered
+    html = cached(_request_key(request, template, key), tables=tables, render=render)
+    return mark_safe(shell.fill(html, request))  # noqa: S308 - the template's own output, escaped as it rendered
+
+
+def cached_page(
+    request,
+    template: str,
+    *,
+    key: tuple,
+    tables: tuple[str, ...],
+    context: Callable[[], dict],
+    label: Callable[[dict], str] | None = None,
+) -> tuple[HttpResponse, str]:
+    """A whole page (`template` extends base.html), kept as cached_template keeps a fragment,
+    with everything the frame shows (`apps.core.shell.page_key`) added to the key. Returns the
+    response and `label(context)`, a string kept beside the page (the name of what it shows,
+    for the access log), so a repeat visit needs nothing else from the database.
+
+    A request with messages waiting is rendered afresh: messages are shown once."""
+    from django.contrib.messages import get_messages
+    from django.template.loader import render_to_string
+
+    from apps.core import shell
+
+    if len(get_messages(request)):
+        values = context()
+        return HttpResponse(render_to_string(template, values, request=request)), label(values) if label else ""
+
+    def render() -> tuple[str, str]:
+        values = context()
+        html = render_to_string(template, {**values, "csrf_token": shell.CSRF, shell.DEFERRED: True}, request=request)
+        return html, label(values) if label else ""
+
+    full_key = (*_request_key(request, template, key), shell.page_key(request))
+    html, name = cached(full_key, tables=tables, render=render)
+    return HttpResponse(shell.fill(html, request)), name
+
+
+def _request_key(request, template: str, key: tuple) -> tuple:
+    from django.utils.translation import get_language
+
+    return (template, get_language(), tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *key)

@@ -1,0 +1,93 @@
+"""The page shell (base.html: header, footer, the rest of the frame) drawn once and reused.
+
+Every signed-in page draws the same frame: the organization's name and logo, the menu the
+person's permissions allow with the current section marked, the bell's count, the account
+menu and the footer. Rendering it cost about a third of a cached list page.
+
+Two levels use the in-process fragment store (`apps.core.fragments`):
+
+- `{% shell_header %}` and `{% shell_footer %}` (templatetags/shell.py) keep those two
+  partials for every page, keyed by everything they show;
+- `fragments.cached_page` keeps a whole page, keyed by `page_key(request)` (everything the
+  frame shows) and the page's own key and table versions.
+
+Any change to what is shown (a new permission, a rename, a new notification, another
+language, other colours) is a new key, never a stale page. What differs per request without
+changing the layout (the CSRF token, the logo's possibly signed URL, the path in the
+footer's language links) is a placeholder, filled in on the way out by `fill()`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+CSRF = "shell-csrf-7d2a9e"
+LOGO = "shell-logo-7d2a9e"
+PATH = "shell-path-7d2a9e"
+# Set in a template context while a whole page is rendered for keeping: the partials then
+# leave their placeholders for the page to fill.
+DEFERRED = "shell_fill_deferred"
+
+
+def site_key(organization) -> tuple:
+    """What the header and footer show of the site: its URLs, language and organization (the
+    fields themselves rather than updated_at, which a queryset update() leaves behind)."""
+    return (
+        connection.schema_name,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        get_language(),
+        organization
+        and (
+            organization.pk,
+            organization.name,
+            organization.contact_phone,
+            organization.contact_email,
+            organization.logo.name,
+        ),
+    )
+
+
+def header_key(request, organization, items: list[dict], unread) -> tuple:
+    user = request.user
+    return (
+        *site_key(organization),
+        user.is_authenticated and (user.pk, user.get_short_name(), user.is_staff),
+        tuple((item["key"], item["active"]) for item in items),
+        unread,
+    )
+
+
+def page_key(request) -> tuple:
+    """Everything base.html shows besides the page's own blocks."""
+    from apps.core.navigation import items_for
+    from apps.notifications.services import unread_count
+
+    organization = getattr(request, "organization", None)
+    user = request.user
+    unread = unread_count(user) if organization is not None and user.is_authenticated else None
+    policy = getattr(request, "session_policy", None)
+    return (
+        *header_key(request, organization, items_for(request), unread),
+        organization and (organization.primary_color, organization.secondary_color, organization.font_family),
+        policy.idle_minutes if policy else None,
+    )
+
+
+def fill(html: str, request, csrf_token=None) -> str:
+    """The placeholders in `html` replaced with this request's values (escaped)."""
+    if CSRF in html:
+        html = html.replace(CSRF, str(csrf_token or get_token(request)))
+    if LOGO in html:
+        organization = getattr(request, "organization", None)
+        html = html.replace(LOGO, escape(organization.logo.url) if organization and organization.logo else "")
+    if PATH in html:
+        html = html.replace(PATH, escape(quote(request.path)))
+    return html
