@@ -223,14 +223,41 @@ def _auth() -> dict:
     return json.loads((ROOT / "bench" / "results" / ".auth.json").read_text())
 
 
-def wrk(scenario: Scenario, seconds: int) -> dict:
-    env = dict(os.environ)
-    script = ROOT / "bench" / "wrk_report.lua"
-    headers = dict(scenario.headers)
+def _path(scenario: Scenario) -> str:
+    return scenario.path.format(**_auth()) if "{" in scenario.path else scenario.path
+
+
+def _headers(scenario: Scenario) -> dict[str, str]:
+    headers = {"Host": scenario.host, **scenario.headers}
     if scenario.auth:
         headers["Cookie"] = f"sessionid={_auth()['session']}"
     if scenario.admin:
         headers["Cookie"] = f"sessionid={_auth()['admin_session']}"
+    return headers
+
+
+def check(scenario: Scenario) -> None:
+    """One request first: wrk counts only 4xx and 5xx as errors, so a signed-out session
+    would otherwise be measured as fast redirects to the sign-in page."""
+    if scenario.post_sign_in:
+        return
+    import http.client
+
+    path = _path(scenario)
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        connection.request("GET", path, headers=_headers(scenario))
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    if status != 200:
+        raise SystemExit(f"{scenario.name}: GET {path} answered {status}, not 200; nothing was measured")
+
+
+def wrk(scenario: Scenario, seconds: int) -> dict:
+    env = dict(os.environ)
+    script = ROOT / "bench" / "wrk_report.lua"
+    headers = _headers(scenario)
     if scenario.post_sign_in:
         auth = _auth()
         password = os.environ.get("DEMO_PASSWORD", "starline-demo-2026")
@@ -250,13 +277,10 @@ def wrk(scenario: Scenario, seconds: int) -> dict:
         "5s",
         "-s",
         str(script),
-        "-H",
-        f"Host: {scenario.host}",
     ]
     for key, value in headers.items():
         args += ["-H", f"{key}: {value}"]
-    path = scenario.path.format(**_auth()) if "{" in scenario.path else scenario.path
-    args.append(f"http://127.0.0.1:{PORT}{path}")
+    args.append(f"http://127.0.0.1:{PORT}{_path(scenario)}")
     out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout
     data = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     duration = data["duration_us"] / 1e6
@@ -378,6 +402,7 @@ def main() -> None:
             for _round in range(ROUNDS):
                 for scenario in group:
                     time.sleep(1)
+                    check(scenario)
                     wrk(scenario, 1)  # warm the workers' connections and caches
                     rounds[scenario.name].append(wrk(scenario, SECONDS))
         for name, runs in rounds.items():
@@ -413,6 +438,7 @@ def partial(env: dict[str, str]) -> None:
     unknown = set(ONLY) - {s.name for s in SCENARIOS}
     if unknown:
         raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")
+    subprocess.run([PY, str(ROOT / "bench" / "prepare.py"), "--sessions"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen([PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"], cwd=ROOT, env=env)
     results: dict = {"scenarios": {}}
     try:
@@ -422,6 +448,7 @@ def partial(env: dict[str, str]) -> None:
         for _round in range(ROUNDS):
             for scenario in chosen:
                 time.sleep(1)
+                check(scenario)
                 wrk(scenario, 1)
                 runs[scenario.name].append(wrk(scenario, SECONDS))
         for name, rounds in runs.items():
