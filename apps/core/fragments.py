@@ -58,10 +58,10 @@ def clear() -> None:
 
 
 def cached_template(request, template: str, *, key: tuple, tables: tuple[str, ...], context: Callable[[], dict]) -> str:
-    """`template` rendered with `context()`, reused for the same language, query string and
-    `key` while `tables` are unchanged. The template may read request.GET (pagination links)
-    and use {% csrf_token %}, but nothing else about the request or the viewer beyond what
-    `key` names."""
+    """`template` rendered with `context()`, reused for the same language, time zone, query
+    string and `key` while `tables` are unchanged. The template may read request.GET
+    (pagination links) and use {% csrf_token %}, but nothing else about the request or the
+    viewer beyond what `key` names."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
@@ -110,6 +110,14 @@ def cached_page(
 
 
 def _request_key(request, template: str, key: tuple) -> tuple:
+    from django.utils.timezone import get_current_timezone_name
     from django.utils.translation import get_language
 
-    return (template, get_language(), tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *key)
+    # The language and time zone the page is drawn in (the organization's zone may change).
+    return (
+        template,
+        get_language(),
+        get_current_timezone_name(),
+        tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())),
+        *key,
+    )

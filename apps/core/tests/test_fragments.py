@@ -116,3 +116,26 @@ def test_the_client_list_shows_a_change_at_once_and_each_person_their_own_client
         services.client_save(client=maria, actor=person(org_a, "admin"), organization=org_a)
     assert "Lopez-Garcia" in admin.get("/clients/").content.decode()
     assert "Lopez-Garcia" in dsp.get("/clients/").content.decode()
+
+
+def test_a_fragment_is_kept_per_time_zone(org_a):
+    import zoneinfo
+
+    from django.utils import timezone
+
+    maria = make_client(org_a)
+    renders = []
+
+    def context():
+        renders.append(1)
+        flags = {"may_change": False, "may_reveal": False, "may_manage_team": False, "may_see_history": False}
+        return {"client": maria, "tab": "overview", "team": [], **flags}
+
+    request = RequestFactory().get("/")
+    with org_a:
+        for zone in ("UTC", "America/Chicago", "UTC"):
+            with timezone.override(zoneinfo.ZoneInfo(zone)):
+                fragments.cached_template(
+                    request, "clients/partials/_overview.html", key=(), tables=("clients_client",), context=context
+                )
+    assert len(renders) == 2
