@@ -310,6 +310,17 @@ def password_hash_cost(env: dict[str, str]) -> dict:
     }
 
 
+def python_loop_seconds() -> float:
+    """Seconds for ten million additions in plain Python, measured before the server starts.
+    This VM's speed varies severalfold from one day to the next (3.3 s and 2.0 s for this loop
+    on the same day), so every result is read against it, and against the hello scenario."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.perf_counter() - start, 2)
+
+
 def ensure_wrk() -> None:
     if shutil.which("wrk"):
         return
@@ -319,7 +330,11 @@ def ensure_wrk() -> None:
 
 
 def table(results: dict) -> str:
-    lines = [f"{'scenario':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>10}{'errors':>8}{'conc':>6}"]
+    loop = results.get("machine", {}).get("python_loop_10m_s")
+    lines = (
+        [f"machine: ten million Python additions in {loop} s (the same code's pages scale with it)", ""] if loop else []
+    )
+    lines += [f"{'scenario':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>10}{'errors':>8}{'conc':>6}"]
     for name, r in results["scenarios"].items():
         lines.append(
             f"{name:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}{r['rps']:>10}{r['errors']:>8}{r['concurrency']:>6}"
@@ -375,7 +390,12 @@ def main() -> None:
         return partial(env)
     prepare(env)
     results: dict = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "python_loop_10m_s": python_loop_seconds(),
+        },
         "database": "postgresql (tcp)" if env.get("DATABASE_URL") else "postgresql (embedded)",
         "cache": "redis" if env.get("REDIS_URL") else "local memory",
         "seconds_per_round": SECONDS,
@@ -440,7 +460,7 @@ def partial(env: dict[str, str]) -> None:
         raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")
     subprocess.run([PY, str(ROOT / "bench" / "prepare.py"), "--sessions"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen([PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"], cwd=ROOT, env=env)
-    results: dict = {"scenarios": {}}
+    results: dict = {"machine": {"python_loop_10m_s": python_loop_seconds()}, "scenarios": {}}
     try:
         wait_ready("sunrise.localhost")
         chosen = [s for s in SCENARIOS if s.name in ONLY]
