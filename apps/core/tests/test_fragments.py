@@ -79,15 +79,20 @@ def test_the_cache_gives_up_its_oldest_entries_past_its_size(org_a, monkeypatch)
     assert kept == ["b", "c"]
 
 
-def test_a_cached_form_gets_each_requests_own_csrf_token(org_a):
-    maria = make_client(org_a)
-    renders = []
+def _overview(client, renders: list, *, may_change: bool = False):
+    """A client's overview context that counts how often it is asked for (once per render)."""
 
     def context():
         renders.append(1)
-        flags = {"may_change": True, "may_reveal": False, "may_manage_team": False, "may_see_history": False}
-        return {"client": maria, "tab": "overview", "team": [], **flags}
+        flags = {"may_change": may_change, "may_reveal": False, "may_manage_team": False, "may_see_history": False}
+        return {"client": client, "tab": "overview", "team": [], **flags}
 
+    return context
+
+
+def test_a_cached_form_gets_each_requests_own_csrf_token(org_a):
+    renders = []
+    context = _overview(make_client(org_a), renders, may_change=True)
     factory = RequestFactory()
     first, second = factory.get("/"), factory.get("/")
     with org_a:
@@ -123,14 +128,8 @@ def test_a_fragment_is_kept_per_time_zone(org_a):
 
     from django.utils import timezone
 
-    maria = make_client(org_a)
     renders = []
-
-    def context():
-        renders.append(1)
-        flags = {"may_change": False, "may_reveal": False, "may_manage_team": False, "may_see_history": False}
-        return {"client": maria, "tab": "overview", "team": [], **flags}
-
+    context = _overview(make_client(org_a), renders)
     request = RequestFactory().get("/")
     with org_a:
         for zone in ("UTC", "America/Chicago", "UTC"):
