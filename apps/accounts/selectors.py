@@ -51,6 +51,10 @@ def active_sessions_for(user) -> QuerySet[UserSession]:
     return UserSession.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+# What the people list shows: kept pages are redrawn when either changes.
+PEOPLE_TABLES = ("accounts_user", "accounts_role")
+
+
 def user_list(*, search: str = "", status: str = "", role_id: str = "") -> QuerySet[User]:
     users = User.objects.select_related("role")
     if search:

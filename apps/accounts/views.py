@@ -27,6 +27,7 @@ from apps.accounts.models import AuthEvent, BackupCodeDevice, Role, TOTPDevice, 
 from apps.accounts.permissions import can, permission_required
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
 from apps.core import access
+from apps.core.fragments import cached_page
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -382,19 +383,24 @@ def _person(request, pk) -> User:
 def people(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    users = selectors.user_list(search=search, status=status if status in User.Status.values else "")
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/people.html",
-        {
-            "page": page,
+    can_invite = can(request.user, "accounts.invite_user")
+
+    def context() -> dict:
+        users = selectors.user_list(search=search, status=status if status in User.Status.values else "")
+        return {
+            "page": Paginator(users, 25).get_page(request.GET.get("page")),
             "search": search,
             "status": status,
             "statuses": User.Status.choices,
-            "can_invite": can(request.user, "accounts.invite_user"),
-        },
+            "can_invite": can_invite,
+        }
+
+    # Everyone allowed here sees the same people: the page is kept until a person or a role
+    # changes (a sign-in writes last_login, so the "Last sign-in" column stays true).
+    response, _label = cached_page(
+        request, "accounts/people.html", key=(can_invite,), tables=selectors.PEOPLE_TABLES, context=context
     )
+    return response
 
 
 @login_required
