@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.test.signals import template_rendered
 
 from apps.accounts import roles, services
 from apps.accounts.models import AuthEvent, Role, User
@@ -123,8 +124,6 @@ def test_the_people_list_query_count_does_not_grow_with_rows(org_a, django_asser
 
 
 def test_the_people_list_is_kept_and_shows_every_change_at_once(org_a, org_b):
-    from django.test.signals import template_rendered
-
     renders = []
 
     def seen(sender, template, **kwargs):
