@@ -154,3 +154,26 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
+
+
+class Renders:
+    """Counts how often `template` is rendered inside the block: a kept page renders none."""
+
+    def __init__(self, template: str):
+        self.template = template
+        self.count = 0
+
+    def __enter__(self):
+        from django.test.signals import template_rendered
+
+        template_rendered.connect(self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        from django.test.signals import template_rendered
+
+        template_rendered.disconnect(self._seen)
+
+    def _seen(self, sender, template, **kwargs):
+        if template.name == self.template:
+            self.count += 1

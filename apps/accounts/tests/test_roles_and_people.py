@@ -1,10 +1,9 @@
 import pytest
 from django.contrib.auth.models import Permission
-from django.test.signals import template_rendered
 
 from apps.accounts import roles, services
 from apps.accounts.models import AuthEvent, Role, User
-from conftest import person, signed_in
+from conftest import Renders, person, signed_in
 
 
 def _perm(codename):
@@ -124,33 +123,24 @@ def test_the_people_list_query_count_does_not_grow_with_rows(org_a, django_asser
 
 
 def test_the_people_list_is_kept_and_shows_every_change_at_once(org_a, org_b):
-    renders = []
-
-    def seen(sender, template, **kwargs):
-        if template.name == "accounts/people.html":
-            renders.append(template.name)
-
     admin = signed_in(org_a, "admin")
-    template_rendered.connect(seen)
-    try:
+    with Renders("accounts/people.html") as renders:
         first = admin.get("/accounts/people/").content.decode()
         admin.get("/accounts/people/")
-        assert len(renders) == 1
-        assert "Invite someone" in first and "beta.test" not in first
-        # A person renamed, and a custom role given and then renamed: each shows on the next visit.
-        with org_a:
-            dsp = person(org_a, "dsp")
-            User.objects.filter(pk=dsp.pk).update(first_name="Renamed")
-        assert "Renamed" in admin.get("/accounts/people/").content.decode()
-        with org_a:
-            lead = services.role_create(name="House lead", actor=None)
-            User.objects.filter(pk=dsp.pk).update(role=lead)
-        assert "House lead" in admin.get("/accounts/people/").content.decode()
-        with org_a:
-            Role.objects.filter(pk=lead.pk).update(name="Site lead")
-        assert "Site lead" in admin.get("/accounts/people/").content.decode()
-    finally:
-        template_rendered.disconnect(seen)
+    assert renders.count == 1
+    assert "Invite someone" in first and "beta.test" not in first
+    # A person renamed, and a custom role given and then renamed: each shows on the next visit.
+    with org_a:
+        dsp = person(org_a, "dsp")
+        User.objects.filter(pk=dsp.pk).update(first_name="Renamed")
+    assert "Renamed" in admin.get("/accounts/people/").content.decode()
+    with org_a:
+        lead = services.role_create(name="House lead", actor=None)
+        User.objects.filter(pk=dsp.pk).update(role=lead)
+    assert "House lead" in admin.get("/accounts/people/").content.decode()
+    with org_a:
+        Role.objects.filter(pk=lead.pk).update(name="Site lead")
+    assert "Site lead" in admin.get("/accounts/people/").content.decode()
     # Another organization's admin gets their own people, and an auditor (who may not invite)
     # never gets the admin's copy with its invite button.
     beta = signed_in(org_b, "admin").get("/accounts/people/").content.decode()

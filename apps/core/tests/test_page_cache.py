@@ -1,27 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.test.signals import template_rendered
 
 from apps.tenants import services
-
-
-class Renders:
-    def __init__(self):
-        self.count = 0
-
-    def __enter__(self):
-        template_rendered.connect(self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        template_rendered.disconnect(self._seen)
-
-    def _seen(self, sender, template, **kwargs):
-        if template.name == "tenants/home.html":
-            self.count += 1
+from conftest import Renders
 
 
 def test_anonymous_visitors_get_the_page_from_memory_after_the_first_render(client_a):
-    with Renders() as renders:
+    with Renders("tenants/home.html") as renders:
         first = client_a.get("/").content
         second = client_a.get("/").content
     assert renders.count == 1
@@ -47,7 +31,7 @@ def test_a_signed_in_user_always_gets_a_fresh_render(org_a, client_a):
         user = get_user_model().objects.create_user(email="someone@alpha.test", first_name="Sam")
     client_a.get("/")
     client_a.force_login(user)
-    with Renders() as renders:
+    with Renders("tenants/home.html") as renders:
         html = client_a.get("/").content.decode()
     assert renders.count == 1
     assert "Welcome back, Sam" in html
