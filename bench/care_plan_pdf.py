@@ -1,5 +1,6 @@
-"""A 10-page care plan (70 goals, 60 interventions) as a PDF: the median time to render it
-(target 0.5 s).
+"""A 10-page care plan (90 goals, 60 interventions) as a PDF: the median time to render it
+(target 0.5 s). 90 goals fill the tenth page: 79 would already make ten pages. The run stops
+if the plan is not ten pages, so a change of layout cannot quietly change what is measured.
 
 Run by bench/run.py against the bench database; prints one JSON line.
 """
@@ -26,6 +27,8 @@ from apps.clients import printing  # noqa: E402
 from apps.clients.models import CarePlan, Client  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
+GOALS, PAGES = 90, 10
+
 
 def main() -> None:
     organization = Organization.objects.get(subdomain="sunrise")
@@ -45,7 +48,7 @@ def main() -> None:
                     "target_date": "2026-06-30",
                     "status": "in_progress",
                 }
-                for i in range(70)
+                for i in range(GOALS)
             ],
             interventions=[
                 {
@@ -63,6 +66,8 @@ def main() -> None:
             pdf = printing.care_plan_pdf(plan=plan, organization=organization)
             times.append(time.perf_counter() - start)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    if pages != PAGES:
+        raise SystemExit(f"the bench plan printed {pages} pages, not {PAGES}: adjust GOALS")
     print(
         json.dumps(
             {"pages": pages, "median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times]}
