@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import threading
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -20,12 +22,31 @@ _paused_lock = threading.Lock()
 _was_enabled = True
 
 
-def render_pdf(*, template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML  # imported on first use: it loads Pango and fonts
+UA_STYLESHEET = Path(__file__).with_name("pdf_ua.css")
 
+
+def render_pdf(*, template: str, context: dict, request=None) -> bytes:
     html = render_to_string(template, context, request=request)
     with _collector_paused():
-        return HTML(string=html, base_url=None, url_fetcher=_refuse).write_pdf(font_config=_font_config())
+        return _html_class()(string=html, base_url=None, url_fetcher=_refuse).write_pdf(font_config=_font_config())
+
+
+@cache
+def _html_class():
+    """WeasyPrint's HTML with our user-agent stylesheet (see pdf_ua.css for why).
+
+    `_ua_stylesheets` is WeasyPrint's own hook for the sheet, not public API; WeasyPrint is
+    pinned in requirements.txt, and test_pdf.py fails if an upgrade drops the hook.
+    Imported on first use: WeasyPrint loads Pango and the fonts."""
+    from weasyprint import CSS, HTML
+
+    sheets = [CSS(string=UA_STYLESHEET.read_text(encoding="utf-8"))]
+
+    class PdfHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return sheets
+
+    return PdfHTML
 
 
 def _font_config():

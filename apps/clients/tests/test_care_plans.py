@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -110,6 +111,26 @@ def test_the_pdf_is_a_real_pdf_with_the_client_and_the_organization(org_a, maria
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert org_a.name in text and "Maria Lopez" in text and "Cook a meal" in text
     assert "Page 1 of" in text
+
+
+def test_the_care_plan_pages_are_the_same_with_weasyprint_own_stylesheet(org_a, maria, draft, monkeypatch):
+    """apps/core/pdf_ua.css replaces WeasyPrint's user-agent sheet for speed; the plan must not
+    change by a character or a position (the print time is the only thing allowed to differ)."""
+    from weasyprint import HTML
+
+    from apps.core import pdf
+
+    draft.goals = [{**GOAL, "description": f"Goal {i}: cook a meal with prompts"} for i in range(40)]
+
+    def layout() -> list[str]:
+        with org_a:
+            document = printing.care_plan_pdf(plan=draft, organization=org_a)
+        pages = PdfReader(io.BytesIO(document)).pages
+        return [re.sub(r"Printed \S+ \S+", "Printed", page.extract_text(extraction_mode="layout")) for page in pages]
+
+    lean = layout()
+    monkeypatch.setattr(pdf, "_html_class", lambda: HTML)
+    assert len(lean) > 1 and lean == layout()
 
 
 def test_printing_is_logged_and_the_approved_pdf_is_kept(org_a, maria, draft):
