@@ -1,9 +1,10 @@
 # Starline — the commands in README. Each installs what it needs on first use.
 SHELL := /bin/bash
 # The virtualenv's interpreter: Debian's CPython 3.11 when the machine has it (with venv), else
-# python3. Debian builds it with profile-guided optimisation and links it statically, like the
-# optimised CPython in the Docker image (python:3.11-slim); a default pyenv build is neither
-# and runs every page and PDF about a fifth slower. `make PYTHON=... install` overrides.
+# python3. Debian builds it with profile-guided optimisation (and without a shared libpython),
+# and the Docker image's python:3.11-slim is an optimised build too; a default pyenv build is
+# neither, and runs every page and PDF about a fifth slower. `make clean` then
+# `make PYTHON=... install` picks another.
 PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null && echo /usr/bin/python3.11 || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -393,7 +393,7 @@ def main() -> None:
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            "python_executable": sys._base_executable,
+            "python_executable": os.path.realpath(sys.executable),
             "system": platform.platform(),
             "python_loop_10m_s": python_loop_seconds(),
         },
