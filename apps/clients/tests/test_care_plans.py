@@ -113,6 +113,18 @@ def test_the_pdf_is_a_real_pdf_with_the_client_and_the_organization(org_a, maria
     assert "Page 1 of" in text
 
 
+def test_each_goal_prints_its_number_dates_and_status_side_by_side_and_whole(org_a, draft):
+    """The dates wrap at the dash (no <br>) and the status column fits the longest status: a
+    narrower column would print them over each other or split a date."""
+    draft.goals = [{**GOAL, "start_date": "2026-01-01", "target_date": "2026-06-30", "status": "discontinued"}]
+    with org_a:
+        pdf = printing.care_plan_pdf(plan=draft, organization=org_a)
+    lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text(extraction_mode="layout").splitlines()
+    row = next(i for i, line in enumerate(lines) if "1. Cook a meal" in line)
+    assert re.search(r"1\. Cook a meal\s{2,}2026-01-01 –\s{2,}Discontinued\s*$", lines[row])
+    assert re.search(r"\s{2,}2026-06-30\s*$", lines[row + 1]) and "Target: 3 a week" in lines[row + 1]
+
+
 def test_the_care_plan_pages_are_the_same_with_weasyprint_own_stylesheet(org_a, maria, draft, monkeypatch):
     """apps/core/pdf_ua.css replaces WeasyPrint's user-agent sheet for speed; the plan must not
     change by a character or a position (the print time is the only thing allowed to differ)."""
