@@ -14,6 +14,7 @@ from django.utils.html import format_html_join
 
 from apps.accounts.permissions import can
 from apps.clients.models import ClientLocation
+from apps.core import clock
 from apps.scheduling import conflicts, timing
 from apps.scheduling import rules as org_rules
 from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Shift, Visit
@@ -47,8 +48,8 @@ def _zone(organization) -> ZoneInfo:
 
 
 def week_start(organization, day: dt.date | None = None) -> dt.date:
-    """The first day of the organization's week holding `day` (today by default)."""
-    return timing.week_of(day or timezone.localdate(), org_rules.for_organization(organization).week_start)
+    """The first day of the organization's week holding `day` (its own today by default)."""
+    return timing.week_of(day or clock.today(organization), org_rules.for_organization(organization).week_start)
 
 
 def parse_week(organization, value: str) -> dt.date:
@@ -298,7 +299,7 @@ def parse_month(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(f"{value}-01")
     except (TypeError, ValueError):
-        return timezone.localdate().replace(day=1)
+        return clock.month_start()
 
 
 def month_grid(*, client, month: dt.date, organization) -> list[list[dict]]:
