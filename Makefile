@@ -16,7 +16,7 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: run test lint bench install system-deps browser-deps messages migrate seed clean
+.PHONY: run test test-times lint bench install system-deps browser-deps messages migrate seed clean
 
 # The virtualenv is rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -71,6 +71,26 @@ lint: install
 test: messages browser-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
+
+# The date-sensitive tests again, the clock set to instants where "today" and "this week" differ
+# between zones or the calendar turns: a Sunday 01:00 UTC, a Saturday 23:30 in a US Pacific
+# organization, the days US daylight saving time starts and ends, New Year's Eve, 29 February.
+# Each line: the instant, then alpha's time zone. `.ci/run` runs this after `make test`.
+TIME_TRAVEL_APPS := apps/core apps/scheduling apps/staff apps/clients apps/notifications apps/audit
+TIME_TRAVEL_AT := \
+	2026-12-06T01:00:00+00:00,America/Chicago \
+	2026-12-05T23:30:00-08:00,America/Los_Angeles \
+	2027-03-14T01:30:00-06:00,America/Chicago \
+	2027-11-07T01:30:00-05:00,America/Chicago \
+	2027-12-31T23:30:00-06:00,America/Chicago \
+	2028-02-29T12:00:00-06:00,America/Chicago
+
+test-times: messages
+	@set -e; for at in $(TIME_TRAVEL_AT); do \
+	  echo "== clock at $${at%%,*}, alpha in $${at##*,}"; \
+	  STARLINE_TEST_NOW=$${at%%,*} STARLINE_TEST_ALPHA_TZ=$${at##*,} \
+	    $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" $(TIME_TRAVEL_APPS); \
+	done
 
 bench: messages
 	$(PY) bench/run.py

@@ -9,6 +9,9 @@ it grows.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -18,9 +21,37 @@ from apps.tenants import host_cache
 
 TEST_PASSWORD = "correct horse battery staple 42"
 TEST_ORGANIZATIONS = {
-    "alpha": {"name": "Alpha Community Living", "primary_color": "#7c3aed", "timezone": "America/Chicago"},
+    # STARLINE_TEST_ALPHA_TZ moves alpha to another zone (`make test-times` runs it in US Pacific).
+    "alpha": {
+        "name": "Alpha Community Living",
+        "primary_color": "#7c3aed",
+        "timezone": os.environ.get("STARLINE_TEST_ALPHA_TZ") or "America/Chicago",
+    },
     "beta": {"name": "Beta Home Care", "primary_color": "#b45309", "timezone": "Europe/Madrid"},
 }
+
+
+def pytest_configure(config):
+    """STARLINE_TEST_NOW (an ISO 8601 instant with its offset) starts the whole run at that
+    moment, the clock ticking on from there: `make test-times` runs the date-sensitive tests
+    at a Sunday 01:00 UTC, daylight-saving change days, New Year's Eve and 29 February, so a
+    test that reads the wrong zone's "today" fails here and not on some Sunday night in CI."""
+    value = os.environ.get("STARLINE_TEST_NOW")
+    if value:
+        import time_machine
+
+        instant = dt.datetime.fromisoformat(value)
+        if instant.tzinfo is None:
+            raise pytest.UsageError("STARLINE_TEST_NOW needs a UTC offset, e.g. 2026-12-06T01:00:00+00:00")
+        config._starline_clock = time_machine.travel(instant, tick=True)
+        config._starline_clock.start()
+
+
+def pytest_report_header(config):
+    if os.environ.get("STARLINE_TEST_NOW"):
+        zone = TEST_ORGANIZATIONS["alpha"]["timezone"]
+        return f"clock set to {os.environ['STARLINE_TEST_NOW']} (alpha in {zone})"
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,11 @@ import datetime as dt
 
 from celery.schedules import crontab
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.clients import selectors, services
+from apps.core import clock
 from apps.core.jobs import Job
 from apps.notifications import defaults
 from apps.notifications import jobs as notification_jobs
@@ -56,7 +56,7 @@ def review_reminders(*, day: dt.date | None = None) -> int:
                 recipients=recipients,
                 type=REVIEW_DUE_KIND.key,
                 context={"client": plan.client.display_name, "plan": plan.title, "due": plan.review_date.isoformat()},
-                priority="high" if plan.review_date <= (day or timezone.localdate()) else "normal",
+                priority="high" if plan.review_date <= (day or clock.today()) else "normal",
                 channels=["in_app", "email"],
                 link=plan.get_absolute_url(),
             )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.clients import services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.core import clock
 
 FIRST = [
     "Maria",
@@ -136,7 +137,7 @@ def seed(organization, *, stdout) -> None:
         )
         for name, kind, capacity in LOCATIONS
     ]
-    today = timezone.localdate()
+    today = clock.today()
     for index in range(40):
         first, last = FIRST[index % len(FIRST)], LAST[(index * 7) % len(LAST)]
         status = Client.Status.ACTIVE

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.clients.models import CarePlan, Client, ClientContact, ClientUserObjectPermission
+from apps.core import clock
 from apps.core.search import name_or_code_match
 
 # Everything the list page shows: names, locations, care teams and their members' names.
@@ -125,7 +125,7 @@ def get_care_plan(client: Client, pk) -> CarePlan:
 def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None) -> QuerySet[CarePlan]:
     """Active plans whose review date falls within the next `within_days` days (or has
     passed): what the review reminders are about."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=within_days))
         .select_related("client", "created_by")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
+from apps.core import clock
 from apps.core.validators import set_ssn
 
 DEFAULT_ID_PATTERN = "C{number:05d}"
@@ -45,7 +46,7 @@ def next_client_id(organization) -> str:
             cursor.execute("SELECT nextval('clients_client_number_seq')")
             number = cursor.fetchone()[0]
         try:
-            candidate = pattern.format(number=number, year=timezone.localdate().year)[:50]
+            candidate = pattern.format(number=number, year=clock.today().year)[:50]
         except (KeyError, IndexError, ValueError):
             candidate = DEFAULT_ID_PATTERN.format(number=number)
         if not Client.objects.filter(client_id__iexact=candidate).exists():
@@ -62,7 +63,7 @@ def _check_client(client: Client) -> None:
         errors["discharge_date"] = _("A discharged client needs a discharge date.")
     if client.discharge_date and client.admission_date and client.discharge_date < client.admission_date:
         errors["discharge_date"] = _("The discharge date cannot be before the admission date.")
-    if client.date_of_birth and client.date_of_birth > timezone.localdate():
+    if client.date_of_birth and client.date_of_birth > clock.today():
         errors["date_of_birth"] = _("The date of birth cannot be in the future.")
     if client.client_id and Client.objects.filter(client_id__iexact=client.client_id).exclude(pk=client.pk).exists():
         errors["client_id"] = _("Another client already has this ID.")
@@ -301,8 +302,8 @@ def care_plan_revise(*, plan: CarePlan, actor) -> CarePlan:
         client=plan.client,
         plan_type=plan.plan_type,
         title=plan.title,
-        start_date=max(plan.start_date, timezone.localdate()),
-        end_date=plan.end_date if plan.end_date and plan.end_date >= timezone.localdate() else None,
+        start_date=max(plan.start_date, clock.today()),
+        end_date=plan.end_date if plan.end_date and plan.end_date >= clock.today() else None,
         review_date=None,
         goals=plan.goals,
         interventions=plan.interventions,
@@ -325,7 +326,7 @@ def care_plan_archive(*, plan: CarePlan) -> CarePlan:
 
 def care_plans_expire(*, day: dt.date | None = None) -> int:
     """Active plans whose end date has passed become expired (a scheduled job)."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     expired = 0
     with transaction.atomic():
         for plan in CarePlan.objects.select_for_update().filter(status=CarePlan.Status.ACTIVE, end_date__lt=day):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core import clock
 from apps.core.jobs import Job
 from apps.notifications import services
 from apps.notifications.models import IN_APP, JobRun, Notification
@@ -45,7 +46,7 @@ def daily_digest(*, day: date | None = None) -> int:
     """Email each active person who has unread notifications from `day` (yesterday by
     default) one summary. Returns how many digests were sent."""
     zone = timezone.get_current_timezone()
-    day = day or (timezone.localdate() - timedelta(days=1))
+    day = day or (clock.today() - timedelta(days=1))
     start = timezone.make_aware(datetime.combine(day, time.min), zone)
     counts = dict(
         Notification.objects.filter(

@@ -7,10 +7,10 @@ import datetime as dt
 
 from celery.schedules import crontab
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
+from apps.core import clock
 from apps.core.jobs import Job
 from apps.notifications import defaults
 from apps.notifications import jobs as notification_jobs
@@ -51,7 +51,7 @@ def _recipients(staff: Staff) -> list:
 def certification_reminders(*, day: dt.date | None = None) -> int:
     """Each current certification within its own reminder_days_before of expiry: one
     reminder per certification and expiry date, however often this runs."""
-    today = day or timezone.localdate()
+    today = day or clock.today()
     sent = 0
     # The longest reminder period is ten years (the field's limit); each certification then
     # waits for its own.
@@ -84,7 +84,7 @@ def certification_reminders(*, day: dt.date | None = None) -> int:
 def training_reminders(*, day: dt.date | None = None, within_days: int = 30) -> int:
     """Training that expires within 30 days and has no newer completion: one reminder per
     record."""
-    today = day or timezone.localdate()
+    today = day or clock.today()
     latest = (
         TrainingRecord.objects.filter(passed=True, staff__employment_status=Staff.Status.ACTIVE)
         .order_by("staff_id", "program_id", "-completed_on")

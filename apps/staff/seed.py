@@ -8,9 +8,9 @@ import datetime as dt
 import random
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.core import clock
 from apps.staff import services
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
@@ -76,7 +76,7 @@ def seed(organization, *, stdout) -> None:
     if Staff.objects.exists():
         return
     rng = random.Random(f"staff-{organization.subdomain}")  # noqa: S311 - made-up demo data
-    today = timezone.localdate()
+    today = clock.today()
     hr = User.objects.filter(email=f"hr@{organization.subdomain}.test").first()
     dsp_role = Role.objects.filter(name="Direct Support Professional").first()
     for cert_type, *_rest in CERTS:

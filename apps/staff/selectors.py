@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from apps.accounts.permissions import can
+from apps.core import clock
 from apps.core.search import name_or_code_match
 from apps.core.versions import table_versions
 from apps.staff.models import (
@@ -85,7 +85,7 @@ def work_locations() -> list[str]:
 def expiring_certifications(*, within_days: int = 30, today: dt.date | None = None) -> QuerySet[Certification]:
     """Current (not renewed) certifications of active staff expiring within `within_days`
     days: what the reminders and the scheduler ask about."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         Certification.objects.filter(
             renewed_by__isnull=True,
@@ -173,7 +173,7 @@ def compliance_matrix(*, department: str = "", location: str = "", today: dt.dat
     from django.core.cache import cache
     from django.db import connection
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     versions = table_versions(*MATRIX_TABLES)
     digest = hashlib.sha256(f"{versions}|{department}|{location}|{today.isoformat()}".encode()).hexdigest()
     key = f"staff:matrix:{connection.schema_name}:{digest}"

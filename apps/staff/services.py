@@ -8,10 +8,10 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
+from apps.core import clock
 from apps.core.validators import set_ssn
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
@@ -154,7 +154,7 @@ def certification_save(*, certification: Certification) -> Certification:
     _check_certification(certification)
     if certification.status not in Certification.MANUAL:
         # Stored status follows the dates (the job keeps it so); manual states stay.
-        today = timezone.localdate()
+        today = clock.today()
         expired = certification.expiry_date is not None and certification.expiry_date < today
         certification.status = Certification.Status.EXPIRED if expired else Certification.Status.ACTIVE
     certification.save()
@@ -194,7 +194,7 @@ def certification_renew(
 
 def certifications_expire(*, day: dt.date | None = None) -> int:
     """Stored status catches up with the dates (a daily job): active past expiry → expired."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     count = 0
     with transaction.atomic():
         for cert in Certification.objects.select_for_update().filter(
@@ -251,7 +251,7 @@ def training_record_check(record: TrainingRecord) -> None:
     """What a training record must satisfy (the admin's form asks too)."""
     program = record.program
     errors = {}
-    if record.completed_on and record.completed_on > timezone.localdate():
+    if record.completed_on and record.completed_on > clock.today():
         errors["completed_on"] = _("The completion date cannot be in the future.")
     if record.score is not None and not (Decimal(0) <= record.score <= Decimal(100)):
         errors["score"] = _("The score is from 0 to 100.")

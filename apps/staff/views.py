@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
+from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
@@ -65,7 +65,7 @@ def directory(request):
 def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
     staff = selectors.get_staff(pk)
     access_record(obj=staff, request=request)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         template,
@@ -93,7 +93,7 @@ def detail(request, pk):
 @permission_required("staff.view_staff")
 def certifications(request, pk):
     staff = selectors.get_staff(pk)
-    today = timezone.localdate()
+    today = clock.today()
     rows = [{"cert": c, "state": c.state(today)} for c in staff.certifications.all()]
     return _page(request, pk, "staff/certifications.html", "certifications", rows=rows)
 
@@ -286,7 +286,7 @@ def matrix(request):
     location = request.GET.get("location", "").strip()
     if request.GET.get("format") == "csv":
         return _matrix_csv(selectors.compliance_matrix(department=department, location=location))
-    today = timezone.localdate()
+    today = clock.today()
 
     def context() -> dict:
         data = selectors.compliance_matrix(department=department, location=location, today=today)

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.audit.models import LogEntry
 from apps.clients import jobs, printing, selectors, services
 from apps.clients.models import CarePlan
+from apps.core import clock
 from apps.notifications.models import Notification
 from conftest import person, signed_in
 
@@ -33,7 +33,7 @@ def draft(org_a, maria):
                 plan_type="ISP",
                 title="Support plan 2026",
                 start_date=dt.date(2026, 1, 1),
-                review_date=timezone.localdate() + dt.timedelta(days=5),
+                review_date=clock.today(org_a) + dt.timedelta(days=5),
                 goals=[GOAL],
                 interventions=[{"description": "Prompts", "frequency": "Daily", "responsible_role": "DSP"}],
                 responsible_staff=[person(org_a, "dsp").pk],

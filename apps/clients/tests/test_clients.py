@@ -12,7 +12,7 @@ from apps.audit.models import LogEntry
 from apps.clients import services, validators
 from apps.clients.models import Client, ClientContact
 from apps.clients.tests.conftest import make_client
-from apps.core import fragments
+from apps.core import clock, fragments
 from conftest import person, signed_in
 
 
@@ -22,7 +22,7 @@ def test_client_ids_come_from_the_organizations_pattern_and_stay_editable(org_a,
     org_b.settings = {**(org_b.settings or {}), "clients": {"id_pattern": "HB-{year}-{number:04d}"}}
     org_b.save(update_fields=["settings"])
     second = make_client(org_b)
-    assert second.client_id.startswith(f"HB-{dt.date.today().year}-")
+    assert second.client_id.startswith(f"HB-{clock.today(org_a).year}-")
     custom = make_client(org_a, client_id="MY-OWN-1")
     assert custom.client_id == "MY-OWN-1"
     with pytest.raises(ValidationError) as raised:
@@ -67,7 +67,7 @@ def test_dates_must_be_in_order(org_a):
         make_client(org_a, status="discharged")
     assert "A discharged client needs a discharge date." in raised.value.message_dict["discharge_date"]
     with pytest.raises(ValidationError):
-        make_client(org_a, date_of_birth=dt.date.today() + dt.timedelta(days=1))
+        make_client(org_a, date_of_birth=clock.today(org_a) + dt.timedelta(days=1))
 
 
 def test_the_ssn_is_never_plaintext_in_the_database_or_the_log(org_a, maria):
@@ -127,7 +127,7 @@ def test_a_full_location_refuses_one_more_and_occupancy_follows_the_clients(org_
     with org_a:
         house.refresh_from_db()
         assert house.current_occupancy == 2
-        first.status, first.discharge_date = Client.Status.DISCHARGED, dt.date.today()
+        first.status, first.discharge_date = Client.Status.DISCHARGED, clock.today(org_a)
         services.client_save(client=first, actor=person(org_a, "admin"))
         house.refresh_from_db()
         assert house.current_occupancy == 1
@@ -179,7 +179,7 @@ def test_search_finds_partial_names_and_client_ids(org_a):
 
 def test_discharged_and_deceased_clients_leave_the_active_list(org_a):
     make_client(org_a, last_name="Present")
-    make_client(org_a, last_name="Gone", status="discharged", discharge_date=dt.date.today())
+    make_client(org_a, last_name="Gone", status="discharged", discharge_date=clock.today(org_a))
     make_client(org_a, last_name="Passed", status="deceased")
     admin = signed_in(org_a, "admin")
     html = admin.get("/clients/").content.decode()

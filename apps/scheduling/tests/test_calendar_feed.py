@@ -5,9 +5,9 @@ import re
 
 import icalendar
 import pytest
-from django.utils import timezone
 
 from apps.clients.tests.conftest import make_client
+from apps.core import clock
 from apps.scheduling.models import Appointment, CalendarFeed, Shift
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from conftest import host_client, person, signed_in
@@ -38,7 +38,7 @@ def test_the_link_is_shown_once_and_only_its_hash_is_kept(org_a, dana):
 
 def test_the_feed_parses_and_holds_my_shifts_and_appointments_but_not_cancelled_ones(org_a, dana):
     house = make_location(org_a, name="Maple House")
-    day = timezone.localdate() + dt.timedelta(days=3)
+    day = clock.today(org_a) + dt.timedelta(days=3)
     shift = make_shift(org_a, day=day, start="07:00", end="15:00", staff=dana, location=house)
     cancelled = make_shift(org_a, day=day + dt.timedelta(days=1), start="07:00", end="15:00", staff=dana)
     with org_a:

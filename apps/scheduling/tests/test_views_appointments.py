@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.clients import services as client_services
 from apps.clients.tests.conftest import make_client
+from apps.core import clock
 from apps.scheduling import services
 from apps.scheduling.models import Appointment, ConflictOverride, Visit
 from apps.scheduling.tests.conftest import make_shift, make_staff
@@ -23,8 +24,8 @@ def maria(org_a):
 
 
 @pytest.fixture
-def day():
-    return timezone.localdate() + dt.timedelta(days=10)
+def day(org_a):
+    return clock.today(org_a) + dt.timedelta(days=10)
 
 
 def _appointment(org_a, client, *, day, hour=10, **fields) -> Appointment:

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from apps.accounts import backends
-from apps.core import fragments
+from apps.core import clock, fragments
 from apps.scheduling import selectors, services
 from apps.scheduling.models import ConflictOverride, Schedule, Shift
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
@@ -21,7 +20,7 @@ from conftest import person, signed_in
 def week(org_a):
     """The first day of an organization week two weeks ahead (shifts there can still be claimed)."""
     with org_a:
-        return selectors.week_start(org_a, timezone.localdate() + dt.timedelta(days=14))
+        return selectors.week_start(org_a, clock.today(org_a) + dt.timedelta(days=14))
 
 
 @pytest.fixture

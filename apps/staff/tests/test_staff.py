@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import Role, User, UserSession
-from apps.core import fragments
+from apps.core import clock, fragments
 from apps.staff import selectors, services
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 from conftest import person, signed_in
@@ -76,7 +76,7 @@ def test_terminating_deactivates_the_account_and_ends_its_sessions(org_a):
     assert client.get("/").status_code == 200
     staff = make_staff(org_a, user=user)
     with org_a:
-        staff.employment_status, staff.termination_date = "terminated", dt.date.today()
+        staff.employment_status, staff.termination_date = "terminated", clock.today(org_a)
         services.staff_save(staff=staff, actor=person(org_a, "hr"))
         user.refresh_from_db()
         assert user.status == User.Status.INACTIVE
@@ -231,7 +231,7 @@ def test_the_matrix_applies_rules_by_role_and_job_title(org_a):
             program=TrainingProgram(program_name="HIPAA", is_mandatory=True, frequency_months=12)
         )
         services.training_record_save(
-            record=TrainingRecord(staff=worker, program=meds, completed_on=timezone.localdate())
+            record=TrainingRecord(staff=worker, program=meds, completed_on=clock.today(org_a))
         )
         data = selectors.compliance_matrix()
     labels = [c.label for c in data["columns"]]
@@ -335,8 +335,8 @@ def test_certification_reminders_go_once_to_the_person_their_supervisor_and_hr(
             staff=staff,
             certification_type="CPR",
             issuing_organization="Red Cross",
-            issue_date=timezone.localdate() - dt.timedelta(days=700),
-            expiry_date=timezone.localdate() + dt.timedelta(days=10),
+            issue_date=clock.today(org_a) - dt.timedelta(days=700),
+            expiry_date=clock.today(org_a) + dt.timedelta(days=10),
             reminder_days_before=30,
         )
         with django_capture_on_commit_callbacks(execute=True):
@@ -397,14 +397,14 @@ def test_filtering_by_pay_in_the_admin_is_refused_without_pay(org_a):
 def test_hr_cannot_terminate_an_administrators_account_through_a_staff_record(org_a):
     staff = make_staff(org_a, user=person(org_a, "admin"))
     with org_a:
-        staff.employment_status, staff.termination_date = "terminated", dt.date.today()
+        staff.employment_status, staff.termination_date = "terminated", clock.today(org_a)
         with pytest.raises(ValidationError, match="cannot deactivate"):
             services.staff_save(staff=staff, actor=person(org_a, "hr"))
         assert person(org_a, "admin").status == User.Status.ACTIVE
 
 
 def test_account_creation_refuses_bad_input_cleanly(org_a):
-    staff = make_staff(org_a, employment_status="terminated", termination_date=dt.date.today())
+    staff = make_staff(org_a, employment_status="terminated", termination_date=clock.today(org_a))
     hr = signed_in(org_a, "hr")
     response = hr.post(f"/staff/{staff.pk}/account/", {"role": "not-a-uuid"}, follow=True)
     assert response.status_code == 200 and "A terminated staff member gets no account." in response.content.decode()
@@ -428,7 +428,7 @@ def test_the_import_preview_finds_what_only_the_save_checks(org_a):
 
 def test_the_matrix_counts_suspended_as_expired_and_ignores_renewed(org_a):
     staff = make_staff(org_a)
-    today = timezone.localdate()
+    today = clock.today(org_a)
     with org_a:
         CertificationRequirement.objects.create(certification_type="CPR")
         CertificationRequirement.objects.create(certification_type="CPI")
@@ -477,7 +477,7 @@ def test_jobs_run_in_the_organizations_own_day(org_a, monkeypatch):
 
 
 def test_the_matrix_sql_agrees_with_the_python_rules_at_every_boundary(org_a):
-    today = timezone.localdate()
+    today = clock.today(org_a)
     cases = [
         (today - dt.timedelta(days=1), "active"),
         (today, "active"),
@@ -552,7 +552,7 @@ def test_the_cached_matrix_follows_every_change(org_a):
             staff=staff,
             certification_type="CPR",
             issue_date=dt.date(2025, 1, 1),
-            expiry_date=timezone.localdate() + dt.timedelta(days=400),
+            expiry_date=clock.today(org_a) + dt.timedelta(days=400),
         )
         assert selectors.compliance_matrix()["rows"][0]["cells"] == ["current"]
         Certification.objects.filter(pk=cert.pk).delete()
