@@ -46,7 +46,7 @@ def next_client_id(organization) -> str:
             cursor.execute("SELECT nextval('clients_client_number_seq')")
             number = cursor.fetchone()[0]
         try:
-            candidate = pattern.format(number=number, year=clock.today().year)[:50]
+            candidate = pattern.format(number=number, year=clock.today(organization).year)[:50]
         except (KeyError, IndexError, ValueError):
             candidate = DEFAULT_ID_PATTERN.format(number=number)
         if not Client.objects.filter(client_id__iexact=candidate).exists():

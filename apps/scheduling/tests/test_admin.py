@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from apps.core import clock
 from apps.scheduling import services
 from apps.scheduling.models import (
     Appointment,
@@ -95,9 +96,10 @@ def test_a_shift_saved_in_the_admin_gets_its_instants_in_the_organizations_zone(
     assert response.status_code == 302
     with org_a:
         shift = Shift.objects.get(staff=staff)
-    # Chicago in March 2027 (before the change on the 14th): UTC-6; overnight to the next day.
-    assert shift.starts_at == dt.datetime(2027, 3, 11, 4, tzinfo=dt.UTC)
-    assert shift.ends_at == dt.datetime(2027, 3, 11, 12, tzinfo=dt.UTC)
+    # 22:00 on 10 March 2027 in the organization's zone, overnight to the next day.
+    zone = clock.zone(org_a)
+    assert shift.starts_at == dt.datetime(2027, 3, 10, 22, tzinfo=zone)
+    assert shift.ends_at == dt.datetime(2027, 3, 11, 6, tzinfo=zone)
 
 
 def test_a_locked_schedules_shift_cannot_be_changed_by_a_scheduler_in_the_admin(org_a):

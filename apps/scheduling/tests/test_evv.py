@@ -93,7 +93,7 @@ def test_a_visit_inside_the_fence_is_verified_with_its_distance(org_a, on_shift)
             latitude=SITE[0],
             longitude=SITE[1],
             accuracy=10,
-            at=visit.clock_in_at + dt.timedelta(hours=8),
+            at=shift.ends_at + dt.timedelta(minutes=5),
         )
     assert visit.status == Visit.Status.VERIFIED and visit.exception_codes == []
     assert visit.clock_in_distance_m == pytest.approx(100.1, abs=0.5)
@@ -155,9 +155,9 @@ def test_a_correction_needs_a_reason_and_keeps_the_old_times(org_a, on_shift):
             organization=org_a,
             latitude=NEAR[0],
             longitude=NEAR[1],
-            at=visit.clock_in_at + dt.timedelta(hours=7, minutes=50),
+            at=shift.ends_at - dt.timedelta(minutes=10),
         )
-        later = visit.clock_in_at + dt.timedelta(hours=8)
+        later = shift.ends_at
         with pytest.raises(ValidationError):
             services.visit_correct(visit=visit, actor=person(org_a, "scheduler"), reason=" ", clock_out_at=later)
         visit = services.visit_correct(

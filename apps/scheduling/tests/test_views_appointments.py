@@ -2,7 +2,6 @@
 conflict check and override, clocking in on an appointment, and who sees what."""
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -14,8 +13,6 @@ from apps.scheduling import services
 from apps.scheduling.models import Appointment, ConflictOverride, Visit
 from apps.scheduling.tests.conftest import make_shift, make_staff
 from conftest import person, signed_in
-
-CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 
 
 @pytest.fixture
@@ -29,7 +26,7 @@ def day(org_a):
 
 
 def _appointment(org_a, client, *, day, hour=10, **fields) -> Appointment:
-    start = dt.datetime.combine(day, dt.time(hour), tzinfo=CHICAGO)
+    start = dt.datetime.combine(day, dt.time(hour), tzinfo=clock.zone(org_a))
     values = {"title": "Dentist", "appointment_type": "medical", "start_datetime": start} | fields
     values.setdefault("end_datetime", start + dt.timedelta(hours=1))
     appointment = Appointment(client=client, **values)
@@ -87,7 +84,7 @@ def test_a_scheduler_creates_an_appointment_with_transport(org_a, maria, day):
     with org_a:
         appointment = Appointment.objects.get(title="Cardiology")
     assert appointment.transport_staff_id == driver.pk
-    assert appointment.start_datetime == dt.datetime.combine(day, dt.time(10), tzinfo=CHICAGO)
+    assert appointment.start_datetime == dt.datetime.combine(day, dt.time(10), tzinfo=clock.zone(org_a))
     page = signed_in(org_a, "scheduler").get(response["Location"]).content.decode()
     assert "Sam Driver" in page and "12 Main St" in page
 

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from apps.clients.tests.conftest import make_client
+from apps.core import clock
 from apps.scheduling import services
 from apps.scheduling.models import Visit, VisitCorrection
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
@@ -80,7 +81,8 @@ def _visit(org_a, staff, *, hours_ago: float, lat_lon=NEAR, reason="", length=2,
             longitude=lat_lon[1],
             accuracy=10,
             reason_code=reason,
-            at=at + dt.timedelta(hours=length, minutes=-1),
+            # The scheduled end, not `length` hours later: on a clock-change day they differ.
+            at=shift.ends_at - dt.timedelta(minutes=1),
         )
 
 
@@ -252,7 +254,7 @@ def test_the_export_lists_verified_visits_in_the_documented_columns(org_a, dana,
         "reason_code",
     ]
     start = dt.datetime.fromisoformat(row["start"])
-    assert start.utcoffset() in (dt.timedelta(hours=-5), dt.timedelta(hours=-6))
+    assert start.utcoffset() == start.astimezone(clock.zone(org_a)).utcoffset()
     assert start == verified.clock_in_at.replace(microsecond=0)
     assert row["client_id"] == maria.client_id and row["client_name"] == "Maria Lopez"
     assert row["staff_employee_id"] == dana.employee_id and row["location"] == "Maple House"
