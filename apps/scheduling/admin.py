@@ -19,6 +19,7 @@ from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
 from apps.scheduling import services
+from apps.scheduling.dates import SaneDates
 from apps.scheduling.models import (
     Appointment,
     CalendarFeed,
@@ -50,7 +51,7 @@ def _gate(check, **kwargs) -> None:
         ) from exc
 
 
-class _Overridable(ServiceChecked, forms.ModelForm):
+class _Overridable(SaneDates, ServiceChecked, forms.ModelForm):
     """A form whose save may meet a blocking conflict: the reason field is the override."""
 
     request = None  # set per request by the admin's get_form
@@ -110,7 +111,7 @@ class ServiceAdmin(admin.ModelAdmin):
 # --- schedules ----------------------------------------------------------------------------------
 
 
-class ScheduleForm(ServiceChecked, forms.ModelForm):
+class ScheduleForm(SaneDates, ServiceChecked, forms.ModelForm):
     request = None
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.clients.models import Client, ClientLocation
 from apps.core.forms import DateInput, IsoDates
 from apps.scheduling import selectors
+from apps.scheduling.dates import SaneDates
 from apps.scheduling.models import Schedule, Service, Shift
 
 
@@ -21,7 +22,7 @@ class TimeInput(forms.TimeInput):
 TIME_FIELDS = ("start_time", "end_time", "break_start", "break_end", "meal_start", "meal_end")
 
 
-class ShiftForm(IsoDates, forms.ModelForm):
+class ShiftForm(SaneDates, IsoDates, forms.ModelForm):
     class Meta:
         model = Shift
         fields = [
@@ -61,7 +62,7 @@ class ShiftForm(IsoDates, forms.ModelForm):
             self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
 
 
-class QuickAddForm(IsoDates, forms.Form):
+class QuickAddForm(SaneDates, IsoDates, forms.Form):
     """One day's small form on the week grid: a time range, and a person or nobody (open)."""
 
     shift_date = forms.DateField(widget=forms.HiddenInput)
@@ -88,7 +89,7 @@ class AssignForm(forms.Form):
         self.fields["staff"].label_from_instance = selectors.staff_label
 
 
-class ScheduleForm(IsoDates, forms.ModelForm):
+class ScheduleForm(SaneDates, IsoDates, forms.ModelForm):
     class Meta:
         model = Schedule
         fields = ["schedule_name", "schedule_type", "start_date", "end_date", "location", "notes"]
@@ -100,7 +101,7 @@ class ScheduleForm(IsoDates, forms.ModelForm):
         self.fields["location"].empty_label = _("Agency-wide")
 
 
-class CopyWeekForm(IsoDates, forms.Form):
+class CopyWeekForm(SaneDates, IsoDates, forms.Form):
     source_start = forms.DateField(
         label=_("Copy the week starting"), widget=DateInput(), help_text=_("The first day of the week to copy.")
     )

@@ -15,7 +15,7 @@ from django.utils.html import format_html_join
 from apps.accounts.permissions import can
 from apps.clients.models import ClientLocation
 from apps.core import clock
-from apps.scheduling import conflicts, timing
+from apps.scheduling import conflicts, dates, timing
 from apps.scheduling import rules as org_rules
 from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Shift, Visit
 from apps.staff.models import Staff
@@ -53,12 +53,9 @@ def week_start(organization, day: dt.date | None = None) -> dt.date:
 
 
 def parse_week(organization, value: str) -> dt.date:
-    """A `?week=YYYY-MM-DD` value snapped to its week's first day; anything else is this week."""
-    try:
-        day = dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        day = None
-    return week_start(organization, day)
+    """A `?week=YYYY-MM-DD` value snapped to its week's first day; anything else (or a date
+    outside dates.FIRST..LAST) is this week."""
+    return week_start(organization, dates.parse_day(value))
 
 
 def _between(organization, first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
@@ -294,12 +291,10 @@ def get_appointment_for_user(user, pk) -> Appointment:
     raise Http404
 
 
-def parse_month(value: str) -> dt.date:
-    """`YYYY-MM` as its first day; anything else is this month."""
-    try:
-        return dt.date.fromisoformat(f"{value}-01")
-    except (TypeError, ValueError):
-        return clock.month_start()
+def parse_month(value: str, organization=None) -> dt.date:
+    """`YYYY-MM` as its first day; anything else (or a month outside dates.FIRST..LAST) is
+    this month."""
+    return dates.parse_day(f"{value}-01") or clock.month_start(organization)
 
 
 def month_grid(*, client, month: dt.date, organization) -> list[list[dict]]:

@@ -301,7 +301,7 @@ def schedules(request):
     )
 
 
-def _schedule_page(request, schedule: Schedule, *, findings=None, results=None, status: int = 200):
+def _schedule_page(request, schedule: Schedule, *, blocking=None, results=None, status: int = 200):
     user = request.user
     rows = selectors.schedule_shifts(schedule)
     return render(
@@ -310,7 +310,8 @@ def _schedule_page(request, schedule: Schedule, *, findings=None, results=None, 
         {
             "schedule": schedule,
             "page": Paginator(rows, 100).get_page(request.GET.get("page")),
-            "findings": findings or [],
+            # Publishing refused: each blocking conflict with the shift it is on.
+            "blocking": blocking or [],
             "results": results,
             "may_override": can(user, "scheduling.override_conflict"),
             "override_reason": request.POST.get("override_reason", ""),
@@ -401,7 +402,7 @@ def schedule_publish(request, pk):
             override_reason=request.POST.get("override_reason", ""),
         )
     except services.Conflicts as exc:
-        return _schedule_page(request, schedule, findings=exc.findings)
+        return _schedule_page(request, schedule, blocking=exc.by_shift)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

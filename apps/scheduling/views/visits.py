@@ -22,6 +22,7 @@ from icalendar import Event
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.clients.models import Client
+from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.scheduling import selectors, services
@@ -248,7 +249,7 @@ def visit_export(request):
     if form.is_valid():
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     elif not (request.GET.get("from") or request.GET.get("to")):
-        end = timezone.localdate()
+        end = clock.today(request.organization)
         start = end - dt.timedelta(days=30)
     else:
         return HttpResponse(
