@@ -101,6 +101,15 @@ class VisitCorrectionForm(SaneDates, forms.Form):
     )
 
 
+class VisitResolveForm(forms.Form):
+    resolution_note = forms.CharField(
+        label=_("Why the visit is accepted"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the visit and in the audit log."),
+    )
+
+
 class AppointmentForm(SaneDates, forms.ModelForm):
     class Meta:
         model = Appointment

@@ -93,24 +93,33 @@ def location_week(*, location_id, first: dt.date, organization, days: int = 7) -
     return _by_day(first, days, with_findings(shifts, organization=organization))
 
 
-def person_shifts(*, staff, first: dt.date, organization, days: int = 7) -> list[dict]:
+def released(shifts: QuerySet[Shift]) -> QuerySet[Shift]:
+    """What staff may see of the shifts: none of a draft schedule (the scheduler is still
+    working on it)."""
+    return shifts.exclude(schedule__status=Schedule.Status.DRAFT)
+
+
+def person_shifts(*, staff, first: dt.date, organization, days: int = 7, released_only: bool = False) -> list[dict]:
     start, end = _between(organization, first, days)
-    shifts = list(
-        Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
-        .select_related(*SHIFT_RELATED)
-        .order_by("starts_at", "pk")
-    )
+    shifts = Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
+    if released_only:
+        shifts = released(shifts)
+    shifts = list(shifts.select_related(*SHIFT_RELATED).order_by("starts_at", "pk"))
     return _by_day(first, days, with_findings(shifts, organization=organization))
 
 
-def open_shifts() -> QuerySet[Shift]:
+def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
     """Open shifts not yet over and still live, soonest first. No shift lasts more than a day
     (25 hours across a clock change), so the start bound lets the partial index
-    shift_open_idx do the work instead of reading every open shift ever made."""
+    shift_open_idx do the work instead of reading every open shift ever made.
+    `offered_only`: what staff may take, only from published schedules (a draft's are the
+    scheduler's to fill)."""
     now = timezone.now()
+    rows = Shift.objects.filter(staff__isnull=True, starts_at__gt=now - dt.timedelta(hours=26), ends_at__gt=now)
+    if offered_only:
+        rows = rows.filter(schedule__status=Schedule.Status.PUBLISHED)
     return (
-        Shift.objects.filter(staff__isnull=True, starts_at__gt=now - dt.timedelta(hours=26), ends_at__gt=now)
-        .exclude(status__in=conflicts.INACTIVE_SHIFT)
+        rows.exclude(status__in=conflicts.INACTIVE_SHIFT)
         # A locked or archived schedule changes no more: its open shifts cannot be taken.
         .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
         .select_related("location", "client", "service", "schedule")
@@ -158,7 +167,10 @@ def get_shift_for_user(user, pk) -> Shift:
     """A shift the user may see: everyone's with scheduling.view_shift, else only their own.
     404 for "not yours" as for "does not exist"."""
     shift = get_object_or_404(Shift.objects.select_related(*SHIFT_RELATED), pk=pk)
-    if can(user, "scheduling.view_shift") or (shift.staff_id and shift.staff.user_id == user.pk):
+    if can(user, "scheduling.view_shift"):
+        return shift
+    mine = shift.staff_id and shift.staff.user_id == user.pk
+    if mine and (shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT):
         return shift
     raise Http404
 
@@ -170,6 +182,7 @@ def shift_detail(shift: Shift, *, user, organization) -> dict:
         "findings": findings,
         "overrides": list(ConflictOverride.objects.filter(shift=shift).select_related("actor")),
         "open_visit": Visit.objects.filter(shift=shift, staff__user_id=user.pk, clock_out_at__isnull=True).first(),
+        "visits": list(_visible_visits(user).filter(shift=shift).select_related("staff").order_by("clock_in_at")),
     }
 
 
@@ -200,6 +213,11 @@ EXCEPTIONS_ONLY = "exceptions"
 
 def own_visits_only(user) -> bool:
     return not can(user, "scheduling.view_visit")
+
+
+def _visible_visits(user) -> QuerySet[Visit]:
+    rows = Visit.objects.all()
+    return rows.filter(staff__user_id=user.pk) if own_visits_only(user) else rows
 
 
 def visit_list(
@@ -331,7 +349,7 @@ def feed_items(staff, *, now: dt.datetime) -> tuple[list[Shift], list[Appointmen
     to 90 days ahead, cancelled ones left out."""
     start, end = now - dt.timedelta(days=30), now + dt.timedelta(days=90)
     shifts = list(
-        Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
+        released(Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end))
         .exclude(status=Shift.Status.CANCELLED)
         .select_related("location", "client", "service")
         .order_by("starts_at", "pk")

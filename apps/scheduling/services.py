@@ -133,7 +133,7 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
 def schedule_name(location, first: dt.date) -> str:
     """The name of a schedule made for a location's week, in the reader's language."""
     day = date_format(first, pgettext("date in a schedule's name", "M j, Y"))
-    place = location.name if location is not None else _("All locations")
+    place = location.name if location is not None else _("Agency-wide")
     return _("%(location)s, week of %(date)s") % {"location": place, "date": day}
 
 
@@ -202,6 +202,8 @@ def shift_claim(*, shift: Shift, staff, organization, actor) -> list[conflicts.F
     shift = Shift.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=shift.pk)
     if shift.staff_id is not None:
         raise ValidationError(_("Someone has already taken this shift."))
+    if shift.schedule_id is None or shift.schedule.status != Schedule.Status.PUBLISHED:
+        raise ValidationError(_("This shift is not offered: its schedule is not published."))
     if shift.status in conflicts.INACTIVE_SHIFT or shift.ends_at <= timezone.now():
         raise ValidationError(_("This shift is no longer open."))
     shift.staff = staff
@@ -461,6 +463,8 @@ def visit_clock_in(
         appointment and staff.pk in (appointment.staff_id, appointment.transport_staff_id)
     ):
         raise PermissionDenied(_("This is not your shift."))
+    if shift is not None and not shift_is_released(shift):
+        raise ValidationError(_("This shift's schedule is not published yet."))
     if Visit.objects.filter(staff=staff, clock_out_at__isnull=True).exists():
         raise ValidationError(_("You are already clocked in: clock out of that visit first."))
     lat, lon, acc = _position(latitude, longitude, accuracy)
@@ -543,10 +547,17 @@ def visit_clock_out(
         max_accuracy_m=rules.max_accuracy_m,
     )
     scheduled_end = visit.shift.ends_at if visit.shift else visit.appointment.end_datetime
-    if evv.early_or_late(at, scheduled_end, rules.early_late_minutes):
-        codes.append("early_or_late")
+    codes += evv.clock_out_codes(
+        clock_in=visit.clock_in_at,
+        clock_out=at,
+        scheduled_end=scheduled_end,
+        early_late_minutes=rules.early_late_minutes,
+        min_visit_minutes=rules.min_visit_minutes,
+    )
     new_codes = [c for c in codes if c not in visit.exception_codes]
-    if new_codes and not visit.reason_code and reason_code not in Visit.Reason.values:
+    # Every clock-out exception needs its own reason: one given at clock-in (for clocking in
+    # early, say) does not explain leaving a minute later.
+    if new_codes and reason_code not in Visit.Reason.values:
         raise ValidationError(
             {
                 "reason_code": _("Choose a reason: this clock-out is an exception (%(what)s).")
@@ -557,13 +568,53 @@ def visit_clock_out(
     visit.clock_out_latitude, visit.clock_out_longitude, visit.clock_out_accuracy_m = lat, lon, acc
     visit.clock_out_distance_m = distance
     visit.exception_codes = visit.exception_codes + new_codes
-    if new_codes and not visit.reason_code:
-        visit.reason_code, visit.reason_note = reason_code, reason_note.strip()
+    if new_codes:
+        visit.clock_out_reason_code, visit.clock_out_reason_note = reason_code, reason_note.strip()
     visit.status = Visit.Status.EXCEPTION if visit.exception_codes else Visit.Status.VERIFIED
     visit.save()
-    if visit.shift is not None and visit.shift.status == Shift.Status.IN_PROGRESS:
-        visit.shift.status = Shift.Status.COMPLETED
-        visit.shift.save(update_fields=["status", "updated_at"])
+    _shift_follow(visit)
+    return visit
+
+
+def shift_is_released(shift: Shift) -> bool:
+    """Staff see, take and clock into a shift only once its schedule is out of draft."""
+    return shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT
+
+
+def _shift_follow(visit: Visit) -> None:
+    """A shift is completed only by a verified visit (or one whose exceptions someone allowed
+    resolved); a clocked-out visit with exceptions leaves it awaiting review."""
+    shift = visit.shift
+    if shift is None or visit.clock_out_at is None:
+        return
+    ended = (Shift.Status.IN_PROGRESS, Shift.Status.COMPLETED, Shift.Status.NEEDS_REVIEW)
+    if shift.status not in ended:
+        return
+    status = Shift.Status.COMPLETED if visit.status == Visit.Status.VERIFIED else Shift.Status.NEEDS_REVIEW
+    if shift.status != status:
+        shift.status = status
+        shift.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def visit_resolve(*, visit: Visit, actor, note: str) -> Visit:
+    """Someone allowed (scheduling.verify_visit) accepts a clocked-out visit with exceptions,
+    saying why; the visit counts as verified and its shift as completed. The exception codes
+    and reasons stay for the auditor."""
+    if not can(actor, "scheduling.verify_visit"):
+        raise PermissionDenied(_("You may not resolve visit exceptions."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"resolution_note": _("Say why the visit is accepted.")})
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
+    if visit.clock_out_at is None:
+        raise ValidationError(_("The visit is still open: it can be reviewed once clocked out."))
+    if visit.status != Visit.Status.EXCEPTION:
+        raise ValidationError(_("This visit has no exceptions to resolve."))
+    visit.status = Visit.Status.VERIFIED
+    visit.resolved_by, visit.resolved_at, visit.resolution_note = actor, timezone.now(), note
+    visit.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note", "updated_at"])
+    _shift_follow(visit)
     return visit
 
 
@@ -576,7 +627,7 @@ def visit_correct(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the times are being corrected.")})
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
     changes = []
     for field, value in (("clock_in_at", clock_in_at), ("clock_out_at", clock_out_at)):
         if value is not None and value != getattr(visit, field):
@@ -590,7 +641,10 @@ def visit_correct(
         visit.exception_codes = [*visit.exception_codes, "manual_entry"]
     if visit.clock_out_at is not None:
         visit.status = Visit.Status.EXCEPTION
+        # Times entered by hand are reviewed afresh, whatever was accepted before.
+        visit.resolved_by, visit.resolved_at, visit.resolution_note = None, None, ""
     visit.save()
+    _shift_follow(visit)
     VisitCorrection.objects.bulk_create(
         [
             VisitCorrection(

@@ -126,8 +126,10 @@ def test_a_shift_that_ends_when_it_starts_is_refused_with_a_message(org_a, week,
 
 
 def test_publishing_lists_each_blocking_conflict_with_whose_shift_it_is_and_a_link(org_a, week, house, dana):
-    first = make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
-    clash = make_shift(org_a, day=week, start="12:00", end="20:00", staff=dana, location=house, override="setup")
+    first = make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house, publish=False)
+    clash = make_shift(
+        org_a, day=week, start="12:00", end="20:00", staff=dana, location=house, override="setup", publish=False
+    )
     assert first.schedule_id == clash.schedule_id
     page = signed_in(org_a, "scheduler").post(f"/scheduling/schedules/{first.schedule_id}/publish/").content.decode()
     found = page[page.index('id="conflict-findings"') :].split("</div>")[0]
@@ -138,8 +140,10 @@ def test_publishing_lists_each_blocking_conflict_with_whose_shift_it_is_and_a_li
 
 
 def test_a_schedule_whose_conflicts_were_all_overridden_publishes_without_asking_again(org_a, week, house, dana):
-    first = make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
-    clash = make_shift(org_a, day=week, start="12:00", end="20:00", staff=dana, location=house, override="setup")
+    first = make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house, publish=False)
+    clash = make_shift(
+        org_a, day=week, start="12:00", end="20:00", staff=dana, location=house, override="setup", publish=False
+    )
     with org_a:
         # The first shift saved again, now with its own override.
         services.shift_save(
