@@ -71,14 +71,25 @@ class QuickAddForm(SaneDates, IsoDates, forms.Form):
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
     # Typed or picked from the page's one list of staff (a datalist of employee IDs): the same
     # 500 names in seven selects made the week grid half a megabyte.
-    staff = forms.ModelChoiceField(
+    staff = forms.CharField(
         label=_("Staff"),
-        queryset=selectors.schedulable_staff(),
-        to_field_name="employee_id",
         required=False,
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("No current staff member has this employee ID.")},
+        max_length=200,
     )
+
+    def clean_staff(self):
+        text = self.cleaned_data.get("staff", "")
+        if not text.strip():
+            return None
+        found = selectors.find_staff(text)
+        if not found:
+            raise forms.ValidationError(_("No current staff member has this name or employee ID."))
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several people are called %(name)s: type the employee ID of the one you mean (%(people)s).")
+                % {"name": text.strip(), "people": "; ".join(selectors.staff_label(s) for s in found)}
+            )
+        return found[0]
 
 
 class AssignForm(forms.Form):

@@ -135,23 +135,56 @@ def schedulable_staff() -> QuerySet[Staff]:
     """Who may be put on a shift: everyone not terminated (the conflict engine says the rest)."""
     return (
         Staff.objects.exclude(employment_status=Staff.Status.TERMINATED)
-        .only("pk", "employee_id", "first_name", "preferred_name", "last_name")
-        .order_by("last_name", "first_name")
+        .only("pk", "employee_id", "first_name", "preferred_name", "last_name", "job_title", "department")
+        .order_by("last_name", "first_name", "employee_id")
     )
+
+
+def staff_role(staff: Staff) -> str:
+    """The job title, or the department without one: with the employee ID, what tells
+    namesakes apart."""
+    return staff.job_title or staff.department
 
 
 def staff_label(staff: Staff) -> str:
-    """How a person is named in pickers: with their employee ID, since agencies have
-    namesakes."""
-    return f"{staff.display_name} ({staff.employee_id})"
+    """How a person is named in pickers and lists: with their employee ID and job title (or
+    department), since agencies have namesakes."""
+    role = staff_role(staff)
+    return (
+        f"{staff.display_name} ({staff.employee_id} · {role})"
+        if role
+        else f"{staff.display_name} ({staff.employee_id})"
+    )
 
 
 def staff_options() -> str:
-    """The week grid's one `<datalist>` of staff (employee ID, name), shared by every day's
-    quick-add form."""
+    """The week grid's one `<datalist>` of staff (employee ID, then name, ID and job title),
+    shared by every day's quick-add form."""
     return format_html_join(
-        "", '<option value="{}">{}</option>', ((s.employee_id, s.display_name) for s in schedulable_staff())
+        "", '<option value="{}">{}</option>', ((s.employee_id, staff_label(s)) for s in schedulable_staff())
     )
+
+
+def find_staff(text: str) -> list[Staff]:
+    """Who quick-add's staff box means: the person with this employee ID, else everyone
+    current whose name it is ("Dana Okafor", a preferred name, or "Okafor, Dana"); several
+    when namesakes share it."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    by_id = list(schedulable_staff().filter(employee_id__iexact=text)[:1])
+    if by_id:
+        return by_id
+    if "," in text:
+        last, _comma, first = (part.strip() for part in text.partition(","))
+        splits = [(first, last)]
+    else:
+        words = text.split(" ")
+        splits = [(" ".join(words[:n]), " ".join(words[n:])) for n in range(1, len(words))]
+    names = Q(pk__in=[])
+    for first, last in splits:
+        names |= (Q(first_name__iexact=first) | Q(preferred_name__iexact=first)) & Q(last_name__iexact=last)
+    return list(schedulable_staff().filter(names)[:20])
 
 
 def get_staff_for_schedule(pk) -> Staff:
