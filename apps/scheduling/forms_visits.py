@@ -141,6 +141,10 @@ class AppointmentForm(SaneDates, forms.ModelForm):
         for name in ("staff", "transport_staff"):
             self.fields[name].queryset = selectors.schedulable_staff()
             self.fields[name].label_from_instance = selectors.staff_label
+        # Awaiting review is a shift's state after a visit with exceptions, not an appointment's.
+        self.fields["status"].choices = [
+            choice for choice in self.fields["status"].choices if choice[0] != Appointment.Status.NEEDS_REVIEW
+        ]
         self.fields["staff"].help_text = _("Who goes with the client.")
         self.fields["transport_staff"].help_text = _("Who drives, when the client needs transport.")
         for name in ("start_datetime", "end_datetime"):

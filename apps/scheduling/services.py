@@ -123,6 +123,12 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
         before = Shift.objects.select_related("schedule").get(pk=shift.pk)
         if before.schedule_id != shift.schedule_id:
             _check_editable(before.schedule, actor)
+        unverified = Visit.objects.filter(shift=shift).exclude(status=Visit.Status.VERIFIED)
+        if shift.status == Shift.Status.COMPLETED != before.status and unverified.exists():
+            # Completed by its visit's verification (or resolution), not by editing the shift.
+            raise ValidationError(
+                {"status": _("A visit of this shift is open or has exceptions: resolve it on the visit's page first.")}
+            )
     shift_place(shift, organization=organization)
     (findings,) = conflicts.check([shift], organization=organization)
     if not may_pass(findings, actor=actor, reason=override_reason):

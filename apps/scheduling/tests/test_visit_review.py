@@ -176,3 +176,41 @@ def test_staff_do_not_see_take_or_clock_into_shifts_of_a_draft_schedule(org_a, d
     scheduler = signed_in(org_a, "scheduler")
     assert str(open_draft.pk) in scheduler.get("/scheduling/open/").content.decode()
     assert scheduler.get(f"/scheduling/shifts/{draft.pk}/").status_code == 200
+
+
+def test_a_shift_with_an_unresolved_visit_cannot_be_marked_completed_by_editing_it(org_a, dana, night):
+    visit = _clock_in(org_a, dana, night, night.starts_at)
+    _clock_out(org_a, dana, visit, night.starts_at + dt.timedelta(hours=2), reason_code="schedule_change")
+    with org_a:
+        shift = Shift.objects.get(pk=night.pk)
+        shift.status = Shift.Status.COMPLETED
+        with pytest.raises(ValidationError) as refused:
+            services.shift_save(shift=shift, actor=person(org_a, "scheduler"), organization=org_a)
+    assert "status" in refused.value.message_dict
+    assert _status(org_a, night) == Shift.Status.NEEDS_REVIEW
+
+
+def test_publishing_with_conflicts_takes_a_constant_number_of_queries(org_a, house, django_assert_max_num_queries):
+    with org_a:
+        day = selectors.week_start(org_a) + dt.timedelta(days=14)
+    people = [make_staff(org_a) for _ in range(4)]
+    make_shift(org_a, day=day, start="07:00", end="15:00", staff=people[0], location=house, publish=False)
+    clash = make_shift(
+        org_a, day=day, start="08:00", end="16:00", staff=people[0], location=house, publish=False, override="setup"
+    )
+    with org_a:
+        Shift.objects.filter(pk=clash.pk).update(updated_at=timezone.now())  # the override is stale now
+    scheduler = signed_in(org_a, "scheduler")
+    url = f"/scheduling/schedules/{clash.schedule_id}/publish/"
+    with django_assert_max_num_queries(80) as few:
+        assert scheduler.post(url).status_code == 200
+    for worker in people[1:]:
+        make_shift(org_a, day=day, start="07:00", end="15:00", staff=worker, location=house, publish=False)
+        make_shift(
+            org_a, day=day, start="09:00", end="17:00", staff=worker, location=house, publish=False, override="setup"
+        )
+    with org_a:
+        Shift.objects.filter(schedule_id=clash.schedule_id).update(updated_at=timezone.now())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = scheduler.post(url).content.decode()
+    assert page[page.index('id="conflict-findings"') :].split("</div>")[0].count("<li>") == 8
