@@ -256,6 +256,10 @@ def week_copy(
         if any(f.blocking for f in findings):
             copy.staff_id = None
     for copy in copies:
+        if copy.schedule is None:
+            copy.schedule = schedule_for(
+                location=copy.location, day=copy.shift_date, organization=organization, actor=actor
+            )
         copy.save()
     return len(copies)
 
@@ -596,7 +600,11 @@ def _shift_follow(visit: Visit) -> None:
     ended = (Shift.Status.IN_PROGRESS, Shift.Status.COMPLETED, Shift.Status.NEEDS_REVIEW)
     if shift.status not in ended:
         return
-    status = Shift.Status.COMPLETED if visit.status == Visit.Status.VERIFIED else Shift.Status.NEEDS_REVIEW
+    # Every visit of the shift counts (someone clocked out and back in, a second person).
+    statuses = set(Visit.objects.filter(shift=shift).values_list("status", flat=True))
+    if Visit.Status.OPEN in statuses:
+        return
+    status = Shift.Status.NEEDS_REVIEW if Visit.Status.EXCEPTION in statuses else Shift.Status.COMPLETED
     if shift.status != status:
         shift.status = status
         shift.save(update_fields=["status", "updated_at"])

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from apps.notifications.models import Notification
 from apps.scheduling import selectors, services
 from apps.scheduling.models import ConflictOverride, Schedule, Shift
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
@@ -62,6 +63,10 @@ def test_a_quick_added_shift_joins_a_new_draft_schedule_of_its_location_and_week
     assert signed_in(org_a, "scheduler").post("/scheduling/shifts/new/", form).status_code == 302
     with org_a:
         assert Schedule.objects.count() == 1 and schedule.shifts.count() == 2
+    # Publishing that week now tells Dana.
+    assert signed_in(org_a, "scheduler").post(f"/scheduling/schedules/{schedule.pk}/publish/").status_code == 302
+    with org_a:
+        assert Notification.objects.filter(user=dana.user, notification_type="schedule.published").exists()
 
 
 def test_a_shift_joins_the_schedule_that_already_holds_its_week(org_a, week, house, dana):
@@ -166,3 +171,18 @@ def test_conflicts_are_text_on_the_week_grid_not_only_a_tooltip(org_a, week, hou
     page = signed_in(org_a, "scheduler").get(f"/scheduling/week/?location={house.pk}&week={week}").content.decode()
     assert 'class="conflict-list"' in page and "<strong>Conflict:</strong> Double-booked" in page
     assert 'class="conflict-mark" title=' not in page
+
+
+def test_a_week_copied_without_a_schedule_goes_into_each_weeks_schedule(org_a, week, house, dana):
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
+    with org_a:
+        copied = services.week_copy(
+            source_start=week,
+            target_start=week + dt.timedelta(days=7),
+            location=house,
+            schedule=None,
+            actor=person(org_a, "scheduler"),
+            organization=org_a,
+        )
+        copy = Shift.objects.select_related("schedule").get(shift_date=week + dt.timedelta(days=7))
+    assert copied == 1 and copy.schedule is not None and copy.schedule.start_date == week + dt.timedelta(days=7)

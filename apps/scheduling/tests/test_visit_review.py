@@ -214,3 +214,19 @@ def test_publishing_with_conflicts_takes_a_constant_number_of_queries(org_a, hou
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = scheduler.post(url).content.decode()
     assert page[page.index('id="conflict-findings"') :].split("</div>")[0].count("<li>") == 8
+
+
+def test_a_shift_is_completed_only_when_every_visit_of_it_is_verified(org_a, dana, night):
+    first = _clock_in(org_a, dana, night, night.starts_at)
+    _clock_out(org_a, dana, first, night.starts_at + dt.timedelta(hours=1), reason_code="schedule_change")
+    assert _status(org_a, night) == Shift.Status.NEEDS_REVIEW
+    # Back for the rest of the shift, on time at the end: the first visit still needs review.
+    second = _clock_in(org_a, dana, night, night.starts_at + dt.timedelta(hours=2), reason_code="schedule_change")
+    _clock_out(org_a, dana, second, night.ends_at)
+    assert _status(org_a, night) == Shift.Status.NEEDS_REVIEW
+    with org_a:
+        services.visit_resolve(visit=first, actor=person(org_a, "scheduler"), note="Agreed break")
+        services.visit_resolve(
+            visit=Visit.objects.get(pk=second.pk), actor=person(org_a, "scheduler"), note="Came back"
+        )
+    assert _status(org_a, night) == Shift.Status.COMPLETED
