@@ -230,3 +230,14 @@ def test_a_shift_is_completed_only_when_every_visit_of_it_is_verified(org_a, dan
             visit=Visit.objects.get(pk=second.pk), actor=person(org_a, "scheduler"), note="Came back"
         )
     assert _status(org_a, night) == Shift.Status.COMPLETED
+
+
+def test_the_review_and_the_visits_length_read_in_spanish(org_a, dana, night):
+    visit = _clock_in(org_a, dana, night, night.starts_at)
+    _clock_out(org_a, dana, visit, night.starts_at + dt.timedelta(hours=2), reason_code="schedule_change")
+    scheduler = signed_in(org_a, "scheduler")
+    scheduler.cookies["django_language"] = "es"
+    page = scheduler.get(f"/scheduling/visits/{visit.pk}/").content.decode()
+    assert "Duración" in page and "Resolver las excepciones" in page and "Fichó la salida antes" in page
+    shift = scheduler.get(f"/scheduling/shifts/{night.pk}/").content.decode()
+    assert "Pendiente de revisión" in shift and "Awaiting review" not in shift
