@@ -19,6 +19,7 @@ from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
 from apps.scheduling import services
+from apps.scheduling.dates import SaneDates
 from apps.scheduling.models import (
     Appointment,
     CalendarFeed,
@@ -50,7 +51,7 @@ def _gate(check, **kwargs) -> None:
         ) from exc
 
 
-class _Overridable(ServiceChecked, forms.ModelForm):
+class _Overridable(SaneDates, ServiceChecked, forms.ModelForm):
     """A form whose save may meet a blocking conflict: the reason field is the override."""
 
     request = None  # set per request by the admin's get_form
@@ -110,7 +111,7 @@ class ServiceAdmin(admin.ModelAdmin):
 # --- schedules ----------------------------------------------------------------------------------
 
 
-class ScheduleForm(ServiceChecked, forms.ModelForm):
+class ScheduleForm(SaneDates, ServiceChecked, forms.ModelForm):
     request = None
 
     class Meta:
@@ -296,7 +297,7 @@ class VisitAdmin(admin.ModelAdmin):
     visit's page (visit_correct keeps who, why and the values before); visits are records of
     service delivered, so they are neither added nor deleted by hand."""
 
-    list_display = ["clock_in_at", "clock_out_at", "staff", "client", "location", "service_code", "status"]
+    list_display = ["clock_in_at", "clock_out_at", "length", "staff", "client", "location", "service_code", "status"]
     list_filter = ["status", "reason_code", "location"]
     search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id", "client__last_name"]
     list_select_related = ["staff", "client", "location"]
@@ -318,13 +319,25 @@ class VisitAdmin(admin.ModelAdmin):
         "clock_out_longitude",
         "clock_out_accuracy_m",
         "clock_out_distance_m",
+        "length",
         "status",
         "exception_codes",
         "reason_code",
         "reason_note",
+        "clock_out_reason_code",
+        "clock_out_reason_note",
+        "resolved_by",
+        "resolved_at",
+        "resolution_note",
     ]
     readonly_fields = [f for f in fields if f != "reason_note"]
     inlines = [CorrectionInline]
+
+    @admin.display(description=_("length"))
+    def length(self, obj):
+        if obj.length is None:
+            return "—"
+        return _("%(hours)d h %(minutes)d min") % {"hours": obj.length[0], "minutes": obj.length[1]}
 
     def has_add_permission(self, request):
         return False

@@ -57,3 +57,24 @@ def assess(
 
 def early_or_late(clocked: dt.datetime, scheduled: dt.datetime, minutes: int) -> bool:
     return abs((clocked - scheduled).total_seconds()) > minutes * 60
+
+
+def clock_out_codes(
+    *,
+    clock_in: dt.datetime,
+    clock_out: dt.datetime,
+    scheduled_end: dt.datetime,
+    early_late_minutes: int,
+    min_visit_minutes: int,
+) -> list[str]:
+    """The exceptions of a clock-out's timing: more than `early_late_minutes` before or after
+    the scheduled end, and a visit shorter than `min_visit_minutes`."""
+    codes = []
+    margin = dt.timedelta(minutes=early_late_minutes)
+    if clock_out < scheduled_end - margin:
+        codes.append("early_clock_out")
+    elif clock_out > scheduled_end + margin:
+        codes.append("late_clock_out")
+    if clock_out - clock_in < dt.timedelta(minutes=min_visit_minutes):
+        codes.append("short_visit")
+    return codes

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.clients.models import Client, ClientLocation
 from apps.core.forms import DateInput, IsoDates
 from apps.scheduling import selectors
+from apps.scheduling.dates import SaneDates
 from apps.scheduling.models import Schedule, Service, Shift
 
 
@@ -21,7 +22,7 @@ class TimeInput(forms.TimeInput):
 TIME_FIELDS = ("start_time", "end_time", "break_start", "break_end", "meal_start", "meal_end")
 
 
-class ShiftForm(IsoDates, forms.ModelForm):
+class ShiftForm(SaneDates, IsoDates, forms.ModelForm):
     class Meta:
         model = Shift
         fields = [
@@ -61,7 +62,7 @@ class ShiftForm(IsoDates, forms.ModelForm):
             self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
 
 
-class QuickAddForm(IsoDates, forms.Form):
+class QuickAddForm(SaneDates, IsoDates, forms.Form):
     """One day's small form on the week grid: a time range, and a person or nobody (open)."""
 
     shift_date = forms.DateField(widget=forms.HiddenInput)
@@ -70,14 +71,25 @@ class QuickAddForm(IsoDates, forms.Form):
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
     # Typed or picked from the page's one list of staff (a datalist of employee IDs): the same
     # 500 names in seven selects made the week grid half a megabyte.
-    staff = forms.ModelChoiceField(
+    staff = forms.CharField(
         label=_("Staff"),
-        queryset=selectors.schedulable_staff(),
-        to_field_name="employee_id",
         required=False,
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("No current staff member has this employee ID.")},
+        max_length=200,
     )
+
+    def clean_staff(self):
+        text = self.cleaned_data.get("staff", "")
+        if not text.strip():
+            return None
+        found = selectors.find_staff(text)
+        if not found:
+            raise forms.ValidationError(_("No current staff member has this name or employee ID."))
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several people are called %(name)s: type the employee ID of the one you mean (%(people)s).")
+                % {"name": text.strip(), "people": "; ".join(selectors.staff_label(s) for s in found)}
+            )
+        return found[0]
 
 
 class AssignForm(forms.Form):
@@ -88,7 +100,7 @@ class AssignForm(forms.Form):
         self.fields["staff"].label_from_instance = selectors.staff_label
 
 
-class ScheduleForm(IsoDates, forms.ModelForm):
+class ScheduleForm(SaneDates, IsoDates, forms.ModelForm):
     class Meta:
         model = Schedule
         fields = ["schedule_name", "schedule_type", "start_date", "end_date", "location", "notes"]
@@ -100,7 +112,7 @@ class ScheduleForm(IsoDates, forms.ModelForm):
         self.fields["location"].empty_label = _("Agency-wide")
 
 
-class CopyWeekForm(IsoDates, forms.Form):
+class CopyWeekForm(SaneDates, IsoDates, forms.Form):
     source_start = forms.DateField(
         label=_("Copy the week starting"), widget=DateInput(), help_text=_("The first day of the week to copy.")
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DateInput, IsoDates
 from apps.scheduling import selectors
+from apps.scheduling.dates import SaneDates
 from apps.scheduling.models import Appointment, Visit
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -63,7 +64,7 @@ class ClockForm(forms.Form):
         }
 
 
-class VisitFilterForm(IsoDates, forms.Form):
+class VisitFilterForm(SaneDates, IsoDates, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -74,7 +75,7 @@ class VisitFilterForm(IsoDates, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
-class ExportForm(IsoDates, forms.Form):
+class ExportForm(SaneDates, IsoDates, forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DateInput())
     date_to = forms.DateField(label=_("To"), widget=DateInput())
 
@@ -88,7 +89,7 @@ class ExportForm(IsoDates, forms.Form):
         return data
 
 
-class VisitCorrectionForm(forms.Form):
+class VisitCorrectionForm(SaneDates, forms.Form):
     clock_in_at = forms.DateTimeField(
         label=_("Clocked in"), input_formats=DATETIME_FORMATS, widget=DateTimeInput(), required=False
     )
@@ -100,7 +101,16 @@ class VisitCorrectionForm(forms.Form):
     )
 
 
-class AppointmentForm(forms.ModelForm):
+class VisitResolveForm(forms.Form):
+    resolution_note = forms.CharField(
+        label=_("Why the visit is accepted"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the visit and in the audit log."),
+    )
+
+
+class AppointmentForm(SaneDates, forms.ModelForm):
     class Meta:
         model = Appointment
         fields = [
@@ -131,6 +141,10 @@ class AppointmentForm(forms.ModelForm):
         for name in ("staff", "transport_staff"):
             self.fields[name].queryset = selectors.schedulable_staff()
             self.fields[name].label_from_instance = selectors.staff_label
+        # Awaiting review is a shift's state after a visit with exceptions, not an appointment's.
+        self.fields["status"].choices = [
+            choice for choice in self.fields["status"].choices if choice[0] != Appointment.Status.NEEDS_REVIEW
+        ]
         self.fields["staff"].help_text = _("Who goes with the client.")
         self.fields["transport_staff"].help_text = _("Who drives, when the client needs transport.")
         for name in ("start_datetime", "end_datetime"):

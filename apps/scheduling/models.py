@@ -100,6 +100,8 @@ class Shift(BaseModel):
         CONFIRMED = "confirmed", _("Confirmed")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
+        # Clocked out with an EVV exception: completed once someone allowed resolves it.
+        NEEDS_REVIEW = "needs_review", _("Awaiting review")
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No show")
 
@@ -289,6 +291,9 @@ class Visit(BaseModel):
         LOW_ACCURACY = "low_accuracy", _("Location too imprecise")
         MANUAL_ENTRY = "manual_entry", _("Times entered or corrected by hand")
         EARLY_OR_LATE = "early_or_late", _("Clocked in far from the scheduled time")
+        EARLY_CLOCK_OUT = "early_clock_out", _("Clocked out before the scheduled end")
+        LATE_CLOCK_OUT = "late_clock_out", _("Clocked out after the scheduled end")
+        SHORT_VISIT = "short_visit", _("Shorter than the minimum visit")
 
     class Reason(models.TextChoices):
         COMMUNITY_ACTIVITY = "community_activity", _("Service delivered in the community")
@@ -327,12 +332,32 @@ class Visit(BaseModel):
     exception_codes = models.JSONField(_("exceptions"), default=list, blank=True)
     reason_code = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
     reason_note = models.TextField(_("reason note"), blank=True)
+    # A clock-out exception needs its own reason, whatever was said at clock-in.
+    clock_out_reason_code = models.CharField(
+        _("reason at clock-out"), max_length=30, choices=Reason.choices, blank=True
+    )
+    clock_out_reason_note = models.TextField(_("reason note at clock-out"), blank=True)
+    # Who accepted a visit with exceptions (scheduling.verify_visit), when and why.
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
 
     class Meta:
         ordering = ["-clock_in_at"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        permissions = [("correct_visit", _("Can correct visit times"))]
+        permissions = [
+            ("correct_visit", _("Can correct visit times")),
+            ("verify_visit", _("Can resolve visit exceptions")),
+        ]
         indexes = [
             models.Index(fields=["-clock_in_at"], name="visit_clock_in_idx"),
             models.Index(fields=["status", "-clock_in_at"], name="visit_status_idx"),
@@ -355,6 +380,18 @@ class Visit(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:visit", args=[self.pk])
+
+    @property
+    def minutes(self) -> int | None:
+        """How long the visit lasted, in whole minutes (None while clocked in)."""
+        if self.clock_out_at is None:
+            return None
+        return int((self.clock_out_at - self.clock_in_at).total_seconds() // 60)
+
+    @property
+    def length(self) -> tuple[int, int] | None:
+        """The visit's length as (hours, minutes), for pages."""
+        return None if self.minutes is None else divmod(self.minutes, 60)
 
 
 class VisitCorrection(BaseModel):

@@ -21,6 +21,7 @@ _PLAN = [
     "scheduling.view_service",
     "scheduling.view_visit",
     "scheduling.correct_visit",
+    "scheduling.verify_visit",
     "scheduling.view_visitcorrection",
     "scheduling.view_conflictoverride",
 ]

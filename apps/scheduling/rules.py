@@ -14,6 +14,9 @@ class Rules:
     max_accuracy_m: float = 500
     # Clocking in further than this from the scheduled start is an exception (minutes).
     early_late_minutes: int = 30
+    # A visit shorter than this is an exception (minutes): a clock-out a second after the
+    # clock-in proves no service.
+    min_visit_minutes: int = 15
     min_rest_hours: float = 8
     overtime_hours: float = 40
     # The first day of the organization's week, for overtime (0 = Monday … 6 = Sunday).
@@ -26,6 +29,7 @@ LIMITS = {
     "geofence_m": (10, 10_000),
     "max_accuracy_m": (5, 10_000),
     "early_late_minutes": (0, 24 * 60),
+    "min_visit_minutes": (0, 24 * 60),
     "min_rest_hours": (0, 24),
     "overtime_hours": (1, 168),
     "week_start": (0, 6),

@@ -101,8 +101,9 @@ class Plan:
                 self.day_shifts(day, week, locations, schedules, catalog, homes)
         self.save_shifts()
         self.appointments()
-        self.visits()
+        # Published before the visits: nobody clocks into a shift of a draft schedule.
         self.publish(schedules)
+        self.visits()
         stdout.write(
             f"  {self.organization.name}: {self.counts['shifts']} shifts ({self.counts['open']} open, "
             f"{self.counts['overrides']} with an overridden conflict), {self.counts['appointments']} appointments, "
@@ -133,10 +134,11 @@ class Plan:
         schedules = {}
         for week in range(4):
             start = self.first_day + dt.timedelta(days=7 * week)
-            for name, location in locations.items():
+            # The in-home visits (no location) go in the agency-wide schedule.
+            for name, location in [*locations.items(), ("", None)]:
                 schedules[(name, week)] = services.schedule_save(
                     schedule=Schedule(
-                        schedule_name=f"{name}, week of {start:%b %d}",
+                        schedule_name=services.schedule_name(location, start),
                         start_date=start,
                         end_date=start + dt.timedelta(days=6),
                         location=location,
@@ -252,7 +254,14 @@ class Plan:
             )
         if homes and weekday in (1, 3):
             client = homes[(week * 2 + (weekday == 3)) % len(homes)]
-            self.shift(day, ("16:00", "18:00"), staff=self.person(21), client=client, service=catalog["T1019"])
+            self.shift(
+                day,
+                ("16:00", "18:00"),
+                staff=self.person(21),
+                client=client,
+                service=catalog["T1019"],
+                schedule=schedules[("", week)],
+            )
 
     # --- appointments ---------------------------------------------------------------------------
 

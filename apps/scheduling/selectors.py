@@ -15,7 +15,7 @@ from django.utils.html import format_html_join
 from apps.accounts.permissions import can
 from apps.clients.models import ClientLocation
 from apps.core import clock
-from apps.scheduling import conflicts, timing
+from apps.scheduling import conflicts, dates, timing
 from apps.scheduling import rules as org_rules
 from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Shift, Visit
 from apps.staff.models import Staff
@@ -53,12 +53,9 @@ def week_start(organization, day: dt.date | None = None) -> dt.date:
 
 
 def parse_week(organization, value: str) -> dt.date:
-    """A `?week=YYYY-MM-DD` value snapped to its week's first day; anything else is this week."""
-    try:
-        day = dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        day = None
-    return week_start(organization, day)
+    """A `?week=YYYY-MM-DD` value snapped to its week's first day; anything else (or a date
+    outside dates.FIRST..LAST) is this week."""
+    return week_start(organization, dates.parse_day(value))
 
 
 def _between(organization, first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
@@ -96,24 +93,33 @@ def location_week(*, location_id, first: dt.date, organization, days: int = 7) -
     return _by_day(first, days, with_findings(shifts, organization=organization))
 
 
-def person_shifts(*, staff, first: dt.date, organization, days: int = 7) -> list[dict]:
+def released(shifts: QuerySet[Shift]) -> QuerySet[Shift]:
+    """What staff may see of the shifts: none of a draft schedule (the scheduler is still
+    working on it)."""
+    return shifts.exclude(schedule__status=Schedule.Status.DRAFT)
+
+
+def person_shifts(*, staff, first: dt.date, organization, days: int = 7, released_only: bool = False) -> list[dict]:
     start, end = _between(organization, first, days)
-    shifts = list(
-        Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
-        .select_related(*SHIFT_RELATED)
-        .order_by("starts_at", "pk")
-    )
+    shifts = Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
+    if released_only:
+        shifts = released(shifts)
+    shifts = list(shifts.select_related(*SHIFT_RELATED).order_by("starts_at", "pk"))
     return _by_day(first, days, with_findings(shifts, organization=organization))
 
 
-def open_shifts() -> QuerySet[Shift]:
+def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
     """Open shifts not yet over and still live, soonest first. No shift lasts more than a day
     (25 hours across a clock change), so the start bound lets the partial index
-    shift_open_idx do the work instead of reading every open shift ever made."""
+    shift_open_idx do the work instead of reading every open shift ever made.
+    `offered_only`: what staff may take, only from published schedules (a draft's are the
+    scheduler's to fill)."""
     now = timezone.now()
+    rows = Shift.objects.filter(staff__isnull=True, starts_at__gt=now - dt.timedelta(hours=26), ends_at__gt=now)
+    if offered_only:
+        rows = rows.filter(schedule__status=Schedule.Status.PUBLISHED)
     return (
-        Shift.objects.filter(staff__isnull=True, starts_at__gt=now - dt.timedelta(hours=26), ends_at__gt=now)
-        .exclude(status__in=conflicts.INACTIVE_SHIFT)
+        rows.exclude(status__in=conflicts.INACTIVE_SHIFT)
         # A locked or archived schedule changes no more: its open shifts cannot be taken.
         .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
         .select_related("location", "client", "service", "schedule")
@@ -129,23 +135,56 @@ def schedulable_staff() -> QuerySet[Staff]:
     """Who may be put on a shift: everyone not terminated (the conflict engine says the rest)."""
     return (
         Staff.objects.exclude(employment_status=Staff.Status.TERMINATED)
-        .only("pk", "employee_id", "first_name", "preferred_name", "last_name")
-        .order_by("last_name", "first_name")
+        .only("pk", "employee_id", "first_name", "preferred_name", "last_name", "job_title", "department")
+        .order_by("last_name", "first_name", "employee_id")
     )
+
+
+def staff_role(staff: Staff) -> str:
+    """The job title, or the department without one: with the employee ID, what tells
+    namesakes apart."""
+    return staff.job_title or staff.department
 
 
 def staff_label(staff: Staff) -> str:
-    """How a person is named in pickers: with their employee ID, since agencies have
-    namesakes."""
-    return f"{staff.display_name} ({staff.employee_id})"
+    """How a person is named in pickers and lists: with their employee ID and job title (or
+    department), since agencies have namesakes."""
+    role = staff_role(staff)
+    return (
+        f"{staff.display_name} ({staff.employee_id} · {role})"
+        if role
+        else f"{staff.display_name} ({staff.employee_id})"
+    )
 
 
 def staff_options() -> str:
-    """The week grid's one `<datalist>` of staff (employee ID, name), shared by every day's
-    quick-add form."""
+    """The week grid's one `<datalist>` of staff (employee ID, then name, ID and job title),
+    shared by every day's quick-add form."""
     return format_html_join(
-        "", '<option value="{}">{}</option>', ((s.employee_id, s.display_name) for s in schedulable_staff())
+        "", '<option value="{}">{}</option>', ((s.employee_id, staff_label(s)) for s in schedulable_staff())
     )
+
+
+def find_staff(text: str) -> list[Staff]:
+    """Who quick-add's staff box means: the person with this employee ID, else everyone
+    current whose name it is ("Dana Okafor", a preferred name, or "Okafor, Dana"); several
+    when namesakes share it."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    by_id = list(schedulable_staff().filter(employee_id__iexact=text)[:1])
+    if by_id:
+        return by_id
+    if "," in text:
+        last, _comma, first = (part.strip() for part in text.partition(","))
+        splits = [(first, last)]
+    else:
+        words = text.split(" ")
+        splits = [(" ".join(words[:n]), " ".join(words[n:])) for n in range(1, len(words))]
+    names = Q(pk__in=[])
+    for first, last in splits:
+        names |= (Q(first_name__iexact=first) | Q(preferred_name__iexact=first)) & Q(last_name__iexact=last)
+    return list(schedulable_staff().filter(names)[:20])
 
 
 def get_staff_for_schedule(pk) -> Staff:
@@ -161,7 +200,10 @@ def get_shift_for_user(user, pk) -> Shift:
     """A shift the user may see: everyone's with scheduling.view_shift, else only their own.
     404 for "not yours" as for "does not exist"."""
     shift = get_object_or_404(Shift.objects.select_related(*SHIFT_RELATED), pk=pk)
-    if can(user, "scheduling.view_shift") or (shift.staff_id and shift.staff.user_id == user.pk):
+    if can(user, "scheduling.view_shift"):
+        return shift
+    mine = shift.staff_id and shift.staff.user_id == user.pk
+    if mine and (shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT):
         return shift
     raise Http404
 
@@ -173,6 +215,7 @@ def shift_detail(shift: Shift, *, user, organization) -> dict:
         "findings": findings,
         "overrides": list(ConflictOverride.objects.filter(shift=shift).select_related("actor")),
         "open_visit": Visit.objects.filter(shift=shift, staff__user_id=user.pk, clock_out_at__isnull=True).first(),
+        "visits": list(_visible_visits(user).filter(shift=shift).select_related("staff").order_by("clock_in_at")),
     }
 
 
@@ -203,6 +246,11 @@ EXCEPTIONS_ONLY = "exceptions"
 
 def own_visits_only(user) -> bool:
     return not can(user, "scheduling.view_visit")
+
+
+def _visible_visits(user) -> QuerySet[Visit]:
+    rows = Visit.objects.all()
+    return rows.filter(staff__user_id=user.pk) if own_visits_only(user) else rows
 
 
 def visit_list(
@@ -294,12 +342,10 @@ def get_appointment_for_user(user, pk) -> Appointment:
     raise Http404
 
 
-def parse_month(value: str) -> dt.date:
-    """`YYYY-MM` as its first day; anything else is this month."""
-    try:
-        return dt.date.fromisoformat(f"{value}-01")
-    except (TypeError, ValueError):
-        return clock.month_start()
+def parse_month(value: str, organization=None) -> dt.date:
+    """`YYYY-MM` as its first day; anything else (or a month outside dates.FIRST..LAST) is
+    this month."""
+    return dates.parse_day(f"{value}-01") or clock.month_start(organization)
 
 
 def month_grid(*, client, month: dt.date, organization) -> list[list[dict]]:
@@ -336,7 +382,7 @@ def feed_items(staff, *, now: dt.datetime) -> tuple[list[Shift], list[Appointmen
     to 90 days ahead, cancelled ones left out."""
     start, end = now - dt.timedelta(days=30), now + dt.timedelta(days=90)
     shifts = list(
-        Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
+        released(Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end))
         .exclude(status=Shift.Status.CANCELLED)
         .select_related("location", "client", "service")
         .order_by("starts_at", "pk")

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.accounts.permissions import can
-from apps.scheduling import conflicts, evv, timing
+from apps.scheduling import conflicts, dates, evv, timing
 from apps.scheduling import rules as org_rules
 from apps.scheduling.models import (
     Appointment,
@@ -34,9 +37,15 @@ class Conflicts(ValidationError):
     """A save refused for blocking conflicts; `findings` holds every finding (errors and
     warnings) so the page can show them and offer the override."""
 
-    def __init__(self, findings: list[conflicts.Finding]):
+    def __init__(self, findings: list[conflicts.Finding], *, shifts: list[Shift] | None = None):
         self.findings = findings
+        # Publishing: the shift each finding is about, in the same order.
+        self.shifts = shifts or []
         super().__init__([f.message for f in findings if f.blocking])
+
+    @property
+    def by_shift(self) -> list[tuple[Shift, conflicts.Finding]]:
+        return list(zip(self.shifts, self.findings, strict=True))
 
 
 def zone_of(organization) -> ZoneInfo:
@@ -48,6 +57,11 @@ def zone_of(organization) -> ZoneInfo:
 
 def shift_place(shift: Shift, *, organization) -> None:
     """Work out the shift's instants, and check its breaks and meals fall inside it."""
+    if not dates.in_range(shift.shift_date):
+        raise ValidationError({"shift_date": dates.out_of_range_message()})
+    if shift.start_time == shift.end_time:
+        # Read as "the same time the next day" it became a 24-hour shift nobody meant.
+        raise ValidationError({"end_time": _("The shift must end at a different time from its start.")})
     zone = zone_of(organization)
     shift.starts_at, shift.ends_at = timing.bounds(shift.shift_date, shift.start_time, shift.end_time, zone)
     errors = {}
@@ -63,8 +77,8 @@ def shift_place(shift: Shift, *, organization) -> None:
                 errors[name] = _("It must fall inside the shift.")
     if shift.schedule_id and not (shift.schedule.start_date <= shift.shift_date <= shift.schedule.end_date):
         errors["shift_date"] = _("The date is outside the schedule (%(start)s to %(end)s).") % {
-            "start": shift.schedule.start_date.isoformat(),
-            "end": shift.schedule.end_date.isoformat(),
+            "start": date_format(shift.schedule.start_date, "DATE_FORMAT"),
+            "end": date_format(shift.schedule.end_date, "DATE_FORMAT"),
         }
     if errors:
         raise ValidationError(errors)
@@ -102,10 +116,19 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
     blocking conflict needs an allowed override (else Conflicts). Returns the findings."""
     if shift.schedule_id:
         _check_editable(Schedule.objects.select_for_update().get(pk=shift.schedule_id), actor)
+    elif shift.shift_date is not None and dates.in_range(shift.shift_date):
+        # The schedule shift_save will put it in (the admin's form checks before saving).
+        _check_editable(_existing_schedule(location=shift.location, day=shift.shift_date), actor)
     if not shift._state.adding:
         before = Shift.objects.select_related("schedule").get(pk=shift.pk)
         if before.schedule_id != shift.schedule_id:
             _check_editable(before.schedule, actor)
+        unverified = Visit.objects.filter(shift=shift).exclude(status=Visit.Status.VERIFIED)
+        if shift.status == Shift.Status.COMPLETED != before.status and unverified.exists():
+            # Completed by its visit's verification (or resolution), not by editing the shift.
+            raise ValidationError(
+                {"status": _("A visit of this shift is open or has exceptions: resolve it on the visit's page first.")}
+            )
     shift_place(shift, organization=organization)
     (findings,) = conflicts.check([shift], organization=organization)
     if not may_pass(findings, actor=actor, reason=override_reason):
@@ -113,10 +136,55 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
     return findings
 
 
+def schedule_name(location, first: dt.date) -> str:
+    """The name of a schedule made for a location's week, in the reader's language."""
+    day = date_format(first, pgettext("date in a schedule's name", "M j, Y"))
+    place = location.name if location is not None else _("Agency-wide")
+    return _("%(location)s, week of %(date)s") % {"location": place, "date": day}
+
+
+def _existing_schedule(*, location, day: dt.date) -> Schedule | None:
+    return (
+        Schedule.objects.select_for_update()
+        .filter(location=location, start_date__lte=day, end_date__gte=day)
+        .exclude(status=Schedule.Status.ARCHIVED)
+        .order_by("-start_date", "created_at", "pk")
+        .first()
+    )
+
+
+def schedule_for(*, location, day: dt.date, organization, actor) -> Schedule:
+    """The schedule of the location (None: agency-wide) holding `day`, created as a draft for
+    the organization's week when there is none: a shift outside every schedule was missing
+    from its week and publishing told nobody about it."""
+    found = _existing_schedule(location=location, day=day)
+    if found is not None:
+        return found
+    first = timing.week_of(day, org_rules.for_organization(organization).week_start)
+    schedule = Schedule(
+        schedule_name=schedule_name(location, first),
+        schedule_type=Schedule.Type.WEEKLY,
+        start_date=first,
+        end_date=first + dt.timedelta(days=6),
+        location=location,
+        created_by=actor,
+    )
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
 @transaction.atomic
 def shift_save(*, shift: Shift, actor, organization, override_reason: str = "") -> list[conflicts.Finding]:
     """Save the shift if nothing blocks it (or a reason overrides); returns the findings
-    (warnings stay visible on the shift's page)."""
+    (warnings stay visible on the shift's page). A shift given no schedule joins its
+    location's schedule for its week."""
+    if shift.schedule_id is None:
+        if not dates.in_range(shift.shift_date):
+            raise ValidationError({"shift_date": dates.out_of_range_message()})
+        shift.schedule = schedule_for(
+            location=shift.location, day=shift.shift_date, organization=organization, actor=actor
+        )
     findings = shift_check(shift=shift, actor=actor, organization=organization, override_reason=override_reason)
     shift.full_clean(exclude=["starts_at", "ends_at"])
     shift.save()
@@ -140,6 +208,8 @@ def shift_claim(*, shift: Shift, staff, organization, actor) -> list[conflicts.F
     shift = Shift.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=shift.pk)
     if shift.staff_id is not None:
         raise ValidationError(_("Someone has already taken this shift."))
+    if shift.schedule_id is None or shift.schedule.status != Schedule.Status.PUBLISHED:
+        raise ValidationError(_("This shift is not offered: its schedule is not published."))
     if shift.status in conflicts.INACTIVE_SHIFT or shift.ends_at <= timezone.now():
         raise ValidationError(_("This shift is no longer open."))
     shift.staff = staff
@@ -186,6 +256,10 @@ def week_copy(
         if any(f.blocking for f in findings):
             copy.staff_id = None
     for copy in copies:
+        if copy.schedule is None:
+            copy.schedule = schedule_for(
+                location=copy.location, day=copy.shift_date, organization=organization, actor=actor
+            )
         copy.save()
     return len(copies)
 
@@ -217,9 +291,10 @@ def schedule_publish(*, schedule: Schedule, actor, organization, override_reason
     if schedule.status != Schedule.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     results = schedule_check(schedule, organization=organization)
-    blocking = [(s, f) for s, found in results for f in found if f.blocking]
+    overridden = _overridden(schedule)
+    blocking = [(s, f) for s, found in results for f in found if f.blocking and (s.pk, f.code) not in overridden]
     if not may_pass([f for _s, f in blocking], actor=actor, reason=override_reason):
-        raise Conflicts([f for _s, f in blocking])
+        raise Conflicts([f for _s, f in blocking], shifts=[s for s, _f in blocking])
     for s, f in blocking:
         _override([f], actor=actor, reason=override_reason, shift=s)
     schedule.status = Schedule.Status.PUBLISHED
@@ -228,6 +303,17 @@ def schedule_publish(*, schedule: Schedule, actor, organization, override_reason
     schedule.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     _tell_staff(schedule, [s for s, _f in results])
     return results
+
+
+def _overridden(schedule: Schedule) -> set[tuple]:
+    """(shift, rule) pairs someone already let through with a reason since the shift last
+    changed: publishing does not ask for them again. A later change to the shift (another
+    time, another person) makes its conflicts new ones."""
+    return set(
+        ConflictOverride.objects.filter(shift__schedule=schedule, created_at__gte=F("shift__updated_at")).values_list(
+            "shift_id", "code"
+        )
+    )
 
 
 def _tell_staff(schedule: Schedule, shifts: list[Shift]) -> None:
@@ -292,9 +378,20 @@ def _appointment_as_shift(appointment: Appointment, staff_id) -> Shift:
     )
 
 
+def _check_appointment_dates(appointment: Appointment) -> None:
+    errors = {
+        name: dates.out_of_range_message()
+        for name in ("start_datetime", "end_datetime")
+        if not dates.in_range(getattr(appointment, name))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def appointment_check(*, appointment: Appointment, actor, organization, override_reason: str = "") -> list:
     """What appointment_save checks, without saving: its staff member and its driver must be
     free (double-booking and status, as for shifts; the shift-only rules do not apply)."""
+    _check_appointment_dates(appointment)
     driver = appointment.transport_staff_id if appointment.requires_transport else None
     people = {appointment.staff_id, driver} - {None}
     if appointment.status in conflicts.INACTIVE_SHIFT or not people:
@@ -314,6 +411,7 @@ def appointment_check(*, appointment: Appointment, actor, organization, override
 
 @transaction.atomic
 def appointment_save(*, appointment: Appointment, actor, organization, override_reason: str = "") -> list:
+    _check_appointment_dates(appointment)
     appointment.full_clean()
     if not appointment.requires_transport:
         appointment.transport_staff = None
@@ -375,6 +473,8 @@ def visit_clock_in(
         appointment and staff.pk in (appointment.staff_id, appointment.transport_staff_id)
     ):
         raise PermissionDenied(_("This is not your shift."))
+    if shift is not None and not shift_is_released(shift):
+        raise ValidationError(_("This shift's schedule is not published yet."))
     if Visit.objects.filter(staff=staff, clock_out_at__isnull=True).exists():
         raise ValidationError(_("You are already clocked in: clock out of that visit first."))
     lat, lon, acc = _position(latitude, longitude, accuracy)
@@ -457,10 +557,17 @@ def visit_clock_out(
         max_accuracy_m=rules.max_accuracy_m,
     )
     scheduled_end = visit.shift.ends_at if visit.shift else visit.appointment.end_datetime
-    if evv.early_or_late(at, scheduled_end, rules.early_late_minutes):
-        codes.append("early_or_late")
+    codes += evv.clock_out_codes(
+        clock_in=visit.clock_in_at,
+        clock_out=at,
+        scheduled_end=scheduled_end,
+        early_late_minutes=rules.early_late_minutes,
+        min_visit_minutes=rules.min_visit_minutes,
+    )
     new_codes = [c for c in codes if c not in visit.exception_codes]
-    if new_codes and not visit.reason_code and reason_code not in Visit.Reason.values:
+    # Every clock-out exception needs its own reason: one given at clock-in (for clocking in
+    # early, say) does not explain leaving a minute later.
+    if new_codes and reason_code not in Visit.Reason.values:
         raise ValidationError(
             {
                 "reason_code": _("Choose a reason: this clock-out is an exception (%(what)s).")
@@ -471,13 +578,57 @@ def visit_clock_out(
     visit.clock_out_latitude, visit.clock_out_longitude, visit.clock_out_accuracy_m = lat, lon, acc
     visit.clock_out_distance_m = distance
     visit.exception_codes = visit.exception_codes + new_codes
-    if new_codes and not visit.reason_code:
-        visit.reason_code, visit.reason_note = reason_code, reason_note.strip()
+    if new_codes:
+        visit.clock_out_reason_code, visit.clock_out_reason_note = reason_code, reason_note.strip()
     visit.status = Visit.Status.EXCEPTION if visit.exception_codes else Visit.Status.VERIFIED
     visit.save()
-    if visit.shift is not None and visit.shift.status == Shift.Status.IN_PROGRESS:
-        visit.shift.status = Shift.Status.COMPLETED
-        visit.shift.save(update_fields=["status", "updated_at"])
+    _shift_follow(visit)
+    return visit
+
+
+def shift_is_released(shift: Shift) -> bool:
+    """Staff see, take and clock into a shift only once its schedule is out of draft."""
+    return shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT
+
+
+def _shift_follow(visit: Visit) -> None:
+    """A shift is completed only by a verified visit (or one whose exceptions someone allowed
+    resolved); a clocked-out visit with exceptions leaves it awaiting review."""
+    shift = visit.shift
+    if shift is None or visit.clock_out_at is None:
+        return
+    ended = (Shift.Status.IN_PROGRESS, Shift.Status.COMPLETED, Shift.Status.NEEDS_REVIEW)
+    if shift.status not in ended:
+        return
+    # Every visit of the shift counts (someone clocked out and back in, a second person).
+    statuses = set(Visit.objects.filter(shift=shift).values_list("status", flat=True))
+    if Visit.Status.OPEN in statuses:
+        return
+    status = Shift.Status.NEEDS_REVIEW if Visit.Status.EXCEPTION in statuses else Shift.Status.COMPLETED
+    if shift.status != status:
+        shift.status = status
+        shift.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def visit_resolve(*, visit: Visit, actor, note: str) -> Visit:
+    """Someone allowed (scheduling.verify_visit) accepts a clocked-out visit with exceptions,
+    saying why; the visit counts as verified and its shift as completed. The exception codes
+    and reasons stay for the auditor."""
+    if not can(actor, "scheduling.verify_visit"):
+        raise PermissionDenied(_("You may not resolve visit exceptions."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"resolution_note": _("Say why the visit is accepted.")})
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
+    if visit.clock_out_at is None:
+        raise ValidationError(_("The visit is still open: it can be reviewed once clocked out."))
+    if visit.status != Visit.Status.EXCEPTION:
+        raise ValidationError(_("This visit has no exceptions to resolve."))
+    visit.status = Visit.Status.VERIFIED
+    visit.resolved_by, visit.resolved_at, visit.resolution_note = actor, timezone.now(), note
+    visit.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note", "updated_at"])
+    _shift_follow(visit)
     return visit
 
 
@@ -490,7 +641,7 @@ def visit_correct(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the times are being corrected.")})
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
     changes = []
     for field, value in (("clock_in_at", clock_in_at), ("clock_out_at", clock_out_at)):
         if value is not None and value != getattr(visit, field):
@@ -504,7 +655,10 @@ def visit_correct(
         visit.exception_codes = [*visit.exception_codes, "manual_entry"]
     if visit.clock_out_at is not None:
         visit.status = Visit.Status.EXCEPTION
+        # Times entered by hand are reviewed afresh, whatever was accepted before.
+        visit.resolved_by, visit.resolved_at, visit.resolution_note = None, None, ""
     visit.save()
+    _shift_follow(visit)
     VisitCorrection.objects.bulk_create(
         [
             VisitCorrection(

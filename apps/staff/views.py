@@ -314,12 +314,17 @@ def _matrix_rows(rows) -> str:
     cells[""] = '<td class="cell-na"></td>'
     html = [
         f'<tr><th scope="row"><a href="/staff/{row["staff"].pk}/">'
-        f"{escape(row['staff'].last_name)}, {escape(row['staff'].first_name)}</a></th>"
-        + "".join(cells[cell] for cell in row["cells"])
-        + "</tr>"
+        f"{escape(row['staff'].last_name)}, {escape(row['staff'].first_name)}</a>"
+        # What tells namesakes apart: the employee ID and the job title (or department).
+        f" <small>({_who(row['staff'])})</small></th>" + "".join(cells[cell] for cell in row["cells"]) + "</tr>"
         for row in rows
     ]
     return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped or fixed
+
+
+def _who(person) -> str:
+    role = person.job_title or person.department
+    return escape(f"{person.employee_id} · {role}" if role else person.employee_id)
 
 
 def _matrix_csv(data) -> StreamingHttpResponse:

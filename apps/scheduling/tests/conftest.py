@@ -9,7 +9,7 @@ from itertools import count
 from apps.clients import services as client_services
 from apps.clients.models import ClientLocation
 from apps.scheduling import services
-from apps.scheduling.models import Shift
+from apps.scheduling.models import Schedule, Shift
 from apps.staff import services as staff_services
 from apps.staff.models import Staff
 from conftest import person
@@ -36,8 +36,12 @@ def make_location(organization, **fields) -> ClientLocation:
         return client_services.location_save(location=ClientLocation(**values))
 
 
-def make_shift(organization, *, day: dt.date, start: str, end: str, override: str = "", **fields) -> Shift:
-    """A shift saved through shift_save (conflicts checked); `start`/`end` as "HH:MM"."""
+def make_shift(
+    organization, *, day: dt.date, start: str, end: str, override: str = "", publish: bool = True, **fields
+) -> Shift:
+    """A shift saved through shift_save (conflicts checked); `start`/`end` as "HH:MM".
+    Without a `schedule`, it joins its week's schedule, published unless `publish=False`
+    (staff see no shift of a draft)."""
     shift = Shift(
         shift_date=day,
         start_time=dt.time.fromisoformat(start),
@@ -48,4 +52,9 @@ def make_shift(organization, *, day: dt.date, start: str, end: str, override: st
         services.shift_save(
             shift=shift, actor=person(organization, "admin"), organization=organization, override_reason=override
         )
+        if publish and "schedule" not in fields and shift.schedule.status == Schedule.Status.DRAFT:
+            # Directly: publishing through the service checks and notifies, which these tests
+            # do not need.
+            Schedule.objects.filter(pk=shift.schedule_id).update(status=Schedule.Status.PUBLISHED)
+            shift.schedule.status = Schedule.Status.PUBLISHED
     return shift

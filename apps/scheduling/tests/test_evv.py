@@ -117,12 +117,16 @@ def test_outside_the_fence_needs_a_reason_code_and_is_an_exception(org_a, on_shi
             reason_note="Grocery shopping together",
         )
         visit = services.visit_clock_out(
-            visit=visit, staff=dana, organization=org_a, at=visit.clock_in_at + dt.timedelta(hours=1)
+            visit=visit,
+            staff=dana,
+            organization=org_a,
+            at=visit.clock_in_at + dt.timedelta(hours=1),
+            reason_code="device_problem",
         )
     assert visit.status == Visit.Status.EXCEPTION
     # Out after an hour of an eight-hour shift: early, on top of where it happened.
-    assert visit.exception_codes == ["outside_geofence", "no_location", "early_or_late"]
-    assert visit.reason_code == "community_activity"
+    assert visit.exception_codes == ["outside_geofence", "no_location", "early_clock_out"]
+    assert (visit.reason_code, visit.clock_out_reason_code) == ("community_activity", "device_problem")
 
 
 def test_the_geofence_is_the_organizations_setting(org_a, on_shift):
@@ -191,4 +195,4 @@ def test_leaving_far_before_the_scheduled_end_needs_a_reason(org_a, on_shift):
             at=two_hours_in,
             reason_code="schedule_change",
         )
-    assert visit.status == Visit.Status.EXCEPTION and visit.exception_codes == ["early_or_late"]
+    assert visit.status == Visit.Status.EXCEPTION and visit.exception_codes == ["early_clock_out"]

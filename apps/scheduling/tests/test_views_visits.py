@@ -105,6 +105,9 @@ def test_clocking_in_inside_the_geofence_and_out_verifies_the_visit(org_a, dana,
     assert visit.status == Visit.Status.OPEN and visit.clock_in_distance_m == pytest.approx(100.1, abs=1)
     page = dsp.get(f"/scheduling/shifts/{shift.pk}/").content.decode()
     assert f'action="/scheduling/visits/{visit.pk}/clock-out/"' in page and "Clock out" in page
+    # Twenty minutes on: a visit shorter than the minimum (15) would be an exception.
+    with org_a:
+        Visit.objects.filter(pk=visit.pk).update(clock_in_at=visit.clock_in_at - dt.timedelta(minutes=20))
     response = dsp.post(f"/scheduling/visits/{visit.pk}/clock-out/", _position(NEAR))
     assert response.status_code == 302
     with org_a:

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -31,9 +33,14 @@ def calendar(request):
             clients = clients.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
         page = Paginator(clients.order_by("last_name", "first_name", "pk"), 25).get_page(request.GET.get("page"))
         return render(request, "scheduling/appointments/clients.html", {"page": page, "query": query})
-    client = get_client_for_user(request.user, request.GET["client"], brief=True)
+    try:
+        client_pk = uuid.UUID(request.GET["client"])
+    except ValueError:
+        # Not an ID at all: the same 404 as a client the person may not see.
+        raise Http404 from None
+    client = get_client_for_user(request.user, client_pk, brief=True)
     access_record(obj=client, request=request)
-    month = selectors.parse_month(request.GET.get("month", ""))
+    month = selectors.parse_month(request.GET.get("month", ""), request.organization)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     weeks = selectors.month_grid(client=client, month=month, organization=request.organization)

@@ -156,12 +156,14 @@ def mine(request):
         first = selectors.week_start(request.organization)
         context["columns"] = [
             c
-            for c in selectors.person_shifts(staff=staff, first=first, organization=request.organization, days=14)
+            for c in selectors.person_shifts(
+                staff=staff, first=first, organization=request.organization, days=14, released_only=True
+            )
             if c["shifts"]
         ]
         context["first"], context["last"] = first, first + dt.timedelta(days=13)
         if can(request.user, "scheduling.claim_shift"):
-            context["open_shifts"] = list(selectors.open_shifts()[:20])
+            context["open_shifts"] = list(selectors.open_shifts(offered_only=True)[:20])
     return render(request, "scheduling/mine.html", context)
 
 
@@ -169,9 +171,10 @@ def mine(request):
 def open_shifts(request):
     may_assign = can(request.user, "scheduling.change_shift")
     may_claim = can(request.user, "scheduling.claim_shift")
-    if not (may_assign or may_claim or can(request.user, "scheduling.view_shift")):
+    planner = may_assign or can(request.user, "scheduling.view_shift")
+    if not (planner or may_claim):
         raise PermissionDenied
-    page = Paginator(selectors.open_shifts(), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.open_shifts(offered_only=not planner), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "scheduling/open_shifts.html",
@@ -244,7 +247,11 @@ def shift_detail(request, pk):
     context = selectors.shift_detail(shift, user=request.user, organization=request.organization)
     context["may_change"] = can(request.user, "scheduling.change_shift")
     context["may_claim"] = (
-        shift.is_open and can(request.user, "scheduling.claim_shift") and selectors.own_staff(request.user) is not None
+        shift.is_open
+        and shift.schedule is not None
+        and shift.schedule.status == Schedule.Status.PUBLISHED
+        and can(request.user, "scheduling.claim_shift")
+        and selectors.own_staff(request.user) is not None
     )
     return render(request, "scheduling/shift.html", context)
 
@@ -301,7 +308,7 @@ def schedules(request):
     )
 
 
-def _schedule_page(request, schedule: Schedule, *, findings=None, results=None, status: int = 200):
+def _schedule_page(request, schedule: Schedule, *, blocking=None, results=None, status: int = 200):
     user = request.user
     rows = selectors.schedule_shifts(schedule)
     return render(
@@ -310,7 +317,8 @@ def _schedule_page(request, schedule: Schedule, *, findings=None, results=None, 
         {
             "schedule": schedule,
             "page": Paginator(rows, 100).get_page(request.GET.get("page")),
-            "findings": findings or [],
+            # Publishing refused: each blocking conflict with the shift it is on.
+            "blocking": blocking or [],
             "results": results,
             "may_override": can(user, "scheduling.override_conflict"),
             "override_reason": request.POST.get("override_reason", ""),
@@ -401,7 +409,7 @@ def schedule_publish(request, pk):
             override_reason=request.POST.get("override_reason", ""),
         )
     except services.Conflicts as exc:
-        return _schedule_page(request, schedule, findings=exc.findings)
+        return _schedule_page(request, schedule, blocking=exc.by_shift)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -26,7 +26,13 @@ from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.scheduling import selectors, services
-from apps.scheduling.forms_visits import ClockForm, ExportForm, VisitCorrectionForm, VisitFilterForm
+from apps.scheduling.forms_visits import (
+    ClockForm,
+    ExportForm,
+    VisitCorrectionForm,
+    VisitFilterForm,
+    VisitResolveForm,
+)
 from apps.scheduling.models import CalendarFeed, Visit
 
 # --- clocking in and out ------------------------------------------------------------------------
@@ -146,8 +152,10 @@ def visit_list(request):
     )
 
 
-def _visit_page(request, visit: Visit, *, form=None, status: int = 200):
+def _visit_page(request, visit: Visit, *, form=None, resolve_form=None, status: int = 200):
     may_correct = can(request.user, "scheduling.correct_visit")
+    if resolve_form is None and can(request.user, "scheduling.verify_visit"):
+        resolve_form = VisitResolveForm()
     if may_correct and form is None:
         zone = timezone.get_current_timezone()
         form = VisitCorrectionForm(
@@ -164,6 +172,7 @@ def _visit_page(request, visit: Visit, *, form=None, status: int = 200):
             "exceptions": [(code, Visit.Exception(code).label) for code in visit.exception_codes],
             "corrections": selectors.visit_corrections(visit),
             "form": form if may_correct else None,
+            "resolve_form": resolve_form,
         },
         status=status,
     )
@@ -197,6 +206,23 @@ def visit_correct(request, pk):
             messages.success(request, _("The visit was corrected. It is now marked as entered by hand."))
             return redirect(visit)
     return _visit_page(request, visit, form=form, status=400)
+
+
+@login_required
+@permission_required("scheduling.verify_visit")
+@require_POST
+def visit_resolve(request, pk):
+    visit = selectors.get_visit_for_user(request.user, pk)
+    form = VisitResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_resolve(visit=visit, actor=request.user, note=form.cleaned_data["resolution_note"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The visit is accepted and its shift completed."))
+            return redirect(visit)
+    return _visit_page(request, visit, resolve_form=form, status=400)
 
 
 # --- the export ---------------------------------------------------------------------------------
@@ -242,14 +268,15 @@ def visit_export(request):
     - staff_employee_id, staff_name: who delivered the service.
     - start, end: clock-in and clock-out, ISO 8601 with the organization's UTC offset.
     - status: always "verified" in this export.
-    - exception_codes: semicolon-separated codes (empty for verified visits; kept for the
-      format's sake); reason_code: the reason given for an exception, if any.
+    - exception_codes: semicolon-separated codes, empty for a visit verified as it happened;
+      a visit with exceptions is exported once someone allowed has resolved them (the codes
+      stay); reason_code: the reason given for an exception, if any.
     """
     form = ExportForm({"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", "")})
     if form.is_valid():
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     elif not (request.GET.get("from") or request.GET.get("to")):
-        end = clock.today()
+        end = clock.today(request.organization)
         start = end - dt.timedelta(days=30)
     else:
         return HttpResponse(
@@ -389,6 +416,7 @@ urlpatterns = [
     path("visits/<uuid:pk>/", visit_detail, name="visit"),
     path("visits/<uuid:pk>/clock-out/", clock_out, name="clock_out"),
     path("visits/<uuid:pk>/correct/", visit_correct, name="visit_correct"),
+    path("visits/<uuid:pk>/resolve/", visit_resolve, name="visit_resolve"),
     path("calendar-feed/", calendar_feed, name="calendar_feed"),
     path("calendar-feed/create/", calendar_feed_create, name="calendar_feed_create"),
     path("calendar-feed/revoke/", calendar_feed_revoke, name="calendar_feed_revoke"),
