@@ -98,3 +98,32 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+AXE_SOURCE = os.path.join(os.path.dirname(__file__), "apps", "core", "tests", "vendor", "axe", "axe.min.js")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (vendored, see its LICENSE beside it) on the page as it is now.
+
+    The source is evaluated through the DevTools protocol rather than added as a <script>:
+    Playwright inlines a script tag's file, and the pages' CSP rightly refuses inline script.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        with open(AXE_SOURCE, encoding="utf-8") as source:
+            page.evaluate(source.read())
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(" ") + "  " + n.html.slice(0, 160)),
+        }))"""
+    )
+
+
+def assert_accessible(page) -> None:
+    """Fail with axe's findings, one line per rule and the first elements it names."""
+    violations = axe_violations(page)
+    assert not violations, f"axe on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']}\n    " + "\n    ".join(v["nodes"][:3])
+        for v in violations
+    )

@@ -162,12 +162,22 @@ def two_factor_verify(request):
 @never_cache
 @login_required
 def two_factor_setup(request):
+    """Show the enrolment in progress; a new secret is made only on an explicit POST.
+
+    A GET that made one would let any page (a link, a cross-site image) replace the code a
+    person is scanning, and write audit entries in their name.
+    """
     user = request.user
+    if request.method == "POST" and request.POST.get("action") == "start":
+        services.totp_enrolment_start(user=user)
+        return redirect("accounts:two_factor_setup")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    form = forms.EnrolForm()
+    status = 200
     if request.method == "POST":
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         form = forms.EnrolForm(request.POST)
         if device is None:
-            messages.error(request, _("The setup expired; scan the new code below."))
+            messages.error(request, _("The setup expired; start again for a new code."))
             return redirect("accounts:two_factor_setup")
         if form.is_valid():
             codes = services.totp_enrolment_confirm(request=request, device=device, token=form.cleaned_data["token"])
@@ -177,23 +187,12 @@ def two_factor_setup(request):
                 return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes, "new": True})
             form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
         status = 400
-    else:
-        device = services.totp_enrolment_start(user=user)
-        form = forms.EnrolForm()
-        status = 200
     organization = getattr(request, "organization", None)
-    url = device.config_url(issuer=organization.name if organization else "Starline", account=user.email)
-    return render(
-        request,
-        "accounts/two_factor_setup.html",
-        {
-            "form": form,
-            "qr": otp.qr_svg(url),
-            "secret": device.base32_secret,
-            "required": selectors.security_policy(organization).requires_two_factor(user),
-        },
-        status=status,
-    )
+    context = {"form": form, "required": selectors.security_policy(organization).requires_two_factor(user)}
+    if device is not None:
+        url = device.config_url(issuer=organization.name if organization else "Starline", account=user.email)
+        context.update(qr=otp.qr_svg(url), secret=device.base32_secret)
+    return render(request, "accounts/two_factor_setup.html", context, status=status)
 
 
 @login_required

@@ -4,6 +4,7 @@ through the services so occupancy, IDs and the SSN rules hold."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.clients import selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
@@ -48,8 +49,13 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ["status", "location", "gender"]
     search_fields = ["client_id", "first_name", "last_name", "preferred_name"]
     list_select_related = ["location"]
-    readonly_fields = ["ssn_masked", "created_by"]
+    readonly_fields = ["ssn_on_file", "created_by"]
     inlines = [ContactInline]
+
+    @admin.display(description=_("SSN"))
+    def ssn_on_file(self, obj) -> str | None:
+        # Only the masked form; the field's own name ("Ssn masked") is not a label to read.
+        return obj.ssn_masked or None
 
     def get_queryset(self, request):
         return selectors.visible_clients(request.user)

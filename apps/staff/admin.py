@@ -4,6 +4,7 @@ checks show on the form."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import ServiceChecked
 from apps.staff import selectors, services
@@ -35,8 +36,13 @@ class StaffAdmin(admin.ModelAdmin):
     list_filter = ["employment_status", "department"]
     search_fields = ["employee_id", "first_name", "last_name", "email"]
     list_select_related = ["supervisor"]
-    readonly_fields = ["ssn_masked"]
+    readonly_fields = ["ssn_on_file"]
     inlines = [CertificationInline]
+
+    @admin.display(description=_("SSN"))
+    def ssn_on_file(self, obj) -> str | None:
+        # Only the masked form; the field's own name ("Ssn masked") is not a label to read.
+        return obj.ssn_masked or None
 
     def get_exclude(self, request, obj=None):
         hidden = ["ssn", "user"]
@@ -45,7 +51,7 @@ class StaffAdmin(admin.ModelAdmin):
         return hidden
 
     def get_readonly_fields(self, request, obj=None):
-        shown = ["ssn_masked"]
+        shown = ["ssn_on_file"]
         if selectors.may_see_pay(request.user) and not request.user.has_perm("staff.change_pay"):
             shown += list(Staff.PAY_FIELDS)
         return shown

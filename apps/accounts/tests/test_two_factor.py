@@ -21,6 +21,7 @@ def _sign_in(client, email):
 
 def _enrol(client, org, local):
     """Enrol through the pages; returns (device key, backup codes)."""
+    assert client.post("/accounts/two-factor/setup/", {"action": "start"}).status_code == 302
     page = client.get("/accounts/two-factor/setup/")
     assert page.status_code == 200 and "<svg" in page.content.decode()
     with org:
@@ -42,10 +43,46 @@ def test_enrolment_turns_two_factor_on_and_gives_ten_backup_codes(org_a, client_
 
 def test_a_wrong_code_does_not_confirm_enrolment(org_a, client_a):
     _sign_in(client_a, "nurse@alpha.test")
-    client_a.get("/accounts/two-factor/setup/")
+    client_a.post("/accounts/two-factor/setup/", {"action": "start"})
     response = client_a.post("/accounts/two-factor/setup/", {"token": "000000"})
     assert response.status_code == 400
     assert "not right" in response.content.decode()
+    with org_a:
+        assert not User.objects.get(email="nurse@alpha.test").two_factor_enabled
+
+
+def _pending_keys(org, email):
+    with org:
+        return list(TOTPDevice.objects.filter(user__email=email, confirmed=False).values_list("key", flat=True))
+
+
+def test_opening_the_setup_page_neither_starts_nor_replaces_an_enrolment(org_a, client_a):
+    _sign_in(client_a, "nurse@alpha.test")
+    page = client_a.get("/accounts/two-factor/setup/")
+    assert page.status_code == 200 and "QR code" not in page.content.decode()
+    assert _pending_keys(org_a, "nurse@alpha.test") == []
+    client_a.post("/accounts/two-factor/setup/", {"action": "start"})
+    started = _pending_keys(org_a, "nurse@alpha.test")
+    for _ in range(2):
+        page = client_a.get("/accounts/two-factor/setup/")
+        assert "QR code" in page.content.decode()
+    assert _pending_keys(org_a, "nurse@alpha.test") == started and len(started) == 1
+
+
+def test_asking_for_a_new_code_replaces_the_one_in_progress(org_a, client_a):
+    _sign_in(client_a, "nurse@alpha.test")
+    client_a.post("/accounts/two-factor/setup/", {"action": "start"})
+    first = _pending_keys(org_a, "nurse@alpha.test")
+    response = client_a.post("/accounts/two-factor/setup/", {"action": "start"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/setup/"
+    second = _pending_keys(org_a, "nurse@alpha.test")
+    assert len(second) == 1 and second != first
+
+
+def test_confirming_without_an_enrolment_in_progress_asks_to_start_again(org_a, client_a):
+    _sign_in(client_a, "nurse@alpha.test")
+    response = client_a.post("/accounts/two-factor/setup/", {"token": "123456"}, follow=True)
+    assert "start again" in response.content.decode()
     with org_a:
         assert not User.objects.get(email="nurse@alpha.test").two_factor_enabled
 

@@ -1,0 +1,285 @@
+"""No GET changes state: every GET URL of the organization's URLconf, requested as each system
+role (and signed out), leaves every table of the organization's schema and of the public schema
+as it was. A GET that wrote would let any page (a link, a cross-site image) act in a person's
+name.
+
+The URLs are read from the URLconf itself, so a new view is covered without editing this test;
+a new URL with parameters must say here which record fills them (the test fails until it does).
+Bookkeeping that a read may write is named and excepted below, nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import host_client, signed_in
+
+ROLES = ["admin", "manager", "dsp", "nurse", "scheduler", "billing", "hr", "auditor", "outsider"]
+
+# Bookkeeping a read may write, by table and column: these columns are left out of the
+# fingerprint; a new row or any other column changing still counts.
+BOOKKEEPING_COLUMNS = {
+    # The session list shows when each session was last used; it slides with every request.
+    "accounts_usersession": {"last_seen_at", "expires_at"},
+    # The calendar feed page says when a calendar app last fetched the feed.
+    "scheduling_calendarfeed": {"last_used_at"},
+}
+# Reading a client record is logged by design (who, what, when): access entries may be added,
+# and only those. Other audit entries (a change, a sign-in) count like any other row. The log
+# is partitioned by month (audit_logentry_p2026_12, ...): the filter applies to every partition.
+ROW_FILTERS = {"audit_logentry": "action <> 3"}
+SKIPPED_TABLES = {
+    # Sessions live in the cache, but a database-backed session would slide with each request.
+    "django_session",
+    # The head of the audit log's hash chain moves with every entry, access entries included;
+    # the entries themselves are checked above.
+    "audit_chainhead",
+}
+
+# Which record fills each URL parameter, by URL name ("namespace:name") or, for the admin,
+# generically from the model in the name. Values are keys of the `records` fixture.
+PARAMETERS = {
+    "accounts:password_reset_confirm": {"uidb64": "uidb64", "token": "token"},
+    "accounts:invitation_accept": {"uidb64": "uidb64", "token": "token"},
+    "accounts:email_verify": {"uidb64": "uidb64", "token": "token"},
+    "accounts:session_revoke": {"pk": "session"},
+    "accounts:person": {"pk": "person"},
+    "accounts:person_sessions_revoke": {"pk": "person"},
+    "accounts:person_two_factor_reset": {"pk": "person"},
+    "accounts:person_invitation_resend": {"pk": "person"},
+    "accounts:person_unlock": {"pk": "person"},
+    "accounts:role_edit": {"pk": "role"},
+    "accounts:role_delete": {"pk": "role"},
+    "audit:history": {"resource": "client_resource", "pk": "client"},
+    "audit:access_report": {"resource": "client_resource", "pk": "client"},
+    "files:attached": {"label": "client_resource", "pk": "client"},
+    "files:detail": {"pk": "file"},
+    "files:download": {"pk": "file"},
+    "files:share": {"pk": "file"},
+    "files:unshare": {"pk": "file", "permission_pk": "file_permission"},
+    "files:delete": {"pk": "file"},
+    "files:restore": {"pk": "file"},
+    "notifications:read": {"pk": "notification"},
+    "notifications:template_edit": {"kind": "template_kind", "channel": "template_channel"},
+    "notifications:template_preview": {"kind": "template_kind", "channel": "template_channel"},
+    "clients:location_edit": {"location_pk": "location"},
+    "clients:contact_edit": {"pk": "client", "contact_pk": "contact"},
+    "clients:care_plan": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_edit": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_pdf": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_action": {"pk": "client", "plan_pk": "plan", "action": "plan_action"},
+    "staff:certification_edit": {"pk": "staff", "cert_pk": "certification"},
+    "staff:certification_renew": {"pk": "staff", "cert_pk": "certification"},
+    "staff:program_edit": {"program_pk": "program"},
+    "scheduling:staff_week": {"staff_id": "staff"},
+    "scheduling:feed": {"token": "feed_token"},
+    "set_language": {"code": "language"},
+}
+# The rest take `pk` of the namespace's main record, by the first path segment after it.
+DEFAULT_PK = {
+    "clients": "client",
+    "staff": "staff",
+    "scheduling:shift": "shift",
+    "scheduling:schedule": "schedule",
+    "scheduling:appointment": "appointment",
+    "scheduling:visit": "visit",
+    "scheduling:clock_out": "visit",
+}
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    """(name, parameter names, converter-free route) of every named pattern, recursively."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            yield from _routes(pattern, prefix + str(pattern.pattern), inner or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, set(pattern.pattern.regex.groupindex), prefix + str(pattern.pattern)
+
+
+def _pk_record(name: str) -> str | None:
+    namespace = name.partition(":")[0]
+    for key, record in DEFAULT_PK.items():
+        if name.startswith(key) and (":" in key or namespace == key):
+            return record
+    return None
+
+
+def _admin_url(name: str, parameters: set[str], records: dict) -> str | None:
+    """Admin URLs: every registered model's list, add form, and one object's pages."""
+    view = name.removeprefix("admin:")
+    if parameters == {"object_id"}:
+        for model in admin.site._registry:
+            prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+            if view.startswith(prefix) and view[len(prefix) :] in {"change", "history", "delete"}:
+                obj = model._default_manager.order_by("pk").first()
+                return reverse(name, kwargs={"object_id": obj.pk}) if obj else None
+    if parameters == {"app_label"}:
+        return reverse(name, kwargs={"app_label": "clients"})
+    if parameters == {"content_type_id", "object_id"}:
+        return reverse(name, kwargs={"content_type_id": records["client_type"], "object_id": records["client"]})
+    return reverse(name, kwargs={p: records[p] for p in parameters}) if parameters else reverse(name)
+
+
+def get_urls(records: dict) -> list[str]:
+    from starline import urls_tenants
+
+    urls, unknown = [], []
+    for name, parameters, route in _routes(get_resolver(urls_tenants)):
+        if name.startswith("admin:"):
+            url = _admin_url(name, parameters, records)
+        elif not parameters:
+            url = reverse(name)
+        elif name in PARAMETERS:
+            url = reverse(name, kwargs={p: records[key] for p, key in PARAMETERS[name].items()})
+        elif parameters == {"pk"} and _pk_record(name):
+            url = reverse(name, kwargs={"pk": records[_pk_record(name)]})
+        else:
+            unknown.append(f"{name} ({route})")
+            continue
+        if url:
+            urls.append(url)
+    assert not unknown, "say in PARAMETERS which records fill these URLs:\n" + "\n".join(unknown)
+    return sorted(set(urls))
+
+
+@pytest.fixture
+def private_root(settings, tmp_path):
+    from apps.files import storage
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    storage._store.cache_clear()
+    yield
+    storage._store.cache_clear()
+
+
+@pytest.fixture
+def records(org_a, private_root):
+    """The demo data in the test organization, and one record of each kind a URL names."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.accounts.models import Role, User, UserSession
+    from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+    from apps.core.seeding import seeders
+    from apps.files import services as file_services
+    from apps.notifications import services as notification_services
+    from apps.scheduling import services as scheduling_services
+    from apps.scheduling.models import Appointment, Schedule, Shift, Visit
+    from apps.staff.models import Certification, Staff, TrainingProgram
+
+    with org_a, open(os.devnull, "w") as quiet:
+        for _label, seed in seeders():
+            seed(org_a, stdout=quiet)
+        admin_user = User.objects.get(email="admin@alpha.test")
+        plan = CarePlan.objects.order_by("pk").first()
+        client = plan.client
+        certification = Certification.objects.order_by("pk").first()
+        file = file_services.file_store_bytes(
+            content=b"%PDF-1.4\n%%EOF\n", filename="plan.pdf", actor=admin_user, attach_to=client
+        )
+        permission = file_services.file_share(
+            file=file, actor=admin_user, rights=[], user=User.objects.get(email="manager@alpha.test")
+        )[0]
+        notification = notification_services.notify(
+            recipients=[admin_user], type="system", title="Hello", message="Hello", organization=org_a
+        )[0]
+        staff = certification.staff
+        session = UserSession.objects.order_by("pk").first()
+        return {
+            "client": client.pk,
+            "client_type": ContentType.objects.get_for_model(Client).pk,
+            "client_resource": "clients.client",
+            "plan": plan.pk,
+            "plan_action": "approve",
+            "contact": (ClientContact.objects.filter(client=client).first() or ClientContact.objects.first()).pk,
+            "location": ClientLocation.objects.order_by("pk").first().pk,
+            "staff": staff.pk,
+            "certification": certification.pk,
+            "program": TrainingProgram.objects.order_by("pk").first().pk,
+            "shift": Shift.objects.order_by("pk").first().pk,
+            "schedule": Schedule.objects.order_by("pk").first().pk,
+            "appointment": Appointment.objects.order_by("pk").first().pk,
+            "visit": Visit.objects.order_by("pk").first().pk,
+            "feed_token": scheduling_services.calendar_feed_issue(staff=Staff.objects.order_by("pk").first()),
+            "person": User.objects.get(email="dsp@alpha.test").pk,
+            "role": Role.objects.order_by("name").first().pk,
+            "session": session.pk if session else "00000000-0000-0000-0000-000000000000",
+            "file": file.pk,
+            "file_permission": permission.pk,
+            "notification": notification.pk,
+            "template_kind": "system",
+            "template_channel": "email",
+            "uidb64": "MQ",
+            "token": "set-password",
+            "language": "es",
+        }
+
+
+def _fingerprint_sql(schemas: list[str]) -> str:
+    """One statement: a row count and an md5 of every table's rows, bookkeeping left out."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema, table_name, array_agg(column_name::text ORDER BY ordinal_position)"
+            " FROM information_schema.columns WHERE table_schema = ANY(%s)"
+            " AND table_name IN (SELECT table_name FROM information_schema.tables"
+            "   WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE')"
+            " GROUP BY table_schema, table_name ORDER BY 1, 2",
+            [schemas, schemas],
+        )
+        tables = cursor.fetchall()
+    parts = []
+    for schema, table, columns in tables:
+        if table in SKIPPED_TABLES:
+            continue
+        kept = [c for c in columns if c not in BOOKKEEPING_COLUMNS.get(table, set())]
+        row = "ROW(" + ", ".join(f'"{c}"' for c in kept) + ")::text"
+        filters = [condition for prefix, condition in ROW_FILTERS.items() if table.startswith(prefix)]
+        where = f" WHERE {filters[0]}" if filters else ""
+        parts.append(
+            f"SELECT '{schema}.{table}', count(*), md5(coalesce(string_agg({row}, ',' ORDER BY {row}), ''))"
+            f' FROM "{schema}"."{table}"{where}'
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _fingerprint(sql: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {table: (count, digest) for table, count, digest in cursor.fetchall()}
+
+
+def test_no_get_request_changes_any_table_whoever_asks(org_a, records):
+    with org_a:
+        urls = get_urls(records)
+    clients = {role: signed_in(org_a, role) for role in ROLES}
+    clients["signed out"] = host_client(org_a.primary_host)
+    # A first request per person starts their session's bookkeeping, as signing in would.
+    for client in clients.values():
+        client.get("/hello")
+    sql = _fingerprint_sql([org_a.schema_name, "public"])
+    before = _fingerprint(sql)
+    started = time.monotonic()
+    changed, failed = [], []
+    for url in urls:
+        for role, client in clients.items():
+            response = client.get(url)
+            if response.status_code >= 500:
+                failed.append(f"{url} as {role}: {response.status_code}")
+        after = _fingerprint(sql)
+        if after != before:
+            tables = sorted(t for t in after.keys() | before.keys() if after.get(t) != before.get(t))
+            changed.append(f"{url}: {', '.join(tables)}")
+            before = after
+    elapsed = time.monotonic() - started
+    assert not changed, "GET requests changed tables:\n" + "\n".join(changed)
+    assert not failed, "GET requests failed:\n" + "\n".join(failed)
+    assert len(urls) > 100, urls
+    assert elapsed < 60, f"{len(urls)} URLs took {elapsed:.0f} s"
