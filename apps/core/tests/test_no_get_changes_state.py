@@ -11,7 +11,6 @@ Bookkeeping that a read may write is named and excepted below, nothing else.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from django.contrib import admin
@@ -266,7 +265,6 @@ def test_no_get_request_changes_any_table_whoever_asks(org_a, records):
         client.get("/hello")
     sql = _fingerprint_sql([org_a.schema_name, "public"])
     before = _fingerprint(sql)
-    started = time.monotonic()
     changed, failed = [], []
     for url in urls:
         for role, client in clients.items():
@@ -278,8 +276,6 @@ def test_no_get_request_changes_any_table_whoever_asks(org_a, records):
             tables = sorted(t for t in after.keys() | before.keys() if after.get(t) != before.get(t))
             changed.append(f"{url}: {', '.join(tables)}")
             before = after
-    elapsed = time.monotonic() - started
     assert not changed, "GET requests changed tables:\n" + "\n".join(changed)
     assert not failed, "GET requests failed:\n" + "\n".join(failed)
     assert len(urls) > 100, urls
-    assert elapsed < 60, f"{len(urls)} URLs took {elapsed:.0f} s"
