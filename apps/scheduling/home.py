@@ -78,7 +78,7 @@ def shifts_to_take(request) -> dict:
     return {**home.rows_and_more(selectors.open_shifts()), "more_url": reverse("scheduling:open_shifts")}
 
 
-def my_clients(request) -> dict:
+def my_clients(request) -> dict | None:
     clients = (
         visible_clients(request.user)
         .exclude(status__in=Client.CLOSED)
@@ -86,12 +86,17 @@ def my_clients(request) -> dict:
         .only("pk", "client_id", "first_name", "preferred_name", "last_name", "location__name")
         .order_by("last_name", "first_name", "pk")
     )
-    return {**home.rows_and_more(clients), "more_url": reverse("clients:list")}
+    found = home.rows_and_more(clients)
+    # Care teams are made of accounts: someone on one sees it whether or not a staff record is
+    # linked; someone on none sees the empty panel only if they are staff (the office does not).
+    if not found["rows"] and not _works_shifts(request):
+        return None
+    return {**found, "more_url": reverse("clients:list")}
 
 
 def _sees_only_their_clients(request) -> bool:
     # Those who see every client have the client list; the panel is for a care team's members.
-    return not can(request.user, "clients.view_client") and _works_shifts(request)
+    return not can(request.user, "clients.view_client")
 
 
 def week_open_shifts(request) -> dict:

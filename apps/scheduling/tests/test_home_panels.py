@@ -91,7 +91,7 @@ def test_a_dsp_sees_open_shifts_to_take_and_only_their_care_teams_clients(org_a)
     assert other.last_name not in html
 
 
-def test_a_dsp_without_a_staff_record_gets_no_shift_panels(org_a):
+def test_a_dsp_without_a_staff_record_or_a_care_team_gets_no_panels(org_a):
     keys = [p["key"] for p in signed_in(org_a, "dsp").get("/").context["panels"]]
     assert keys == []
 
@@ -150,3 +150,11 @@ def test_at_eight_in_the_evening_in_chicago_the_mornings_shift_is_still_today_s(
     assert context["today"] == day
     assert context["todays"] == [morning] and context["following"] == next_day
     assert context["clock_shift"] is None  # over: nothing left to clock into today
+
+
+def test_someone_on_a_care_team_sees_their_clients_even_without_a_staff_record(org_a):
+    mine = make_client(org_a)
+    with org_a:
+        client_services.care_team_add(client=mine, user=person(org_a, "nurse"))
+    keys_and_rows = {p["key"]: p["context"].get("rows") for p in signed_in(org_a, "nurse").get("/").context["panels"]}
+    assert keys_and_rows == {"my_clients": [mine]}
