@@ -6,9 +6,9 @@ optionally a predicate such as "has a staff record"), where it sorts, and how to
 rows. The home view renders the panels the person may see, in order.
 
 A panel's `context(request)` returns the template's context, or None to leave the panel out
-(a predicate answered by the same query that fetches the rows). Each panel reads a fixed,
-small number of indexed rows (`LIMIT` plus a count for "and 12 more"), so a home's query
-count does not grow with the organization.
+(a predicate answered by the same query that fetches the rows). Each panel reads a few rows
+with one or two indexed queries (`rows_and_more`: the first rows and, in the same query, how
+many more for "and 12 more"), so a home's query count does not grow with the organization.
 """
 
 from __future__ import annotations
