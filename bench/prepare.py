@@ -25,6 +25,8 @@ from apps.accounts.models import User  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
 HOST = "sunrise.localhost"
+# The demo accounts whose homes bench/run.py measures (home_<role>).
+HOME_ROLES = ("dsp", "scheduler", "manager", "hr", "admin", "auditor")
 
 
 def _session_for(organization, email: str) -> str:
@@ -320,12 +322,14 @@ def _settle() -> None:
 
 
 def _auth_values(organization) -> dict:
-    """Fresh signed-in sessions (a DSP's and the admin's) and a CSRF pair for the sign-in POST."""
+    """Fresh signed-in sessions (a DSP's, the admin's, one per HOME_ROLES) and a CSRF pair for the
+    sign-in POST."""
     client = Client(HTTP_HOST=HOST)
     page = client.get("/accounts/sign-in/")
     return {
         "session": _session_for(organization, "dsp@sunrise.test"),
         "admin_session": _session_for(organization, "admin@sunrise.test"),
+        "role_sessions": {role: _session_for(organization, f"{role}@sunrise.test") for role in HOME_ROLES},
         "csrf_cookie": client.cookies["csrftoken"].value,
         "csrf_token": page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0],
     }

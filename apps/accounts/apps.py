@@ -22,7 +22,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from apps.accounts import backends  # noqa: F401  (connects the user-cache hooks)
-        from apps.core import navigation
+        from apps.accounts import home as accounts_home
+        from apps.core import home, navigation
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
         navigation.register(
@@ -44,3 +45,5 @@ class AccountsConfig(AppConfig):
                 order=90,
             )
         )
+        for panel in accounts_home.PANELS:
+            home.register(panel)

@@ -27,15 +27,23 @@ BILLING = gettext_noop("Billing Specialist")
 HR_MANAGER = gettext_noop("HR Manager")
 AUDITOR = gettext_noop("Auditor")
 
+# What each role can do today, and nothing more (no visit notes, medications or claims until
+# those exist): people choose a role for someone from these lines. Kept in step with the
+# stored roles by system_roles_sync.
 SYSTEM_ROLES = {
     ORGANIZATION_ADMIN: _("Runs the organization's account: people, roles, sign-in policy, everything else."),
-    PROGRAM_MANAGER: _("Manages clients, care plans and staff of their programs; approves plans."),
-    DIRECT_SUPPORT: _("Supports assigned clients: notes, shifts, clock-in and clock-out."),
-    NURSE: _("Clinical care of assigned clients: health information, medications, nursing notes."),
-    SCHEDULER: _("Builds schedules and fills shifts."),
-    BILLING: _("Authorizations, billable services and claims."),
-    HR_MANAGER: _("Staff records, credentials, training and invitations."),
-    AUDITOR: _("Reads everything, changes nothing."),
+    PROGRAM_MANAGER: _(
+        "Manages clients, their care teams and care plans, and approves plans; builds schedules; reads staff"
+        " records, certifications and training."
+    ),
+    DIRECT_SUPPORT: _(
+        "Sees the clients whose care team they are on; works their shifts, takes open shifts, clocks in and out."
+    ),
+    NURSE: _("Sees the clients whose care team they are on; works their shifts, takes open shifts, clocks in and out."),
+    SCHEDULER: _("Builds and publishes schedules, fills shifts, reviews and corrects visit verification (EVV)."),
+    BILLING: _("Reads clients, services and visits, and exports verified visits (EVV)."),
+    HR_MANAGER: _("Keeps staff records, pay, certifications and training; invites people."),
+    AUDITOR: _("Reads everything but pay, the audit log included; changes nothing."),
 }
 
 # Patterns over "app_label.codename" for accounts' own permissions and for everything.

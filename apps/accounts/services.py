@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -483,11 +483,19 @@ def system_roles_sync() -> None:
     rules = roles.default_rules()
     permissions = list(selectors.matrix_permissions())
     with transaction.atomic():
-        for name, description in roles.SYSTEM_ROLES.items():
+        for name, lazy_description in roles.SYSTEM_ROLES.items():
+            # The English text is stored (the msgid), whatever language the command runs in.
+            with translation.override("en"):
+                description = str(lazy_description)
             role = Role.objects.filter(name=name).select_related("group").first()
             if role is None:
                 group, _created = Group.objects.get_or_create(name=name)
-                role = Role.objects.create(name=name, description=str(description), is_system_role=True, group=group)
+                role = Role.objects.create(name=name, description=description, is_system_role=True, group=group)
+            elif role.description != description:
+                # Stored in English and translated when shown: a description reworded in
+                # roles.py reaches every organization with its next migrate.
+                role.description = description
+                role.save(update_fields=["description", "updated_at"])
             wanted = {
                 p.pk
                 for p in permissions

@@ -67,8 +67,9 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.core.management.base import BaseCommand
 
+        from apps.audit import home as audit_home
         from apps.audit import receivers, registry, services
-        from apps.core import access, navigation
+        from apps.core import access, home, navigation
 
         registry.register_all()
         access.register(services.access_record)
@@ -83,3 +84,5 @@ class AuditConfig(AppConfig):
                 key="audit", label=_("Audit log"), url_name="audit:log", permission="audit.view_logentry", order=95
             )
         )
+        for panel in audit_home.PANELS:
+            home.register(panel)

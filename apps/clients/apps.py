@@ -8,8 +8,9 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
+        from apps.clients import home as client_home
         from apps.clients import jobs as client_jobs
-        from apps.core import jobs, navigation
+        from apps.core import home, jobs, navigation
         from apps.files import attachments
         from apps.notifications import defaults
 
@@ -20,3 +21,5 @@ class ClientsConfig(AppConfig):
         defaults.register(client_jobs.SUBMITTED_KIND)
         jobs.register(client_jobs.REVIEW_DUE)
         jobs.register(client_jobs.EXPIRE)
+        for panel in client_home.PANELS:
+            home.register(panel)

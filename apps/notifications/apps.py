@@ -8,9 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from apps.core import home
         from apps.core import jobs as scheduled
         from apps.notifications import channels, jobs, services, tasks
+        from apps.notifications import home as notifications_home
 
         services.register_channel(channels.EMAIL, tasks.deliver_email)
         services.register_channel(channels.SMS, tasks.deliver_sms)
         scheduled.register(jobs.DIGEST)
+        for panel in notifications_home.PANELS:
+            home.register(panel)

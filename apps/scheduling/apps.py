@@ -8,8 +8,9 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Scheduling")
 
     def ready(self):
-        from apps.core import jobs, navigation
+        from apps.core import home, jobs, navigation
         from apps.notifications import defaults
+        from apps.scheduling import home as scheduling_home
         from apps.scheduling import jobs as scheduling_jobs
 
         navigation.register(
@@ -18,3 +19,5 @@ class SchedulingConfig(AppConfig):
         defaults.register(scheduling_jobs.PUBLISHED_KIND)
         defaults.register(scheduling_jobs.REMINDER_KIND)
         jobs.register(scheduling_jobs.APPOINTMENT_REMINDERS)
+        for panel in scheduling_home.PANELS:
+            home.register(panel)

@@ -8,9 +8,10 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self):
-        from apps.core import jobs, navigation
+        from apps.core import home, jobs, navigation
         from apps.files import attachments
         from apps.notifications import defaults
+        from apps.staff import home as staff_home
         from apps.staff import jobs as staff_jobs
 
         navigation.register(
@@ -26,3 +27,5 @@ class StaffConfig(AppConfig):
         jobs.register(staff_jobs.CERT_EXPIRING)
         jobs.register(staff_jobs.TRAINING_DUE)
         jobs.register(staff_jobs.CERT_STATUS)
+        for panel in staff_home.PANELS:
+            home.register(panel)

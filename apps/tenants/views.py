@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 
+from apps.core import home as home_panels
 from apps.core.page_cache import anonymous_page
 from apps.tenants import theme
 
@@ -17,7 +18,11 @@ def landing(request):
 
 @anonymous_page()
 def home(request):
-    return render(request, "tenants/home.html")
+    """Signed out: the organization's welcome page (cached, the same for everyone). Signed
+    in: today's work, as panels the apps register (apps/core/home.py) and the person may see."""
+    if not request.user.is_authenticated:
+        return render(request, "tenants/home.html")
+    return render(request, "tenants/today.html", {"panels": home_panels.panels_for(request)})
 
 
 @cache_control(max_age=3600, public=True)

@@ -31,11 +31,13 @@ def test_an_inactive_user_can_nothing(org_a):
 
 
 def test_a_signed_in_page_costs_the_same_few_queries_for_any_role(org_a, django_assert_max_num_queries):
+    # The profile: the shell and little else. The home lists each role's work and has its own
+    # budget (apps/tenants/tests/test_home_by_role.py).
     for local in ("admin", "dsp", "auditor"):
         client = signed_in(org_a, local)
-        client.get("/")
+        client.get("/accounts/profile/")
         with django_assert_max_num_queries(3):
-            assert client.get("/").status_code == 200
+            assert client.get("/accounts/profile/").status_code == 200
 
 
 def test_a_role_change_takes_effect_on_the_next_request(org_a):

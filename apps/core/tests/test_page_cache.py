@@ -31,7 +31,8 @@ def test_a_signed_in_user_always_gets_a_fresh_render(org_a, client_a):
         user = get_user_model().objects.create_user(email="someone@alpha.test", first_name="Sam")
     client_a.get("/")
     client_a.force_login(user)
-    with Renders("tenants/home.html") as renders:
+    # Signed in, the home is the person's day (tenants/today.html), never the cached welcome.
+    with Renders("tenants/today.html") as renders:
         html = client_a.get("/").content.decode()
     assert renders.count == 1
     assert "Welcome back, Sam" in html

@@ -1,0 +1,76 @@
+"""The signed-in home page's panels. Apps register theirs in AppConfig.ready().
+
+Core knows nothing of clients, shifts or certifications: each app says what its panel
+shows, who may see it (permissions, so custom roles work as well as system ones, and
+optionally a predicate such as "has a staff record"), where it sorts, and how to fetch its
+rows. The home view renders the panels the person may see, in order.
+
+A panel's `context(request)` returns the template's context, or None to leave the panel out
+(a predicate answered by the same query that fetches the rows). Each panel reads a few rows
+with one or two indexed queries (`rows_and_more`: the first rows and, in the same query, how
+many more for "and 12 more"), so a home's query count does not grow with the organization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
+
+# How many rows a panel lists before "and N more" with a link to the full list.
+ROWS = 5
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str  # a lazy translation
+    template: str
+    permissions: tuple[str, ...] = ()  # all of them are needed
+    order: int = 100
+    context: Callable | None = None  # (request) -> dict | None
+    predicate: Callable | None = None  # (request) -> bool, after the permissions
+
+
+_registry: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> None:
+    _registry[panel.key] = panel
+
+
+def registered() -> list[Panel]:
+    return sorted(_registry.values(), key=lambda p: (p.order, p.key))
+
+
+def memo(request, key: str, compute: Callable):
+    """One answer per request for lookups several panels share (the person's staff record)."""
+    cache = request.__dict__.setdefault("_home_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def panels_for(request) -> list[dict]:
+    """The panels this person may see, each with its rendered context, in display order."""
+    user = request.user
+    shown = []
+    for panel in registered():
+        if not all(user.has_perm(perm) for perm in panel.permissions):
+            continue
+        if panel.predicate is not None and not panel.predicate(request):
+            continue
+        context = panel.context(request) if panel.context is not None else {}
+        if context is None:
+            continue
+        shown.append({"key": panel.key, "title": panel.title, "template": panel.template, "context": context})
+    return shown
+
+
+def rows_and_more(queryset, *, limit: int = ROWS) -> dict:
+    """The first `limit` rows and how many more match, in one query whatever the count (a
+    window count over the same filter), so a home's query count never depends on its data."""
+    rows = list(queryset.annotate(_home_total=Window(Count("pk")))[:limit])
+    total = rows[0]._home_total if rows else 0
+    return {"rows": rows, "more": max(total - len(rows), 0)}
