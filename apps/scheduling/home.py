@@ -48,11 +48,12 @@ def my_shifts(request) -> dict:
     day_start, day_end = clock.day_bounds(today, organization)
     shifts = list(
         # shift_staff_starts_idx; no shift lasts more than 26 hours, so the lower bound on
-        # starts_at keeps the index range short without missing a night shift.
-        Shift.objects.filter(staff=staff, starts_at__gte=day_start - dt.timedelta(hours=26), ends_at__gt=day_start)
+        # starts_at keeps the index range short without missing a night shift. Shifts of a
+        # schedule still being drafted are not the person's yet.
+        selectors.released(
+            Shift.objects.filter(staff=staff, starts_at__gte=day_start - dt.timedelta(hours=26), ends_at__gt=day_start)
+        )
         .exclude(status=Shift.Status.CANCELLED)
-        # Shifts of a schedule still being drafted are not the person's yet (issue 21, §2).
-        .exclude(schedule__status=Schedule.Status.DRAFT)
         .select_related("staff", "location", "client", "service")
         .order_by("starts_at", "pk")[:MY_SHIFTS_READ]
     )
@@ -75,7 +76,10 @@ def my_shifts(request) -> dict:
 
 
 def shifts_to_take(request) -> dict:
-    return {**home.rows_and_more(selectors.open_shifts()), "more_url": reverse("scheduling:open_shifts")}
+    return {
+        **home.rows_and_more(selectors.open_shifts(offered_only=True)),
+        "more_url": reverse("scheduling:open_shifts"),
+    }
 
 
 def my_clients(request) -> dict | None:
