@@ -207,6 +207,9 @@ class Client(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
 
+    def get_documents_url(self) -> str:
+        return reverse("clients:documents", args=[self.pk])
+
 
 class ClientUserObjectPermission(UserObjectPermissionBase):
     """The care team: guardian's per-object permissions with a real foreign key, so a

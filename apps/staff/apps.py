@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _documents_page(request, pk, **kwargs):
+    from apps.staff.views import documents_page
+
+    return documents_page(request, pk, **kwargs)
+
+
 class StaffConfig(AppConfig):
     name = "apps.staff"
     label = "staff"
@@ -18,7 +24,7 @@ class StaffConfig(AppConfig):
                 key="staff", label=_("Staff"), url_name="staff:directory", permission="staff.view_staff", order=20
             )
         )
-        attachments.register("staff.staff")
+        attachments.register("staff.staff", page=_documents_page)
         attachments.register("staff.certification")
         attachments.register("staff.trainingrecord")
         defaults.register(staff_jobs.CERT_EXPIRING_KIND)

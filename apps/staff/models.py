@@ -129,6 +129,9 @@ class Staff(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("staff:detail", args=[self.pk])
 
+    def get_documents_url(self) -> str:
+        return reverse("staff:documents", args=[self.pk])
+
 
 class Certification(BaseModel):
     class Status(models.TextChoices):

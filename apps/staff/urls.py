@@ -22,4 +22,5 @@ urlpatterns = [
     path("<uuid:pk>/certifications/<uuid:cert_pk>/renew/", views.certification_renew, name="certification_renew"),
     path("<uuid:pk>/training/", views.training, name="training"),
     path("<uuid:pk>/training/add/", views.training_record_add, name="training_record_add"),
+    path("<uuid:pk>/documents/", views.documents, name="documents"),
 ]

@@ -63,7 +63,7 @@ def directory(request):
 
 
 def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
-    staff = selectors.get_staff(pk)
+    staff = pk if isinstance(pk, Staff) else selectors.get_staff(pk)
     access_record(obj=staff, request=request)
     today = timezone.localdate()
     return render(
@@ -104,6 +104,22 @@ def training(request, pk):
     staff = selectors.get_staff(pk)
     records = staff.training_records.select_related("program")
     return _page(request, pk, "staff/training.html", "training", records=records, form=forms.TrainingRecordForm())
+
+
+@login_required
+@permission_required("staff.view_staff")
+def documents(request, pk):
+    return documents_page(request, pk)
+
+
+def documents_page(request, pk, *, status: int = 200, **extra):
+    """The documents tab inside the staff member's page; the files app renders it here too
+    when an upload to it is refused (registered in apps.py)."""
+    from apps.files.views import documents_context
+
+    staff = selectors.get_staff(pk)
+    context = documents_context(request, staff, **extra)
+    return _page(request, staff, "staff/documents.html", "documents", status=status, **context)
 
 
 def _staff_form_page(request, staff: Staff | None):
