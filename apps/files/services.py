@@ -165,6 +165,45 @@ def file_store_bytes(
     return file_create(stored=stored, actor=actor, purpose=purpose, description=description, attach_to=attach_to)
 
 
+# A record's photo (a client's, a staff member's): at most this size, as a JPEG.
+THUMBNAIL = (320, 320)
+# Larger images are refused before decoding (decompression bombs).
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _thumbnail(data: bytes) -> bytes:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGB")
+            image.thumbnail(THUMBNAIL)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This image could not be read; try a JPEG or PNG.")) from exc
+    return out.getvalue()
+
+
+def photo_from_upload(*, stored: Stored, actor, attach_to, filename: str) -> File:
+    """A photo streamed in by uploads.StreamingUploadHandler, for `attach_to`: its type is
+    checked and the image decoded from the stored bytes before any row exists, so a refused
+    upload leaves nothing (no row, no bytes). Kept: the original, as a document of the record,
+    and a 320-pixel JPEG thumbnail (returned), the record's photo."""
+    try:
+        _check(stored, "image")
+        thumbnail = _thumbnail(b"".join(storage.store_for(stored.provider).chunks(stored.key)))
+    except BaseException:
+        discard(stored)
+        raise
+    with transaction.atomic():
+        file_create(stored=stored, actor=actor, purpose="image", description=_("Photo"), attach_to=attach_to)
+        return file_store_bytes(content=thumbnail, filename=filename, actor=actor, purpose="image", attach_to=attach_to)
+
+
 @transaction.atomic
 def file_update(*, file: File, original_filename: str, description: str) -> File:
     file.original_filename = clean_filename(original_filename)
