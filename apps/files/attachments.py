@@ -24,12 +24,25 @@ from apps.accounts.permissions import can
 ATTACHABLE: dict[str, str] = {}
 # "app_label.model" -> the view that shows its documents inside the record's own page.
 PAGES: dict[str, Callable] = {}
+# "app_label.model" -> called with the record when a file is attached, deleted or restored
+# (a record that points at its newest document keeps that pointer true).
+ON_CHANGE: dict[str, Callable] = {}
 
 
-def register(label: str, *, purpose: str = "document", page: Callable | None = None) -> None:
+def register(
+    label: str, *, purpose: str = "document", page: Callable | None = None, on_change: Callable | None = None
+) -> None:
     ATTACHABLE[label.lower()] = purpose
     if page is not None:
         PAGES[label.lower()] = page
+    if on_change is not None:
+        ON_CHANGE[label.lower()] = on_change
+
+
+def documents_changed(record) -> None:
+    hook = ON_CHANGE.get(label_of(record)) if record is not None else None
+    if hook is not None:
+        hook(record)
 
 
 def page_of(record) -> Callable | None:

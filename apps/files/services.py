@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from apps.files import sniff, storage
+from apps.files import attachments, sniff, storage
 from apps.files.models import File, FilePermission
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def file_create(*, stored: Stored, actor, purpose: str = "document", description
                 file.content_type = ContentType.objects.get_for_model(attach_to)
                 file.object_id = str(attach_to.pk)
             file.save()
+            attachments.documents_changed(attach_to)
     except BaseException:
         discard(stored)
         raise
@@ -218,6 +219,8 @@ def file_delete(*, file: File, actor) -> File:
     if file.deleted_at is None:
         file.deleted_at, file.deleted_by = timezone.now(), actor
         file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        if file.content_type_id:
+            attachments.documents_changed(file.attached_to)
     return file
 
 
@@ -226,6 +229,8 @@ def file_restore(*, file: File) -> File:
     if file.deleted_at is not None:
         file.deleted_at, file.deleted_by = None, None
         file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        if file.content_type_id:
+            attachments.documents_changed(file.attached_to)
     return file
 
 

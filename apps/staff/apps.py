@@ -8,6 +8,12 @@ def _documents_page(request, pk, **kwargs):
     return documents_page(request, pk, **kwargs)
 
 
+def _certification_documents_changed(certification):
+    from apps.staff.services import certification_documents_changed
+
+    certification_documents_changed(certification)
+
+
 class StaffConfig(AppConfig):
     name = "apps.staff"
     label = "staff"
@@ -25,7 +31,7 @@ class StaffConfig(AppConfig):
             )
         )
         attachments.register("staff.staff", page=_documents_page)
-        attachments.register("staff.certification")
+        attachments.register("staff.certification", on_change=_certification_documents_changed)
         attachments.register("staff.trainingrecord")
         defaults.register(staff_jobs.CERT_EXPIRING_KIND)
         defaults.register(staff_jobs.TRAINING_DUE_KIND)
