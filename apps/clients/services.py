@@ -351,6 +351,12 @@ IMPORT_COLUMNS = [
     "location",
     "primary_diagnosis",
     "ssn",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
 ]
 
 
