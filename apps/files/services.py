@@ -179,6 +179,11 @@ def _thumbnail(data: bytes) -> bytes:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
+        # WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+        # after which a cut-off image decodes without an error: verify() still checks the
+        # file's structure (a PNG's chunks and checksums) whatever that setting.
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
         with Image.open(io.BytesIO(data)) as image:
             image = image.convert("RGB")
             image.thumbnail(THUMBNAIL)

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from apps.files import storage
 from apps.files.models import File
@@ -17,6 +17,12 @@ def private_root(settings, tmp_path):
     storage._store.cache_clear()
     yield settings.PRIVATE_FILES_ROOT
     storage._store.cache_clear()
+
+
+@pytest.fixture(params=[False, True], ids=["strict Pillow", "after WeasyPrint loosened Pillow"])
+def pillow_truncated_images(request, monkeypatch):
+    # WeasyPrint sets this for the whole process when it is imported (printing a care plan).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", request.param)
 
 
 def stored_files(root) -> list:
@@ -40,7 +46,9 @@ def as_upload(content: bytes, name: str) -> io.BytesIO:
     [png()[:80], b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, b"%PDF-1.7\n%%EOF\n"],
     ids=["a truncated PNG", "PNG magic and nothing else", "a PDF named .jpg"],
 )
-def test_a_photo_that_is_not_a_readable_image_leaves_nothing(org_a, maria, private_root, content):
+def test_a_photo_that_is_not_a_readable_image_leaves_nothing(
+    org_a, maria, private_root, content, pillow_truncated_images
+):
     admin = signed_in(org_a, "admin")
     response = admin.post(f"/clients/{maria.pk}/photo/", {"photo": as_upload(content, "photo.jpg")}, follow=True)
     page = response.content.decode()
