@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -158,6 +158,31 @@ def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None)
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=within_days))
         .select_related("client", "created_by")
         .order_by("review_date")
+    )
+
+
+TEAM_SEARCH_LIMIT = 20
+
+
+def care_team_candidates(client: Client, query: str) -> list[User]:
+    """Active people not yet on the client's care team whose name, email or employee ID
+    starts with every word typed. With their role and staff record: namesakes are told
+    apart by email, employee ID and job title."""
+    words = query.split()[:4]
+    if not words or len(query.strip()) < 2:
+        return []
+    people = User.objects.filter(status=User.Status.ACTIVE).exclude(
+        pk__in=ClientUserObjectPermission.objects.filter(content_object=client).values("user_id")
+    )
+    for word in words:
+        people = people.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+            | Q(staff_record__employee_id__iexact=word)
+        )
+    return list(
+        people.select_related("role", "staff_record").order_by("first_name", "last_name", "email")[:TEAM_SEARCH_LIMIT]
     )
 
 

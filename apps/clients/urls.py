@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:pk>/ssn/", views.reveal_ssn, name="reveal_ssn"),
     path("<uuid:pk>/photo/", views.client_photo, name="photo"),
     path("<uuid:pk>/care-team/", views.care_team, name="care_team"),
+    path("<uuid:pk>/care-team/search/", views.care_team_search, name="care_team_search"),
     path("<uuid:pk>/contacts/", views.client_contacts, name="contacts"),
     path("<uuid:pk>/contacts/new/", views.contact_edit, name="contact_create"),
     path("<uuid:pk>/contacts/<uuid:contact_pk>/", views.contact_edit, name="contact_edit"),

@@ -244,21 +244,22 @@ def client_edit(request, pk):
     return _client_form_page(request, client)
 
 
-@login_required
-@require_POST
-def care_team(request, pk):
+def _client_for_team(request, pk) -> Client:
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.manage_care_team", client):
         raise PermissionDenied
-    # Added by email (an agency has hundreds of staff: no list of them all), removed by id.
-    email = request.POST.get("email", "").strip()
+    return client
+
+
+@login_required
+@require_POST
+def care_team(request, pk):
+    client = _client_for_team(request, pk)
+    # Chosen from the search below (radio buttons carrying the person's id), removed by id.
     pk_given = request.POST.get("user", "")
-    if email:
-        user = User.objects.filter(email__iexact=email, status=User.Status.ACTIVE).first()
-    else:
-        user = User.objects.filter(pk=pk_given, status=User.Status.ACTIVE).first() if _is_uuid(pk_given) else None
+    user = User.objects.filter(pk=pk_given, status=User.Status.ACTIVE).first() if _is_uuid(pk_given) else None
     if user is None:
-        messages.error(request, _("Nobody active has that email address."))
+        messages.error(request, _("Choose a person from the search results."))
     elif request.POST.get("action") == "remove":
         services.care_team_remove(client=client, user=user)
         messages.success(request, _("%(name)s is no longer on the care team.") % {"name": user.get_full_name()})
@@ -266,6 +267,18 @@ def care_team(request, pk):
         services.care_team_add(client=client, user=user)
         messages.success(request, _("%(name)s is on the care team.") % {"name": user.get_full_name()})
     return redirect(client)
+
+
+@login_required
+def care_team_search(request, pk):
+    """People to add to the care team, by name, email or employee ID: the results alone for
+    htmx (under the search box), or the client's page with them when scripts are off."""
+    client = _client_for_team(request, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"client": client, "query": query, "candidates": selectors.care_team_candidates(client, query)}
+    if request.htmx:
+        return render(request, "clients/partials/_team_results.html", context)
+    return _client_page(request, pk, "clients/care_team_search.html", tab="overview", load=lambda _client: context)
 
 
 @csrf_exempt
