@@ -93,3 +93,14 @@ def test_only_people_who_manage_the_care_team_search_it(org_a, org_b, maria):
     # The scheduler sees the client, not its care team's controls.
     assert signed_in(org_a, "scheduler").get(url, {"q": "dana"}).status_code == 403
     assert signed_in(org_a, "manager").get(url, {"q": "dana"}).status_code == 200
+
+
+def test_the_search_and_the_new_client_fields_read_in_spanish(org_a, maria, danas):
+    admin = signed_in(org_a, "admin")
+    admin.cookies["django_language"] = "es"
+    overview = admin.get(f"/clients/{maria.pk}/").content.decode()
+    assert "Buscar a una persona para añadirla al equipo de atención" in overview
+    results = admin.get(f"/clients/{maria.pk}/care-team/search/", {"q": "dana"}, HTTP_HX_REQUEST="true")
+    assert "Personas que coinciden con «dana»" in results.content.decode()
+    form = admin.get(f"/clients/{maria.pk}/edit/").content.decode()
+    assert "Dirección, línea 1" in form and "Código postal" in form
