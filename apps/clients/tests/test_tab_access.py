@@ -101,3 +101,19 @@ def test_contacts_are_changed_only_with_the_contact_permissions(org_a, record):
     assert scheduler_client.get(f"/clients/{client.pk}/contacts/new/").status_code == 403
     assert scheduler_client.get(f"/clients/{client.pk}/contacts/{contact.pk}/").status_code == 403
     assert signed_in(org_a, "manager").get(f"/clients/{client.pk}/contacts/{contact.pk}/").status_code == 200
+
+
+def test_the_stored_pdf_of_an_approved_plan_follows_the_care_plan_permission(org_a, record, settings, tmp_path):
+    from apps.files import storage
+
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    storage._store.cache_clear()
+    _client, plan = record
+    with org_a:
+        services.care_plan_submit(plan=plan)
+        plan = services.care_plan_approve(plan=plan, actor=person(org_a, "admin"), organization=org_a)
+    assert plan.document_url
+    for local in ("billing", "scheduler"):
+        assert signed_in(org_a, local).get(plan.document_url).status_code == 404
+    assert signed_in(org_a, "manager").get(plan.document_url).status_code == 200
+    storage._store.cache_clear()
