@@ -117,3 +117,32 @@ def test_the_stored_pdf_of_an_approved_plan_follows_the_care_plan_permission(org
         assert signed_in(org_a, local).get(plan.document_url).status_code == 404
     assert signed_in(org_a, "manager").get(plan.document_url).status_code == 200
     storage._store.cache_clear()
+
+
+@pytest.mark.parametrize("local", ["manager", "dsp"])
+def test_the_contacts_and_care_plans_tabs_read_a_fixed_number_of_queries(org_a, record, local):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, _plan = record
+    with org_a:
+        services.care_team_add(client=client, user=person(org_a, "dsp"))
+    reader = signed_in(org_a, local)
+    counts = {}
+    for rows in ("few", "many"):
+        for path in ("contacts/", "care-plans/"):
+            reader.get(f"/clients/{client.pk}/{path}")
+            with CaptureQueriesContext(connection) as queries:
+                assert reader.get(f"/clients/{client.pk}/{path}").status_code == 200
+            counts[rows, path] = len(queries)
+        with org_a:
+            for index in range(5):
+                ClientContact.objects.create(
+                    client=client, contact_type="physician", first_name=f"D{index}", last_name="X"
+                )
+                services.care_plan_save(
+                    plan=CarePlan(client=client, plan_type="ISP", title=f"P{index}", start_date=dt.date(2026, 2, 1)),
+                    actor=person(org_a, "manager"),
+                )
+    assert counts["few", "contacts/"] == counts["many", "contacts/"]
+    assert counts["few", "care-plans/"] == counts["many", "care-plans/"]
