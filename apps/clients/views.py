@@ -318,8 +318,16 @@ def _client_photo(request, client, handler, kept):
             kept.add(uploaded.stored.key)
             messages.success(request, _("Photo updated."))
             return redirect(client)
+    # Refused: the overview again (rendered, not the cached copy), with the reason, as a 400.
     messages.error(request, error)
-    return redirect(client)
+    return _client_page(
+        request,
+        client.pk,
+        "clients/detail.html",
+        tab="overview",
+        load=lambda client: {"team": selectors.care_team(client)},
+        status=400,
+    )
 
 
 # --- contacts ---------------------------------------------------------------------------------

@@ -146,8 +146,11 @@ def _photo(request, staff, handler, kept):
             kept.add(uploaded.stored.key)
             messages.success(request, _("Photo updated."))
             return redirect(staff)
+    # Refused: the profile again, with the reason, as a 400.
+    from apps.accounts.services import assignable_roles
+
     messages.error(request, error)
-    return redirect(staff)
+    return _page(request, staff, "staff/detail.html", "profile", status=400, roles=assignable_roles(request.user))
 
 
 @login_required
