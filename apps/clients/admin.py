@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.clients import selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
 from apps.core.forms import ServiceChecked
+from apps.core.phones import clean_phone
 
 
 class ContactInline(admin.TabularInline):
@@ -36,7 +37,18 @@ class ClientAdminForm(ServiceChecked, forms.ModelForm):
             "discharge_date",
             "location",
             "primary_diagnosis",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+            "latitude",
+            "longitude",
         ]
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
     def service_check(self, candidate) -> None:
         services.client_check(client=candidate)

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _documents_page(request, pk, **kwargs):
+    from apps.clients.views import documents_page
+
+    return documents_page(request, pk, **kwargs)
+
+
 class ClientsConfig(AppConfig):
     name = "apps.clients"
     label = "clients"
@@ -15,7 +21,7 @@ class ClientsConfig(AppConfig):
         from apps.notifications import defaults
 
         navigation.register(navigation.NavItem(key="clients", label=_("Clients"), url_name="clients:list", order=10))
-        attachments.register("clients.client")
+        attachments.register("clients.client", page=_documents_page)
         attachments.register("clients.careplan")
         defaults.register(client_jobs.REVIEW_DUE_KIND)
         defaults.register(client_jobs.SUBMITTED_KIND)

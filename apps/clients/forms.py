@@ -62,6 +62,12 @@ class ClientForm(IsoDates, forms.ModelForm):
             "discharge_date",
             "location",
             "primary_diagnosis",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
             "latitude",
             "longitude",
         ]
@@ -70,6 +76,9 @@ class ClientForm(IsoDates, forms.ModelForm):
             "admission_date": DateInput(),
             "discharge_date": DateInput(),
             "primary_diagnosis": forms.TextInput(),
+            "address_line1": forms.TextInput(attrs={"autocomplete": "off"}),
+            "address_line2": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
         help_texts = {
             "client_id": _("Leave empty to number the client automatically."),
@@ -84,6 +93,9 @@ class ClientForm(IsoDates, forms.ModelForm):
     def clean_ssn(self):
         value = self.cleaned_data["ssn"].strip()
         return validators.normalize_ssn(value) if value else ""
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
 
 class DiagnosisForm(forms.Form):

@@ -118,6 +118,14 @@ class Client(BaseModel):
     photo = models.ForeignKey(
         "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Not in the schema document: agencies need the home's postal address and a phone for
+    # visits and claims. The coordinates below stay, for visit verification.
+    address_line1 = models.CharField(_("address line 1"), max_length=255, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=50, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Home address coordinates, for visit verification (EVV geofence).
     latitude = models.DecimalField(
         _("latitude"),
@@ -206,6 +214,9 @@ class Client(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
+
+    def get_documents_url(self) -> str:
+        return reverse("clients:documents", args=[self.pk])
 
 
 class ClientUserObjectPermission(UserObjectPermissionBase):

@@ -102,6 +102,7 @@ DIAGNOSES = [
 ]
 ALLERGENS = [("Peanuts", "Hives", "severe"), ("Penicillin", "Rash", "moderate"), ("Latex", "Itching", "mild")]
 DIETS = ["Low sodium", "Thickened liquids", "Gluten free", "Diabetic diet", "Pureed foods"]
+STREETS = ["Oak Street", "Alder Avenue", "Hawthorne Boulevard", "Division Street", "Burnside Road", "Clinton Street"]
 LOCATIONS = [
     ("Maple House", ClientLocation.Type.RESIDENTIAL, 8),
     ("Riverside Day Program", ClientLocation.Type.DAY_PROGRAM, 25),
@@ -131,6 +132,9 @@ def seed(organization, *, stdout) -> None:
     dsp = User.objects.filter(email=f"dsp@{organization.subdomain}.test").first()
     nurse = User.objects.filter(email=f"nurse@{organization.subdomain}.test").first()
     city = (organization.address or "").split(",")[1].strip() if "," in (organization.address or "") else ""
+    # "1200 SE Morrison St, Portland, OR 97214": clients live in the organization's city.
+    region = (organization.address or "").split(",")[2].split() if (organization.address or "").count(",") >= 2 else []
+    home_state, postal_code = [*region, "", ""][:2]
     locations = [
         services.location_save(
             location=ClientLocation(name=name, type=kind, capacity=capacity, city=city, manager=manager)
@@ -165,6 +169,12 @@ def seed(organization, *, stdout) -> None:
             else [],
             dietary_restrictions=rng.sample(DIETS, index % 3),
             location=None,
+            address_line1=f"{rng.randint(100, 9899)} {rng.choice(STREETS)}",
+            address_line2=f"Apt {rng.randint(1, 40)}" if index % 5 == 0 else "",
+            city=city,
+            state=home_state,
+            postal_code=postal_code,
+            phone=f"+1503555{3000 + index:04d}",
         )
         preferred = locations[index % 3]
         if preferred.capacity is None or preferred.current_occupancy < preferred.capacity or status in Client.CLOSED:

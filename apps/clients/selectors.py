@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
@@ -107,12 +107,40 @@ def care_team(client: Client) -> list[User]:
     )
 
 
-def client_detail(client: Client) -> dict:
-    contacts = list(ClientContact.objects.filter(client=client))
-    plans = list(
+def on_care_team(user, client: Client) -> bool:
+    return ClientUserObjectPermission.objects.filter(user=user, content_object_id=client.pk).exists()
+
+
+# A client's parts beyond the record (its tabs), each behind its own permission: holding
+# clients.view_client (schedulers, billing) does not open goals or guardians' phone numbers.
+# The care team sees every part of its clients: the team is who works with them.
+PART_PERMISSIONS = {"contacts": "clients.view_clientcontact", "care_plans": "clients.view_careplan"}
+
+
+def may_see_part(user, client: Client, part: str) -> bool:
+    return can(user, PART_PERMISSIONS[part]) or on_care_team(user, client)
+
+
+def tab_flags(user, client: Client) -> dict:
+    """What the client's header and tabs offer this person (also part of the page's cache key)."""
+    return {
+        "may_change": can(user, "clients.change_client", client),
+        "may_reveal": can(user, "clients.reveal_ssn", client),
+        "may_manage_team": can(user, "clients.manage_care_team", client),
+        "may_see_history": can(user, "audit.view_logentry"),
+        "may_see_contacts": may_see_part(user, client, "contacts"),
+        "may_see_care_plans": may_see_part(user, client, "care_plans"),
+    }
+
+
+def contacts_of(client: Client) -> list[ClientContact]:
+    return list(ClientContact.objects.filter(client=client))
+
+
+def care_plans_of(client: Client) -> list[CarePlan]:
+    return list(
         CarePlan.objects.filter(client=client).select_related("created_by", "approved_by").order_by("-created_at")
     )
-    return {"contacts": contacts, "plans": plans, "team": care_team(client)}
 
 
 def get_care_plan(client: Client, pk) -> CarePlan:
@@ -130,6 +158,31 @@ def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None)
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=within_days))
         .select_related("client", "created_by")
         .order_by("review_date")
+    )
+
+
+TEAM_SEARCH_LIMIT = 20
+
+
+def care_team_candidates(client: Client, query: str) -> list[User]:
+    """Active people not yet on the client's care team whose name, email or employee ID
+    starts with every word typed. With their role and staff record: namesakes are told
+    apart by email, employee ID and job title."""
+    words = query.split()[:4]
+    if not words or len(query.strip()) < 2:
+        return []
+    people = User.objects.filter(status=User.Status.ACTIVE).exclude(
+        pk__in=ClientUserObjectPermission.objects.filter(content_object=client).values("user_id")
+    )
+    for word in words:
+        people = people.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+            | Q(staff_record__employee_id__iexact=word)
+        )
+    return list(
+        people.select_related("role", "staff_record").order_by("first_name", "last_name", "email")[:TEAM_SEARCH_LIMIT]
     )
 
 

@@ -352,6 +352,12 @@ IMPORT_COLUMNS = [
     "location",
     "primary_diagnosis",
     "ssn",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
 ]
 
 
@@ -391,32 +397,14 @@ def clients_import(*, content: str, actor, organization, apply: bool) -> dict:
 
 # --- photo ---------------------------------------------------------------------------------------
 
-THUMBNAIL = (320, 320)
 
-
+@transaction.atomic
 def client_photo_from_upload(*, client: Client, stored, actor) -> Client:
-    """A photo uploaded through the files app's streaming handler: kept as a document of the
-    client, and a 320-pixel JPEG thumbnail made from it becomes the client's photo."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
+    """A photo uploaded through the files app's streaming handler: the files app checks and
+    thumbnails it (nothing is kept of a refused one), and the thumbnail becomes the photo."""
     from apps.files import services as files
-    from apps.files import storage
 
-    original = files.file_create(stored=stored, actor=actor, purpose="image", description=_("Photo"), attach_to=client)
-    data = b"".join(storage.store_for(original.storage_provider).chunks(original.file_path))
-    Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
-            image.thumbnail(THUMBNAIL)
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        files.file_delete(file=original, actor=actor)
-        raise ValidationError(_("This image could not be read; try a JPEG or PNG.")) from exc
-    thumbnail = files.file_store_bytes(
-        content=out.getvalue(), filename=f"{client.client_id}-photo.jpg", actor=actor, purpose="image", attach_to=client
+    thumbnail = files.photo_from_upload(
+        stored=stored, actor=actor, attach_to=client, filename=f"{client.client_id}-photo.jpg"
     )
     return client_set_photo(client=client, file=thumbnail)

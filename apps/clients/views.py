@@ -92,19 +92,15 @@ LIST_SORTS = [
 # --- one client ---------------------------------------------------------------------------------
 
 
-def _client_page(request, pk, template: str, extra: dict | None = None, status: int = 200):
+def _client_page(request, pk, template: str, *, tab: str, load, part: str = "", status: int = 200):
+    """A tab of the client's page: 404 for a client the person may not see, 403 for a tab
+    (`part`) whose permission they lack; what the tab shows (`load(client)`) is read after."""
     client = selectors.get_client_for_user(request.user, pk)
+    flags = selectors.tab_flags(request.user, client)
+    if part and not flags[f"may_see_{part}"]:
+        raise PermissionDenied
     access_record(obj=client, request=request)
-    context = {
-        "client": client,
-        "may_change": can(request.user, "clients.change_client", client),
-        "may_reveal": can(request.user, "clients.reveal_ssn", client),
-        "may_manage_team": can(request.user, "clients.manage_care_team", client),
-        "may_see_history": can(request.user, "audit.view_logentry"),
-        **selectors.client_detail(client),
-        **(extra or {}),
-    }
-    return render(request, template, context, status=status)
+    return render(request, template, {"client": client, "tab": tab, **flags, **load(client)}, status=status)
 
 
 @login_required
@@ -113,12 +109,7 @@ def client_detail(request, pk):
     # The permission checks and the access log need only the client's id; guardian answers
     # object-level questions by id too. The record itself is read only to render.
     client = Client(pk=pk)
-    flags = {
-        "may_change": can(user, "clients.change_client", client),
-        "may_reveal": can(user, "clients.reveal_ssn", client),
-        "may_manage_team": can(user, "clients.manage_care_team", client),
-        "may_see_history": can(user, "audit.view_logentry"),
-    }
+    flags = selectors.tab_flags(user, client)
     # A stored page proves the person could see this client at these table versions: the
     # scope names who asked (or "all"), and any change to the client or the care teams is a
     # new version. A client that is gone or not theirs raises 404 while rendering, and that
@@ -143,12 +134,46 @@ def _overview(request, pk, flags: dict) -> dict:
 
 @login_required
 def client_contacts(request, pk):
-    return _client_page(request, pk, "clients/contacts.html", {"tab": "contacts", "form": forms.ContactForm()})
+    return _client_page(
+        request,
+        pk,
+        "clients/contacts.html",
+        tab="contacts",
+        part="contacts",
+        load=lambda client: {"contacts": selectors.contacts_of(client)},
+    )
 
 
 @login_required
 def client_care_plans(request, pk):
-    return _client_page(request, pk, "clients/care_plans.html", {"tab": "care_plans"})
+    return _client_page(
+        request,
+        pk,
+        "clients/care_plans.html",
+        tab="care_plans",
+        part="care_plans",
+        load=lambda client: {"plans": selectors.care_plans_of(client)},
+    )
+
+
+@login_required
+def client_documents(request, pk):
+    return documents_page(request, pk)
+
+
+def documents_page(request, pk, *, status: int = 200, **extra):
+    """The documents tab inside the client's page; the files app renders it here too when an
+    upload to it is refused (registered in apps.py)."""
+    from apps.files.views import documents_context
+
+    return _client_page(
+        request,
+        pk,
+        "clients/documents.html",
+        tab="documents",
+        load=lambda client: documents_context(request, client, **extra),
+        status=status,
+    )
 
 
 @login_required
@@ -219,21 +244,22 @@ def client_edit(request, pk):
     return _client_form_page(request, client)
 
 
-@login_required
-@require_POST
-def care_team(request, pk):
+def _client_for_team(request, pk) -> Client:
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.manage_care_team", client):
         raise PermissionDenied
-    # Added by email (an agency has hundreds of staff: no list of them all), removed by id.
-    email = request.POST.get("email", "").strip()
+    return client
+
+
+@login_required
+@require_POST
+def care_team(request, pk):
+    client = _client_for_team(request, pk)
+    # Chosen from the search below (radio buttons carrying the person's id), removed by id.
     pk_given = request.POST.get("user", "")
-    if email:
-        user = User.objects.filter(email__iexact=email, status=User.Status.ACTIVE).first()
-    else:
-        user = User.objects.filter(pk=pk_given, status=User.Status.ACTIVE).first() if _is_uuid(pk_given) else None
+    user = User.objects.filter(pk=pk_given, status=User.Status.ACTIVE).first() if _is_uuid(pk_given) else None
     if user is None:
-        messages.error(request, _("Nobody active has that email address."))
+        messages.error(request, _("Choose a person from the search results."))
     elif request.POST.get("action") == "remove":
         services.care_team_remove(client=client, user=user)
         messages.success(request, _("%(name)s is no longer on the care team.") % {"name": user.get_full_name()})
@@ -241,6 +267,18 @@ def care_team(request, pk):
         services.care_team_add(client=client, user=user)
         messages.success(request, _("%(name)s is on the care team.") % {"name": user.get_full_name()})
     return redirect(client)
+
+
+@login_required
+def care_team_search(request, pk):
+    """People to add to the care team, by name, email or employee ID: the results alone for
+    htmx (under the search box), or the client's page with them when scripts are off."""
+    client = _client_for_team(request, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"client": client, "query": query, "candidates": selectors.care_team_candidates(client, query)}
+    if request.htmx:
+        return render(request, "clients/partials/_team_results.html", context)
+    return _client_page(request, pk, "clients/care_team_search.html", tab="overview", load=lambda _client: context)
 
 
 @csrf_exempt
@@ -280,8 +318,16 @@ def _client_photo(request, client, handler, kept):
             kept.add(uploaded.stored.key)
             messages.success(request, _("Photo updated."))
             return redirect(client)
+    # Refused: the overview again (rendered, not the cached copy), with the reason, as a 400.
     messages.error(request, error)
-    return redirect(client)
+    return _client_page(
+        request,
+        client.pk,
+        "clients/detail.html",
+        tab="overview",
+        load=lambda client: {"team": selectors.care_team(client)},
+        status=400,
+    )
 
 
 # --- contacts ---------------------------------------------------------------------------------
@@ -290,12 +336,14 @@ def _client_photo(request, client, handler, kept):
 @login_required
 def contact_edit(request, pk, contact_pk=None):
     client = selectors.get_client_for_user(request.user, pk)
-    if not can(request.user, "clients.change_client", client):
+    if not can(request.user, "clients.change_clientcontact" if contact_pk else "clients.add_clientcontact"):
         raise PermissionDenied
     contact = (
         get_object_or_404(ClientContact, pk=contact_pk, client=client) if contact_pk else ClientContact(client=client)
     )
     if request.method == "POST" and request.POST.get("action") == "delete" and contact.pk and contact_pk:
+        if not can(request.user, "clients.delete_clientcontact"):
+            raise PermissionDenied
         services.contact_delete(contact=contact)
         messages.success(request, _("Contact removed."))
         return redirect("clients:contacts", pk=client.pk)
@@ -319,9 +367,16 @@ def contact_edit(request, pk, contact_pk=None):
 # --- care plans ---------------------------------------------------------------------------------
 
 
+def _client_for_care_plans(request, pk) -> Client:
+    client = selectors.get_client_for_user(request.user, pk)
+    if not selectors.may_see_part(request.user, client, "care_plans"):
+        raise PermissionDenied
+    return client
+
+
 @login_required
 def care_plan(request, pk, plan_pk):
-    client = selectors.get_client_for_user(request.user, pk)
+    client = _client_for_care_plans(request, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     access_record(obj=client, request=request)
     return render(
@@ -419,7 +474,7 @@ def care_plan_action(request, pk, plan_pk, action):
 
 @login_required
 def care_plan_pdf(request, pk, plan_pk):
-    client = selectors.get_client_for_user(request.user, pk)
+    client = _client_for_care_plans(request, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     access_record(obj=client, request=request, via="print care plan")
     pdf = printing.care_plan_pdf(plan=plan, organization=_organization(request))

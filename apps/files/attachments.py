@@ -1,6 +1,9 @@
 """One way to attach files to any record: an app registers its model here (in its
 AppConfig.ready) and gets a documents tab (`files:attached`, or the partial
 `files/partials/_documents.html` in its own page) with list, upload, share and delete.
+A record whose documents are a tab of its own page registers that page: `page(request, pk,
+status=..., **extra)` renders it (an upload refused there is shown there), and the model's
+`get_documents_url()` is where `files:attached` and uploads send people.
 
 The record lends its permissions: whoever may view it reads its documents, whoever may
 change it adds, edits and deletes them.
@@ -8,18 +11,48 @@ change it adds, edits and deletes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from apps.accounts.permissions import can
 
 # "app_label.model" -> the use (services.PURPOSES) its documents are checked against.
 ATTACHABLE: dict[str, str] = {}
+# "app_label.model" -> the view that shows its documents inside the record's own page.
+PAGES: dict[str, Callable] = {}
+# "app_label.model" -> called with the record when a file is attached, deleted or restored
+# (a record that points at its newest document keeps that pointer true).
+ON_CHANGE: dict[str, Callable] = {}
 
 
-def register(label: str, *, purpose: str = "document") -> None:
+def register(
+    label: str, *, purpose: str = "document", page: Callable | None = None, on_change: Callable | None = None
+) -> None:
     ATTACHABLE[label.lower()] = purpose
+    if page is not None:
+        PAGES[label.lower()] = page
+    if on_change is not None:
+        ON_CHANGE[label.lower()] = on_change
+
+
+def documents_changed(record) -> None:
+    hook = ON_CHANGE.get(label_of(record)) if record is not None else None
+    if hook is not None:
+        hook(record)
+
+
+def page_of(record) -> Callable | None:
+    return PAGES.get(label_of(record))
+
+
+def documents_url(record) -> str:
+    if page_of(record) is not None:
+        return record.get_documents_url()
+    return reverse("files:attached", args=[label_of(record), record.pk])
 
 
 def label_of(obj) -> str:

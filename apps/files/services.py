@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from apps.files import sniff, storage
+from apps.files import attachments, sniff, storage
 from apps.files.models import File, FilePermission
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def file_create(*, stored: Stored, actor, purpose: str = "document", description
                 file.content_type = ContentType.objects.get_for_model(attach_to)
                 file.object_id = str(attach_to.pk)
             file.save()
+            attachments.documents_changed(attach_to)
     except BaseException:
         discard(stored)
         raise
@@ -165,6 +166,50 @@ def file_store_bytes(
     return file_create(stored=stored, actor=actor, purpose=purpose, description=description, attach_to=attach_to)
 
 
+# A record's photo (a client's, a staff member's): at most this size, as a JPEG.
+THUMBNAIL = (320, 320)
+# Larger images are refused before decoding (decompression bombs).
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _thumbnail(data: bytes) -> bytes:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        # WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+        # after which a cut-off image decodes without an error: verify() still checks the
+        # file's structure (a PNG's chunks and checksums) whatever that setting.
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGB")
+            image.thumbnail(THUMBNAIL)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This image could not be read; try a JPEG or PNG.")) from exc
+    return out.getvalue()
+
+
+def photo_from_upload(*, stored: Stored, actor, attach_to, filename: str) -> File:
+    """A photo streamed in by uploads.StreamingUploadHandler, for `attach_to`: its type is
+    checked and the image decoded from the stored bytes before any row exists, so a refused
+    upload leaves nothing (no row, no bytes). Kept: the original, as a document of the record,
+    and a 320-pixel JPEG thumbnail (returned), the record's photo."""
+    try:
+        _check(stored, "image")
+        thumbnail = _thumbnail(b"".join(storage.store_for(stored.provider).chunks(stored.key)))
+    except BaseException:
+        discard(stored)
+        raise
+    with transaction.atomic():
+        file_create(stored=stored, actor=actor, purpose="image", description=_("Photo"), attach_to=attach_to)
+        return file_store_bytes(content=thumbnail, filename=filename, actor=actor, purpose="image", attach_to=attach_to)
+
+
 @transaction.atomic
 def file_update(*, file: File, original_filename: str, description: str) -> File:
     file.original_filename = clean_filename(original_filename)
@@ -179,6 +224,8 @@ def file_delete(*, file: File, actor) -> File:
     if file.deleted_at is None:
         file.deleted_at, file.deleted_by = timezone.now(), actor
         file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        if file.content_type_id:
+            attachments.documents_changed(file.attached_to)
     return file
 
 
@@ -187,6 +234,8 @@ def file_restore(*, file: File) -> File:
     if file.deleted_at is not None:
         file.deleted_at, file.deleted_by = None, None
         file.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        if file.content_type_id:
+            attachments.documents_changed(file.attached_to)
     return file
 
 

@@ -53,10 +53,14 @@ def _list_context(request, **extra) -> dict:
 def attached(request, label, pk):
     """The documents tab of a record."""
     record = attachments.get_record_for_user(request.user, label, pk, "view")
-    return render(request, "files/attached.html", _attached_context(request, record))
+    if attachments.page_of(record) is not None:
+        # Kept for links made before the record's page had its own documents tab.
+        return redirect(attachments.documents_url(record))
+    return render(request, "files/attached.html", documents_context(request, record))
 
 
-def _attached_context(request, record, **extra) -> dict:
+def documents_context(request, record, **extra) -> dict:
+    """What files/partials/_documents.html needs, for a record's documents tab wherever it is shown."""
     label = attachments.label_of(record)
     purpose = attachments.ATTACHABLE[label]
     page = Paginator(selectors.attachments_of(record), 25).get_page(request.GET.get("page"))
@@ -133,8 +137,10 @@ def _upload(request, handler, *, record, purpose, kept: set[str]):
             kept.add(file.file_path)
             messages.success(request, _("“%(name)s” uploaded.") % {"name": file.original_filename})
             return redirect(attachments_url(record) if record is not None else "files:list")
+    if record is not None and attachments.page_of(record) is not None:
+        return attachments.page_of(record)(request, record.pk, status=400, upload_error=error, form=form)
     if record is not None:
-        context = _attached_context(request, record, upload_error=error, form=form)
+        context = documents_context(request, record, upload_error=error, form=form)
         return render(request, "files/attached.html", context, status=400)
     page = Paginator(selectors.files_for(request.user), 25).get_page(1)
     context = _list_context(request, page=page, query="", deleted=False, upload_error=error, form=form)
@@ -142,9 +148,7 @@ def _upload(request, handler, *, record, purpose, kept: set[str]):
 
 
 def attachments_url(record) -> str:
-    from django.urls import reverse
-
-    return reverse("files:attached", args=[attachments.label_of(record), record.pk])
+    return attachments.documents_url(record)
 
 
 @login_required

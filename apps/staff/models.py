@@ -68,6 +68,10 @@ class Staff(BaseModel):
     salary = models.DecimalField(_("salary"), max_digits=12, decimal_places=2, null=True, blank=True)
     pay_type = models.CharField(_("pay type"), max_length=10, choices=PayType.choices, blank=True)
     fte_percentage = models.DecimalField(_("FTE %"), max_digits=5, decimal_places=2, default=100)
+    # The profile photo: a 320-pixel thumbnail (files app), and its download link.
+    photo = models.ForeignKey(
+        "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     profile_picture_url = models.TextField(_("profile picture"), blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     user = models.OneToOneField(
@@ -129,6 +133,9 @@ class Staff(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("staff:detail", args=[self.pk])
 
+    def get_documents_url(self) -> str:
+        return reverse("staff:documents", args=[self.pk])
+
 
 class Certification(BaseModel):
     class Status(models.TextChoices):
@@ -152,6 +159,8 @@ class Certification(BaseModel):
         _("renewal period (months)"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # The newest document attached to the certification (its documents tab), kept by
+    # services.certification_documents_changed.
     document = models.ForeignKey(
         "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -162,6 +162,38 @@ def certification_save(*, certification: Certification) -> Certification:
 
 
 @transaction.atomic
+def certification_documents_changed(certification: Certification) -> Certification:
+    """document and document_url name the newest document attached to the certification
+    (registered with the files app, which calls this on every attach, delete and restore)."""
+    from django.urls import reverse
+
+    from apps.files import selectors as files
+
+    newest = files.attachments_of(certification).first()
+    certification.document = newest
+    certification.document_url = reverse("files:download", args=[newest.pk]) if newest else ""
+    certification.save(update_fields=["document", "document_url", "updated_at"])
+    return certification
+
+
+@transaction.atomic
+def staff_photo_from_upload(*, staff: Staff, stored, actor) -> Staff:
+    """A photo streamed in through the files app's upload handler: checked and thumbnailed
+    there (nothing is kept of a refused one); the thumbnail becomes the profile picture."""
+    from django.urls import reverse
+
+    from apps.files import services as files
+
+    thumbnail = files.photo_from_upload(
+        stored=stored, actor=actor, attach_to=staff, filename=f"{staff.employee_id}-photo.jpg"
+    )
+    staff.photo = thumbnail
+    staff.profile_picture_url = reverse("files:download", args=[thumbnail.pk])
+    staff.save(update_fields=["photo", "profile_picture_url", "updated_at"])
+    return staff
+
+
+@transaction.atomic
 def certification_renew(
     *, certification: Certification, issue_date: dt.date, expiry_date=None, number: str = ""
 ) -> Certification:

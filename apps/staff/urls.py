@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.detail, name="detail"),
     path("<uuid:pk>/edit/", views.edit, name="edit"),
     path("<uuid:pk>/ssn/", views.reveal_ssn, name="reveal_ssn"),
+    path("<uuid:pk>/photo/", views.photo, name="photo"),
     path("<uuid:pk>/account/", views.create_account, name="create_account"),
     path("<uuid:pk>/certifications/", views.certifications, name="certifications"),
     path("<uuid:pk>/certifications/new/", views.certification_edit, name="certification_create"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("<uuid:pk>/certifications/<uuid:cert_pk>/renew/", views.certification_renew, name="certification_renew"),
     path("<uuid:pk>/training/", views.training, name="training"),
     path("<uuid:pk>/training/add/", views.training_record_add, name="training_record_add"),
+    path("<uuid:pk>/documents/", views.documents, name="documents"),
 ]

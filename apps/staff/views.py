@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -63,7 +64,7 @@ def directory(request):
 
 
 def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
-    staff = selectors.get_staff(pk)
+    staff = pk if isinstance(pk, Staff) else selectors.get_staff(pk)
     access_record(obj=staff, request=request)
     today = clock.today()
     return render(
@@ -104,6 +105,68 @@ def training(request, pk):
     staff = selectors.get_staff(pk)
     records = staff.training_records.select_related("program")
     return _page(request, pk, "staff/training.html", "training", records=records, form=forms.TrainingRecordForm())
+
+
+@csrf_exempt
+@login_required
+@permission_required("staff.change_staff")
+@require_POST
+def photo(request, pk):
+    """The photo streams in through the files app's upload handler (typed from its bytes,
+    size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
+    from apps.files import services as files
+    from apps.files import uploads
+
+    staff = selectors.get_staff(pk)
+    handler = uploads.StreamingUploadHandler(
+        request, max_bytes=files.max_upload_bytes(getattr(request, "organization", None))
+    )
+    request.upload_handlers = [handler]
+    kept: set[str] = set()
+    try:
+        return _photo(request, staff, handler, kept)
+    finally:
+        handler.discard_unkept(kept)
+
+
+# Tells middleware not to read the body before the view sets its upload handler.
+photo.streams_upload = True
+
+
+@csrf_protect
+def _photo(request, staff, handler, kept):
+    uploaded = request.FILES.get("photo")
+    error = handler.error or (None if uploaded else _("Choose a photo."))
+    if error is None:
+        try:
+            services.staff_photo_from_upload(staff=staff, stored=uploaded.stored, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            kept.add(uploaded.stored.key)
+            messages.success(request, _("Photo updated."))
+            return redirect(staff)
+    # Refused: the profile again, with the reason, as a 400.
+    from apps.accounts.services import assignable_roles
+
+    messages.error(request, error)
+    return _page(request, staff, "staff/detail.html", "profile", status=400, roles=assignable_roles(request.user))
+
+
+@login_required
+@permission_required("staff.view_staff")
+def documents(request, pk):
+    return documents_page(request, pk)
+
+
+def documents_page(request, pk, *, status: int = 200, **extra):
+    """The documents tab inside the staff member's page; the files app renders it here too
+    when an upload to it is refused (registered in apps.py)."""
+    from apps.files.views import documents_context
+
+    staff = selectors.get_staff(pk)
+    context = documents_context(request, staff, **extra)
+    return _page(request, staff, "staff/documents.html", "documents", status=status, **context)
 
 
 def _staff_form_page(request, staff: Staff | None):

@@ -132,8 +132,8 @@ def test_a_message_is_shown_once_over_a_cached_page(org_a):
     admin = signed_in(org_a, "admin")
     admin.get(f"/clients/{maria.pk}/")
     # Refused without changing any table, so the page itself is still the cached one.
-    admin.post(f"/clients/{maria.pk}/care-team/", {"email": "nobody@alpha.test"})
-    message = "Nobody active has that email address."
+    admin.post(f"/clients/{maria.pk}/care-team/", {"user": "nobody"})
+    message = "Choose a person from the search results."
     assert message in admin.get(f"/clients/{maria.pk}/").content.decode()
     assert message not in admin.get(f"/clients/{maria.pk}/").content.decode()
 
