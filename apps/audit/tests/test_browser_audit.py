@@ -17,7 +17,7 @@ def test_an_auditor_finds_their_own_sign_in_in_the_log(demo, browser, settings):
     try:
         base = f"http://sunrise.localhost:{demo}"
         sign_in(page, base, "auditor@sunrise.test", settings.DEMO_PASSWORD)
-        page.get_by_role("link", name="Audit log").click()
+        page.get_by_role("link", name="Audit log", exact=True).click()
         page.get_by_label("Action").select_option(label="Authentication")
         page.get_by_label("Done by (email)").fill("auditor@sunrise.test")
         page.get_by_role("button", name="Filter").click()
