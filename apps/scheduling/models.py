@@ -84,7 +84,11 @@ class Schedule(BaseModel):
             ("change_locked_schedule", _("Can change locked schedules")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="schedule_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="schedule_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -169,7 +173,11 @@ class Shift(BaseModel):
             models.Index(fields=["starts_at"], name="shift_open_idx", condition=Q(staff__isnull=True)),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="shift_ends_after_start",
+                violation_error_message=_("The shift must end after it starts."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -261,7 +269,9 @@ class Appointment(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_datetime__gt=models.F("start_datetime")), name="appointment_ends_after_start"
+                condition=Q(end_datetime__gt=models.F("start_datetime")),
+                name="appointment_ends_after_start",
+                violation_error_message=_("The appointment must end after it starts."),
             )
         ]
 
@@ -340,13 +350,21 @@ class Visit(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(shift__isnull=False) | Q(appointment__isnull=False), name="visit_of_shift_or_appointment"
+                condition=Q(shift__isnull=False) | Q(appointment__isnull=False),
+                name="visit_of_shift_or_appointment",
+                violation_error_message=_("A visit belongs to a shift or an appointment."),
             ),
             # One open visit per person: clocked in once until clocked out.
-            models.UniqueConstraint(fields=["staff"], condition=Q(clock_out_at__isnull=True), name="visit_one_open"),
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(clock_out_at__isnull=True),
+                name="visit_one_open",
+                violation_error_message=_("This person is already clocked in to another visit: clock out first."),
+            ),
             models.CheckConstraint(
                 condition=Q(clock_out_at__isnull=True) | Q(clock_out_at__gt=models.F("clock_in_at")),
                 name="visit_out_after_in",
+                violation_error_message=_("The clock-out time must be after the clock-in time."),
             ),
         ]
 
