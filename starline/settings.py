@@ -204,8 +204,9 @@ _db.update(
     CONN_MAX_AGE=CONN_MAX_AGE,
     CONN_HEALTH_CHECKS=True,
 )
-# A fixed test database name: CI then needs no application database to exist beforehand.
-_db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="starline_test")}
+# The test database is named after the application's (starline -> starline_test), so CI needs no
+# application database to exist beforehand and checkouts using different databases never share one.
+_db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=f"{_db.get('NAME') or 'starline'}_test")}
 DATABASES = {"default": _db}
 # django-tenants issues `SET search_path` once per request instead of once per cursor.
 TENANT_LIMIT_SET_CALLS = True
@@ -388,6 +389,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One display format per language (apps/core/formats): "Dec 5, 2026" / "5 dic 2026".
+FORMAT_MODULE_PATH = ["apps.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
