@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can, permission_required
+from apps.audit.naming import may_read_history
 from apps.audit.services import access_record
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
@@ -100,7 +101,7 @@ def _client_page(request, pk, template: str, extra: dict | None = None, status: 
         "may_change": can(request.user, "clients.change_client", client),
         "may_reveal": can(request.user, "clients.reveal_ssn", client),
         "may_manage_team": can(request.user, "clients.manage_care_team", client),
-        "may_see_history": can(request.user, "audit.view_logentry"),
+        "may_see_history": may_read_history(request.user, "clients.client", client),
         **selectors.client_detail(client),
         **(extra or {}),
     }
@@ -117,7 +118,7 @@ def client_detail(request, pk):
         "may_change": can(user, "clients.change_client", client),
         "may_reveal": can(user, "clients.reveal_ssn", client),
         "may_manage_team": can(user, "clients.manage_care_team", client),
-        "may_see_history": can(user, "audit.view_logentry"),
+        "may_see_history": may_read_history(user, "clients.client", client),
     }
     # A stored page proves the person could see this client at these table versions: the
     # scope names who asked (or "all"), and any change to the client or the care teams is a
