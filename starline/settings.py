@@ -172,7 +172,7 @@ TEMPLATES = [
                 "apps.accounts.context_processors.session_policy",
                 "apps.notifications.context_processors.unread",
             ],
-            "builtins": ["apps.core.templatetags.fast_url"],
+            "builtins": ["apps.core.templatetags.fast_url", "apps.core.templatetags.dates"],
         },
     }
 ]

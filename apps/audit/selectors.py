@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import namedtuple
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -250,6 +250,34 @@ def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
     return cache[key]
 
 
+def _date_kind(model, name: str, cache: dict) -> str:
+    """ "date" or "datetime" for a date field (logged as ISO text), "" otherwise."""
+    key = (model, name, "date")
+    if key not in cache:
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        kind = field.get_internal_type() if field is not None and field.concrete else ""
+        cache[key] = {"DateField": "date", "DateTimeField": "datetime"}.get(kind, "")
+    return cache[key]
+
+
+def _when_value(value, kind: str):
+    """A logged date in the reader's language; a logged moment (naive UTC) in the zone too."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        if kind == "date":
+            return date_format(date.fromisoformat(value[:10]))
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def _verbose(model, name: str) -> str:
     if model is None:
         return name
@@ -401,7 +429,8 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
             if related is not None and context.get("reader") is not None:
                 before, after = (_name_of(related, v, context) for v in values)
             else:
-                before, after = (shown.get(str(v), v) for v in values)
+                kind = _date_kind(model, name, names["fields"])
+                before, after = (_when_value(v, kind) if kind else shown.get(str(v), v) for v in values)
             changes.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk

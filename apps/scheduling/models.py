@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BaseModel
@@ -181,7 +183,7 @@ class Shift(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.shift_date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{date_format(self.shift_date)} {time_format(self.start_time)}–{time_format(self.end_time)}"
 
     @property
     def is_open(self) -> bool:
@@ -369,7 +371,7 @@ class Visit(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff} · {self.clock_in_at:%Y-%m-%d %H:%M}"
+        return f"{self.staff} · {date_format(timezone.localtime(self.clock_in_at), 'DATETIME_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:visit", args=[self.pk])
