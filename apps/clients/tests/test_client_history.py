@@ -48,7 +48,7 @@ def test_the_history_includes_care_plans_contacts_and_care_team_changes(org_a, m
     dsp = person(org_a, "dsp")
     with org_a:
         services.care_plan_save(
-            plan=CarePlan(client=maria, plan_type="isp", title="Plan for 2027", start_date=dt.date(2027, 1, 1)),
+            plan=CarePlan(client=maria, plan_type="ISP", title="Plan for 2027", start_date=dt.date(2027, 1, 1)),
             actor=person(org_a, "manager"),
         )
         contact = services.contact_save(
@@ -62,7 +62,7 @@ def test_the_history_includes_care_plans_contacts_and_care_team_changes(org_a, m
     other = make_client(org_a, first_name="Other", last_name="Person")
     with org_a:
         services.care_plan_save(
-            plan=CarePlan(client=other, plan_type="isp", title="Not hers", start_date=dt.date(2027, 1, 1)),
+            plan=CarePlan(client=other, plan_type="ISP", title="Not hers", start_date=dt.date(2027, 1, 1)),
             actor=person(org_a, "manager"),
         )
     rows = signed_in(org_a, "auditor").get(_history(maria.pk)).context["page"].rows
@@ -114,7 +114,7 @@ def _reader_of_the_log_only(org):
 def test_a_reader_who_may_not_see_a_client_reads_a_client_hidden(org_a, maria):
     with org_a:
         services.care_plan_save(
-            plan=CarePlan(client=maria, plan_type="isp", title="Secret plan", start_date=dt.date(2027, 1, 1)),
+            plan=CarePlan(client=maria, plan_type="ISP", title="Secret plan", start_date=dt.date(2027, 1, 1)),
             actor=person(org_a, "manager"),
         )
     reader = _reader_of_the_log_only(org_a)
