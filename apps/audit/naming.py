@@ -65,7 +65,11 @@ def has_reader_hook(label: str) -> bool:
 
 
 def hidden(model) -> str:
-    return _("a %(kind)s (hidden)") % {"kind": kind_name(model)}
+    kind = kind_name(model)
+    # English picks its article by sound; other languages translate both the same way.
+    if kind[:1].lower() in "aeiou":
+        return _("an %(kind)s (hidden)") % {"kind": kind}
+    return _("a %(kind)s (hidden)") % {"kind": kind}
 
 
 def _valid(model, pks: Iterable[str]) -> list:
@@ -89,11 +93,19 @@ def names(user, wanted: dict[type, set[str]]) -> dict[tuple[type, str], str]:
         if hook is not None:
             found = hook(user, _valid(model, pks))
         elif may_see_kind(user, model):
-            found = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=_valid(model, pks))}
+            # select_related(): names such as a visit's ("Dana Okafor · Dec 5, 2026 4:21 PM") read
+            # the records they point at, in this one query rather than one per name.
+            objects = model._default_manager.filter(pk__in=_valid(model, pks)).select_related()
+            found = {obj.pk: _name(obj) for obj in objects}
         else:
             found = {}
         resolved.update({(model, str(pk)): name for pk, name in found.items()})
     return resolved
+
+
+def _name(obj) -> str:
+    # A permission's str() is "app | model | name"; its name alone reads.
+    return obj.name if label_of(type(obj)) == "auth.permission" else str(obj)
 
 
 def subjects_visible(user, wanted: dict[type, set[str]]) -> dict[type, set[str] | None]:

@@ -125,6 +125,16 @@ VIEW_PERMISSIONS: dict[str, str] = {
     "tenants.domain": "audit.view_logentry",
 }
 
+# Field names a reader understands, where the model's are machinery (guardian's).
+FIELD_LABELS: dict[tuple[str, str], object] = {
+    ("clients.clientuserobjectpermission", "content_object"): _("client"),
+    ("clients.clientuserobjectpermission", "user"): _("user"),
+    ("clients.clientuserobjectpermission", "permission"): _("access granted"),
+    ("guardian.userobjectpermission", "user"): _("user"),
+    ("guardian.userobjectpermission", "permission"): _("access granted"),
+    ("guardian.groupobjectpermission", "permission"): _("access granted"),
+}
+
 # Records whose names every reader of the log may see: they hold no one's data.
 PUBLIC_NAMES = {"auth.permission", "auth.group", "accounts.role", "contenttypes.contenttype"}
 

@@ -246,7 +246,8 @@ def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
             values = {str(k): str(v) for k, v in field.flatchoices}
         elif field is not None and field.get_internal_type() == "BooleanField":
             values = {"True": str(_("Yes")), "False": str(_("No"))}
-        cache[key] = (_verbose(model, name).capitalize(), values)
+        override = registry.FIELD_LABELS.get((naming.label_of(model), name)) if model is not None else None
+        cache[key] = (str(override or _verbose(model, name)).capitalize(), values)
     return cache[key]
 
 
@@ -357,7 +358,8 @@ def describe_all(entries, *, changes: int | None = None, reader=None) -> list[di
         if model is None:
             continue
         subjects.setdefault(model, set()).add(entry.object_pk)
-        for name, values in list((entry.changes or {}).items())[:changes]:
+        shown = [(name, values) for name, values in (entry.changes or {}).items() if name != "id"]
+        for name, values in shown[:changes]:
             related = _related_model(model, name, names["fields"])
             if related is not None and isinstance(values, list | tuple):
                 refs.setdefault(related, set()).update(str(v) for v in values if v not in (None, "", registry.MASK))
@@ -402,7 +404,10 @@ def _name_of(model, pk, context: dict) -> str:
     if not naming.may_see_kind(context["reader"], model):
         return naming.hidden(model)
     # Named in the entry, readable by this reader, gone from the database.
-    return _("a %(kind)s since deleted") % {"kind": naming.kind_name(model)}
+    kind = naming.kind_name(model)
+    if kind[:1].lower() in "aeiou":
+        return _("an %(kind)s since deleted") % {"kind": kind}
+    return _("a %(kind)s since deleted") % {"kind": kind}
 
 
 def describe(entry, names: dict | None = None, *, changes: int | None = None, context: dict | None = None) -> dict:
@@ -416,7 +421,8 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
     if content_type is None and model is not None:
         content_type = ContentType.objects.get_for_model(model)
     limit, changes = changes, []
-    fields = entry.changes or {}
+    # A record's own id says nothing its entry does not (the record is named beside it).
+    fields = {name: values for name, values in (entry.changes or {}).items() if name != "id"}
     for name, values in list(fields.items())[:limit]:
         label, shown = _field_label(model, name, names["fields"])
         related = _related_model(model, name, names["fields"]) if model is not None else None
