@@ -146,3 +146,20 @@ def test_the_history_reads_names_in_the_same_number_of_queries_however_many_entr
         rows = auditor.get(_history(maria.pk)).context["page"].rows
     assert sum(1 for row in rows for c in row["changes"] if c["field"] == "Location") >= 10
     assert len(many) == len(few)
+
+
+def test_the_audit_log_names_clients_and_locations_in_the_same_number_of_queries_however_many(org_a):
+    with org_a:
+        houses = [services.location_save(location=ClientLocation(name=f"Home {n}")) for n in range(10)]
+    people = [make_client(org_a, first_name=f"Client{n}") for n in range(10)]
+    auditor = signed_in(org_a, "auditor")
+    _move(org_a, people[0], houses[0])
+    auditor.get("/audit/")
+    with CaptureQueriesContext(connection) as few:
+        auditor.get("/audit/")
+    for person_, house in zip(people[1:], houses[1:], strict=True):
+        _move(org_a, person_, house)
+    with CaptureQueriesContext(connection) as many:
+        text = _text(auditor.get("/audit/"))
+    assert all(house.name in text for house in houses)
+    assert len(many) == len(few)
