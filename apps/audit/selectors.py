@@ -8,6 +8,7 @@ scan from the cursor, however deep, where OFFSET would count every skipped row.
 from __future__ import annotations
 
 import json
+import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,7 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from apps.audit import naming, registry
@@ -46,6 +47,7 @@ PAGE_COLUMNS = (
     "additional_data",
 )
 PLATFORM_APPS = {"tenants"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Authentication entries the log leaves out unless asked (Filters.sign_ins).
 ROUTINE_SIGN_INS = ["sign_in", "sign_out", "2fa_verified"]
 
@@ -312,11 +314,30 @@ def readable(value) -> str:
         return ("; " if any(isinstance(item, dict | list) for item in value) else ", ").join(parts)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return _when_value(value, "date")
     return "—" if value is None else str(value)
 
 
+# The keys of the structured lists records keep (diagnoses, allergies, goals, interventions),
+# as a reader says them; other keys are written out from their names.
+KEY_LABELS = {
+    "code": gettext_lazy("code"),
+    "description": gettext_lazy("description"),
+    "allergen": gettext_lazy("allergen"),
+    "reaction": gettext_lazy("reaction"),
+    "severity": gettext_lazy("severity"),
+    "target": gettext_lazy("target"),
+    "start_date": gettext_lazy("start date"),
+    "target_date": gettext_lazy("target date"),
+    "status": gettext_lazy("status"),
+    "frequency": gettext_lazy("frequency"),
+    "responsible_role": gettext_lazy("responsible role"),
+}
+
+
 def _words(key) -> str:
-    return str(key).replace("_", " ").capitalize()
+    return str(KEY_LABELS.get(key) or str(key).replace("_", " ")).capitalize()
 
 
 def labels() -> dict:

@@ -78,3 +78,9 @@ def test_an_entry_shows_its_time_in_the_readers_language_not_iso(org_a):
         assert selectors.when_text(moment) == "Dec 5, 2026 10:21:07 PM"
     with translation.override("es"):
         assert selectors.when_text(moment) == "5 dic 2026 22:21:07"
+
+
+def test_the_keys_of_logged_lists_are_in_the_readers_language():
+    with translation.override("es"):
+        text = selectors.readable([{"allergen": "Cacahuete", "severity": "grave", "start_date": "2026-01-05"}])
+    assert text == "Alérgeno: Cacahuete, Gravedad: grave, Fecha de inicio: 5 ene 2026"
