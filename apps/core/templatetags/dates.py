@@ -4,6 +4,8 @@ a day with its weekday ("Mon, Dec 7, 2026" / "lun, 7 dic 2026") and a moment to 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils.formats import date_format, time_format
 
@@ -26,3 +28,15 @@ def to_the_second(value) -> str:
     if not value:
         return ""
     return f"{date_format(value, 'DATE_FORMAT')} {time_format(value, time_with_seconds_format())}"
+
+
+@register.filter
+def iso_date(value):
+    """A date kept as ISO text (inside a JSON list, such as a goal's) as the language writes
+    it; anything else unchanged."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date_format(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value

@@ -3,10 +3,12 @@
 URLs and datetime attributes, which are for machines."""
 
 import datetime as dt
+import io
 import re
 from html import unescape
 
 import pytest
+from pypdf import PdfReader
 
 from apps.clients import services as client_services
 from apps.clients.models import CarePlan
@@ -39,7 +41,13 @@ def test_representative_pages_write_dates_one_way_per_language(org_a, language):
     make_shift(org_a, day=monday, start="09:30", end="17:00", staff=dana, location=house)
     with org_a:
         plan = client_services.care_plan_save(
-            plan=CarePlan(client=maria, plan_type="ISP", title="Plan", start_date=dt.date(2027, 1, 4)),
+            plan=CarePlan(
+                client=maria,
+                plan_type="ISP",
+                title="Plan",
+                start_date=dt.date(2027, 1, 4),
+                goals=[{"description": "Cook a meal", "start_date": "2027-01-04", "target_date": "2027-06-30"}],
+            ),
             actor=person(org_a, "manager"),
         )
         staff_services.certification_save(
@@ -70,3 +78,9 @@ def test_representative_pages_write_dates_one_way_per_language(org_a, language):
             "expected": expected is None or EXPECTED[language][expected] in text,
         }
     assert found == {url: {"iso": [], "microseconds": [], "expected": True} for _role, url, _e in pages}
+    printer = signed_in(org_a, "admin")
+    printer.cookies["django_language"] = language
+    pdf = printer.get(f"/clients/{maria.pk}/care-plans/{plan.pk}/pdf/")
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf))).pages)
+    assert ISO_DATE.findall(text) == [] and EXPECTED[language]["plan"] in text
