@@ -189,10 +189,16 @@ def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also
     for other_type, other_pk in also:
         where |= Q(content_type=other_type, object_pk=str(other_pk))
     for other_type, field_name in related:
-        # Every record that ever named this one: its creation logged the field.
+        # The records that belong to it now, and those since deleted: their creation logged
+        # the field (creations only, which keeps the scan to one entry per record).
+        model = other_type.model_class()
+        current = model._default_manager.filter(**{field_name: object_pk}).values_list("pk", flat=True)
         mentions = LogEntry.objects.filter(
-            content_type=other_type, changes__contains={field_name: [str(object_pk)]}
+            content_type=other_type,
+            action=LogEntry.Action.CREATE,
+            changes__contains={field_name: [str(object_pk)]},
         ).values("object_pk")
+        where |= Q(content_type=other_type, object_pk__in=[str(pk) for pk in current])
         where |= Q(content_type=other_type, object_pk__in=mentions)
     entries = LogEntry.objects.filter(where).order_by("-timestamp", "-id")
     return page(entries, cursor=cursor, size=TAB_PAGE_SIZE, reader=reader)

@@ -163,3 +163,17 @@ def test_the_audit_log_names_clients_and_locations_in_the_same_number_of_queries
         text = _text(auditor.get("/audit/"))
     assert all(house.name in text for house in houses)
     assert len(many) == len(few)
+
+
+def test_a_care_plan_made_before_the_log_still_shows_its_later_changes(org_a, maria):
+    from auditlog.context import disable_auditlog
+
+    with org_a:
+        with disable_auditlog():
+            plan = CarePlan.objects.create(
+                client=maria, plan_type="ISP", title="Imported plan", start_date=dt.date(2027, 1, 1)
+            )
+        plan.title = "Imported plan, revised"
+        plan.save(update_fields=["title", "updated_at"])
+    rows = signed_in(org_a, "auditor").get(_history(maria.pk)).context["page"].rows
+    assert any(row["resource"] == "Imported plan, revised" and row["action"] == "Update" for row in rows)
