@@ -121,6 +121,7 @@ VIEW_PERMISSIONS: dict[str, str] = {
     "guardian.groupobjectpermission": "audit.view_logentry",
     "accounts.totpdevice": "accounts.view_user",
     "accounts.backupcodedevice": "accounts.view_user",
+    "notifications.notificationpreference": "accounts.view_user",
     "tenants.organization": "audit.view_logentry",
     "tenants.domain": "audit.view_logentry",
 }

@@ -1,10 +1,11 @@
 """The audit log as an auditor reads it: no routine sign-ins unless asked, a resource filter of
 things they recognise, and logged lists and objects written as text."""
 
+import pytest
 from django.utils import translation
 
 from apps.accounts.models import AuthEvent
-from apps.audit import selectors
+from apps.audit import naming, selectors
 from apps.audit.models import LogEntry
 from conftest import person, signed_in
 
@@ -84,3 +85,15 @@ def test_the_keys_of_logged_lists_are_in_the_readers_language():
     with translation.override("es"):
         text = selectors.readable([{"allergen": "Cacahuete", "severity": "grave", "start_date": "2026-01-05"}])
     assert text == "Alérgeno: Cacahuete, Gravedad: grave, Fecha de inicio: 5 ene 2026"
+
+
+@pytest.mark.parametrize("local", ["admin", "auditor"])
+def test_admins_and_auditors_see_every_kind_of_record_the_log_follows_by_name(org_a, local):
+    reader = person(org_a, local)
+    with org_a:
+        hidden = [
+            label
+            for label, _name, ct in selectors.resource_types()
+            if not naming.may_see_kind(reader, ct.model_class())
+        ]
+    assert hidden == []
