@@ -172,7 +172,7 @@ TEMPLATES = [
                 "apps.accounts.context_processors.session_policy",
                 "apps.notifications.context_processors.unread",
             ],
-            "builtins": ["apps.core.templatetags.fast_url"],
+            "builtins": ["apps.core.templatetags.fast_url", "apps.core.templatetags.dates"],
         },
     }
 ]
@@ -389,6 +389,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One display format per language (apps/core/formats): "Dec 5, 2026" / "5 dic 2026".
+FORMAT_MODULE_PATH = ["apps.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -346,7 +346,13 @@ class BackupCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="accounts_backupcode_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "code_hash"],
+                name="accounts_backupcode_unique",
+                violation_error_message=_("This backup code is already on this device."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"backup code ({'used' if self.used_at else 'unused'})"

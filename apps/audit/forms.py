@@ -24,6 +24,7 @@ class AuditFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sign_ins = forms.BooleanField(label=_("Include sign-ins and sign-outs"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +34,7 @@ class AuditFilterForm(forms.Form):
             (value, str(label).capitalize()) for value, label in LogEntry.Action.choices
         ]
         self.fields["resource"].choices = [("", _("Any"))] + [
-            (label, name.capitalize()) for label, name, _ct in selectors.resource_types()
+            (label, name.capitalize()) for label, name, _ct in selectors.filter_types()
         ]
 
     def clean_user(self):
@@ -77,4 +78,5 @@ class AuditFilterForm(forms.Form):
             since=start_of(data.get("since")),
             # "To" includes that whole day.
             until=start_of(data["until"] + timedelta(days=1)) if data.get("until") else None,
+            sign_ins=bool(data.get("sign_ins")),
         )

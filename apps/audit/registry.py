@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import JSONField
 from django.db.models.signals import post_init, post_save, pre_save
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import EncryptedTextField
 
@@ -80,6 +81,63 @@ AUDITED: dict[str, dict] = {
 # A record's History tab also shows these records' entries: a role's permissions are its
 # group's, so granting or removing one is an entry on the group.
 HISTORY_ALSO: dict[str, list[tuple[str, str]]] = {"accounts.role": [("auth.group", "group_id")]}
+
+# A record's History tab also shows the records that belong to it: (model, the field that names
+# the record). The record's pk is found in those records' logged values (their creation names
+# it), so records since deleted still show.
+HISTORY_RELATED: dict[str, list[tuple[str, str]]] = {
+    "clients.client": [
+        ("clients.careplan", "client"),
+        ("clients.clientcontact", "client"),
+        # A care-team change is an object permission on the client.
+        ("clients.clientuserobjectpermission", "content_object"),
+    ],
+}
+
+# Kinds of record left out of the log's resource filter: their model names mean nothing to an
+# auditor, and their entries are found elsewhere.
+NOT_IN_FILTER: dict[str, str] = {
+    "tenants.organization": "The platform's; an organization's own settings are on its admin pages.",
+    "tenants.domain": "The platform's.",
+    "auth.group": "A role's permissions; shown on the role's history.",
+    "guardian.userobjectpermission": "Sharing bookkeeping; shown on the shared record.",
+    "guardian.groupobjectpermission": "Sharing bookkeeping; shown on the shared record.",
+    "clients.clientuserobjectpermission": "Care-team changes; shown on the client's history.",
+}
+
+# What a reader calls the record kinds whose model names are machinery.
+KIND_NAMES: dict[str, object] = {
+    "auth.group": _("role permissions"),
+    "guardian.userobjectpermission": _("record access"),
+    "guardian.groupobjectpermission": _("record access of a role"),
+    "clients.clientuserobjectpermission": _("care team"),
+}
+
+# Who may see records of kinds that have no view permission of their own (or whose own is not
+# the one that matters); every other kind needs "<app>.view_<model>".
+VIEW_PERMISSIONS: dict[str, str] = {
+    "clients.clientuserobjectpermission": "clients.view_client",
+    "guardian.userobjectpermission": "audit.view_logentry",
+    "guardian.groupobjectpermission": "audit.view_logentry",
+    "accounts.totpdevice": "accounts.view_user",
+    "accounts.backupcodedevice": "accounts.view_user",
+    "notifications.notificationpreference": "accounts.view_user",
+    "tenants.organization": "audit.view_logentry",
+    "tenants.domain": "audit.view_logentry",
+}
+
+# Field names a reader understands, where the model's are machinery (guardian's).
+FIELD_LABELS: dict[tuple[str, str], object] = {
+    ("clients.clientuserobjectpermission", "content_object"): _("client"),
+    ("clients.clientuserobjectpermission", "user"): _("user"),
+    ("clients.clientuserobjectpermission", "permission"): _("access granted"),
+    ("guardian.userobjectpermission", "user"): _("user"),
+    ("guardian.userobjectpermission", "permission"): _("access granted"),
+    ("guardian.groupobjectpermission", "permission"): _("access granted"),
+}
+
+# Records whose names every reader of the log may see: they hold no one's data.
+PUBLIC_NAMES = {"auth.permission", "auth.group", "accounts.role", "contenttypes.contenttype"}
 
 EXEMPT: dict[str, str] = {
     "contenttypes.ContentType": "Written by migrations only; not organization data.",

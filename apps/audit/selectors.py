@@ -8,9 +8,10 @@ scan from the cursor, however deep, where OFFSET would count every skipped row.
 from __future__ import annotations
 
 import json
+import re
 from collections import namedtuple
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -20,11 +21,13 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from apps.audit import registry
+from apps.audit import naming, registry
 from apps.audit.models import ACCESS_KINDS, LogEntry
+from apps.core.formats import time_with_seconds_format
 
 PAGE_SIZE = 50
 LIST_CHANGES = 4
@@ -44,6 +47,9 @@ PAGE_COLUMNS = (
     "additional_data",
 )
 PLATFORM_APPS = {"tenants"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Authentication entries the log leaves out unless asked (Filters.sign_ins).
+ROUTINE_SIGN_INS = ["sign_in", "sign_out", "2fa_verified"]
 
 
 @dataclass
@@ -54,6 +60,8 @@ class Filters:
     action: int | None = None
     since: datetime | None = None
     until: datetime | None = None
+    # Routine sign-ins and sign-outs would fill the log; failures and lockouts always show.
+    sign_ins: bool = False
 
 
 @dataclass
@@ -73,8 +81,13 @@ def resource_types() -> list[tuple[str, str, ContentType]]:
         models = [apps.get_model(label) for label in registry.AUDITED]
         by_model = ContentType.objects.get_for_models(*models)
         _resource_types.extend((f"{m._meta.app_label}.{m._meta.model_name}", m, by_model[m]) for m in models)
-    found = [(label, str(model._meta.verbose_name), content_type) for label, model, content_type in _resource_types]
+    found = [(label, naming.kind_name(model), content_type) for label, model, content_type in _resource_types]
     return sorted(found, key=lambda item: item[1].lower())
+
+
+def filter_types() -> list[tuple[str, str, ContentType]]:
+    """The kinds of record the log's filter offers: those an auditor knows by name."""
+    return [item for item in resource_types() if item[0] not in registry.NOT_IN_FILTER]
 
 
 _resource_types: list = []
@@ -100,6 +113,8 @@ def filtered(filters: Filters) -> QuerySet[LogEntry]:
             entries = entries.filter(object_pk=filters.object_pk)
     if filters.action is not None:
         entries = entries.filter(action=filters.action)
+    elif not filters.sign_ins:
+        entries = entries.exclude(action=LogEntry.Action.AUTHENTICATION, additional_data__event__in=ROUTINE_SIGN_INS)
     if filters.since is not None:
         entries = entries.filter(timestamp__gte=filters.since)
     if filters.until is not None:
@@ -121,7 +136,14 @@ def decode_cursor(value: str) -> tuple[datetime, int] | None:
         return None
 
 
-def page(entries: QuerySet[LogEntry], *, cursor: str = "", size: int = PAGE_SIZE, changes: int | None = None) -> Page:
+def page(
+    entries: QuerySet[LogEntry],
+    *,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    changes: int | None = None,
+    reader=None,
+) -> Page:
     """One page newest first, starting after `cursor` (an encoded (timestamp, id)).
 
     Rows are named tuples of the columns a page shows, not model instances: half the work
@@ -138,7 +160,7 @@ def page(entries: QuerySet[LogEntry], *, cursor: str = "", size: int = PAGE_SIZE
         entries=rows,
         next_cursor=encode_cursor(rows[-1]) if more else None,
         has_previous=position is not None,
-        rows=describe_all(rows, changes=changes),
+        rows=describe_all(rows, changes=changes, reader=reader),
     )
 
 
@@ -160,12 +182,34 @@ def _fetch(entries: QuerySet[LogEntry], limit: int) -> list:
     return rows
 
 
-def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also=()) -> Page:
-    """A record's entries, and those of the records in `also` ((content type, pk) pairs)."""
+def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also=(), related=(), reader=None) -> Page:
+    """A record's entries, those of the records in `also` ((content type, pk) pairs), and those
+    of the records that belong to it (`related`, from history_related)."""
     where = Q(content_type=content_type, object_pk=str(object_pk))
     for other_type, other_pk in also:
         where |= Q(content_type=other_type, object_pk=str(other_pk))
-    return page(LogEntry.objects.filter(where).order_by("-timestamp", "-id"), cursor=cursor, size=TAB_PAGE_SIZE)
+    for other_type, field_name in related:
+        # The records that belong to it now, and those since deleted: their creation logged
+        # the field (creations only, which keeps the scan to one entry per record).
+        model = other_type.model_class()
+        current = model._default_manager.filter(**{field_name: object_pk}).values_list("pk", flat=True)
+        mentions = LogEntry.objects.filter(
+            content_type=other_type,
+            action=LogEntry.Action.CREATE,
+            changes__contains={field_name: [str(object_pk)]},
+        ).values("object_pk")
+        where |= Q(content_type=other_type, object_pk__in=[str(pk) for pk in current])
+        where |= Q(content_type=other_type, object_pk__in=mentions)
+    entries = LogEntry.objects.filter(where).order_by("-timestamp", "-id")
+    return page(entries, cursor=cursor, size=TAB_PAGE_SIZE, reader=reader)
+
+
+def history_related(resource: str) -> list[tuple[ContentType, str]]:
+    """The kinds of record shown on `resource`'s history with it, and the field naming it."""
+    return [
+        (ContentType.objects.get_for_model(apps.get_model(label)), field_name)
+        for label, field_name in registry.HISTORY_RELATED.get(resource, [])
+    ]
 
 
 def history_also(obj, resource: str) -> list[tuple[ContentType, str]]:
@@ -210,8 +254,37 @@ def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
             values = {str(k): str(v) for k, v in field.flatchoices}
         elif field is not None and field.get_internal_type() == "BooleanField":
             values = {"True": str(_("Yes")), "False": str(_("No"))}
-        cache[key] = (_verbose(model, name).capitalize(), values)
+        override = registry.FIELD_LABELS.get((naming.label_of(model), name)) if model is not None else None
+        cache[key] = (str(override or _verbose(model, name)).capitalize(), values)
     return cache[key]
+
+
+def _date_kind(model, name: str, cache: dict) -> str:
+    """ "date" or "datetime" for a date field (logged as ISO text), "" otherwise."""
+    key = (model, name, "date")
+    if key not in cache:
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        kind = field.get_internal_type() if field is not None and field.concrete else ""
+        cache[key] = {"DateField": "date", "DateTimeField": "datetime"}.get(kind, "")
+    return cache[key]
+
+
+def _when_value(value, kind: str):
+    """A logged date in the reader's language; a logged moment (naive UTC) in the zone too."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        if kind == "date":
+            return date_format(date.fromisoformat(value[:10]))
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _verbose(model, name: str) -> str:
@@ -227,8 +300,50 @@ def _verbose(model, name: str) -> str:
 def _show(value, limit: int = 120) -> str:
     if value is None or value in ("None", ""):
         return "—"
-    text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    text = readable(value) or "—"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def readable(value) -> str:
+    """Lists and objects as a person writes them ("Peanuts (severity: severe); Latex"), not as
+    Python or JSON prints them. Values logged as JSON text are read back first."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        parts = [f"{_words(key)}: {readable(item)}" for key, item in value.items() if item not in (None, "", [], {})]
+        return ", ".join(parts)
+    if isinstance(value, list | tuple):
+        parts = [readable(item) for item in value if item not in (None, "", [], {})]
+        return ("; " if any(isinstance(item, dict | list) for item in value) else ", ").join(parts)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return _when_value(value, "date")
+    return "—" if value is None else str(value)
+
+
+# The keys of the structured lists records keep (diagnoses, allergies, goals, interventions),
+# as a reader says them; other keys are written out from their names.
+KEY_LABELS = {
+    "code": gettext_lazy("code"),
+    "description": gettext_lazy("description"),
+    "allergen": gettext_lazy("allergen"),
+    "reaction": gettext_lazy("reaction"),
+    "severity": gettext_lazy("severity"),
+    "target": gettext_lazy("target"),
+    "start_date": gettext_lazy("start date"),
+    "target_date": gettext_lazy("target date"),
+    "status": gettext_lazy("status"),
+    "frequency": gettext_lazy("frequency"),
+    "responsible_role": gettext_lazy("responsible role"),
+}
+
+
+def _words(key) -> str:
+    return str(KEY_LABELS.get(key) or str(key).replace("_", " ")).capitalize()
 
 
 def labels() -> dict:
@@ -255,58 +370,134 @@ def labels() -> dict:
 _labels: dict[str, dict] = {}
 
 
-def describe_all(entries, *, changes: int | None = None) -> list[dict]:
+def describe_all(entries, *, changes: int | None = None, reader=None) -> list[dict]:
+    """Every entry of a page, ready to print. The records the entries point at are named with
+    one query per kind for the whole page, and masked for a reader who may not see them."""
     names = labels()
-    return [describe(entry, names, changes=changes) for entry in entries]
+    models = {}
+    for entry in entries:
+        if entry.content_type_id not in models:
+            models[entry.content_type_id] = _model_of(entry.content_type_id, names)
+    refs: dict[type, set[str]] = {}
+    subjects: dict[type, set[str]] = {}
+    for entry in entries:
+        model = models[entry.content_type_id]
+        if model is None:
+            continue
+        subjects.setdefault(model, set()).add(entry.object_pk)
+        shown = [(name, values) for name, values in (entry.changes or {}).items() if name != "id"]
+        for name, values in shown[:changes]:
+            related = _related_model(model, name, names["fields"])
+            if related is not None and isinstance(values, list | tuple):
+                refs.setdefault(related, set()).update(str(v) for v in values if v not in (None, "", registry.MASK))
+    context = {
+        "reader": reader,
+        "names": naming.names(reader, refs) if reader is not None else {},
+        "visible": naming.subjects_visible(reader, subjects) if reader is not None else {},
+    }
+    return [describe(entry, names, changes=changes, context=context) for entry in entries]
 
 
-def describe(entry, names: dict | None = None, *, changes: int | None = None) -> dict:
+def _model_of(content_type_id, names: dict):
+    content_type = names["types"].get(content_type_id)
+    if content_type is None:
+        try:
+            content_type = ContentType.objects.get_for_id(content_type_id)
+        except ContentType.DoesNotExist:  # a model since removed: its entries stay readable
+            return None
+    return content_type.model_class()
+
+
+def _related_model(model, name: str, cache: dict):
+    key = (model, name, "related")
+    if key not in cache:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        related = getattr(field, "related_model", None)
+        cache[key] = related if field is not None and (field.many_to_one or field.one_to_one) else None
+    return cache[key]
+
+
+def _name_of(model, pk, context: dict) -> str:
+    if pk in (None, "", "None"):
+        return "—"
+    if pk == registry.MASK:
+        return pk
+    found = context["names"].get((model, str(pk)))
+    if found is not None:
+        return found
+    if not naming.may_see_kind(context["reader"], model):
+        return naming.hidden(model)
+    # Named in the entry, readable by this reader, gone from the database.
+    kind = naming.kind_name(model)
+    if kind[:1].lower() in "aeiou":
+        return _("an %(kind)s since deleted") % {"kind": kind}
+    return _("a %(kind)s since deleted") % {"kind": kind}
+
+
+def describe(entry, names: dict | None = None, *, changes: int | None = None, context: dict | None = None) -> dict:
     """What a page shows for an entry, ready to print: who, when, what, the kind of record,
     and each field's before and after. Done here rather than in the template, which would
     resolve each of these a few thousand times a page."""
     names = names or labels()
+    context = context or {}
+    model = _model_of(entry.content_type_id, names)
     content_type = names["types"].get(entry.content_type_id)
-    if content_type is None:
-        try:
-            content_type = ContentType.objects.get_for_id(entry.content_type_id)
-        except ContentType.DoesNotExist:  # a model since removed: its entries stay readable
-            content_type = None
-    model = content_type.model_class() if content_type else None
+    if content_type is None and model is not None:
+        content_type = ContentType.objects.get_for_model(model)
     limit, changes = changes, []
-    fields = entry.changes or {}
+    # A record's own id says nothing its entry does not (the record is named beside it).
+    fields = {name: values for name, values in (entry.changes or {}).items() if name != "id"}
     for name, values in list(fields.items())[:limit]:
         label, shown = _field_label(model, name, names["fields"])
+        related = _related_model(model, name, names["fields"]) if model is not None else None
         if isinstance(values, dict) and values.get("type") == "m2m":
             sign = "+" if values.get("operation") == "add" else "−"
             changes.append(
                 {"field": label, "before": "", "after": _show(f"{sign} " + ", ".join(values.get("objects", [])))}
             )
         elif isinstance(values, list | tuple) and len(values) == 2:
-            before, after = (shown.get(str(v), v) for v in values)
+            if related is not None and context.get("reader") is not None:
+                before, after = (_name_of(related, v, context) for v in values)
+            else:
+                kind = _date_kind(model, name, names["fields"])
+                before, after = (_when_value(v, kind) if kind else shown.get(str(v), v) for v in values)
             changes.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
+    resource = _show(entry.object_repr or entry.object_pk, 60)
+    visible = context.get("visible", {}).get(model) if model is not None else None
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     event = data.get("event", "") or data.get("via", "")
     detail = {k: v for k, v in data.items() if k not in ("event", "via")}
+    if visible is not None and str(entry.object_pk) not in visible:
+        # The reader learns that something happened to a record, nothing of what it holds.
+        resource, linkable, changes, fields, detail = naming.hidden(model), False, [], {}, {}
     when = timezone.localtime(entry.timestamp)
     return {
         "id": entry.id,
-        # To the second and the same in every language: an audit trail is read for exact times.
-        "when": when.strftime("%Y-%m-%d %H:%M:%S"),
+        # To the second: an audit trail is read for exact times.
+        "when": when_text(when),
         "when_iso": when.isoformat(),
         "actor": entry.actor_email or names["system"],
         "origin": entry.origin if entry.origin and entry.origin != "web" else "",
         "action": names["actions"].get(entry.action, str(entry.action)),
         "event": names["events"].get(event, event),
         "resource_type": (
-            str(model._meta.verbose_name) if model else (content_type.model if content_type else "")
+            naming.kind_name(model) if model else (content_type.model if content_type else "")
         ).capitalize(),
-        "resource": _show(entry.object_repr or entry.object_pk, 60),
+        "resource": resource,
         "history_url": f"{names['history']}{label}/{entry.object_pk}/" if linkable else "",
         "changes": changes,
         # The log lists the first few fields; the record's history shows them all.
         "more_changes": max(0, len(fields) - len(changes)) if limit is not None else 0,
-        "detail": "; ".join(f"{k}: {v}" for k, v in detail.items()),
+        "detail": "; ".join(f"{_words(k)}: {readable(v)}" for k, v in detail.items()),
         "ip": entry.remote_addr or "—",
     }
+
+
+def when_text(moment: datetime) -> str:
+    """The reader's language's date, and the time to the second."""
+    return f"{date_format(moment, 'DATE_FORMAT')} {time_format(moment, time_with_seconds_format())}"

@@ -7,15 +7,15 @@ import json
 from datetime import UTC
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.permissions import permission_required
-from apps.audit import forms, selectors
+from apps.accounts.permissions import can, permission_required
+from apps.audit import forms, naming, selectors
 from apps.audit.models import LogEntry
 from apps.core.csvexport import csv_response as _csv_response
 from apps.core.pdf import pdf_response, render_pdf
@@ -88,7 +88,7 @@ def log(request):
             header=ENTRY_HEADER,
             filename=_filename(request, "audit-log") + ".csv",
         )
-    page = selectors.page(entries, cursor=cursor, changes=selectors.LIST_CHANGES)
+    page = selectors.page(entries, cursor=cursor, changes=selectors.LIST_CHANGES, reader=request.user)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "audit/log.html", {**_log_context(form, page), "query": query.urlencode()})
@@ -100,6 +100,7 @@ def _log_context(form, page) -> dict:
         "page": page,
         "selects": [form["resource"], form["action"]],
         "dates": [form["since"], form["until"]],
+        "sign_ins": form["sign_ins"],
     }
 
 
@@ -119,20 +120,32 @@ def _subject(resource: str, pk: str):
 
 
 @login_required
-@permission_required("audit.view_logentry")
 def history(request, resource, pk):
+    resource = resource.lower()
+    reads_log = can(request.user, "audit.view_logentry")
+    # Others read a record's history only where its app allows it (a manager, their client's).
+    if not reads_log and not naming.has_reader_hook(resource):
+        raise PermissionDenied
     content_type, title, obj = _subject(resource, pk)
+    if not naming.may_read_history(request.user, resource, obj):
+        raise Http404
     cursor = request.GET.get("after", "")
     if cursor and selectors.decode_cursor(cursor) is None:
         raise Http404
+    related = selectors.history_related(resource)
     page = selectors.history(
-        content_type=content_type, object_pk=pk, cursor=cursor, also=selectors.history_also(obj, resource)
+        content_type=content_type,
+        object_pk=pk,
+        cursor=cursor,
+        also=selectors.history_also(obj, resource),
+        related=related,
+        reader=request.user,
     )
-    return render(
-        request,
-        "audit/history.html",
-        {"title": title, "subject": obj, "resource": resource, "pk": pk, "page": page, "query": ""},
-    )
+    context = {"title": title, "subject": obj, "resource": resource, "pk": pk, "page": page, "query": ""}
+    # With the records that belong to it, each entry says which record it is about.
+    context["hide_resource"] = not related
+    context["may_see_accesses"] = reads_log
+    return render(request, "audit/history.html", context)
 
 
 @login_required
@@ -169,6 +182,6 @@ def access_report(request, resource, pk):
     cursor = request.GET.get("after", "")
     if cursor and selectors.decode_cursor(cursor) is None:
         raise Http404
-    context["page"] = selectors.page(entries, cursor=cursor, size=selectors.TAB_PAGE_SIZE)
+    context["page"] = selectors.page(entries, cursor=cursor, size=selectors.TAB_PAGE_SIZE, reader=request.user)
     context["query"] = ""
     return render(request, "audit/access_report.html", context)

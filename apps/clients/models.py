@@ -78,7 +78,13 @@ class ClientLocation(BaseModel):
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        constraints = [models.UniqueConstraint(Lower("name"), name="client_location_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="client_location_unique_name",
+                violation_error_message=_("A location with this name already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -197,6 +203,7 @@ class Client(BaseModel):
                 | Q(admission_date__isnull=True)
                 | Q(discharge_date__gte=models.F("admission_date")),
                 name="client_discharge_after_admission",
+                violation_error_message=_("The discharge date cannot be before the admission date."),
             )
         ]
 
@@ -256,7 +263,12 @@ class ClientContact(BaseModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
-            models.UniqueConstraint(fields=["client"], condition=Q(is_primary=True), name="client_one_primary_contact")
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(is_primary=True),
+                name="client_one_primary_contact",
+                violation_error_message=_("This client already has a primary contact."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -322,6 +334,7 @@ class CarePlan(BaseModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="careplan_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
             )
         ]
 

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
+from apps.audit.naming import may_read_history
 from apps.clients.models import CarePlan, Client, ClientContact, ClientUserObjectPermission
 from apps.core import clock
 from apps.core.search import name_or_code_match
@@ -127,7 +128,7 @@ def tab_flags(user, client: Client) -> dict:
         "may_change": can(user, "clients.change_client", client),
         "may_reveal": can(user, "clients.reveal_ssn", client),
         "may_manage_team": can(user, "clients.manage_care_team", client),
-        "may_see_history": can(user, "audit.view_logentry"),
+        "may_see_history": may_read_history(user, "clients.client", client),
         "may_see_contacts": may_see_part(user, client, "contacts"),
         "may_see_care_plans": may_see_part(user, client, "care_plans"),
     }

@@ -103,9 +103,18 @@ class FilePermission(BaseModel):
             models.CheckConstraint(
                 condition=Q(user__isnull=False, role__isnull=True) | Q(user__isnull=True, role__isnull=False),
                 name="file_permission_one_grantee",
+                violation_error_message=_("Share with either one person or one role, not both or neither."),
             ),
-            models.UniqueConstraint(fields=["file", "user", "permission_type"], name="file_permission_user_unique"),
-            models.UniqueConstraint(fields=["file", "role", "permission_type"], name="file_permission_role_unique"),
+            models.UniqueConstraint(
+                fields=["file", "user", "permission_type"],
+                name="file_permission_user_unique",
+                violation_error_message=_("This person already has this access to the file."),
+            ),
+            models.UniqueConstraint(
+                fields=["file", "role", "permission_type"],
+                name="file_permission_role_unique",
+                violation_error_message=_("This role already has this access to the file."),
+            ),
         ]
         indexes = [models.Index(fields=["user", "permission_type"], name="file_permission_user_idx")]
 

@@ -93,7 +93,13 @@ class Delivery(BaseModel):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         default_permissions = ("view",)
-        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="delivery_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                name="delivery_unique",
+                violation_error_message=_("This notification is already being sent on this channel."),
+            )
+        ]
         indexes = [models.Index(fields=["status", "-created_at"], name="delivery_status_idx")]
 
     def __str__(self) -> str:
@@ -115,7 +121,13 @@ class NotificationPreference(BaseModel):
         verbose_name_plural = _("notification preferences")
         default_permissions = ()
         constraints = [
-            models.UniqueConstraint(fields=["user", "notification_type", "channel"], name="notification_pref_unique")
+            models.UniqueConstraint(
+                fields=["user", "notification_type", "channel"],
+                name="notification_pref_unique",
+                violation_error_message=_(
+                    "This person already has a preference for this notification on this channel."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -170,7 +182,11 @@ class NotificationTemplate(BaseModel):
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
         constraints = [
-            models.UniqueConstraint(fields=["notification_type", "template_type"], name="notification_template_unique")
+            models.UniqueConstraint(
+                fields=["notification_type", "template_type"],
+                name="notification_template_unique",
+                violation_error_message=_("A template of this kind already exists for this notification."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -9,15 +9,34 @@ HTML-escaped in HTML templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import escape
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 PLACEHOLDER = re.compile(r"{{\s*([a-z_][a-z0-9_]*)\s*}}")
 # Anything that looks like template syntax but is not a plain placeholder.
 SUSPICIOUS = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
+def readable_date(value: str) -> str:
+    """Jobs pass dates as ISO text (the context is stored as JSON); a person reads them in the
+    language's format ("Dec 5, 2026", "5 dic 2026 16:21"). Other text is left as it is."""
+    try:
+        if ISO_DATE.fullmatch(value):
+            return date_format(dt.date.fromisoformat(value))
+        if ISO_MOMENT.fullmatch(value):
+            return date_format(dt.datetime.fromisoformat(value), "DATETIME_FORMAT")
+    except ValueError:
+        pass
+    return value
 
 
 def placeholders(text: str) -> list[str]:
@@ -61,7 +80,7 @@ def render(text: str, values: dict, *, html: bool) -> str:
 
     def fill(match):
         value = values.get(match.group(1), "")
-        value = "" if value is None else str(value)
+        value = readable_date("" if value is None else str(value))
         return escape(value, quote=True) if html else value
 
     return PLACEHOLDER.sub(fill, text or "")

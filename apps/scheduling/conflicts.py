@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.clients.models import ClientLocation
@@ -255,7 +256,7 @@ def _certifications(person, day, required, certificates, location) -> list[Findi
             message = _("%(name)s's %(kind)s expired on %(date)s.") % {
                 "name": person.display_name,
                 "kind": kind,
-                "date": latest.isoformat(),
+                "date": date_format(latest),
             }
         else:
             message = _("%(name)s has no valid %(kind)s, which this shift requires.") % {
@@ -303,7 +304,7 @@ def _overtime(shift, index, busy, week, threshold) -> list[Finding]:
             "overtime",
             WARNING,
             _("Overtime: %(hours)s hours in the week starting %(day)s (over %(limit)s).")
-            % {"hours": f"{total:g}", "day": week[0].date().isoformat(), "limit": f"{threshold:g}"},
+            % {"hours": f"{total:g}", "day": date_format(week[0].date()), "limit": f"{threshold:g}"},
         )
     ]
 
@@ -353,4 +354,4 @@ def _ratio(shift, location, on_duty) -> list[Finding]:
 def _clock(moment: dt.datetime) -> str:
     from django.utils import timezone
 
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BaseModel
@@ -84,7 +86,11 @@ class Schedule(BaseModel):
             ("change_locked_schedule", _("Can change locked schedules")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="schedule_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="schedule_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -171,11 +177,15 @@ class Shift(BaseModel):
             models.Index(fields=["starts_at"], name="shift_open_idx", condition=Q(staff__isnull=True)),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="shift_ends_after_start",
+                violation_error_message=_("The shift must end after it starts."),
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.shift_date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{date_format(self.shift_date)} {time_format(self.start_time)}–{time_format(self.end_time)}"
 
     @property
     def is_open(self) -> bool:
@@ -263,7 +273,9 @@ class Appointment(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_datetime__gt=models.F("start_datetime")), name="appointment_ends_after_start"
+                condition=Q(end_datetime__gt=models.F("start_datetime")),
+                name="appointment_ends_after_start",
+                violation_error_message=_("The appointment must end after it starts."),
             )
         ]
 
@@ -365,18 +377,26 @@ class Visit(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(shift__isnull=False) | Q(appointment__isnull=False), name="visit_of_shift_or_appointment"
+                condition=Q(shift__isnull=False) | Q(appointment__isnull=False),
+                name="visit_of_shift_or_appointment",
+                violation_error_message=_("A visit belongs to a shift or an appointment."),
             ),
             # One open visit per person: clocked in once until clocked out.
-            models.UniqueConstraint(fields=["staff"], condition=Q(clock_out_at__isnull=True), name="visit_one_open"),
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(clock_out_at__isnull=True),
+                name="visit_one_open",
+                violation_error_message=_("This person is already clocked in to another visit: clock out first."),
+            ),
             models.CheckConstraint(
                 condition=Q(clock_out_at__isnull=True) | Q(clock_out_at__gt=models.F("clock_in_at")),
                 name="visit_out_after_in",
+                violation_error_message=_("The clock-out time must be after the clock-in time."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff} · {self.clock_in_at:%Y-%m-%d %H:%M}"
+        return f"{self.staff} · {date_format(timezone.localtime(self.clock_in_at), 'DATETIME_FORMAT')}"
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:visit", args=[self.pk])

@@ -113,9 +113,12 @@ class Staff(BaseModel):
             models.CheckConstraint(
                 condition=Q(termination_date__isnull=True) | Q(termination_date__gte=models.F("hire_date")),
                 name="staff_terminated_after_hire",
+                violation_error_message=_("The termination date cannot be before the hire date."),
             ),
             models.CheckConstraint(
-                condition=Q(fte_percentage__gte=0) & Q(fte_percentage__lte=100), name="staff_fte_percentage_range"
+                condition=Q(fte_percentage__gte=0) & Q(fte_percentage__lte=100),
+                name="staff_fte_percentage_range",
+                violation_error_message=_("The FTE percentage must be between 0 and 100."),
             ),
         ]
 
@@ -186,6 +189,7 @@ class Certification(BaseModel):
             models.CheckConstraint(
                 condition=Q(expiry_date__isnull=True) | Q(expiry_date__gte=models.F("issue_date")),
                 name="cert_expires_after_issue",
+                violation_error_message=_("The expiry date cannot be before the issue date."),
             )
         ]
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -339,7 +339,13 @@ def program_edit(request, program_pk=None):
     )
 
 
-STATE_LABELS = {"current": _("Current"), "expiring": _("Expiring"), "expired": _("Expired"), "missing": _("Missing")}
+# Lazy: made at import, shown in the reader's language.
+STATE_LABELS = {
+    "current": gettext_lazy("Current"),
+    "expiring": gettext_lazy("Expiring"),
+    "expired": gettext_lazy("Expired"),
+    "missing": gettext_lazy("Missing"),
+}
 
 
 @login_required

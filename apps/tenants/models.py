@@ -70,6 +70,7 @@ class Organization(TenantMixin, BaseModel):
                 fields=["custom_domain"],
                 condition=~models.Q(custom_domain=""),
                 name="organization_custom_domain_unique",
+                violation_error_message=_("Another organization already uses this custom domain."),
             )
         ]
 

@@ -121,8 +121,8 @@ def test_each_goal_prints_its_number_dates_and_status_side_by_side_and_whole(org
         pdf = printing.care_plan_pdf(plan=draft, organization=org_a)
     lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text(extraction_mode="layout").splitlines()
     row = next(i for i, line in enumerate(lines) if "1. Cook a meal" in line)
-    assert re.search(r"1\. Cook a meal\s{2,}2026-01-01 –\s{2,}Discontinued\s*$", lines[row])
-    assert re.search(r"\s{2,}2026-06-30\s*$", lines[row + 1]) and "Target: 3 a week" in lines[row + 1]
+    assert re.search(r"1\. Cook a meal\s{2,}Jan 1, 2026 –\s{2,}Discontinued\s*$", lines[row])
+    assert re.search(r"\s{2,}Jun 30, 2026\s*$", lines[row + 1]) and "Target: 3 a week" in lines[row + 1]
 
 
 def test_the_care_plan_pages_are_the_same_with_weasyprint_own_stylesheet(org_a, maria, draft, monkeypatch):

@@ -62,3 +62,14 @@ def test_an_organizations_template_is_checked_on_save_and_used_when_active(org_a
         good.save()
         subject, text, html = email_content(template_type="general.announcement", values={**values, "password": "x"})
         assert (subject, text, html) == ("[Alpha] Meeting", "At 3", "<p>At 3</p>")
+
+
+def test_dates_passed_as_iso_text_read_in_the_languages_format():
+    from django.utils import translation
+
+    text = "Due {{ due }} at {{ when }}; ref {{ ref }}"
+    values = {"due": "2026-12-05", "when": "2026-12-05 16:21", "ref": "2026-12-05-A"}
+    with translation.override("en"):
+        assert rendering.render(text, values, html=False) == "Due Dec 5, 2026 at Dec 5, 2026 4:21 PM; ref 2026-12-05-A"
+    with translation.override("es"):
+        assert rendering.render(text, values, html=False) == "Due 5 dic 2026 at 5 dic 2026 16:21; ref 2026-12-05-A"

@@ -47,7 +47,7 @@ def test_a_kinds_variables_come_from_context_and_nothing_else_is_accepted(org_a)
         (digest,) = services.notify(
             recipients=[person(org_a, "dsp")], type="digest.daily", context={"day": "2026-11-24", "count": 3}
         )
-        assert (digest.title, digest.message) == ("Your notifications from 2026-11-24", "Unread notifications: 3")
+        assert (digest.title, digest.message) == ("Your notifications from Nov 24, 2026", "Unread notifications: 3")
         assert digest.context == {"day": "2026-11-24", "count": "3"}
         with pytest.raises(ValueError, match="has no variable password"):
             services.notify(recipients=[person(org_a, "dsp")], type="digest.daily", context={"password": "x"})

@@ -56,7 +56,7 @@ def test_the_month_calendar_shows_the_clients_appointments_in_an_accessible_grid
     page = response.content.decode()
     assert response.status_code == 200
     assert f"/scheduling/appointments/{mine.pk}/" in page and str(other.pk) not in page
-    assert "<caption>" in page and 'scope="col"' in page and "10:00 Dentist" in page
+    assert "<caption>" in page and 'scope="col"' in page and "10:00 AM Dentist" in page
     empty = signed_in(org_a, "scheduler").get(f"/scheduling/appointments/?client={maria.pk}&month=2001-02")
     assert "No appointments this month." in empty.content.decode()
 

@@ -1,0 +1,124 @@
+"""Names of the records an entry points at (a location, a person, a client), for a whole page
+at once, and masked for a reader who may not see them.
+
+Audit sits below the apps whose records it names, so it imports none of them: an app that
+knows better than a model-level permission who may see its records (the clients app: a care
+team sees its own clients) provides `apps/<app>/audit_hooks.py` with
+
+    NAMES = {"app.model": names(user, pks) -> {pk: name}}      # only the pks the reader may see
+    HISTORY_READERS = {"app.model": may_read(user, obj) -> bool}  # beyond audit.view_logentry
+
+Other records are named for readers holding the model's view permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import can
+from apps.audit import registry
+from apps.core.discovery import app_modules
+
+_hooks: dict[str, dict[str, Callable]] = {}
+
+
+def hooks() -> dict[str, dict[str, Callable]]:
+    if not _hooks:
+        found: dict[str, dict[str, Callable]] = {"names": {}, "readers": {}}
+        for _label, module in app_modules("audit_hooks"):
+            found["names"].update(getattr(module, "NAMES", {}))
+            found["readers"].update(getattr(module, "HISTORY_READERS", {}))
+        _hooks.update(found)
+    return _hooks
+
+
+def label_of(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def kind_name(model) -> str:
+    return str(registry.KIND_NAMES.get(label_of(model), model._meta.verbose_name))
+
+
+def may_see_kind(user, model) -> bool:
+    """May the reader see every record of this kind (named by a model-level view permission)?"""
+    label = label_of(model)
+    if label in registry.PUBLIC_NAMES:
+        return True
+    return can(user, registry.VIEW_PERMISSIONS.get(label, f"{model._meta.app_label}.view_{model._meta.model_name}"))
+
+
+def may_read_history(user, label: str, obj) -> bool:
+    """The log's readers see every record's history; an app may let others read its records'
+    (a program manager, their clients')."""
+    if can(user, "audit.view_logentry"):
+        return True
+    reader = hooks()["readers"].get(label)
+    return obj is not None and reader is not None and bool(reader(user, obj))
+
+
+def has_reader_hook(label: str) -> bool:
+    return label in hooks()["readers"]
+
+
+def hidden(model) -> str:
+    kind = kind_name(model)
+    # English picks its article by sound; other languages translate both the same way.
+    if kind[:1].lower() in "aeiou":
+        return _("an %(kind)s (hidden)") % {"kind": kind}
+    return _("a %(kind)s (hidden)") % {"kind": kind}
+
+
+def _valid(model, pks: Iterable[str]) -> list:
+    found = []
+    for pk in pks:
+        try:
+            found.append(model._meta.pk.to_python(pk))
+        except (ValidationError, ValueError, TypeError):
+            continue
+    return found
+
+
+def names(user, wanted: dict[type, set[str]]) -> dict[tuple[type, str], str]:
+    """{(model, pk): name} for the records in `wanted` the reader may see; one query per kind."""
+    resolved: dict[tuple[type, str], str] = {}
+    for model, pks in wanted.items():
+        pks = {str(pk) for pk in pks if pk not in (None, "", "None")}
+        if not pks:
+            continue
+        hook = hooks()["names"].get(label_of(model))
+        if hook is not None:
+            found = hook(user, _valid(model, pks))
+        elif may_see_kind(user, model):
+            # select_related(): names such as a visit's ("Dana Okafor · Dec 5, 2026 4:21 PM") read
+            # the records they point at, in this one query rather than one per name.
+            objects = model._default_manager.filter(pk__in=_valid(model, pks)).select_related()
+            found = {obj.pk: _name(obj) for obj in objects}
+        else:
+            found = {}
+        resolved.update({(model, str(pk)): name for pk, name in found.items()})
+    return resolved
+
+
+def _name(obj) -> str:
+    # A permission's str() is "app | model | name"; its name alone reads.
+    return obj.name if label_of(type(obj)) == "auth.permission" else str(obj)
+
+
+def subjects_visible(user, wanted: dict[type, set[str]]) -> dict[type, set[str] | None]:
+    """For each kind, which of the entries' records the reader may see: None for all of them
+    (no query; records since deleted included), else the set of pks (one query for a kind an
+    app decides record by record, such as a care team's clients)."""
+    visible: dict[type, set[str] | None] = {}
+    for model, pks in wanted.items():
+        hook = hooks()["names"].get(label_of(model))
+        if may_see_kind(user, model):
+            visible[model] = None
+        elif hook is not None:
+            visible[model] = {str(pk) for pk in hook(user, _valid(model, pks))}
+        else:
+            visible[model] = set()
+    return visible
