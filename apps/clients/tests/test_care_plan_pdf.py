@@ -67,4 +67,4 @@ def test_empty_dates_print_blank(org_a, plan):
     for dash_for_no_date in ("— –", "– —", "Review date —", "Approved —", "…"):
         assert dash_for_no_date not in text
     plan.goals = [{**GOAL, "target_date": "2026-06-30"}]
-    assert "– 2026-06-30" in pages(org_a, plan)[0]
+    assert "– Jun 30, 2026" in pages(org_a, plan)[0]
