@@ -7,6 +7,7 @@ team sees its own clients) provides `apps/<app>/audit_hooks.py` with
 
     NAMES = {"app.model": names(user, pks) -> {pk: name}}      # only the pks the reader may see
     HISTORY_READERS = {"app.model": may_read(user, obj) -> bool}  # beyond audit.view_logentry
+    HISTORY_TABS = {"app.model": "app:url_name"}  # the record's own page shows its history
 
 Other records are named for readers holding the model's view permission.
 """
@@ -27,10 +28,11 @@ _hooks: dict[str, dict[str, Callable]] = {}
 
 def hooks() -> dict[str, dict[str, Callable]]:
     if not _hooks:
-        found: dict[str, dict[str, Callable]] = {"names": {}, "readers": {}}
+        found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}}
         for _label, module in app_modules("audit_hooks"):
             found["names"].update(getattr(module, "NAMES", {}))
             found["readers"].update(getattr(module, "HISTORY_READERS", {}))
+            found["tabs"].update(getattr(module, "HISTORY_TABS", {}))
         _hooks.update(found)
     return _hooks
 
@@ -58,6 +60,11 @@ def may_read_history(user, label: str, obj) -> bool:
         return True
     reader = hooks()["readers"].get(label)
     return obj is not None and reader is not None and bool(reader(user, obj))
+
+
+def history_tab(label: str) -> str | None:
+    """The URL name of the record's own History tab, where its app has one (it takes the pk)."""
+    return hooks()["tabs"].get(label)
 
 
 def has_reader_hook(label: str) -> bool:

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,6 +123,20 @@ def _subject(resource: str, pk: str):
 @login_required
 def history(request, resource, pk):
     resource = resource.lower()
+    context = history_context(request, resource, pk)
+    # A record whose app shows the history inside its own page (a client's, a staff
+    # member's) keeps its header and tabs there.
+    tab = naming.history_tab(resource)
+    if context["subject"] is not None and tab:
+        url = reverse(tab, args=[pk])
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{url}?{query}" if query else url)
+    return render(request, "audit/history.html", context)
+
+
+def history_context(request, resource: str, pk) -> dict:
+    """A record's history, for the audit app's page or a record's own History tab: 403 for
+    someone who reads no history of this kind, 404 for a record that is not theirs."""
     reads_log = can(request.user, "audit.view_logentry")
     # Others read a record's history only where its app allows it (a manager, their client's).
     if not reads_log and not naming.has_reader_hook(resource):
@@ -145,7 +160,7 @@ def history(request, resource, pk):
     # With the records that belong to it, each entry says which record it is about.
     context["hide_resource"] = not related
     context["may_see_accesses"] = reads_log
-    return render(request, "audit/history.html", context)
+    return context
 
 
 @login_required

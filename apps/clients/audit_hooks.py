@@ -20,3 +20,4 @@ def _reads_client_history(user, client) -> bool:
 
 NAMES = {"clients.client": _client_names}
 HISTORY_READERS = {"clients.client": _reads_client_history}
+HISTORY_TABS = {"clients.client": "clients:history"}

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<uuid:pk>/contacts/<uuid:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("<uuid:pk>/care-plans/", views.client_care_plans, name="care_plans"),
     path("<uuid:pk>/documents/", views.client_documents, name="documents"),
+    path("<uuid:pk>/history/", views.client_history, name="history"),
     path("<uuid:pk>/care-plans/new/", views.care_plan_create, name="care_plan_create"),
     path("<uuid:pk>/care-plans/<uuid:plan_pk>/", views.care_plan, name="care_plan"),
     path("<uuid:pk>/care-plans/<uuid:plan_pk>/edit/", views.care_plan_edit, name="care_plan_edit"),

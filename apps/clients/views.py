@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import User
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
+from apps.audit.views import history_context
 from apps.clients import forms, printing, selectors, services
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
 from apps.core.forms import add_errors
@@ -153,6 +154,19 @@ def client_care_plans(request, pk):
         tab="care_plans",
         part="care_plans",
         load=lambda client: {"plans": selectors.care_plans_of(client)},
+    )
+
+
+@login_required
+def client_history(request, pk):
+    """The History tab inside the client's page (the audit app's entries and rules)."""
+    return _client_page(
+        request,
+        pk,
+        "clients/history.html",
+        tab="history",
+        part="history",
+        load=lambda client: history_context(request, "clients.client", client.pk),
     )
 
 

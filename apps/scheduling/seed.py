@@ -1,5 +1,5 @@
 """Demo scheduling: three services, coordinates for the demo locations and some clients'
-homes, four weeks of schedules per location (two past, this week, next week) with day,
+homes, five weeks of schedules per location (two past, this week, next week, and a draft of the week after) with day,
 evening and overnight shifts, open shifts, the conflicts a scheduler meets (a double-booking
 and an expired CPR, both overridden with a reason; an overtime week), appointments, and
 visits for the past shifts: mostly verified, some EVV exceptions, one corrected by hand.
@@ -64,6 +64,11 @@ def seed(organization, *, stdout) -> None:
     Plan(organization, rng).run(stdout)
 
 
+# Two weeks back, this week, next week (published, so staff see their next shifts) and the
+# week after, still a draft for the schedulers.
+WEEKS = 5
+
+
 class Plan:
     """The demo weeks, built in order: places, services, shifts, appointments, visits."""
 
@@ -94,7 +99,7 @@ class Plan:
         homes = list(
             Client.objects.filter(status=Client.Status.ACTIVE, latitude__isnull=False).order_by("client_id")[:4]
         )
-        for week in range(4):
+        for week in range(WEEKS):
             start = self.first_day + dt.timedelta(days=7 * week)
             for offset in range(7):
                 day = start + dt.timedelta(days=offset)
@@ -132,7 +137,7 @@ class Plan:
 
     def schedules(self, locations) -> dict:
         schedules = {}
-        for week in range(4):
+        for week in range(WEEKS):
             start = self.first_day + dt.timedelta(days=7 * week)
             # The in-home visits (no location) go in the agency-wide schedule.
             for name, location in [*locations.items(), ("", None)]:
@@ -152,10 +157,10 @@ class Plan:
         after still a draft. Set directly: publishing through the service would notify every
         demo person of weeks that are already over."""
         for (_name, week), schedule in schedules.items():
-            if week == 3:
+            if week == WEEKS - 1:
                 continue
             schedule.status = Schedule.Status.LOCKED if week == 0 else Schedule.Status.PUBLISHED
-            schedule.approved_by, schedule.approved_at = self.actor, self.now - dt.timedelta(days=7 * (3 - week))
+            schedule.approved_by, schedule.approved_at = self.actor, self.now - dt.timedelta(days=7 * max(0, 2 - week))
             schedule.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
 
     # --- shifts ---------------------------------------------------------------------------------

@@ -24,4 +24,5 @@ urlpatterns = [
     path("<uuid:pk>/training/", views.training, name="training"),
     path("<uuid:pk>/training/add/", views.training_record_add, name="training_record_add"),
     path("<uuid:pk>/documents/", views.documents, name="documents"),
+    path("<uuid:pk>/history/", views.history, name="history"),
 ]

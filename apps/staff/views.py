@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
+from apps.audit.views import history_context
 from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
@@ -151,6 +152,16 @@ def _photo(request, staff, handler, kept):
 
     messages.error(request, error)
     return _page(request, staff, "staff/detail.html", "profile", status=400, roles=assignable_roles(request.user))
+
+
+@login_required
+@permission_required("staff.view_staff")
+def history(request, pk):
+    """The History tab inside the staff member's page (the audit app's entries and rules)."""
+    staff = selectors.get_staff(pk)
+    context = history_context(request, "staff.staff", staff.pk)
+    del context["pk"]  # the page names its record as `staff`
+    return _page(request, staff, "staff/history.html", "history", **context)
 
 
 @login_required

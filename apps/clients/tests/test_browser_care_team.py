@@ -29,8 +29,9 @@ def test_a_manager_adds_a_nurse_to_the_care_team_with_the_keyboard(demo, page, s
     page.keyboard.press("Tab")  # the only result, already chosen
     assert choice.evaluate("element => element === document.activeElement") and choice.is_checked()
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the page the form leads to, not the one already loaded.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Noor Haddad is on the care team." in page.locator("body").inner_text()
     with sunrise:
         assert nurse in selectors.care_team(client)

@@ -18,7 +18,7 @@ from conftest import person, signed_in
 
 
 def _history(client_pk) -> str:
-    return f"/audit/history/clients.client/{client_pk}/"
+    return f"/clients/{client_pk}/history/"
 
 
 def _text(response) -> str:
@@ -90,9 +90,11 @@ def test_a_program_manager_reads_their_clients_history_but_not_the_audit_log(org
         services.care_team_add(client=maria, user=person(org_a, "dsp"))
     dsp = signed_in(org_a, "dsp")
     assert dsp.get(f"/clients/{maria.pk}/").status_code == 200
-    assert dsp.get(_history(maria.pk)).status_code == 404
+    assert dsp.get(_history(maria.pk)).status_code == 403
+    assert dsp.get(f"/audit/history/clients.client/{maria.pk}/").status_code == 404
     assert _history(maria.pk) not in dsp.get(f"/clients/{maria.pk}/").content.decode()
     assert signed_in(org_b, "manager").get(_history(maria.pk)).status_code == 404
+    assert signed_in(org_b, "auditor").get(f"/audit/history/clients.client/{maria.pk}/").status_code == 404
     # Other records' histories stay with the log's readers.
     role_history = f"/audit/history/accounts.role/{person(org_a, 'dsp').role_id}/"
     assert manager.get(role_history).status_code == 403
@@ -177,3 +179,14 @@ def test_a_care_plan_made_before_the_log_still_shows_its_later_changes(org_a, ma
         plan.save(update_fields=["title", "updated_at"])
     rows = signed_in(org_a, "auditor").get(_history(maria.pk)).context["page"].rows
     assert any(row["resource"] == "Imported plan, revised" and row["action"] == "Update" for row in rows)
+
+
+def test_the_history_opens_inside_the_clients_page_with_its_header_and_tabs(org_a, maria):
+    auditor = signed_in(org_a, "auditor")
+    # The audit app's address for the record (the access report links to it) leads to the tab.
+    response = auditor.get(f"/audit/history/clients.client/{maria.pk}/")
+    assert response.status_code == 302 and response["Location"] == _history(maria.pk)
+    page = auditor.get(_history(maria.pk)).content.decode()
+    assert f'href="/clients/{maria.pk}/"' in page and f'href="/clients/{maria.pk}/documents/"' in page
+    assert f'href="{_history(maria.pk)}" aria-current="page"' in page and maria.client_id in page
+    assert "Who accessed this record" in page
