@@ -182,9 +182,19 @@ def _fetch(entries: QuerySet[LogEntry], limit: int) -> list:
     return rows
 
 
-def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also=(), related=(), reader=None) -> Page:
+def history(
+    *,
+    content_type: ContentType,
+    object_pk: str,
+    cursor: str = "",
+    also=(),
+    related=(),
+    reader=None,
+    changes_only: bool = False,
+) -> Page:
     """A record's entries, those of the records in `also` ((content type, pk) pairs), and those
-    of the records that belong to it (`related`, from history_related)."""
+    of the records that belong to it (`related`, from history_related); `changes_only` leaves
+    out who opened them and sign-ins."""
     where = Q(content_type=content_type, object_pk=str(object_pk))
     for other_type, other_pk in also:
         where |= Q(content_type=other_type, object_pk=str(other_pk))
@@ -200,8 +210,10 @@ def history(*, content_type: ContentType, object_pk: str, cursor: str = "", also
         ).values("object_pk")
         where |= Q(content_type=other_type, object_pk__in=[str(pk) for pk in current])
         where |= Q(content_type=other_type, object_pk__in=mentions)
-    entries = LogEntry.objects.filter(where).order_by("-timestamp", "-id")
-    return page(entries, cursor=cursor, size=TAB_PAGE_SIZE, reader=reader)
+    entries = LogEntry.objects.filter(where)
+    if changes_only:
+        entries = entries.exclude(action__in=[LogEntry.Action.ACCESS, LogEntry.Action.AUTHENTICATION])
+    return page(entries.order_by("-timestamp", "-id"), cursor=cursor, size=TAB_PAGE_SIZE, reader=reader)
 
 
 def history_related(resource: str) -> list[tuple[ContentType, str]]:

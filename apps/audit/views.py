@@ -22,9 +22,10 @@ from apps.core.csvexport import csv_response as _csv_response
 from apps.core.pdf import pdf_response, render_pdf
 
 
-def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict) -> list:
+def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden: dict[int, str]) -> list:
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     details = {k: v for k, v in data.items() if k not in ("event", "via")}
+    masked = hidden.get(entry.content_type_id)
     return [
         entry.id,
         entry.timestamp.astimezone(UTC).isoformat(),
@@ -33,11 +34,11 @@ def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict) -> list
         names["events"].get(entry.event, entry.event),
         type_names.get(entry.content_type_id, ""),
         entry.object_pk,
-        entry.object_repr,
+        masked or entry.object_repr,
         entry.remote_addr or "",
         entry.user_agent,
         entry.origin,
-        json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+        json.dumps(entry.changes, ensure_ascii=False) if entry.changes and not masked else "",
         json.dumps(details, ensure_ascii=False) if details else "",
         entry.hash,
     ]
@@ -84,8 +85,13 @@ def log(request):
         types = {ct.pk: label for label, _name, ct in selectors.resource_types()}
         # Translated now: the rows are written after the view returns, outside the request's language.
         names = selectors.labels()
+        # Records the reader may not see are named as on the page, "a client (hidden)", their
+        # changes left out.
+        hidden = naming.hidden_kinds(
+            request.user, ((ct.pk, ct.model_class()) for _l, _n, ct in selectors.resource_types())
+        )
         return _csv_response(
-            (_entry_row(entry, types, names) for entry in entries.iterator(chunk_size=2000)),
+            (_entry_row(entry, types, names, hidden) for entry in entries.iterator(chunk_size=2000)),
             header=ENTRY_HEADER,
             filename=_filename(request, "audit-log") + ".csv",
         )
@@ -155,6 +161,9 @@ def history_context(request, resource: str, pk) -> dict:
         also=selectors.history_also(obj, resource),
         related=related,
         reader=request.user,
+        # Who opened the record (and from where) is the log's, as the access report is: a
+        # manager reading their client's history sees its changes.
+        changes_only=not reads_log,
     )
     context = {"title": title, "subject": obj, "resource": resource, "pk": pk, "page": page, "query": ""}
     # With the records that belong to it, each entry says which record it is about.
@@ -167,6 +176,10 @@ def history_context(request, resource: str, pk) -> dict:
 @permission_required("audit.view_logentry")
 def access_report(request, resource, pk):
     content_type, title, obj = _subject(resource, pk)
+    model = content_type.model_class()
+    if naming.subjects_visible(request.user, {model: {str(pk)}}).get(model) not in (None, {str(pk)}):
+        # The log's reader learns who opened the record, not the name of one they may not see.
+        title = naming.hidden(model)
     entries = selectors.accesses(content_type=content_type, object_pk=pk)
     output = request.GET.get("format", "")
     if output == "csv":

@@ -12,7 +12,7 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -123,12 +123,17 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
         before = Shift.objects.select_related("schedule").get(pk=shift.pk)
         if before.schedule_id != shift.schedule_id:
             _check_editable(before.schedule, actor)
-        unverified = Visit.objects.filter(shift=shift).exclude(status=Visit.Status.VERIFIED)
-        if shift.status == Shift.Status.COMPLETED != before.status and unverified.exists():
-            # Completed by its visit's verification (or resolution), not by editing the shift.
-            raise ValidationError(
-                {"status": _("A visit of this shift is open or has exceptions: resolve it on the visit's page first.")}
-            )
+        if shift.status == Shift.Status.COMPLETED != before.status:
+            # Completed by its visits' verification (or resolution), not by editing the shift:
+            # every visit verified, and at least one.
+            statuses = set(Visit.objects.filter(shift=shift).values_list("status", flat=True))
+            if not statuses:
+                raise ValidationError(
+                    {"status": _("Nobody clocked in to this shift: it is completed by a verified visit.")}
+                )
+            if statuses != {Visit.Status.VERIFIED}:
+                message = _("A visit of this shift is open or has exceptions: resolve it on the visit's page first.")
+                raise ValidationError({"status": message})
     shift_place(shift, organization=organization)
     (findings,) = conflicts.check([shift], organization=organization)
     if not may_pass(findings, actor=actor, reason=override_reason):
@@ -146,8 +151,9 @@ def schedule_name(location, first: dt.date) -> str:
 def _existing_schedule(*, location, day: dt.date) -> Schedule | None:
     return (
         Schedule.objects.select_for_update()
+        # An archived week is found too, so a shift added to it is refused (archived schedules
+        # change no more) instead of starting a second schedule beside it.
         .filter(location=location, start_date__lte=day, end_date__gte=day)
-        .exclude(status=Schedule.Status.ARCHIVED)
         .order_by("-start_date", "created_at", "pk")
         .first()
     )
@@ -157,12 +163,21 @@ def schedule_for(*, location, day: dt.date, organization, actor) -> Schedule:
     """The schedule of the location (None: agency-wide) holding `day`, created as a draft for
     the organization's week when there is none: a shift outside every schedule was missing
     from its week and publishing told nobody about it."""
+    first = timing.week_of(day, org_rules.for_organization(organization).week_start)
+    # Two shifts saved at once for the same place and week must not each make a draft (the
+    # second would never be published): when there is no schedule row to lock, a transaction
+    # lock on the place and week serialises them until the first one commits.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"{connection.schema_name}:schedule:{location.pk if location else '-'}:{first.isoformat()}"],
+        )
     found = _existing_schedule(location=location, day=day)
     if found is not None:
         return found
-    first = timing.week_of(day, org_rules.for_organization(organization).week_start)
     schedule = Schedule(
-        schedule_name=schedule_name(location, first),
+        # A long location name is shortened so the name fits its column.
+        schedule_name=schedule_name(location, first)[: Schedule._meta.get_field("schedule_name").max_length],
         schedule_type=Schedule.Type.WEEKLY,
         start_date=first,
         end_date=first + dt.timedelta(days=6),
@@ -260,6 +275,7 @@ def week_copy(
             copy.schedule = schedule_for(
                 location=copy.location, day=copy.shift_date, organization=organization, actor=actor
             )
+            _check_editable(copy.schedule, actor)
         copy.save()
     return len(copies)
 
@@ -598,6 +614,10 @@ def _shift_follow(visit: Visit) -> None:
     if shift is None or visit.clock_out_at is None:
         return
     ended = (Shift.Status.IN_PROGRESS, Shift.Status.COMPLETED, Shift.Status.NEEDS_REVIEW)
+    # Locked and read afresh: two people clocking out of one shift at once would otherwise
+    # each see the other's visit still open, and the shift would stay in progress.
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    visit.shift = shift
     if shift.status not in ended:
         return
     # Every visit of the shift counts (someone clocked out and back in, a second person).
@@ -620,11 +640,14 @@ def visit_resolve(*, visit: Visit, actor, note: str) -> Visit:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"resolution_note": _("Say why the visit is accepted.")})
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("shift", "staff").get(pk=visit.pk)
     if visit.clock_out_at is None:
         raise ValidationError(_("The visit is still open: it can be reviewed once clocked out."))
     if visit.status != Visit.Status.EXCEPTION:
         raise ValidationError(_("This visit has no exceptions to resolve."))
+    if visit.staff.user_id is not None and visit.staff.user_id == actor.pk:
+        # Two people: whoever worked the visit does not accept its exceptions.
+        raise PermissionDenied(_("Someone else must review your own visit."))
     visit.status = Visit.Status.VERIFIED
     visit.resolved_by, visit.resolved_at, visit.resolution_note = actor, timezone.now(), note
     visit.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note", "updated_at"])

@@ -4,8 +4,8 @@ shared name means; pickers and lists show the employee ID and job title (or depa
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from apps.core import clock
 from apps.scheduling import selectors
 from apps.scheduling.models import Shift
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
@@ -15,7 +15,7 @@ from conftest import signed_in
 @pytest.fixture
 def week(org_a):
     with org_a:
-        return selectors.week_start(org_a, timezone.localdate() + dt.timedelta(days=14))
+        return selectors.week_start(org_a, clock.today(org_a) + dt.timedelta(days=14))
 
 
 @pytest.fixture

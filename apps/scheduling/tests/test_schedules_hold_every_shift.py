@@ -5,8 +5,10 @@ overridden; a shift that ends when it starts is refused; conflicts are text, not
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from apps.core import clock
 from apps.notifications.models import Notification
 from apps.scheduling import selectors, services
 from apps.scheduling.models import ConflictOverride, Schedule, Shift
@@ -17,7 +19,7 @@ from conftest import person, signed_in
 @pytest.fixture
 def week(org_a):
     with org_a:
-        return selectors.week_start(org_a, timezone.localdate() + dt.timedelta(days=14))
+        return selectors.week_start(org_a, clock.today(org_a) + dt.timedelta(days=14))
 
 
 @pytest.fixture
@@ -186,3 +188,35 @@ def test_a_week_copied_without_a_schedule_goes_into_each_weeks_schedule(org_a, w
         )
         copy = Shift.objects.select_related("schedule").get(shift_date=week + dt.timedelta(days=7))
     assert copied == 1 and copy.schedule is not None and copy.schedule.start_date == week + dt.timedelta(days=7)
+
+
+def test_quick_add_into_a_locked_week_says_so_in_the_days_cell(org_a, week, house, dana):
+    day = week + dt.timedelta(days=2)
+    make_shift(org_a, day=day, start="15:00", end="23:00", location=house)
+    with org_a:
+        Schedule.objects.filter(location=house).update(status=Schedule.Status.LOCKED)
+    response = signed_in(org_a, "scheduler").post(
+        "/scheduling/shifts/quick-add/", _quick(day, house, staff=dana.employee_id), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "locked" in response.content.decode()
+    with org_a:
+        assert Shift.objects.filter(location=house, shift_date=day).count() == 1
+
+
+def test_a_shift_for_an_archived_week_is_refused_not_put_in_a_second_schedule(org_a, week, house):
+    day = week + dt.timedelta(days=2)
+    make_shift(org_a, day=day, start="15:00", end="23:00", location=house)
+    with org_a:
+        Schedule.objects.filter(location=house).update(status=Schedule.Status.ARCHIVED)
+        shift = Shift(location=house, shift_date=day, start_time=dt.time(7), end_time=dt.time(15))
+        with pytest.raises(ValidationError):
+            services.shift_save(shift=shift, actor=person(org_a, "admin"), organization=org_a)
+        assert Schedule.objects.filter(location=house).count() == 1
+
+
+def test_a_long_location_name_still_makes_a_schedule_whose_name_fits(org_a, week):
+    long_named = make_location(org_a, name="Supported Living Residence " * 9)
+    make_shift(org_a, day=week, start="07:00", end="15:00", location=long_named)
+    with org_a:
+        schedule = Schedule.objects.get(location=long_named)
+    assert len(schedule.schedule_name) <= 255 and schedule.schedule_name.startswith("Supported Living")

@@ -241,3 +241,33 @@ def test_the_review_and_the_visits_length_read_in_spanish(org_a, dana, night):
     assert "Duración" in page and "Resolver las excepciones" in page and "Fichó la salida antes" in page
     shift = scheduler.get(f"/scheduling/shifts/{night.pk}/").content.decode()
     assert "Pendiente de revisión" in shift and "Awaiting review" not in shift
+
+
+def test_nobody_resolves_the_exceptions_of_their_own_visit(org_a, night, house):
+    scheduler = person(org_a, "scheduler")
+    own = make_staff(org_a, first_name="Sam", last_name="Scheduler", user=scheduler)
+    with org_a:
+        shift = Shift.objects.get(pk=night.pk)
+        shift.staff = own
+        services.shift_save(shift=shift, actor=person(org_a, "admin"), organization=org_a)
+    visit = _clock_in(org_a, own, shift, night.starts_at)
+    visit = _clock_out(org_a, own, visit, night.starts_at + dt.timedelta(minutes=1), reason_code="schedule_change")
+    refused = signed_in(org_a, "scheduler").post(f"/scheduling/visits/{visit.pk}/resolve/", {"resolution_note": "ok"})
+    assert refused.status_code == 403 and _status(org_a, night) == Shift.Status.NEEDS_REVIEW
+    assert (
+        signed_in(org_a, "manager")
+        .post(f"/scheduling/visits/{visit.pk}/resolve/", {"resolution_note": "Checked with the house"})
+        .status_code
+        == 302
+    )
+    assert _status(org_a, night) == Shift.Status.COMPLETED
+
+
+def test_a_shift_nobody_clocked_into_cannot_be_marked_completed(org_a, night):
+    with org_a:
+        shift = Shift.objects.get(pk=night.pk)
+        shift.status = Shift.Status.COMPLETED
+        with pytest.raises(ValidationError) as refused:
+            services.shift_save(shift=shift, actor=person(org_a, "admin"), organization=org_a)
+    assert "status" in refused.value.message_dict
+    assert _status(org_a, night) != Shift.Status.COMPLETED

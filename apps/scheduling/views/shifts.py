@@ -116,6 +116,9 @@ def quick_add(request):
             form.add_error(None, _("Open the full shift form to override a conflict with a reason."))
         except ValidationError as exc:
             add_errors(form, exc)
+        except PermissionDenied as exc:
+            # A locked week: said in the day's cell (htmx swaps no 403), as the full form does.
+            form.add_error(None, str(exc) or _("You may not change this schedule."))
         else:
             if not request.htmx:
                 for finding in findings:
