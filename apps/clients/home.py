@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import CarePlan
 from apps.clients.selectors import sees_every_client, visible_clients
+from apps.clients.services import two_person_rule
 from apps.core import clock, home
 
 # The same horizon as the review reminders (clients.jobs.REVIEW_DUE).
@@ -30,10 +31,15 @@ def care_plans(request) -> dict:
     )
     if not sees_every_client(request.user):
         plans = plans.filter(client__in=visible_clients(request.user))
+    awaiting = plans.filter(status=CarePlan.Status.UNDER_REVIEW)
+    if two_person_rule(request.organization):
+        # Under the two-person rule the author cannot approve their own plan: it waits for
+        # someone else, so it is not this person's to act on.
+        awaiting = awaiting.exclude(created_by=request.user)
     return {
         "today": today,
         "within_days": REVIEW_WITHIN_DAYS,
-        "awaiting": home.rows_and_more(plans.filter(status=CarePlan.Status.UNDER_REVIEW).order_by("updated_at", "pk")),
+        "awaiting": home.rows_and_more(awaiting.order_by("updated_at", "pk")),
         # careplan_review_idx: the partial index on active plans' review dates.
         "due": home.rows_and_more(
             plans.filter(

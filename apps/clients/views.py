@@ -13,8 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -83,10 +82,10 @@ def client_list(request):
 
 
 LIST_SORTS = [
-    ("name", _lazy("Name")),
-    ("-name", _lazy("Name, Z to A")),
-    ("client_id", _lazy("Client ID")),
-    ("-admission", _lazy("Newest admission")),
+    ("name", gettext_lazy("Name")),
+    ("-name", gettext_lazy("Name, Z to A")),
+    ("client_id", gettext_lazy("Client ID")),
+    ("-admission", gettext_lazy("Newest admission")),
 ]
 
 

@@ -45,3 +45,24 @@ def test_people_who_do_not_approve_plans_have_no_care_plan_panel(org_a):
     for role in ("scheduler", "billing", "auditor", "dsp"):
         keys = [p["key"] for p in signed_in(org_a, role).get("/").context["panels"]]
         assert "care_plans" not in keys, role
+
+
+def _awaiting(org, local) -> list:
+    panels = signed_in(org, local).get("/").context["panels"]
+    return next(p for p in panels if p["key"] == "care_plans")["context"]["awaiting"]["rows"]
+
+
+def test_a_plan_the_manager_wrote_waits_for_someone_else_under_the_two_person_rule(org_a):
+    from apps.tenants import host_cache
+    from conftest import person
+
+    client = make_client(org_a)
+    under_review = CarePlan.Status.UNDER_REVIEW
+    mine = _plan(org_a, client, title="Mine", status=under_review, created_by=person(org_a, "manager"))
+    theirs = _plan(org_a, client, title="Theirs", status=under_review, created_by=person(org_a, "nurse"))
+    assert _awaiting(org_a, "manager") == [theirs]
+    assert set(_awaiting(org_a, "admin")) == {mine, theirs}
+    org_a.settings = {**(org_a.settings or {}), "clients": {"two_person_rule": False}}
+    org_a.save(update_fields=["settings"])
+    host_cache.clear()
+    assert set(_awaiting(org_a, "manager")) == {mine, theirs}
