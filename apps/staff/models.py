@@ -123,7 +123,9 @@ class Staff(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        # Agencies have namesakes: the admin's pickers and the audit log name people by str(),
+        # so the employee ID goes with the name.
+        return f"{self.display_name} ({self.employee_id})" if self.employee_id else self.display_name
 
     @property
     def display_name(self) -> str:
