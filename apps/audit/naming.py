@@ -115,15 +115,18 @@ def _name(obj) -> str:
     return obj.name if label_of(type(obj)) == "auth.permission" else str(obj)
 
 
-def subjects_visible(user, wanted: dict[type, set[str]]) -> dict[type, set[str] | None]:
+def subjects_visible(user, wanted: dict[type, set[str]], *, named: dict | None = None) -> dict[type, set[str] | None]:
     """For each kind, which of the entries' records the reader may see: None for all of them
     (no query; records since deleted included), else the set of pks (one query for a kind an
-    app decides record by record, such as a care team's clients)."""
+    app decides record by record, such as a care team's clients; none when `named`, the
+    result of names() for these records, already holds it)."""
     visible: dict[type, set[str] | None] = {}
     for model, pks in wanted.items():
         hook = hooks()["names"].get(label_of(model))
         if may_see_kind(user, model):
             visible[model] = None
+        elif hook is not None and named is not None:
+            visible[model] = {pk for kind, pk in named if kind is model and pk in {str(p) for p in pks}}
         elif hook is not None:
             visible[model] = {str(pk) for pk in hook(user, _valid(model, pks))}
         else:

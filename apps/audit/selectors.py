@@ -402,10 +402,14 @@ def describe_all(entries, *, changes: int | None = None, reader=None) -> list[di
             related = _related_model(model, name, names["fields"])
             if related is not None and isinstance(values, list | tuple):
                 refs.setdefault(related, set()).update(str(v) for v in values if v not in (None, "", registry.MASK))
+    # An entry's own record is named live too (its stored object_repr is in the language and
+    # date format of whoever acted): in the same one query per kind as the records it points at.
+    wanted = {model: refs.get(model, set()) | subjects.get(model, set()) for model in {*refs, *subjects}}
+    named = naming.names(reader, wanted) if reader is not None else {}
     context = {
         "reader": reader,
-        "names": naming.names(reader, refs) if reader is not None else {},
-        "visible": naming.subjects_visible(reader, subjects) if reader is not None else {},
+        "names": named,
+        "visible": naming.subjects_visible(reader, subjects, named=named) if reader is not None else {},
     }
     return [describe(entry, names, changes=changes, context=context) for entry in entries]
 
@@ -479,7 +483,10 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
             changes.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
-    resource = _show(entry.object_repr or entry.object_pk, 60)
+    # Named live where the record still exists and the reader may see it; a deleted record by
+    # the name it had.
+    live = context.get("names", {}).get((model, str(entry.object_pk))) if model is not None else None
+    resource = _show(live or entry.object_repr or entry.object_pk, 60)
     visible = context.get("visible", {}).get(model) if model is not None else None
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     event = data.get("event", "") or data.get("via", "")
