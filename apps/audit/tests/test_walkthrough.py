@@ -57,3 +57,30 @@ def test_a_printed_care_plan_reads_in_spanish_on_a_spanish_page(org_a):
     with translation.override("es"):
         rows = _rows(org_a, admin, object_pk=str(client.pk), action=LogEntry.Action.ACCESS)
     assert rows[0]["event"] == "Imprimió el plan de atención"
+
+
+def test_accepting_an_invitation_is_logged_as_the_invitees_act_not_an_anonymous_one(org_a):
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from apps.accounts.models import User
+    from apps.accounts.tokens import invitation_tokens
+    from conftest import host_client
+
+    with org_a:
+        invitee = User.objects.create_user(email="nia@alpha.test", first_name="Nia", last_name="Newton")
+        invitee.status = User.Status.PENDING
+        invitee.set_unusable_password()
+        invitee.save()
+        uid = urlsafe_base64_encode(force_bytes(invitee.pk))
+        link = reverse(
+            "accounts:invitation_accept", kwargs={"uidb64": uid, "token": invitation_tokens.make_token(invitee)}
+        )
+    password = "a brand new passphrase 7"
+    response = host_client(org_a.primary_host).post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    with org_a:
+        entry = LogEntry.objects.filter(object_pk=str(invitee.pk), action=LogEntry.Action.UPDATE).latest("id")
+    assert "status" in entry.changes
+    assert entry.actor_email == "nia@alpha.test" and str(entry.actor_id) == str(invitee.pk)
