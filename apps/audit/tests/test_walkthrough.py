@@ -84,3 +84,90 @@ def test_accepting_an_invitation_is_logged_as_the_invitees_act_not_an_anonymous_
         entry = LogEntry.objects.filter(object_pk=str(invitee.pk), action=LogEntry.Action.UPDATE).latest("id")
     assert "status" in entry.changes
     assert entry.actor_email == "nia@alpha.test" and str(entry.actor_id) == str(invitee.pk)
+
+
+def _entry(org, model, changes, *, object_pk=None, object_repr="", action=LogEntry.Action.UPDATE):
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    # Entries are written at commit (apps.audit.models): built here as the page reads them.
+    with org:
+        return LogEntry(
+            id=1,
+            timestamp=timezone.now(),
+            action=action,
+            content_type_id=ContentType.objects.get_for_model(model).pk,
+            object_pk=str(object_pk or uuid.uuid4()),
+            object_repr=object_repr,
+            changes=changes,
+            additional_data={},
+        )
+
+
+def _row(org, reader, entry):
+    with org:
+        (row,) = selectors.describe_all([entry], reader=reader)
+    return row
+
+
+def _fields(org, reader, entry, language="en"):
+    with translation.override(language):
+        row = _row(org, reader, entry)
+    return {change["field"]: (change["before"], change["after"]) for change in row["changes"]}
+
+
+def test_a_visits_exceptions_read_as_their_labels_and_distances_are_rounded(org_a):
+    from apps.scheduling.models import Visit
+
+    entry = _entry(
+        org_a,
+        Visit,
+        {
+            "exception_codes": [[], ["early_or_late", "short_visit"]],
+            "clock_in_distance_m": [None, 13.576716785334309],
+        },
+    )
+    auditor = person(org_a, "auditor")
+    fields = _fields(org_a, auditor, entry)
+    assert fields["Exceptions"][1] == "Clocked in far from the scheduled time, Shorter than the minimum visit"
+    assert fields["Distance at clock-in (m)"][1] == "13.6"
+    spanish = _fields(org_a, auditor, entry, "es")
+    assert any(after == "13,6" for _b, after in spanish.values())
+    assert not any("early_or_late" in after for _b, after in spanish.values())
+
+
+def test_a_care_plans_goal_statuses_and_responsible_staff_read_as_words_and_names(org_a):
+    from apps.clients.models import CarePlan
+
+    dsp = person(org_a, "dsp")
+    goals = [{"description": "Cook a meal", "status": "in_progress"}]
+    entry = _entry(org_a, CarePlan, {"goals": [None, goals], "responsible_staff": [[], [str(dsp.pk)]]})
+    fields = _fields(org_a, person(org_a, "admin"), entry)
+    assert fields["Goals"][1] == "Description: Cook a meal, Status: In progress"
+    assert fields["Responsible staff"][1] == str(dsp)
+    assert str(dsp.pk) not in str(fields)
+
+
+def test_a_care_team_row_is_named_by_its_person_and_client(org_a):
+    from apps.clients import services
+    from apps.clients.models import ClientUserObjectPermission
+
+    client = make_client(org_a, first_name="Lena", last_name="Cohen")
+    dsp = person(org_a, "dsp")
+    with org_a:
+        services.care_team_add(client=client, user=dsp)
+    admin = person(org_a, "admin")
+    rows = _rows(org_a, admin, content_type__model="clientuserobjectpermission", action=LogEntry.Action.CREATE)
+    assert rows and {row["resource"] for row in rows} == {f"{dsp} on Lena Cohen's care team"}
+    # Removed since: named from the row's stored "client | person | permission".
+    gone = _entry(
+        org_a,
+        ClientUserObjectPermission,
+        {},
+        object_pk=987654,
+        object_repr="Lena Cohen | Dana Okafor | view_client",
+        action=LogEntry.Action.DELETE,
+    )
+    assert _row(org_a, admin, gone)["resource"] == "Dana Okafor on Lena Cohen's care team"
