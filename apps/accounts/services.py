@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from apps.accounts import otp, roles, selectors
 from apps.accounts.models import AuthEvent, BackupCode, BackupCodeDevice, Role, TOTPDevice, User, UserSession
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
+from apps.core import access
 
 SESSION_STARTED = "sl_started"
 SESSION_LAST_SEEN = "sl_last_seen"
@@ -258,6 +259,8 @@ def invitation_send(*, user: User, organization, base: str, inviter: User | None
 @transaction.atomic
 def invitation_accept(*, request, user: User, password: str) -> User:
     """The invitee chose a password: the account becomes active and the email is proven."""
+    # Not signed in yet, but proven by the link: the change is theirs, not an anonymous visitor's.
+    access.act_as(user)
     user.set_password(password)
     user.status = User.Status.ACTIVE
     user.email_verified = True

@@ -67,12 +67,13 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.core.management.base import BaseCommand
 
+        from apps.audit import context, receivers, registry, services
         from apps.audit import home as audit_home
-        from apps.audit import receivers, registry, services
         from apps.core import access, home, navigation
 
         registry.register_all()
         access.register(services.access_record)
+        access.register_actor(context.act_as)
         post_save.connect(receivers.mirror_auth_event, sender="accounts.AuthEvent", dispatch_uid="audit.auth_events")
         post_migrate.connect(_ensure_partitions_after_migrate, dispatch_uid="audit.partitions")
         if not getattr(BaseCommand.execute, "_audited", False):

@@ -60,6 +60,14 @@ def use(ctx: AuditContext):
         _current.reset(token)
 
 
+def act_as(user) -> None:
+    """The request's entries are `user`'s from here on (registered with apps.core.access for
+    apps below audit: accepting an invitation is the invitee's act, before they are signed in)."""
+    ctx = _current.get()
+    if ctx is not None:
+        ctx.actor_id, ctx.actor_email = user.pk, user.email
+
+
 def correlation_id() -> str | None:
     ctx = _current.get()
     return ctx.cid if ctx is not None else None

@@ -28,12 +28,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# How a record was read (the "via" of an access entry).
+# How a record was read (the "via" of an access entry), translated when shown: entries keep the
+# words the calling code passed (apps call access_record(via="print care plan")), so every
+# via written anywhere is listed here, or a Spanish page would show it in English.
 ACCESS_KINDS = {
     "view": _("Opened"),
     "reveal_ssn": _("Revealed SSN"),
+    "reveal ssn": _("Revealed SSN"),
     "download": _("Downloaded"),
+    "download refused: damaged": _("Download refused: the file is damaged"),
     "print": _("Printed"),
+    "print care plan": _("Printed the care plan"),
     "export": _("Exported"),
 }
 

@@ -8,6 +8,8 @@ team sees its own clients) provides `apps/<app>/audit_hooks.py` with
     NAMES = {"app.model": names(user, pks) -> {pk: name}}      # only the pks the reader may see
     HISTORY_READERS = {"app.model": may_read(user, obj) -> bool}  # beyond audit.view_logentry
     HISTORY_TABS = {"app.model": "app:url_name"}  # the record's own page shows its history
+    VALUES = {("app.model", "field"): words(value) -> value}  # codes in a logged value, in words
+    STORED_NAMES = {"app.model": name(object_repr) -> str}  # a deleted record's stored name, read
 
 Other records are named for readers holding the model's view permission.
 """
@@ -28,9 +30,11 @@ _hooks: dict[str, dict[str, Callable]] = {}
 
 def hooks() -> dict[str, dict[str, Callable]]:
     if not _hooks:
-        found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}}
+        found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}, "values": {}, "stored": {}}
         for _label, module in app_modules("audit_hooks"):
             found["names"].update(getattr(module, "NAMES", {}))
+            found["values"].update(getattr(module, "VALUES", {}))
+            found["stored"].update(getattr(module, "STORED_NAMES", {}))
             found["readers"].update(getattr(module, "HISTORY_READERS", {}))
             found["tabs"].update(getattr(module, "HISTORY_TABS", {}))
         _hooks.update(found)
@@ -65,6 +69,18 @@ def may_read_history(user, label: str, obj) -> bool:
 def history_tab(label: str) -> str | None:
     """The URL name of the record's own History tab, where its app has one (it takes the pk)."""
     return hooks()["tabs"].get(label)
+
+
+def value_hook(model, name: str) -> Callable | None:
+    """How an app words the codes in a field's logged values (a goal's status), if it does."""
+    return hooks()["values"].get((label_of(model), name))
+
+
+def stored_name(model, object_repr: str) -> str:
+    """A record's name as its entry stored it, reworded by its app where the stored form is
+    machinery (a care-team row's "client | person | permission")."""
+    hook = hooks()["stored"].get(label_of(model))
+    return hook(object_repr) if hook is not None and object_repr else object_repr
 
 
 def has_reader_hook(label: str) -> bool:
@@ -115,15 +131,18 @@ def _name(obj) -> str:
     return obj.name if label_of(type(obj)) == "auth.permission" else str(obj)
 
 
-def subjects_visible(user, wanted: dict[type, set[str]]) -> dict[type, set[str] | None]:
+def subjects_visible(user, wanted: dict[type, set[str]], *, named: dict | None = None) -> dict[type, set[str] | None]:
     """For each kind, which of the entries' records the reader may see: None for all of them
     (no query; records since deleted included), else the set of pks (one query for a kind an
-    app decides record by record, such as a care team's clients)."""
+    app decides record by record, such as a care team's clients; none when `named`, the
+    result of names() for these records, already holds it)."""
     visible: dict[type, set[str] | None] = {}
     for model, pks in wanted.items():
         hook = hooks()["names"].get(label_of(model))
         if may_see_kind(user, model):
             visible[model] = None
+        elif hook is not None and named is not None:
+            visible[model] = {pk for kind, pk in named if kind is model and pk in {str(p) for p in pks}}
         elif hook is not None:
             visible[model] = {str(pk) for pk in hook(user, _valid(model, pks))}
         else:

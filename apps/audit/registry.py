@@ -136,6 +136,12 @@ FIELD_LABELS: dict[tuple[str, str], object] = {
     ("guardian.groupobjectpermission", "permission"): _("access granted"),
 }
 
+# List fields that hold other records' pks, and the kind of record: their values are named like
+# a foreign key's (and masked the same way), not shown as bare ids.
+LISTED_RELATIONS: dict[tuple[str, str], str] = {
+    ("clients.careplan", "responsible_staff"): "accounts.user",
+}
+
 # Records whose names every reader of the log may see: they hold no one's data.
 PUBLIC_NAMES = {"auth.permission", "auth.group", "accounts.role", "contenttypes.contenttype"}
 

@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format, number_format, time_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -402,10 +402,20 @@ def describe_all(entries, *, changes: int | None = None, reader=None) -> list[di
             related = _related_model(model, name, names["fields"])
             if related is not None and isinstance(values, list | tuple):
                 refs.setdefault(related, set()).update(str(v) for v in values if v not in (None, "", registry.MASK))
+            listed = _listed_model(model, name)
+            if listed is not None and isinstance(values, list | tuple):
+                for side in values:
+                    side = _parsed(side)
+                    if isinstance(side, list):
+                        refs.setdefault(listed, set()).update(str(v) for v in side if v not in (None, ""))
+    # An entry's own record is named live too (its stored object_repr is in the language and
+    # date format of whoever acted): in the same one query per kind as the records it points at.
+    wanted = {model: refs.get(model, set()) | subjects.get(model, set()) for model in {*refs, *subjects}}
+    named = naming.names(reader, wanted) if reader is not None else {}
     context = {
         "reader": reader,
-        "names": naming.names(reader, refs) if reader is not None else {},
-        "visible": naming.subjects_visible(reader, subjects) if reader is not None else {},
+        "names": named,
+        "visible": naming.subjects_visible(reader, subjects, named=named) if reader is not None else {},
     }
     return [describe(entry, names, changes=changes, context=context) for entry in entries]
 
@@ -430,6 +440,75 @@ def _related_model(model, name: str, cache: dict):
         related = getattr(field, "related_model", None)
         cache[key] = related if field is not None and (field.many_to_one or field.one_to_one) else None
     return cache[key]
+
+
+def _listed_model(model, name: str):
+    """The model whose pks a list field holds (a care plan's responsible staff), where the
+    registry says so: such a list is named like a foreign key, not shown as bare ids."""
+    label = registry.LISTED_RELATIONS.get((naming.label_of(model), name))
+    if label is None:
+        return None
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _names_of(model, value, context: dict) -> str:
+    value = _parsed(value)
+    if not isinstance(value, list):
+        return _name_of(model, value, context)
+    return ", ".join(_name_of(model, pk, context) for pk in value if pk not in (None, "")) or "—"
+
+
+def _parsed(value):
+    """A logged value, JSON text read back (older entries and masks are text)."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _converter(model, name: str, cache: dict, shown: dict):
+    """How a field's logged values read: in the words of its choices (a list's items too),
+    dates in the reader's format, measures rounded, or as an app's hook words them."""
+    key = (model, name, "convert")
+    if key not in cache:
+        cache[key] = _make_converter(model, name, cache, shown)
+    return cache[key]
+
+
+def _make_converter(model, name: str, cache: dict, shown: dict):
+    hook = naming.value_hook(model, name) if model is not None else None
+    if hook is not None:
+        return lambda value: hook(_parsed(value))
+    kind = _date_kind(model, name, cache)
+    if kind:
+        return lambda value: _when_value(value, kind)
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    base = getattr(field, "base_field", None)
+    if getattr(base, "flatchoices", None):
+        items = {str(k): str(v) for k, v in base.flatchoices}
+        return lambda value: _each(_parsed(value), items)
+    if field is not None and field.get_internal_type() == "FloatField":
+        return _rounded
+    return lambda value: shown.get(str(value), value)
+
+
+def _each(value, words: dict):
+    return [words.get(str(item), item) for item in value] if isinstance(value, list) else words.get(str(value), value)
+
+
+def _rounded(value):
+    # Metres and other measures: a tenth is more than a phone's location is worth.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_format(round(value, 1), 1)
+    return value
 
 
 def _name_of(model, pk, context: dict) -> str:
@@ -471,15 +550,22 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
                 {"field": label, "before": "", "after": _show(f"{sign} " + ", ".join(values.get("objects", [])))}
             )
         elif isinstance(values, list | tuple) and len(values) == 2:
+            listed = _listed_model(model, name) if model is not None else None
             if related is not None and context.get("reader") is not None:
                 before, after = (_name_of(related, v, context) for v in values)
+            elif listed is not None and context.get("reader") is not None:
+                before, after = (_names_of(listed, v, context) for v in values)
             else:
-                kind = _date_kind(model, name, names["fields"])
-                before, after = (_when_value(v, kind) if kind else shown.get(str(v), v) for v in values)
+                convert = _converter(model, name, names["fields"], shown)
+                before, after = (convert(v) for v in values)
             changes.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
-    resource = _show(entry.object_repr or entry.object_pk, 60)
+    # Named live where the record still exists and the reader may see it; a deleted record by
+    # the name it had.
+    live = context.get("names", {}).get((model, str(entry.object_pk))) if model is not None else None
+    stored = naming.stored_name(model, entry.object_repr) if model is not None else entry.object_repr
+    resource = _show(live or stored or entry.object_pk, 60)
     visible = context.get("visible", {}).get(model) if model is not None else None
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     event = data.get("event", "") or data.get("via", "")

@@ -5,8 +5,12 @@ program managers, who manage the record, read its history without reading the wh
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from apps.accounts.permissions import can
 from apps.clients import selectors
+from apps.clients.models import ClientUserObjectPermission
+from apps.clients.templatetags.client_labels import goal_status_label, severity_label
 
 
 def _client_names(user, pks) -> dict:
@@ -14,10 +18,44 @@ def _client_names(user, pks) -> dict:
     return {c.pk: c.display_name for c in clients.only("pk", "first_name", "last_name", "preferred_name")}
 
 
+def _on_care_team(person, client) -> str:
+    return _("%(person)s on %(client)s's care team") % {"person": person, "client": client}
+
+
+def _care_team_names(user, pks) -> dict:
+    # A care-team row is named by its person and client, for the clients the reader sees.
+    rows = ClientUserObjectPermission.objects.filter(
+        pk__in=pks, content_object__in=selectors.visible_clients(user).values("pk")
+    ).select_related("user", "content_object")
+    return {row.pk: _on_care_team(row.user, row.content_object) for row in rows}
+
+
+def _care_team_stored(name: str) -> str:
+    # guardian's str(): "client | person | permission codename".
+    parts = name.split(" | ")
+    return _on_care_team(parts[1], parts[0]) if len(parts) == 3 else name
+
+
+def _in_words(key: str, words):
+    """A structured list's codes under `key` (a goal's status) in the reader's words."""
+
+    def convert(value):
+        if not isinstance(value, list):
+            return value
+        return [{**item, key: words(item[key])} if isinstance(item, dict) and item.get(key) else item for item in value]
+
+    return convert
+
+
 def _reads_client_history(user, client) -> bool:
     return can(user, "clients.change_client", client)
 
 
-NAMES = {"clients.client": _client_names}
+NAMES = {"clients.client": _client_names, "clients.clientuserobjectpermission": _care_team_names}
+STORED_NAMES = {"clients.clientuserobjectpermission": _care_team_stored}
+VALUES = {
+    ("clients.careplan", "goals"): _in_words("status", goal_status_label),
+    ("clients.client", "allergies"): _in_words("severity", severity_label),
+}
 HISTORY_READERS = {"clients.client": _reads_client_history}
 HISTORY_TABS = {"clients.client": "clients:history"}
