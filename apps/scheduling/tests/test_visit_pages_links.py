@@ -33,3 +33,17 @@ def test_a_bad_export_request_answers_with_a_page_and_the_message(org_a):
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "The end comes before the start." in page and "<nav" in page
+
+
+def test_the_shifts_visits_are_written_in_the_readers_date_format(org_a, dana, house):  # noqa: F811
+    import re
+
+    from apps.scheduling.tests.test_date_formats import ISO_DATE, _visible
+
+    visit = _visit(org_a, dana, hours_ago=5, location=house)
+    reader = signed_in(org_a, "scheduler")
+    reader.cookies["django_language"] = "es"
+    page = _visible(reader.get(f"/scheduling/shifts/{visit.shift_id}/").content.decode())
+    assert ISO_DATE.findall(page) == []
+    # Spanish: "5 dic 2026 14:05"-like, a 24-hour time and no AM/PM.
+    assert re.search(r"\d{1,2} \w{3} \d{4} \d{2}:\d{2}", page)
