@@ -68,7 +68,11 @@ class VisitFilterForm(SaneDates, IsoDates, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any")), (selectors.EXCEPTIONS_ONLY, _("Exceptions only")), *Visit.Status.choices],
+        choices=[
+            ("", _("Any")),
+            (selectors.EXCEPTIONS_ONLY, _("With exceptions, reviewed or not")),
+            *Visit.Status.choices,
+        ],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -129,7 +129,7 @@ def unpublished_weeks(request) -> dict:
     rows = (
         Schedule.objects.filter(status=Schedule.Status.DRAFT, end_date__gte=today)
         .select_related("location")
-        .only("pk", "schedule_name", "start_date", "end_date", "location__name")
+        .only("pk", "schedule_name", "name_is_automatic", "start_date", "end_date", "location__name")
         .order_by("start_date", "schedule_name", "pk")
     )
     return {

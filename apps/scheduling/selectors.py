@@ -22,7 +22,7 @@ from apps.staff.models import Staff
 
 # --- shifts and schedules (week grids, a person's week, open shifts) ---------------------------
 
-SHIFT_RELATED = ("staff", "location", "client", "service", "schedule")
+SHIFT_RELATED = ("staff", "location", "client", "service", "schedule__location")
 # What a week grid shows: the shifts, who is on them and at which location, and everything
 # the conflict engine reads for the warning marks.
 WEEK_TABLES = (
@@ -122,7 +122,7 @@ def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
         rows.exclude(status__in=conflicts.INACTIVE_SHIFT)
         # A locked or archived schedule changes no more: its open shifts cannot be taken.
         .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
-        .select_related("location", "client", "service", "schedule")
+        .select_related("location", "client", "service", "schedule__location")
         .order_by("starts_at", "pk")
     )
 
