@@ -159,3 +159,20 @@ def test_the_visit_status_filter_has_no_two_look_alike_exception_choices():
         labels = [str(label) for _value, label in VisitFilterForm().fields["status"].choices]
     assert "Pendiente de revisión" in labels and "Excepción" not in labels and "Solo excepciones" not in labels
     assert len(set(labels)) == len(labels)
+
+
+def test_a_failed_publish_focuses_the_conflicts_and_keeps_archive_away_from_the_override_reason(org_a, house):
+    from apps.scheduling.tests.conftest import make_staff
+
+    dana = make_staff(org_a)
+    first = make_shift(org_a, day=WEEK, start="07:00", end="15:00", staff=dana, location=house, publish=False)
+    make_shift(org_a, day=WEEK, start="12:00", end="20:00", staff=dana, location=house, override="setup", publish=False)
+    response = signed_in(org_a, "manager").post(f"/scheduling/schedules/{first.schedule_id}/publish/")
+    page = response.content.decode()
+    assert 'id="conflict-findings" tabindex="-1" data-error-summary' in page
+    assert 'name="override_reason"' in page
+    archive = page.index('value="archived"')
+    publish_form_end = page.index("</form>", page.index('name="override_reason"'))
+    # Archive is under its own heading after the shifts, not beside the reason box.
+    assert archive > page.index('id="shifts-title"') > publish_form_end
+    assert page.index('id="status-title"') < archive
