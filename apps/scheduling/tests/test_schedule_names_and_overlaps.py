@@ -176,3 +176,12 @@ def test_a_failed_publish_focuses_the_conflicts_and_keeps_archive_away_from_the_
     # Archive is under its own heading after the shifts, not beside the reason box.
     assert archive > page.index('id="shifts-title"') > publish_form_end
     assert page.index('id="status-title"') < archive
+
+
+def test_the_admin_and_the_shift_forms_picker_show_an_automatic_name_in_the_readers_language(org_a, house):
+    shift = make_shift(org_a, day=WEEK, start="07:00", end="15:00", location=house)
+    admin = signed_in(org_a, "admin")
+    admin.cookies["django_language"] = "es"
+    for url in ("/admin/scheduling/schedule/", f"/scheduling/shifts/{shift.pk}/edit/"):
+        page = admin.get(url).content.decode()
+        assert "Maple House, semana del 13 dic 2026" in page and "week of" not in page, url
