@@ -20,6 +20,7 @@ from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
 from apps.scheduling import services
 from apps.scheduling.dates import SaneDates
+from apps.scheduling.forms import AutomaticName
 from apps.scheduling.models import (
     Appointment,
     CalendarFeed,
@@ -111,7 +112,7 @@ class ServiceAdmin(admin.ModelAdmin):
 # --- schedules ----------------------------------------------------------------------------------
 
 
-class ScheduleForm(SaneDates, ServiceChecked, forms.ModelForm):
+class ScheduleForm(AutomaticName, SaneDates, ServiceChecked, forms.ModelForm):
     request = None
 
     class Meta:
@@ -133,7 +134,7 @@ class ScheduleForm(SaneDates, ServiceChecked, forms.ModelForm):
 @admin.register(Schedule)
 class ScheduleAdmin(_ServiceAdmin):
     form = ScheduleForm
-    list_display = ["schedule_name", "location", "start_date", "end_date", "status", "shift_count", "approved_at"]
+    list_display = ["name", "location", "start_date", "end_date", "status", "shift_count", "approved_at"]
     list_filter = ["status", "schedule_type", "location"]
     search_fields = ["schedule_name", "location__name"]
     list_select_related = ["location"]
@@ -143,7 +144,12 @@ class ScheduleAdmin(_ServiceAdmin):
     readonly_fields = ["status", "created_by", "approved_by", "approved_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(shift_count=Count("shifts"))
+        # The location too: an automatic name (display_name, also in autocompletes) is built from it.
+        return super().get_queryset(request).select_related("location").annotate(shift_count=Count("shifts"))
+
+    @admin.display(description=_("name"), ordering="schedule_name")
+    def name(self, obj):
+        return obj.display_name
 
     @admin.display(description=_("shifts"), ordering="shift_count")
     def shift_count(self, obj):

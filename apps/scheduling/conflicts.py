@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from apps.clients.models import ClientLocation
@@ -339,12 +340,18 @@ def _ratio(shift, location, on_duty) -> list[Finding]:
         Finding(
             "ratio",
             WARNING,
-            _("%(location)s: %(staff)s staff for %(clients)s clients at %(time)s (at most %(ratio)s per staff member).")
+            # The day and the time apart, so each language words them its own way ("el 11 dic
+            # 2026 a las 23:00").
+            _(
+                "%(location)s: %(staff)s staff for %(clients)s clients on %(day)s at %(time)s "
+                "(at most %(ratio)s per staff member)."
+            )
             % {
                 "location": location.name,
                 "staff": staffed,
                 "clients": location.current_occupancy,
-                "time": _clock(moment),
+                "day": date_format(timezone.localtime(moment).date(), "DATE_FORMAT"),
+                "time": time_format(timezone.localtime(moment).time(), "TIME_FORMAT"),
                 "ratio": location.clients_per_staff,
             },
         )
@@ -352,6 +359,4 @@ def _ratio(shift, location, on_duty) -> list[Finding]:
 
 
 def _clock(moment: dt.datetime) -> str:
-    from django.utils import timezone
-
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

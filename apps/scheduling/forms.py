@@ -57,7 +57,10 @@ class ShiftForm(SaneDates, IsoDates, forms.ModelForm):
             "pk", "first_name", "preferred_name", "last_name"
         )
         self.fields["service"].queryset = Service.objects.filter(is_active=True)
-        self.fields["schedule"].queryset = Schedule.objects.exclude(status=Schedule.Status.ARCHIVED)
+        # The location too: a schedule's name in the picker may be rebuilt from it (display_name).
+        self.fields["schedule"].queryset = Schedule.objects.exclude(status=Schedule.Status.ARCHIVED).select_related(
+            "location"
+        )
         for name in TIME_FIELDS:
             self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
 
@@ -100,7 +103,27 @@ class AssignForm(forms.Form):
         self.fields["staff"].label_from_instance = selectors.staff_label
 
 
-class ScheduleForm(SaneDates, IsoDates, forms.ModelForm):
+class AutomaticName:
+    """For a schedule's model form: an automatic name is edited as the reader sees it (their
+    language); left as shown, it stays automatic, changed, it becomes the typed name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_name = self.instance.display_name if self.instance.name_is_automatic else None
+        if self.shown_name is not None:
+            self.initial["schedule_name"] = self.shown_name
+
+    def clean(self):
+        data = super().clean()
+        if self.shown_name is not None and data.get("schedule_name") not in (None, self.shown_name):
+            self.instance.name_is_automatic = False
+        elif self.shown_name is not None and "schedule_name" in data:
+            # Unchanged: keep the stored name, not the reader's rendering of it.
+            data["schedule_name"] = self.instance.schedule_name
+        return data
+
+
+class ScheduleForm(AutomaticName, SaneDates, IsoDates, forms.ModelForm):
     class Meta:
         model = Schedule
         fields = ["schedule_name", "schedule_type", "start_date", "end_date", "location", "notes"]

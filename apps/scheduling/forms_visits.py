@@ -68,11 +68,23 @@ class VisitFilterForm(SaneDates, IsoDates, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any")), (selectors.EXCEPTIONS_ONLY, _("Exceptions only")), *Visit.Status.choices],
+        choices=[
+            ("", _("Any")),
+            (selectors.EXCEPTIONS_ONLY, _("With exceptions, reviewed or not")),
+            *Visit.Status.choices,
+        ],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        # Said, not silently answered with "no visits match".
+        if start and end and end < start:
+            self.add_error("date_to", _("The end comes before the start."))
+        return data
 
 
 class ExportForm(SaneDates, IsoDates, forms.Form):

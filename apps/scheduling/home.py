@@ -129,7 +129,7 @@ def unpublished_weeks(request) -> dict:
     rows = (
         Schedule.objects.filter(status=Schedule.Status.DRAFT, end_date__gte=today)
         .select_related("location")
-        .only("pk", "schedule_name", "start_date", "end_date", "location__name")
+        .only("pk", "schedule_name", "name_is_automatic", "start_date", "end_date", "location__name")
         .order_by("start_date", "schedule_name", "pk")
     )
     return {
@@ -153,7 +153,16 @@ def evv_exceptions(request) -> dict:
     for visit in found["rows"]:
         visit.exception_labels = [labels.get(code, code) for code in visit.exception_codes]
     query = {"status": Visit.Status.EXCEPTION, "date_from": today.isoformat(), "date_to": today.isoformat()}
-    return {**found, "more_url": reverse("scheduling:visits") + "?" + urlencode(query)}
+    # Earlier days' unresolved visits would otherwise appear on no home: one count, and a link.
+    older = Visit.objects.filter(status=Visit.Status.EXCEPTION, clock_in_at__lt=start).count()
+    yesterday = today - dt.timedelta(days=1)
+    older_query = {"status": Visit.Status.EXCEPTION, "date_to": yesterday.isoformat()}
+    return {
+        **found,
+        "more_url": reverse("scheduling:visits") + "?" + urlencode(query),
+        "older": older,
+        "older_url": reverse("scheduling:visits") + "?" + urlencode(older_query),
+    }
 
 
 PANELS = [

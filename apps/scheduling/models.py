@@ -55,6 +55,9 @@ class Schedule(BaseModel):
         ARCHIVED = "archived", _("Archived")
 
     schedule_name = models.CharField(_("name"), max_length=255)
+    # Made by schedule_for for a location's week: shown rebuilt in the reader's language
+    # (display_name) instead of the creator's words; a name someone typed stays as typed.
+    name_is_automatic = models.BooleanField(_("automatic name"), default=False, editable=False)
     schedule_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.WEEKLY)
     start_date = models.DateField(_("starts"))
     end_date = models.DateField(_("ends"))
@@ -94,10 +97,26 @@ class Schedule(BaseModel):
         ]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: an automatic one in the active language and date format."""
+        if self.name_is_automatic:
+            return automatic_schedule_name(self.location, self.start_date)
         return self.schedule_name
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:schedule", args=[self.pk])
+
+
+def automatic_schedule_name(location, first) -> str:
+    """The name of a schedule made for a location's week, in the active language."""
+    from django.utils.translation import gettext, pgettext
+
+    day = date_format(first, pgettext("date in a schedule's name", "M j, Y"))
+    place = location.name if location is not None else gettext("Agency-wide")
+    return gettext("%(location)s, week of %(date)s") % {"location": place, "date": day}
 
 
 class Shift(BaseModel):
@@ -294,7 +313,8 @@ class Visit(BaseModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Clocked in")
         VERIFIED = "verified", _("Verified")
-        EXCEPTION = "exception", _("Exception")
+        # Clocked out with exceptions nobody has resolved yet (as the shift's own state reads).
+        EXCEPTION = "exception", _("Awaiting review")
 
     class Exception(models.TextChoices):
         OUTSIDE_GEOFENCE = "outside_geofence", _("Outside the geofence")
@@ -315,8 +335,17 @@ class Visit(BaseModel):
         SCHEDULE_CHANGE = "schedule_change", _("Schedule changed")
         OTHER = "other", _("Other (see note)")
 
-    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
-    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="visits", verbose_name=_("shift")
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("appointment"),
+    )
     staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="visits", verbose_name=_("staff"))
     client = models.ForeignKey(
         "clients.Client",
@@ -327,18 +356,31 @@ class Visit(BaseModel):
         verbose_name=_("client"),
     )
     location = models.ForeignKey(
-        "clients.ClientLocation", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+        "clients.ClientLocation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("location"),
     )
     service_code = models.CharField(_("service"), max_length=20, blank=True)
     clock_in_at = models.DateTimeField(_("clocked in"))
-    clock_in_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    clock_in_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    clock_in_accuracy_m = models.FloatField(null=True, blank=True)
+    clock_in_latitude = models.DecimalField(
+        _("latitude at clock-in"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    clock_in_longitude = models.DecimalField(
+        _("longitude at clock-in"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    clock_in_accuracy_m = models.FloatField(_("accuracy at clock-in (m)"), null=True, blank=True)
     clock_in_distance_m = models.FloatField(_("distance at clock-in (m)"), null=True, blank=True)
     clock_out_at = models.DateTimeField(_("clocked out"), null=True, blank=True)
-    clock_out_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    clock_out_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    clock_out_accuracy_m = models.FloatField(null=True, blank=True)
+    clock_out_latitude = models.DecimalField(
+        _("latitude at clock-out"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    clock_out_longitude = models.DecimalField(
+        _("longitude at clock-out"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    clock_out_accuracy_m = models.FloatField(_("accuracy at clock-out (m)"), null=True, blank=True)
     clock_out_distance_m = models.FloatField(_("distance at clock-out (m)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     exception_codes = models.JSONField(_("exceptions"), default=list, blank=True)

@@ -144,6 +144,7 @@ class Plan:
                 schedules[(name, week)] = services.schedule_save(
                     schedule=Schedule(
                         schedule_name=services.schedule_name(location, start),
+                        name_is_automatic=True,
                         start_date=start,
                         end_date=start + dt.timedelta(days=6),
                         location=location,

@@ -22,7 +22,7 @@ from apps.staff.models import Staff
 
 # --- shifts and schedules (week grids, a person's week, open shifts) ---------------------------
 
-SHIFT_RELATED = ("staff", "location", "client", "service", "schedule")
+SHIFT_RELATED = ("staff", "location", "client", "service", "schedule__location")
 # What a week grid shows: the shifts, who is on them and at which location, and everything
 # the conflict engine reads for the warning marks.
 WEEK_TABLES = (
@@ -122,7 +122,7 @@ def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
         rows.exclude(status__in=conflicts.INACTIVE_SHIFT)
         # A locked or archived schedule changes no more: its open shifts cannot be taken.
         .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
-        .select_related("location", "client", "service", "schedule")
+        .select_related("location", "client", "service", "schedule__location")
         .order_by("starts_at", "pk")
     )
 
@@ -200,12 +200,18 @@ def get_shift_for_user(user, pk) -> Shift:
     """A shift the user may see: everyone's with scheduling.view_shift, else only their own.
     404 for "not yours" as for "does not exist"."""
     shift = get_object_or_404(Shift.objects.select_related(*SHIFT_RELATED), pk=pk)
-    if can(user, "scheduling.view_shift"):
-        return shift
-    mine = shift.staff_id and shift.staff.user_id == user.pk
-    if mine and (shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT):
+    if may_open_shift(user, shift):
         return shift
     raise Http404
+
+
+def may_open_shift(user, shift: Shift) -> bool:
+    """Whether get_shift_for_user lets the person open the shift, so pages link to it only
+    then (a link that answers 404 is a dead end)."""
+    if can(user, "scheduling.view_shift"):
+        return True
+    mine = shift.staff_id and shift.staff.user_id == user.pk
+    return bool(mine and (shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT))
 
 
 def shift_detail(shift: Shift, *, user, organization) -> dict:
@@ -333,13 +339,18 @@ APPOINTMENT_RELATED = ("client", "staff", "transport_staff")
 
 def get_appointment_for_user(user, pk) -> Appointment:
     """An appointment of a client the person sees, or one they staff or drive; 404 otherwise."""
-    from apps.clients.selectors import visible_clients
-
     appointment = get_object_or_404(Appointment.objects.select_related(*APPOINTMENT_RELATED), pk=pk)
-    mine = any(s is not None and s.user_id == user.pk for s in (appointment.staff, appointment.transport_staff))
-    if mine or visible_clients(user).filter(pk=appointment.client_id).exists():
+    if may_open_appointment(user, appointment):
         return appointment
     raise Http404
+
+
+def may_open_appointment(user, appointment: Appointment) -> bool:
+    """Whether get_appointment_for_user lets the person open the appointment."""
+    from apps.clients.selectors import visible_clients
+
+    mine = any(s is not None and s.user_id == user.pk for s in (appointment.staff, appointment.transport_staff))
+    return mine or visible_clients(user).filter(pk=appointment.client_id).exists()
 
 
 def parse_month(value: str, organization=None) -> dt.date:

@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from apps.accounts.permissions import can
 from apps.scheduling import conflicts, dates, evv, timing
@@ -30,6 +29,7 @@ from apps.scheduling.models import (
     Shift,
     Visit,
     VisitCorrection,
+    automatic_schedule_name,
 )
 
 
@@ -142,10 +142,9 @@ def shift_check(*, shift: Shift, actor, organization, override_reason: str = "")
 
 
 def schedule_name(location, first: dt.date) -> str:
-    """The name of a schedule made for a location's week, in the reader's language."""
-    day = date_format(first, pgettext("date in a schedule's name", "M j, Y"))
-    place = location.name if location is not None else _("Agency-wide")
-    return _("%(location)s, week of %(date)s") % {"location": place, "date": day}
+    """The name of a schedule made for a location's week, in the active language (stored as
+    made; shown through Schedule.display_name, rebuilt for each reader)."""
+    return automatic_schedule_name(location, first)
 
 
 def _existing_schedule(*, location, day: dt.date) -> Schedule | None:
@@ -178,6 +177,7 @@ def schedule_for(*, location, day: dt.date, organization, actor) -> Schedule:
     schedule = Schedule(
         # A long location name is shortened so the name fits its column.
         schedule_name=schedule_name(location, first)[: Schedule._meta.get_field("schedule_name").max_length],
+        name_is_automatic=True,
         schedule_type=Schedule.Type.WEEKLY,
         start_date=first,
         end_date=first + dt.timedelta(days=6),
@@ -290,8 +290,38 @@ def schedule_save(*, schedule: Schedule, actor) -> Schedule:
     if schedule._state.adding:
         schedule.created_by = actor
     schedule.full_clean()
+    _refuse_overlap(schedule)
     schedule.save()
     return schedule
+
+
+def _refuse_overlap(schedule: Schedule) -> None:
+    """One live schedule per place and day: a second one beside a week's schedule splits its
+    shifts, and publishing one would tell staff only half of the week."""
+    if schedule.status == Schedule.Status.ARCHIVED:
+        return
+    other = (
+        Schedule.objects.filter(start_date__lte=schedule.end_date, end_date__gte=schedule.start_date)
+        .filter(Q(location__isnull=True) if schedule.location_id is None else Q(location_id=schedule.location_id))
+        .exclude(status=Schedule.Status.ARCHIVED)
+        .exclude(pk=schedule.pk)
+        .order_by("start_date", "pk")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "“%(name)s” (%(start)s–%(end)s) already covers these days for this place. Change or "
+                    "archive it instead of adding a second schedule."
+                )
+                % {
+                    "name": other.display_name,
+                    "start": date_format(other.start_date),
+                    "end": date_format(other.end_date),
+                }
+            }
+        )
 
 
 def schedule_check(schedule: Schedule, *, organization) -> list[tuple[Shift, list[conflicts.Finding]]]:
@@ -344,7 +374,7 @@ def _tell_staff(schedule: Schedule, shifts: list[Shift]) -> None:
             recipients=recipients,
             type=PUBLISHED_KIND.key,
             context={
-                "schedule": schedule.schedule_name,
+                "schedule": schedule.display_name,
                 "start": schedule.start_date.isoformat(),
                 "end": schedule.end_date.isoformat(),
             },

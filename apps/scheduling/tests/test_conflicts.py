@@ -1,6 +1,7 @@
 """Each conflict rule, true and false, and overriding a blocking one."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -270,3 +271,24 @@ def test_breaks_and_meals_must_fall_inside_the_shift(org_a, dana):
         with pytest.raises(ValidationError) as refused:
             services.shift_place(late, organization=org_a)
     assert "meal_start" in refused.value.message_dict
+
+
+def test_the_ratio_warning_names_the_day_and_the_time_apart_so_spanish_reads_naturally(org_a, dana):
+    from django.utils import translation
+
+    from apps.clients.models import ClientLocation
+
+    house = make_location(org_a, name="Maple House", clients_per_staff=2)
+    with org_a:
+        ClientLocation.objects.filter(pk=house.pk).update(current_occupancy=4)
+        house.refresh_from_db()
+        services.shift_place(shift := unsaved(dana, location=house), organization=org_a)
+        with translation.override("es"):
+            (found,) = conflicts.check([shift], organization=org_a)
+            spanish = next(f.message for f in found if f.code == "ratio")
+        with translation.override("en"):
+            (found,) = conflicts.check([shift], organization=org_a)
+            english = next(f.message for f in found if f.code == "ratio")
+    # The hour depends on the active zone; the wording around it does not.
+    assert re.match(r"Maple House, el 1 jun 2026 a las \d{2}:00: 1 miembros del personal para 4 clientes", spanish)
+    assert re.match(r"Maple House: 1 staff for 4 clients on Jun 1, 2026 at \d{1,2}:00 [AP]M", english)

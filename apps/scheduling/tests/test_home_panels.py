@@ -158,3 +158,27 @@ def test_someone_on_a_care_team_sees_their_clients_even_without_a_staff_record(o
         client_services.care_team_add(client=mine, user=person(org_a, "nurse"))
     keys_and_rows = {p["key"]: p["context"].get("rows") for p in signed_in(org_a, "nurse").get("/").context["panels"]}
     assert keys_and_rows == {"my_clients": [mine]}
+
+
+def test_unresolved_visits_from_earlier_days_are_counted_with_a_link_to_review_them(org_a):
+    now = timezone.now()
+    worker = make_staff(org_a)
+    with org_a:
+        for days in (2, 3):
+            Visit.objects.create(
+                shift=make_shift(org_a, start=now - dt.timedelta(days=days), staff=worker),
+                staff=worker,
+                clock_in_at=now - dt.timedelta(days=days),
+                clock_out_at=now - dt.timedelta(days=days) + dt.timedelta(hours=8),
+                status=Visit.Status.EXCEPTION,
+                exception_codes=[Visit.Exception.NO_LOCATION],
+            )
+    response = signed_in(org_a, "scheduler").get("/")
+    panel = _panel(response, "evv_exceptions")
+    assert panel["rows"] == [] and panel["older"] == 2
+    yesterday = clock.today(org_a) - dt.timedelta(days=1)
+    html = response.content.decode()
+    assert "2 older visits are awaiting review" in html
+    assert f"/scheduling/visits/?status=exception&amp;date_to={yesterday.isoformat()}" in html
+    listed = signed_in(org_a, "scheduler").get(f"/scheduling/visits/?status=exception&date_to={yesterday}")
+    assert listed.status_code == 200 and len(listed.context["page"].object_list) == 2

@@ -363,9 +363,10 @@ def test_publishing_with_a_blocking_conflict_shows_the_findings_and_publishes_on
 
 
 def test_schedules_are_listed_searched_filtered_and_paginated(org_a, week):
+    # One week each: two live agency-wide schedules may not share a day.
     for index in range(27):
-        _schedule(org_a, week, schedule_name=f"Rota {index:02d}")
-    _schedule(org_a, week, schedule_name="Summer camp")
+        _schedule(org_a, week + dt.timedelta(days=7 * index), schedule_name=f"Rota {index:02d}")
+    _schedule(org_a, week - dt.timedelta(days=7), schedule_name="Summer camp")
     scheduler = signed_in(org_a, "scheduler")
     first = scheduler.get("/scheduling/schedules/").content.decode()
     assert "Page 1 of 2" in first

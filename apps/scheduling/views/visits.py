@@ -122,7 +122,8 @@ def clock_out(request, pk):
 def visit_list(request):
     everyone = can(request.user, "scheduling.view_visit")
     form = VisitFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
     params = {k: request.GET.get(k, "").strip() for k in ("staff", "client")}
     rows = selectors.visit_list(
         request.user,
@@ -149,6 +150,7 @@ def visit_list(request):
             else [],
             "exception_labels": dict(Visit.Exception.choices),
         },
+        status=400 if form.is_bound and not valid else 200,
     )
 
 
@@ -173,6 +175,10 @@ def _visit_page(request, visit: Visit, *, form=None, resolve_form=None, status: 
             "corrections": selectors.visit_corrections(visit),
             "form": form if may_correct else None,
             "resolve_form": resolve_form,
+            # Link the shift or appointment only for someone who may open it (else plain text).
+            "may_open_shift": bool(visit.shift) and selectors.may_open_shift(request.user, visit.shift),
+            "may_open_appointment": bool(visit.appointment)
+            and selectors.may_open_appointment(request.user, visit.appointment),
         },
         status=status,
     )
@@ -279,8 +285,11 @@ def visit_export(request):
         end = clock.today(request.organization)
         start = end - dt.timedelta(days=30)
     else:
-        return HttpResponse(
-            " ".join(m for errors in form.errors.values() for m in errors), status=400, content_type="text/plain"
+        return render(
+            request,
+            "scheduling/visits/export_error.html",
+            {"errors": [m for errors in form.errors.values() for m in errors]},
+            status=400,
         )
     zone = timezone.get_current_timezone()
     visits = selectors.verified_visits(organization=request.organization, date_from=start, date_to=end)
