@@ -34,5 +34,7 @@ PANELS = [
         permissions=("accounts.invite_user", "accounts.access_admin"),
         order=20,
         context=pending_invitations,
+        keep=True,
+        tables=(),
     ),
 ]

@@ -40,5 +40,8 @@ PANELS = [
         permissions=("audit.view_logentry",),
         order=90,
         context=recent_access,
+        # The log is no watched table: the list is kept for the minute it was drawn in.
+        keep=True,
+        tables=(),
     ),
 ]

@@ -31,6 +31,16 @@ class Panel:
     order: int = 100
     context: Callable | None = None  # (request) -> dict | None
     predicate: Callable | None = None  # (request) -> bool, after the permissions
+    # Kept rendered in the worker's memory (apps.core.fragments) for this person while these
+    # tables stand still, and never past the minute it was drawn in, since what a home shows
+    # also moves with the clock (today's shifts, what is overdue). Without `keep` the panel is
+    # drawn on every request.
+    keep: bool = False
+    tables: tuple[str, ...] = ()
+
+
+# Who the person is and what they may do show in every kept panel.
+PERSON_TABLES = ("accounts_user", "accounts_role")
 
 
 _registry: dict[str, Panel] = {}
@@ -53,7 +63,8 @@ def memo(request, key: str, compute: Callable):
 
 
 def panels_for(request) -> list[dict]:
-    """The panels this person may see, each with its rendered context, in display order."""
+    """The panels this person may see, in display order: each with its context, or, for a
+    kept panel, its HTML (and its context when it was drawn just now)."""
     user = request.user
     shown = []
     for panel in registered():
@@ -61,11 +72,40 @@ def panels_for(request) -> list[dict]:
             continue
         if panel.predicate is not None and not panel.predicate(request):
             continue
+        entry = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
+        if panel.keep:
+            entry["html"] = _kept(request, panel, entry)
+            if not entry["html"]:
+                continue
+        else:
+            context = panel.context(request) if panel.context is not None else {}
+            if context is None:
+                continue
+            entry["context"] = context
+        shown.append(entry)
+    return shown
+
+
+def _kept(request, panel: Panel, entry: dict) -> str:
+    """The panel's HTML for this person, language, zone and minute at its tables' versions
+    ("" when its context leaves it out); CSRF tokens filled in per request."""
+    from django.template.loader import render_to_string
+    from django.utils.timezone import get_current_timezone_name
+    from django.utils.translation import get_language
+
+    from apps.core import clock, fragments, shell
+
+    def render() -> str:
         context = panel.context(request) if panel.context is not None else {}
         if context is None:
-            continue
-        shown.append({"key": panel.key, "title": panel.title, "template": panel.template, "context": context})
-    return shown
+            return ""
+        entry["context"] = context
+        return render_to_string(panel.template, {**context, "csrf_token": shell.CSRF}, request=request)
+
+    minute = clock.now(getattr(request, "organization", None)).strftime("%Y-%m-%dT%H:%M")
+    key = ("home", panel.key, request.user.pk, get_language(), get_current_timezone_name(), minute)
+    html = fragments.cached(key, tables=(*PERSON_TABLES, *panel.tables), render=render)
+    return shell.fill(html, request) if html else ""
 
 
 def rows_and_more(queryset, *, limit: int = ROWS) -> dict:

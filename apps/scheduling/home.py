@@ -22,6 +22,18 @@ from apps.scheduling import conflicts, selectors
 from apps.scheduling.models import Schedule, Shift, Visit
 from apps.staff.home import own_staff
 
+# What the shift panels read: shifts, their schedules and visits, who works them, where and for whom.
+SHIFT_TABLES = (
+    "scheduling_shift",
+    "scheduling_schedule",
+    "scheduling_visit",
+    "scheduling_service",
+    "staff_staff",
+    "clients_client",
+    "clients_clientlocation",
+)
+# A person's clients: the clients, their houses and the care teams.
+CLIENT_TABLES = ("clients_client", "clients_clientlocation", "clients_clientuserobjectpermission", "staff_staff")
 # Shifts read for "today and the next": enough for a day of split shifts and the one after.
 MY_SHIFTS_READ = 6
 DONE = (Shift.Status.COMPLETED, Shift.Status.CANCELLED, Shift.Status.NO_SHOW)
@@ -174,6 +186,8 @@ PANELS = [
         order=10,
         predicate=_works_own_shifts,
         context=my_shifts,
+        keep=True,
+        tables=SHIFT_TABLES,
     ),
     home.Panel(
         key="shifts_to_take",
@@ -183,6 +197,8 @@ PANELS = [
         order=11,
         predicate=_works_own_shifts,
         context=shifts_to_take,
+        keep=True,
+        tables=SHIFT_TABLES,
     ),
     home.Panel(
         key="my_clients",
@@ -191,6 +207,8 @@ PANELS = [
         order=12,
         predicate=_sees_only_their_clients,
         context=my_clients,
+        keep=True,
+        tables=CLIENT_TABLES,
     ),
     home.Panel(
         key="week_open_shifts",
@@ -199,6 +217,8 @@ PANELS = [
         permissions=("scheduling.change_shift",),
         order=50,
         context=week_open_shifts,
+        keep=True,
+        tables=SHIFT_TABLES,
     ),
     home.Panel(
         key="unpublished_weeks",
@@ -207,6 +227,8 @@ PANELS = [
         permissions=("scheduling.publish_schedule",),
         order=51,
         context=unpublished_weeks,
+        keep=True,
+        tables=SHIFT_TABLES,
     ),
     home.Panel(
         key="evv_exceptions",
@@ -215,5 +237,7 @@ PANELS = [
         permissions=("scheduling.correct_visit",),
         order=52,
         context=evv_exceptions,
+        keep=True,
+        tables=SHIFT_TABLES,
     ),
 ]

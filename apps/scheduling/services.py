@@ -158,19 +158,24 @@ def _existing_schedule(*, location, day: dt.date) -> Schedule | None:
     )
 
 
+def _lock_schedules_of(location) -> None:
+    """Two shifts saved at once for the same place must not each make a draft for their week
+    (the second would never be published), nor two schedules be saved over the same days:
+    with no schedule row to lock yet, a transaction lock on the place (None: agency-wide)
+    serialises them until the first one commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"{connection.schema_name}:schedules:{location.pk if location else '-'}"],
+        )
+
+
 def schedule_for(*, location, day: dt.date, organization, actor) -> Schedule:
     """The schedule of the location (None: agency-wide) holding `day`, created as a draft for
     the organization's week when there is none: a shift outside every schedule was missing
     from its week and publishing told nobody about it."""
     first = timing.week_of(day, org_rules.for_organization(organization).week_start)
-    # Two shifts saved at once for the same place and week must not each make a draft (the
-    # second would never be published): when there is no schedule row to lock, a transaction
-    # lock on the place and week serialises them until the first one commits.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            [f"{connection.schema_name}:schedule:{location.pk if location else '-'}:{first.isoformat()}"],
-        )
+    _lock_schedules_of(location)
     found = _existing_schedule(location=location, day=day)
     if found is not None:
         return found
@@ -290,6 +295,7 @@ def schedule_save(*, schedule: Schedule, actor) -> Schedule:
     if schedule._state.adding:
         schedule.created_by = actor
     schedule.full_clean()
+    _lock_schedules_of(schedule.location)
     _refuse_overlap(schedule)
     schedule.save()
     return schedule

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import clock, home
 from apps.staff.models import Certification, Staff, TrainingRecord
 
+# What the certification and training panels read.
+STAFF_TABLES = ("staff_staff", "staff_certification", "staff_trainingrecord", "staff_trainingprogram")
 # Certifications expiring within this many days are listed before they lapse.
 EXPIRING_WITHIN_DAYS = 30
 
@@ -108,6 +110,8 @@ PANELS = [
         permissions=("staff.change_certification",),
         order=40,
         context=certifications,
+        keep=True,
+        tables=STAFF_TABLES,
     ),
     home.Panel(
         key="overdue_training",
@@ -116,6 +120,8 @@ PANELS = [
         permissions=("staff.change_trainingrecord",),
         order=41,
         context=overdue_training,
+        keep=True,
+        tables=STAFF_TABLES,
     ),
     home.Panel(
         key="team_certifications",
@@ -125,5 +131,7 @@ PANELS = [
         order=31,
         predicate=_supervises_someone,
         context=team_certifications,
+        keep=True,
+        tables=STAFF_TABLES,
     ),
 ]

@@ -38,9 +38,7 @@ def zelda(org_a):
     return client
 
 
-def test_the_log_the_home_the_csv_and_the_access_report_mask_a_client_the_reader_may_not_see(
-    org_a, log_reader, zelda
-):
+def test_the_log_the_home_the_csv_and_the_access_report_mask_a_client_the_reader_may_not_see(org_a, log_reader, zelda):
     assert "a client (hidden)" in _text(log_reader.get("/audit/?action=3"))
     home = _text(log_reader.get("/"))
     assert "Recent access" in home and "Quixote" not in home and "a client (hidden)" in home

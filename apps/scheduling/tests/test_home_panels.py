@@ -182,3 +182,28 @@ def test_unresolved_visits_from_earlier_days_are_counted_with_a_link_to_review_t
     assert f"/scheduling/visits/?status=exception&amp;date_to={yesterday.isoformat()}" in html
     listed = signed_in(org_a, "scheduler").get(f"/scheduling/visits/?status=exception&date_to={yesterday}")
     assert listed.status_code == 200 and len(listed.context["page"].object_list) == 2
+
+
+def test_a_panel_is_kept_until_what_it_shows_changes_and_never_past_its_minute(org_a):
+    from conftest import Renders
+
+    staff = _dsp(org_a)
+    now = timezone.now().replace(second=0, microsecond=0)
+    shift = make_shift(org_a, start=now - dt.timedelta(minutes=30), hours=4, staff=staff)
+    dsp = signed_in(org_a, "dsp")
+    clock_in = f'action="{reverse("scheduling:shift_clock_in", args=[shift.pk])}"'
+    with time_machine.travel(now + dt.timedelta(seconds=5), tick=False):
+        with Renders("scheduling/partials/_home_my_shifts.html") as drawn:
+            first = dsp.get("/").content.decode()
+            again = dsp.get("/").content.decode()
+        assert drawn.count == 1 and clock_in in first and clock_in in again
+        # The kept panel's forms carry this request's CSRF token, not a placeholder.
+        assert "shell-csrf" not in again and 'name="csrfmiddlewaretoken"' in again
+        with org_a:
+            visit = Visit.objects.create(shift=shift, staff=staff, clock_in_at=now - dt.timedelta(minutes=25))
+        clocked_in = dsp.get("/").content.decode()
+        assert f'action="{reverse("scheduling:clock_out", args=[visit.pk])}"' in clocked_in
+    with time_machine.travel(now + dt.timedelta(minutes=1, seconds=5), tick=False):
+        with Renders("scheduling/partials/_home_my_shifts.html") as drawn:
+            dsp.get("/")
+        assert drawn.count == 1
