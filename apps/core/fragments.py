@@ -29,10 +29,15 @@ _size = 0
 _lock = threading.Lock()
 
 
-def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], T]) -> T:
-    """`render()`'s value (a string, or a tuple of strings) for `key` at the tables' versions."""
+def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], T], versions: dict | None = None) -> T:
+    """`render()`'s value (a string, or a tuple of strings) for `key` at the tables' versions
+    (`versions`: already read for several fragments at once, {table: version})."""
     global _size
-    full_key = (connection.schema_name, key, table_versions(*tables) if tables else ())
+    if versions is not None:
+        current = tuple(versions.get(table, 0) for table in tables)
+    else:
+        current = table_versions(*tables) if tables else ()
+    full_key = (connection.schema_name, key, current)
     with _lock:
         value = _entries.get(full_key)
         if value is not None:

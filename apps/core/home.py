@@ -65,16 +65,23 @@ def memo(request, key: str, compute: Callable):
 def panels_for(request) -> list[dict]:
     """The panels this person may see, in display order: each with its context, or, for a
     kept panel, its HTML (and its context when it was drawn just now)."""
+    from apps.core.versions import table_versions
+
     user = request.user
+    allowed = [
+        panel
+        for panel in registered()
+        if all(user.has_perm(perm) for perm in panel.permissions)
+        and (panel.predicate is None or panel.predicate(request))
+    ]
+    # Every kept panel's tables in one read, not one query a panel.
+    watched = sorted({table for panel in allowed if panel.keep for table in (*PERSON_TABLES, *panel.tables)})
+    versions = dict(zip(watched, table_versions(*watched), strict=True)) if watched else {}
     shown = []
-    for panel in registered():
-        if not all(user.has_perm(perm) for perm in panel.permissions):
-            continue
-        if panel.predicate is not None and not panel.predicate(request):
-            continue
+    for panel in allowed:
         entry = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
         if panel.keep:
-            entry["html"] = _kept(request, panel, entry)
+            entry["html"] = _kept(request, panel, entry, versions)
             if not entry["html"]:
                 continue
         else:
@@ -86,7 +93,7 @@ def panels_for(request) -> list[dict]:
     return shown
 
 
-def _kept(request, panel: Panel, entry: dict) -> str:
+def _kept(request, panel: Panel, entry: dict, versions: dict) -> str:
     """The panel's HTML for this person, language, zone and minute at its tables' versions
     ("" when its context leaves it out); CSRF tokens filled in per request."""
     from django.template.loader import render_to_string
@@ -104,7 +111,7 @@ def _kept(request, panel: Panel, entry: dict) -> str:
 
     minute = clock.now(getattr(request, "organization", None)).strftime("%Y-%m-%dT%H:%M")
     key = ("home", panel.key, request.user.pk, get_language(), get_current_timezone_name(), minute)
-    html = fragments.cached(key, tables=(*PERSON_TABLES, *panel.tables), render=render)
+    html = fragments.cached(key, tables=(*PERSON_TABLES, *panel.tables), render=render, versions=versions)
     return shell.fill(html, request) if html else ""
 
 

@@ -43,5 +43,9 @@ PANELS = [
         permissions=("notifications.view_delivery", "accounts.access_admin"),
         order=21,
         context=failed_deliveries,
+        # Deliveries are written by tasks all day, like a log, so no watched table: the list
+        # is kept for the minute it was drawn in.
+        keep=True,
+        tables=(),
     ),
 ]
