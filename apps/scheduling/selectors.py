@@ -324,7 +324,7 @@ def verified_visits(*, organization, date_from: dt.date, date_to: dt.date) -> Qu
             clock_in_at__gte=timing.instant(date_from, dt.time(0), zone),
             clock_in_at__lt=timing.instant(date_to + dt.timedelta(days=1), dt.time(0), zone),
         )
-        .select_related("staff", "client", "location")
+        .select_related("staff", "client", "location", "resolved_by")
         .order_by("clock_in_at", "pk")
     )
 

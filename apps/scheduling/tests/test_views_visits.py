@@ -255,6 +255,9 @@ def test_the_export_lists_verified_visits_in_the_documented_columns(org_a, dana,
         "status",
         "exception_codes",
         "reason_code",
+        "clock_out_reason_code",
+        "resolved_by",
+        "resolved_at",
     ]
     start = dt.datetime.fromisoformat(row["start"])
     assert start.utcoffset() == start.astimezone(clock.zone(org_a)).utcoffset()

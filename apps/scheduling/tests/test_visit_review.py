@@ -271,3 +271,19 @@ def test_a_shift_nobody_clocked_into_cannot_be_marked_completed(org_a, night):
             services.shift_save(shift=shift, actor=person(org_a, "admin"), organization=org_a)
     assert "status" in refused.value.message_dict
     assert _status(org_a, night) != Shift.Status.COMPLETED
+
+
+def test_the_evv_export_carries_the_clock_out_reason_and_who_resolved_the_visit(org_a, dana, night):
+    import csv
+    import io
+
+    visit = _clock_in(org_a, dana, night, night.starts_at)
+    visit = _clock_out(org_a, dana, visit, night.starts_at + dt.timedelta(hours=2), reason_code="schedule_change")
+    with org_a:
+        services.visit_resolve(visit=visit, actor=person(org_a, "scheduler"), note="Went home early, agreed")
+    day = night.shift_date
+    response = signed_in(org_a, "billing").get(f"/scheduling/visits/export.csv?from={day}&to={day}")
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["exception_codes"] == "early_clock_out" and row["reason_code"] == ""
+    assert row["clock_out_reason_code"] == "schedule_change" and row["resolved_by"] == "scheduler@alpha.test"
+    assert dt.datetime.fromisoformat(row["resolved_at"]).utcoffset() is not None

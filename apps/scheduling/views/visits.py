@@ -250,6 +250,9 @@ EXPORT_HEADER = [
     "status",
     "exception_codes",
     "reason_code",
+    "clock_out_reason_code",
+    "resolved_by",
+    "resolved_at",
 ]
 
 
@@ -276,7 +279,10 @@ def visit_export(request):
     - status: always "verified" in this export.
     - exception_codes: semicolon-separated codes, empty for a visit verified as it happened;
       a visit with exceptions is exported once someone allowed has resolved them (the codes
-      stay); reason_code: the reason given for an exception, if any.
+      stay); reason_code: the reason given for an exception at clock-in, if any;
+      clock_out_reason_code: the reason given for one at clock-out (early, late, too short).
+    - resolved_by, resolved_at: who accepted a visit's exceptions (their email) and when (ISO
+      8601 with the organization's offset); empty for a visit verified as it happened.
     """
     form = ExportForm({"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", "")})
     if form.is_valid():
@@ -320,6 +326,9 @@ def _export_row(visit: Visit, zone) -> list:
         visit.status,
         ";".join(visit.exception_codes),
         visit.reason_code,
+        visit.clock_out_reason_code,
+        visit.resolved_by.email if visit.resolved_by else "",
+        timezone.localtime(visit.resolved_at, zone).isoformat(timespec="seconds") if visit.resolved_at else "",
     ]
 
 
