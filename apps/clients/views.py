@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
@@ -300,47 +300,37 @@ def care_team_search(request, pk):
 def client_photo(request, pk):
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
-    from apps.files import services as files
     from apps.files import uploads
 
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.change_client", client):
         raise PermissionDenied
-    handler = uploads.StreamingUploadHandler(request, max_bytes=files.max_upload_bytes(_organization(request)))
-    request.upload_handlers = [handler]
-    kept: set[str] = set()
-    try:
-        return _client_photo(request, client, handler, kept)
-    finally:
-        handler.discard_unkept(kept)
+
+    def saved():
+        messages.success(request, _("Photo updated."))
+        return redirect(client)
+
+    def refused(error: str):
+        # The overview again (rendered, not the cached copy), with the reason, as a 400.
+        messages.error(request, error)
+        return _client_page(
+            request,
+            client.pk,
+            "clients/detail.html",
+            tab="overview",
+            load=lambda client: {"team": selectors.care_team(client)},
+            status=400,
+        )
+
+    return uploads.receive_photo(
+        request,
+        save=lambda stored: services.client_photo_from_upload(client=client, stored=stored, actor=request.user),
+        saved=saved,
+        refused=refused,
+    )
 
 
 client_photo.streams_upload = True
-
-
-@csrf_protect
-def _client_photo(request, client, handler, kept):
-    uploaded = request.FILES.get("photo")
-    error = handler.error or (None if uploaded else _("Choose a photo."))
-    if error is None:
-        try:
-            services.client_photo_from_upload(client=client, stored=uploaded.stored, actor=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            kept.add(uploaded.stored.key)
-            messages.success(request, _("Photo updated."))
-            return redirect(client)
-    # Refused: the overview again (rendered, not the cached copy), with the reason, as a 400.
-    messages.error(request, error)
-    return _client_page(
-        request,
-        client.pk,
-        "clients/detail.html",
-        tab="overview",
-        load=lambda client: {"team": selectors.care_team(client)},
-        status=400,
-    )
 
 
 # --- contacts ---------------------------------------------------------------------------------

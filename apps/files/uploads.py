@@ -9,11 +9,14 @@ size limit, stops the upload there and then, and says why.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 
 from apps.files import services, sniff, storage
 
@@ -117,3 +120,33 @@ class StreamingUploadHandler(FileUploadHandler):
         for stored in self.stored:
             if stored.key not in kept:
                 services.discard(stored)
+
+
+def receive_photo(request, *, save: Callable, saved: Callable, refused: Callable):
+    """A record's photo view (itself CSRF-exempt, so the body is not read before this handler
+    is set): one "photo" streamed in, `save(stored)` keeps it or raises ValidationError, then
+    `saved()` or `refused(message)` answers. Bytes left unkept are removed before the response."""
+    handler = StreamingUploadHandler(
+        request, max_bytes=services.max_upload_bytes(getattr(request, "organization", None))
+    )
+    request.upload_handlers = [handler]
+    kept: set[str] = set()
+    try:
+        return _receive_photo(request, handler, kept, save, saved, refused)
+    finally:
+        handler.discard_unkept(kept)
+
+
+@csrf_protect
+def _receive_photo(request, handler, kept: set[str], save: Callable, saved: Callable, refused: Callable):
+    uploaded = request.FILES.get("photo")
+    error = handler.error or (None if uploaded else _("Choose a photo."))
+    if error is None:
+        try:
+            save(uploaded.stored)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            kept.add(uploaded.stored.key)
+            return saved()
+    return refused(error)

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -115,43 +115,30 @@ def training(request, pk):
 def photo(request, pk):
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
-    from apps.files import services as files
+    from apps.accounts.services import assignable_roles
     from apps.files import uploads
 
     staff = selectors.get_staff(pk)
-    handler = uploads.StreamingUploadHandler(
-        request, max_bytes=files.max_upload_bytes(getattr(request, "organization", None))
+
+    def saved():
+        messages.success(request, _("Photo updated."))
+        return redirect(staff)
+
+    def refused(error: str):
+        # The profile again, with the reason, as a 400.
+        messages.error(request, error)
+        return _page(request, staff, "staff/detail.html", "profile", status=400, roles=assignable_roles(request.user))
+
+    return uploads.receive_photo(
+        request,
+        save=lambda stored: services.staff_photo_from_upload(staff=staff, stored=stored, actor=request.user),
+        saved=saved,
+        refused=refused,
     )
-    request.upload_handlers = [handler]
-    kept: set[str] = set()
-    try:
-        return _photo(request, staff, handler, kept)
-    finally:
-        handler.discard_unkept(kept)
 
 
 # Tells middleware not to read the body before the view sets its upload handler.
 photo.streams_upload = True
-
-
-@csrf_protect
-def _photo(request, staff, handler, kept):
-    uploaded = request.FILES.get("photo")
-    error = handler.error or (None if uploaded else _("Choose a photo."))
-    if error is None:
-        try:
-            services.staff_photo_from_upload(staff=staff, stored=uploaded.stored, actor=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            kept.add(uploaded.stored.key)
-            messages.success(request, _("Photo updated."))
-            return redirect(staff)
-    # Refused: the profile again, with the reason, as a 400.
-    from apps.accounts.services import assignable_roles
-
-    messages.error(request, error)
-    return _page(request, staff, "staff/detail.html", "profile", status=400, roles=assignable_roles(request.user))
 
 
 @login_required
