@@ -34,7 +34,5 @@ PANELS = [
         permissions=("accounts.invite_user", "accounts.access_admin"),
         order=20,
         context=pending_invitations,
-        keep=True,
-        tables=(),
     ),
 ]

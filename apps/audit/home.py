@@ -33,6 +33,7 @@ def recent_access(request) -> dict:
 
 
 PANELS = [
+    # The log is no watched table: the panel is kept for the minute it was drawn in only.
     home.Panel(
         key="recent_access",
         title=_("Recent access to records"),
@@ -40,8 +41,5 @@ PANELS = [
         permissions=("audit.view_logentry",),
         order=90,
         context=recent_access,
-        # The log is no watched table: the list is kept for the minute it was drawn in.
-        keep=True,
-        tables=(),
     ),
 ]

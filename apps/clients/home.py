@@ -57,7 +57,6 @@ PANELS = [
         permissions=("clients.approve_careplan",),
         order=30,
         context=care_plans,
-        keep=True,
         tables=("clients_careplan", "clients_client", "clients_clientuserobjectpermission"),
     ),
 ]

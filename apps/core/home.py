@@ -31,15 +31,14 @@ class Panel:
     order: int = 100
     context: Callable | None = None  # (request) -> dict | None
     predicate: Callable | None = None  # (request) -> bool, after the permissions
-    # Kept rendered in the worker's memory (apps.core.fragments) for this person while these
-    # tables stand still, and never past the minute it was drawn in, since what a home shows
-    # also moves with the clock (today's shifts, what is overdue). Without `keep` the panel is
-    # drawn on every request.
-    keep: bool = False
+    # Every panel is kept rendered in the worker's memory (apps.core.fragments) for this
+    # person while these tables stand still, and never past the minute it was drawn in, since
+    # what a home shows also moves with the clock (today's shifts, what is overdue). Without
+    # tables (a log-like source), for that minute only.
     tables: tuple[str, ...] = ()
 
 
-# Who the person is and what they may do show in every kept panel.
+# Who the person is and what they may do show in every panel.
 PERSON_TABLES = ("accounts_user", "accounts_role")
 
 
@@ -63,8 +62,8 @@ def memo(request, key: str, compute: Callable):
 
 
 def panels_for(request) -> list[dict]:
-    """The panels this person may see, in display order: each with its context, or, for a
-    kept panel, its HTML (and its context when it was drawn just now)."""
+    """The panels this person may see, in display order, each with its HTML (and its context
+    when it was drawn just now)."""
     from apps.core.versions import table_versions
 
     user = request.user
@@ -74,22 +73,15 @@ def panels_for(request) -> list[dict]:
         if all(user.has_perm(perm) for perm in panel.permissions)
         and (panel.predicate is None or panel.predicate(request))
     ]
-    # Every kept panel's tables in one read, not one query a panel.
-    watched = sorted({table for panel in allowed if panel.keep for table in (*PERSON_TABLES, *panel.tables)})
+    # Every panel's tables in one read, not one query a panel.
+    watched = sorted({table for panel in allowed for table in (*PERSON_TABLES, *panel.tables)})
     versions = dict(zip(watched, table_versions(*watched), strict=True)) if watched else {}
     shown = []
     for panel in allowed:
         entry = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
-        if panel.keep:
-            entry["html"] = _kept(request, panel, entry, versions)
-            if not entry["html"]:
-                continue
-        else:
-            context = panel.context(request) if panel.context is not None else {}
-            if context is None:
-                continue
-            entry["context"] = context
-        shown.append(entry)
+        entry["html"] = _kept(request, panel, entry, versions)
+        if entry["html"]:
+            shown.append(entry)
     return shown
 
 
@@ -97,6 +89,7 @@ def _kept(request, panel: Panel, entry: dict, versions: dict) -> str:
     """The panel's HTML for this person, language, zone and minute at its tables' versions
     ("" when its context leaves it out); CSRF tokens filled in per request."""
     from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
     from django.utils.timezone import get_current_timezone_name
     from django.utils.translation import get_language
 
@@ -112,7 +105,8 @@ def _kept(request, panel: Panel, entry: dict, versions: dict) -> str:
     minute = clock.now(getattr(request, "organization", None)).strftime("%Y-%m-%dT%H:%M")
     key = ("home", panel.key, request.user.pk, get_language(), get_current_timezone_name(), minute)
     html = fragments.cached(key, tables=(*PERSON_TABLES, *panel.tables), render=render, versions=versions)
-    return shell.fill(html, request) if html else ""
+    # The panel's own template output, escaped as it rendered; its CSRF tokens this request's.
+    return mark_safe(shell.fill(html, request)) if html else ""  # noqa: S308
 
 
 def rows_and_more(queryset, *, limit: int = ROWS) -> dict:

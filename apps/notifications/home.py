@@ -34,6 +34,8 @@ def failed_deliveries(request) -> dict:
 
 
 PANELS = [
+    # Deliveries are written by tasks all day, like a log, so no watched table: the panel is
+    # kept for the minute it was drawn in only.
     home.Panel(
         key="failed_deliveries",
         title=_("Emails and texts that failed"),
@@ -43,9 +45,5 @@ PANELS = [
         permissions=("notifications.view_delivery", "accounts.access_admin"),
         order=21,
         context=failed_deliveries,
-        # Deliveries are written by tasks all day, like a log, so no watched table: the list
-        # is kept for the minute it was drawn in.
-        keep=True,
-        tables=(),
     ),
 ]

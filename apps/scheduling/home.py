@@ -186,7 +186,6 @@ PANELS = [
         order=10,
         predicate=_works_own_shifts,
         context=my_shifts,
-        keep=True,
         tables=SHIFT_TABLES,
     ),
     home.Panel(
@@ -197,7 +196,6 @@ PANELS = [
         order=11,
         predicate=_works_own_shifts,
         context=shifts_to_take,
-        keep=True,
         tables=SHIFT_TABLES,
     ),
     home.Panel(
@@ -207,7 +205,6 @@ PANELS = [
         order=12,
         predicate=_sees_only_their_clients,
         context=my_clients,
-        keep=True,
         tables=CLIENT_TABLES,
     ),
     home.Panel(
@@ -217,7 +214,6 @@ PANELS = [
         permissions=("scheduling.change_shift",),
         order=50,
         context=week_open_shifts,
-        keep=True,
         tables=SHIFT_TABLES,
     ),
     home.Panel(
@@ -227,7 +223,6 @@ PANELS = [
         permissions=("scheduling.publish_schedule",),
         order=51,
         context=unpublished_weeks,
-        keep=True,
         tables=SHIFT_TABLES,
     ),
     home.Panel(
@@ -237,7 +232,6 @@ PANELS = [
         permissions=("scheduling.correct_visit",),
         order=52,
         context=evv_exceptions,
-        keep=True,
         tables=SHIFT_TABLES,
     ),
 ]

@@ -110,7 +110,6 @@ PANELS = [
         permissions=("staff.change_certification",),
         order=40,
         context=certifications,
-        keep=True,
         tables=STAFF_TABLES,
     ),
     home.Panel(
@@ -120,7 +119,6 @@ PANELS = [
         permissions=("staff.change_trainingrecord",),
         order=41,
         context=overdue_training,
-        keep=True,
         tables=STAFF_TABLES,
     ),
     home.Panel(
@@ -131,7 +129,6 @@ PANELS = [
         order=31,
         predicate=_supervises_someone,
         context=team_certifications,
-        keep=True,
         tables=STAFF_TABLES,
     ),
 ]
