@@ -64,9 +64,13 @@ run: messages
 	@echo ""
 	exec $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
+# Style, then the layers of docs/architecture.md (import-linter, contracts in pyproject.toml),
+# then types (mypy with django-stubs).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 test: messages browser-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0

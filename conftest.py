@@ -175,7 +175,7 @@ def public_client(db) -> Client:
     return host_client("localhost")
 
 
-pytest_plugins = ["browser"]
+pytest_plugins = ["apps.core.tests.browser"]
 
 
 def pytest_collection_modifyitems(items):

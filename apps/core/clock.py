@@ -13,8 +13,9 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection
 from django.utils import timezone
+
+from apps.core.tenancy import current_organization
 
 UTC = dt.UTC
 
@@ -30,7 +31,7 @@ def _zone_named(name: str) -> ZoneInfo:
 def _organization(organization=None):
     # The organization whose schema is active (a request, a job run per organization, a
     # command inside `with organization:`); the public schema's tenant has no time zone.
-    return organization if organization is not None else getattr(connection, "tenant", None)
+    return organization if organization is not None else current_organization()
 
 
 def zone(organization=None) -> ZoneInfo:

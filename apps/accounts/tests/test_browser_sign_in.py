@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django_otp.oath import TOTP
 
-from browser import sign_in
+from apps.core.tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

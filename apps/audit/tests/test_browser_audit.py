@@ -6,7 +6,7 @@ import pytest
 from apps.audit import services
 from apps.audit.models import LogEntry
 from apps.tenants.models import Organization
-from browser import sign_in
+from apps.core.tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from apps.accounts.models import User
 from apps.clients import selectors, services
 from apps.clients.models import Client
 from apps.tenants.models import Organization
-from browser import sign_in
+from apps.core.tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 
 from apps.clients.models import CarePlan
 from apps.tenants.models import Organization
-from browser import assert_accessible, sign_in
+from apps.core.tests.browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 import pytest
 
-from browser import sign_in
+from apps.core.tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Browser-test plumbing: a live server on the test database and Debian's Chromium.
 
 Kept apart from conftest.py so the fixtures are imported only by the tests that use them
-(`from browser import *` is not needed; conftest registers them as a plugin).
+(`from apps.core.tests.browser import *` is not needed; conftest registers them as a plugin).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-AXE_SOURCE = os.path.join(os.path.dirname(__file__), "apps", "core", "tests", "vendor", "axe", "axe.min.js")
+AXE_SOURCE = os.path.join(os.path.dirname(__file__), "vendor", "axe", "axe.min.js")
 
 
 def axe_violations(page) -> list[dict]:
