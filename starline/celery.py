@@ -4,6 +4,8 @@ Without REDIS_URL, settings make tasks eager so `make run` needs no broker.
 """
 
 import os
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from tenant_schemas_celery.app import CeleryApp
 
@@ -12,3 +14,29 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "starline.settings")
 app = CeleryApp("starline")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class JobSchedule(Mapping[str, dict[str, Any]]):
+    """Beat's schedule: the jobs the apps registered (apps.core.jobs), read when beat reads it.
+
+    Beat reads its schedule after Django has set up, so every app's AppConfig.ready() has
+    registered its jobs by then; building it here keeps the project the only place that knows
+    the Celery app.
+    """
+
+    def _entries(self) -> dict[str, dict[str, Any]]:
+        from apps.core.jobs import beat_schedule
+
+        return beat_schedule()
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        return self._entries()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+
+app.conf.beat_schedule = JobSchedule()

@@ -170,7 +170,6 @@ TEMPLATES = [
                 "apps.tenants.context_processors.organization",
                 "apps.core.context_processors.navigation",
                 "apps.accounts.context_processors.session_policy",
-                "apps.notifications.context_processors.unread",
             ],
             "builtins": ["apps.core.templatetags.fast_url", "apps.core.templatetags.dates"],
         },

@@ -1,5 +1,6 @@
-"""Scheduled jobs: each app registers its own in AppConfig.ready(), and registering puts it
-on Celery beat's schedule, so nothing else needs editing when an app lands.
+"""Scheduled jobs: each app registers its own in AppConfig.ready(), and beat's schedule is
+built from this registry (starline/celery.py reads `beat_schedule()` when beat starts), so
+nothing else needs editing when an app lands.
 
 A job runs inside one organization's schema and reads only that schema; apps/tenants runs
 it for every organization (beat's task `run_job_all`, and `manage.py run_job NAME`). Jobs
@@ -28,11 +29,13 @@ JOBS: dict[str, Job] = {}
 
 
 def register(job: Job) -> None:
-    from starline.celery import app
-
     JOBS[job.name] = job
-    app.conf.beat_schedule[f"job:{job.name}"] = {
-        "task": "apps.tenants.tasks.run_job_all",
-        "schedule": job.schedule,
-        "args": (job.name,),
+
+
+def beat_schedule() -> dict[str, dict]:
+    """Celery beat's entries: each job, run for every organization by the tenants app's task
+    (named, not imported: core imports no app)."""
+    return {
+        f"job:{job.name}": {"task": "apps.tenants.tasks.run_job_all", "schedule": job.schedule, "args": (job.name,)}
+        for job in JOBS.values()
     }

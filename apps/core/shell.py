@@ -55,27 +55,25 @@ def site_key(organization) -> tuple:
     )
 
 
-def header_key(request, organization, items: list[dict], unread) -> tuple:
+def header_key(request, organization, items: list[dict], badge_counts: tuple) -> tuple:
     user = request.user
     return (
         *site_key(organization),
         user.is_authenticated and (user.pk, user.get_short_name(), user.is_staff),
         tuple((item["key"], item["active"]) for item in items),
-        unread,
+        badge_counts,
     )
 
 
 def page_key(request) -> tuple:
     """Everything base.html shows besides the page's own blocks."""
+    from apps.core import badges
     from apps.core.navigation import items_for
-    from apps.notifications.services import unread_count
 
     organization = getattr(request, "organization", None)
-    user = request.user
-    unread = unread_count(user) if organization is not None and user.is_authenticated else None
     policy = getattr(request, "session_policy", None)
     return (
-        *header_key(request, organization, items_for(request), unread),
+        *header_key(request, organization, items_for(request), badges.key(badges.shown(request))),
         organization and (organization.primary_color, organization.secondary_color, organization.font_family),
         policy.idle_minutes if policy else None,
     )

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from apps.core import home
+        from apps.core import badges, home
         from apps.core import jobs as scheduled
         from apps.notifications import channels, jobs, services, tasks
         from apps.notifications import home as notifications_home
@@ -16,5 +16,12 @@ class NotificationsConfig(AppConfig):
         services.register_channel(channels.EMAIL, tasks.deliver_email)
         services.register_channel(channels.SMS, tasks.deliver_sms)
         scheduled.register(jobs.DIGEST)
+        badges.register(
+            badges.Badge(
+                "notifications",
+                template="notifications/partials/_bell.html",
+                count=lambda request: services.unread_count(request.user),
+            )
+        )
         for panel in notifications_home.PANELS:
             home.register(panel)

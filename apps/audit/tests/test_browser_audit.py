@@ -5,8 +5,8 @@ import pytest
 
 from apps.audit import services
 from apps.audit.models import LogEntry
-from apps.tenants.models import Organization
 from apps.core.tests.browser import sign_in
+from apps.tenants.models import Organization
 
 pytestmark = pytest.mark.browser
 

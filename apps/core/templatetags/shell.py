@@ -7,7 +7,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from apps.core import shell
+from apps.core import badges, shell
 from apps.core.fragments import cached
 
 register = template.Library()
@@ -37,14 +37,19 @@ def shell_header(context) -> str:
         logo = organization.logo.url if organization and organization.logo else ""
         return _render(context, "partials/_header.html", {"logo_url": logo})
     items = _value(context, "nav_items") or []
-    unread = _value(context, "notifications_unread")
+    shown = badges.shown(request)
     html = cached(
-        ("header", *shell.header_key(request, organization, items, unread)),
+        ("header", *shell.header_key(request, organization, items, badges.key(shown))),
         tables=(),
         render=lambda: _render(
             context,
             "partials/_header.html",
-            {"nav_items": items, "notifications_unread": unread, "csrf_token": shell.CSRF, "logo_url": shell.LOGO},
+            {
+                "nav_items": items,
+                "badges": [{"template": badge.template, "count": count} for badge, count in shown],
+                "csrf_token": shell.CSRF,
+                "logo_url": shell.LOGO,
+            },
         ),
     )
     return _out(context, html)

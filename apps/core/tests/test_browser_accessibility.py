@@ -5,8 +5,8 @@ The admin pages also log no Content Security Policy error and fit a 1,366 px win
 import pytest
 
 from apps.clients.models import CarePlan
-from apps.tenants.models import Organization
 from apps.core.tests.browser import assert_accessible, sign_in
+from apps.tenants.models import Organization
 
 pytestmark = pytest.mark.browser
 
