@@ -1,9 +1,16 @@
-"""Which models the change log follows: every model of every app, here and only here.
+"""Which models the change log follows: every model of every app.
 
-Each model is either AUDITED (with its auditlog options) or EXEMPT (with the reason).
+Each app declares its own models in `apps/<app>/audit_hooks.py` (found like its other hooks,
+by apps.core.discovery): each is either AUDITED (with its auditlog options) or EXEMPT (with
+the reason). This module holds only the third-party apps' models and the log's own, and
+merges the apps' declarations into the tables below when the audit app is ready.
 `apps/audit/tests/test_registry.py` fails when an installed model is in neither, so an app
-added later cannot forget its models. Models are named by label, not imported, so this
-module depends on no app above it.
+added later cannot forget its models. Models are named by label, not imported, so audit
+depends on no app above it.
+
+An app's audit_hooks.py may also add to HISTORY_ALSO, HISTORY_RELATED, NOT_IN_FILTER,
+KIND_NAMES, VIEW_PERMISSIONS, FIELD_LABELS, LISTED_RELATIONS and PUBLIC_NAMES (what each
+means is said beside it below).
 
 Field values that are secret never reach the log: every encrypted field (PHI) is masked
 automatically, as are the names in SECRET_FIELDS; the entry still says the field changed.
@@ -13,14 +20,18 @@ from __future__ import annotations
 
 import copy
 
+from auditlog import get_logentry_model
 from auditlog import receivers as auditlog_receivers
+from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
+from auditlog.signals import post_log, pre_log
 from django.apps import apps
 from django.conf import settings
 from django.db.models import JSONField
 from django.db.models.signals import post_init, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.discovery import app_modules
 from apps.core.fields import EncryptedTextField
 
 MASK = "••••••"
@@ -29,80 +40,26 @@ MASK = "••••••"
 SECRET_FIELDS = {"password", "key", "code_hash", "token"}
 
 AUDITED: dict[str, dict] = {
-    "tenants.Organization": {},
-    "tenants.Domain": {},
     "auth.Group": {"m2m_fields": {"permissions"}},
     "guardian.UserObjectPermission": {},
     "guardian.GroupObjectPermission": {},
-    "accounts.Role": {},
-    # Sign-in time is an authentication entry already; groups mirror the role.
-    "accounts.User": {"exclude_fields": ["last_login"], "m2m_fields": {"user_permissions"}},
-    # Enrolment and removal are logged; the counters touched by every code check are not.
-    "accounts.TOTPDevice": {
-        "exclude_fields": [
-            "last_t",
-            "drift",
-            "throttling_failure_timestamp",
-            "throttling_failure_count",
-            "last_used_at",
-        ]
-    },
-    "accounts.BackupCodeDevice": {"exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count"]},
-    "notifications.NotificationPreference": {},
-    "notifications.OrgEmailTemplate": {},
-    "notifications.NotificationTemplate": {},
-    "files.File": {},
-    "files.FilePermission": {},
-    "clients.Client": {"exclude_fields": ["ssn_last4"]},
-    "clients.ClientContact": {},
-    "clients.ClientLocation": {"exclude_fields": ["current_occupancy"]},
-    "clients.CarePlan": {},
-    "clients.ClientUserObjectPermission": {},
-    # Pay is masked: the log is read by auditors, who do not see pay.
-    "staff.Staff": {
-        "exclude_fields": ["ssn_last4"],
-        "mask_fields": ["hourly_rate", "salary", "pay_type", "fte_percentage"],
-    },
-    "staff.Certification": {},
-    "staff.TrainingProgram": {"m2m_fields": {"required_roles"}},
-    "staff.TrainingRecord": {},
-    "staff.CertificationRequirement": {"m2m_fields": {"required_roles"}},
-    "scheduling.Service": {},
-    "scheduling.Schedule": {},
-    "scheduling.Shift": {},
-    "scheduling.ConflictOverride": {},
-    "scheduling.Appointment": {},
-    "scheduling.Visit": {},
-    "scheduling.VisitCorrection": {},
-    # Issuing or revoking a feed is logged; the secret's hash is masked, the use counter is not logged.
-    "scheduling.CalendarFeed": {"exclude_fields": ["last_used_at"], "mask_fields": ["token_hash"]},
 }
 
 # A record's History tab also shows these records' entries: a role's permissions are its
 # group's, so granting or removing one is an entry on the group.
-HISTORY_ALSO: dict[str, list[tuple[str, str]]] = {"accounts.role": [("auth.group", "group_id")]}
+HISTORY_ALSO: dict[str, list[tuple[str, str]]] = {}
 
 # A record's History tab also shows the records that belong to it: (model, the field that names
 # the record). The record's pk is found in those records' logged values (their creation names
 # it), so records since deleted still show.
-HISTORY_RELATED: dict[str, list[tuple[str, str]]] = {
-    "clients.client": [
-        ("clients.careplan", "client"),
-        ("clients.clientcontact", "client"),
-        # A care-team change is an object permission on the client.
-        ("clients.clientuserobjectpermission", "content_object"),
-    ],
-}
+HISTORY_RELATED: dict[str, list[tuple[str, str]]] = {}
 
 # Kinds of record left out of the log's resource filter: their model names mean nothing to an
 # auditor, and their entries are found elsewhere.
 NOT_IN_FILTER: dict[str, str] = {
-    "tenants.organization": "The platform's; an organization's own settings are on its admin pages.",
-    "tenants.domain": "The platform's.",
     "auth.group": "A role's permissions; shown on the role's history.",
     "guardian.userobjectpermission": "Sharing bookkeeping; shown on the shared record.",
     "guardian.groupobjectpermission": "Sharing bookkeeping; shown on the shared record.",
-    "clients.clientuserobjectpermission": "Care-team changes; shown on the client's history.",
 }
 
 # What a reader calls the record kinds whose model names are machinery.
@@ -110,27 +67,17 @@ KIND_NAMES: dict[str, object] = {
     "auth.group": _("role permissions"),
     "guardian.userobjectpermission": _("record access"),
     "guardian.groupobjectpermission": _("record access of a role"),
-    "clients.clientuserobjectpermission": _("care team"),
 }
 
 # Who may see records of kinds that have no view permission of their own (or whose own is not
 # the one that matters); every other kind needs "<app>.view_<model>".
 VIEW_PERMISSIONS: dict[str, str] = {
-    "clients.clientuserobjectpermission": "clients.view_client",
     "guardian.userobjectpermission": "audit.view_logentry",
     "guardian.groupobjectpermission": "audit.view_logentry",
-    "accounts.totpdevice": "accounts.view_user",
-    "accounts.backupcodedevice": "accounts.view_user",
-    "notifications.notificationpreference": "accounts.view_user",
-    "tenants.organization": "audit.view_logentry",
-    "tenants.domain": "audit.view_logentry",
 }
 
 # Field names a reader understands, where the model's are machinery (guardian's).
 FIELD_LABELS: dict[tuple[str, str], object] = {
-    ("clients.clientuserobjectpermission", "content_object"): _("client"),
-    ("clients.clientuserobjectpermission", "user"): _("user"),
-    ("clients.clientuserobjectpermission", "permission"): _("access granted"),
     ("guardian.userobjectpermission", "user"): _("user"),
     ("guardian.userobjectpermission", "permission"): _("access granted"),
     ("guardian.groupobjectpermission", "permission"): _("access granted"),
@@ -138,16 +85,13 @@ FIELD_LABELS: dict[tuple[str, str], object] = {
 
 # List fields that hold other records' pks, and the kind of record: their values are named like
 # a foreign key's (and masked the same way), not shown as bare ids.
-LISTED_RELATIONS: dict[tuple[str, str], str] = {
-    ("clients.careplan", "responsible_staff"): "accounts.user",
-}
+LISTED_RELATIONS: dict[tuple[str, str], str] = {}
 
 # Records whose names every reader of the log may see: they hold no one's data.
-PUBLIC_NAMES = {"auth.permission", "auth.group", "accounts.role", "contenttypes.contenttype"}
+PUBLIC_NAMES = {"auth.permission", "auth.group", "contenttypes.contenttype"}
 
 EXEMPT: dict[str, str] = {
     "contenttypes.ContentType": "Written by migrations only; not organization data.",
-    "core.TableVersion": "Change counters written by a database trigger; the changes themselves are logged.",
     "auth.Permission": "Written by migrations only; grants are logged on groups and roles.",
     "sessions.Session": "Opaque session storage; sign-in, sign-out and revocation are authentication entries.",
     "admin.LogEntry": "The Django admin's own history; the changes it records are logged here too.",
@@ -155,13 +99,7 @@ EXEMPT: dict[str, str] = {
     "axes.AccessAttemptExpiration": "Lockout bookkeeping; see axes.AccessAttempt.",
     "axes.AccessFailureLog": "Lockout bookkeeping; see axes.AccessAttempt.",
     "axes.AccessLog": "Lockout bookkeeping; see axes.AccessAttempt.",
-    "accounts.UserSession": "Touched on every request; sessions starting and ending are authentication entries.",
-    "accounts.AuthEvent": "Mirrored into the log as authentication entries (apps.audit.receivers).",
-    "accounts.BackupCode": "Keyed hashes of single-use codes; their use is an authentication entry.",
     "audit.LogEntry": "The log itself.",
-    "notifications.Notification": "Messages about events logged where they happened; read marks change no record.",
-    "notifications.Delivery": "Delivery bookkeeping of those messages (attempts, errors); no record data.",
-    "notifications.JobRun": "Scheduled jobs' memory of what they already sent; no record data.",
     "audit.ChainHead": "The log's own bookkeeping, covered by the hash chain.",
 }
 
@@ -212,21 +150,84 @@ def _log_update(sender, instance, **kwargs):
         return
     values = instance.__dict__.get(SNAPSHOT)
     if values is None or values.get(sender._meta.pk.attname) != instance.pk:
-        return auditlog_receivers.log_update.__wrapped__(sender, instance, **kwargs)
+        # auditlog's own receiver (its disabled check again is harmless): it reads the row.
+        auditlog_receivers.log_update(sender, instance, **kwargs)
+        return
     old = copy.copy(instance)
     old.__dict__.update(values)
-    auditlog_receivers._create_log_entry(
-        action=auditlog_receivers.get_logentry_model().Action.UPDATE,
-        instance=instance,
-        sender=sender,
-        diff_old=old,
-        diff_new=instance,
-        fields_to_check=kwargs.get("update_fields"),
-        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
-    )
+    _log_diff(sender, instance, old, update_fields=kwargs.get("update_fields"))
+
+
+def _log_diff(sender, instance, old, *, update_fields=None) -> None:
+    """What auditlog's update receiver does after its read, from its public parts: the
+    pre_log veto, the diff, the entry, post_log."""
+    action = get_logentry_model().Action.UPDATE
+    pre_log_results = pre_log.send(sender, instance=instance, action=action)
+    if any(result is False for _receiver, result in pre_log_results):
+        return
+    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    changes = model_instance_diff(old, instance, fields_to_check=update_fields, use_json_for_changes=use_json)
+    if not changes:
+        return
+    entry = get_logentry_model().objects.log_create(instance, action=action, changes=changes, force_log=False)
+    if entry is not None:
+        post_log.send(
+            sender,
+            instance=instance,
+            instance_old=old,
+            action=action,
+            error=None,
+            pre_log_results=pre_log_results,
+            changes=changes,
+            log_entry=entry,
+            log_created=True,
+            use_json_for_changes=use_json,
+        )
+
+
+_collected = False
+# The tables an app's audit_hooks.py adds to, by name.
+DECLARED = (
+    "AUDITED",
+    "EXEMPT",
+    "HISTORY_ALSO",
+    "HISTORY_RELATED",
+    "NOT_IN_FILTER",
+    "KIND_NAMES",
+    "VIEW_PERMISSIONS",
+    "FIELD_LABELS",
+    "LISTED_RELATIONS",
+    "PUBLIC_NAMES",
+)
+
+
+def collect() -> None:
+    """Merge every app's declarations into this module's tables, once. A label declared twice
+    (by two apps, or by an app and here) is refused: one of them would silently be dropped."""
+    global _collected
+    if _collected:
+        return
+    for app_label, module in app_modules("audit_hooks"):
+        merge(app_label, module, globals())
+    _collected = True
+
+
+def merge(app_label: str, module, tables: dict) -> None:
+    for name in DECLARED:
+        declared = getattr(module, name, None) or {}
+        table = tables[name]
+        twice = set(declared) & set(table)
+        if twice:
+            raise ValueError(f"{app_label}'s audit_hooks.{name} repeats {sorted(twice)}")
+        table.update(declared)
 
 
 def register_all() -> None:
+    collect()
+    # django-auditlog has no public way to give its shared registry another update receiver:
+    # AuditlogModelRegistry(custom=...) builds a new registry, while auditlog's diff and
+    # serializer read the shared one's options. This is the one private name left; the package
+    # is pinned, and test_registry checks that registering still connects this receiver.
     auditlog._signals[pre_save] = _log_update
     for label, options in AUDITED.items():
         model = apps.get_model(label)

@@ -6,6 +6,7 @@ program managers, who manage the record, read its history without reading the wh
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.permissions import can
 from apps.clients import selectors
@@ -59,3 +60,33 @@ VALUES = {
 }
 HISTORY_READERS = {"clients.client": _reads_client_history}
 HISTORY_TABS = {"clients.client": "clients:history"}
+
+# --- the change log (see apps/audit/registry.py) ---------------------------------------------
+
+AUDITED: dict[str, dict] = {
+    "clients.Client": {"exclude_fields": ["ssn_last4"]},
+    "clients.ClientContact": {},
+    "clients.ClientLocation": {"exclude_fields": ["current_occupancy"]},
+    "clients.CarePlan": {},
+    "clients.ClientUserObjectPermission": {},
+}
+# A client's History tab also shows the records that belong to the client: (model, the field
+# that names the client). Their creation names the client, so records since deleted still show.
+HISTORY_RELATED = {
+    "clients.client": [
+        ("clients.careplan", "client"),
+        ("clients.clientcontact", "client"),
+        # A care-team change is an object permission on the client.
+        ("clients.clientuserobjectpermission", "content_object"),
+    ],
+}
+NOT_IN_FILTER = {"clients.clientuserobjectpermission": "Care-team changes; shown on the client's history."}
+KIND_NAMES = {"clients.clientuserobjectpermission": gettext_lazy("care team")}
+VIEW_PERMISSIONS = {"clients.clientuserobjectpermission": "clients.view_client"}
+FIELD_LABELS = {
+    ("clients.clientuserobjectpermission", "content_object"): gettext_lazy("client"),
+    ("clients.clientuserobjectpermission", "user"): gettext_lazy("user"),
+    ("clients.clientuserobjectpermission", "permission"): gettext_lazy("access granted"),
+}
+# A care plan's responsible staff are people's pks: named like a foreign key's value.
+LISTED_RELATIONS = {("clients.careplan", "responsible_staff"): "accounts.user"}

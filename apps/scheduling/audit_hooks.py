@@ -13,3 +13,17 @@ def _exceptions(value):
 
 
 VALUES = {("scheduling.visit", "exception_codes"): _exceptions}
+
+# --- the change log (see apps/audit/registry.py) ---------------------------------------------
+
+AUDITED: dict[str, dict] = {
+    "scheduling.Service": {},
+    "scheduling.Schedule": {},
+    "scheduling.Shift": {},
+    "scheduling.ConflictOverride": {},
+    "scheduling.Appointment": {},
+    "scheduling.Visit": {},
+    "scheduling.VisitCorrection": {},
+    # Issuing or revoking a feed is logged; the secret's hash is masked, the use counter is not logged.
+    "scheduling.CalendarFeed": {"exclude_fields": ["last_used_at"], "mask_fields": ["token_hash"]},
+}

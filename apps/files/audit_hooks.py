@@ -1,0 +1,3 @@
+"""The files app's models in the change log (see apps/audit/registry.py)."""
+
+AUDITED: dict[str, dict] = {"files.File": {}, "files.FilePermission": {}}
