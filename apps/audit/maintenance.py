@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from apps.audit import services
+from apps.core.tenancy import use_public_schema
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def maintain_all(*, schema: str | None = None, now=None) -> dict:
         # partitions; it is logged, reported, and retried on the next run.
         try:
             if organization is None:
-                connection.set_schema_to_public()
+                use_public_schema()
                 result = services.maintain(schema=name, retention_years=years, now=now)
             else:
                 with organization:
@@ -38,5 +39,5 @@ def maintain_all(*, schema: str | None = None, now=None) -> dict:
             logger.exception("audit maintenance failed for %s", name)
             result = {"created": [], "dropped": [], "error": str(exc)}
         results[name] = {**result, "name": label, "retention_years": years}
-    connection.set_schema_to_public()
+    use_public_schema()
     return results

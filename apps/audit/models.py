@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core.tenancy import schema_name
+
 # How a record was read (the "via" of an access entry), translated when shown: entries keep the
 # words the calling code passed (apps call access_record(via="print care plan")), so every
 # via written anywhere is listed here, or a Spanish page would show it in English.
@@ -92,7 +94,7 @@ class LogEntry(AbstractLogEntry):
     prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
-    objects = LogEntryManager()
+    objects = LogEntryManager()  # type: ignore[misc]  # auditlog declares it on its abstract model too
 
     class Meta:
         verbose_name = _("audit entry")
@@ -114,7 +116,7 @@ class LogEntry(AbstractLogEntry):
         from apps.audit import context
 
         # The clone template's log would be copied into every new organization: it stays empty.
-        if connection.schema_name == settings.TENANT_BASE_SCHEMA:
+        if schema_name() == settings.TENANT_BASE_SCHEMA:
             return
         context.stamp(self)
         sql, params = self._insert_statement()
@@ -126,7 +128,7 @@ class LogEntry(AbstractLogEntry):
         connection may have moved to another organization's schema."""
         fields = _insert_fields()
         params = [f.get_db_prep_save(f.pre_save(self, True), connection) for f in fields]
-        return _insert_sql(connection.schema_name, fields), params
+        return _insert_sql(schema_name(), fields), params
 
     @property
     def actor_label(self) -> str:

@@ -17,6 +17,7 @@ Other records are named for readers holding the model's view permission.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -25,10 +26,10 @@ from apps.accounts.permissions import can
 from apps.audit import registry
 from apps.core.discovery import app_modules
 
-_hooks: dict[str, dict[str, Callable]] = {}
+_hooks: dict[str, dict[Any, Any]] = {}
 
 
-def hooks() -> dict[str, dict[str, Callable]]:
+def hooks() -> dict[str, dict[Any, Any]]:
     if not _hooks:
         found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}, "values": {}, "stored": {}}
         for _label, module in app_modules("audit_hooks"):
@@ -105,9 +106,9 @@ def _valid(model, pks: Iterable[str]) -> list:
     return found
 
 
-def names(user, wanted: dict[type, set[str]]) -> dict[tuple[type, str], str]:
+def names(user, wanted: dict[Any, set[str]]) -> dict[tuple[Any, str], str]:
     """{(model, pk): name} for the records in `wanted` the reader may see; one query per kind."""
-    resolved: dict[tuple[type, str], str] = {}
+    resolved: dict[tuple[Any, str], str] = {}
     for model, pks in wanted.items():
         pks = {str(pk) for pk in pks if pk not in (None, "", "None")}
         if not pks:

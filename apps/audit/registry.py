@@ -19,6 +19,7 @@ automatically, as are the names in SECRET_FIELDS; the entry still says the field
 from __future__ import annotations
 
 import copy
+from typing import cast
 
 from auditlog import get_logentry_model
 from auditlog import receivers as auditlog_receivers
@@ -28,6 +29,7 @@ from auditlog.signals import post_log, pre_log
 from django.apps import apps
 from django.conf import settings
 from django.db.models import JSONField
+from django.db.models.base import ModelBase
 from django.db.models.signals import post_init, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -231,9 +233,10 @@ def register_all() -> None:
     auditlog._signals[pre_save] = _log_update
     for label, options in AUDITED.items():
         model = apps.get_model(label)
-        if auditlog.contains(model):
+        # auditlog annotates a model class as ModelBase (its metaclass); it is the class.
+        if auditlog.contains(cast(ModelBase, model)):
             continue
         _json_fields[model] = [f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField)]
         post_init.connect(_remember, sender=model, dispatch_uid=f"audit.remember.{label}")
         post_save.connect(_remember, sender=model, dispatch_uid=f"audit.remember_saved.{label}")
-        auditlog.register(model, **_options(model, options))
+        auditlog.register(cast(ModelBase, model), **_options(model, options))

@@ -12,6 +12,7 @@ import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -54,7 +55,7 @@ ROUTINE_SIGN_INS = ["sign_in", "sign_out", "2fa_verified"]
 
 @dataclass
 class Filters:
-    actor_id: object = None
+    actor_id: Any = None
     content_type: ContentType | None = None
     object_pk: str = ""
     action: int | None = None
@@ -164,7 +165,7 @@ def page(
     )
 
 
-_Row = namedtuple("_Row", PAGE_COLUMNS)
+_Row = namedtuple("_Row", PAGE_COLUMNS)  # type: ignore[misc]  # the columns are the query's, named once
 _JSON = [PAGE_COLUMNS.index("changes"), PAGE_COLUMNS.index("additional_data")]
 
 
@@ -173,7 +174,7 @@ def _fetch(entries: QuerySet[LogEntry], limit: int) -> list:
     monthly partitions, planning the query costs more than running it."""
     sql, params = entries.values_list(*PAGE_COLUMNS)[:limit].query.sql_with_params()
     rows = []
-    for values in connection.fetch_prepared(sql, params):
+    for values in connection.fetch_prepared(sql, params):  # type: ignore[attr-defined]  # apps/core/db's backend
         values = list(values)
         for index in _JSON:
             if isinstance(values[index], str):
@@ -262,7 +263,7 @@ def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
             field = model._meta.get_field(name) if model is not None else None
         except FieldDoesNotExist:
             field = None
-        if getattr(field, "flatchoices", None):
+        if field is not None and getattr(field, "flatchoices", None):
             values = {str(k): str(v) for k, v in field.flatchoices}
         elif field is not None and field.get_internal_type() == "BooleanField":
             values = {"True": str(_("Yes")), "False": str(_("No"))}
@@ -492,7 +493,7 @@ def _make_converter(model, name: str, cache: dict, shown: dict):
     except FieldDoesNotExist:
         field = None
     base = getattr(field, "base_field", None)
-    if getattr(base, "flatchoices", None):
+    if base is not None and getattr(base, "flatchoices", None):
         items = {str(k): str(v) for k, v in base.flatchoices}
         return lambda value: _each(_parsed(value), items)
     if field is not None and field.get_internal_type() == "FloatField":
@@ -538,7 +539,8 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
     content_type = names["types"].get(entry.content_type_id)
     if content_type is None and model is not None:
         content_type = ContentType.objects.get_for_model(model)
-    limit, changes = changes, []
+    limit = changes
+    changes_shown: list[dict] = []
     # A record's own id says nothing its entry does not (the record is named beside it).
     fields = {name: values for name, values in (entry.changes or {}).items() if name != "id"}
     for name, values in list(fields.items())[:limit]:
@@ -546,7 +548,7 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
         related = _related_model(model, name, names["fields"]) if model is not None else None
         if isinstance(values, dict) and values.get("type") == "m2m":
             sign = "+" if values.get("operation") == "add" else "−"
-            changes.append(
+            changes_shown.append(
                 {"field": label, "before": "", "after": _show(f"{sign} " + ", ".join(values.get("objects", [])))}
             )
         elif isinstance(values, list | tuple) and len(values) == 2:
@@ -558,7 +560,7 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
             else:
                 convert = _converter(model, name, names["fields"], shown)
                 before, after = (convert(v) for v in values)
-            changes.append({"field": label, "before": _show(before), "after": _show(after)})
+            changes_shown.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
     # Named live where the record still exists and the reader may see it; a deleted record by
@@ -572,7 +574,7 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
     detail = {k: v for k, v in data.items() if k not in ("event", "via")}
     if visible is not None and str(entry.object_pk) not in visible:
         # The reader learns that something happened to a record, nothing of what it holds.
-        resource, linkable, changes, fields, detail = naming.hidden(model), False, [], {}, {}
+        resource, linkable, changes_shown, fields, detail = naming.hidden(model), False, [], {}, {}
     when = timezone.localtime(entry.timestamp)
     return {
         "id": entry.id,
@@ -588,9 +590,9 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
         ).capitalize(),
         "resource": resource,
         "history_url": f"{names['history']}{label}/{entry.object_pk}/" if linkable else "",
-        "changes": changes,
+        "changes": changes_shown,
         # The log lists the first few fields; the record's history shows them all.
-        "more_changes": max(0, len(fields) - len(changes)) if limit is not None else 0,
+        "more_changes": max(0, len(fields) - len(changes_shown)) if limit is not None else 0,
         "detail": "; ".join(f"{_words(k)}: {readable(v)}" for k, v in detail.items()),
         "ip": entry.remote_addr or "—",
     }

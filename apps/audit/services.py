@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.audit import context
 from apps.audit.models import LogEntry
+from apps.core.tenancy import schema_name
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ _content_type_ids: dict[tuple[str, str], int] = {}
 
 
 def content_type_id(model) -> int:
-    key = (connection.schema_name, model._meta.label_lower)
+    key = (schema_name(), model._meta.label_lower)
     found = _content_type_ids.get(key)
     if found is None:
         found = _content_type_ids[key] = ContentType.objects.get_for_model(model).pk
@@ -47,7 +48,7 @@ def _ident(name: str) -> str:
 
 
 def _schema(schema: str | None) -> str:
-    return schema or connection.schema_name
+    return schema or schema_name()
 
 
 # --- read access -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from datetime import UTC
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from apps.audit import forms, naming, selectors
 from apps.audit.models import LogEntry
 from apps.core.csvexport import csv_response as _csv_response
 from apps.core.pdf import pdf_response, render_pdf
+from apps.core.tenancy import schema_name
 
 
 def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden: dict[int, str]) -> list:
@@ -66,7 +66,7 @@ ENTRY_HEADER = [
 
 def _filename(request, kind: str) -> str:
     organization = getattr(request, "organization", None)
-    prefix = organization.subdomain if organization is not None else connection.schema_name
+    prefix = organization.subdomain if organization is not None else schema_name()
     return f"{prefix}-{kind}-{timezone.now():%Y%m%d-%H%M}"
 
 

@@ -17,9 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import connection
 from django.http import HttpResponse
 
+from apps.core.tenancy import schema_name
 from apps.core.versions import table_versions
 
 MAX_CHARS = 32 * 1024 * 1024
@@ -37,12 +37,12 @@ def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], T], vers
         current = tuple(versions.get(table, 0) for table in tables)
     else:
         current = table_versions(*tables) if tables else ()
-    full_key = (connection.schema_name, key, current)
+    full_key = (schema_name(), key, current)
     with _lock:
         value = _entries.get(full_key)
         if value is not None:
             _entries.move_to_end(full_key)
-            return value
+            return value  # type: ignore[return-value]  # kept under the key render() made it for
     value = render()
     size = len(value) if isinstance(value, str) else sum(len(part) for part in value)
     with _lock:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Window
+from django.utils.functional import Promise
 
 # How many rows a panel lists before "and N more" with a link to the full list.
 ROWS = 5
@@ -25,7 +27,7 @@ ROWS = 5
 @dataclass(frozen=True)
 class Panel:
     key: str
-    title: str  # a lazy translation
+    title: str | Promise  # a lazy translation
     template: str
     permissions: tuple[str, ...] = ()  # all of them are needed
     order: int = 100
@@ -78,7 +80,7 @@ def panels_for(request) -> list[dict]:
     versions = dict(zip(watched, table_versions(*watched), strict=True)) if watched else {}
     shown = []
     for panel in allowed:
-        entry = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
+        entry: dict[str, Any] = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
         entry["html"] = _kept(request, panel, entry, versions)
         if entry["html"]:
             shown.append(entry)

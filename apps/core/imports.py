@@ -61,7 +61,9 @@ def run_import(
             "errors": [(1, [_("Missing columns: %(names)s") % {"names": ", ".join(missing)}])],
             "created": 0,
         }
-    checked, errors, seen = [], [], {}
+    checked: list = []
+    errors: list = []
+    seen: dict[str, int] = {}
     try:
         raw_rows = list(reader)
     except csv.Error as exc:
@@ -83,7 +85,7 @@ def run_import(
         if not form.is_valid():
             for field, messages in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
-                problems += [f"{label}: {m}" if label else m for m in messages]
+                problems += [f"{label}: {m}" if label else str(m) for m in messages]
         value = row.get(unique, "").upper() if unique else ""
         if value:
             if value in seen:

@@ -57,7 +57,7 @@ def items_for(request) -> list[dict]:
     for item, url in _entries():
         if url is None or (item.requires_login and not authenticated):
             continue
-        if item.permission and not (authenticated and user.has_perm(item.permission)):
+        if item.permission and not (user is not None and authenticated and user.has_perm(item.permission)):
             continue
         active = current == url if url == "/" else current.startswith(url)
         entries.append({"key": item.key, "label": item.label, "url": url, "active": active})

@@ -17,8 +17,9 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpResponse
+
+from apps.core.tenancy import schema_name
 
 _MAX_ENTRIES = 512
 _entries: dict[tuple, tuple[float, bytes, dict]] = {}
@@ -30,7 +31,7 @@ _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 def _key(request) -> tuple:
     organization = getattr(request, "organization", None)
     return (
-        connection.schema_name,
+        schema_name(),
         organization.updated_at if organization is not None else None,
         getattr(request, "LANGUAGE_CODE", None),
         request.get_full_path(),

@@ -22,11 +22,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import escape
 from django.utils.translation import get_language
+
+from apps.core.tenancy import schema_name
 
 CSRF = "shell-csrf-7d2a9e"
 LOGO = "shell-logo-7d2a9e"
@@ -40,7 +41,7 @@ def site_key(organization) -> tuple:
     """What the header and footer show of the site: its URLs, language and organization (the
     fields themselves rather than updated_at, which a queryset update() leaves behind)."""
     return (
-        connection.schema_name,
+        schema_name(),
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
         get_language(),

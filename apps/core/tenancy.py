@@ -15,3 +15,12 @@ from django.db import connection
 def current_organization() -> Any:
     """The active organization (typed loosely: core does not know the tenants app's model)."""
     return getattr(connection, "tenant", None)
+
+
+def schema_name() -> str:
+    """The active schema's name (django-tenants' connection has it; Django's type does not)."""
+    return connection.schema_name  # type: ignore[attr-defined]
+
+
+def use_public_schema() -> None:
+    connection.set_schema_to_public()  # type: ignore[attr-defined]

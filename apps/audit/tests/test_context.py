@@ -13,7 +13,7 @@ from apps.tenants.models import Organization
 from conftest import TEST_PASSWORD, person, signed_in
 
 
-def _latest(**filters) -> LogEntry:
+def _latest(**filters) -> LogEntry | None:
     return LogEntry.objects.filter(**filters).order_by("-id").first()
 
 

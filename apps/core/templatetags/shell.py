@@ -20,7 +20,8 @@ def _value(context, name: str):
 
 def _render(context, template_name: str, values: dict) -> str:
     with context.push(**values):
-        return get_template(template_name).template.render(context)
+        # The engine's own Template renders with this context (the backend wrapper wants a dict).
+        return get_template(template_name).template.render(context)  # type: ignore[attr-defined]
 
 
 def _out(context, html: str) -> str:

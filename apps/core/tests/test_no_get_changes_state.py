@@ -131,7 +131,8 @@ def get_urls(records: dict) -> list[str]:
     from starline import urls_tenants
 
     urls, unknown = [], []
-    for name, parameters, route in _routes(get_resolver(urls_tenants)):
+    resolver = get_resolver(urls_tenants)  # type: ignore[arg-type]  # a URLconf module is accepted too
+    for name, parameters, route in _routes(resolver):
         if name.startswith("admin:"):
             url = _admin_url(name, parameters, records)
         elif not parameters:

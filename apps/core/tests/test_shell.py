@@ -27,7 +27,9 @@ def _empty_cache():
 
 
 def _header(page: str) -> str:
-    return re.search(r'<header class="site-header".*?</header>', page, re.S).group(0)
+    found = re.search(r'<header class="site-header".*?</header>', page, re.S)
+    assert found is not None
+    return found.group(0)
 
 
 def test_the_header_shows_a_new_notification_a_rename_and_a_language_change_at_once(org_a):

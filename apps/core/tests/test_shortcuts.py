@@ -1,6 +1,6 @@
 """Answers kept per process on every page's path: they must equal the long way round."""
 
-from django.contrib.auth.models import Permission, _user_has_perm
+from django.contrib.auth.models import Permission, _user_has_perm  # type: ignore[attr-defined]  # the long way round
 from django.test import RequestFactory
 
 from apps.accounts.models import User

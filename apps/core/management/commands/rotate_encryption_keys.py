@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from apps.core import crypto
 from apps.core.fields import EncryptedTextField
+from apps.core.tenancy import schema_name
 
 
 def _encrypted_fields():
@@ -21,7 +22,7 @@ def _encrypted_fields():
 
 def _table_exists(table: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{connection.schema_name}"."{table}"'])
+        cursor.execute("SELECT to_regclass(%s)", [f'"{schema_name()}"."{table}"'])
         return cursor.fetchone()[0] is not None
 
 
