@@ -56,3 +56,19 @@ def table_versions(*tables: str) -> tuple[int, ...]:
         cursor.execute("SELECT name, version FROM core_tableversion WHERE name = ANY(%s)", [list(tables)])
         found = dict(cursor.fetchall())
     return tuple(found.get(table, 0) for table in tables)
+
+
+def tables_of(*models) -> tuple[str, ...]:
+    """The tables behind the models a kept page reads: each model's own and its many-to-many
+    link tables (a training program's required roles), which a hand-written list forgets.
+
+    A page passes the models it shows, not table names, so a table cannot be left out by a
+    typo or a new relation; `apps/core/tests/test_kept_pages.py` renders each kept page and
+    fails if its queries read a table outside the list.
+    """
+    tables: dict[str, None] = {}
+    for model in models:
+        tables[model._meta.db_table] = None
+        for field in model._meta.local_many_to_many:
+            tables[field.remote_field.through._meta.db_table] = None
+    return tuple(tables)
