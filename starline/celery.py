@@ -17,7 +17,8 @@ app.autodiscover_tasks()
 
 
 class JobSchedule(Mapping[str, dict[str, Any]]):
-    """Beat's schedule: the jobs the apps registered (apps.core.jobs), read when beat reads it.
+    """Beat's schedule: the fleet-wide tasks in settings (CELERY_BEAT_SCHEDULE) and the jobs
+    the apps registered (apps.core.jobs), read when beat reads it.
 
     Beat reads its schedule after Django has set up, so every app's AppConfig.ready() has
     registered its jobs by then; building it here keeps the project the only place that knows
@@ -25,9 +26,11 @@ class JobSchedule(Mapping[str, dict[str, Any]]):
     """
 
     def _entries(self) -> dict[str, dict[str, Any]]:
+        from django.conf import settings
+
         from apps.core.jobs import beat_schedule
 
-        return beat_schedule()
+        return {**settings.CELERY_BEAT_SCHEDULE, **beat_schedule()}
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         return self._entries()[name]

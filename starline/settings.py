@@ -250,8 +250,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.
     "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},
-    # Scheduled notification jobs (the daily digest, reminders) add themselves: see
-    # apps/notifications/jobs.py.
+    # Each app's scheduled jobs (the daily digest, reminders) are added by starline/celery.py
+    # from the jobs they register (apps.core.jobs).
 }
 
 # --- audit trail -----------------------------------------------------------------------
