@@ -90,9 +90,10 @@ def client_list(
     return clients.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-# What a client's overview shows: the record, its location, its care team and their roles.
+# What a client's overview shows: the record, its photo, its location, its care team and their roles.
 OVERVIEW_TABLES = (
     "clients_client",
+    "files_file",
     "clients_clientlocation",
     "clients_clientuserobjectpermission",
     "accounts_user",
