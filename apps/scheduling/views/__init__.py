@@ -1,4 +1,5 @@
-"""Scheduling pages, in three modules: shifts and schedules, appointments, visits and feeds."""
+"""Scheduling pages, in three modules: shifts and schedules, appointments, visits and feeds
+(their routes are in apps/scheduling/urls.py)."""
 
 from __future__ import annotations
 

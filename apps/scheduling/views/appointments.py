@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can, permission_required
@@ -110,11 +109,3 @@ def appointment_create(request):
 @permission_required("scheduling.change_appointment")
 def appointment_edit(request, pk):
     return _form_page(request, selectors.get_appointment_for_user(request.user, pk))
-
-
-urlpatterns = [
-    path("appointments/", calendar, name="appointments"),
-    path("appointments/new/", appointment_create, name="appointment_create"),
-    path("appointments/<uuid:pk>/", appointment_detail, name="appointment"),
-    path("appointments/<uuid:pk>/edit/", appointment_edit, name="appointment_edit"),
-]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -476,25 +476,3 @@ def schedule_copy_week(request, pk):
         {"form": form, "schedule": schedule},
         status=400 if request.method == "POST" else 200,
     )
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("week/", week, name="week"),
-    path("mine/", mine, name="mine"),
-    path("open/", open_shifts, name="open_shifts"),
-    path("staff/<uuid:staff_id>/", staff_week, name="staff_week"),
-    path("shifts/new/", shift_create, name="shift_create"),
-    path("shifts/quick-add/", quick_add, name="shift_quick_add"),
-    path("shifts/<uuid:pk>/", shift_detail, name="shift"),
-    path("shifts/<uuid:pk>/edit/", shift_edit, name="shift_edit"),
-    path("shifts/<uuid:pk>/claim/", claim, name="shift_claim"),
-    path("shifts/<uuid:pk>/assign/", assign, name="shift_assign"),
-    path("schedules/", schedules, name="schedules"),
-    path("schedules/new/", schedule_create, name="schedule_create"),
-    path("schedules/<uuid:pk>/", schedule_detail, name="schedule"),
-    path("schedules/<uuid:pk>/edit/", schedule_edit, name="schedule_edit"),
-    path("schedules/<uuid:pk>/publish/", schedule_publish, name="schedule_publish"),
-    path("schedules/<uuid:pk>/status/", schedule_status, name="schedule_status"),
-    path("schedules/<uuid:pk>/copy-week/", schedule_copy_week, name="schedule_copy_week"),
-]

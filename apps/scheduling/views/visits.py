@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -424,19 +424,3 @@ def feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns = [
-    path("shifts/<uuid:pk>/clock-in/", shift_clock_in, name="shift_clock_in"),
-    path("appointments/<uuid:pk>/clock-in/", appointment_clock_in, name="appointment_clock_in"),
-    path("visits/", visit_list, name="visits"),
-    path("visits/export.csv", visit_export, name="visit_export"),
-    path("visits/<uuid:pk>/", visit_detail, name="visit"),
-    path("visits/<uuid:pk>/clock-out/", clock_out, name="clock_out"),
-    path("visits/<uuid:pk>/correct/", visit_correct, name="visit_correct"),
-    path("visits/<uuid:pk>/resolve/", visit_resolve, name="visit_resolve"),
-    path("calendar-feed/", calendar_feed, name="calendar_feed"),
-    path("calendar-feed/create/", calendar_feed_create, name="calendar_feed_create"),
-    path("calendar-feed/revoke/", calendar_feed_revoke, name="calendar_feed_revoke"),
-    path("feed/<str:token>.ics", feed, name="feed"),
-]
