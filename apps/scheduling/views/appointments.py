@@ -17,7 +17,7 @@ from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.clients.selectors import get_client_for_user, visible_clients
 from apps.scheduling import selectors, services
-from apps.scheduling.forms_visits import AppointmentForm
+from apps.scheduling.forms import AppointmentForm
 from apps.scheduling.models import Appointment, ConflictOverride
 from apps.scheduling.views import checked_form_page
 

@@ -26,7 +26,7 @@ from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.scheduling import selectors, services
-from apps.scheduling.forms_visits import (
+from apps.scheduling.forms import (
     ClockForm,
     ExportForm,
     VisitCorrectionForm,
