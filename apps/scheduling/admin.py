@@ -121,7 +121,7 @@ class ScheduleForm(AutomaticName, SaneDates, ServiceChecked, forms.ModelForm):
 
     def service_check(self, candidate) -> None:
         if candidate.pk and not candidate._state.adding:
-            services._check_editable(Schedule.objects.get(pk=candidate.pk), self.request.user)
+            services.ensure_editable(Schedule.objects.get(pk=candidate.pk), self.request.user)
 
     def clean(self):
         try:
