@@ -113,6 +113,8 @@ class AutomaticName:
         elif self.shown_name is not None and "schedule_name" in data:
             # Unchanged: keep the stored name, not the reader's rendering of it.
             data["schedule_name"] = self.instance.schedule_name
+        # The decision, as a cleaned value for the service (schedule_update).
+        data["name_is_automatic"] = self.instance.name_is_automatic
         return data
 
 

@@ -1,6 +1,11 @@
-"""Appointments: the conflict check for the staff member and the driver, and saving."""
+"""Appointments: the conflict check for the staff member and the driver, and saving (a new
+appointment or changes, by their values; appointment_save for an instance the Django admin
+built)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +17,12 @@ from apps.scheduling.models import (
     Shift,
 )
 from apps.scheduling.services.common import Conflicts, keep_overrides, may_pass, zone_of
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.clients.models import Client
+    from apps.staff.models import Staff
+    from apps.tenants.models import Organization
 
 
 def _appointment_as_shift(appointment: Appointment, staff_id) -> Shift:
@@ -70,3 +81,74 @@ def appointment_save(*, appointment: Appointment, actor, organization, override_
     appointment.save()
     keep_overrides(findings, actor=actor, reason=override_reason, appointment=appointment)
     return findings
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    actor: User,
+    organization: Organization,
+    override_reason: str = "",
+    client: Client,
+    title: str,
+    start_datetime: dt.datetime,
+    end_datetime: dt.datetime,
+    appointment_type: str = "",
+    location: str = "",
+    staff: Staff | None = None,
+    requires_transport: bool = False,
+    transport_staff: Staff | None = None,
+    status: str = Appointment.Status.SCHEDULED,
+    description: str = "",
+    notes: str = "",
+) -> tuple[Appointment, list[conflicts.Finding]]:
+    """A new appointment, saved as appointment_save saves one; returns it with the findings."""
+    appointment = Appointment(
+        client=client,
+        title=title,
+        start_datetime=start_datetime,
+        end_datetime=end_datetime,
+        appointment_type=appointment_type,
+        location=location,
+        staff=staff,
+        requires_transport=requires_transport,
+        transport_staff=transport_staff,
+        status=status,
+        description=description,
+        notes=notes,
+    )
+    findings = appointment_save(
+        appointment=appointment, actor=actor, organization=organization, override_reason=override_reason
+    )
+    return appointment, findings
+
+
+@transaction.atomic
+def appointment_update(
+    *,
+    appointment: Appointment,
+    actor: User,
+    organization: Organization,
+    override_reason: str = "",
+    client: Client,
+    title: str,
+    start_datetime: dt.datetime,
+    end_datetime: dt.datetime,
+    appointment_type: str,
+    location: str,
+    staff: Staff | None,
+    requires_transport: bool,
+    transport_staff: Staff | None,
+    status: str,
+    description: str,
+    notes: str,
+) -> list[conflicts.Finding]:
+    """Change an appointment to these values, checked and saved as appointment_save does."""
+    appointment.client, appointment.title, appointment.appointment_type = client, title, appointment_type
+    appointment.start_datetime, appointment.end_datetime = start_datetime, end_datetime
+    appointment.location, appointment.staff, appointment.status = location, staff, status
+    appointment.requires_transport, appointment.transport_staff = requires_transport, transport_staff
+    appointment.description, appointment.notes = description, notes
+    return appointment_save(
+        appointment=appointment, actor=actor, organization=organization, override_reason=override_reason
+    )

@@ -1,9 +1,11 @@
-"""Schedules: the week's schedule a shift joins, saving, checking, publishing (the staff on
-it are told) and the status changes (lock, archive, reopen)."""
+"""Schedules: the week's schedule a shift joins, saving (a new schedule or changes, by their
+values; schedule_save for an instance the Django admin built), checking, publishing (the staff
+on it are told) and the status changes (lock, archive, reopen)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +31,10 @@ from apps.scheduling.services.common import (
     lock_schedules_of,
     may_pass,
 )
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.clients.models import ClientLocation
 
 
 def schedule_name(location, first: dt.date) -> str:
@@ -72,6 +78,49 @@ def schedule_save(*, schedule: Schedule, actor) -> Schedule:
     _refuse_overlap(schedule)
     schedule.save()
     return schedule
+
+
+@transaction.atomic
+def schedule_create(
+    *,
+    actor: User,
+    schedule_name: str,
+    schedule_type: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    location: ClientLocation | None,
+    notes: str,
+) -> Schedule:
+    schedule = Schedule(
+        schedule_name=schedule_name,
+        schedule_type=schedule_type,
+        start_date=start_date,
+        end_date=end_date,
+        location=location,
+        notes=notes,
+    )
+    return schedule_save(schedule=schedule, actor=actor)
+
+
+@transaction.atomic
+def schedule_update(
+    *,
+    schedule: Schedule,
+    actor: User,
+    schedule_name: str,
+    name_is_automatic: bool,
+    schedule_type: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    location: ClientLocation | None,
+    notes: str,
+) -> Schedule:
+    """`name_is_automatic`: the name was left as made for its week (shown in the reader's
+    language, kept as stored); a typed name is the schedule's own from then on."""
+    schedule.schedule_name, schedule.name_is_automatic = schedule_name, name_is_automatic
+    schedule.schedule_type, schedule.start_date, schedule.end_date = schedule_type, start_date, end_date
+    schedule.location, schedule.notes = location, notes
+    return schedule_save(schedule=schedule, actor=actor)
 
 
 def _refuse_overlap(schedule: Schedule) -> None:

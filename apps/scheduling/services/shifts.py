@@ -1,9 +1,12 @@
 """Shifts: placing their times, the checks before a save (editable schedule, completion by
-visits, the conflict engine), saving, deleting, claiming an open shift, copying a week."""
+visits, the conflict engine), saving (a new shift or changes, by their values; shift_save for
+an instance the service or the Django admin built), assigning, deleting, claiming an open
+shift, copying a week."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.scheduling import conflicts, dates, timing
-from apps.scheduling.models import (
-    Schedule,
-    Shift,
-    Visit,
-)
+from apps.scheduling.models import Schedule, Service, Shift, Visit
 from apps.scheduling.services.common import (
     Conflicts,
     ensure_editable,
@@ -26,6 +25,12 @@ from apps.scheduling.services.common import (
     zone_of,
 )
 from apps.scheduling.services.schedules import schedule_for
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.clients.models import Client, ClientLocation
+    from apps.staff.models import Staff
+    from apps.tenants.models import Organization
 
 
 def shift_place(shift: Shift, *, organization) -> None:
@@ -104,6 +109,91 @@ def shift_save(*, shift: Shift, actor, organization, override_reason: str = "") 
     shift.save()
     keep_overrides(findings, actor=actor, reason=override_reason, shift=shift)
     return findings
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    actor: User,
+    organization: Organization,
+    override_reason: str = "",
+    shift_date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: ClientLocation | None = None,
+    staff: Staff | None = None,
+    client: Client | None = None,
+    service: Service | None = None,
+    schedule: Schedule | None = None,
+    status: str = Shift.Status.SCHEDULED,
+    shift_type: str = Shift.Type.REGULAR,
+    is_mandatory: bool = False,
+    break_start: dt.time | None = None,
+    break_end: dt.time | None = None,
+    meal_start: dt.time | None = None,
+    meal_end: dt.time | None = None,
+    notes: str = "",
+) -> tuple[Shift, list[conflicts.Finding]]:
+    """A new shift, saved as shift_save saves one; returns it with the findings."""
+    shift = Shift(
+        shift_date=shift_date,
+        start_time=start_time,
+        end_time=end_time,
+        location=location,
+        staff=staff,
+        client=client,
+        service=service,
+        schedule=schedule,
+        status=status,
+        shift_type=shift_type,
+        is_mandatory=is_mandatory,
+        break_start=break_start,
+        break_end=break_end,
+        meal_start=meal_start,
+        meal_end=meal_end,
+        notes=notes,
+    )
+    return shift, shift_save(shift=shift, actor=actor, organization=organization, override_reason=override_reason)
+
+
+@transaction.atomic
+def shift_update(
+    *,
+    shift: Shift,
+    actor: User,
+    organization: Organization,
+    override_reason: str = "",
+    shift_date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: ClientLocation | None,
+    staff: Staff | None,
+    client: Client | None,
+    service: Service | None,
+    schedule: Schedule | None,
+    status: str,
+    shift_type: str,
+    is_mandatory: bool,
+    break_start: dt.time | None,
+    break_end: dt.time | None,
+    meal_start: dt.time | None,
+    meal_end: dt.time | None,
+    notes: str,
+) -> list[conflicts.Finding]:
+    """Change a shift to these values, checked and saved as shift_save does; returns the findings."""
+    shift.shift_date, shift.start_time, shift.end_time = shift_date, start_time, end_time
+    shift.location, shift.staff, shift.client, shift.service = location, staff, client, service
+    shift.schedule, shift.status, shift.shift_type, shift.is_mandatory = schedule, status, shift_type, is_mandatory
+    shift.break_start, shift.break_end, shift.meal_start, shift.meal_end = break_start, break_end, meal_start, meal_end
+    shift.notes = notes
+    return shift_save(shift=shift, actor=actor, organization=organization, override_reason=override_reason)
+
+
+@transaction.atomic
+def shift_assign(*, shift: Shift, staff: Staff, actor: User, organization: Organization) -> list[conflicts.Finding]:
+    """Give the shift to someone, if nothing blocks it (no override here: that is the shift's form)."""
+    shift.staff = staff
+    return shift_save(shift=shift, actor=actor, organization=organization)
 
 
 @transaction.atomic
