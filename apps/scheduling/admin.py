@@ -4,17 +4,19 @@ corrected on the visit's page, where a reason is asked and kept).
 
 Shift, schedule and appointment saves go through the services: the conflict check runs as
 form validation (a blocking conflict shows on the form, with a reason field to override it
-for those allowed to), and the save itself is the service's."""
+for those allowed to), and the save itself is the service's: the instance services
+(schedule_save, shift_save, appointment_save), since the admin hands save_model the instance
+its form built and goes on with that one (its pk, its change message)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
@@ -31,10 +33,6 @@ from apps.scheduling.models import (
     Visit,
     VisitCorrection,
 )
-
-
-def _organization(request):
-    return getattr(request, "organization", None) or connection.tenant
 
 
 def _gate(check, **kwargs) -> None:
@@ -55,7 +53,7 @@ def _gate(check, **kwargs) -> None:
 class _Overridable(SaneDates, ServiceChecked, forms.ModelForm):
     """A form whose save may meet a blocking conflict: the reason field is the override."""
 
-    request = None  # set per request by the admin's get_form
+    request: OrgRequest  # set per request by the admin's get_form
     override_reason = forms.CharField(
         label=_("Reason to override a blocking conflict"),
         required=False,
@@ -113,7 +111,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 class ScheduleForm(AutomaticName, SaneDates, ServiceChecked, forms.ModelForm):
-    request = None
+    request: OrgRequest  # set per request by the admin's get_form
 
     class Meta:
         model = Schedule
@@ -191,7 +189,7 @@ class ShiftForm(_Overridable):
             services.shift_check,
             shift=candidate,
             actor=self.request.user,
-            organization=_organization(self.request),
+            organization=self.request.organization,
             override_reason=self.cleaned_data.get("override_reason", ""),
         )
 
@@ -211,7 +209,7 @@ class ShiftAdmin(_ServiceAdmin):
         findings = services.shift_save(
             shift=obj,
             actor=request.user,
-            organization=_organization(request),
+            organization=request.organization,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
         self._warn(request, findings)
@@ -254,7 +252,7 @@ class AppointmentForm(_Overridable):
             services.appointment_check,
             appointment=candidate,
             actor=self.request.user,
-            organization=_organization(self.request),
+            organization=self.request.organization,
             override_reason=self.cleaned_data.get("override_reason", ""),
         )
 
@@ -274,7 +272,7 @@ class AppointmentAdmin(_ServiceAdmin):
         findings = services.appointment_save(
             appointment=obj,
             actor=request.user,
-            organization=_organization(request),
+            organization=request.organization,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
         self._warn(request, findings)
