@@ -183,7 +183,7 @@ class ShiftForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        if self._errors:
+        if self.errors:
             return  # a field is missing or wrong: the times cannot be placed yet
         _gate(
             services.shift_check,
@@ -244,7 +244,7 @@ class AppointmentForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        if self._errors or candidate.start_datetime is None or candidate.end_datetime is None:
+        if self.errors or candidate.start_datetime is None or candidate.end_datetime is None:
             return
         if candidate.end_datetime <= candidate.start_datetime:
             raise ValidationError({"end_datetime": _("The end must come after the start.")})
@@ -284,8 +284,7 @@ class AppointmentAdmin(_ServiceAdmin):
 class CorrectionInline(admin.TabularInline):
     model = VisitCorrection
     extra = 0
-    fields = ["created_at", "field", "old_value", "new_value", "reason", "actor"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "field", "old_value", "new_value", "reason", "actor")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -293,6 +292,36 @@ class CorrectionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+VISIT_FIELDS = (
+    "staff",
+    "shift",
+    "appointment",
+    "client",
+    "location",
+    "service_code",
+    "clock_in_at",
+    "clock_in_latitude",
+    "clock_in_longitude",
+    "clock_in_accuracy_m",
+    "clock_in_distance_m",
+    "clock_out_at",
+    "clock_out_latitude",
+    "clock_out_longitude",
+    "clock_out_accuracy_m",
+    "clock_out_distance_m",
+    "length",
+    "status",
+    "exception_codes",
+    "reason_code",
+    "reason_note",
+    "clock_out_reason_code",
+    "clock_out_reason_note",
+    "resolved_by",
+    "resolved_at",
+    "resolution_note",
+)
 
 
 @admin.register(Visit)
@@ -306,35 +335,8 @@ class VisitAdmin(admin.ModelAdmin):
     search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id", "client__last_name"]
     list_select_related = ["staff", "client", "location"]
     date_hierarchy = "clock_in_at"
-    fields = [
-        "staff",
-        "shift",
-        "appointment",
-        "client",
-        "location",
-        "service_code",
-        "clock_in_at",
-        "clock_in_latitude",
-        "clock_in_longitude",
-        "clock_in_accuracy_m",
-        "clock_in_distance_m",
-        "clock_out_at",
-        "clock_out_latitude",
-        "clock_out_longitude",
-        "clock_out_accuracy_m",
-        "clock_out_distance_m",
-        "length",
-        "status",
-        "exception_codes",
-        "reason_code",
-        "reason_note",
-        "clock_out_reason_code",
-        "clock_out_reason_note",
-        "resolved_by",
-        "resolved_at",
-        "resolution_note",
-    ]
-    readonly_fields = [f for f in fields if f != "reason_note"]
+    fields = VISIT_FIELDS
+    readonly_fields = [f for f in VISIT_FIELDS if f != "reason_note"]
     inlines = [CorrectionInline]
 
     @admin.display(description=_("length"))
@@ -384,8 +386,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["staff", "created_at", "last_used_at"]
     search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id"]
     list_select_related = ["staff"]
-    fields = ["staff", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("staff", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
         return False

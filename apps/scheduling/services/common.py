@@ -84,5 +84,6 @@ def lock_schedules_of(location) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            [f"{connection.schema_name}:schedules:{location.pk if location else '-'}"],
+            # django-tenants sets schema_name on the connection; the stubs know Django's wrapper only.
+            [f"{connection.schema_name}:schedules:{location.pk if location else '-'}"],  # type: ignore[attr-defined]
         )

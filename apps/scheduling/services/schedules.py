@@ -195,7 +195,7 @@ def _tell_staff(schedule: Schedule, shifts: list[Shift]) -> None:
     from apps.notifications import services as notifications
     from apps.scheduling.jobs import PUBLISHED_KIND
 
-    user_ids = {s.staff.user_id for s in shifts if s.staff_id and s.staff.user_id}
+    user_ids = {s.staff.user_id for s in shifts if s.staff is not None and s.staff.user_id}
     recipients = list(User.objects.filter(pk__in=user_ids, status=User.Status.ACTIVE))
     if recipients:
         notifications.notify(
@@ -216,7 +216,7 @@ def schedule_set_status(*, schedule: Schedule, status: str, actor) -> Schedule:
     """Lock a published schedule (no more changes but by admins), archive it, or reopen a
     locked one to published (admins)."""
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
-    allowed = {
+    allowed: dict[tuple[str, str], str] = {
         (Schedule.Status.PUBLISHED, Schedule.Status.LOCKED): "scheduling.publish_schedule",
         (Schedule.Status.LOCKED, Schedule.Status.PUBLISHED): "scheduling.change_locked_schedule",
         (Schedule.Status.PUBLISHED, Schedule.Status.ARCHIVED): "scheduling.publish_schedule",

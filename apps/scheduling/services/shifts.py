@@ -49,11 +49,11 @@ def shift_place(shift: Shift, *, organization) -> None:
     ):
         if (start is None) != (end is None):
             errors[name] = _("Give both the start and the end, or neither.")
-        elif start is not None:
+        elif start is not None and end is not None:
             inner = timing.inner_bounds(shift.shift_date, shift.start_time, start, end, zone)
             if not timing.contains((shift.starts_at, shift.ends_at), inner):
                 errors[name] = _("It must fall inside the shift.")
-    if shift.schedule_id and not (shift.schedule.start_date <= shift.shift_date <= shift.schedule.end_date):
+    if shift.schedule is not None and not (shift.schedule.start_date <= shift.shift_date <= shift.schedule.end_date):
         errors["shift_date"] = _("The date is outside the schedule (%(start)s to %(end)s).") % {
             "start": date_format(shift.schedule.start_date, "DATE_FORMAT"),
             "end": date_format(shift.schedule.end_date, "DATE_FORMAT"),
@@ -212,7 +212,7 @@ def shift_claim(*, shift: Shift, staff, organization, actor) -> list[conflicts.F
     shift = Shift.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=shift.pk)
     if shift.staff_id is not None:
         raise ValidationError(_("Someone has already taken this shift."))
-    if shift.schedule_id is None or shift.schedule.status != Schedule.Status.PUBLISHED:
+    if shift.schedule is None or shift.schedule.status != Schedule.Status.PUBLISHED:
         raise ValidationError(_("This shift is not offered: its schedule is not published."))
     if shift.status in conflicts.INACTIVE_SHIFT or shift.ends_at <= timezone.now():
         raise ValidationError(_("This shift is no longer open."))

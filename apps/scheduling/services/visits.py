@@ -67,7 +67,12 @@ def visit_clock_in(
 ) -> Visit:
     rules = org_rules.for_organization(organization)
     at = at or timezone.now()
-    target_staff = shift.staff_id if shift else (appointment.staff_id or appointment.transport_staff_id)
+    if shift is not None:
+        target_staff, scheduled = shift.staff_id, shift.starts_at
+    elif appointment is not None:
+        target_staff, scheduled = appointment.staff_id or appointment.transport_staff_id, appointment.start_datetime
+    else:
+        raise TypeError("A visit is for a shift or an appointment.")
     if target_staff != staff.pk and not (
         appointment and staff.pk in (appointment.staff_id, appointment.transport_staff_id)
     ):
@@ -86,7 +91,6 @@ def visit_clock_in(
         geofence_m=rules.geofence_m,
         max_accuracy_m=rules.max_accuracy_m,
     )
-    scheduled = shift.starts_at if shift else appointment.start_datetime
     if evv.early_or_late(at, scheduled, rules.early_late_minutes):
         codes.append("early_or_late")
     if codes and reason_code not in Visit.Reason.values:
@@ -102,7 +106,7 @@ def visit_clock_in(
         staff=staff,
         client=client,
         location=location,
-        service_code=shift.service.code if shift and shift.service_id else "",
+        service_code=shift.service.code if shift and shift.service else "",
         clock_in_at=at,
         clock_in_latitude=lat,
         clock_in_longitude=lon,
@@ -155,7 +159,11 @@ def visit_clock_out(
         geofence_m=rules.geofence_m,
         max_accuracy_m=rules.max_accuracy_m,
     )
-    scheduled_end = visit.shift.ends_at if visit.shift else visit.appointment.end_datetime
+    if visit.shift is not None:
+        scheduled_end = visit.shift.ends_at
+    else:
+        assert visit.appointment is not None  # the visit_of_shift_or_appointment constraint
+        scheduled_end = visit.appointment.end_datetime
     codes += evv.clock_out_codes(
         clock_in=visit.clock_in_at,
         clock_out=at,
@@ -187,7 +195,7 @@ def visit_clock_out(
 
 def shift_is_released(shift: Shift) -> bool:
     """Staff see, take and clock into a shift only once its schedule is out of draft."""
-    return shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT
+    return shift.schedule is None or shift.schedule.status != Schedule.Status.DRAFT
 
 
 def _shift_follow(visit: Visit) -> None:

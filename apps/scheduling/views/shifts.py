@@ -110,6 +110,8 @@ def quick_add(request: HtmxRequest) -> HttpResponse:
     # Not core.pages.form_page: the answer is the day's cell for htmx (200, errors in it) or
     # a redirect to the week with the errors as a message.
     form = forms.QuickAddForm(request.POST)
+    # The form to show again with its errors; None once the shift is added.
+    shown: forms.QuickAddForm | None = form
     location, day = None, None
     if form.is_valid():
         data = form.cleaned_data
@@ -137,19 +139,19 @@ def quick_add(request: HtmxRequest) -> HttpResponse:
                 for finding in findings:
                     messages.warning(request, finding.message)
                 messages.success(request, _("Shift added."))
-            form = None
+            shown = None
     else:
         location, day = form.cleaned_data.get("location"), form.cleaned_data.get("shift_date")
     if not request.htmx:
-        if form is not None:
-            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        if shown is not None:
+            messages.error(request, " ".join(str(m) for errors in shown.errors.values() for m in errors))
         query = urlencode({"location": request.POST.get("location", ""), "week": request.POST.get("shift_date", "")})
         return redirect(f"{reverse('scheduling:week')}?{query}")
     if location is None or day is None:
         return HttpResponseBadRequest()
     # htmx swaps only 2xx answers (its default responseHandling): the day's cell with the form
     # and its errors is the answer to show, so it comes back as 200.
-    return _day_cell(request, location=location, day=day, form=form)
+    return _day_cell(request, location=location, day=day, form=shown)
 
 
 # --- a person's week, my shifts, open shifts -----------------------------------------------------
@@ -167,7 +169,7 @@ def staff_week(request: OrgRequest, staff_id: uuid.UUID) -> HttpResponse:
 @login_required
 def mine(request: OrgRequest) -> HttpResponse:
     staff = selectors.own_staff(request.user)
-    context = {"staff": staff}
+    context: dict[str, Any] = {"staff": staff}
     if staff is not None:
         first = selectors.week_start(request.organization)
         context["columns"] = [
@@ -401,7 +403,7 @@ def _schedule_page(
 def _status_actions(user, schedule: Schedule) -> list[tuple[str, str]]:
     """The status changes this person may make now: (new status, button label)."""
     S = Schedule.Status
-    candidates = {
+    by_status: dict[str, list[tuple[str, str, str]]] = {
         S.DRAFT: [(S.ARCHIVED, _("Archive"), "scheduling.change_schedule")],
         S.PUBLISHED: [
             (S.LOCKED, _("Lock"), "scheduling.publish_schedule"),
@@ -411,8 +413,8 @@ def _status_actions(user, schedule: Schedule) -> list[tuple[str, str]]:
             (S.PUBLISHED, _("Reopen"), "scheduling.change_locked_schedule"),
             (S.ARCHIVED, _("Archive"), "scheduling.publish_schedule"),
         ],
-    }.get(schedule.status, [])
-    return [(value, label) for value, label, perm in candidates if can(user, perm)]
+    }
+    return [(value, label) for value, label, perm in by_status.get(schedule.status, []) if can(user, perm)]
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -115,7 +116,9 @@ def appointment_clock_in(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 def clock_out(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     visits = Visit.objects.select_related("shift", "appointment")
     visit = get_object_or_404(visits, pk=pk, staff__user_id=request.user.pk)
-    back = (visit.shift or visit.appointment).get_absolute_url()
+    booked = visit.shift or visit.appointment
+    assert booked is not None  # the visit_of_shift_or_appointment constraint
+    back = booked.get_absolute_url()
 
     def action(**kwargs):
         return services.visit_clock_out(visit=visit, **kwargs)
@@ -184,8 +187,8 @@ def _visit_page(request: OrgRequest, visit: Visit, *, form=None, resolve_form=No
             "form": form if may_correct else None,
             "resolve_form": resolve_form,
             # Link the shift or appointment only for someone who may open it (else plain text).
-            "may_open_shift": bool(visit.shift) and selectors.may_open_shift(request.user, visit.shift),
-            "may_open_appointment": bool(visit.appointment)
+            "may_open_shift": visit.shift is not None and selectors.may_open_shift(request.user, visit.shift),
+            "may_open_appointment": visit.appointment is not None
             and selectors.may_open_appointment(request.user, visit.appointment),
         },
         status=status,
@@ -268,7 +271,7 @@ EXPORT_HEADER = [
 
 @login_required
 @permission_required("scheduling.view_visit")
-def visit_export(request: OrgRequest) -> HttpResponse:
+def visit_export(request: OrgRequest) -> HttpResponseBase:
     """Verified visits as CSV, one row per visit, for a payer's or state's EVV aggregator.
 
     Query: `from` and `to`, organization-local dates (YYYY-MM-DD), both included; a visit
