@@ -56,12 +56,13 @@ def form_page(
         if form.is_valid() and (valid is None or valid()):
             try:
                 saved = save(form.cleaned_data)
+            # The answers first: one may be a ValidationError too (scheduling's Conflicts is).
+            except tuple(answers or ()) as exc:
+                status, extra = 200, _answer(answers or {}, exc)
             except ValidationError as exc:
                 add_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc) or refused_message or _("You may not do that."))
-            except tuple(answers or ()) as exc:
-                status, extra = 200, _answer(answers or {}, exc)
             else:
                 message = saved_message(saved) if callable(saved_message) else saved_message
                 if message:

@@ -4,17 +4,19 @@ corrected on the visit's page, where a reason is asked and kept).
 
 Shift, schedule and appointment saves go through the services: the conflict check runs as
 form validation (a blocking conflict shows on the form, with a reason field to override it
-for those allowed to), and the save itself is the service's."""
+for those allowed to), and the save itself is the service's: the instance services
+(schedule_save, shift_save, appointment_save), since the admin hands save_model the instance
+its form built and goes on with that one (its pk, its change message)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
 from apps.core.forms import ServiceChecked
@@ -31,10 +33,6 @@ from apps.scheduling.models import (
     Visit,
     VisitCorrection,
 )
-
-
-def _organization(request):
-    return getattr(request, "organization", None) or connection.tenant
 
 
 def _gate(check, **kwargs) -> None:
@@ -55,7 +53,7 @@ def _gate(check, **kwargs) -> None:
 class _Overridable(SaneDates, ServiceChecked, forms.ModelForm):
     """A form whose save may meet a blocking conflict: the reason field is the override."""
 
-    request = None  # set per request by the admin's get_form
+    request: OrgRequest  # set per request by the admin's get_form
     override_reason = forms.CharField(
         label=_("Reason to override a blocking conflict"),
         required=False,
@@ -113,7 +111,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 class ScheduleForm(AutomaticName, SaneDates, ServiceChecked, forms.ModelForm):
-    request = None
+    request: OrgRequest  # set per request by the admin's get_form
 
     class Meta:
         model = Schedule
@@ -121,7 +119,7 @@ class ScheduleForm(AutomaticName, SaneDates, ServiceChecked, forms.ModelForm):
 
     def service_check(self, candidate) -> None:
         if candidate.pk and not candidate._state.adding:
-            services._check_editable(Schedule.objects.get(pk=candidate.pk), self.request.user)
+            services.ensure_editable(Schedule.objects.get(pk=candidate.pk), self.request.user)
 
     def clean(self):
         try:
@@ -185,13 +183,13 @@ class ShiftForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        if self._errors:
+        if self.errors:
             return  # a field is missing or wrong: the times cannot be placed yet
         _gate(
             services.shift_check,
             shift=candidate,
             actor=self.request.user,
-            organization=_organization(self.request),
+            organization=self.request.organization,
             override_reason=self.cleaned_data.get("override_reason", ""),
         )
 
@@ -211,7 +209,7 @@ class ShiftAdmin(_ServiceAdmin):
         findings = services.shift_save(
             shift=obj,
             actor=request.user,
-            organization=_organization(request),
+            organization=request.organization,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
         self._warn(request, findings)
@@ -246,7 +244,7 @@ class AppointmentForm(_Overridable):
         ]
 
     def service_check(self, candidate) -> None:
-        if self._errors or candidate.start_datetime is None or candidate.end_datetime is None:
+        if self.errors or candidate.start_datetime is None or candidate.end_datetime is None:
             return
         if candidate.end_datetime <= candidate.start_datetime:
             raise ValidationError({"end_datetime": _("The end must come after the start.")})
@@ -254,7 +252,7 @@ class AppointmentForm(_Overridable):
             services.appointment_check,
             appointment=candidate,
             actor=self.request.user,
-            organization=_organization(self.request),
+            organization=self.request.organization,
             override_reason=self.cleaned_data.get("override_reason", ""),
         )
 
@@ -274,7 +272,7 @@ class AppointmentAdmin(_ServiceAdmin):
         findings = services.appointment_save(
             appointment=obj,
             actor=request.user,
-            organization=_organization(request),
+            organization=request.organization,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
         self._warn(request, findings)
@@ -286,8 +284,7 @@ class AppointmentAdmin(_ServiceAdmin):
 class CorrectionInline(admin.TabularInline):
     model = VisitCorrection
     extra = 0
-    fields = ["created_at", "field", "old_value", "new_value", "reason", "actor"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "field", "old_value", "new_value", "reason", "actor")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -295,6 +292,36 @@ class CorrectionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+VISIT_FIELDS = (
+    "staff",
+    "shift",
+    "appointment",
+    "client",
+    "location",
+    "service_code",
+    "clock_in_at",
+    "clock_in_latitude",
+    "clock_in_longitude",
+    "clock_in_accuracy_m",
+    "clock_in_distance_m",
+    "clock_out_at",
+    "clock_out_latitude",
+    "clock_out_longitude",
+    "clock_out_accuracy_m",
+    "clock_out_distance_m",
+    "length",
+    "status",
+    "exception_codes",
+    "reason_code",
+    "reason_note",
+    "clock_out_reason_code",
+    "clock_out_reason_note",
+    "resolved_by",
+    "resolved_at",
+    "resolution_note",
+)
 
 
 @admin.register(Visit)
@@ -308,35 +335,8 @@ class VisitAdmin(admin.ModelAdmin):
     search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id", "client__last_name"]
     list_select_related = ["staff", "client", "location"]
     date_hierarchy = "clock_in_at"
-    fields = [
-        "staff",
-        "shift",
-        "appointment",
-        "client",
-        "location",
-        "service_code",
-        "clock_in_at",
-        "clock_in_latitude",
-        "clock_in_longitude",
-        "clock_in_accuracy_m",
-        "clock_in_distance_m",
-        "clock_out_at",
-        "clock_out_latitude",
-        "clock_out_longitude",
-        "clock_out_accuracy_m",
-        "clock_out_distance_m",
-        "length",
-        "status",
-        "exception_codes",
-        "reason_code",
-        "reason_note",
-        "clock_out_reason_code",
-        "clock_out_reason_note",
-        "resolved_by",
-        "resolved_at",
-        "resolution_note",
-    ]
-    readonly_fields = [f for f in fields if f != "reason_note"]
+    fields = VISIT_FIELDS
+    readonly_fields = [f for f in VISIT_FIELDS if f != "reason_note"]
     inlines = [CorrectionInline]
 
     @admin.display(description=_("length"))
@@ -386,8 +386,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["staff", "created_at", "last_used_at"]
     search_fields = ["staff__first_name", "staff__last_name", "staff__employee_id"]
     list_select_related = ["staff"]
-    fields = ["staff", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("staff", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
         return False

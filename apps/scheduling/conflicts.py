@@ -114,13 +114,17 @@ def check(shifts: list[Shift], *, organization, exclude_appointment=None) -> lis
     findings_by_shift = {}
     for index, s in enumerate(live):
         found: list[Finding] = []
-        person = people.get(s.staff_id)
+        person = people.get(s.staff_id) if s.staff_id else None
         day = s.shift_date
         if person is not None:
             found += _status(person, day)
             found += _double_booked(s, index, busy[s.staff_id])
             found += _certifications(
-                person, day, _required(s, locations, services), certificates, locations.get(s.location_id)
+                person,
+                day,
+                _required(s, locations, services),
+                certificates,
+                locations.get(s.location_id) if s.location_id else None,
             )
             found += _training(person, day, programs, passed)
             found += _overtime(s, index, busy[s.staff_id], weeks[index], rules.overtime_hours)

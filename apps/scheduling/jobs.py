@@ -37,13 +37,12 @@ def appointment_reminders(*, day: dt.date | None = None) -> int:
     organization's reminder window (24 hours by default). Each appointment is claimed by
     setting reminder_sent in the same transaction as its notification, so a run that dies
     halfway leaves the rest for the next and none is sent twice."""
-    from django.db import connection
-
+    from apps.core.tenancy import current_organization
     from apps.notifications import services as notifications
     from apps.scheduling import rules
     from apps.scheduling.models import Appointment
 
-    organization = getattr(connection, "tenant", None)
+    organization = current_organization()
     window = dt.timedelta(hours=rules.for_organization(organization).reminder_hours)
     now = timezone.now()
     pending = (

@@ -12,6 +12,7 @@ rest and weekly-hours checks plain comparisons, right across daylight-saving cha
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -177,6 +178,10 @@ class Shift(BaseModel):
     notes = models.TextField(_("notes"), blank=True)
     starts_at = models.DateTimeField(editable=False)
     ends_at = models.DateTimeField(editable=False)
+    # Not columns: set by selectors.with_findings for the pages that mark conflicts (conflicts'
+    # Finding objects; that module imports this one).
+    findings: list[Any]
+    has_error: bool
 
     class Meta:
         ordering = ["starts_at"]

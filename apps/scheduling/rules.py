@@ -4,6 +4,7 @@ each with the default an agency gets until it sets its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,11 @@ def for_organization(organization) -> Rules:
     section = (getattr(organization, "settings", None) or {}).get("scheduling", {})
     if not isinstance(section, dict):
         section = {}
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(Rules):
         value = section.get(f.name)
         low, high = LIMITS[f.name]
         if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
-            values[f.name] = type(f.default)(value)
+            # As the default is: a whole number stays one.
+            values[f.name] = int(value) if isinstance(f.default, int) else float(value)
     return Rules(**values)

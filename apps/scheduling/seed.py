@@ -318,31 +318,44 @@ class Plan:
                 services.shift_save(shift=shift, actor=self.actor, organization=self.organization)
                 continue
             site = shift.client if shift.client_id else shift.location
-            position, reason = {}, {}
+            latitude: float | None = None
+            longitude: float | None = None
+            accuracy: float | None = None
+            reason_code, reason_note = "", ""
             if number % 17 == 8:
-                reason = {"reason_code": Visit.Reason.DEVICE_PROBLEM, "reason_note": "Phone battery died."}
-            elif site is not None and site.latitude is not None:
+                reason_code, reason_note = Visit.Reason.DEVICE_PROBLEM, "Phone battery died."
+            elif site is not None and site.latitude is not None and site.longitude is not None:
                 away = number % 11 == 5
-                position = {
-                    "latitude": float(site.latitude) + (0.0045 if away else self.rng.uniform(-0.0003, 0.0003)),
-                    "longitude": float(site.longitude) + self.rng.uniform(-0.0003, 0.0003),
-                    "accuracy": self.rng.choice([8.0, 12.0, 20.0, 35.0]),
-                }
+                latitude = float(site.latitude) + (0.0045 if away else self.rng.uniform(-0.0003, 0.0003))
+                longitude = float(site.longitude) + self.rng.uniform(-0.0003, 0.0003)
+                accuracy = self.rng.choice([8.0, 12.0, 20.0, 35.0])
                 if away:
-                    reason = {
-                        "reason_code": Visit.Reason.COMMUNITY_ACTIVITY,
-                        "reason_note": "Started the shift with a walk to the park.",
-                    }
+                    reason_code = Visit.Reason.COMMUNITY_ACTIVITY
+                    reason_note = "Started the shift with a walk to the park."
             clock_in = shift.starts_at + dt.timedelta(minutes=self.rng.randint(-7, 6))
             visit = services.visit_clock_in(
-                staff=shift.staff, organization=self.organization, shift=shift, at=clock_in, **position, **reason
+                staff=shift.staff,
+                organization=self.organization,
+                shift=shift,
+                at=clock_in,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy=accuracy,
+                reason_code=reason_code,
+                reason_note=reason_note,
             )
-            inside = dict(position)
-            if inside:
-                inside["latitude"] = float(site.latitude) + self.rng.uniform(-0.0003, 0.0003)
+            if latitude is not None and site is not None and site.latitude is not None:
+                # Back inside the geofence to clock out.
+                latitude = float(site.latitude) + self.rng.uniform(-0.0003, 0.0003)
             clock_out = shift.ends_at + dt.timedelta(minutes=self.rng.randint(-3, 9))
             visit = services.visit_clock_out(
-                visit=visit, staff=shift.staff, organization=self.organization, at=clock_out, **inside
+                visit=visit,
+                staff=shift.staff,
+                organization=self.organization,
+                at=clock_out,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy=accuracy,
             )
             if not corrected and visit.status == Visit.Status.VERIFIED and visit.clock_out_at != shift.ends_at:
                 visit = services.visit_correct(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
@@ -73,7 +74,7 @@ def with_findings(shifts: list[Shift], *, organization) -> list[Shift]:
 
 
 def _by_day(first: dt.date, days: int, shifts) -> list[dict]:
-    columns = [{"day": first + dt.timedelta(days=n), "shifts": []} for n in range(days)]
+    columns: list[dict[str, Any]] = [{"day": first + dt.timedelta(days=n), "shifts": []} for n in range(days)]
     index = {c["day"]: c for c in columns}
     for shift in shifts:
         if shift.shift_date in index:
@@ -104,8 +105,8 @@ def person_shifts(*, staff, first: dt.date, organization, days: int = 7, release
     shifts = Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
     if released_only:
         shifts = released(shifts)
-    shifts = list(shifts.select_related(*SHIFT_RELATED).order_by("starts_at", "pk"))
-    return _by_day(first, days, with_findings(shifts, organization=organization))
+    rows = list(shifts.select_related(*SHIFT_RELATED).order_by("starts_at", "pk"))
+    return _by_day(first, days, with_findings(rows, organization=organization))
 
 
 def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
@@ -210,8 +211,8 @@ def may_open_shift(user, shift: Shift) -> bool:
     then (a link that answers 404 is a dead end)."""
     if can(user, "scheduling.view_shift"):
         return True
-    mine = shift.staff_id and shift.staff.user_id == user.pk
-    return bool(mine and (shift.schedule_id is None or shift.schedule.status != Schedule.Status.DRAFT))
+    mine = shift.staff is not None and shift.staff.user_id == user.pk
+    return bool(mine and (shift.schedule is None or shift.schedule.status != Schedule.Status.DRAFT))
 
 
 def shift_detail(shift: Shift, *, user, organization) -> dict:
@@ -375,7 +376,7 @@ def month_grid(*, client, month: dt.date, organization) -> list[list[dict]]:
         .select_related("staff", "transport_staff")
         .order_by("start_datetime", "pk")
     )
-    cells = {}
+    cells: dict[dt.date, dict[str, Any]] = {}
     day = first
     while day <= last:
         cells[day] = {"day": day, "in_month": day.month == month.month, "appointments": []}

@@ -52,9 +52,11 @@ def make_shift(
         services.shift_save(
             shift=shift, actor=person(organization, "admin"), organization=organization, override_reason=override
         )
-        if publish and "schedule" not in fields and shift.schedule.status == Schedule.Status.DRAFT:
+        schedule = shift.schedule
+        assert schedule is not None  # shift_save puts every shift in a schedule
+        if publish and "schedule" not in fields and schedule.status == Schedule.Status.DRAFT:
             # Directly: publishing through the service checks and notifies, which these tests
             # do not need.
-            Schedule.objects.filter(pk=shift.schedule_id).update(status=Schedule.Status.PUBLISHED)
-            shift.schedule.status = Schedule.Status.PUBLISHED
+            Schedule.objects.filter(pk=schedule.pk).update(status=Schedule.Status.PUBLISHED)
+            schedule.status = Schedule.Status.PUBLISHED
     return shift

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import translation
 
 from apps.scheduling import services
-from apps.scheduling.forms_visits import VisitFilterForm
+from apps.scheduling.forms import VisitFilterForm
 from apps.scheduling.models import Schedule, Visit
 from apps.scheduling.tests.conftest import make_location, make_shift
 from conftest import person, signed_in

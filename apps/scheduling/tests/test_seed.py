@@ -25,7 +25,7 @@ def _seed(organization) -> None:
 
 
 def _counts() -> dict:
-    return {model.__name__: model.objects.count() for model in MODELS} | {
+    return {model.__name__: model._default_manager.count() for model in MODELS} | {
         "clients with coordinates": Client.objects.filter(latitude__isnull=False).count(),
         "locations with coordinates": ClientLocation.objects.filter(latitude__isnull=False).count(),
     }

@@ -5,26 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.clients.selectors import get_client_for_user, visible_clients
 from apps.scheduling import selectors, services
-from apps.scheduling.forms_visits import AppointmentForm
+from apps.scheduling.conflicts import Finding
+from apps.scheduling.forms import AppointmentForm
 from apps.scheduling.models import Appointment, ConflictOverride
 from apps.scheduling.views import checked_form_page
 
 
 @login_required
-def calendar(request):
+def calendar(request: OrgRequest) -> HttpResponse:
     """With `?client=`: that client's month; without: the clients the person sees, to choose one."""
     if not request.GET.get("client"):
         query = request.GET.get("q", "").strip()
@@ -61,7 +63,7 @@ def calendar(request):
 
 
 @login_required
-def appointment_detail(request, pk):
+def appointment_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     appointment = selectors.get_appointment_for_user(request.user, pk)
     access_record(obj=appointment, request=request)
     people = (appointment.staff, appointment.transport_staff)
@@ -79,7 +81,7 @@ def appointment_detail(request, pk):
     )
 
 
-def _form_page(request, appointment: Appointment | None):
+def _form_page(request: OrgRequest, appointment: Appointment | None) -> HttpResponse:
     editing = appointment is not None
     clients = visible_clients(request.user)
     if appointment is None:
@@ -87,12 +89,50 @@ def _form_page(request, appointment: Appointment | None):
         form = AppointmentForm(request.POST or None, initial=initial, clients=clients)
     else:
         form = AppointmentForm(request.POST or None, instance=appointment, clients=clients)
+
+    def save(data: dict[str, Any], reason: str) -> tuple[Appointment, list[Finding]]:
+        if appointment is None:
+            return services.appointment_create(
+                actor=request.user,
+                organization=request.organization,
+                override_reason=reason,
+                client=data["client"],
+                title=data["title"],
+                appointment_type=data["appointment_type"],
+                start_datetime=data["start_datetime"],
+                end_datetime=data["end_datetime"],
+                location=data["location"],
+                staff=data["staff"],
+                requires_transport=data["requires_transport"],
+                transport_staff=data["transport_staff"],
+                status=data["status"],
+                description=data["description"],
+                notes=data["notes"],
+            )
+        findings = services.appointment_update(
+            appointment=appointment,
+            actor=request.user,
+            organization=request.organization,
+            override_reason=reason,
+            client=data["client"],
+            title=data["title"],
+            appointment_type=data["appointment_type"],
+            start_datetime=data["start_datetime"],
+            end_datetime=data["end_datetime"],
+            location=data["location"],
+            staff=data["staff"],
+            requires_transport=data["requires_transport"],
+            transport_staff=data["transport_staff"],
+            status=data["status"],
+            description=data["description"],
+            notes=data["notes"],
+        )
+        return appointment, findings
+
     return checked_form_page(
         request,
         form,
-        save=lambda saved, reason: services.appointment_save(
-            appointment=saved, actor=request.user, organization=request.organization, override_reason=reason
-        ),
+        save=save,
         saved_message=_("Appointment saved."),
         refused_message=_("You may not change this appointment."),
         template="scheduling/appointments/form.html",
@@ -102,19 +142,11 @@ def _form_page(request, appointment: Appointment | None):
 
 @login_required
 @permission_required("scheduling.add_appointment")
-def appointment_create(request):
+def appointment_create(request: OrgRequest) -> HttpResponse:
     return _form_page(request, None)
 
 
 @login_required
 @permission_required("scheduling.change_appointment")
-def appointment_edit(request, pk):
+def appointment_edit(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _form_page(request, selectors.get_appointment_for_user(request.user, pk))
-
-
-urlpatterns = [
-    path("appointments/", calendar, name="appointments"),
-    path("appointments/new/", appointment_create, name="appointment_create"),
-    path("appointments/<uuid:pk>/", appointment_detail, name="appointment"),
-    path("appointments/<uuid:pk>/edit/", appointment_edit, name="appointment_edit"),
-]

@@ -4,35 +4,45 @@ quick-add, open shifts, copying a week, publishing and locking."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
+from apps.core.pages import form_page
 from apps.scheduling import forms, selectors, services
+from apps.scheduling.conflicts import Finding
 from apps.scheduling.models import Schedule, Shift
 from apps.scheduling.views import checked_form_page
 
 
+class HtmxRequest(OrgRequest):
+    htmx: HtmxDetails
+
+
 @login_required
-def home(request):
+def home(request: OrgRequest) -> HttpResponse:
     if not can(request.user, "scheduling.view_shift"):
         return redirect("scheduling:mine")
     return redirect("scheduling:week")
 
 
-def _weeks(request) -> dict:
+def _weeks(request: OrgRequest) -> dict:
     first = selectors.parse_week(request.organization, request.GET.get("week", ""))
     return {
         "first": first,
@@ -47,7 +57,7 @@ def _weeks(request) -> dict:
 
 @login_required
 @permission_required("scheduling.view_shift")
-def week(request):
+def week(request: OrgRequest) -> HttpResponse:
     locations = list(selectors.active_locations())
     wanted = request.GET.get("location", "")
     location = next((loc for loc in locations if str(loc.pk) == wanted), locations[0] if locations else None)
@@ -78,7 +88,7 @@ def week(request):
     )
 
 
-def _day_cell(request, *, location, day: dt.date, form=None, status: int = 200):
+def _day_cell(request: OrgRequest, *, location, day: dt.date, form=None, status: int = 200) -> HttpResponse:
     (column,) = selectors.location_week(location_id=location.pk, first=day, organization=request.organization, days=1)
     return render(
         request,
@@ -96,21 +106,26 @@ def _day_cell(request, *, location, day: dt.date, form=None, status: int = 200):
 @login_required
 @permission_required("scheduling.add_shift")
 @require_POST
-def quick_add(request):
+def quick_add(request: HtmxRequest) -> HttpResponse:
+    # Not core.pages.form_page: the answer is the day's cell for htmx (200, errors in it) or
+    # a redirect to the week with the errors as a message.
     form = forms.QuickAddForm(request.POST)
+    # The form to show again with its errors; None once the shift is added.
+    shown: forms.QuickAddForm | None = form
     location, day = None, None
     if form.is_valid():
         data = form.cleaned_data
         location, day = data["location"], data["shift_date"]
-        shift = Shift(
-            location=location,
-            staff=data["staff"],
-            shift_date=day,
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-        )
         try:
-            findings = services.shift_save(shift=shift, actor=request.user, organization=request.organization)
+            _shift, findings = services.shift_create(
+                location=location,
+                staff=data["staff"],
+                shift_date=day,
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                actor=request.user,
+                organization=request.organization,
+            )
         except services.Conflicts as exc:
             form.add_error(None, [f.message for f in exc.findings if f.blocking])
             form.add_error(None, _("Open the full shift form to override a conflict with a reason."))
@@ -124,19 +139,19 @@ def quick_add(request):
                 for finding in findings:
                     messages.warning(request, finding.message)
                 messages.success(request, _("Shift added."))
-            form = None
+            shown = None
     else:
         location, day = form.cleaned_data.get("location"), form.cleaned_data.get("shift_date")
     if not request.htmx:
-        if form is not None:
-            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        if shown is not None:
+            messages.error(request, " ".join(str(m) for errors in shown.errors.values() for m in errors))
         query = urlencode({"location": request.POST.get("location", ""), "week": request.POST.get("shift_date", "")})
         return redirect(f"{reverse('scheduling:week')}?{query}")
     if location is None or day is None:
         return HttpResponseBadRequest()
     # htmx swaps only 2xx answers (its default responseHandling): the day's cell with the form
     # and its errors is the answer to show, so it comes back as 200.
-    return _day_cell(request, location=location, day=day, form=form)
+    return _day_cell(request, location=location, day=day, form=shown)
 
 
 # --- a person's week, my shifts, open shifts -----------------------------------------------------
@@ -144,7 +159,7 @@ def quick_add(request):
 
 @login_required
 @permission_required("scheduling.view_shift")
-def staff_week(request, staff_id):
+def staff_week(request: OrgRequest, staff_id: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff_for_schedule(staff_id)
     weeks = _weeks(request)
     columns = selectors.person_shifts(staff=staff, first=weeks["first"], organization=request.organization)
@@ -152,9 +167,9 @@ def staff_week(request, staff_id):
 
 
 @login_required
-def mine(request):
+def mine(request: OrgRequest) -> HttpResponse:
     staff = selectors.own_staff(request.user)
-    context = {"staff": staff}
+    context: dict[str, Any] = {"staff": staff}
     if staff is not None:
         first = selectors.week_start(request.organization)
         context["columns"] = [
@@ -171,7 +186,7 @@ def mine(request):
 
 
 @login_required
-def open_shifts(request):
+def open_shifts(request: OrgRequest) -> HttpResponse:
     may_assign = can(request.user, "scheduling.change_shift")
     may_claim = can(request.user, "scheduling.claim_shift")
     planner = may_assign or can(request.user, "scheduling.view_shift")
@@ -193,7 +208,7 @@ def open_shifts(request):
 @login_required
 @permission_required("scheduling.claim_shift")
 @require_POST
-def claim(request, pk):
+def claim(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.own_staff(request.user)
     shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk, staff__isnull=True)
     if staff is None:
@@ -218,15 +233,17 @@ def claim(request, pk):
 @login_required
 @permission_required("scheduling.change_shift")
 @require_POST
-def assign(request, pk):
+def assign(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk)
     form = forms.AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whom to assign."))
         return redirect("scheduling:open_shifts")
-    shift.staff = form.cleaned_data["staff"]
+    staff = form.cleaned_data["staff"]
     try:
-        findings = services.shift_save(shift=shift, actor=request.user, organization=request.organization)
+        findings = services.shift_assign(
+            shift=shift, staff=staff, actor=request.user, organization=request.organization
+        )
     except services.Conflicts as exc:
         for finding in exc.findings:
             messages.error(request, finding.message)
@@ -237,7 +254,7 @@ def assign(request, pk):
         return redirect("scheduling:open_shifts")
     for finding in findings:
         messages.warning(request, finding.message)
-    messages.success(request, _("Assigned to %(name)s.") % {"name": shift.staff.display_name})
+    messages.success(request, _("Assigned to %(name)s.") % {"name": staff.display_name})
     return redirect("scheduling:open_shifts")
 
 
@@ -245,7 +262,7 @@ def assign(request, pk):
 
 
 @login_required
-def shift_detail(request, pk):
+def shift_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     shift = selectors.get_shift_for_user(request.user, pk)
     context = selectors.shift_detail(shift, user=request.user, organization=request.organization)
     context["may_change"] = can(request.user, "scheduling.change_shift")
@@ -259,19 +276,65 @@ def shift_detail(request, pk):
     return render(request, "scheduling/shift.html", context)
 
 
-def _shift_form_page(request, shift: Shift | None):
+def _shift_form_page(request: OrgRequest, shift: Shift | None) -> HttpResponse:
     editing = shift is not None
     if shift is None:
         initial = {k: request.GET[k] for k in ("shift_date", "location", "staff", "schedule") if request.GET.get(k)}
         form = forms.ShiftForm(request.POST or None, initial=initial)
     else:
         form = forms.ShiftForm(request.POST or None, instance=shift)
+
+    def save(data: dict[str, Any], reason: str) -> tuple[Shift, list[Finding]]:
+        if shift is None:
+            return services.shift_create(
+                actor=request.user,
+                organization=request.organization,
+                override_reason=reason,
+                shift_date=data["shift_date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                staff=data["staff"],
+                location=data["location"],
+                client=data["client"],
+                service=data["service"],
+                schedule=data["schedule"],
+                status=data["status"],
+                shift_type=data["shift_type"],
+                is_mandatory=data["is_mandatory"],
+                break_start=data["break_start"],
+                break_end=data["break_end"],
+                meal_start=data["meal_start"],
+                meal_end=data["meal_end"],
+                notes=data["notes"],
+            )
+        findings = services.shift_update(
+            shift=shift,
+            actor=request.user,
+            organization=request.organization,
+            override_reason=reason,
+            shift_date=data["shift_date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            staff=data["staff"],
+            location=data["location"],
+            client=data["client"],
+            service=data["service"],
+            schedule=data["schedule"],
+            status=data["status"],
+            shift_type=data["shift_type"],
+            is_mandatory=data["is_mandatory"],
+            break_start=data["break_start"],
+            break_end=data["break_end"],
+            meal_start=data["meal_start"],
+            meal_end=data["meal_end"],
+            notes=data["notes"],
+        )
+        return shift, findings
+
     return checked_form_page(
         request,
         form,
-        save=lambda saved, reason: services.shift_save(
-            shift=saved, actor=request.user, organization=request.organization, override_reason=reason
-        ),
+        save=save,
         saved_message=_("Shift saved."),
         refused_message=_("You may not change this shift."),
         template="scheduling/shift_form.html",
@@ -281,13 +344,13 @@ def _shift_form_page(request, shift: Shift | None):
 
 @login_required
 @permission_required("scheduling.add_shift")
-def shift_create(request):
+def shift_create(request: OrgRequest) -> HttpResponse:
     return _shift_form_page(request, None)
 
 
 @login_required
 @permission_required("scheduling.change_shift")
-def shift_edit(request, pk):
+def shift_edit(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _shift_form_page(request, selectors.get_shift_for_user(request.user, pk))
 
 
@@ -296,7 +359,7 @@ def shift_edit(request, pk):
 
 @login_required
 @permission_required("scheduling.view_schedule")
-def schedules(request):
+def schedules(request: OrgRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "").strip() for k in ("q", "status")}
     rows = selectors.schedule_list(query=params["q"], status=params["status"])
     return render(
@@ -311,7 +374,9 @@ def schedules(request):
     )
 
 
-def _schedule_page(request, schedule: Schedule, *, blocking=None, results=None, status: int = 200):
+def _schedule_page(
+    request: OrgRequest, schedule: Schedule, *, blocking=None, results=None, status: int = 200
+) -> HttpResponse:
     user = request.user
     rows = selectors.schedule_shifts(schedule)
     return render(
@@ -338,7 +403,7 @@ def _schedule_page(request, schedule: Schedule, *, blocking=None, results=None, 
 def _status_actions(user, schedule: Schedule) -> list[tuple[str, str]]:
     """The status changes this person may make now: (new status, button label)."""
     S = Schedule.Status
-    candidates = {
+    by_status: dict[str, list[tuple[str, str, str]]] = {
         S.DRAFT: [(S.ARCHIVED, _("Archive"), "scheduling.change_schedule")],
         S.PUBLISHED: [
             (S.LOCKED, _("Lock"), "scheduling.publish_schedule"),
@@ -348,13 +413,13 @@ def _status_actions(user, schedule: Schedule) -> list[tuple[str, str]]:
             (S.PUBLISHED, _("Reopen"), "scheduling.change_locked_schedule"),
             (S.ARCHIVED, _("Archive"), "scheduling.publish_schedule"),
         ],
-    }.get(schedule.status, [])
-    return [(value, label) for value, label, perm in candidates if can(user, perm)]
+    }
+    return [(value, label) for value, label, perm in by_status.get(schedule.status, []) if can(user, perm)]
 
 
 @login_required
 @permission_required("scheduling.view_schedule")
-def schedule_detail(request, pk):
+def schedule_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     results = None
     if request.GET.get("check"):
@@ -366,43 +431,59 @@ def schedule_detail(request, pk):
     return _schedule_page(request, schedule, results=results)
 
 
-def _schedule_form_page(request, schedule: Schedule | None):
-    editing = schedule is not None
+def _schedule_form_page(request: OrgRequest, schedule: Schedule | None) -> HttpResponse:
     form = forms.ScheduleForm(request.POST or None, instance=schedule or Schedule())
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.schedule_save(schedule=form.save(commit=False), actor=request.user)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not change this schedule."))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Schedule saved."))
-            return redirect(saved)
-    return render(
+
+    def save(data: dict[str, Any]) -> Schedule:
+        if schedule is None:
+            return services.schedule_create(
+                actor=request.user,
+                schedule_name=data["schedule_name"],
+                schedule_type=data["schedule_type"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                location=data["location"],
+                notes=data["notes"],
+            )
+        return services.schedule_update(
+            schedule=schedule,
+            actor=request.user,
+            schedule_name=data["schedule_name"],
+            name_is_automatic=data["name_is_automatic"],
+            schedule_type=data["schedule_type"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            location=data["location"],
+            notes=data["notes"],
+        )
+
+    return form_page(
         request,
-        "scheduling/schedule_form.html",
-        {"form": form, "schedule": schedule if editing else None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        template="scheduling/schedule_form.html",
+        context={"schedule": schedule},
+        saved_message=_("Schedule saved."),
+        refused_message=_("You may not change this schedule."),
     )
 
 
 @login_required
 @permission_required("scheduling.add_schedule")
-def schedule_create(request):
+def schedule_create(request: OrgRequest) -> HttpResponse:
     return _schedule_form_page(request, None)
 
 
 @login_required
 @permission_required("scheduling.change_schedule")
-def schedule_edit(request, pk):
+def schedule_edit(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _schedule_form_page(request, selectors.get_schedule(pk))
 
 
 @login_required
 @permission_required("scheduling.publish_schedule")
 @require_POST
-def schedule_publish(request, pk):
+def schedule_publish(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     try:
         services.schedule_publish(
@@ -423,7 +504,7 @@ def schedule_publish(request, pk):
 @login_required
 @permission_required("scheduling.view_schedule")
 @require_POST
-def schedule_status(request, pk):
+def schedule_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     wanted = request.POST.get("status", "")
     if wanted not in Schedule.Status.values:
@@ -439,62 +520,36 @@ def schedule_status(request, pk):
 
 @login_required
 @permission_required("scheduling.add_shift")
-def schedule_copy_week(request, pk):
+def schedule_copy_week(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     form = forms.CopyWeekForm(
         request.POST or None, initial={"source_start": selectors.week_start(request.organization)}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            copied = services.week_copy(
-                source_start=data["source_start"],
-                target_start=data["target_start"],
-                location=data["location"],
-                schedule=schedule,
-                actor=request.user,
-                organization=request.organization,
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not change this schedule."))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d shift copied (any that would conflict are left open).",
-                    "%(count)d shifts copied (any that would conflict are left open).",
-                    copied,
-                )
-                % {"count": copied},
-            )
-            return redirect(schedule)
-    return render(
+
+    def copy(data: dict[str, Any]) -> int:
+        return services.week_copy(
+            source_start=data["source_start"],
+            target_start=data["target_start"],
+            location=data["location"],
+            schedule=schedule,
+            actor=request.user,
+            organization=request.organization,
+        )
+
+    def copied_message(copied: int) -> str:
+        return ngettext(
+            "%(count)d shift copied (any that would conflict are left open).",
+            "%(count)d shifts copied (any that would conflict are left open).",
+            copied,
+        ) % {"count": copied}
+
+    return form_page(
         request,
-        "scheduling/copy_week.html",
-        {"form": form, "schedule": schedule},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=copy,
+        template="scheduling/copy_week.html",
+        context={"schedule": schedule},
+        saved_message=copied_message,
+        redirect_to=lambda _copied: schedule,
+        refused_message=_("You may not change this schedule."),
     )
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("week/", week, name="week"),
-    path("mine/", mine, name="mine"),
-    path("open/", open_shifts, name="open_shifts"),
-    path("staff/<uuid:staff_id>/", staff_week, name="staff_week"),
-    path("shifts/new/", shift_create, name="shift_create"),
-    path("shifts/quick-add/", quick_add, name="shift_quick_add"),
-    path("shifts/<uuid:pk>/", shift_detail, name="shift"),
-    path("shifts/<uuid:pk>/edit/", shift_edit, name="shift_edit"),
-    path("shifts/<uuid:pk>/claim/", claim, name="shift_claim"),
-    path("shifts/<uuid:pk>/assign/", assign, name="shift_assign"),
-    path("schedules/", schedules, name="schedules"),
-    path("schedules/new/", schedule_create, name="schedule_create"),
-    path("schedules/<uuid:pk>/", schedule_detail, name="schedule"),
-    path("schedules/<uuid:pk>/edit/", schedule_edit, name="schedule_edit"),
-    path("schedules/<uuid:pk>/publish/", schedule_publish, name="schedule_publish"),
-    path("schedules/<uuid:pk>/status/", schedule_status, name="schedule_status"),
-    path("schedules/<uuid:pk>/copy-week/", schedule_copy_week, name="schedule_copy_week"),
-]

@@ -5,20 +5,25 @@ person's calendar feed (the page that issues its secret link, and the feed itsel
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.clients.models import Client
@@ -26,7 +31,7 @@ from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.scheduling import selectors, services
-from apps.scheduling.forms_visits import (
+from apps.scheduling.forms import (
     ClockForm,
     ExportForm,
     VisitCorrectionForm,
@@ -34,20 +39,24 @@ from apps.scheduling.forms_visits import (
     VisitResolveForm,
 )
 from apps.scheduling.models import CalendarFeed, Visit
+from apps.staff.models import Staff
 
 # --- clocking in and out ------------------------------------------------------------------------
 
 
-def _own_staff(request):
+def _own_staff(request: OrgRequest) -> Staff:
     staff = selectors.own_staff(request.user)
     if staff is None:
         raise PermissionDenied(_("Your account is not linked to a staff record."))
     return staff
 
 
-def _clock(request, *, action, back, target: dict):
+def _clock(request: OrgRequest, *, action: Callable[..., Visit], back: str, target: dict[str, Any]) -> HttpResponse:
     """Run the clock event; when the service says it is an exception, show the form again
-    with what is wrong and the reason to give, keeping the position already taken."""
+    with what is wrong and the reason to give, keeping the position already taken.
+
+    Not core.pages.form_page: the service's answer "this is an exception" is a second step
+    (the reason asked for, status 200), and any other refusal goes back to the shift."""
     staff = _own_staff(request)
     form = ClockForm(request.POST, need_reason="reason_code" in request.POST)
     if form.is_valid():
@@ -77,7 +86,7 @@ def _clock(request, *, action, back, target: dict):
 
 @login_required
 @require_POST
-def shift_clock_in(request, pk):
+def shift_clock_in(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     shift = selectors.get_shift_for_user(request.user, pk)
 
     def action(**kwargs):
@@ -88,7 +97,7 @@ def shift_clock_in(request, pk):
 
 @login_required
 @require_POST
-def appointment_clock_in(request, pk):
+def appointment_clock_in(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     appointment = selectors.get_appointment_for_user(request.user, pk)
 
     def action(**kwargs):
@@ -104,10 +113,12 @@ def appointment_clock_in(request, pk):
 
 @login_required
 @require_POST
-def clock_out(request, pk):
+def clock_out(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     visits = Visit.objects.select_related("shift", "appointment")
     visit = get_object_or_404(visits, pk=pk, staff__user_id=request.user.pk)
-    back = (visit.shift or visit.appointment).get_absolute_url()
+    booked = visit.shift or visit.appointment
+    assert booked is not None  # the visit_of_shift_or_appointment constraint
+    back = booked.get_absolute_url()
 
     def action(**kwargs):
         return services.visit_clock_out(visit=visit, **kwargs)
@@ -119,7 +130,7 @@ def clock_out(request, pk):
 
 
 @login_required
-def visit_list(request):
+def visit_list(request: OrgRequest) -> HttpResponse:
     everyone = can(request.user, "scheduling.view_visit")
     form = VisitFilterForm(request.GET or None)
     valid = form.is_valid()
@@ -154,7 +165,7 @@ def visit_list(request):
     )
 
 
-def _visit_page(request, visit: Visit, *, form=None, resolve_form=None, status: int = 200):
+def _visit_page(request: OrgRequest, visit: Visit, *, form=None, resolve_form=None, status: int = 200) -> HttpResponse:
     may_correct = can(request.user, "scheduling.correct_visit")
     if resolve_form is None and can(request.user, "scheduling.verify_visit"):
         resolve_form = VisitResolveForm()
@@ -176,8 +187,8 @@ def _visit_page(request, visit: Visit, *, form=None, resolve_form=None, status: 
             "form": form if may_correct else None,
             "resolve_form": resolve_form,
             # Link the shift or appointment only for someone who may open it (else plain text).
-            "may_open_shift": bool(visit.shift) and selectors.may_open_shift(request.user, visit.shift),
-            "may_open_appointment": bool(visit.appointment)
+            "may_open_shift": visit.shift is not None and selectors.may_open_shift(request.user, visit.shift),
+            "may_open_appointment": visit.appointment is not None
             and selectors.may_open_appointment(request.user, visit.appointment),
         },
         status=status,
@@ -185,7 +196,7 @@ def _visit_page(request, visit: Visit, *, form=None, resolve_form=None, status: 
 
 
 @login_required
-def visit_detail(request, pk):
+def visit_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     visit = selectors.get_visit_for_user(request.user, pk)
     access_record(obj=visit, request=request)
     return _visit_page(request, visit)
@@ -194,7 +205,9 @@ def visit_detail(request, pk):
 @login_required
 @permission_required("scheduling.correct_visit")
 @require_POST
-def visit_correct(request, pk):
+def visit_correct(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    # Not core.pages.form_page: this form and the resolve form are posted from the visit's
+    # page and answered there (_visit_page), each under its own name, not as a page of its own.
     visit = selectors.get_visit_for_user(request.user, pk)
     form = VisitCorrectionForm(request.POST)
     if form.is_valid():
@@ -217,7 +230,7 @@ def visit_correct(request, pk):
 @login_required
 @permission_required("scheduling.verify_visit")
 @require_POST
-def visit_resolve(request, pk):
+def visit_resolve(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     visit = selectors.get_visit_for_user(request.user, pk)
     form = VisitResolveForm(request.POST)
     if form.is_valid():
@@ -258,7 +271,7 @@ EXPORT_HEADER = [
 
 @login_required
 @permission_required("scheduling.view_visit")
-def visit_export(request):
+def visit_export(request: OrgRequest) -> HttpResponseBase:
     """Verified visits as CSV, one row per visit, for a payer's or state's EVV aggregator.
 
     Query: `from` and `to`, organization-local dates (YYYY-MM-DD), both included; a visit
@@ -335,7 +348,7 @@ def _export_row(visit: Visit, zone) -> list:
 # --- calendar feeds -----------------------------------------------------------------------------
 
 
-def _feed_page(request, *, url: str = ""):
+def _feed_page(request: OrgRequest, *, url: str = "") -> HttpResponse:
     staff = selectors.own_staff(request.user)
     feed = CalendarFeed.objects.filter(staff=staff).first() if staff else None
     response = render(request, "scheduling/feed.html", {"staff": staff, "feed": feed, "url": url})
@@ -344,13 +357,13 @@ def _feed_page(request, *, url: str = ""):
 
 
 @login_required
-def calendar_feed(request):
+def calendar_feed(request: OrgRequest) -> HttpResponse:
     return _feed_page(request)
 
 
 @login_required
 @require_POST
-def calendar_feed_create(request):
+def calendar_feed_create(request: OrgRequest) -> HttpResponse:
     token = services.calendar_feed_issue(staff=_own_staff(request))
     # Shown once, in this answer only: nothing keeps the secret but the person's calendar app.
     return _feed_page(request, url=request.build_absolute_uri(reverse("scheduling:feed", args=[token])))
@@ -358,7 +371,7 @@ def calendar_feed_create(request):
 
 @login_required
 @require_POST
-def calendar_feed_revoke(request):
+def calendar_feed_revoke(request: OrgRequest) -> HttpResponse:
     services.calendar_feed_revoke(staff=_own_staff(request))
     messages.success(request, _("Your calendar link no longer works."))
     return redirect("scheduling:calendar_feed")
@@ -410,7 +423,7 @@ def _event(pk, host, now, start, end, summary, location) -> Event:
     return event
 
 
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed: no sign-in (calendar apps cannot), the secret in the URL instead."""
     found = CalendarFeed.objects.select_related("staff").filter(token_hash=CalendarFeed.hash(token)).first()
     # A link given to someone who has since left stops working with their employment.
@@ -424,19 +437,3 @@ def feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns = [
-    path("shifts/<uuid:pk>/clock-in/", shift_clock_in, name="shift_clock_in"),
-    path("appointments/<uuid:pk>/clock-in/", appointment_clock_in, name="appointment_clock_in"),
-    path("visits/", visit_list, name="visits"),
-    path("visits/export.csv", visit_export, name="visit_export"),
-    path("visits/<uuid:pk>/", visit_detail, name="visit"),
-    path("visits/<uuid:pk>/clock-out/", clock_out, name="clock_out"),
-    path("visits/<uuid:pk>/correct/", visit_correct, name="visit_correct"),
-    path("visits/<uuid:pk>/resolve/", visit_resolve, name="visit_resolve"),
-    path("calendar-feed/", calendar_feed, name="calendar_feed"),
-    path("calendar-feed/create/", calendar_feed_create, name="calendar_feed_create"),
-    path("calendar-feed/revoke/", calendar_feed_revoke, name="calendar_feed_revoke"),
-    path("feed/<str:token>.ics", feed, name="feed"),
-]

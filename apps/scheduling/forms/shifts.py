@@ -9,15 +9,8 @@ from apps.clients.models import Client, ClientLocation
 from apps.core.forms import DateInput, IsoDates
 from apps.scheduling import selectors
 from apps.scheduling.dates import SaneDates
+from apps.scheduling.forms.widgets import TimeInput
 from apps.scheduling.models import Schedule, Service, Shift
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
 
 TIME_FIELDS = ("start_time", "end_time", "break_start", "break_end", "meal_start", "meal_end")
 
@@ -120,6 +113,8 @@ class AutomaticName:
         elif self.shown_name is not None and "schedule_name" in data:
             # Unchanged: keep the stored name, not the reader's rendering of it.
             data["schedule_name"] = self.instance.schedule_name
+        # The decision, as a cleaned value for the service (schedule_update).
+        data["name_is_automatic"] = self.instance.name_is_automatic
         return data
 
 
