@@ -251,8 +251,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.
     "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},
-    # Scheduled notification jobs (the daily digest, reminders) add themselves: see
-    # apps/notifications/jobs.py.
+    # Scheduled jobs (the daily digest, reminders, the files purge) add themselves when
+    # their app registers them with apps.core.jobs.
 }
 
 # --- audit trail -----------------------------------------------------------------------
