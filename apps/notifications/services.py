@@ -372,16 +372,29 @@ def template_reset(*, kind: str, channel: str) -> int:
     return deleted
 
 
-def template_preview(*, template, kind: str, channel: str, organization) -> dict:
-    """The template rendered on made-up values, as the person would receive it."""
+def email_template_preview(
+    *, kind: str, subject: str, html_content: str, text_content: str, organization: Any
+) -> dict[str, str]:
+    """An email's wording rendered on made-up values, as the person would receive it."""
     values = defaults.sample_values(kind, organization=_organization_name(organization))
-    if channel == "email":
-        subject, text, html = email_content(template_type=kind, values=values, template=template)
-        return {"subject": subject, "text": text, "html": html}
-    if channel == "sms":
-        body = sms_content(template_type=kind, values=values, template=template)
-        return {"text": body, "segments": sms_segments(body)}
-    title, message = in_app_content(template_type=kind, values=values, template=template)
+    wording = OrgEmailTemplate(
+        template_type=kind, subject=subject, html_content=html_content, text_content=text_content
+    )
+    subject, text, html = email_content(template_type=kind, values=values, template=wording)
+    return {"subject": subject, "text": text, "html": html}
+
+
+def message_template_preview(
+    *, kind: str, channel: str, subject: str, body: str, organization: Any
+) -> dict[str, str | int]:
+    """In-app or text wording rendered on made-up values, as the person would receive it
+    (a text with how many messages it takes)."""
+    values = defaults.sample_values(kind, organization=_organization_name(organization))
+    wording = NotificationTemplate(notification_type=kind, template_type=channel, subject=subject, body=body)
+    if channel == NotificationTemplate.Channel.SMS:
+        text = sms_content(template_type=kind, values=values, template=wording)
+        return {"text": text, "segments": sms_segments(text)}
+    title, message = in_app_content(template_type=kind, values=values, template=wording)
     return {"subject": title, "text": message}
 
 

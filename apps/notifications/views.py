@@ -175,8 +175,17 @@ def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpRespon
     context = {"form": form, "channel": channel, "organization": organization}
     if request.method == "POST" and not form.is_valid():
         return render(request, "notifications/template_preview.html", context, status=400)
-    preview = services.template_preview(template=form.instance, kind=kind, channel=channel, organization=organization)
-    if channel == "email":
+    # The saved (or shipped) wording, or on a POST what the editor holds now.
+    shown = form.instance
+    preview: dict[str, Any]
+    if isinstance(shown, OrgEmailTemplate):
+        preview = services.email_template_preview(
+            kind=kind,
+            subject=shown.subject,
+            html_content=shown.html_content,
+            text_content=shown.text_content,
+            organization=organization,
+        )
         email = render_to_string(
             "notifications/emails/notification_body.html",
             {"body": preview["html"], "organization": organization, "site_name": organization.name},
@@ -185,6 +194,10 @@ def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpRespon
         body = EMAIL_BODY.search(email)
         assert body is not None  # the email's layout always has its <body>
         preview["document"] = body.group(1)
+    else:
+        preview = services.message_template_preview(
+            kind=kind, channel=channel, subject=shown.subject, body=shown.body, organization=organization
+        )
     return render(request, "notifications/template_preview.html", {**context, "preview": preview})
 
 
