@@ -38,7 +38,8 @@ def main() -> None:
         User.objects.bulk_create(
             [User(email=f"recipient{i:04d}@sunrise.test", role=role, status=User.Status.ACTIVE) for i in range(missing)]
         )
-        times, with_email = [], []
+        times: list[float] = []
+        with_email: list[float] = []
         for channels, into in ((("in_app",), times), (("in_app", "email"), with_email)):
             for run in range(5):
                 start = time.perf_counter()

@@ -16,11 +16,13 @@ import django  # noqa: E402
 django.setup()
 
 from importlib import import_module  # noqa: E402
+from typing import cast  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
 from apps.accounts import services  # noqa: E402
+from apps.accounts.http import OrgRequest  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
@@ -32,13 +34,16 @@ HOME_ROLES = ("dsp", "scheduler", "manager", "hr", "admin", "auditor")
 def _session_for(organization, email: str) -> str:
     with organization:
         user = User.objects.get(email=email)
-        request = RequestFactory().get("/", HTTP_HOST=HOST)
+        # As the tenant middleware makes it: an organization's request.
+        request = cast(OrgRequest, RequestFactory().get("/", HTTP_HOST=HOST))
         request.organization = organization
         request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         request.user = user
         services.sign_in(request=request, user=user)
         request.session.save()
-        return request.session.session_key
+        key = request.session.session_key
+        assert key is not None  # saving gave the session its key
+        return key
 
 
 def _many_people(organization, count: int = 300) -> None:

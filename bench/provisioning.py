@@ -19,11 +19,12 @@ from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from apps.tenants import services  # noqa: E402
+from apps.tenants.database import tenant_connection  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
 
 def _drop(subdomain: str) -> None:
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     organization = Organization.objects.filter(subdomain=subdomain).first()
     if organization is not None:
         with connection.cursor() as cursor:

@@ -196,12 +196,17 @@ def ensure_database(env: dict[str, str]) -> None:
 def prepare(env: dict[str, str]) -> None:
     ensure_database(env)
     shutil.rmtree(env["PRIVATE_FILES_ROOT"], ignore_errors=True)
-    run = dict(cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "manage.py", "bootstrap_dev", "--allow-production"], stdout=subprocess.DEVNULL, **run)
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
+    subprocess.run(
+        [PY, "manage.py", "bootstrap_dev", "--allow-production"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     prepare_script = ROOT / "bench" / "prepare.py"
     if prepare_script.exists():
-        subprocess.run([PY, str(prepare_script)], **run)
+        subprocess.run([PY, str(prepare_script)], cwd=ROOT, env=env, check=True)
 
 
 def _script(env: dict[str, str], name: str) -> dict:

@@ -11,8 +11,8 @@ from apps.files.models import File, FilePermission
 class FilePermissionInline(admin.TabularInline):
     model = FilePermission
     extra = 0
-    fields = ["user", "role", "permission_type", "granted_by", "granted_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "role", "permission_type", "granted_by", "granted_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

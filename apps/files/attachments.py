@@ -12,25 +12,32 @@ change it adds, edits and deletes them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404
 from django.urls import reverse
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
 
 # "app_label.model" -> the use (services.PURPOSES) its documents are checked against.
 ATTACHABLE: dict[str, str] = {}
 # "app_label.model" -> the view that shows its documents inside the record's own page.
-PAGES: dict[str, Callable] = {}
+PAGES: dict[str, Callable[..., Any]] = {}
 # "app_label.model" -> called with the record when a file is attached, deleted or restored
 # (a record that points at its newest document keeps that pointer true).
-ON_CHANGE: dict[str, Callable] = {}
+ON_CHANGE: dict[str, Callable[[Any], None]] = {}
 
 
 def register(
-    label: str, *, purpose: str = "document", page: Callable | None = None, on_change: Callable | None = None
+    label: str,
+    *,
+    purpose: str = "document",
+    page: Callable[..., Any] | None = None,
+    on_change: Callable[[Any], None] | None = None,
 ) -> None:
     ATTACHABLE[label.lower()] = purpose
     if page is not None:
@@ -39,32 +46,32 @@ def register(
         ON_CHANGE[label.lower()] = on_change
 
 
-def documents_changed(record) -> None:
+def documents_changed(record: Model | None) -> None:
     hook = ON_CHANGE.get(label_of(record)) if record is not None else None
     if hook is not None:
         hook(record)
 
 
-def page_of(record) -> Callable | None:
+def page_of(record: Model) -> Callable[..., Any] | None:
     return PAGES.get(label_of(record))
 
 
-def documents_url(record) -> str:
+def documents_url(record: Any) -> str:
     if page_of(record) is not None:
         return record.get_documents_url()
     return reverse("files:attached", args=[label_of(record), record.pk])
 
 
-def label_of(obj) -> str:
+def label_of(obj: Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-def may_view(user, obj) -> bool:
+def may_view(user: User, obj: Model) -> bool:
     meta = obj._meta
     return can(user, f"{meta.app_label}.view_{meta.model_name}", obj)
 
 
-def get_record_for_user(user, label: str, pk, action: str = "view"):
+def get_record_for_user(user: User, label: str, pk: Any, action: str = "view") -> Model:
     """The record files are attached to, if the person may `action` it; 404 otherwise
     (not attachable, missing, or not theirs)."""
     label = label.lower()

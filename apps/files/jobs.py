@@ -1,3 +1,5 @@
+from datetime import date
+
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +7,7 @@ from apps.core.jobs import Job
 from apps.files import services
 
 
-def purge(*, day=None) -> int:
+def purge(*, day: date | None = None) -> int:
     return services.file_purge_expired()
 
 

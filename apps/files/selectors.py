@@ -8,10 +8,14 @@ lets one read its documents, changing it lets one add, edit and delete them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.files.models import File, FilePermission
 
@@ -19,12 +23,12 @@ READ, WRITE, DELETE, SHARE = "read", "write", "delete", "share"
 _PERMISSION = {READ: "view_file", WRITE: "change_file", DELETE: "delete_file", SHARE: "share_file"}
 
 
-def _record_permission(obj, action: str) -> str:
+def _record_permission(obj: Model, action: str) -> str:
     meta = obj._meta
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
-def may(user, file: File, right: str) -> bool:
+def may(user: User | None, file: File, right: str) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if file.uploaded_by_id == user.pk:
@@ -38,7 +42,7 @@ def may(user, file: File, right: str) -> bool:
     return False
 
 
-def get_file_for_user(user, pk, right: str = READ, *, deleted: bool = False) -> File:
+def get_file_for_user(user: User, pk: Any, right: str = READ, *, deleted: bool = False) -> File:
     """The file if the person has the right on it, else 404 (as for one that does not
     exist). Deleted files are found only when asked for (restoring)."""
     file = File.objects.select_related("uploaded_by").filter(pk=pk, deleted_at__isnull=not deleted).first()
@@ -47,7 +51,7 @@ def get_file_for_user(user, pk, right: str = READ, *, deleted: bool = False) -> 
     return file
 
 
-def files_for(user, *, query: str = "", deleted: bool = False) -> QuerySet[File]:
+def files_for(user: User, *, query: str = "", deleted: bool = False) -> QuerySet[File]:
     """The files a person may see on the Files page: everything for roles that read every
     file; otherwise their own and those shared with them or their role."""
     files = File.objects.select_related("uploaded_by").filter(deleted_at__isnull=not deleted)
@@ -67,7 +71,7 @@ def files_for(user, *, query: str = "", deleted: bool = False) -> QuerySet[File]
     return files.order_by("-uploaded_at")
 
 
-def shareable_ids(user, files) -> set:
+def shareable_ids(user: User, files: Iterable[File]) -> set[Any]:
     """Of these files, the ones the person may share: one query for a whole page (the same
     answer as may(user, file, SHARE), which asks guardian per file)."""
     files = list(files)
@@ -83,7 +87,7 @@ def shareable_ids(user, files) -> set:
     return mine | shared
 
 
-def attachments_of(obj) -> QuerySet[File]:
+def attachments_of(obj: Model) -> QuerySet[File]:
     return (
         File.objects.select_related("uploaded_by")
         .filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), deleted_at__isnull=True)

@@ -7,19 +7,26 @@ and stores the row. Bytes that end up with no row are removed.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from apps.accounts.models import Role, User
 from apps.files import attachments, sniff, storage
 from apps.files.models import File, FilePermission
+from apps.tenants.database import tenant_connection
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +37,7 @@ RESTORE_DAYS = 30
 PURPOSES = {"document": sniff.DOCUMENTS, "image": sniff.IMAGES}
 
 # A right on a file, as the guardian permission that carries it.
-RIGHT_PERMISSIONS = {
+RIGHT_PERMISSIONS: dict[str, str] = {
     FilePermission.Right.READ: "view_file",
     FilePermission.Right.WRITE: "change_file",
     FilePermission.Right.DELETE: "delete_file",
@@ -38,7 +45,8 @@ RIGHT_PERMISSIONS = {
 }
 
 
-def max_upload_bytes(organization) -> int:
+def max_upload_bytes(organization: Any) -> int:
+    """The organization's limit on one upload (its settings' files.max_upload_mb)."""
     section = (getattr(organization, "settings", None) or {}).get("files", {})
     try:
         megabytes = int(section.get("max_upload_mb", DEFAULT_MAX_MB)) if isinstance(section, dict) else DEFAULT_MAX_MB
@@ -104,7 +112,9 @@ def accepted_labels(purpose: str) -> str:
     return labels.get(purpose, "")
 
 
-def file_create(*, stored: Stored, actor, purpose: str = "document", description: str = "", attach_to=None) -> File:
+def file_create(
+    *, stored: Stored, actor: User, purpose: str = "document", description: str = "", attach_to: Model | None = None
+) -> File:
     """The row for bytes already in storage, in one transaction; the bytes are removed when
     the row cannot be stored (refused type, any error)."""
     try:
@@ -135,16 +145,18 @@ def file_create(*, stored: Stored, actor, purpose: str = "document", description
 
 
 def file_store_bytes(
-    *, content: bytes, filename: str, actor, purpose: str = "document", description: str = "", attach_to=None
+    *,
+    content: bytes,
+    filename: str,
+    actor: User,
+    purpose: str = "document",
+    description: str = "",
+    attach_to: Model | None = None,
 ) -> File:
     """A file the application made (a printed care plan): stored, typed and hashed like an
     upload, then its row; the bytes are removed if the row cannot be stored."""
-    import hashlib
-
-    from django.db import connection
-
     store = storage.current_store()
-    stored_filename, key = storage.new_key(connection.schema_name)
+    stored_filename, key = storage.new_key(tenant_connection().schema_name)
     writer = store.writer(key)
     try:
         for start in range(0, len(content), storage.READ_CHUNK):
@@ -173,8 +185,6 @@ MAX_IMAGE_PIXELS = 40_000_000
 
 
 def _thumbnail(data: bytes) -> bytes:
-    import io
-
     from PIL import Image, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -182,10 +192,10 @@ def _thumbnail(data: bytes) -> bytes:
         # WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
         # after which a cut-off image decodes without an error: verify() still checks the
         # file's structure (a PNG's chunks and checksums) whatever that setting.
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as checked:
+            checked.verify()
+        with Image.open(io.BytesIO(data)) as opened:
+            image = opened.convert("RGB")
             image.thumbnail(THUMBNAIL)
             out = io.BytesIO()
             image.save(out, "JPEG", quality=85)
@@ -194,7 +204,7 @@ def _thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def photo_from_upload(*, stored: Stored, actor, attach_to, filename: str) -> File:
+def photo_from_upload(*, stored: Stored, actor: User, attach_to: Model, filename: str) -> File:
     """A photo streamed in by uploads.StreamingUploadHandler, for `attach_to`: its type is
     checked and the image decoded from the stored bytes before any row exists, so a refused
     upload leaves nothing (no row, no bytes). Kept: the original, as a document of the record,
@@ -219,7 +229,7 @@ def file_update(*, file: File, original_filename: str, description: str) -> File
 
 
 @transaction.atomic
-def file_delete(*, file: File, actor) -> File:
+def file_delete(*, file: File, actor: User) -> File:
     """Soft: the file disappears from lists and downloads, and can be restored for 30 days."""
     if file.deleted_at is None:
         file.deleted_at, file.deleted_by = timezone.now(), actor
@@ -239,7 +249,7 @@ def file_restore(*, file: File) -> File:
     return file
 
 
-def file_purge_expired(*, day=None) -> int:
+def file_purge_expired(*, day: date | None = None) -> int:
     """Files deleted more than 30 days ago: their bytes, then their rows (a scheduled job).
     Bytes first (removing them again is harmless): a storage outage leaves the row for the
     next run, never bytes nobody can find."""
@@ -269,12 +279,19 @@ def file_mark_damaged(*, file: File) -> None:
 
 
 @transaction.atomic
-def file_share(*, file: File, actor, rights: list[str], user=None, role=None) -> list[FilePermission]:
+def file_share(
+    *, file: File, actor: User, rights: list[str], user: User | None = None, role: Role | None = None
+) -> list[FilePermission]:
     """Give a person or a role rights on the file (any right includes viewing it). Nobody
     gives a right they do not hold themselves."""
     from apps.files import selectors
 
-    if (user is None) == (role is None):
+    grantee: User | Group
+    if user is not None and role is None:
+        grantee = user
+    elif role is not None and user is None:
+        grantee = role.group
+    else:
         raise ValidationError(_("Choose a person or a role."))
     rights = sorted(set(rights) | {FilePermission.Right.READ})
     unknown = [r for r in rights if r not in RIGHT_PERMISSIONS]
@@ -284,7 +301,6 @@ def file_share(*, file: File, actor, rights: list[str], user=None, role=None) ->
     if beyond:
         labels = ", ".join(str(FilePermission.Right(r).label) for r in beyond)
         raise ValidationError(_("You cannot give rights you do not have: %(rights)s.") % {"rights": labels})
-    grantee = user if user is not None else role.group
     created = []
     for right in rights:
         permission, new = FilePermission.objects.get_or_create(
@@ -300,13 +316,21 @@ def file_share(*, file: File, actor, rights: list[str], user=None, role=None) ->
 def file_unshare(*, permission: FilePermission) -> None:
     """Take a right back; taking back viewing takes back every right of that grantee, as
     the others are of no use without it."""
-    grantee = permission.user if permission.user_id else permission.role.group
+    grantee = _grantee(permission)
     related = [permission]
     if permission.permission_type == FilePermission.Right.READ:
         related = list(FilePermission.objects.filter(file=permission.file, user=permission.user, role=permission.role))
     for each in related:
         remove_perm(f"files.{RIGHT_PERMISSIONS[each.permission_type]}", grantee, permission.file)
         each.delete()
+
+
+def _grantee(permission: FilePermission) -> User | Group:
+    """Who holds the right: the person, or the role's group (a permission names one of them)."""
+    if permission.user is not None:
+        return permission.user
+    assert permission.role is not None  # the model's check: a person or a role
+    return permission.role.group
 
 
 def _forget_permissions(file: File) -> None:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HEAD = 8192  # how much of the start is read to decide
 MARKUP = ("<!doctype html", "<html", "<script", "<svg", "<iframe", "<body", "<object", "<embed")
@@ -18,7 +22,7 @@ MARKUP = ("<!doctype html", "<html", "<script", "<svg", "<iframe", "<body", "<ob
 @dataclass(frozen=True)
 class Kind:
     mime: str
-    label: str  # lazy translation, for messages
+    label: StrOrPromise  # lazy translation, for messages
     extension: str
 
 

@@ -220,11 +220,15 @@ class S3Writer:
         self.client.abort_multipart_upload(Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id)
 
 
+Store = LocalStore | S3Store
+Writer = LocalWriter | S3Writer
+
+
 # --- choosing --------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=4)
-def _store(provider: str, *config):
+def _store(provider: str, *config: object) -> Store:
     return S3Store() if provider == S3Store.provider else LocalStore(settings.PRIVATE_FILES_ROOT)
 
 
@@ -239,11 +243,11 @@ def _config(provider: str) -> tuple:
     return (str(settings.PRIVATE_FILES_ROOT),)
 
 
-def store_for(provider: str):
+def store_for(provider: str) -> Store:
     """The store files of this provider are read from (one client per configuration)."""
     return _store(provider, *_config(provider))
 
 
-def current_store():
+def current_store() -> Store:
     """Where new files go."""
     return store_for(S3Store.provider if settings.AWS_STORAGE_BUCKET_NAME else LocalStore.provider)

@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
+from apps.accounts.http import OrgRequest
 from apps.files import services, sniff, storage
+from apps.tenants.database import tenant_connection
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+# The mark apps.core.middleware looks for on a view.
+STREAMS_UPLOAD = "streams_upload"
+
+
+def streams_upload(view: View) -> View:
+    """Tells middleware not to read the body before the view sets its upload handler (the
+    view's outermost decorator, so the mark is on what the URLconf routes to)."""
+    setattr(view, STREAMS_UPLOAD, True)
+    return view
 
 
 class StoredUpload(UploadedFile):
@@ -32,15 +47,23 @@ class StoredUpload(UploadedFile):
 class StreamingUploadHandler(FileUploadHandler):
     chunk_size = 64 * 1024
 
-    def __init__(self, request, *, max_bytes: int):
+    def __init__(self, request: HttpRequest, *, max_bytes: int):
         super().__init__(request)
         self.max_bytes = max_bytes
         self.error: str | None = None
-        self.writer = None
+        self.writer: storage.Writer | None = None
         # Every upload this request stored: the view removes the ones that got no row.
         self.stored: list[services.Stored] = []
 
-    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
         self.original = services.clean_filename(file_name)
         if self.stored or self.writer is not None:
@@ -48,14 +71,14 @@ class StreamingUploadHandler(FileUploadHandler):
         if content_length is not None and content_length > self.max_bytes:
             self._refuse(self._too_big())
         self.store = storage.current_store()
-        self.stored_filename, self.key = storage.new_key(connection.schema_name)
+        self.stored_filename, self.key = storage.new_key(tenant_connection().schema_name)
         self.digest = hashlib.sha256()
         self.size = 0
         self.head = bytearray()
         self.kind: sniff.Kind | None = None
         self.writer = self.store.writer(self.key)
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.size += len(raw_data)
         if self.size > self.max_bytes:
             self._refuse(self._too_big())
@@ -64,12 +87,13 @@ class StreamingUploadHandler(FileUploadHandler):
             if len(self.head) >= sniff.HEAD:
                 self._decide()
         self.digest.update(raw_data)
+        assert self.writer is not None  # new_file() opened it, and a refusal stopped the upload
         self.writer.write(raw_data)
         return None  # consumed: no later handler sees it
 
-    def file_complete(self, file_size):
-        if self.kind is None:
-            self._decide()
+    def file_complete(self, file_size: int) -> StoredUpload:
+        kind = self.kind if self.kind is not None else self._decide()
+        assert self.writer is not None  # new_file() opened it, and a refusal stopped the upload
         tag = self.writer.close()
         self.writer = None
         stored = services.Stored(
@@ -78,23 +102,24 @@ class StreamingUploadHandler(FileUploadHandler):
             provider=self.store.provider,
             size=self.size,
             sha256=self.digest.hexdigest(),
-            kind=self.kind,
+            kind=kind,
             tag=tag,
             original_filename=self.original,
         )
         self.stored.append(stored)
         return StoredUpload(stored)
 
-    def upload_interrupted(self):
+    def upload_interrupted(self) -> None:
         self._abort()
 
-    def _decide(self):
-        self.kind = sniff.detect(bytes(self.head), self.original)
-        if self.kind in (sniff.PROGRAM, sniff.SCRIPT):
+    def _decide(self) -> sniff.Kind:
+        kind = self.kind = sniff.detect(bytes(self.head), self.original)
+        if kind in (sniff.PROGRAM, sniff.SCRIPT):
             self._refuse(
                 _("“%(name)s” is %(kind)s. Programs and scripts cannot be uploaded.")
-                % {"name": self.original, "kind": self.kind.label}
+                % {"name": self.original, "kind": kind.label}
             )
+        return kind
 
     def _too_big(self) -> str:
         return _("“%(name)s” is larger than %(limit)d MB, this organization's limit.") % {
@@ -102,13 +127,13 @@ class StreamingUploadHandler(FileUploadHandler):
             "limit": self.max_bytes // (1024 * 1024),
         }
 
-    def _refuse(self, message: str):
+    def _refuse(self, message: str) -> NoReturn:
         self.error = message
         self._abort()
         # The rest of the request body is read and dropped, so the browser gets the answer.
         raise StopUpload(connection_reset=False)
 
-    def _abort(self):
+    def _abort(self) -> None:
         if self.writer is not None:
             self.writer.abort()
             self.writer = None
@@ -122,13 +147,17 @@ class StreamingUploadHandler(FileUploadHandler):
                 services.discard(stored)
 
 
-def receive_photo(request, *, save: Callable, saved: Callable, refused: Callable):
+def receive_photo(
+    request: OrgRequest,
+    *,
+    save: Callable[[services.Stored], Any],
+    saved: Callable[[], HttpResponse],
+    refused: Callable[[str], HttpResponse],
+) -> HttpResponse:
     """A record's photo view (itself CSRF-exempt, so the body is not read before this handler
     is set): one "photo" streamed in, `save(stored)` keeps it or raises ValidationError, then
     `saved()` or `refused(message)` answers. Bytes left unkept are removed before the response."""
-    handler = StreamingUploadHandler(
-        request, max_bytes=services.max_upload_bytes(getattr(request, "organization", None))
-    )
+    handler = StreamingUploadHandler(request, max_bytes=services.max_upload_bytes(request.organization))
     request.upload_handlers = [handler]
     kept: set[str] = set()
     try:
@@ -138,15 +167,22 @@ def receive_photo(request, *, save: Callable, saved: Callable, refused: Callable
 
 
 @csrf_protect
-def _receive_photo(request, handler, kept: set[str], save: Callable, saved: Callable, refused: Callable):
+def _receive_photo(
+    request: HttpRequest,
+    handler: StreamingUploadHandler,
+    kept: set[str],
+    save: Callable[[services.Stored], Any],
+    saved: Callable[[], HttpResponse],
+    refused: Callable[[str], HttpResponse],
+) -> HttpResponse:
     uploaded = request.FILES.get("photo")
-    error = handler.error or (None if uploaded else _("Choose a photo."))
-    if error is None:
-        try:
-            save(uploaded.stored)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            kept.add(uploaded.stored.key)
-            return saved()
-    return refused(error)
+    if handler.error is not None:
+        return refused(handler.error)
+    if not isinstance(uploaded, StoredUpload):
+        return refused(_("Choose a photo."))
+    try:
+        save(uploaded.stored)
+    except ValidationError as exc:
+        return refused(" ".join(exc.messages))
+    kept.add(uploaded.stored.key)
+    return saved()

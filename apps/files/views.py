@@ -4,26 +4,33 @@ documents tab of any record files are attached to."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Model
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from apps.accounts.http import OrgRequest
+from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.core import access
+from apps.core.pages import form_page
 from apps.files import attachments, forms, selectors, services, sniff, storage, uploads
 from apps.files.models import File, FilePermission
 
 
 @login_required
-def file_list(request):
+def file_list(request: OrgRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     deleted = request.GET.get("show") == "deleted"
     page = Paginator(selectors.files_for(request.user, query=query, deleted=deleted), 25).get_page(
@@ -32,25 +39,25 @@ def file_list(request):
     return render(request, "files/list.html", _list_context(request, page=page, query=query, deleted=deleted))
 
 
-def _rows(user, page) -> list[dict]:
+def _rows(user: User, page: Page) -> list[dict[str, Any]]:
     shareable = selectors.shareable_ids(user, page.object_list)
     return [{"file": f, "may_share": f.pk in shareable} for f in page.object_list]
 
 
-def _list_context(request, **extra) -> dict:
+def _list_context(request: OrgRequest, **extra: Any) -> dict[str, Any]:
     if "page" in extra:
         extra["rows"] = _rows(request.user, extra["page"])
     return {
         "may_upload": can(request.user, "files.add_file"),
         "form": forms.UploadForm(),
         "accepted": services.accepted_labels("document"),
-        "limit_mb": services.max_upload_bytes(getattr(request, "organization", None)) // (1024 * 1024),
+        "limit_mb": services.max_upload_bytes(request.organization) // (1024 * 1024),
         **extra,
     }
 
 
 @login_required
-def attached(request, label, pk):
+def attached(request: OrgRequest, label: str, pk: str) -> HttpResponse:
     """The documents tab of a record."""
     record = attachments.get_record_for_user(request.user, label, pk, "view")
     if attachments.page_of(record) is not None:
@@ -59,7 +66,7 @@ def attached(request, label, pk):
     return render(request, "files/attached.html", documents_context(request, record))
 
 
-def documents_context(request, record, **extra) -> dict:
+def documents_context(request: OrgRequest, record: Model, **extra: Any) -> dict[str, Any]:
     """What files/partials/_documents.html needs, for a record's documents tab wherever it is shown."""
     label = attachments.label_of(record)
     purpose = attachments.ATTACHABLE[label]
@@ -74,15 +81,16 @@ def documents_context(request, record, **extra) -> dict:
         "form": forms.UploadForm(),
         "purpose": purpose,
         "accepted": services.accepted_labels(purpose),
-        "limit_mb": services.max_upload_bytes(getattr(request, "organization", None)) // (1024 * 1024),
+        "limit_mb": services.max_upload_bytes(request.organization) // (1024 * 1024),
         **extra,
     }
 
 
+@uploads.streams_upload
 @csrf_exempt
 @login_required
 @require_POST
-def upload(request):
+def upload(request: OrgRequest) -> HttpResponseBase:
     """Streams the file into storage as it arrives (uploads.py). The upload handler has to be
     in place before anything reads the body, CSRF's check included, so that check runs
     inside (Django's documented pattern for custom upload handlers). Who may upload where is
@@ -98,9 +106,7 @@ def upload(request):
         purpose = "document"
     else:
         raise PermissionDenied
-    handler = uploads.StreamingUploadHandler(
-        request, max_bytes=services.max_upload_bytes(getattr(request, "organization", None))
-    )
+    handler = uploads.StreamingUploadHandler(request, max_bytes=services.max_upload_bytes(request.organization))
     request.upload_handlers = [handler]
     kept: set[str] = set()
     try:
@@ -109,20 +115,28 @@ def upload(request):
         handler.discard_unkept(kept)
 
 
-# Tells middleware not to read the body before the view sets its upload handler.
-upload.streams_upload = True
-
-
+# Not form_page: the file arrives through the streaming handler, which can refuse it before
+# the form is read, and a refusal is one sentence above the upload box wherever that box is
+# (the Files page, a record's documents tab, a record's own page), not errors on a form.
 @csrf_protect
-def _upload(request, handler, *, record, purpose, kept: set[str]):
+def _upload(
+    request: OrgRequest,
+    handler: uploads.StreamingUploadHandler,
+    *,
+    record: Model | None,
+    purpose: str,
+    kept: set[str],
+) -> HttpResponse:
     form = forms.UploadForm(request.POST)
     uploaded = request.FILES.get("file")
     error = handler.error
-    if error is None and uploaded is None:
+    if error is None and not isinstance(uploaded, uploads.StoredUpload):
         error = _("Choose a file to upload.")
     if error is None and not form.is_valid():
-        error = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-    if error is None:
+        error = " ".join(
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+        )
+    if error is None and isinstance(uploaded, uploads.StoredUpload):
         try:
             file = services.file_create(
                 stored=uploaded.stored,
@@ -137,8 +151,9 @@ def _upload(request, handler, *, record, purpose, kept: set[str]):
             kept.add(file.file_path)
             messages.success(request, _("“%(name)s” uploaded.") % {"name": file.original_filename})
             return redirect(attachments_url(record) if record is not None else "files:list")
-    if record is not None and attachments.page_of(record) is not None:
-        return attachments.page_of(record)(request, record.pk, status=400, upload_error=error, form=form)
+    record_page = attachments.page_of(record) if record is not None else None
+    if record is not None and record_page is not None:
+        return record_page(request, record.pk, status=400, upload_error=error, form=form)
     if record is not None:
         context = documents_context(request, record, upload_error=error, form=form)
         return render(request, "files/attached.html", context, status=400)
@@ -147,46 +162,41 @@ def _upload(request, handler, *, record, purpose, kept: set[str]):
     return render(request, "files/list.html", context, status=400)
 
 
-def attachments_url(record) -> str:
+def attachments_url(record: Model) -> str:
     return attachments.documents_url(record)
 
 
 @login_required
-def detail(request, pk):
+def detail(request: OrgRequest, pk: UUID) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk, selectors.READ)
-    may_write = selectors.may(request.user, file, selectors.WRITE)
     record = file.attached_to if file.content_type_id else None
     if record is not None and not attachments.may_view(request.user, record):
         record = None  # a sharer who may not see the record is not told what it is
-    form = forms.FileDetailsForm(request.POST or None, instance=file) if may_write else None
-    if request.method == "POST":
-        if form is None:
+    context = {
+        "file": file,
+        "record": record,
+        "record_label": attachments.label_of(record) if record is not None else "",
+        "may_delete": selectors.may(request.user, file, selectors.DELETE),
+        "may_share": selectors.may(request.user, file, selectors.SHARE),
+    }
+    if not selectors.may(request.user, file, selectors.WRITE):
+        if request.method == "POST":
             raise PermissionDenied
-        if form.is_valid():
-            services.file_update(
-                file=file,
-                original_filename=form.cleaned_data["original_filename"],
-                description=form.cleaned_data["description"],
-            )
-            messages.success(request, _("Saved."))
-            return redirect(file)
-    return render(
+        return render(request, "files/detail.html", {**context, "form": None})
+    return form_page(
         request,
-        "files/detail.html",
-        {
-            "file": file,
-            "form": form,
-            "record": record,
-            "record_label": attachments.label_of(record) if record is not None else "",
-            "may_delete": selectors.may(request.user, file, selectors.DELETE),
-            "may_share": selectors.may(request.user, file, selectors.SHARE),
-        },
-        status=400 if request.method == "POST" else 200,
+        forms.FileDetailsForm(request.POST or None, instance=file),
+        save=lambda data: services.file_update(
+            file=file, original_filename=data["original_filename"], description=data["description"]
+        ),
+        template="files/detail.html",
+        context=context,
+        saved_message=_("Saved."),
     )
 
 
 @login_required
-def download(request, pk):
+def download(request: OrgRequest, pk: UUID) -> HttpResponseBase:
     """After the permission check: the access is logged, the stored bytes are checked
     against the file's record, and then sent (through here from local disk, decrypted; from
     S3 by a presigned URL valid for 60 seconds)."""
@@ -207,13 +217,15 @@ def download(request, pk):
         return redirect(url)
     response = StreamingHttpResponse(store.chunks(file.file_path), content_type=file.mime_type)
     response["Content-Length"] = str(file.file_size)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    disposition = content_disposition_header(True, name)
+    assert disposition is not None  # None only for an inline download without a name
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _verify_hash(store, file: File) -> None:
+def _verify_hash(store: storage.Store, file: File) -> None:
     """A whole pass over the bytes before any is sent: a damaged file is refused cleanly,
     not cut off halfway through a download."""
     digest = hashlib.sha256()
@@ -226,34 +238,24 @@ def _verify_hash(store, file: File) -> None:
 
 
 @login_required
-def share(request, pk):
+def share(request: OrgRequest, pk: UUID) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk, selectors.SHARE)
-    form = forms.ShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.file_share(
-                file=file,
-                actor=request.user,
-                rights=form.cleaned_data["rights"],
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Shared."))
-            return redirect("files:share", pk=file.pk)
-    return render(
+    return form_page(
         request,
-        "files/share.html",
-        {"file": file, "form": form, "shares": selectors.shares_of(file)},
-        status=400 if request.method == "POST" else 200,
+        forms.ShareForm(request.POST or None),
+        save=lambda data: services.file_share(
+            file=file, actor=request.user, rights=data["rights"], user=data["user"], role=data["role"]
+        ),
+        template="files/share.html",
+        context={"file": file, "shares": selectors.shares_of(file)},
+        saved_message=_("Shared."),
+        redirect_to=reverse("files:share", kwargs={"pk": file.pk}),
     )
 
 
 @login_required
 @require_POST
-def unshare(request, pk, permission_pk):
+def unshare(request: OrgRequest, pk: UUID, permission_pk: UUID) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk, selectors.SHARE)
     permission = FilePermission.objects.filter(pk=permission_pk, file=file).first()
     if permission is None:
@@ -265,7 +267,7 @@ def unshare(request, pk, permission_pk):
 
 @login_required
 @require_POST
-def delete(request, pk):
+def delete(request: OrgRequest, pk: UUID) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk, selectors.DELETE)
     services.file_delete(file=file, actor=request.user)
     messages.success(
@@ -280,7 +282,7 @@ def delete(request, pk):
 
 @login_required
 @require_POST
-def restore(request, pk):
+def restore(request: OrgRequest, pk: UUID) -> HttpResponse:
     file = selectors.get_file_for_user(request.user, pk, selectors.DELETE, deleted=True)
     services.file_restore(file=file)
     messages.success(request, _("“%(name)s” restored.") % {"name": file.original_filename})

@@ -12,8 +12,12 @@ settings page and the sandbox know them the moment the app lands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What every kind's templates may use, whatever the kind.
 IN_APP_COMMON = ["organization", "link"]
@@ -31,12 +35,12 @@ DEFAULT_SMS = "{{ title }}: {{ message }}"
 @dataclass(frozen=True)
 class Kind:
     key: str
-    label: str  # lazy translation
+    label: StrOrPromise  # lazy translation
     variables: list[str] = field(default_factory=lambda: ["title", "message"])
-    title: str = "{{ title }}"  # the in-app title's default wording (lazy translation)
-    message: str = "{{ message }}"
+    title: StrOrPromise = "{{ title }}"  # the in-app title's default wording (lazy translation)
+    message: StrOrPromise = "{{ message }}"
     # What the template editor's preview fills the variables with.
-    sample: dict = field(default_factory=dict)
+    sample: dict[str, StrOrPromise] = field(default_factory=dict)
 
 
 TYPES: dict[str, Kind] = {}

@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.core import clock
 from apps.core.jobs import Job
+from apps.core.tenancy import current_organization
 from apps.notifications import services
 from apps.notifications.models import IN_APP, JobRun, Notification
+from apps.tenants.database import tenant_connection
 
 
 def claim(keys: list[str]) -> set[str]:
@@ -61,7 +63,7 @@ def daily_digest(*, day: date | None = None) -> int:
         .values_list("user_id", "n")
     )
     users = {u.pk: u for u in User.objects.filter(pk__in=counts, status=User.Status.ACTIVE)}
-    keys = {f"digest:{connection.schema_name}:{day.isoformat()}:{pk}": pk for pk in users}
+    keys = {f"digest:{tenant_connection().schema_name}:{day.isoformat()}:{pk}": pk for pk in users}
     sent = 0
     for key in sorted(keys):
         # The claim and the notification commit together: a run that dies halfway leaves
@@ -76,7 +78,7 @@ def daily_digest(*, day: date | None = None) -> int:
                 context={"day": day.isoformat(), "count": counts[user.pk]},
                 channels=["email"],
                 link="/notifications/?show=unread",
-                organization=getattr(connection, "tenant", None),
+                organization=current_organization(),
             )
         sent += 1
     return sent

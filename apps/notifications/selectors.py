@@ -65,6 +65,7 @@ def template_rows() -> list[dict]:
     """Every kind, and for each channel whether the organization has its own wording."""
     from apps.notifications.forms import CHANNELS
 
+    own: dict[tuple[str, str], OrgEmailTemplate | NotificationTemplate]
     own = {(t.template_type, "email"): t for t in OrgEmailTemplate.objects.all()}
     own |= {(t.notification_type, t.template_type): t for t in NotificationTemplate.objects.all()}
     return [

@@ -18,12 +18,15 @@ the channel registered under their name (see CHANNELS).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.core.tenancy import current_organization
 from apps.notifications import defaults, rendering
 from apps.notifications.models import (
     IN_APP,
@@ -36,10 +39,10 @@ from apps.notifications.models import (
 
 # Channel name -> the Celery task that delivers one Delivery of it (by id). In-app needs
 # none: the row is the delivery. Email and SMS register theirs (apps.py).
-CHANNELS: dict[str, object | None] = {IN_APP: None}
+CHANNELS: dict[str, Any] = {IN_APP: None}
 
 
-def register_channel(name: str, task) -> None:
+def register_channel(name: str, task: Any) -> None:
     CHANNELS[name] = task
 
 
@@ -109,7 +112,7 @@ def notify(
     users = _recipients(recipients)
     if not users:
         return []
-    organization = organization if organization is not None else getattr(connection, "tenant", None)
+    organization = organization if organization is not None else current_organization()
     title, message = in_app_content(
         template_type=type, values={**values, "organization": _organization_name(organization), "link": link}
     )
@@ -146,13 +149,13 @@ def notify(
     _forget_counts([_unread_key(n.user_id) for n in created if IN_APP in n.channels])
     # The deliveries are part of this transaction; only handing them to the workers waits
     # for the commit (a task must find its row), in the schema they were written in.
-    tenant = getattr(connection, "tenant", None)
+    tenant = current_organization()
     for channel in channels:
         task = CHANNELS[channel]
         batch = [Delivery(notification=n, channel=channel) for n in created if channel in n.channels]
         if task is not None and batch:
             deliveries = Delivery.objects.bulk_create(batch, batch_size=1000)
-            transaction.on_commit(lambda task=task, ids=[str(d.pk) for d in deliveries]: _enqueue(tenant, task, ids))
+            transaction.on_commit(partial(_enqueue, tenant, task, [str(d.pk) for d in deliveries]))
     return created
 
 
@@ -327,8 +330,32 @@ def delivery_report(*, channel: str, provider_id: str, state: str, error: str = 
 
 
 @transaction.atomic
-def template_save(*, template: OrgEmailTemplate | NotificationTemplate):
-    """Store the organization's wording after the sandbox has checked every field."""
+def email_template_save(
+    *, kind: str, subject: str, html_content: str, text_content: str, is_active: bool
+) -> OrgEmailTemplate:
+    """Store the organization's email for a kind after the sandbox has checked every field."""
+    template = OrgEmailTemplate.objects.filter(template_type=kind).first() or OrgEmailTemplate(template_type=kind)
+    template.subject, template.html_content, template.text_content = subject, html_content, text_content
+    template.is_active = is_active
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
+def message_template_save(
+    *, kind: str, channel: str, body: str, is_active: bool, subject: str | None = None
+) -> NotificationTemplate:
+    """Store the organization's in-app or text wording for a kind after the sandbox has
+    checked every field. A text has no title: `subject` None leaves it as it is."""
+    template = NotificationTemplate.objects.filter(notification_type=kind, template_type=channel).first()
+    if template is None:
+        template = NotificationTemplate(
+            notification_type=kind, template_type=channel, template_name=str(defaults.kind(kind).label)
+        )
+    if subject is not None:
+        template.subject = subject
+    template.body, template.is_active = body, is_active
     template.full_clean()
     template.save()
     return template
@@ -345,16 +372,29 @@ def template_reset(*, kind: str, channel: str) -> int:
     return deleted
 
 
-def template_preview(*, template, kind: str, channel: str, organization) -> dict:
-    """The template rendered on made-up values, as the person would receive it."""
+def email_template_preview(
+    *, kind: str, subject: str, html_content: str, text_content: str, organization: Any
+) -> dict[str, str]:
+    """An email's wording rendered on made-up values, as the person would receive it."""
     values = defaults.sample_values(kind, organization=_organization_name(organization))
-    if channel == "email":
-        subject, text, html = email_content(template_type=kind, values=values, template=template)
-        return {"subject": subject, "text": text, "html": html}
-    if channel == "sms":
-        body = sms_content(template_type=kind, values=values, template=template)
-        return {"text": body, "segments": sms_segments(body)}
-    title, message = in_app_content(template_type=kind, values=values, template=template)
+    wording = OrgEmailTemplate(
+        template_type=kind, subject=subject, html_content=html_content, text_content=text_content
+    )
+    subject, text, html = email_content(template_type=kind, values=values, template=wording)
+    return {"subject": subject, "text": text, "html": html}
+
+
+def message_template_preview(
+    *, kind: str, channel: str, subject: str, body: str, organization: Any
+) -> dict[str, str | int]:
+    """In-app or text wording rendered on made-up values, as the person would receive it
+    (a text with how many messages it takes)."""
+    values = defaults.sample_values(kind, organization=_organization_name(organization))
+    wording = NotificationTemplate(notification_type=kind, template_type=channel, subject=subject, body=body)
+    if channel == NotificationTemplate.Channel.SMS:
+        text = sms_content(template_type=kind, values=values, template=wording)
+        return {"text": text, "segments": sms_segments(text)}
+    title, message = in_app_content(template_type=kind, values=values, template=wording)
     return {"subject": title, "text": message}
 
 

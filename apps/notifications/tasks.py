@@ -8,10 +8,11 @@ import smtplib
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.tenancy import current_organization
 from apps.notifications import sms
 from apps.notifications.models import Delivery
 from apps.notifications.services import settle
@@ -48,7 +49,7 @@ def deliver_email(self, delivery_id: str) -> str:
             return "skipped"
         notification = delivery.notification
         user = notification.user
-        organization = getattr(connection, "tenant", None)
+        organization = current_organization()
         base = base_url(organization=organization)
         values = message_values(notification, organization=organization, base=base)
         subject, text, html = email_content(template_type=notification.notification_type, values=values)
@@ -101,7 +102,7 @@ def deliver_sms(self, delivery_id: str) -> str:
         if delivery is None:
             return "skipped"
         notification = delivery.notification
-        organization = getattr(connection, "tenant", None)
+        organization = current_organization()
         base = base_url(organization=organization)
         body = sms_content(
             template_type=notification.notification_type,

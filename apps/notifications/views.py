@@ -1,7 +1,11 @@
 """Each person's own notifications (the centre, the bell's count, marking read, their
 settings); the organization's wording for them; deliveries that did not arrive."""
 
+from __future__ import annotations
+
 import re
+from typing import Any
+from uuid import UUID
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -10,19 +14,22 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
+from apps.core.pages import form_page
 from apps.notifications import defaults, forms, selectors, services, sms
-from apps.notifications.models import Delivery, Notification
+from apps.notifications.models import Delivery, Notification, NotificationTemplate, OrgEmailTemplate
 
 
 @login_required
-def centre(request):
+def centre(request: OrgRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     priority = request.GET.get("priority", "")
     notifications = selectors.notifications_for(request.user, unread_only=unread_only, priority=priority)
@@ -40,14 +47,14 @@ def centre(request):
 
 
 @login_required
-def unread(request):
+def unread(request: OrgRequest) -> JsonResponse:
     """The bell's number for pages that refresh it without reloading (htmx polling)."""
     return JsonResponse({"unread": services.unread_count(request.user)})
 
 
 @login_required
 @require_POST
-def read(request, pk):
+def read(request: OrgRequest, pk: UUID) -> HttpResponse:
     notification = selectors.get_notification_for_user(request.user, pk)
     services.notification_mark_read(notification=notification)
     target = request.POST.get("next", "")
@@ -58,15 +65,15 @@ def read(request, pk):
 
 @login_required
 @require_POST
-def read_all(request):
+def read_all(request: OrgRequest) -> HttpResponse:
     services.notifications_mark_all_read(user=request.user)
     return redirect("notifications:centre")
 
 
 @login_required
-def preferences(request):
+def preferences(request: OrgRequest) -> HttpResponse:
     """Each kind of notification × each channel, on or off (required kinds stay on)."""
-    rows = selectors.preference_rows(request.user, organization=getattr(request, "organization", None))
+    rows = selectors.preference_rows(request.user, organization=request.organization)
     if request.method == "POST":
         services.preferences_save(
             user=request.user,
@@ -94,34 +101,47 @@ TEMPLATE_PERMISSIONS = tuple(
 
 @login_required
 @permission_required(*TEMPLATE_PERMISSIONS)
-def templates(request):
+def templates(request: OrgRequest) -> HttpResponse:
     return render(request, "notifications/templates.html", {"rows": selectors.template_rows()})
 
 
 @login_required
 @permission_required(*TEMPLATE_PERMISSIONS)
-def template_edit(request, kind, channel):
+def template_edit(request: OrgRequest, kind: str, channel: str) -> HttpResponse:
     template = selectors.template_for(kind, channel)
+    here = reverse("notifications:template_edit", kwargs={"kind": kind, "channel": channel})
     if request.method == "POST" and request.POST.get("action") == "reset":
         services.template_reset(kind=kind, channel=channel)
         messages.success(request, _("Back to the shipped wording."))
-        return redirect("notifications:template_edit", kind=kind, channel=channel)
-    form = forms.template_form(kind, channel, instance=template, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.template_save(template=form.instance)
-        messages.success(request, _("Saved. New messages use this wording."))
-        return redirect("notifications:template_edit", kind=kind, channel=channel)
-    return render(
+        return redirect(here)
+    return form_page(
         request,
-        "notifications/template_edit.html",
-        {
-            "form": form,
+        forms.template_form(kind, channel, instance=template, data=request.POST or None),
+        save=lambda data: _template_save(kind, channel, data),
+        template="notifications/template_edit.html",
+        context={
             "kind": defaults.TYPES[kind],
             "channel": channel,
             "channel_label": forms.CHANNELS[channel],
             "customized": not template._state.adding,
         },
-        status=400 if request.method == "POST" else 200,
+        saved_message=_("Saved. New messages use this wording."),
+        redirect_to=here,
+    )
+
+
+def _template_save(kind: str, channel: str, data: dict[str, Any]) -> OrgEmailTemplate | NotificationTemplate:
+    if channel == "email":
+        return services.email_template_save(
+            kind=kind,
+            subject=data["subject"],
+            html_content=data["html_content"],
+            text_content=data["text_content"],
+            is_active=data["is_active"],
+        )
+    # A text's form has no title field.
+    return services.message_template_save(
+        kind=kind, channel=channel, subject=data.get("subject"), body=data["body"], is_active=data["is_active"]
     )
 
 
@@ -145,29 +165,45 @@ PREVIEW_POLICY = {
 @login_required
 @permission_required(*TEMPLATE_PERMISSIONS)
 @xframe_options_sameorigin
-@csp_replace(PREVIEW_POLICY)
-def template_preview(request, kind, channel):
+# django-csp types its decorators for views that take the request alone, not URL arguments.
+@csp_replace(PREVIEW_POLICY)  # type: ignore[arg-type]
+def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpResponse:
     """GET: the saved (or shipped) wording; POST: what the editor holds now, unsaved."""
     template = selectors.template_for(kind, channel)
     form = forms.template_form(kind, channel, instance=template, data=request.POST or None)
-    organization = getattr(request, "organization", None)
+    organization = request.organization
     context = {"form": form, "channel": channel, "organization": organization}
     if request.method == "POST" and not form.is_valid():
         return render(request, "notifications/template_preview.html", context, status=400)
-    preview = services.template_preview(template=form.instance, kind=kind, channel=channel, organization=organization)
-    if channel == "email":
+    # The saved (or shipped) wording, or on a POST what the editor holds now.
+    shown = form.instance
+    preview: dict[str, Any]
+    if isinstance(shown, OrgEmailTemplate):
+        preview = services.email_template_preview(
+            kind=kind,
+            subject=shown.subject,
+            html_content=shown.html_content,
+            text_content=shown.text_content,
+            organization=organization,
+        )
         email = render_to_string(
             "notifications/emails/notification_body.html",
-            {"body": preview["html"], "organization": organization, "site_name": getattr(organization, "name", "")},
+            {"body": preview["html"], "organization": organization, "site_name": organization.name},
         )
         # The branded email as sent, minus its own <html> and <body>: it sits in this page's.
-        preview["document"] = EMAIL_BODY.search(email).group(1)
+        body = EMAIL_BODY.search(email)
+        assert body is not None  # the email's layout always has its <body>
+        preview["document"] = body.group(1)
+    else:
+        preview = services.message_template_preview(
+            kind=kind, channel=channel, subject=shown.subject, body=shown.body, organization=organization
+        )
     return render(request, "notifications/template_preview.html", {**context, "preview": preview})
 
 
 @login_required
 @permission_required("notifications.view_delivery")
-def deliveries(request):
+def deliveries(request: OrgRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     channel = request.GET.get("channel", "")
     query = request.GET.get("q", "").strip()
@@ -189,14 +225,14 @@ def deliveries(request):
 
 @csrf_exempt
 @require_POST
-def sms_status(request):
+def sms_status(request: OrgRequest) -> HttpResponse:
     """The SMS provider's delivery reports (Twilio's StatusCallback), signed with the
     account's token: unsigned or wrongly signed reports are refused."""
     if sms.callback_token() is None:
         raise Http404
     # Signed over the URL we gave Twilio (tasks.deliver_sms), not whatever scheme and port a
     # proxy in front of us makes the request look like.
-    url = sms.status_callback_url(getattr(request, "organization", None))
+    url = sms.status_callback_url(request.organization)
     if not sms.signature_valid(url, request.POST.dict(), request.headers.get("X-Twilio-Signature", "")):
         return HttpResponseForbidden()
     services.delivery_report(

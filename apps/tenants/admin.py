@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from apps.tenants import services
+from apps.tenants.database import tenant_connection
 from apps.tenants.models import Domain, Organization
 
 
@@ -16,7 +16,7 @@ class PublicSchemaOnlyMixin:
     never sees or edits the list of agencies."""
 
     def _on_public(self) -> bool:
-        return connection.schema_name == get_public_schema_name()
+        return tenant_connection().schema_name == get_public_schema_name()
 
     def has_module_permission(self, request):
         return self._on_public() and super().has_module_permission(request)
@@ -68,8 +68,8 @@ class OrganizationAdminForm(forms.ModelForm):
 
 class DomainInline(admin.TabularInline):
     model = Domain
-    fields = ["domain", "kind", "is_primary"]
-    readonly_fields = fields
+    readonly_fields = ("domain", "kind", "is_primary")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -23,6 +23,8 @@ import re
 
 from django.db import connection
 
+from apps.tenants.database import tenant_connection
+
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -356,4 +358,4 @@ def clone_schema(template: str, target: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(statements))
     # The batch changed search_path behind django-tenants' back; make it set it again.
-    connection.search_path_set_schemas = None
+    tenant_connection().search_path_set_schemas = None

@@ -69,6 +69,8 @@ class OrganizationLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Every host, public ones included (None there): a plain HttpRequest, not an
+        # organization's request, so read the way that allows no organization.
         organization = getattr(request, "organization", None)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):

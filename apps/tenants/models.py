@@ -27,7 +27,9 @@ class OrganizationQuerySet(models.QuerySet):
         return self.exclude(schema_name__in=["public", django_settings.TENANT_BASE_SCHEMA])
 
 
-class Organization(TenantMixin, BaseModel):
+# django-tenants is untyped, so django-stubs cannot see Domain (a DomainMixin) as a model and
+# finds no manager for its reverse relation, Organization.domains.
+class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missing]
     name = models.CharField(_("name"), max_length=255)
     subdomain = models.CharField(_("subdomain"), max_length=63, unique=True, validators=[validators.validate_subdomain])
     custom_domain = models.CharField(
@@ -158,7 +160,10 @@ class Domain(DomainMixin):
         SUBDOMAIN = "subdomain", _("Subdomain")
         CUSTOM = "custom", _("Custom domain")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SUBDOMAIN)
+    # Annotated: DomainMixin comes untyped from django-tenants, so the checker cannot infer it.
+    kind: models.CharField[str, str] = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.SUBDOMAIN
+    )
 
     class Meta:
         verbose_name = _("domain")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django_tenants.utils import schema_exists
 
 from apps.core.discovery import app_modules
 from apps.tenants import host_cache
+from apps.tenants.database import tenant_connection
 from apps.tenants.models import Domain, Organization
 
 logger = logging.getLogger(__name__)
@@ -183,12 +186,12 @@ def organization_create(
         except ValidationError:
             raise ValidationError({"admin_email": [_("Enter a valid email address.")]}) from None
     template_schema_ensure()
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     _save_or_explain(organization, verbosity=0)
     _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
     _sync_domains(organization=organization)
     _run_provisioning_hooks(organization=organization, admin_email=admin_email)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     return organization
 
 
@@ -231,7 +234,7 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
     with the rest of the fleet because it has a row.
     """
     base = settings.TENANT_BASE_SCHEMA
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     if Organization.objects.filter(schema_name=base).exists() and schema_exists(base):
         return
     with transaction.atomic():
@@ -249,10 +252,12 @@ def template_schema_ensure(*, verbosity: int = 0) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE SCHEMA "{base}"')
             call_command("migrate_schemas", schema_name=base, interactive=False, verbosity=verbosity)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
-def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
+def run_job_everywhere(
+    name: str, *, schema: str | None = None, day: date | None = None
+) -> Iterator[tuple[Organization, int | str]]:
     """Run a scheduled job (apps.core.jobs) in each organization's schema in turn, yielding
     (organization, what it did). One organization's data never meets another's: each run
     sees only its own schema."""
@@ -265,6 +270,7 @@ def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
     try:
         for organization in organizations:
             # One organization's failure is logged and the others still get their run.
+            done: int | str
             try:
                 # The organization's schema and its own day: "today" in a job is theirs.
                 with organization, timezone.override(zoneinfo.ZoneInfo(organization.timezone or "UTC")):
@@ -274,4 +280,4 @@ def run_job_everywhere(name: str, *, schema: str | None = None, day=None):
                 done = "failed"
             yield organization, done
     finally:
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()

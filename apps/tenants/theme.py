@@ -13,8 +13,8 @@ DEFAULT_SECONDARY = "#64748b"
 
 
 def _luminance(hex_colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
+    def channel(value: int) -> float:
+        c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))

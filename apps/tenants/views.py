@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -8,16 +8,17 @@ from django.views.decorators.cache import cache_control
 from apps.core import home as home_panels
 from apps.core.page_cache import anonymous_page
 from apps.tenants import theme
+from apps.tenants.http import OrganizationRequest
 
 
 @anonymous_page()
-def landing(request):
+def landing(request: HttpRequest) -> HttpResponse:
     """The public host: what Starline is, and the way to the platform admin."""
     return render(request, "tenants/landing.html", {"base_domain": settings.BASE_DOMAIN})
 
 
 @anonymous_page()
-def home(request):
+def home(request: OrganizationRequest) -> HttpResponse:
     """Signed out: the organization's welcome page (cached, the same for everyone). Signed
     in: today's work, as panels the apps register (apps/core/home.py) and the person may see."""
     if not request.user.is_authenticated:
@@ -26,19 +27,21 @@ def home(request):
 
 
 @cache_control(max_age=3600, public=True)
-def favicon(request):
+def favicon(request: OrganizationRequest) -> HttpResponse:
     org = request.organization
     url = org.favicon.url if org.favicon else static("img/favicon.svg")
     return HttpResponseRedirect(url)
 
 
-def theme_css(request):
+def theme_css(request: HttpRequest) -> HttpResponse:
     """The organization's colours and font as CSS custom properties.
 
     A stylesheet rather than an inline <style>: the CSP needs no nonce, and the URL carries
     the theme's version, so browsers keep it for a year and fetch anew when it changes.
     """
-    current = theme.for_organization(request.organization)
+    # Served on the public host too (both URLconfs), where there is no organization: the
+    # default theme.
+    current = theme.for_organization(getattr(request, "organization", None))
     response = HttpResponse(current.css, content_type="text/css; charset=utf-8")
     if request.GET.get("v") == current.version:
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)

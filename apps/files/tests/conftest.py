@@ -4,6 +4,7 @@ server mode: a real HTTP S3 (and KMS) endpoint started once for the session."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.files import storage
 
@@ -56,11 +57,9 @@ def s3(settings, moto_endpoint, monkeypatch):
 
 def upload(client, name: str, content: bytes, *, to: str = "", description: str = "", content_type=None):
     """Post a file as a browser would (multipart), optionally attached to a record."""
-    handle = io.BytesIO(content)
+    handle: io.BytesIO | SimpleUploadedFile = io.BytesIO(content)
     handle.name = name
     if content_type:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         handle = SimpleUploadedFile(name, content, content_type=content_type)
     url = "/files/upload/" + (f"?to={to}" if to else "")
     return client.post(url, {"description": description, "file": handle})

@@ -27,14 +27,12 @@ def _announce(organization, local="dsp", **kwargs):
 
 def test_the_organizations_in_app_wording_is_used_and_only_there(org_a, org_b):
     with org_a:
-        services.template_save(
-            template=NotificationTemplate(
-                template_name="Announcement",
-                notification_type="general.announcement",
-                template_type="in_app",
-                subject="📣 {{ title }}",
-                body="{{ message }} — {{ organization }}",
-            )
+        services.message_template_save(
+            kind="general.announcement",
+            channel="in_app",
+            subject="📣 {{ title }}",
+            body="{{ message }} — {{ organization }}",
+            is_active=True,
         )
     mine = _announce(org_a)
     theirs = _announce(org_b)

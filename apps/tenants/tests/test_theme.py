@@ -12,8 +12,9 @@ def _css_var(css: str, name: str) -> str:
 def _page_theme(client, path="/") -> str:
     """The theme stylesheet a page links to, fetched as the browser would."""
     html = client.get(path).content.decode()
-    href = re.search(r'<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+)">', html).group(1)
-    response = client.get(href)
+    link = re.search(r'<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+)">', html)
+    assert link, "the page links no theme stylesheet"
+    response = client.get(link.group(1))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
     return response.content.decode()
 
