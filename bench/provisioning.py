@@ -18,8 +18,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
+from apps.core.tenancy import tenant_connection  # noqa: E402
 from apps.tenants import services  # noqa: E402
-from apps.tenants.database import tenant_connection  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
 

@@ -7,7 +7,7 @@ run inside one organization's schema (django-tenants' connection, tenant-schemas
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.db import connection
 
@@ -17,10 +17,30 @@ def current_organization() -> Any:
     return getattr(connection, "tenant", None)
 
 
+class TenantConnection(Protocol):
+    """The connection as django-tenants' backend (DATABASES' engine) makes it: it knows the
+    schema it is set to and switches schemas. django-stubs types `django.db.connection` as
+    Django's own wrapper, which has none of that."""
+
+    schema_name: str
+    # The organization whose schema is set, or django-tenants' stand-in on the public schema.
+    tenant: Any
+    # None makes the backend set search_path again before its next query.
+    search_path_set_schemas: list[str] | None
+
+    def set_schema_to_public(self) -> None: ...
+
+    def set_tenant(self, tenant: Any, include_public: bool = True) -> None: ...
+
+
+def tenant_connection() -> TenantConnection:
+    return cast(TenantConnection, connection)
+
+
 def schema_name() -> str:
-    """The active schema's name (django-tenants' connection has it; Django's type does not)."""
-    return connection.schema_name  # type: ignore[attr-defined]
+    """The active schema's name."""
+    return tenant_connection().schema_name
 
 
 def use_public_schema() -> None:
-    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    tenant_connection().set_schema_to_public()

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.accounts.models import Role, User
+from apps.core.tenancy import tenant_connection
 from apps.files import attachments, sniff, storage
 from apps.files.models import File, FilePermission
-from apps.tenants.database import tenant_connection
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from apps.accounts.http import OrgRequest
+from apps.core.tenancy import tenant_connection
 from apps.files import services, sniff, storage
-from apps.tenants.database import tenant_connection
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 

@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.core import clock
 from apps.core.jobs import Job
-from apps.core.tenancy import current_organization
+from apps.core.tenancy import current_organization, tenant_connection
 from apps.notifications import services
 from apps.notifications.models import IN_APP, JobRun, Notification
-from apps.tenants.database import tenant_connection
 
 
 def claim(keys: list[str]) -> set[str]:

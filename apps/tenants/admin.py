@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from apps.core.tenancy import tenant_connection
 from apps.tenants import services
-from apps.tenants.database import tenant_connection
 from apps.tenants.models import Domain, Organization
 
 

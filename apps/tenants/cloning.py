@@ -23,7 +23,7 @@ import re
 
 from django.db import connection
 
-from apps.tenants.database import tenant_connection
+from apps.core.tenancy import tenant_connection
 
 
 def _ident(name: str) -> str:

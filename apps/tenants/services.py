@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from apps.core.discovery import app_modules
+from apps.core.tenancy import tenant_connection
 from apps.tenants import host_cache
-from apps.tenants.database import tenant_connection
 from apps.tenants.models import Domain, Organization
 
 logger = logging.getLogger(__name__)
