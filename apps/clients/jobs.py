@@ -10,30 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.clients import selectors, services
+from apps.clients.kinds import REVIEW_DUE_KIND
 from apps.core import clock
 from apps.core.jobs import Job
-from apps.notifications import defaults
 from apps.notifications import jobs as notification_jobs
 from apps.notifications import services as notifications
-
-REVIEW_DUE_KIND = defaults.Kind(
-    key="care_plan.review_due",
-    label=_("Care plan review due"),
-    variables=["client", "plan", "due"],
-    title=_("Care plan review due: {{ client }}"),
-    message=_("“{{ plan }}” is due for review on {{ due }}."),
-    sample={"client": "Jordan E.", "plan": "Individual support plan 2026", "due": "2026-12-01"},
-)
-
-
-SUBMITTED_KIND = defaults.Kind(
-    key="care_plan.submitted",
-    label=_("Care plan waiting for approval"),
-    variables=["client", "plan"],
-    title=_("Care plan to approve: {{ client }}"),
-    message=_("“{{ plan }}” was sent for review and waits for your approval."),
-    sample={"client": "Jordan E.", "plan": "Individual support plan 2026"},
-)
 
 
 def review_reminders(*, day: dt.date | None = None) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
+from apps.clients.kinds import SUBMITTED_KIND
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
 from apps.core import clock
 from apps.core.validators import set_ssn
@@ -249,7 +250,6 @@ def care_plan_submit(*, plan: CarePlan) -> CarePlan:
 def _ask_approvers(plan: CarePlan) -> None:
     """Everyone who may approve care plans, but the author, hears that one waits."""
     from apps.accounts.models import User
-    from apps.clients.jobs import SUBMITTED_KIND
     from apps.notifications import services as notifications
 
     approvers = (

@@ -6,8 +6,8 @@ import pytest
 from apps.accounts.models import User
 from apps.clients import selectors, services
 from apps.clients.models import Client
-from apps.tenants.models import Organization
 from apps.core.tests.browser import sign_in
+from apps.tenants.models import Organization
 
 pytestmark = pytest.mark.browser
 
