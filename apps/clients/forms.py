@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.clients import validators
-from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.clients.models import COLUMNS, CarePlan, Client, ClientContact, ClientLocation
+from apps.core.field_pairs import ClearableSsnField
 from apps.core.forms import DateInput, IsoDates
 from apps.core.imports import CsvUploadForm
 from apps.core.phones import clean_phone
@@ -37,40 +38,10 @@ class CommaSeparatedList(forms.CharField):
         return self.to_python(initial or []) != self.to_python(data)
 
 
-class ClientForm(IsoDates, forms.ModelForm):
-    ssn = forms.CharField(
-        label=_("SSN"),
-        required=False,
-        max_length=11,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "###-##-####"}),
-        help_text=_("Stored encrypted. Leave empty to keep the one on file."),
-    )
-    clear_ssn = forms.BooleanField(label=_("Remove the SSN on file"), required=False)
-
+class ClientForm(ClearableSsnField, IsoDates, forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "client_id",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "gender",
-            "status",
-            "admission_date",
-            "discharge_date",
-            "location",
-            "primary_diagnosis",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "phone",
-            "latitude",
-            "longitude",
-        ]
+        fields = COLUMNS
         widgets = {
             "date_of_birth": DateInput(),
             "admission_date": DateInput(),
@@ -89,10 +60,6 @@ class ClientForm(IsoDates, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client_id"].required = False
         self.fields["location"].queryset = self.fields["location"].queryset.filter(is_active=True)
-
-    def clean_ssn(self):
-        value = self.cleaned_data["ssn"].strip()
-        return validators.normalize_ssn(value) if value else ""
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

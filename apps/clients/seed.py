@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -136,9 +137,7 @@ def seed(organization, *, stdout) -> None:
     region = (organization.address or "").split(",")[2].split() if (organization.address or "").count(",") >= 2 else []
     home_state, postal_code = [*region, "", ""][:2]
     locations = [
-        services.location_save(
-            location=ClientLocation(name=name, type=kind, capacity=capacity, city=city, manager=manager)
-        )
+        services.location_save(name=name, type=kind, capacity=capacity, city=city, manager=manager)
         for name, kind, capacity in LOCATIONS
     ]
     today = clock.today()
@@ -151,7 +150,7 @@ def seed(organization, *, stdout) -> None:
             status = Client.Status.ON_HOLD
         admission = today - dt.timedelta(days=rng.randint(60, 3000))
         diagnoses = rng.sample(DIAGNOSES, 2)
-        client = Client(
+        values: dict[str, Any] = dict(
             first_name=first,
             last_name=last,
             preferred_name=first[:3] if index % 9 == 0 else "",
@@ -178,8 +177,8 @@ def seed(organization, *, stdout) -> None:
         )
         preferred = locations[index % 3]
         if preferred.capacity is None or preferred.current_occupancy < preferred.capacity or status in Client.CLOSED:
-            client.location = preferred
-        services.client_save(client=client, actor=admin, organization=organization, ssn=_ssn(rng))
+            values["location"] = preferred
+        client = services.client_save(actor=admin, organization=organization, ssn=_ssn(rng), **values)
         preferred.refresh_from_db()
         ClientContact.objects.create(
             client=client,

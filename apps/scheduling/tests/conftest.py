@@ -33,7 +33,7 @@ def make_staff(organization, **fields) -> Staff:
 def make_location(organization, **fields) -> ClientLocation:
     values = {"name": f"House {next(_numbers)}"} | fields
     with organization:
-        return client_services.location_save(location=ClientLocation(**values))
+        return client_services.location_save(**values)
 
 
 def make_shift(

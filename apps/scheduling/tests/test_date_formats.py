@@ -41,13 +41,11 @@ def test_representative_pages_write_dates_one_way_per_language(org_a, language):
     make_shift(org_a, day=monday, start="09:30", end="17:00", staff=dana, location=house)
     with org_a:
         plan = client_services.care_plan_save(
-            plan=CarePlan(
-                client=maria,
-                plan_type="ISP",
-                title="Plan",
-                start_date=dt.date(2027, 1, 4),
-                goals=[{"description": "Cook a meal", "start_date": "2027-01-04", "target_date": "2027-06-30"}],
-            ),
+            client=maria,
+            plan_type="ISP",
+            title="Plan",
+            start_date=dt.date(2027, 1, 4),
+            goals=[{"description": "Cook a meal", "start_date": "2027-01-04", "target_date": "2027-06-30"}],
             actor=person(org_a, "manager"),
         )
         staff_services.certification_save(
