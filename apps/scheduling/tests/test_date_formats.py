@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 
 from apps.clients import services as client_services
-from apps.clients.models import CarePlan
 from apps.clients.tests.conftest import make_client
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from apps.staff import services as staff_services
