@@ -14,7 +14,6 @@ from apps.clients import services as client_services
 from apps.clients.tests.conftest import make_client
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from apps.staff import services as staff_services
-from apps.staff.models import Certification
 from conftest import person, signed_in
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -48,12 +47,12 @@ def test_representative_pages_write_dates_one_way_per_language(org_a, language):
             actor=person(org_a, "manager"),
         )
         staff_services.certification_save(
-            certification=Certification(
-                staff=dana,
-                certification_type="CPR",
-                issue_date=dt.date(2026, 3, 2),
-                expiry_date=dt.date(2028, 3, 2),
-            )
+            staff=dana,
+            certification_type="CPR",
+            certification_name="CPR",
+            issuing_organization="Red Cross",
+            issue_date=dt.date(2026, 3, 2),
+            expiry_date=dt.date(2028, 3, 2),
         )
     pages = [
         ("admin", f"/clients/{maria.pk}/", "birth"),

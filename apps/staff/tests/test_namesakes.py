@@ -12,7 +12,7 @@ def _staff(org, **fields) -> Staff:
     values = {"first_name": "Dana", "last_name": "Okafor", "hire_date": dt.date(2020, 1, 6)} | fields
     values.setdefault("email", f"{values['employee_id'].lower()}@example.org")
     with org:
-        return services.staff_save(staff=Staff(**values), actor=person(org, "hr"))
+        return services.staff_save(actor=person(org, "hr"), **values)
 
 
 def test_namesakes_are_told_apart_in_the_compliance_matrix_and_the_directory(org_a):
