@@ -3,7 +3,10 @@ restrictions, goals, interventions) are formsets of real rows, never raw JSON.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -119,7 +122,7 @@ class InterventionForm(forms.Form):
     responsible_role = forms.CharField(label=_("Responsible role"), max_length=100)
 
 
-ROWS = {
+ROWS: dict[str, tuple[type[forms.Form], str]] = {
     "diagnoses": (DiagnosisForm, "secondary_diagnoses"),
     "allergies": (AllergyForm, "allergies"),
     "diet": (DietForm, "dietary_restrictions"),
@@ -137,7 +140,9 @@ ROW_LEGENDS = {
 }
 
 
-def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
+def row_formset(
+    prefix: str, *, data: QueryDict | None = None, initial: list[Any] | None = None, add: bool = False
+) -> forms.BaseFormSet[forms.Form]:
     """A formset of rows. `add` (the "Add a row" button) gives back the rows as typed so far,
     unchecked (no errors for a row just added), with one more empty row."""
     form, _field = ROWS[prefix]
@@ -154,7 +159,7 @@ def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
     return formset_class(data, initial=initial, prefix=prefix)
 
 
-def rows_value(formset) -> list:
+def rows_value(formset: forms.BaseFormSet[forms.Form]) -> list[Any]:
     """The formset's rows as stored in JSON (dates as ISO text, deleted and empty rows out)."""
     rows = []
     for form in formset.forms:
@@ -166,7 +171,7 @@ def rows_value(formset) -> list:
     return rows
 
 
-def rows_initial(values: list) -> list[dict]:
+def rows_initial(values: list[Any]) -> list[dict[str, Any]]:
     return [{"restriction": v} if isinstance(v, str) else v for v in values or []]
 
 

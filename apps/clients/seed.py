@@ -130,6 +130,7 @@ def seed(organization, *, stdout) -> None:
     rng = random.Random(organization.subdomain)  # noqa: S311 - made-up demo data, the same on every run
     manager = User.objects.filter(email=f"manager@{organization.subdomain}.test").first()
     admin = User.objects.filter(email=f"admin@{organization.subdomain}.test").first()
+    assert admin is not None  # the accounts seed, which runs first, made every role's person
     dsp = User.objects.filter(email=f"dsp@{organization.subdomain}.test").first()
     nurse = User.objects.filter(email=f"nurse@{organization.subdomain}.test").first()
     city = (organization.address or "").split(",")[1].strip() if "," in (organization.address or "") else ""

@@ -93,8 +93,7 @@ def _full(location: ClientLocation) -> str:
 def _place(client: Client, previous_location_id) -> None:
     """Keep locations' occupancy true; refuse a place at a full location. The location row
     is locked first, so two placements at once cannot both take its last place."""
-    occupies = client.location_id and client.status not in Client.CLOSED
-    if occupies:
+    if client.location_id is not None and client.status not in Client.CLOSED:
         location = ClientLocation.objects.select_for_update().get(pk=client.location_id)
         taken = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).exclude(pk=client.pk).count()
         if location.capacity is not None and taken >= location.capacity:
@@ -363,11 +362,11 @@ def _ask_approvers(plan: CarePlan) -> None:
     """Everyone who may approve care plans, but the author, hears that one waits."""
     from apps.notifications import services as notifications
 
-    approvers = (
-        User.objects.filter(status=User.Status.ACTIVE, role__group__permissions__codename="approve_careplan")
-        .exclude(pk=plan.created_by_id)
-        .distinct()
-    )
+    approvers = User.objects.filter(
+        status=User.Status.ACTIVE, role__group__permissions__codename="approve_careplan"
+    ).distinct()
+    if plan.created_by_id is not None:
+        approvers = approvers.exclude(pk=plan.created_by_id)
     notifications.notify(
         recipients=list(approvers),
         type=SUBMITTED_KIND.key,

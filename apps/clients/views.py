@@ -341,7 +341,9 @@ def client_photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     )
 
 
-client_photo.streams_upload = True
+# Tells middleware not to read the body before the view sets its upload handler (mypy has
+# no type for an attribute set on a function).
+client_photo.streams_upload = True  # type: ignore[attr-defined]
 
 
 # --- contacts ---------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ class ClearableSsnField(SsnField):
     clear_ssn = forms.BooleanField(label=_("Remove the SSN on file"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.pop("clear_ssn", False) and "ssn" in data:
             data["ssn"] = ""
         return data

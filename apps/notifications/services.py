@@ -36,9 +36,6 @@ from apps.notifications.models import (
     OrgEmailTemplate,
 )
 
-T = TypeVar("T")  # what a reminder job goes through (a plan, a certification…)
-C = TypeVar("C")  # what its claim gives back to write the reminder from
-
 # Channel name -> the Celery task that delivers one Delivery of it (by id). In-app needs
 # none: the row is the delivery. Email and SMS register theirs (apps.py).
 CHANNELS: dict[str, object | None] = {IN_APP: None}
@@ -370,6 +367,10 @@ def sms_segments(body: str) -> int:
     gsm = all(ord(ch) < 128 for ch in body)
     single, part = (160, 153) if gsm else (70, 67)
     return 1 if len(body) <= single else -(-len(body) // part)
+
+
+T = TypeVar("T")  # what a reminder job goes through (a plan, a certification…)
+C = TypeVar("C")  # what its claim gives back to write the reminder from
 
 
 @dataclass(frozen=True)

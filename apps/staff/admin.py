@@ -20,8 +20,7 @@ class CertificationInline(admin.TabularInline):
 
     model = Certification
     extra = 0
-    fields = ["certification_type", "certification_name", "issue_date", "expiry_date", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("certification_type", "certification_name", "issue_date", "expiry_date", "status")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

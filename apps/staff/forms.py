@@ -34,7 +34,9 @@ class StaffForm(SsnField, IsoDates, forms.ModelForm):
             supervisors = supervisors | Staff.objects.filter(pk=self.instance.supervisor_id)
         if self.instance.pk:
             supervisors = supervisors.exclude(pk=self.instance.pk)
-        self.fields["supervisor"].queryset = supervisors.order_by("last_name", "first_name")
+        supervisor = self.fields["supervisor"]
+        assert isinstance(supervisor, forms.ModelChoiceField)  # the model's foreign key
+        supervisor.queryset = supervisors.order_by("last_name", "first_name")
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

@@ -69,7 +69,7 @@ CERTS = [
 PROGRAMS = [
     ("HIPAA privacy and security", "Compliance", 12, False, None),
     ("Abuse and neglect reporting", "Compliance", 12, False, None),
-    ("Person-centered planning", "Practice", None, True, 80),
+    ("Person-centered planning", "Practice", None, True, Decimal(80)),
 ]
 
 
@@ -80,6 +80,7 @@ def seed(organization, *, stdout) -> None:
     rng = random.Random(f"staff-{organization.subdomain}")  # noqa: S311 - made-up demo data
     today = clock.today()
     hr = User.objects.filter(email=f"hr@{organization.subdomain}.test").first()
+    assert hr is not None  # the accounts seed, which runs first, made every role's person
     dsp_role = Role.objects.filter(name="Direct Support Professional").first()
     for cert_type, *_rest in CERTS:
         requirement, _created = CertificationRequirement.objects.get_or_create(certification_type=cert_type)
@@ -100,7 +101,7 @@ def seed(organization, *, stdout) -> None:
         )
         for name, category, months, test, score in PROGRAMS
     ]
-    people = []
+    people: list[Staff] = []
     linked = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=f"@{organization.subdomain}.test")}
     titles = ["Direct Support Professional"] * 5 + ["Nurse", "Program Manager", "Scheduler"]
     departments = ["Residential", "Day Program", "Nursing"]

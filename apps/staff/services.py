@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs in the pinned tools
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -141,13 +141,13 @@ def staff_save(
     return staff
 
 
-def _terminated(staff: Staff, *, actor, request) -> None:
+def _terminated(staff: Staff, *, actor: User, request: HttpRequest | None) -> None:
     """A terminated person's account is deactivated, which ends every session at once."""
     from apps.accounts import services as accounts
     from apps.accounts.models import AuthEvent
 
-    if staff.user_id and staff.user.status != User.Status.INACTIVE:
-        user = staff.user
+    user = staff.user
+    if user is not None and user.status != User.Status.INACTIVE:
         # The account rules hold here too: nobody deactivates themselves, a superuser, or
         # someone whose role they could not give.
         if not accounts.may_manage_user(actor, user):

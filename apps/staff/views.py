@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -266,7 +267,7 @@ def certification_renew(request: OrgRequest, pk: uuid.UUID, cert_pk: uuid.UUID) 
             messages.success(request, _("Renewed. The previous certification is kept."))
             return redirect("staff:certifications", pk=staff.pk)
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("staff:certification_edit", pk=staff.pk, cert_pk=cert.pk)
 
 
@@ -343,7 +344,7 @@ STATE_LABELS = {
 
 @login_required
 @permission_required("staff.view_staff", "staff.view_certification")
-def matrix(request: OrgRequest) -> HttpResponse:
+def matrix(request: OrgRequest) -> HttpResponseBase:
     department = request.GET.get("department", "").strip()
     location = request.GET.get("location", "").strip()
     if request.GET.get("format") == "csv":

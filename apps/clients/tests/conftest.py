@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,11 @@ from conftest import person
 def make_client(organization, **fields) -> Client:
     """A client saved through the service (generated ID, occupancy, encryption)."""
     ssn = fields.pop("ssn", None)
-    values = {"first_name": "Maria", "last_name": "Lopez", "date_of_birth": dt.date(1990, 5, 17)} | fields
+    values: dict[str, Any] = {
+        "first_name": "Maria",
+        "last_name": "Lopez",
+        "date_of_birth": dt.date(1990, 5, 17),
+    } | fields
     with organization:
         return services.client_save(actor=person(organization, "admin"), organization=organization, ssn=ssn, **values)
 

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ def save_cert(**fields) -> Certification:
 
 def make_staff(organization, **fields) -> Staff:
     n = fields.pop("n", 1)
-    values = {
+    values: dict[str, Any] = {
         "employee_id": f"E{n:04d}",
         "first_name": "Dana",
         "last_name": "Okafor",
