@@ -20,7 +20,7 @@ def make_client(organization, **fields) -> Client:
         return services.client_save(actor=person(organization, "admin"), organization=organization, ssn=ssn, **values)
 
 
-def resave(client: Client, *, actor, organization=None) -> Client:
+def resave(client: Client, *, actor, organization=None, ssn: str | None = None) -> Client:
     """`client` saved again through the service with its columns as they are now on the
     instance (what the admin does with the instance its form filled in)."""
     values = {column: getattr(client, column) for column in COLUMNS}
@@ -31,6 +31,7 @@ def resave(client: Client, *, actor, organization=None) -> Client:
         secondary_diagnoses=client.secondary_diagnoses,
         allergies=client.allergies,
         dietary_restrictions=client.dietary_restrictions,
+        ssn=ssn,
         **values,
     )
 
