@@ -2,12 +2,16 @@
 visibility as the pages (the care team for roles that do not see every client), and writes
 through the services so occupancy, IDs and the SSN rules hold."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.http import OrgRequest
 from apps.clients import selectors, services
-from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.clients.models import COLUMNS, CarePlan, Client, ClientContact, ClientLocation
 from apps.core.forms import ServiceChecked
 from apps.core.phones import clean_phone
 
@@ -24,28 +28,7 @@ class ClientAdminForm(ServiceChecked, forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = [
-            "client_id",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "gender",
-            "status",
-            "admission_date",
-            "discharge_date",
-            "location",
-            "primary_diagnosis",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "phone",
-            "latitude",
-            "longitude",
-        ]
+        fields = COLUMNS
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
@@ -72,8 +55,16 @@ class ClientAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.visible_clients(request.user)
 
-    def save_model(self, request, obj, form, change):
-        services.client_save(client=obj, actor=request.user, organization=getattr(request, "organization", None))
+    def save_model(self, request: HttpRequest, obj: Client, form: ClientAdminForm, change: bool) -> None:
+        # The organization's admin runs on its host, behind the tenant middleware.
+        request = cast(OrgRequest, request)
+        data = form.cleaned_data
+        services.client_save(
+            client=obj,
+            actor=request.user,
+            organization=request.organization,
+            **{column: data[column] for column in COLUMNS},
+        )
 
 
 @admin.register(ClientLocation)

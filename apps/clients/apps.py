@@ -16,6 +16,7 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from apps.clients import home as client_home
         from apps.clients import jobs as client_jobs
+        from apps.clients import kinds
         from apps.core import home, jobs, navigation
         from apps.files import attachments
         from apps.notifications import defaults
@@ -23,8 +24,8 @@ class ClientsConfig(AppConfig):
         navigation.register(navigation.NavItem(key="clients", label=_("Clients"), url_name="clients:list", order=10))
         attachments.register("clients.client", page=_documents_page)
         attachments.register("clients.careplan")
-        defaults.register(client_jobs.REVIEW_DUE_KIND)
-        defaults.register(client_jobs.SUBMITTED_KIND)
+        defaults.register(kinds.REVIEW_DUE_KIND)
+        defaults.register(kinds.SUBMITTED_KIND)
         jobs.register(client_jobs.REVIEW_DUE)
         jobs.register(client_jobs.EXPIRE)
         for panel in client_home.PANELS:

@@ -3,12 +3,16 @@ restrictions, goals, interventions) are formsets of real rows, never raw JSON.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.clients import validators
-from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+from apps.clients.models import COLUMNS, CarePlan, Client, ClientContact, ClientLocation
+from apps.core.field_pairs import ClearableSsnField
 from apps.core.forms import DateInput, IsoDates
 from apps.core.imports import CsvUploadForm
 from apps.core.phones import clean_phone
@@ -37,40 +41,10 @@ class CommaSeparatedList(forms.CharField):
         return self.to_python(initial or []) != self.to_python(data)
 
 
-class ClientForm(IsoDates, forms.ModelForm):
-    ssn = forms.CharField(
-        label=_("SSN"),
-        required=False,
-        max_length=11,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "###-##-####"}),
-        help_text=_("Stored encrypted. Leave empty to keep the one on file."),
-    )
-    clear_ssn = forms.BooleanField(label=_("Remove the SSN on file"), required=False)
-
+class ClientForm(ClearableSsnField, IsoDates, forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "client_id",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "gender",
-            "status",
-            "admission_date",
-            "discharge_date",
-            "location",
-            "primary_diagnosis",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "phone",
-            "latitude",
-            "longitude",
-        ]
+        fields = COLUMNS
         widgets = {
             "date_of_birth": DateInput(),
             "admission_date": DateInput(),
@@ -89,10 +63,6 @@ class ClientForm(IsoDates, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client_id"].required = False
         self.fields["location"].queryset = self.fields["location"].queryset.filter(is_active=True)
-
-    def clean_ssn(self):
-        value = self.cleaned_data["ssn"].strip()
-        return validators.normalize_ssn(value) if value else ""
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
@@ -152,7 +122,7 @@ class InterventionForm(forms.Form):
     responsible_role = forms.CharField(label=_("Responsible role"), max_length=100)
 
 
-ROWS = {
+ROWS: dict[str, tuple[type[forms.Form], str]] = {
     "diagnoses": (DiagnosisForm, "secondary_diagnoses"),
     "allergies": (AllergyForm, "allergies"),
     "diet": (DietForm, "dietary_restrictions"),
@@ -170,7 +140,9 @@ ROW_LEGENDS = {
 }
 
 
-def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
+def row_formset(
+    prefix: str, *, data: QueryDict | None = None, initial: list[Any] | None = None, add: bool = False
+) -> forms.BaseFormSet[forms.Form]:
     """A formset of rows. `add` (the "Add a row" button) gives back the rows as typed so far,
     unchecked (no errors for a row just added), with one more empty row."""
     form, _field = ROWS[prefix]
@@ -187,7 +159,7 @@ def row_formset(prefix: str, *, data=None, initial=None, add: bool = False):
     return formset_class(data, initial=initial, prefix=prefix)
 
 
-def rows_value(formset) -> list:
+def rows_value(formset: forms.BaseFormSet[forms.Form]) -> list[Any]:
     """The formset's rows as stored in JSON (dates as ISO text, deleted and empty rows out)."""
     rows = []
     for form in formset.forms:
@@ -199,7 +171,7 @@ def rows_value(formset) -> list:
     return rows
 
 
-def rows_initial(values: list) -> list[dict]:
+def rows_initial(values: list[Any]) -> list[dict[str, Any]]:
     return [{"restriction": v} if isinstance(v, str) else v for v in values or []]
 
 

@@ -3,65 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from celery.schedules import crontab
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.clients import selectors, services
+from apps.clients.kinds import REVIEW_DUE_KIND
+from apps.clients.models import CarePlan
 from apps.core import clock
 from apps.core.jobs import Job
-from apps.notifications import defaults
+from apps.core.tenancy import current_organization
 from apps.notifications import jobs as notification_jobs
 from apps.notifications import services as notifications
-
-REVIEW_DUE_KIND = defaults.Kind(
-    key="care_plan.review_due",
-    label=_("Care plan review due"),
-    variables=["client", "plan", "due"],
-    title=_("Care plan review due: {{ client }}"),
-    message=_("“{{ plan }}” is due for review on {{ due }}."),
-    sample={"client": "Jordan E.", "plan": "Individual support plan 2026", "due": "2026-12-01"},
-)
-
-
-SUBMITTED_KIND = defaults.Kind(
-    key="care_plan.submitted",
-    label=_("Care plan waiting for approval"),
-    variables=["client", "plan"],
-    title=_("Care plan to approve: {{ client }}"),
-    message=_("“{{ plan }}” was sent for review and waits for your approval."),
-    sample={"client": "Jordan E.", "plan": "Individual support plan 2026"},
-)
 
 
 def review_reminders(*, day: dt.date | None = None) -> int:
     """One reminder per plan and review date to its responsible staff (or its author): sent
-    once, however often the job runs."""
-    from django.db import connection
+    once, however often the job runs. A plan with nobody to tell is left for a later run."""
+    today = day or clock.today()
+    schema = current_organization().schema_name
 
-    sent = 0
-    for plan in selectors.plans_due_for_review(today=day):
-        key = f"care_plan_review:{connection.schema_name}:{plan.pk}:{plan.review_date.isoformat()}"
-        recipients = list(User.objects.filter(pk__in=plan.responsible_staff, status=User.Status.ACTIVE))
-        if not recipients and plan.created_by_id:
-            recipients = [plan.created_by]
-        if not recipients:
-            continue
-        with transaction.atomic():
-            if not notification_jobs.claim([key]):
-                continue
-            notifications.notify(
-                recipients=recipients,
-                type=REVIEW_DUE_KIND.key,
-                context={"client": plan.client.display_name, "plan": plan.title, "due": plan.review_date.isoformat()},
-                priority="high" if plan.review_date <= (day or clock.today()) else "normal",
-                channels=["in_app", "email"],
-                link=plan.get_absolute_url(),
-            )
-        sent += 1
-    return sent
+    def due() -> Iterator[tuple[CarePlan, list[User]]]:
+        for plan in selectors.plans_due_for_review(today=day):
+            recipients = list(User.objects.filter(pk__in=plan.responsible_staff, status=User.Status.ACTIVE))
+            if not recipients and plan.created_by is not None:
+                recipients = [plan.created_by]
+            if recipients:
+                yield plan, recipients
+
+    def claim(due: tuple[CarePlan, list[User]]) -> tuple[CarePlan, list[User]] | None:
+        plan, _recipients = due
+        key = f"care_plan_review:{schema}:{plan.pk}:{_review_date(plan).isoformat()}"
+        return due if notification_jobs.claim([key]) else None
+
+    def reminder(due: tuple[CarePlan, list[User]]) -> notifications.Reminder:
+        plan, recipients = due
+        return notifications.Reminder(
+            recipients=recipients,
+            type=REVIEW_DUE_KIND.key,
+            context={"client": plan.client.display_name, "plan": plan.title, "due": _review_date(plan).isoformat()},
+            priority="high" if _review_date(plan) <= today else "normal",
+            channels=["in_app", "email"],
+            link=plan.get_absolute_url(),
+        )
+
+    return notifications.remind(due(), claim=claim, reminder=reminder)
+
+
+def _review_date(plan: CarePlan) -> dt.date:
+    assert plan.review_date is not None  # plans_due_for_review() filters on it
+    return plan.review_date
 
 
 REVIEW_DUE = Job(

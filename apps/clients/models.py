@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from apps.core.field_pairs import latitude_field, longitude_field
 from apps.core.fields import EncryptedTextField
 from apps.core.models import BaseModel
 
@@ -51,22 +52,8 @@ class ClientLocation(BaseModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Where visits are verified against (EVV geofence), in decimal degrees.
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     # Staffing rules the schedule checks: certification types everyone on shift here holds,
     # and the most clients one staff member may support at a time (1:N).
     required_certifications = models.JSONField(_("required certifications"), default=list, blank=True)
@@ -133,22 +120,8 @@ class Client(BaseModel):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Home address coordinates, for visit verification (EVV geofence).
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     photo_url = models.TextField(_("photo"), blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     admission_date = models.DateField(_("admission date"), null=True, blank=True)
@@ -224,6 +197,27 @@ class Client(BaseModel):
 
     def get_documents_url(self) -> str:
         return reverse("clients:documents", args=[self.pk])
+
+
+# A client's columns, defined once: the client form and the admin edit COLUMNS, in this
+# order; the CSV import reads IMPORT_COLUMNS (the SSN too, the coordinates not).
+RECORD_COLUMNS = (
+    "client_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "status",
+    "admission_date",
+    "discharge_date",
+    "location",
+    "primary_diagnosis",
+)
+ADDRESS_COLUMNS = ("address_line1", "address_line2", "city", "state", "postal_code", "phone")
+COLUMNS = (*RECORD_COLUMNS, *ADDRESS_COLUMNS, "latitude", "longitude")
+IMPORT_COLUMNS = (*RECORD_COLUMNS, "ssn", *ADDRESS_COLUMNS)
 
 
 class ClientUserObjectPermission(UserObjectPermissionBase):

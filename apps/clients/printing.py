@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from apps.clients.models import CarePlan
 from apps.core.pdf import render_pdf
+from apps.tenants.models import Organization
 
 
 def _logo_data_url(organization) -> str:
@@ -28,9 +29,9 @@ def _logo_data_url(organization) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def care_plan_pdf(*, plan: CarePlan, organization) -> bytes:
+def care_plan_pdf(*, plan: CarePlan, organization: Organization | None) -> bytes:
     zone = timezone.get_current_timezone()
-    if organization is not None and getattr(organization, "timezone", ""):
+    if organization is not None and organization.timezone:
         import zoneinfo
 
         zone = zoneinfo.ZoneInfo(organization.timezone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -129,6 +130,7 @@ def seed(organization, *, stdout) -> None:
     rng = random.Random(organization.subdomain)  # noqa: S311 - made-up demo data, the same on every run
     manager = User.objects.filter(email=f"manager@{organization.subdomain}.test").first()
     admin = User.objects.filter(email=f"admin@{organization.subdomain}.test").first()
+    assert admin is not None  # the accounts seed, which runs first, made every role's person
     dsp = User.objects.filter(email=f"dsp@{organization.subdomain}.test").first()
     nurse = User.objects.filter(email=f"nurse@{organization.subdomain}.test").first()
     city = (organization.address or "").split(",")[1].strip() if "," in (organization.address or "") else ""
@@ -136,9 +138,7 @@ def seed(organization, *, stdout) -> None:
     region = (organization.address or "").split(",")[2].split() if (organization.address or "").count(",") >= 2 else []
     home_state, postal_code = [*region, "", ""][:2]
     locations = [
-        services.location_save(
-            location=ClientLocation(name=name, type=kind, capacity=capacity, city=city, manager=manager)
-        )
+        services.location_save(name=name, type=kind, capacity=capacity, city=city, manager=manager)
         for name, kind, capacity in LOCATIONS
     ]
     today = clock.today()
@@ -151,7 +151,7 @@ def seed(organization, *, stdout) -> None:
             status = Client.Status.ON_HOLD
         admission = today - dt.timedelta(days=rng.randint(60, 3000))
         diagnoses = rng.sample(DIAGNOSES, 2)
-        client = Client(
+        values: dict[str, Any] = dict(
             first_name=first,
             last_name=last,
             preferred_name=first[:3] if index % 9 == 0 else "",
@@ -178,8 +178,8 @@ def seed(organization, *, stdout) -> None:
         )
         preferred = locations[index % 3]
         if preferred.capacity is None or preferred.current_occupancy < preferred.capacity or status in Client.CLOSED:
-            client.location = preferred
-        services.client_save(client=client, actor=admin, organization=organization, ssn=_ssn(rng))
+            values["location"] = preferred
+        client = services.client_save(actor=admin, organization=organization, ssn=_ssn(rng), **values)
         preferred.refresh_from_db()
         ClientContact.objects.create(
             client=client,

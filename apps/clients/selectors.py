@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -79,7 +80,7 @@ def client_list(
     else:  # the default: the active lists leave out discharged and deceased clients
         clients = clients.exclude(status__in=Client.CLOSED)
     if location:
-        clients = clients.filter(location_id=location)
+        clients = clients.filter(location_id=uuid.UUID(location))
     if staff:
         clients = clients.filter(
             pk__in=ClientUserObjectPermission.objects.filter(user_id=staff).values("content_object_id")

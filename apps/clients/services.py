@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +13,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
+from apps.clients.kinds import SUBMITTED_KIND
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
 from apps.core import clock
 from apps.core.validators import set_ssn
+from apps.tenants.models import Organization
 
 DEFAULT_ID_PATTERN = "C{number:05d}"
 
@@ -88,8 +93,7 @@ def _full(location: ClientLocation) -> str:
 def _place(client: Client, previous_location_id) -> None:
     """Keep locations' occupancy true; refuse a place at a full location. The location row
     is locked first, so two placements at once cannot both take its last place."""
-    occupies = client.location_id and client.status not in Client.CLOSED
-    if occupies:
+    if client.location_id is not None and client.status not in Client.CLOSED:
         location = ClientLocation.objects.select_for_update().get(pk=client.location_id)
         taken = Client.objects.filter(location=location).exclude(status__in=Client.CLOSED).exclude(pk=client.pk).count()
         if location.capacity is not None and taken >= location.capacity:
@@ -113,12 +117,58 @@ def recount_locations(location_ids) -> None:
 
 
 @transaction.atomic
-def client_save(*, client: Client, actor, organization=None, ssn: str | None = None) -> Client:
-    """Create or update a client. `ssn`: None keeps it, "" clears it, anything else is
-    validated and stored encrypted."""
+def client_save(
+    *,
+    client: Client | None = None,
+    actor: User,
+    organization: Organization | None = None,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    client_id: str = "",
+    middle_name: str = "",
+    preferred_name: str = "",
+    gender: str = "",
+    status: str = Client.Status.ACTIVE,
+    admission_date: dt.date | None = None,
+    discharge_date: dt.date | None = None,
+    location: ClientLocation | None = None,
+    primary_diagnosis: str = "",
+    address_line1: str = "",
+    address_line2: str = "",
+    city: str = "",
+    state: str = "",
+    postal_code: str = "",
+    phone: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    secondary_diagnoses: list[dict[str, str]] | None = None,
+    allergies: list[dict[str, str]] | None = None,
+    dietary_restrictions: list[str] | None = None,
+    ssn: str | None = None,
+) -> Client:
+    """Create a client (no `client`) or update `client`. Every column takes the value given
+    (the form and the admin give them all); the lists (diagnoses, allergies, diet) keep what
+    is stored when None. `ssn`: None keeps it, "" clears it, anything else is validated and
+    stored encrypted."""
+    client = client if client is not None else Client()
     previous_location_id = None
     if not client._state.adding:
         previous_location_id = Client.objects.filter(pk=client.pk).values_list("location_id", flat=True).first()
+    client.client_id, client.first_name, client.middle_name = client_id, first_name, middle_name
+    client.last_name, client.preferred_name, client.date_of_birth = last_name, preferred_name, date_of_birth
+    client.gender, client.status = gender, status
+    client.admission_date, client.discharge_date = admission_date, discharge_date
+    client.location, client.primary_diagnosis = location, primary_diagnosis
+    client.address_line1, client.address_line2 = address_line1, address_line2
+    client.city, client.state, client.postal_code, client.phone = city, state, postal_code, phone
+    client.latitude, client.longitude = latitude, longitude
+    if secondary_diagnoses is not None:
+        client.secondary_diagnoses = secondary_diagnoses
+    if allergies is not None:
+        client.allergies = allergies
+    if dietary_restrictions is not None:
+        client.dietary_restrictions = dietary_restrictions
     set_ssn(client, ssn)
     if not client.client_id:
         client.client_id = next_client_id(organization)
@@ -171,12 +221,32 @@ def care_team_remove(*, client: Client, user) -> None:
 
 
 @transaction.atomic
-def contact_save(*, contact: ClientContact) -> ClientContact:
-    """Making a contact primary makes the client's previous primary contact ordinary."""
+def contact_save(
+    *,
+    contact: ClientContact | None = None,
+    client: Client,
+    contact_type: str,
+    first_name: str,
+    last_name: str,
+    relationship: str = "",
+    phone_primary: str = "",
+    phone_secondary: str = "",
+    email: str = "",
+    address: str = "",
+    is_primary: bool = False,
+    can_make_decisions: bool = False,
+    notes: str = "",
+) -> ClientContact:
+    """Create a contact of `client` (no `contact`) or update `contact`. Making a contact
+    primary makes the client's previous primary contact ordinary."""
+    contact = contact if contact is not None else ClientContact()
+    contact.client, contact.contact_type, contact.relationship = client, contact_type, relationship
+    contact.first_name, contact.last_name = first_name, last_name
+    contact.phone_primary, contact.phone_secondary, contact.email = phone_primary, phone_secondary, email
+    contact.address, contact.notes = address, notes
+    contact.is_primary, contact.can_make_decisions = is_primary, can_make_decisions
     if contact.is_primary:
-        ClientContact.objects.filter(client=contact.client, is_primary=True).exclude(pk=contact.pk).update(
-            is_primary=False
-        )
+        ClientContact.objects.filter(client=client, is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
     contact.full_clean()
     contact.save()
     return contact
@@ -191,7 +261,32 @@ def contact_delete(*, contact: ClientContact) -> None:
 
 
 @transaction.atomic
-def location_save(*, location: ClientLocation) -> ClientLocation:
+def location_save(
+    *,
+    location: ClientLocation | None = None,
+    name: str,
+    type: str = "",  # the model's field name; shadows the builtin only here
+    address: str = "",
+    city: str = "",
+    state: str = "",
+    zip_code: str = "",
+    phone: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    capacity: int | None = None,
+    clients_per_staff: int | None = None,
+    required_certifications: list[str] | None = None,
+    manager: User | None = None,
+    is_active: bool = True,
+) -> ClientLocation:
+    """Create a location (no `location`) or update `location`, every column as given."""
+    location = location if location is not None else ClientLocation()
+    location.name, location.type, location.phone = name, type, phone
+    location.address, location.city, location.state, location.zip_code = address, city, state, zip_code
+    location.latitude, location.longitude = latitude, longitude
+    location.capacity, location.clients_per_staff = capacity, clients_per_staff
+    location.required_certifications = required_certifications or []
+    location.manager, location.is_active = manager, is_active
     if ClientLocation.objects.filter(name__iexact=location.name.strip()).exclude(pk=location.pk).exists():
         raise ValidationError({"name": _("Another location already has this name.")})
     location.full_clean(validate_constraints=False)
@@ -219,15 +314,32 @@ def _check_plan(plan: CarePlan) -> None:
 
 
 @transaction.atomic
-def care_plan_save(*, plan: CarePlan, actor) -> CarePlan:
-    """Drafts and plans under review are edited; active plans are revised instead."""
-    if not plan._state.adding:
+def care_plan_save(
+    *,
+    plan: CarePlan | None = None,
+    client: Client,
+    actor: User,
+    plan_type: str,
+    title: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    review_date: dt.date | None = None,
+    goals: list[dict[str, str]] | None = None,
+    interventions: list[dict[str, str]] | None = None,
+    responsible: Iterable[User] = (),
+) -> CarePlan:
+    """Create a draft plan for `client` (no `plan`) or edit `plan`: drafts and plans under
+    review are edited; active plans are revised instead."""
+    if plan is not None:
         stored = CarePlan.objects.select_for_update().get(pk=plan.pk)
         if stored.status not in CarePlan.EDITABLE:
             raise ValidationError(_("An active plan is read-only: revise it to change it."))
     else:
-        plan.created_by = actor
-        plan.status = CarePlan.Status.DRAFT
+        plan = CarePlan(created_by=actor, status=CarePlan.Status.DRAFT)
+    plan.client, plan.plan_type, plan.title = client, plan_type, title
+    plan.start_date, plan.end_date, plan.review_date = start_date, end_date, review_date
+    plan.goals, plan.interventions = goals or [], interventions or []
+    plan.responsible_staff = [user.pk for user in responsible]
     _check_plan(plan)
     plan.save()
     return plan
@@ -248,15 +360,13 @@ def care_plan_submit(*, plan: CarePlan) -> CarePlan:
 
 def _ask_approvers(plan: CarePlan) -> None:
     """Everyone who may approve care plans, but the author, hears that one waits."""
-    from apps.accounts.models import User
-    from apps.clients.jobs import SUBMITTED_KIND
     from apps.notifications import services as notifications
 
-    approvers = (
-        User.objects.filter(status=User.Status.ACTIVE, role__group__permissions__codename="approve_careplan")
-        .exclude(pk=plan.created_by_id)
-        .distinct()
-    )
+    approvers = User.objects.filter(
+        status=User.Status.ACTIVE, role__group__permissions__codename="approve_careplan"
+    ).distinct()
+    if plan.created_by_id is not None:
+        approvers = approvers.exclude(pk=plan.created_by_id)
     notifications.notify(
         recipients=list(approvers),
         type=SUBMITTED_KIND.key,
@@ -334,65 +444,6 @@ def care_plans_expire(*, day: dt.date | None = None) -> int:
             plan.save(update_fields=["status", "updated_at"])  # one by one, so the audit log has each
             expired += 1
     return expired
-
-
-# --- CSV import ---------------------------------------------------------------------------------
-
-IMPORT_COLUMNS = [
-    "client_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "gender",
-    "status",
-    "admission_date",
-    "discharge_date",
-    "location",
-    "primary_diagnosis",
-    "ssn",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "phone",
-]
-
-
-def clients_import(*, content: str, actor, organization, apply: bool) -> dict:
-    """Check every row of a CSV (the columns in IMPORT_COLUMNS; location by name), and when
-    `apply` and nothing is wrong, create them all in one transaction."""
-    from apps.clients.forms import ClientForm
-    from apps.core.imports import run_import
-
-    locations = {loc.name.strip().lower(): loc.pk for loc in ClientLocation.objects.all()}
-
-    def prepare(row: dict) -> list[str]:
-        name = row.pop("location", "")
-        row["status"] = row.get("status") or Client.Status.ACTIVE
-        if not name:
-            return []
-        if name.lower() in locations:
-            row["location"] = str(locations[name.lower()])
-            return []
-        return [_("No location is called “%(name)s”.") % {"name": name}]
-
-    def save(form) -> None:
-        client_save(
-            client=form.save(commit=False), actor=actor, organization=organization, ssn=form.cleaned_data["ssn"] or None
-        )
-
-    return run_import(
-        content=content,
-        required=["first_name", "last_name", "date_of_birth"],
-        form_for=lambda row: ClientForm(data=row),
-        prepare=prepare,
-        unique="client_id",
-        save=save,
-        apply=apply,
-    )
 
 
 # --- photo ---------------------------------------------------------------------------------------

@@ -5,26 +5,30 @@ the CSV import. Every page that shows a client's record is in the audit log."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.models import User
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.audit.views import history_context
-from apps.clients import forms, printing, selectors, services
-from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
-from apps.core.forms import add_errors
+from apps.clients import forms, imports, printing, selectors, services
+from apps.clients.models import IMPORT_COLUMNS, CarePlan, Client, ClientContact, ClientLocation
 from apps.core.fragments import cached_page
+from apps.core.pages import form_page
 from apps.core.pdf import pdf_response
 
 
@@ -36,15 +40,15 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _organization(request):
-    return getattr(request, "organization", None)
+class HtmxRequest(OrgRequest):
+    htmx: HtmxDetails  # set by django-htmx's middleware
 
 
 # --- the list ---------------------------------------------------------------------------------
 
 
 @login_required
-def client_list(request):
+def client_list(request: OrgRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "location", "staff", "sort")}
     sees_all = selectors.sees_every_client(request.user)
     flags = {
@@ -92,7 +96,9 @@ LIST_SORTS = [
 # --- one client ---------------------------------------------------------------------------------
 
 
-def _client_page(request, pk, template: str, *, tab: str, load, part: str = "", status: int = 200):
+def _client_page(
+    request: OrgRequest, pk: uuid.UUID, template: str, *, tab: str, load, part: str = "", status: int = 200
+) -> HttpResponse:
     """A tab of the client's page: 404 for a client the person may not see, 403 for a tab
     (`part`) whose permission they lack; what the tab shows (`load(client)`) is read after."""
     client = selectors.get_client_for_user(request.user, pk)
@@ -104,7 +110,7 @@ def _client_page(request, pk, template: str, *, tab: str, load, part: str = "", 
 
 
 @login_required
-def client_detail(request, pk):
+def client_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     user = request.user
     # The permission checks and the access log need only the client's id; guardian answers
     # object-level questions by id too. The record itself is read only to render.
@@ -127,13 +133,13 @@ def client_detail(request, pk):
     return response
 
 
-def _overview(request, pk, flags: dict) -> dict:
+def _overview(request: OrgRequest, pk: uuid.UUID, flags: dict[str, bool]) -> dict[str, Any]:
     client = selectors.get_client_for_user(request.user, pk)
     return {"client": client, "tab": "overview", "team": selectors.care_team(client), **flags}
 
 
 @login_required
-def client_contacts(request, pk):
+def client_contacts(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _client_page(
         request,
         pk,
@@ -145,7 +151,7 @@ def client_contacts(request, pk):
 
 
 @login_required
-def client_care_plans(request, pk):
+def client_care_plans(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _client_page(
         request,
         pk,
@@ -157,7 +163,7 @@ def client_care_plans(request, pk):
 
 
 @login_required
-def client_history(request, pk):
+def client_history(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The History tab inside the client's page (the audit app's entries and rules)."""
     return _client_page(
         request,
@@ -170,11 +176,11 @@ def client_history(request, pk):
 
 
 @login_required
-def client_documents(request, pk):
+def client_documents(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return documents_page(request, pk)
 
 
-def documents_page(request, pk, *, status: int = 200, **extra):
+def documents_page(request: OrgRequest, pk: uuid.UUID, *, status: int = 200, **extra) -> HttpResponse:
     """The documents tab inside the client's page; the files app renders it here too when an
     upload to it is refused (registered in apps.py)."""
     from apps.files.views import documents_context
@@ -191,7 +197,7 @@ def documents_page(request, pk, *, status: int = 200, **extra):
 
 @login_required
 @require_POST
-def reveal_ssn(request, pk):
+def reveal_ssn(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     ssn = services.reveal_ssn(client=client, actor=request.user, request=request)
     response = render(request, "clients/partials/_ssn.html", {"client": client, "ssn": ssn})
@@ -203,61 +209,66 @@ def _rows_context(formsets, prefix: str) -> dict:
     return {"formset": formsets[prefix], "prefix": prefix, "legend": forms.ROW_LEGENDS[prefix], "added": True}
 
 
-def _client_form_page(request, client: Client | None):
-    editing = client is not None
-    client = client or Client()
+CLIENT_ROWS = ("diagnoses", "allergies", "diet")
+
+
+def _client_form_page(request: HtmxRequest, client: Client | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     add = request.POST.get("add_row", "") if data is not None else ""
-    form = forms.ClientForm(data, instance=client)
+    form = forms.ClientForm(data, instance=client or Client())
     formsets = {
         prefix: forms.row_formset(
             prefix,
             data=data,
-            initial=forms.rows_initial(getattr(client, forms.ROWS[prefix][1])),
+            initial=forms.rows_initial(getattr(form.instance, forms.ROWS[prefix][1])),
             add=add == prefix,
         )
-        for prefix in ("diagnoses", "allergies", "diet")
+        for prefix in CLIENT_ROWS
     }
-    if data is not None and not add and form.is_valid() and all(f.is_valid() for f in formsets.values()):
-        client = form.save(commit=False)
-        for prefix, formset in formsets.items():
-            setattr(client, forms.ROWS[prefix][1], forms.rows_value(formset))
-        ssn = None
-        if form.cleaned_data.get("clear_ssn"):
-            ssn = ""
-        elif form.cleaned_data.get("ssn"):
-            ssn = form.cleaned_data["ssn"]
-        try:
-            client = services.client_save(
-                client=client, actor=request.user, organization=_organization(request), ssn=ssn
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(client)
-    status = 400 if data is not None and not add else 200
-    context = {"form": form, "formsets": formsets, "client": client if editing else None}
-    if request.htmx and add:
-        return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
-    return render(request, "clients/form.html", context, status=status)
+    context = {"formsets": formsets, "client": client}
+    if add:
+        # "Add a row": the rows as typed, one more, nothing checked or saved.
+        if request.htmx:
+            return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
+        return render(request, "clients/form.html", {**context, "form": form})
+
+    def save(values: dict[str, Any]) -> Client:
+        return services.client_save(
+            client=client,
+            actor=request.user,
+            organization=request.organization,
+            secondary_diagnoses=forms.rows_value(formsets["diagnoses"]),
+            allergies=forms.rows_value(formsets["allergies"]),
+            dietary_restrictions=forms.rows_value(formsets["diet"]),
+            **values,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="clients/form.html",
+        context=context,
+        saved_message=_("Saved."),
+        valid=lambda: all(formset.is_valid() for formset in formsets.values()),
+    )
 
 
 @login_required
 @permission_required("clients.add_client")
-def client_create(request):
+def client_create(request: HtmxRequest) -> HttpResponse:
     return _client_form_page(request, None)
 
 
 @login_required
-def client_edit(request, pk):
+def client_edit(request: HtmxRequest, pk: uuid.UUID) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.change_client", client):
         raise PermissionDenied
     return _client_form_page(request, client)
 
 
-def _client_for_team(request, pk) -> Client:
+def _client_for_team(request: OrgRequest, pk: uuid.UUID) -> Client:
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.manage_care_team", client):
         raise PermissionDenied
@@ -266,7 +277,7 @@ def _client_for_team(request, pk) -> Client:
 
 @login_required
 @require_POST
-def care_team(request, pk):
+def care_team(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     client = _client_for_team(request, pk)
     # Chosen from the search below (radio buttons carrying the person's id), removed by id.
     pk_given = request.POST.get("user", "")
@@ -283,7 +294,7 @@ def care_team(request, pk):
 
 
 @login_required
-def care_team_search(request, pk):
+def care_team_search(request: HtmxRequest, pk: uuid.UUID) -> HttpResponse:
     """People to add to the care team, by name, email or employee ID: the results alone for
     htmx (under the search box), or the client's page with them when scripts are off."""
     client = _client_for_team(request, pk)
@@ -297,7 +308,7 @@ def care_team_search(request, pk):
 @csrf_exempt
 @login_required
 @require_POST
-def client_photo(request, pk):
+def client_photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
     from apps.files import uploads
@@ -330,14 +341,16 @@ def client_photo(request, pk):
     )
 
 
-client_photo.streams_upload = True
+# Tells middleware not to read the body before the view sets its upload handler (mypy has
+# no type for an attribute set on a function).
+client_photo.streams_upload = True  # type: ignore[attr-defined]
 
 
 # --- contacts ---------------------------------------------------------------------------------
 
 
 @login_required
-def contact_edit(request, pk, contact_pk=None):
+def contact_edit(request: OrgRequest, pk: uuid.UUID, contact_pk: uuid.UUID | None = None) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.change_clientcontact" if contact_pk else "clients.add_clientcontact"):
         raise PermissionDenied
@@ -351,26 +364,21 @@ def contact_edit(request, pk, contact_pk=None):
         messages.success(request, _("Contact removed."))
         return redirect("clients:contacts", pk=client.pk)
     form = forms.ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_save(contact=form.save(commit=False))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect("clients:contacts", pk=client.pk)
-    return render(
+    return form_page(
         request,
-        "clients/contact_form.html",
-        {"client": client, "form": form, "contact": contact if contact_pk else None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=lambda values: services.contact_save(contact=contact if contact_pk else None, client=client, **values),
+        template="clients/contact_form.html",
+        context={"client": client, "contact": contact if contact_pk else None},
+        saved_message=_("Contact saved."),
+        redirect_to=reverse("clients:contacts", args=[client.pk]),
     )
 
 
 # --- care plans ---------------------------------------------------------------------------------
 
 
-def _client_for_care_plans(request, pk) -> Client:
+def _client_for_care_plans(request: OrgRequest, pk: uuid.UUID) -> Client:
     client = selectors.get_client_for_user(request.user, pk)
     if not selectors.may_see_part(request.user, client, "care_plans"):
         raise PermissionDenied
@@ -378,7 +386,7 @@ def _client_for_care_plans(request, pk) -> Client:
 
 
 @login_required
-def care_plan(request, pk, plan_pk):
+def care_plan(request: OrgRequest, pk: uuid.UUID, plan_pk: uuid.UUID) -> HttpResponse:
     client = _client_for_care_plans(request, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     access_record(obj=client, request=request)
@@ -392,53 +400,59 @@ def care_plan(request, pk, plan_pk):
             "may_change": can(request.user, "clients.change_careplan"),
             # The author does not see an Approve button the two-person rule would refuse.
             "may_approve": can(request.user, "clients.approve_careplan")
-            and not (services.two_person_rule(_organization(request)) and plan.created_by_id == request.user.pk),
+            and not (services.two_person_rule(request.organization) and plan.created_by_id == request.user.pk),
             "revisions": plan.revisions.all(),
         },
     )
 
 
-def _plan_form_page(request, client: Client, plan: CarePlan):
+def _plan_form_page(request: HtmxRequest, client: Client, plan: CarePlan) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     add = request.POST.get("add_row", "") if data is not None else ""
+    editing = not plan._state.adding
     form = forms.CarePlanForm(data, instance=plan)
     formsets = {
         prefix: forms.row_formset(prefix, data=data, initial=getattr(plan, prefix), add=add == prefix)
         for prefix in ("goals", "interventions")
     }
-    if data is not None and not add and form.is_valid() and all(f.is_valid() for f in formsets.values()):
-        plan = form.save(commit=False)
-        plan.client = client
-        plan.goals = forms.rows_value(formsets["goals"])
-        plan.interventions = forms.rows_value(formsets["interventions"])
-        plan.responsible_staff = [u.pk for u in form.cleaned_data["responsible"]]
-        try:
-            plan = services.care_plan_save(plan=plan, actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Care plan saved."))
-            return redirect(plan)
-    if request.htmx and add:
-        return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
-    return render(
+    context = {"client": client, "plan": plan, "formsets": formsets, "editing": editing}
+    if add:
+        # "Add a row": the rows as typed, one more, nothing checked or saved.
+        if request.htmx:
+            return render(request, "clients/partials/_rows.html", _rows_context(formsets, add))
+        return render(request, "clients/care_plan_form.html", {**context, "form": form})
+
+    def save(values: dict[str, Any]) -> CarePlan:
+        return services.care_plan_save(
+            plan=plan if editing else None,
+            client=client,
+            actor=request.user,
+            goals=forms.rows_value(formsets["goals"]),
+            interventions=forms.rows_value(formsets["interventions"]),
+            **values,
+        )
+
+    return form_page(
         request,
-        "clients/care_plan_form.html",
-        {"client": client, "plan": plan, "form": form, "formsets": formsets, "editing": not plan._state.adding},
-        status=400 if data is not None and not add else 200,
+        form,
+        save=save,
+        template="clients/care_plan_form.html",
+        context=context,
+        saved_message=_("Care plan saved."),
+        valid=lambda: all(formset.is_valid() for formset in formsets.values()),
     )
 
 
 @login_required
 @permission_required("clients.add_careplan")
-def care_plan_create(request, pk):
+def care_plan_create(request: HtmxRequest, pk: uuid.UUID) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     return _plan_form_page(request, client, CarePlan(client=client))
 
 
 @login_required
 @permission_required("clients.change_careplan")
-def care_plan_edit(request, pk, plan_pk):
+def care_plan_edit(request: HtmxRequest, pk: uuid.UUID, plan_pk: uuid.UUID) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     if not plan.is_editable:
@@ -449,7 +463,7 @@ def care_plan_edit(request, pk, plan_pk):
 
 @login_required
 @require_POST
-def care_plan_action(request, pk, plan_pk, action):
+def care_plan_action(request: OrgRequest, pk: uuid.UUID, plan_pk: uuid.UUID, action: str) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     needed = "clients.approve_careplan" if action == "approve" else "clients.change_careplan"
@@ -460,7 +474,7 @@ def care_plan_action(request, pk, plan_pk, action):
             plan = services.care_plan_submit(plan=plan)
             messages.success(request, _("Sent for review."))
         elif action == "approve":
-            plan = services.care_plan_approve(plan=plan, actor=request.user, organization=_organization(request))
+            plan = services.care_plan_approve(plan=plan, actor=request.user, organization=request.organization)
             messages.success(request, _("Approved. The plan is active and its PDF is stored."))
         elif action == "revise":
             plan = services.care_plan_revise(plan=plan, actor=request.user)
@@ -476,11 +490,11 @@ def care_plan_action(request, pk, plan_pk, action):
 
 
 @login_required
-def care_plan_pdf(request, pk, plan_pk):
+def care_plan_pdf(request: OrgRequest, pk: uuid.UUID, plan_pk: uuid.UUID) -> HttpResponse:
     client = _client_for_care_plans(request, pk)
     plan = selectors.get_care_plan(client, plan_pk)
     access_record(obj=client, request=request, via="print care plan")
-    pdf = printing.care_plan_pdf(plan=plan, organization=_organization(request))
+    pdf = printing.care_plan_pdf(plan=plan, organization=request.organization)
     return pdf_response(pdf, filename=printing.filename(plan))
 
 
@@ -489,7 +503,7 @@ def care_plan_pdf(request, pk, plan_pk):
 
 @login_required
 @permission_required("clients.view_clientlocation")
-def locations(request):
+def locations(request: OrgRequest) -> HttpResponse:
     rows = ClientLocation.objects.select_related("manager").order_by("-is_active", "name")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
@@ -500,25 +514,20 @@ def locations(request):
 
 
 @login_required
-def location_edit(request, location_pk=None):
+def location_edit(request: OrgRequest, location_pk: uuid.UUID | None = None) -> HttpResponse:
     needed = "clients.change_clientlocation" if location_pk else "clients.add_clientlocation"
     if not can(request.user, needed):
         raise PermissionDenied
     location = get_object_or_404(ClientLocation, pk=location_pk) if location_pk else ClientLocation()
     form = forms.LocationForm(request.POST or None, instance=location)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.location_save(location=form.save(commit=False))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Location saved."))
-            return redirect("clients:locations")
-    return render(
+    return form_page(
         request,
-        "clients/location_form.html",
-        {"form": form, "location": location if location_pk else None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=lambda values: services.location_save(location=location if location_pk else None, **values),
+        template="clients/location_form.html",
+        context={"location": location if location_pk else None},
+        saved_message=_("Location saved."),
+        redirect_to="clients:locations",
     )
 
 
@@ -527,13 +536,13 @@ def location_edit(request, location_pk=None):
 
 @login_required
 @permission_required("clients.import_clients", "clients.add_client")
-def client_import(request):
+def client_import(request: OrgRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         apply = request.POST.get("action") == "import"
-        result = services.clients_import(
-            content=form.cleaned_data["content"], actor=request.user, organization=_organization(request), apply=apply
+        result = imports.clients_import(
+            content=form.cleaned_data["content"], actor=request.user, organization=request.organization, apply=apply
         )
         if apply and result["created"]:
             count = result["created"]
@@ -548,7 +557,7 @@ def client_import(request):
             "form": form,
             "result": result,
             "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
-            "columns": services.IMPORT_COLUMNS,
+            "columns": IMPORT_COLUMNS,
         },
         status=400 if (request.method == "POST" and (not form.is_valid() or (result and result["errors"]))) else 200,
     )

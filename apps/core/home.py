@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Window
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # How many rows a panel lists before "and N more" with a link to the full list.
 ROWS = 5
@@ -27,7 +29,7 @@ ROWS = 5
 @dataclass(frozen=True)
 class Panel:
     key: str
-    title: str | Promise  # a lazy translation
+    title: StrOrPromise  # a lazy translation
     template: str
     permissions: tuple[str, ...] = ()  # all of them are needed
     order: int = 100

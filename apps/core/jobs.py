@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from celery.schedules import crontab
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
-    description: str  # lazy translation
+    description: StrOrPromise  # lazy translation
     # Runs in one organization's schema, with `day` (a date, or None for the job's default);
     # returns how much it did (messages sent, files purged…).
     run: Callable[..., int]

@@ -17,9 +17,10 @@ the channel registered under their name (see CHANNELS).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -405,3 +406,53 @@ def sms_segments(body: str) -> int:
     gsm = all(ord(ch) < 128 for ch in body)
     single, part = (160, 153) if gsm else (70, 67)
     return 1 if len(body) <= single else -(-len(body) // part)
+
+
+T = TypeVar("T")  # what a reminder job goes through (a plan, a certification…)
+C = TypeVar("C")  # what its claim gives back to write the reminder from
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """What remind() sends for one claimed item: notify()'s arguments."""
+
+    recipients: Sequence[User | Role]
+    type: str
+    context: dict[str, str]
+    link: str = ""
+    priority: str = Notification.Priority.NORMAL
+    channels: Sequence[str] = (IN_APP,)
+
+
+def remind(items: Iterable[T], *, claim: Callable[[T], C | None], reminder: Callable[[C], Reminder]) -> int:
+    """The reminder jobs' loop: for each item, claim it, then notify, in one transaction;
+    returns how many items were claimed (reminders sent).
+
+    A claim is a mark that an item's reminder is done, written in the same transaction as its
+    notification: a JobRun key naming the item and what it is about (notifications.jobs.claim,
+    e.g. a plan and its review date), or a flag on the item's own row, locked first (an
+    appointment's reminder_sent). `claim(item)` writes the mark and returns what the reminder
+    is built from, or None when the mark was already there (or the item is skipped). So a
+    second reminder cannot go out: a job that runs again, or twice at once, finds the first
+    run's mark (concurrent runs wait on its row lock or its key) and sends nothing; a run that
+    fails halfway rolls its claims back with its notifications, and the next run sends them.
+    An item claimed for recipients none of whom is active is done all the same: leave such
+    items out of `items` (or return None before claiming) to keep them for a later run.
+    """
+    sent = 0
+    for item in items:
+        with transaction.atomic():
+            claimed = claim(item)
+            if claimed is None:
+                continue
+            note = reminder(claimed)
+            notify(
+                recipients=note.recipients,
+                type=note.type,
+                context=note.context,
+                link=note.link,
+                priority=note.priority,
+                channels=note.channels,
+            )
+        sent += 1
+    return sent

@@ -2,10 +2,14 @@
 roles that may see it (never as a filter for others); writes through the services, whose
 checks show on the form."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.core.forms import ServiceChecked
 from apps.staff import selectors, services
 from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
@@ -16,8 +20,7 @@ class CertificationInline(admin.TabularInline):
 
     model = Certification
     extra = 0
-    fields = ["certification_type", "certification_name", "issue_date", "expiry_date", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("certification_type", "certification_name", "issue_date", "expiry_date", "status")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -62,8 +65,10 @@ class StaffAdmin(admin.ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    def save_model(self, request, obj, form, change):
-        services.staff_save(staff=obj, actor=request.user, request=request)
+    def save_model(self, request: HttpRequest, obj: Staff, form: StaffAdminForm, change: bool) -> None:
+        # The pay comes only from a form that shows it (get_exclude, get_readonly_fields).
+        columns, pay = services.Pay.split(form.cleaned_data)
+        services.staff_save(staff=obj, actor=cast(User, request.user), request=request, pay=pay, **columns)
 
 
 class TrainingProgramAdminForm(ServiceChecked, forms.ModelForm):
@@ -101,9 +106,11 @@ class TrainingRecordAdmin(admin.ModelAdmin):
     search_fields = ["staff__last_name", "staff__employee_id"]
     readonly_fields = ["passed", "expires_on"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: TrainingRecord, form: TrainingRecordAdminForm, change: bool
+    ) -> None:
         # Passed and expiry follow the score and the program, as on the pages.
-        services.training_record_save(record=obj)
+        services.training_record_save(record=obj, **form.cleaned_data)
 
 
 @admin.register(CertificationRequirement)

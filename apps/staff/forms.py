@@ -3,51 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.field_pairs import SsnField
 from apps.core.forms import DateInput, IsoDates
 from apps.core.imports import CsvUploadForm
 from apps.core.phones import clean_phone
-from apps.core.validators import normalize_ssn
-from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
+from apps.staff.models import COLUMNS, Certification, Staff, TrainingProgram, TrainingRecord
 
 
-class StaffForm(IsoDates, forms.ModelForm):
-    ssn = forms.CharField(
-        label=_("SSN"),
-        required=False,
-        max_length=11,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "###-##-####"}),
-        help_text=_("Stored encrypted. Leave empty to keep the one on file."),
-    )
-
+class StaffForm(SsnField, IsoDates, forms.ModelForm):
     class Meta:
         model = Staff
-        fields = [
-            "employee_id",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "preferred_name",
-            "email",
-            "phone",
-            "mobile_phone",
-            "date_of_birth",
-            "address",
-            "city",
-            "state",
-            "zip_code",
-            "hire_date",
-            "termination_date",
-            "employment_status",
-            "department",
-            "job_title",
-            "work_location",
-            "supervisor",
-            "hourly_rate",
-            "salary",
-            "pay_type",
-            "fte_percentage",
-            "notes",
-        ]
+        fields = COLUMNS
         widgets = {
             "date_of_birth": DateInput(),
             "hire_date": DateInput(),
@@ -68,11 +34,9 @@ class StaffForm(IsoDates, forms.ModelForm):
             supervisors = supervisors | Staff.objects.filter(pk=self.instance.supervisor_id)
         if self.instance.pk:
             supervisors = supervisors.exclude(pk=self.instance.pk)
-        self.fields["supervisor"].queryset = supervisors.order_by("last_name", "first_name")
-
-    def clean_ssn(self):
-        value = self.cleaned_data["ssn"].strip()
-        return normalize_ssn(value) if value else ""
+        supervisor = self.fields["supervisor"]
+        assert isinstance(supervisor, forms.ModelChoiceField)  # the model's foreign key
+        supervisor.queryset = supervisors.order_by("last_name", "first_name")
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from celery.schedules import crontab
-from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
 from apps.core import clock
 from apps.core.jobs import Job
+from apps.core.tenancy import current_organization
 from apps.notifications import defaults
 from apps.notifications import jobs as notification_jobs
 from apps.notifications import services as notifications
 from apps.staff import selectors, services
-from apps.staff.models import Staff, TrainingRecord
+from apps.staff.models import Certification, Staff, TrainingRecord
 
 CERT_EXPIRING_KIND = defaults.Kind(
     key="certification.expiring",
@@ -36,14 +36,16 @@ TRAINING_DUE_KIND = defaults.Kind(
 )
 
 
-def _hr() -> list:
+def _hr() -> list[Role]:
     return list(Role.objects.filter(name="HR Manager"))
 
 
-def _recipients(staff: Staff) -> list:
+def _recipients(staff: Staff) -> list[User | Role]:
     """The person (when they have an account), their supervisor's account, and HR."""
-    people: list = [staff.user] if staff.user_id and staff.user.status == User.Status.ACTIVE else []
-    if staff.supervisor_id and staff.supervisor.user_id:
+    people: list[User | Role] = []
+    if staff.user is not None and staff.user.status == User.Status.ACTIVE:
+        people.append(staff.user)
+    if staff.supervisor is not None and staff.supervisor.user is not None:
         people.append(staff.supervisor.user)
     return people + _hr()
 
@@ -52,65 +54,72 @@ def certification_reminders(*, day: dt.date | None = None) -> int:
     """Each current certification within its own reminder_days_before of expiry: one
     reminder per certification and expiry date, however often this runs."""
     today = day or clock.today()
-    sent = 0
+    schema = current_organization().schema_name
     # The longest reminder period is ten years (the field's limit); each certification then
     # waits for its own.
     candidates = selectors.expiring_certifications(within_days=3650, today=today).select_related(
         "staff__supervisor__user"
     )
-    for cert in candidates:
-        if cert.expiry_date > today + dt.timedelta(days=cert.reminder_days_before):
-            continue
-        key = f"cert_expiring:{connection.schema_name}:{cert.pk}:{cert.expiry_date.isoformat()}"
-        with transaction.atomic():
-            if not notification_jobs.claim([key]):
-                continue
-            notifications.notify(
-                recipients=_recipients(cert.staff),
-                type=CERT_EXPIRING_KIND.key,
-                context={
-                    "person": cert.staff.display_name,
-                    "certification": cert.certification_name,
-                    "expires": cert.expiry_date.isoformat(),
-                },
-                priority="high" if cert.expiry_date <= today + dt.timedelta(days=7) else "normal",
-                channels=["in_app", "email"],
-                link=f"/staff/{cert.staff_id}/certifications/",
-            )
-        sent += 1
-    return sent
+    due = (cert for cert in candidates if _expiry(cert) <= today + dt.timedelta(days=cert.reminder_days_before))
+
+    def claim(cert: Certification) -> Certification | None:
+        key = f"cert_expiring:{schema}:{cert.pk}:{_expiry(cert).isoformat()}"
+        return cert if notification_jobs.claim([key]) else None
+
+    def reminder(cert: Certification) -> notifications.Reminder:
+        return notifications.Reminder(
+            recipients=_recipients(cert.staff),
+            type=CERT_EXPIRING_KIND.key,
+            context={
+                "person": cert.staff.display_name,
+                "certification": cert.certification_name,
+                "expires": _expiry(cert).isoformat(),
+            },
+            priority="high" if _expiry(cert) <= today + dt.timedelta(days=7) else "normal",
+            channels=["in_app", "email"],
+            link=f"/staff/{cert.staff_id}/certifications/",
+        )
+
+    return notifications.remind(due, claim=claim, reminder=reminder)
+
+
+def _expiry(cert: Certification) -> dt.date:
+    assert cert.expiry_date is not None  # expiring_certifications() filters on it
+    return cert.expiry_date
 
 
 def training_reminders(*, day: dt.date | None = None, within_days: int = 30) -> int:
     """Training that expires within 30 days and has no newer completion: one reminder per
     record."""
     today = day or clock.today()
+    schema = current_organization().schema_name
     latest = (
         TrainingRecord.objects.filter(passed=True, staff__employment_status=Staff.Status.ACTIVE)
         .order_by("staff_id", "program_id", "-completed_on")
         .distinct("staff_id", "program_id")
     )
-    sent = 0
-    for record in TrainingRecord.objects.filter(
+    due = TrainingRecord.objects.filter(
         pk__in=latest.values("pk"), expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=within_days)
-    ).select_related("program", "staff__user", "staff__supervisor__user"):
-        key = f"training_due:{connection.schema_name}:{record.pk}"
-        with transaction.atomic():
-            if not notification_jobs.claim([key]):
-                continue
-            notifications.notify(
-                recipients=_recipients(record.staff),
-                type=TRAINING_DUE_KIND.key,
-                context={
-                    "person": record.staff.display_name,
-                    "program": record.program.program_name,
-                    "due": record.expires_on.isoformat(),
-                },
-                channels=["in_app", "email"],
-                link=f"/staff/{record.staff_id}/training/",
-            )
-        sent += 1
-    return sent
+    ).select_related("program", "staff__user", "staff__supervisor__user")
+
+    def claim(record: TrainingRecord) -> TrainingRecord | None:
+        return record if notification_jobs.claim([f"training_due:{schema}:{record.pk}"]) else None
+
+    def reminder(record: TrainingRecord) -> notifications.Reminder:
+        assert record.expires_on is not None  # the query above filters on it
+        return notifications.Reminder(
+            recipients=_recipients(record.staff),
+            type=TRAINING_DUE_KIND.key,
+            context={
+                "person": record.staff.display_name,
+                "program": record.program.program_name,
+                "due": record.expires_on.isoformat(),
+            },
+            channels=["in_app", "email"],
+            link=f"/staff/{record.staff_id}/training/",
+        )
+
+    return notifications.remind(due, claim=claim, reminder=reminder)
 
 
 CERT_EXPIRING = Job(

@@ -142,6 +142,34 @@ class Staff(BaseModel):
         return reverse("staff:documents", args=[self.pk])
 
 
+# A staff record's columns as its form edits them, in this order (the pay only for people
+# who may change it); staff_save takes them by name, the pay apart.
+COLUMNS = (
+    "employee_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "preferred_name",
+    "email",
+    "phone",
+    "mobile_phone",
+    "date_of_birth",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "hire_date",
+    "termination_date",
+    "employment_status",
+    "department",
+    "job_title",
+    "work_location",
+    "supervisor",
+    *Staff.PAY_FIELDS,
+    "notes",
+)
+
+
 class Certification(BaseModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")

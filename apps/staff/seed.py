@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
 from apps.accounts.models import Role, User
 from apps.core import clock
 from apps.staff import services
-from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
+from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram
 
 FIRST = [
     "Dana",
@@ -67,7 +69,7 @@ CERTS = [
 PROGRAMS = [
     ("HIPAA privacy and security", "Compliance", 12, False, None),
     ("Abuse and neglect reporting", "Compliance", 12, False, None),
-    ("Person-centered planning", "Practice", None, True, 80),
+    ("Person-centered planning", "Practice", None, True, Decimal(80)),
 ]
 
 
@@ -78,6 +80,7 @@ def seed(organization, *, stdout) -> None:
     rng = random.Random(f"staff-{organization.subdomain}")  # noqa: S311 - made-up demo data
     today = clock.today()
     hr = User.objects.filter(email=f"hr@{organization.subdomain}.test").first()
+    assert hr is not None  # the accounts seed, which runs first, made every role's person
     dsp_role = Role.objects.filter(name="Direct Support Professional").first()
     for cert_type, *_rest in CERTS:
         requirement, _created = CertificationRequirement.objects.get_or_create(certification_type=cert_type)
@@ -87,20 +90,18 @@ def seed(organization, *, stdout) -> None:
             requirement.save()
     programs = [
         services.program_save(
-            program=TrainingProgram(
-                program_name=name,
-                category=category,
-                is_mandatory=True,
-                frequency_months=months,
-                test_required=test,
-                passing_score=score,
-                delivery_method=TrainingProgram.Delivery.ONLINE,
-                duration_hours=2,
-            )
+            program_name=name,
+            category=category,
+            is_mandatory=True,
+            frequency_months=months,
+            test_required=test,
+            passing_score=score,
+            delivery_method=TrainingProgram.Delivery.ONLINE,
+            duration_hours=Decimal(2),
         )
         for name, category, months, test, score in PROGRAMS
     ]
-    people = []
+    people: list[Staff] = []
     linked = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=f"@{organization.subdomain}.test")}
     titles = ["Direct Support Professional"] * 5 + ["Nurse", "Program Manager", "Scheduler"]
     departments = ["Residential", "Day Program", "Nursing"]
@@ -108,7 +109,7 @@ def seed(organization, *, stdout) -> None:
         title = titles[index % len(titles)]
         local = {0: "dsp", 5: "nurse", 6: "manager", 7: "scheduler"}.get(index)
         user = linked.get(local) if local else None
-        staff = Staff(
+        values: dict[str, Any] = dict(
             employee_id=f"E{1000 + index}",
             first_name=user.first_name if user else FIRST[index % len(FIRST)],
             last_name=user.last_name if user else LAST[(index * 3) % len(LAST)],
@@ -119,14 +120,17 @@ def seed(organization, *, stdout) -> None:
             job_title=title,
             work_location=["Maple House", "Riverside Day Program", "Workshop on 5th"][index % 3],
             supervisor=people[6] if len(people) > 6 and index != 6 else None,
-            pay_type=Staff.PayType.HOURLY,
-            hourly_rate=rng.choice([18.5, 19.75, 21, 24.5]),
             user=user,
         )
         if index == 29:
-            staff.employment_status, staff.termination_date = Staff.Status.TERMINATED, today - dt.timedelta(days=10)
+            values |= {"employment_status": Staff.Status.TERMINATED, "termination_date": today - dt.timedelta(days=10)}
+        pay = services.Pay(
+            pay_type=Staff.PayType.HOURLY, hourly_rate=Decimal(rng.choice(["18.50", "19.75", "21", "24.50"]))
+        )
         people.append(
-            services.staff_save(staff=staff, actor=hr, ssn=f"{200 + index:03d}-{40 + index:02d}-{5000 + index:04d}")
+            services.staff_save(
+                actor=hr, pay=pay, ssn=f"{200 + index:03d}-{40 + index:02d}-{5000 + index:04d}", **values
+            )
         )
     # Certifications in every state: current, expiring, expired, pending renewal, suspended, missing.
     for index, staff in enumerate(people):
@@ -141,7 +145,7 @@ def seed(organization, *, stdout) -> None:
                 3: today + dt.timedelta(days=5),
                 4: today + dt.timedelta(days=200),
             }[kind]
-            cert = Certification(
+            services.certification_save(
                 staff=staff,
                 certification_type=cert_type,
                 certification_name=name,
@@ -154,17 +158,14 @@ def seed(organization, *, stdout) -> None:
                     kind, Certification.Status.ACTIVE
                 ),
             )
-            services.certification_save(certification=cert)
         for number, program in enumerate(programs):
             if (index + number) % 5 == 4:
                 continue
             completed = today - dt.timedelta(days=rng.randint(20, 400))
             services.training_record_save(
-                record=TrainingRecord(
-                    staff=staff,
-                    program=program,
-                    completed_on=completed,
-                    score=rng.choice([70, 85, 95]) if program.test_required else None,
-                )
+                staff=staff,
+                program=program,
+                completed_on=completed,
+                score=Decimal(rng.choice([70, 85, 95])) if program.test_required else None,
             )
     stdout.write(f"  {organization.name}: 30 staff, certifications in every state, training records")

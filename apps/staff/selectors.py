@@ -12,6 +12,7 @@ from django.http import Http404
 from apps.accounts.permissions import can
 from apps.core import clock
 from apps.core.search import name_or_code_match
+from apps.core.tenancy import current_organization
 from apps.core.versions import table_versions
 from apps.staff.models import (
     Certification,
@@ -141,7 +142,7 @@ def requirement_columns() -> list[Column]:
 
 @dataclass
 class MatrixPerson:
-    pk: object
+    pk: str
     employee_id: str
     first_name: str
     last_name: str
@@ -171,12 +172,11 @@ def compliance_matrix(*, department: str = "", location: str = "", today: dt.dat
     import hashlib
 
     from django.core.cache import cache
-    from django.db import connection
 
     today = today or clock.today()
     versions = table_versions(*MATRIX_TABLES)
     digest = hashlib.sha256(f"{versions}|{department}|{location}|{today.isoformat()}".encode()).hexdigest()
-    key = f"staff:matrix:{connection.schema_name}:{digest}"
+    key = f"staff:matrix:{current_organization().schema_name}:{digest}"
     data = cache.get(key)
     if data is None:
         data = _build_matrix(department=department, location=location, today=today)
@@ -194,8 +194,8 @@ def _build_matrix(*, department: str, location: str, today: dt.date) -> dict:
     if location:
         staff = staff.filter(work_location=location)
     people = [
-        MatrixPerson(str(pk), *rest)
-        for pk, *rest in staff.values_list(
+        MatrixPerson(str(pk), employee_id, first_name, last_name, department_, job_title, role_id)
+        for pk, employee_id, first_name, last_name, department_, job_title, role_id in staff.values_list(
             "pk", "employee_id", "first_name", "last_name", "department", "job_title", "user__role_id"
         )
     ]

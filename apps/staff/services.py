@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs in the pinned tools
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Role, User
 from apps.accounts.permissions import can
 from apps.core import clock
 from apps.core.validators import set_ssn
@@ -46,15 +51,80 @@ def _check_staff(staff: Staff) -> None:
     _check_supervisor(staff)
 
 
+@dataclass(frozen=True)
+class Pay:
+    """A staff member's pay, set together by people allowed to (staff.change_pay)."""
+
+    hourly_rate: Decimal | None = None
+    salary: Decimal | None = None
+    pay_type: str = ""
+    fte_percentage: Decimal = Decimal(100)
+
+    @classmethod
+    def split(cls, values: Mapping[str, Any]) -> tuple[dict[str, Any], Pay | None]:
+        """A form's values with the pay apart: None when the form leaves pay out."""
+        rest = dict(values)
+        if not all(name in rest for name in Staff.PAY_FIELDS):
+            for name in Staff.PAY_FIELDS:
+                rest.pop(name, None)
+            return rest, None
+        return rest, cls(**{name: rest.pop(name) for name in Staff.PAY_FIELDS})
+
+
 @transaction.atomic
-def staff_save(*, staff: Staff, actor, ssn: str | None = None, request=None) -> Staff:
-    """Create or update a record. Pay fields change only for people allowed to (the caller's
-    form leaves them out otherwise; this refuses a change that slipped through)."""
-    if not staff._state.adding and not can(actor, "staff.change_pay"):
+def staff_save(
+    *,
+    staff: Staff | None = None,
+    actor: User,
+    request: HttpRequest | None = None,
+    employee_id: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    hire_date: dt.date,
+    middle_name: str = "",
+    preferred_name: str = "",
+    phone: str = "",
+    mobile_phone: str = "",
+    date_of_birth: dt.date | None = None,
+    address: str = "",
+    city: str = "",
+    state: str = "",
+    zip_code: str = "",
+    termination_date: dt.date | None = None,
+    employment_status: str = Staff.Status.ACTIVE,
+    department: str = "",
+    job_title: str = "",
+    work_location: str = "",
+    supervisor: Staff | None = None,
+    notes: str = "",
+    user: User | None = None,
+    pay: Pay | None = None,
+    ssn: str | None = None,
+) -> Staff:
+    """Create a record (no `staff`) or update `staff`, every column as given. `pay` None
+    keeps the pay on file (a new record's defaults); pay changes only for people allowed to
+    (the caller's form leaves it out otherwise; this refuses a change that slipped through).
+    `user` links an account (the seed); None keeps the link. `ssn`: None keeps it, "" clears
+    it, anything else is validated and stored encrypted."""
+    staff = staff if staff is not None else Staff()
+    if pay is not None and not staff._state.adding and not can(actor, "staff.change_pay"):
         stored = Staff.objects.filter(pk=staff.pk).values(*Staff.PAY_FIELDS).first() or {}
         for name in Staff.PAY_FIELDS:
-            if name in stored and getattr(staff, name) != stored[name]:
+            if name in stored and getattr(pay, name) != stored[name]:
                 raise PermissionDenied
+    staff.employee_id, staff.first_name, staff.middle_name = employee_id, first_name, middle_name
+    staff.last_name, staff.preferred_name, staff.email = last_name, preferred_name, email
+    staff.phone, staff.mobile_phone, staff.date_of_birth = phone, mobile_phone, date_of_birth
+    staff.address, staff.city, staff.state, staff.zip_code = address, city, state, zip_code
+    staff.hire_date, staff.termination_date, staff.employment_status = hire_date, termination_date, employment_status
+    staff.department, staff.job_title, staff.work_location = department, job_title, work_location
+    staff.supervisor, staff.notes = supervisor, notes
+    if user is not None:
+        staff.user = user
+    if pay is not None:
+        staff.hourly_rate, staff.salary, staff.pay_type = pay.hourly_rate, pay.salary, pay.pay_type
+        staff.fte_percentage = pay.fte_percentage
     set_ssn(staff, ssn)
     staff.email = (staff.email or "").strip().lower()
     if staff._state.adding:
@@ -71,13 +141,13 @@ def staff_save(*, staff: Staff, actor, ssn: str | None = None, request=None) -> 
     return staff
 
 
-def _terminated(staff: Staff, *, actor, request) -> None:
+def _terminated(staff: Staff, *, actor: User, request: HttpRequest | None) -> None:
     """A terminated person's account is deactivated, which ends every session at once."""
     from apps.accounts import services as accounts
-    from apps.accounts.models import AuthEvent, User
+    from apps.accounts.models import AuthEvent
 
-    if staff.user_id and staff.user.status != User.Status.INACTIVE:
-        user = staff.user
+    user = staff.user
+    if user is not None and user.status != User.Status.INACTIVE:
         # The account rules hold here too: nobody deactivates themselves, a superuser, or
         # someone whose role they could not give.
         if not accounts.may_manage_user(actor, user):
@@ -141,7 +211,38 @@ def _check_certification(cert: Certification) -> None:
 
 
 @transaction.atomic
-def certification_save(*, certification: Certification) -> Certification:
+def certification_save(
+    *,
+    certification: Certification | None = None,
+    staff: Staff,
+    certification_type: str,
+    certification_name: str,
+    issuing_organization: str,
+    issue_date: dt.date,
+    certification_number: str = "",
+    expiry_date: dt.date | None = None,
+    renewal_required: bool = True,
+    renewal_period_months: int | None = None,
+    reminder_days_before: int = 30,
+    status: str = Certification.Status.ACTIVE,
+    verification_url: str = "",
+) -> Certification:
+    """Add a certification to `staff` (no `certification`) or update one, every column as
+    given."""
+    certification = certification if certification is not None else Certification()
+    certification.staff, certification.certification_type = staff, certification_type
+    certification.certification_name, certification.issuing_organization = certification_name, issuing_organization
+    certification.certification_number, certification.issue_date = certification_number, issue_date
+    certification.expiry_date, certification.renewal_required = expiry_date, renewal_required
+    certification.renewal_period_months, certification.reminder_days_before = (
+        renewal_period_months,
+        reminder_days_before,
+    )
+    certification.status, certification.verification_url = status, verification_url
+    return _write_certification(certification)
+
+
+def _write_certification(certification: Certification) -> Certification:
     # Types are matched against the required ones: "CPR " and "CPR" are the same.
     certification.certification_type = " ".join(certification.certification_type.split())
     required = (
@@ -218,7 +319,7 @@ def certification_renew(
         reminder_days_before=certification.reminder_days_before,
         verification_url=certification.verification_url,
     )
-    certification_save(certification=renewed)
+    _write_certification(renewed)
     certification.renewed_by = renewed
     certification.save(update_fields=["renewed_by", "updated_at"])
     return renewed
@@ -271,11 +372,41 @@ def _check_program(program: TrainingProgram) -> None:
 
 
 @transaction.atomic
-def program_save(*, program: TrainingProgram, roles=None) -> TrainingProgram:
+def program_save(
+    *,
+    program: TrainingProgram | None = None,
+    program_name: str,
+    description: str = "",
+    category: str = "",
+    is_mandatory: bool = False,
+    frequency_months: int | None = None,
+    duration_hours: Decimal | None = None,
+    delivery_method: str = "",
+    materials_url: str = "",
+    test_required: bool = False,
+    passing_score: Decimal | None = None,
+    is_active: bool = True,
+    prerequisites: Iterable[TrainingProgram] = (),
+    required_job_titles: Iterable[str] = (),
+    required_roles: Iterable[Role] | None = None,
+) -> TrainingProgram:
+    """Create a program (no `program`) or update one, every column as given; `required_roles`
+    None keeps the roles it has."""
+    program = program if program is not None else TrainingProgram()
+    program.program_name, program.description, program.category = program_name, description, category
+    program.is_mandatory, program.frequency_months, program.duration_hours = (
+        is_mandatory,
+        frequency_months,
+        duration_hours,
+    )
+    program.delivery_method, program.materials_url, program.is_active = delivery_method, materials_url, is_active
+    program.test_required, program.passing_score = test_required, passing_score
+    program.prerequisites = [str(other.pk) for other in prerequisites]
+    program.required_job_titles = list(required_job_titles)
     _check_program(program)
     program.save()
-    if roles is not None:
-        program.required_roles.set(roles)
+    if required_roles is not None:
+        program.required_roles.set(required_roles)
     return program
 
 
@@ -294,59 +425,26 @@ def training_record_check(record: TrainingRecord) -> None:
 
 
 @transaction.atomic
-def training_record_save(*, record: TrainingRecord) -> TrainingRecord:
-    """Passed follows the score (when the program has a test); expiry follows the program's
-    frequency."""
+def training_record_save(
+    *,
+    record: TrainingRecord | None = None,
+    staff: Staff,
+    program: TrainingProgram,
+    completed_on: dt.date,
+    score: Decimal | None = None,
+) -> TrainingRecord:
+    """Record a completed training (no `record`) or update one. Passed follows the score
+    (when the program has a test); expiry follows the program's frequency."""
+    record = record if record is not None else TrainingRecord()
+    record.staff, record.program, record.completed_on, record.score = staff, program, completed_on, score
     training_record_check(record)
-    program = record.program
-    record.passed = not program.test_required or record.score >= program.passing_score
+    record.passed = not program.test_required or (
+        score is not None and program.passing_score is not None and score >= program.passing_score
+    )
     record.expires_on = (
-        record.completed_on + relativedelta(months=program.frequency_months)
+        completed_on + relativedelta(months=program.frequency_months)
         if program.frequency_months and record.passed
         else None
     )
     record.save()
     return record
-
-
-# --- CSV import ---------------------------------------------------------------------------------
-
-IMPORT_COLUMNS = [
-    "employee_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "hire_date",
-    "employment_status",
-    "department",
-    "job_title",
-    "work_location",
-    "ssn",
-    "hourly_rate",
-    "pay_type",
-]
-
-
-def staff_import(*, content: str, actor, apply: bool, show_pay: bool) -> dict:
-    """Check every row, then create all or none (pay columns only for people who may set pay)."""
-    from apps.core.imports import run_import
-    from apps.staff.forms import StaffForm
-
-    def prepare(row: dict) -> list[str]:
-        row["employment_status"] = row.get("employment_status") or Staff.Status.ACTIVE
-        row.setdefault("fte_percentage", "100")
-        return []
-
-    def save(form) -> None:
-        staff_save(staff=form.save(commit=False), actor=actor, ssn=form.cleaned_data["ssn"] or None)
-
-    return run_import(
-        content=content,
-        required=["employee_id", "first_name", "last_name", "email", "hire_date"],
-        form_for=lambda row: StaffForm(data=row, show_pay=show_pay),
-        prepare=prepare,
-        unique="employee_id",
-        save=save,
-        apply=apply,
-    )

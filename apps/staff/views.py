@@ -5,13 +5,16 @@ matrix (page and CSV) and the CSV import. Pay appears only for roles with staff.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.models import Role
 from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
@@ -27,13 +31,14 @@ from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
-from apps.staff import forms, selectors, services
+from apps.core.pages import form_page
+from apps.staff import forms, imports, selectors, services
 from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
 
 
 @login_required
 @permission_required("staff.view_staff")
-def directory(request):
+def directory(request: OrgRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "").strip() for k in ("q", "status", "department", "sort")}
     flags = {
         "may_add": can(request.user, "staff.add_staff"),
@@ -64,7 +69,9 @@ def directory(request):
     return render(request, "staff/directory.html", {"body": body})
 
 
-def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
+def _page(
+    request: OrgRequest, pk: uuid.UUID | Staff, template: str, tab: str, status: int = 200, **extra
+) -> HttpResponse:
     staff = pk if isinstance(pk, Staff) else selectors.get_staff(pk)
     access_record(obj=staff, request=request)
     today = clock.today()
@@ -85,7 +92,7 @@ def _page(request, pk, template: str, tab: str, status: int = 200, **extra):
 
 @login_required
 @permission_required("staff.view_staff")
-def detail(request, pk):
+def detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     from apps.accounts.services import assignable_roles
 
     return _page(request, pk, "staff/detail.html", "profile", roles=assignable_roles(request.user))
@@ -93,7 +100,7 @@ def detail(request, pk):
 
 @login_required
 @permission_required("staff.view_staff")
-def certifications(request, pk):
+def certifications(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     today = clock.today()
     rows = [{"cert": c, "state": c.state(today)} for c in staff.certifications.all()]
@@ -102,7 +109,7 @@ def certifications(request, pk):
 
 @login_required
 @permission_required("staff.view_staff")
-def training(request, pk):
+def training(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     records = staff.training_records.select_related("program")
     return _page(request, pk, "staff/training.html", "training", records=records, form=forms.TrainingRecordForm())
@@ -112,7 +119,7 @@ def training(request, pk):
 @login_required
 @permission_required("staff.change_staff")
 @require_POST
-def photo(request, pk):
+def photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
     from apps.accounts.services import assignable_roles
@@ -143,7 +150,7 @@ photo.streams_upload = True
 
 @login_required
 @permission_required("staff.view_staff")
-def history(request, pk):
+def history(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The History tab inside the staff member's page (the audit app's entries and rules)."""
     staff = selectors.get_staff(pk)
     context = history_context(request, "staff.staff", staff.pk)
@@ -153,11 +160,11 @@ def history(request, pk):
 
 @login_required
 @permission_required("staff.view_staff")
-def documents(request, pk):
+def documents(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return documents_page(request, pk)
 
 
-def documents_page(request, pk, *, status: int = 200, **extra):
+def documents_page(request: OrgRequest, pk: uuid.UUID, *, status: int = 200, **extra) -> HttpResponse:
     """The documents tab inside the staff member's page; the files app renders it here too
     when an upload to it is refused (registered in apps.py)."""
     from apps.files.views import documents_context
@@ -167,44 +174,34 @@ def documents_page(request, pk, *, status: int = 200, **extra):
     return _page(request, staff, "staff/documents.html", "documents", status=status, **context)
 
 
-def _staff_form_page(request, staff: Staff | None):
-    editing = staff is not None
-    staff = staff or Staff()
+def _staff_form_page(request: OrgRequest, staff: Staff | None) -> HttpResponse:
     show_pay = can(request.user, "staff.change_pay")
-    form = forms.StaffForm(request.POST or None, instance=staff, show_pay=show_pay)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.staff_save(
-                staff=form.save(commit=False), actor=request.user, ssn=form.cleaned_data["ssn"] or None, request=request
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(saved)
-    return render(
-        request,
-        "staff/form.html",
-        {"form": form, "staff": staff if editing else None},
-        status=400 if request.method == "POST" else 200,
+    form = forms.StaffForm(request.POST or None, instance=staff or Staff(), show_pay=show_pay)
+
+    def save(values: dict[str, Any]) -> Staff:
+        columns, pay = services.Pay.split(values)
+        return services.staff_save(staff=staff, actor=request.user, request=request, pay=pay, **columns)
+
+    return form_page(
+        request, form, save=save, template="staff/form.html", context={"staff": staff}, saved_message=_("Saved.")
     )
 
 
 @login_required
 @permission_required("staff.add_staff")
-def create(request):
+def create(request: OrgRequest) -> HttpResponse:
     return _staff_form_page(request, None)
 
 
 @login_required
 @permission_required("staff.change_staff")
-def edit(request, pk):
+def edit(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _staff_form_page(request, selectors.get_staff(pk))
 
 
 @login_required
 @require_POST
-def reveal_ssn(request, pk):
+def reveal_ssn(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     ssn = services.reveal_ssn(staff=staff, actor=request.user, request=request)
     response = render(request, "staff/partials/_ssn.html", {"staff": staff, "ssn": ssn})
@@ -215,7 +212,7 @@ def reveal_ssn(request, pk):
 @login_required
 @permission_required("staff.change_staff", "accounts.invite_user")
 @require_POST
-def create_account(request, pk):
+def create_account(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     role_id = request.POST.get("role", "")
     try:
@@ -232,32 +229,27 @@ def create_account(request, pk):
 
 
 @login_required
-def certification_edit(request, pk, cert_pk=None):
+def certification_edit(request: OrgRequest, pk: uuid.UUID, cert_pk: uuid.UUID | None = None) -> HttpResponse:
     if not can(request.user, "staff.change_certification" if cert_pk else "staff.add_certification"):
         raise PermissionDenied
     staff = selectors.get_staff(pk)
     cert = get_object_or_404(Certification, pk=cert_pk, staff=staff) if cert_pk else Certification(staff=staff)
     form = forms.CertificationForm(request.POST or None, instance=cert)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certification_save(certification=form.save(commit=False))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Certification saved."))
-            return redirect("staff:certifications", pk=staff.pk)
-    return render(
+    return form_page(
         request,
-        "staff/certification_form.html",
-        {"staff": staff, "form": form, "cert": cert if cert_pk else None, "renew": forms.RenewForm()},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=lambda values: services.certification_save(certification=cert if cert_pk else None, staff=staff, **values),
+        template="staff/certification_form.html",
+        context={"staff": staff, "cert": cert if cert_pk else None, "renew": forms.RenewForm()},
+        saved_message=_("Certification saved."),
+        redirect_to=reverse("staff:certifications", args=[staff.pk]),
     )
 
 
 @login_required
 @permission_required("staff.add_certification")
 @require_POST
-def certification_renew(request, pk, cert_pk):
+def certification_renew(request: OrgRequest, pk: uuid.UUID, cert_pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     cert = get_object_or_404(Certification, pk=cert_pk, staff=staff)
     form = forms.RenewForm(request.POST)
@@ -275,19 +267,21 @@ def certification_renew(request, pk, cert_pk):
             messages.success(request, _("Renewed. The previous certification is kept."))
             return redirect("staff:certifications", pk=staff.pk)
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("staff:certification_edit", pk=staff.pk, cert_pk=cert.pk)
 
 
 @login_required
 @permission_required("staff.add_trainingrecord")
 @require_POST
-def training_record_add(request, pk):
+def training_record_add(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.get_staff(pk)
     form = forms.TrainingRecordForm(request.POST, instance=TrainingRecord(staff=staff))
+    # Not core.pages.form_page: the form sits on the training tab, and a refusal renders the
+    # tab again (a 400), which records a read of the staff record; a success must not.
     if form.is_valid():
         try:
-            services.training_record_save(record=form.save(commit=False))
+            services.training_record_save(staff=staff, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -299,7 +293,7 @@ def training_record_add(request, pk):
 
 @login_required
 @permission_required("staff.view_trainingprogram")
-def programs(request):
+def programs(request: OrgRequest) -> HttpResponse:
     rows = TrainingProgram.objects.prefetch_related("required_roles").order_by("-is_active", "program_name")
     return render(
         request,
@@ -312,28 +306,30 @@ def programs(request):
 
 
 @login_required
-def program_edit(request, program_pk=None):
+def program_edit(request: OrgRequest, program_pk: uuid.UUID | None = None) -> HttpResponse:
     needed = "staff.change_trainingprogram" if program_pk else "staff.add_trainingprogram"
     if not can(request.user, needed):
         raise PermissionDenied
     program = get_object_or_404(TrainingProgram, pk=program_pk) if program_pk else TrainingProgram()
     form = forms.ProgramForm(request.POST or None, instance=program)
-    if request.method == "POST" and form.is_valid():
-        program = form.save(commit=False)
-        program.prerequisites = [str(p.pk) for p in form.cleaned_data["prerequisite_programs"]]
-        program.required_job_titles = form.cleaned_data["job_titles"]
-        try:
-            services.program_save(program=program, roles=form.cleaned_data["required_roles"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Program saved."))
-            return redirect("staff:programs")
-    return render(
+
+    def save(values: dict[str, Any]) -> TrainingProgram:
+        columns = dict(values)
+        return services.program_save(
+            program=program if program_pk else None,
+            prerequisites=columns.pop("prerequisite_programs"),
+            required_job_titles=columns.pop("job_titles"),
+            **columns,
+        )
+
+    return form_page(
         request,
-        "staff/program_form.html",
-        {"form": form, "program": program if program_pk else None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=save,
+        template="staff/program_form.html",
+        context={"program": program if program_pk else None},
+        saved_message=_("Program saved."),
+        redirect_to="staff:programs",
     )
 
 
@@ -348,7 +344,7 @@ STATE_LABELS = {
 
 @login_required
 @permission_required("staff.view_staff", "staff.view_certification")
-def matrix(request):
+def matrix(request: OrgRequest) -> HttpResponseBase:
     department = request.GET.get("department", "").strip()
     location = request.GET.get("location", "").strip()
     if request.GET.get("format") == "csv":
@@ -406,12 +402,12 @@ def _matrix_csv(data) -> StreamingHttpResponse:
 
 @login_required
 @permission_required("staff.import_staff", "staff.add_staff")
-def staff_import(request):
+def staff_import(request: OrgRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         apply = request.POST.get("action") == "import"
-        result = services.staff_import(
+        result = imports.staff_import(
             content=form.cleaned_data["content"],
             actor=request.user,
             apply=apply,
@@ -431,7 +427,7 @@ def staff_import(request):
             "form": form,
             "result": result,
             "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
-            "columns": services.IMPORT_COLUMNS,
+            "columns": imports.IMPORT_COLUMNS,
         },
         status=400 if (request.method == "POST" and (not form.is_valid() or (result and result["errors"]))) else 200,
     )

@@ -27,14 +27,12 @@ def plan(org_a, maria):
         maria.dietary_restrictions = ["Low sodium", "Thickened liquids"]
         maria.save(update_fields=["allergies", "dietary_restrictions"])
         return services.care_plan_save(
-            plan=CarePlan(
-                client=maria,
-                plan_type="ISP",
-                title="Support plan 2026",
-                start_date=dt.date(2026, 1, 1),
-                # Enough goals to run over several pages.
-                goals=[GOAL] * 40,
-            ),
+            client=maria,
+            plan_type="ISP",
+            title="Support plan 2026",
+            start_date=dt.date(2026, 1, 1),
+            # Enough goals to run over several pages.
+            goals=[GOAL] * 40,
             actor=person(org_a, "manager"),
         )
 

@@ -28,16 +28,14 @@ GOAL = {
 def draft(org_a, maria):
     with org_a:
         return services.care_plan_save(
-            plan=CarePlan(
-                client=maria,
-                plan_type="ISP",
-                title="Support plan 2026",
-                start_date=dt.date(2026, 1, 1),
-                review_date=clock.today(org_a) + dt.timedelta(days=5),
-                goals=[GOAL],
-                interventions=[{"description": "Prompts", "frequency": "Daily", "responsible_role": "DSP"}],
-                responsible_staff=[person(org_a, "dsp").pk],
-            ),
+            client=maria,
+            plan_type="ISP",
+            title="Support plan 2026",
+            start_date=dt.date(2026, 1, 1),
+            review_date=clock.today(org_a) + dt.timedelta(days=5),
+            goals=[GOAL],
+            interventions=[{"description": "Prompts", "frequency": "Daily", "responsible_role": "DSP"}],
+            responsible=[person(org_a, "dsp")],
             actor=person(org_a, "manager"),
         )
 
@@ -75,9 +73,15 @@ def test_an_active_plan_is_read_only_and_revising_keeps_the_history(org_a, draft
     with org_a:
         services.care_plan_submit(plan=draft)
     active = _approve(org_a, draft, "admin")
-    active.title = "Changed"
     with org_a, pytest.raises(ValidationError, match="read-only"):
-        services.care_plan_save(plan=active, actor=person(org_a, "manager"))
+        services.care_plan_save(
+            plan=active,
+            client=active.client,
+            plan_type=active.plan_type,
+            title="Changed",
+            start_date=active.start_date,
+            actor=person(org_a, "manager"),
+        )
     with org_a:
         revision = services.care_plan_revise(plan=active, actor=person(org_a, "manager"))
         assert (revision.status, revision.version, revision.previous_id) == ("draft", 2, active.pk)
@@ -93,14 +97,24 @@ def test_an_active_plan_is_read_only_and_revising_keeps_the_history(org_a, draft
 def test_submitting_needs_a_goal_and_dates_in_order(org_a, maria):
     with org_a:
         plan = services.care_plan_save(
-            plan=CarePlan(client=maria, plan_type="ISP", title="Empty", start_date=dt.date(2026, 1, 1)),
+            client=maria,
+            plan_type="ISP",
+            title="Empty",
+            start_date=dt.date(2026, 1, 1),
             actor=person(org_a, "manager"),
         )
         with pytest.raises(ValidationError, match="at least one goal"):
             services.care_plan_submit(plan=plan)
-        plan.end_date = dt.date(2025, 1, 1)
         with pytest.raises(ValidationError) as raised:
-            services.care_plan_save(plan=plan, actor=person(org_a, "manager"))
+            services.care_plan_save(
+                plan=plan,
+                client=maria,
+                plan_type="ISP",
+                title="Empty",
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2025, 1, 1),
+                actor=person(org_a, "manager"),
+            )
         assert "end_date" in raised.value.message_dict
 
 

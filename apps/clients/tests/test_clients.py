@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from apps.audit.models import LogEntry
 from apps.clients import services, validators
 from apps.clients.models import Client, ClientContact
-from apps.clients.tests.conftest import make_client
+from apps.clients.tests.conftest import make_client, resave
 from apps.core import clock, fragments
 from conftest import person, signed_in
 
@@ -128,7 +128,7 @@ def test_a_full_location_refuses_one_more_and_occupancy_follows_the_clients(org_
         house.refresh_from_db()
         assert house.current_occupancy == 2
         first.status, first.discharge_date = Client.Status.DISCHARGED, clock.today(org_a)
-        services.client_save(client=first, actor=person(org_a, "admin"))
+        resave(first, actor=person(org_a, "admin"))
         house.refresh_from_db()
         assert house.current_occupancy == 1
     make_client(org_a, first_name="Third", location=house)
@@ -137,12 +137,10 @@ def test_a_full_location_refuses_one_more_and_occupancy_follows_the_clients(org_
 def test_one_primary_contact_per_client(org_a, maria):
     with org_a:
         first = services.contact_save(
-            contact=ClientContact(client=maria, contact_type="guardian", first_name="A", last_name="B", is_primary=True)
+            client=maria, contact_type="guardian", first_name="A", last_name="B", is_primary=True
         )
         second = services.contact_save(
-            contact=ClientContact(
-                client=maria, contact_type="emergency", first_name="C", last_name="D", is_primary=True
-            )
+            client=maria, contact_type="emergency", first_name="C", last_name="D", is_primary=True
         )
         first.refresh_from_db()
         assert (first.is_primary, second.is_primary) == (False, True)
@@ -256,9 +254,7 @@ def test_the_list_and_detail_take_a_constant_number_of_queries(org_a, django_ass
     baseline = len(one)
     with org_a:
         for index in range(5):
-            services.contact_save(
-                contact=ClientContact(client=client, contact_type="emergency", first_name=f"C{index}", last_name="X")
-            )
+            services.contact_save(client=client, contact_type="emergency", first_name=f"C{index}", last_name="X")
             services.care_team_add(
                 client=client, user=person(org_a, ["dsp", "nurse", "hr", "billing", "scheduler"][index])
             )
@@ -359,10 +355,8 @@ def test_edited_filters_in_the_url_are_ignored_not_errors(org_a, maria):
 
 
 def test_locations_have_unique_names(org_a, house):
-    from apps.clients.models import ClientLocation
-
     with org_a, pytest.raises(ValidationError) as raised:
-        services.location_save(location=ClientLocation(name="maple house"))
+        services.location_save(name="maple house")
     assert "Another location already has this name." in raised.value.message_dict["name"]
 
 

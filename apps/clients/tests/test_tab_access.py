@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from apps.clients import services
-from apps.clients.models import CarePlan, ClientContact
+from apps.clients.models import ClientContact
 from conftest import person, signed_in
 
 ROLES = ["admin", "manager", "dsp", "nurse", "scheduler", "billing", "hr", "auditor", "outsider"]
@@ -31,13 +31,11 @@ def record(org_a, maria):
             client=maria, contact_type="guardian", first_name="Gloria", last_name="Lopez", phone_primary="+13125550188"
         )
         plan = services.care_plan_save(
-            plan=CarePlan(
-                client=maria,
-                plan_type="ISP",
-                title="Support plan",
-                start_date=dt.date(2026, 1, 1),
-                goals=[{"description": "Cook a meal on Sundays", "target": "weekly", "status": "in_progress"}],
-            ),
+            client=maria,
+            plan_type="ISP",
+            title="Support plan",
+            start_date=dt.date(2026, 1, 1),
+            goals=[{"description": "Cook a meal on Sundays", "target": "weekly", "status": "in_progress"}],
             actor=person(org_a, "manager"),
         )
     return maria, plan
@@ -141,7 +139,10 @@ def test_the_contacts_and_care_plans_tabs_read_a_fixed_number_of_queries(org_a, 
                     client=client, contact_type="physician", first_name=f"D{index}", last_name="X"
                 )
                 services.care_plan_save(
-                    plan=CarePlan(client=client, plan_type="ISP", title=f"P{index}", start_date=dt.date(2026, 2, 1)),
+                    client=client,
+                    plan_type="ISP",
+                    title=f"P{index}",
+                    start_date=dt.date(2026, 2, 1),
                     actor=person(org_a, "manager"),
                 )
     assert counts["few", "contacts/"] == counts["many", "contacts/"]

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from apps.clients import services
 from apps.clients.models import Client, ClientLocation
-from apps.clients.tests.conftest import make_client
+from apps.clients.tests.conftest import make_client, resave
 from apps.core import fragments, shell
 from apps.core.versions import table_versions
 from conftest import person, signed_in
@@ -118,7 +118,7 @@ def test_the_client_list_shows_a_change_at_once_and_each_person_their_own_client
     assert "Lopez" in mine and "Silva" not in mine
     with org_a:
         maria.last_name = "Lopez-Garcia"
-        services.client_save(client=maria, actor=person(org_a, "admin"), organization=org_a)
+        resave(maria, actor=person(org_a, "admin"), organization=org_a)
     assert "Lopez-Garcia" in admin.get("/clients/").content.decode()
     assert "Lopez-Garcia" in dsp.get("/clients/").content.decode()
 

@@ -10,8 +10,8 @@ from apps.clients import services as client_services
 from apps.clients.models import ClientLocation
 from apps.scheduling import services
 from apps.scheduling.models import Schedule, Shift
-from apps.staff import services as staff_services
 from apps.staff.models import Staff
+from apps.staff.tests.conftest import save_staff
 from conftest import person
 
 _numbers = count(1)
@@ -27,13 +27,13 @@ def make_staff(organization, **fields) -> Staff:
         "hire_date": dt.date(2020, 1, 6),
     } | fields
     with organization:
-        return staff_services.staff_save(staff=Staff(**values), actor=person(organization, "hr"))
+        return save_staff(actor=person(organization, "hr"), **values)
 
 
 def make_location(organization, **fields) -> ClientLocation:
     values = {"name": f"House {next(_numbers)}"} | fields
     with organization:
-        return client_services.location_save(location=ClientLocation(**values))
+        return client_services.location_save(**values)
 
 
 def make_shift(

@@ -12,7 +12,7 @@ from apps.scheduling import conflicts, services
 from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Service, Shift
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from apps.staff import services as staff_services
-from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
+from apps.staff.models import Staff, TrainingProgram
 from conftest import person
 
 MONDAY = dt.date(2026, 6, 1)
@@ -71,14 +71,12 @@ def test_a_certification_the_location_requires_must_be_current_on_the_day(org_a,
     assert codes(org_a, unsaved(dana, location=house))["certification"] == "error"  # none at all
     with org_a:
         staff_services.certification_save(
-            certification=Certification(
-                staff=dana,
-                certification_type="CPR",
-                certification_name="CPR",
-                issuing_organization="Red Cross",
-                issue_date=dt.date(2024, 6, 1),
-                expiry_date=dt.date(2026, 5, 31),
-            )
+            staff=dana,
+            certification_type="CPR",
+            certification_name="CPR",
+            issuing_organization="Red Cross",
+            issue_date=dt.date(2024, 6, 1),
+            expiry_date=dt.date(2026, 5, 31),
         )
     assert codes(org_a, unsaved(dana, location=house))["certification"] == "error"  # expired the day before
     assert "certification" not in codes(org_a, unsaved(dana, location=house, day=dt.date(2026, 5, 31)))
@@ -112,9 +110,7 @@ def test_overdue_mandatory_training_is_a_warning(org_a, dana):
         program = TrainingProgram.objects.create(program_name="HIPAA", is_mandatory=True, frequency_months=12)
     assert codes(org_a, unsaved(dana))["training"] == "warning"
     with org_a:
-        staff_services.training_record_save(
-            record=TrainingRecord(staff=dana, program=program, completed_on=dt.date(2026, 1, 10))
-        )
+        staff_services.training_record_save(staff=dana, program=program, completed_on=dt.date(2026, 1, 10))
     assert "training" not in codes(org_a, unsaved(dana))
     assert codes(org_a, unsaved(dana, day=dt.date(2027, 2, 1)))["training"] == "warning"  # expired by then
 

@@ -11,11 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from apps.clients import services as client_services
-from apps.clients.models import CarePlan
 from apps.clients.tests.conftest import make_client
 from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from apps.staff import services as staff_services
-from apps.staff.models import Certification
 from conftest import person, signed_in
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -41,22 +39,20 @@ def test_representative_pages_write_dates_one_way_per_language(org_a, language):
     make_shift(org_a, day=monday, start="09:30", end="17:00", staff=dana, location=house)
     with org_a:
         plan = client_services.care_plan_save(
-            plan=CarePlan(
-                client=maria,
-                plan_type="ISP",
-                title="Plan",
-                start_date=dt.date(2027, 1, 4),
-                goals=[{"description": "Cook a meal", "start_date": "2027-01-04", "target_date": "2027-06-30"}],
-            ),
+            client=maria,
+            plan_type="ISP",
+            title="Plan",
+            start_date=dt.date(2027, 1, 4),
+            goals=[{"description": "Cook a meal", "start_date": "2027-01-04", "target_date": "2027-06-30"}],
             actor=person(org_a, "manager"),
         )
         staff_services.certification_save(
-            certification=Certification(
-                staff=dana,
-                certification_type="CPR",
-                issue_date=dt.date(2026, 3, 2),
-                expiry_date=dt.date(2028, 3, 2),
-            )
+            staff=dana,
+            certification_type="CPR",
+            certification_name="CPR",
+            issuing_organization="Red Cross",
+            issue_date=dt.date(2026, 3, 2),
+            expiry_date=dt.date(2028, 3, 2),
         )
     pages = [
         ("admin", f"/clients/{maria.pk}/", "birth"),

@@ -2,6 +2,7 @@
 of the same name apart (employee ID and job title, or department)."""
 
 import datetime as dt
+from typing import Any
 
 from apps.staff import services
 from apps.staff.models import CertificationRequirement, Staff
@@ -9,10 +10,10 @@ from conftest import person, signed_in
 
 
 def _staff(org, **fields) -> Staff:
-    values = {"first_name": "Dana", "last_name": "Okafor", "hire_date": dt.date(2020, 1, 6)} | fields
+    values: dict[str, Any] = {"first_name": "Dana", "last_name": "Okafor", "hire_date": dt.date(2020, 1, 6)} | fields
     values.setdefault("email", f"{values['employee_id'].lower()}@example.org")
     with org:
-        return services.staff_save(staff=Staff(**values), actor=person(org, "hr"))
+        return services.staff_save(actor=person(org, "hr"), **values)
 
 
 def test_namesakes_are_told_apart_in_the_compliance_matrix_and_the_directory(org_a):

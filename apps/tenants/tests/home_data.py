@@ -75,9 +75,7 @@ def make_client(organization, **fields) -> Client:
     n = next(_numbers)
     values = {"first_name": "Maria", "last_name": f"Lopez{n}", "date_of_birth": dt.date(1990, 5, 17)} | fields
     with organization:
-        return client_services.client_save(
-            client=Client(**values), actor=person(organization, "admin"), organization=organization
-        )
+        return client_services.client_save(actor=person(organization, "admin"), organization=organization, **values)
 
 
 def fill(organization, n: int, *, dsp_staff: Staff | None = None, manager_staff: Staff | None = None) -> None:
