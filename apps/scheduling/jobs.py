@@ -4,9 +4,9 @@ seed's `reminder_sent`)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from celery.schedules import crontab
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,47 +42,48 @@ def appointment_reminders(*, day: dt.date | None = None) -> int:
     from apps.scheduling import rules
     from apps.scheduling.models import Appointment
 
-    organization = current_organization()
-    window = dt.timedelta(hours=rules.for_organization(organization).reminder_hours)
+    window = dt.timedelta(hours=rules.for_organization(current_organization()).reminder_hours)
     now = timezone.now()
     pending = (
         Appointment.objects.filter(reminder_sent=False, start_datetime__gt=now, start_datetime__lte=now + window)
         .exclude(status__in=["cancelled", "no_show", "completed"])
         .values_list("pk", flat=True)
     )
-    sent = 0
-    for pk in list(pending):
-        with transaction.atomic():
-            appointment = (
-                Appointment.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("client", "staff__user", "transport_staff__user")
-                .filter(pk=pk, reminder_sent=False)
-                .first()
-            )
-            if appointment is None:
-                continue
-            recipients = {
-                person.user
-                for person in (appointment.staff, appointment.transport_staff)
-                if person is not None and person.user is not None and person.user.is_active
-            }
-            if recipients:
-                notifications.notify(
-                    recipients=list(recipients),
-                    type=REMINDER_KIND.key,
-                    context={
-                        "title": appointment.title,
-                        "client": appointment.client.display_name,
-                        "when": timezone.localtime(appointment.start_datetime).strftime("%Y-%m-%d %H:%M"),
-                        "where": appointment.location or "—",
-                    },
-                    link=appointment.get_absolute_url(),
-                    channels=["in_app", "sms"],
-                )
+
+    def claim(pk: uuid.UUID) -> Appointment | None:
+        # The row is the claim: locked (another run holding it skips it) and marked sent in
+        # the transaction that sends its reminder.
+        appointment = (
+            Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("client", "staff__user", "transport_staff__user")
+            .filter(pk=pk, reminder_sent=False)
+            .first()
+        )
+        if appointment is not None:
             appointment.reminder_sent = True
             appointment.save(update_fields=["reminder_sent", "updated_at"])
-            sent += 1
-    return sent
+        return appointment
+
+    def reminder(appointment: Appointment) -> notifications.Reminder:
+        recipients = {
+            person.user
+            for person in (appointment.staff, appointment.transport_staff)
+            if person is not None and person.user is not None and person.user.is_active
+        }
+        return notifications.Reminder(
+            recipients=list(recipients),
+            type=REMINDER_KIND.key,
+            context={
+                "title": appointment.title,
+                "client": appointment.client.display_name,
+                "when": timezone.localtime(appointment.start_datetime).strftime("%Y-%m-%d %H:%M"),
+                "where": appointment.location or "—",
+            },
+            link=appointment.get_absolute_url(),
+            channels=["in_app", "sms"],
+        )
+
+    return notifications.remind(list(pending), claim=claim, reminder=reminder)
 
 
 APPOINTMENT_REMINDERS = Job(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import count
+from typing import Any
 
 from apps.clients import services as client_services
 from apps.clients.models import ClientLocation
@@ -19,7 +20,7 @@ _numbers = count(1)
 
 def make_staff(organization, **fields) -> Staff:
     n = next(_numbers)
-    values = {
+    values: dict[str, Any] = {
         "employee_id": f"S{n:05d}",
         "first_name": "Dana",
         "last_name": f"Okafor{n}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import count
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -73,7 +74,8 @@ def published_schedule(organization, day: dt.date, *, status=Schedule.Status.PUB
 
 def make_client(organization, **fields) -> Client:
     n = next(_numbers)
-    values = {"first_name": "Maria", "last_name": f"Lopez{n}", "date_of_birth": dt.date(1990, 5, 17)} | fields
+    values: dict[str, Any] = {"first_name": "Maria", "last_name": f"Lopez{n}", "date_of_birth": dt.date(1990, 5, 17)}
+    values |= fields
     with organization:
         return client_services.client_save(actor=person(organization, "admin"), organization=organization, **values)
 
