@@ -8,15 +8,17 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.accounts.permissions import can
 from apps.audit.naming import may_read_history
-from apps.clients.models import CarePlan, Client, ClientContact, ClientUserObjectPermission
+from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
 from apps.core import clock
 from apps.core.search import name_or_code_match
+from apps.core.versions import tables_of
+from apps.files.models import File
 
 # Everything the list page shows: names, locations, care teams and their members' names.
-LIST_TABLES = ("clients_client", "clients_clientlocation", "clients_clientuserobjectpermission", "accounts_user")
+LIST_TABLES = tables_of(Client, ClientLocation, ClientUserObjectPermission, User)
 SORTS = {
     "name": ("last_name", "first_name"),
     "-name": ("-last_name", "-first_name"),
@@ -92,14 +94,7 @@ def client_list(
 
 
 # What a client's overview shows: the record, its photo, its location, its care team and their roles.
-OVERVIEW_TABLES = (
-    "clients_client",
-    "files_file",
-    "clients_clientlocation",
-    "clients_clientuserobjectpermission",
-    "accounts_user",
-    "accounts_role",
-)
+OVERVIEW_TABLES = tables_of(Client, File, ClientLocation, ClientUserObjectPermission, User, Role)
 
 
 def care_team(client: Client) -> list[User]:

@@ -15,25 +15,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.permissions import can
-from apps.clients.models import Client
+from apps.clients.models import Client, ClientLocation, ClientUserObjectPermission
 from apps.clients.selectors import visible_clients
 from apps.core import clock, home
+from apps.core.versions import tables_of
 from apps.scheduling import conflicts, selectors
-from apps.scheduling.models import Schedule, Shift, Visit
+from apps.scheduling.models import Schedule, Service, Shift, Visit
 from apps.staff.home import own_staff
+from apps.staff.models import Staff
 
 # What the shift panels read: shifts, their schedules and visits, who works them, where and for whom.
-SHIFT_TABLES = (
-    "scheduling_shift",
-    "scheduling_schedule",
-    "scheduling_visit",
-    "scheduling_service",
-    "staff_staff",
-    "clients_client",
-    "clients_clientlocation",
-)
+SHIFT_TABLES = tables_of(Shift, Schedule, Visit, Service, Staff, Client, ClientLocation)
 # A person's clients: the clients, their houses and the care teams.
-CLIENT_TABLES = ("clients_client", "clients_clientlocation", "clients_clientuserobjectpermission", "staff_staff")
+CLIENT_TABLES = tables_of(Client, ClientLocation, ClientUserObjectPermission, Staff)
 # Shifts read for "today and the next": enough for a day of split shifts and the one after.
 MY_SHIFTS_READ = 6
 DONE = (Shift.Status.COMPLETED, Shift.Status.CANCELLED, Shift.Status.NO_SHOW)

@@ -13,34 +13,34 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
-from apps.clients.models import ClientLocation
+from apps.clients.models import Client, ClientLocation
 from apps.core import clock
+from apps.core.versions import tables_of
 from apps.scheduling import conflicts, dates, timing
 from apps.scheduling import rules as org_rules
-from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Shift, Visit
-from apps.staff.models import Staff
+from apps.scheduling.models import Appointment, ConflictOverride, Schedule, Service, Shift, Visit
+from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
 # --- shifts and schedules (week grids, a person's week, open shifts) ---------------------------
 
 SHIFT_RELATED = ("staff", "location", "client", "service", "schedule__location")
 # What a week grid shows: the shifts, who is on them and at which location, and everything
 # the conflict engine reads for the warning marks.
-WEEK_TABLES = (
-    "scheduling_shift",
-    "scheduling_appointment",
-    "scheduling_service",
-    "scheduling_schedule",
-    "staff_staff",
-    "staff_certification",
-    "staff_trainingrecord",
-    "staff_trainingprogram",
-    "staff_certificationrequirement",
-    "staff_trainingprogram_required_roles",
-    "staff_certificationrequirement_required_roles",
-    "accounts_user",
-    "clients_clientlocation",
-    "clients_client",
+WEEK_TABLES = tables_of(
+    Shift,
+    Appointment,
+    Service,
+    Schedule,
+    Staff,
+    Certification,
+    TrainingRecord,
+    TrainingProgram,
+    CertificationRequirement,
+    User,
+    ClientLocation,
+    Client,
 )
 
 

@@ -10,10 +10,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock, home
-from apps.staff.models import Certification, Staff, TrainingRecord
+from apps.core.versions import tables_of
+from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
 
 # What the certification and training panels read.
-STAFF_TABLES = ("staff_staff", "staff_certification", "staff_trainingrecord", "staff_trainingprogram")
+STAFF_TABLES = tables_of(Staff, Certification, TrainingRecord, TrainingProgram)
 # Certifications expiring within this many days are listed before they lapse.
 EXPIRING_WITHIN_DAYS = 30
 

@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.core import clock
 from apps.core.search import name_or_code_match
 from apps.core.tenancy import current_organization
-from apps.core.versions import table_versions
+from apps.core.versions import table_versions, tables_of
 from apps.staff.models import (
     Certification,
     CertificationRequirement,
     Staff,
     TrainingProgram,
+    TrainingRecord,
     certification_state,
 )
 
@@ -153,17 +155,8 @@ class MatrixPerson:
 
 # What the matrix is made of: any write to these tables changes their versions
 # (apps.core.versions), and with them the cache key below.
-MATRIX_TABLES = (
-    "staff_staff",
-    "staff_certification",
-    "staff_trainingrecord",
-    "staff_trainingprogram",
-    "staff_certificationrequirement",
-    "staff_trainingprogram_required_roles",
-    "staff_certificationrequirement_required_roles",
-    "accounts_user",
-)
-DIRECTORY_TABLES = ("staff_staff",)
+MATRIX_TABLES = tables_of(Staff, Certification, TrainingRecord, TrainingProgram, CertificationRequirement, User)
+DIRECTORY_TABLES = tables_of(Staff)
 
 
 def compliance_matrix(*, department: str = "", location: str = "", today: dt.date | None = None) -> dict:
