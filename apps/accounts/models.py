@@ -6,12 +6,13 @@ organization's people in its own, so an account never crosses organizations.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -69,6 +70,34 @@ class Role(BaseModel):
     @property
     def display_description(self) -> str:
         return gettext(self.description) if self.is_system_role and self.description else self.description
+
+
+# A role's permission set, read once per process and keyed by the role's `updated_at`, which
+# every change to its permissions moves forward. It lives with the models because User.has_perm
+# asks it directly and RoleBackend answers from it (backends.py).
+_role_permissions_lock = threading.Lock()
+_role_permissions: dict[tuple[str, uuid.UUID, object], frozenset[str]] = {}
+_ROLE_PERMISSIONS_MAX = 1024
+
+
+def role_permissions(role: Role) -> frozenset[str]:
+    key = (connection.schema_name, role.pk, role.updated_at)
+    cached = _role_permissions.get(key)
+    if cached is None:
+        cached = frozenset(
+            f"{app_label}.{codename}"
+            for app_label, codename in role.group.permissions.values_list("content_type__app_label", "codename")
+        )
+        with _role_permissions_lock:
+            if len(_role_permissions) >= _ROLE_PERMISSIONS_MAX:
+                _role_permissions.clear()
+            _role_permissions[key] = cached
+    return cached
+
+
+def role_permissions_forget() -> None:
+    with _role_permissions_lock:
+        _role_permissions.clear()
 
 
 class UserManager(BaseUserManager):
@@ -163,8 +192,6 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         # RoleBackend grants model-level permissions, so the answer is theirs; object-level
         # questions (guardian's care teams and shares) still go through the backends.
         if obj is None and not self.is_superuser and _ROLE_ONLY_BACKENDS.issuperset(settings.AUTHENTICATION_BACKENDS):
-            from apps.accounts.backends import role_permissions
-
             return self.is_active and self.role_id is not None and perm in role_permissions(self.role)
         return super().has_perm(perm, obj)
 

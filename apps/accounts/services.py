@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts import otp, roles, selectors
-from apps.accounts.models import AuthEvent, BackupCode, BackupCodeDevice, Role, TOTPDevice, User, UserSession
+from apps.accounts.models import (
+    AuthEvent,
+    BackupCode,
+    BackupCodeDevice,
+    Role,
+    TOTPDevice,
+    User,
+    UserSession,
+    role_permissions,
+)
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
 from apps.core import access
 
@@ -198,8 +207,6 @@ def may_assign_role(actor, role: Role | None) -> bool:
     held = _held(actor)
     if held is None or role is None:
         return True
-    from apps.accounts.backends import role_permissions
-
     return role_permissions(role) <= held
 
 
