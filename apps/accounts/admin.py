@@ -4,11 +4,13 @@ through services, so groups, sessions and events stay consistent."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors, services
+from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, Role, User, UserSession
 from apps.accounts.permissions import can
 
@@ -120,12 +122,10 @@ class UserAdmin(admin.ModelAdmin):
         self.message_user(request, _("Unlocked."), messages.SUCCESS)
 
     @admin.action(description=_("Send the invitation again"), permissions=["invite"])
-    def resend_invitation(self, request, queryset):
+    def resend_invitation(self, request: AnyHostRequest, queryset: QuerySet[User]) -> None:
         base = services.base_url(request=request)
         for user in queryset.filter(status=User.Status.PENDING):
-            services.invitation_send(
-                user=user, organization=getattr(request, "organization", None), base=base, inviter=request.user
-            )
+            services.invitation_send(user=user, organization=request.organization, base=base, inviter=request.user)
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 

@@ -18,3 +18,15 @@ class OrgRequest(HttpRequest):
     organization: Organization
     tenant: Organization
     user: User  # type: ignore[assignment]  # signed in: the views that take it are behind login_required
+
+
+class AnyHostRequest(HttpRequest):
+    """A request to the accounts pages, which the platform's public host serves too: its
+    operators sign in, set up two-factor and change their password there. The tenant
+    middleware sets `organization` on every request, to None on the public host."""
+
+    organization: Organization | None
+
+
+class SignedInRequest(AnyHostRequest):
+    user: User  # type: ignore[assignment]  # signed in: the views that take it are behind login_required

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from django.contrib.auth import update_session_auth_hash
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.http import AnyHostRequest, SignedInRequest
 from apps.accounts.models import AuthEvent, User, UserSession
 from apps.accounts.services.emails import base_url, send, signed_link
 from apps.accounts.services.events import auth_event_record
@@ -26,20 +31,28 @@ def invitation_accept(*, request, user: User, password: str) -> User:
     return user
 
 
-PROFILE_FIELDS = ("first_name", "last_name", "username", "phone", "profile_picture")
-
-
 @transaction.atomic
-def user_update_profile(*, request, user: User, email: str | None = None, **fields) -> User:
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"not profile fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(user, name, value)
-    changed = list(fields)
-    email_changed = email is not None and email.strip().lower() != user.email
+def user_update_profile(
+    *,
+    request: AnyHostRequest,
+    user: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    username: str | None,
+    phone: str,
+    profile_picture: File | Literal[False] | None,
+) -> User:
+    """The person's own details. The picture is as the form cleaned it: the stored file to
+    keep it, a new upload to replace it, False to clear it."""
+    user.first_name, user.last_name, user.username, user.phone = first_name, last_name, username, phone
+    # As the form cleaned it, unchanged (a ModelForm would turn False into "" first).
+    user.profile_picture = profile_picture
+    changed = ["first_name", "last_name", "username", "phone", "profile_picture"]
+    email = email.strip().lower()
+    email_changed = email != user.email
     if email_changed:
-        user.email = email.strip().lower()
+        user.email = email
         user.email_verified = False
         changed += ["email", "email_verified"]
     if user.username == "":
@@ -51,13 +64,13 @@ def user_update_profile(*, request, user: User, email: str | None = None, **fiel
     return user
 
 
-def email_verification_send(*, request, user: User) -> None:
+def email_verification_send(*, request: AnyHostRequest, user: User) -> None:
     base = base_url(request=request)
     link = signed_link(base, "accounts:email_verify", user, email_verification_tokens.make_token(user))
     send(
         to=user.email,
         template="email_verification",
-        organization=getattr(request, "organization", None),
+        organization=request.organization,
         base=base,
         context={"user": user, "link": link},
     )
@@ -68,6 +81,17 @@ def email_verify(*, request, user: User) -> User:
     user.email_verified = True
     user.save(update_fields=["email_verified", "updated_at"])
     auth_event_record(kind=AuthEvent.Kind.EMAIL_VERIFIED, request=request, user=user)
+    return user
+
+
+@transaction.atomic
+def password_change(*, request: SignedInRequest, user: User, password: str) -> User:
+    """The person changed their own password: this browser stays signed in, the others not."""
+    previous_key = request.session.session_key
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    update_session_auth_hash(request, user)
+    password_changed(request=request, user=user, how="changed", previous_session_key=previous_key)
     return user
 
 

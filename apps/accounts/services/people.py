@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, Role, User
 from apps.accounts.services.authority import require_assignable, require_manage
 from apps.accounts.services.emails import base_url, send, signed_link
@@ -20,7 +21,9 @@ def _sync_groups(user: User) -> None:
 
 
 @transaction.atomic
-def user_invite(*, request, email: str, first_name: str, last_name: str, role: Role | None, actor: User) -> User:
+def user_invite(
+    *, request: AnyHostRequest, email: str, first_name: str, last_name: str, role: Role | None, actor: User
+) -> User:
     email = (email or "").strip().lower()
     require_assignable(actor, role)
     if User.objects.filter(email__iexact=email).exists():
@@ -33,7 +36,7 @@ def user_invite(*, request, email: str, first_name: str, last_name: str, role: R
     user.save()
     _sync_groups(user)
     auth_event_record(kind=AuthEvent.Kind.INVITED, request=request, user=user, actor=actor)
-    organization = getattr(request, "organization", None)
+    organization = request.organization
     base = base_url(request=request)
     transaction.on_commit(lambda: invitation_send(user=user, organization=organization, base=base, inviter=actor))
     return user
@@ -99,3 +102,12 @@ def user_unlock(*, user: User, actor: User | None, request=None) -> None:
     require_manage(actor, user)
     reset(username=user.email.lower())
     auth_event_record(kind=AuthEvent.Kind.UNLOCKED, request=request, user=user, actor=actor)
+
+
+@transaction.atomic
+def user_change_access(*, user: User, role: Role | None, status: str, actor: User | None, request=None) -> User:
+    """What an admin changes about someone on the people page: their role, then their status."""
+    if role != user.role:
+        user_set_role(user=user, role=role, actor=actor, request=request)
+    user_set_status(user=user, status=status, actor=actor, request=request)
+    return user

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import selectors
+from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, User, UserSession
 from apps.accounts.services.authority import require_manage
 from apps.accounts.services.events import auth_event_record, client_agent, client_ip
@@ -21,12 +22,12 @@ SESSION_LAST_SEEN = "sl_last_seen"
 
 
 @transaction.atomic
-def sign_in(*, request, user: User) -> UserSession:
+def sign_in(*, request: AnyHostRequest, user: User) -> UserSession:
     """Start an authenticated session and record it (the seed's `user_sessions`)."""
     django_login(request, user, backend="apps.accounts.backends.RoleBackend")
     if not request.session.session_key:
         request.session.save()
-    policy = selectors.security_policy(getattr(request, "organization", None))
+    policy = selectors.security_policy(request.organization)
     now = timezone.now()
     request.session[SESSION_STARTED] = now.timestamp()
     request.session[SESSION_LAST_SEEN] = now.timestamp()

@@ -3,12 +3,15 @@ an email address, their sessions."""
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
@@ -17,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import forms, selectors, services
+from apps.accounts.http import AnyHostRequest, SignedInRequest
 from apps.accounts.models import AuthEvent, User, UserSession
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
 from apps.accounts.views.sign_in import sign_out
+from apps.core.pages import form_page
 
 
 def _user_from_uid(uidb64: str) -> User | None:
@@ -36,9 +41,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "accounts/emails/password_reset_body.html"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    request: AnyHostRequest
 
-    def get_extra_email_context(self):
-        organization = getattr(self.request, "organization", None)
+    def get_extra_email_context(self) -> dict[str, object]:
+        organization = self.request.organization
         return {"organization": organization, "site_name": organization.name if organization else "Starline"}
 
     def form_valid(self, form):
@@ -59,25 +65,29 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-def invitation_accept(request, uidb64, token):
+def invitation_accept(request: AnyHostRequest, uidb64: str, token: str) -> HttpResponse:
     user = _user_from_uid(uidb64)
     if user is None or user.status != User.Status.PENDING or not invitation_tokens.check_token(user, token):
         return render(request, "accounts/link_invalid.html", {"what": _("invitation")}, status=400)
-    form = SetPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.invitation_accept(request=request, user=user, password=form.cleaned_data["new_password1"])
-        services.sign_in(request=request, user=user)
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("home")
-    return render(
+    invitee = user
+
+    def save(data: dict[str, Any]) -> User:
+        services.invitation_accept(request=request, user=invitee, password=data["new_password1"])
+        services.sign_in(request=request, user=invitee)
+        return invitee
+
+    return form_page(
         request,
-        "accounts/invitation_accept.html",
-        {"form": form, "invitee": user},
-        status=400 if request.method == "POST" else 200,
+        SetPasswordForm(user, request.POST or None),
+        save=save,
+        template="accounts/invitation_accept.html",
+        context={"invitee": user},
+        saved_message=_("Welcome! Your account is ready."),
+        redirect_to="home",
     )
 
 
-def email_verify(request, uidb64, token):
+def email_verify(request: AnyHostRequest, uidb64: str, token: str) -> HttpResponse:
     user = _user_from_uid(uidb64)
     if user is None or not email_verification_tokens.check_token(user, token):
         return render(request, "accounts/link_invalid.html", {"what": _("verification link")}, status=400)
@@ -87,7 +97,7 @@ def email_verify(request, uidb64, token):
 
 @login_required
 @require_POST
-def email_verification_resend(request):
+def email_verification_resend(request: SignedInRequest) -> HttpResponse:
     if not request.user.email_verified:
         services.email_verification_send(request=request, user=request.user)
         messages.success(request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email})
@@ -95,41 +105,49 @@ def email_verification_resend(request):
 
 
 @login_required
-def profile(request):
+def profile(request: SignedInRequest) -> HttpResponse:
     # The form validates a copy: a ModelForm writes into its instance while validating, and
     # the service must see what changed (a new email address needs verifying).
     form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=User.objects.get(pk=request.user.pk))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.user_update_profile(
+
+    def save(data: dict[str, Any]) -> User:
+        return services.user_update_profile(
             request=request,
             user=request.user,
             email=data["email"],
-            **{k: data[k] for k in services.PROFILE_FIELDS if k in data},
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            username=data["username"],
+            phone=data["phone"],
+            profile_picture=data["profile_picture"],
         )
-        messages.success(request, _("Your profile is saved."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
-
-@login_required
-def password_change(request):
-    # A fresh row: the signed-in user may come from the cache, which holds no password hash.
-    form = PasswordChangeForm(User.objects.get(pk=request.user.pk), request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        previous_key = request.session.session_key
-        update_session_auth_hash(request, user)
-        services.password_changed(request=request, user=user, how="changed", previous_session_key=previous_key)
-        messages.success(request, _("Your password is changed. Your other sessions were signed out."))
-        return redirect("accounts:profile")
-    return render(
-        request, "accounts/password_change.html", {"form": form}, status=400 if request.method == "POST" else 200
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="accounts/profile.html",
+        saved_message=_("Your profile is saved."),
+        redirect_to="accounts:profile",
     )
 
 
 @login_required
-def sessions(request):
+def password_change(request: SignedInRequest) -> HttpResponse:
+    # A fresh row: the signed-in user may come from the cache, which holds no password hash.
+    user = User.objects.get(pk=request.user.pk)
+    return form_page(
+        request,
+        PasswordChangeForm(user, request.POST or None),
+        save=lambda data: services.password_change(request=request, user=user, password=data["new_password1"]),
+        template="accounts/password_change.html",
+        saved_message=_("Your password is changed. Your other sessions were signed out."),
+        redirect_to="accounts:profile",
+    )
+
+
+@login_required
+def sessions(request: SignedInRequest) -> HttpResponse:
     current = request.session.session_key
     rows = selectors.active_sessions_for(request.user).order_by("-last_seen_at")
     return render(request, "accounts/sessions.html", {"user_sessions": rows, "current_key": current})
@@ -137,7 +155,7 @@ def sessions(request):
 
 @login_required
 @require_POST
-def session_revoke(request, pk):
+def session_revoke(request: SignedInRequest, pk: UUID) -> HttpResponse:
     record = get_object_or_404(UserSession, pk=pk, user=request.user, revoked_at__isnull=True)
     if record.session_key == request.session.session_key:
         return sign_out(request)
@@ -148,7 +166,7 @@ def session_revoke(request, pk):
 
 @login_required
 @require_POST
-def sessions_revoke_others(request):
+def sessions_revoke_others(request: SignedInRequest) -> HttpResponse:
     count = services.sessions_revoke_all(
         user=request.user,
         actor=request.user,

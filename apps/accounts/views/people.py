@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import forms, selectors, services
+from apps.accounts.http import SignedInRequest
 from apps.accounts.models import User
 from apps.accounts.permissions import can, permission_required
 from apps.core import access
 from apps.core.fragments import cached_page
+from apps.core.pages import form_page
 
 
-def _person(request, pk) -> User:
+def _person(request: SignedInRequest, pk: UUID) -> User:
     """A user of this organization that the viewer may manage, or 404."""
     if not can(request.user, "accounts.view_user"):
         raise Http404
@@ -28,12 +32,12 @@ def _person(request, pk) -> User:
 
 @login_required
 @permission_required("accounts.view_user")
-def people(request):
+def people(request: SignedInRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     can_invite = can(request.user, "accounts.invite_user")
 
-    def context() -> dict:
+    def context() -> dict[str, Any]:
         users = selectors.user_list(search=search, status=status if status in User.Status.values else "")
         return {
             "page": Paginator(users, 25).get_page(request.GET.get("page")),
@@ -53,22 +57,26 @@ def people(request):
 
 @login_required
 @permission_required("accounts.invite_user")
-def invite(request):
-    form = forms.InviteForm(request.POST or None, roles=services.assignable_roles(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_invite(request=request, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
-            return redirect("accounts:people")
-    return render(request, "accounts/invite.html", {"form": form}, status=400 if request.method == "POST" else 200)
+def invite(request: SignedInRequest) -> HttpResponse:
+    return form_page(
+        request,
+        forms.InviteForm(request.POST or None, roles=services.assignable_roles(request.user)),
+        save=lambda data: services.user_invite(
+            request=request,
+            actor=request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+        ),
+        template="accounts/invite.html",
+        saved_message=lambda user: _("Invitation sent to %(email)s.") % {"email": user.email},
+        redirect_to="accounts:people",
+    )
 
 
 @login_required
-def person(request, pk):
+def person(request: SignedInRequest, pk: UUID) -> HttpResponse:
     subject = _person(request, pk)
     # A staff record holds personal details: who opened it is in its access report.
     access.record(obj=subject, request=request)
@@ -79,31 +87,17 @@ def person(request, pk):
         initial={"role": subject.role, "status": subject.status},
         roles=services.assignable_roles(request.user),
     )
-    if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    if form.cleaned_data["role"] != subject.role:
-                        services.user_set_role(
-                            user=subject, role=form.cleaned_data["role"], actor=request.user, request=request
-                        )
-                    services.user_set_status(
-                        user=subject, status=form.cleaned_data["status"], actor=request.user, request=request
-                    )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("accounts:person", pk=subject.pk)
-    return render(
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    return form_page(
         request,
-        "accounts/person.html",
-        {
+        form,
+        save=lambda data: services.user_change_access(
+            user=subject, role=data["role"], status=data["status"], actor=request.user, request=request
+        ),
+        template="accounts/person.html",
+        context={
             "subject": subject,
-            "form": form,
             "may_change": may_change,
             "user_sessions": selectors.active_sessions_for(subject)
             if can(request.user, "accounts.manage_sessions")
@@ -115,14 +109,14 @@ def person(request, pk):
             "may_manage_sessions": can(request.user, "accounts.manage_sessions") and may_manage,
             "locked_out": may_change and selectors.is_locked_out(subject),
         },
-        status=400 if request.method == "POST" else 200,
+        saved_message=_("Saved."),
     )
 
 
 @login_required
 @permission_required("accounts.manage_sessions")
 @require_POST
-def person_sessions_revoke(request, pk):
+def person_sessions_revoke(request: SignedInRequest, pk: UUID) -> HttpResponse:
     subject = _person(request, pk)
     count = services.sessions_revoke_all(user=subject, actor=request.user, reason="revoked_by_admin", request=request)
     messages.success(request, _("%(count)d sessions signed out.") % {"count": count})
@@ -132,7 +126,7 @@ def person_sessions_revoke(request, pk):
 @login_required
 @permission_required("accounts.reset_two_factor")
 @require_POST
-def person_two_factor_reset(request, pk):
+def person_two_factor_reset(request: SignedInRequest, pk: UUID) -> HttpResponse:
     subject = _person(request, pk)
     services.two_factor_remove(user=subject, actor=request.user, request=request)
     messages.success(request, _("Two-factor sign-in was reset; they will set it up again."))
@@ -142,13 +136,13 @@ def person_two_factor_reset(request, pk):
 @login_required
 @permission_required("accounts.invite_user")
 @require_POST
-def person_invitation_resend(request, pk):
+def person_invitation_resend(request: SignedInRequest, pk: UUID) -> HttpResponse:
     subject = _person(request, pk)
     if subject.status != User.Status.PENDING:
         raise Http404
     services.invitation_send(
         user=subject,
-        organization=getattr(request, "organization", None),
+        organization=request.organization,
         base=services.base_url(request=request),
         inviter=request.user,
     )
@@ -159,7 +153,7 @@ def person_invitation_resend(request, pk):
 @login_required
 @permission_required("accounts.change_user")
 @require_POST
-def person_unlock(request, pk):
+def person_unlock(request: SignedInRequest, pk: UUID) -> HttpResponse:
     subject = _person(request, pk)
     services.user_unlock(user=subject, actor=request.user, request=request)
     messages.success(request, _("Sign-in unlocked."))

@@ -3,11 +3,13 @@ Django admin's sign-in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,10 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.accounts import forms, services
+from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, User
 
 
-def safe_next(request, default: str = "/") -> str:
+def safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -37,7 +40,9 @@ _STATUS_MESSAGES = {
 
 
 @never_cache
-def sign_in(request):
+def sign_in(request: AnyHostRequest) -> HttpResponse:
+    # Not a form_page: a refused sign-in is no service's ValidationError (the message depends
+    # on the account's state) and django-axes may answer instead, with its lockout page.
     if request.user.is_authenticated:
         return redirect(safe_next(request))
     form = forms.SignInForm(request.POST or None)
@@ -61,13 +66,15 @@ def sign_in(request):
     return render(request, "accounts/sign_in.html", {"form": form, "next": safe_next(request, "")}, status=status)
 
 
-def axes_username(request, credentials=None) -> str:
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
     """The account a sign-in attempt is for, as django-axes counts it: the lowercased email."""
     value = (credentials or {}).get("username") or request.POST.get("email", "")
     return str(value).strip().lower()[:255]
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes' lockout response: a clear message, status 429."""
     email = (credentials or {}).get("username") or request.POST.get("email", "")
     services.auth_event_record(kind=AuthEvent.Kind.LOCKED_OUT, request=request, email=str(email)[:255])
@@ -77,14 +84,14 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
 
 @require_POST
-def sign_out(request):
+def sign_out(request: AnyHostRequest) -> HttpResponse:
     services.sign_out(request=request)
     messages.success(request, _("You have signed out."))
     return redirect("accounts:sign_in")
 
 
 @require_POST
-def keepalive(request):
+def keepalive(request: AnyHostRequest) -> HttpResponse:
     """The 'Stay signed in' button: activity, without leaving the page (401 once the
     session has ended, so the page knows to go to sign-in)."""
     if not request.user.is_authenticated:
@@ -93,7 +100,7 @@ def keepalive(request):
     return HttpResponse(status=204)
 
 
-def admin_login_redirect(request):
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     """The Django admin signs in through our sign-in (lockout, 2FA, session records).
 
     Someone already signed in who lands here lacks admin access: tell them so, rather

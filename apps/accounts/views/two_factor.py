@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,13 +13,16 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from apps.accounts import forms, otp, selectors, services
+from apps.accounts.http import SignedInRequest
 from apps.accounts.models import AuthEvent, BackupCodeDevice, TOTPDevice
 from apps.accounts.views.sign_in import safe_next
 
 
 @never_cache
 @login_required
-def two_factor_verify(request):
+def two_factor_verify(request: SignedInRequest) -> HttpResponse:
+    # Not a form_page: a right code signs the second factor in (no service's save), and a
+    # wrong one says whether the device is throttled.
     if request.user.is_verified():
         return redirect(safe_next(request))
     form = forms.TokenForm(request.POST or None)
@@ -62,11 +65,14 @@ def two_factor_verify(request):
 
 @never_cache
 @login_required
-def two_factor_setup(request):
+def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     """Show the enrolment in progress; a new secret is made only on an explicit POST.
 
     A GET that made one would let any page (a link, a cross-site image) replace the code a
     person is scanning, and write audit entries in their name.
+
+    Not a form_page: a confirmed code answers with the new backup codes (shown once), not a
+    redirect.
     """
     user = request.user
     if request.method == "POST" and request.POST.get("action") == "start":
@@ -88,8 +94,11 @@ def two_factor_setup(request):
                 return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes, "new": True})
             form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
         status = 400
-    organization = getattr(request, "organization", None)
-    context = {"form": form, "required": selectors.security_policy(organization).requires_two_factor(user)}
+    organization = request.organization
+    context: dict[str, object] = {
+        "form": form,
+        "required": selectors.security_policy(organization).requires_two_factor(user),
+    }
     if device is not None:
         url = device.config_url(issuer=organization.name if organization else "Starline", account=user.email)
         context.update(qr=otp.qr_svg(url), secret=device.base32_secret)
@@ -97,9 +106,9 @@ def two_factor_setup(request):
 
 
 @login_required
-def two_factor_manage(request):
+def two_factor_manage(request: SignedInRequest) -> HttpResponse:
     user = request.user
-    policy = selectors.security_policy(getattr(request, "organization", None))
+    policy = selectors.security_policy(request.organization)
     backup = BackupCodeDevice.objects.filter(user=user).first()
     context = {
         "enabled": user.two_factor_enabled,
@@ -112,7 +121,7 @@ def two_factor_manage(request):
 @never_cache
 @login_required
 @require_POST
-def two_factor_backup_codes(request):
+def two_factor_backup_codes(request: SignedInRequest) -> HttpResponse:
     if not request.user.two_factor_enabled:
         raise Http404
     codes = services.backup_codes_regenerate(user=request.user)
@@ -121,8 +130,8 @@ def two_factor_backup_codes(request):
 
 @login_required
 @require_POST
-def two_factor_disable(request):
-    policy = selectors.security_policy(getattr(request, "organization", None))
+def two_factor_disable(request: SignedInRequest) -> HttpResponse:
+    policy = selectors.security_policy(request.organization)
     if policy.requires_two_factor(request.user):
         messages.error(request, _("Your organization requires two-factor sign-in for you."))
         return redirect("accounts:two_factor_manage")
