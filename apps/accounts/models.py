@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -34,11 +36,10 @@ _ROLE_ONLY_BACKENDS = frozenset(
 
 
 def _picture_path(instance: User, filename: str) -> str:
-    from django.db import connection
-
     suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
     # Random names under the organization's schema: never the uploader's file name.
-    return f"{connection.schema_name}/profile/{uuid.uuid4().hex}.{suffix}"
+    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    return f"{schema}/profile/{uuid.uuid4().hex}.{suffix}"
 
 
 class Role(BaseModel):
@@ -81,7 +82,8 @@ _ROLE_PERMISSIONS_MAX = 1024
 
 
 def role_permissions(role: Role) -> frozenset[str]:
-    key = (connection.schema_name, role.pk, role.updated_at)
+    schema: str = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    key = (schema, role.pk, role.updated_at)
     cached = _role_permissions.get(key)
     if cached is None:
         cached = frozenset(
@@ -129,7 +131,9 @@ class UserManager(BaseUserManager):
         return self.get(email=str(username).strip().lower())
 
 
-class User(BaseModel, AbstractBaseUser, PermissionsMixin):
+# django-otp's Device points at the user model by its setting's name, which the stubs' plugin
+# cannot follow to name the reverse managers (totpdevice_set, backupcodedevice_set).
+class User(BaseModel, AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
@@ -156,7 +160,12 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    # Set on the signed-in user by django-otp's OTPMiddleware: did they pass the second factor?
+    is_verified: Callable[[], bool]
+    # Set on the copy kept in the cache, which holds no password hash (backends.py).
+    cached_session_auth_hash: str
 
     class Meta:
         verbose_name = _("user")
@@ -179,7 +188,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     # Only active users sign in; Django's backends and admin read these two attributes.
     @property
-    def is_active(self) -> bool:
+    def is_active(self) -> bool:  # type: ignore[override]  # the status decides; Django's base has a column
         return self.status == self.Status.ACTIVE
 
     @property
@@ -283,12 +292,13 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     encrypted with FIELD_ENCRYPTION_KEYS: a copy of the database cannot mint codes."""
 
     key = EncryptedTextField(_("secret"))
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    # Annotated: the stubs' plugin cannot type fields on a model with an untyped base (Device).
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=6)
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=1)
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
 
     class Meta(Device.Meta):
         verbose_name = _("authenticator app")

@@ -17,7 +17,7 @@ from apps.accounts.tokens import invitation_tokens
 
 
 def _sync_groups(user: User) -> None:
-    user.groups.set([user.role.group] if user.role_id else [])
+    user.groups.set([user.role.group] if user.role is not None else [])
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def user_set_status(*, user: User, status: str, actor: User | None, request=None
 def user_set_role(*, user: User, role: Role | None, actor: User | None, request=None) -> User:
     require_manage(actor, user)
     require_assignable(actor, role)
-    previous = user.role.name if user.role_id else None
+    previous = user.role.name if user.role is not None else None
     user.role = role
     user.save(update_fields=["role", "updated_at"])
     _sync_groups(user)

@@ -122,7 +122,7 @@ def role_delete(*, role: Role, actor: User | None, request=None) -> None:
 
 def system_roles_sync() -> None:
     """Create the system roles in the current schema and give them their permissions."""
-    if connection.schema_name == "public":
+    if connection.schema_name == "public":  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
         return
     rules = roles.default_rules()
     permissions = list(selectors.matrix_permissions())

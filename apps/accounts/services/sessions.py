@@ -27,13 +27,15 @@ def sign_in(*, request: AnyHostRequest, user: User) -> UserSession:
     django_login(request, user, backend="apps.accounts.backends.RoleBackend")
     if not request.session.session_key:
         request.session.save()
+    session_key = request.session.session_key
+    assert session_key is not None  # saved just above
     policy = selectors.security_policy(request.organization)
     now = timezone.now()
     request.session[SESSION_STARTED] = now.timestamp()
     request.session[SESSION_LAST_SEEN] = now.timestamp()
     record = UserSession.objects.create(
         user=user,
-        session_key=request.session.session_key,
+        session_key=session_key,
         ip_address=client_ip(request),
         user_agent=client_agent(request),
         expires_at=now + timedelta(hours=policy.absolute_hours),

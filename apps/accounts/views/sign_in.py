@@ -59,7 +59,7 @@ def sign_in(request: AnyHostRequest) -> HttpResponse:
         services.auth_event_record(kind=AuthEvent.Kind.SIGN_IN_FAILED, request=request, email=email, user=known)
         if known is not None and known.status in _STATUS_MESSAGES and known.check_password(password):
             # The right password for an account that may not sign in: say why.
-            form.add_error(None, _STATUS_MESSAGES[known.status])
+            form.add_error(None, _STATUS_MESSAGES[User.Status(known.status)])
         else:
             form.add_error(None, _("That email address and password do not match an account here."))
     status = 400 if request.method == "POST" else 200
