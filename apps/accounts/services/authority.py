@@ -14,21 +14,21 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User, role_permissions
 
 
-def held_permissions(actor) -> set[str] | None:
+def held_permissions(actor: User | None) -> set[str] | None:
     """The actor's permissions, or None for 'everything' (superusers, and the system)."""
     if actor is None or actor.is_superuser:
         return None
     return actor.get_all_permissions()
 
 
-def may_assign_role(actor, role: Role | None) -> bool:
+def may_assign_role(actor: User | None, role: Role | None) -> bool:
     held = held_permissions(actor)
     if held is None or role is None:
         return True
     return role_permissions(role) <= held
 
 
-def may_manage_user(actor, target: User) -> bool:
+def may_manage_user(actor: User | None, target: User) -> bool:
     if actor is None:
         return True
     if actor.pk == target.pk or (target.is_superuser and not actor.is_superuser):
@@ -36,15 +36,15 @@ def may_manage_user(actor, target: User) -> bool:
     return may_assign_role(actor, target.role if target.role_id else None)
 
 
-def assignable_roles(actor):
+def assignable_roles(actor: User | None) -> list[Role]:
     return [role for role in Role.objects.select_related("group").order_by("name") if may_assign_role(actor, role)]
 
 
-def require_manage(actor, target: User) -> None:
+def require_manage(actor: User | None, target: User) -> None:
     if not may_manage_user(actor, target):
         raise PermissionDenied(_("You cannot change someone whose access is greater than yours, or yourself."))
 
 
-def require_assignable(actor, role: Role | None) -> None:
+def require_assignable(actor: User | None, role: Role | None) -> None:
     if not may_assign_role(actor, role):
         raise ValidationError({"role": [_("You can give only roles whose permissions you hold yourself.")]})

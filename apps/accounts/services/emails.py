@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from apps.accounts.models import User
+from apps.tenants.models import Organization
 
-def base_url(*, request=None, organization=None) -> str:
+
+def base_url(*, request: HttpRequest | None = None, organization: Organization | None = None) -> str:
     """Where links in emails point: the request's own host, or the organization's when
     there is no request (provisioning from the command line)."""
     if request is not None:
@@ -21,7 +27,7 @@ def base_url(*, request=None, organization=None) -> str:
     return f"{scheme}://{host}{port}"
 
 
-def send(*, to: str, template: str, context: dict, organization, base: str) -> None:
+def send(*, to: str, template: str, context: dict[str, Any], organization: Organization | None, base: str) -> None:
     """A branded email: subject, text and HTML from templates/accounts/emails/."""
     context = {
         "organization": organization,
@@ -39,6 +45,6 @@ def send(*, to: str, template: str, context: dict, organization, base: str) -> N
     message.send()
 
 
-def signed_link(base: str, name: str, user, token: str) -> str:
+def signed_link(base: str, name: str, user: User, token: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return base + reverse(name, kwargs={"uidb64": uid, "token": token})

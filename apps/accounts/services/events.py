@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from apps.accounts.models import AuthEvent
+from typing import Any
+
+from django.http import HttpRequest
+
+from apps.accounts.models import AuthEvent, User
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None if request is not None else None
 
 
-def client_agent(request) -> str:
+def client_agent(request: HttpRequest | None) -> str:
     return (request.META.get("HTTP_USER_AGENT") or "")[:500] if request is not None else ""
 
 
-def auth_event_record(*, kind: str, request=None, user=None, actor=None, email: str = "", detail=None) -> AuthEvent:
+def auth_event_record(
+    *,
+    kind: str,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    actor: User | None = None,
+    email: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuthEvent:
     return AuthEvent.objects.create(
         kind=kind,
         user=user,

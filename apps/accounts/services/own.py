@@ -7,6 +7,7 @@ from typing import Literal
 from django.contrib.auth import update_session_auth_hash
 from django.core.files import File
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.http import AnyHostRequest, SignedInRequest
@@ -19,7 +20,7 @@ from apps.core import access
 
 
 @transaction.atomic
-def invitation_accept(*, request, user: User, password: str) -> User:
+def invitation_accept(*, request: HttpRequest, user: User, password: str) -> User:
     """The invitee chose a password: the account becomes active and the email is proven."""
     # Not signed in yet, but proven by the link: the change is theirs, not an anonymous visitor's.
     access.act_as(user)
@@ -77,7 +78,7 @@ def email_verification_send(*, request: AnyHostRequest, user: User) -> None:
 
 
 @transaction.atomic
-def email_verify(*, request, user: User) -> User:
+def email_verify(*, request: HttpRequest, user: User) -> User:
     user.email_verified = True
     user.save(update_fields=["email_verified", "updated_at"])
     auth_event_record(kind=AuthEvent.Kind.EMAIL_VERIFIED, request=request, user=user)
@@ -96,7 +97,7 @@ def password_change(*, request: SignedInRequest, user: User, password: str) -> U
 
 
 @transaction.atomic
-def password_changed(*, request, user: User, how: str, previous_session_key: str | None = None) -> None:
+def password_changed(*, request: HttpRequest, user: User, how: str, previous_session_key: str | None = None) -> None:
     """After a change or reset: every other session ends (a thief's included).
 
     A change rotates this browser's session key (update_session_auth_hash); its record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from apps.accounts.http import AnyHostRequest
@@ -14,6 +15,7 @@ from apps.accounts.services.emails import base_url, send, signed_link
 from apps.accounts.services.events import auth_event_record
 from apps.accounts.services.sessions import sessions_revoke_all
 from apps.accounts.tokens import invitation_tokens
+from apps.tenants.models import Organization
 
 
 def _sync_groups(user: User) -> None:
@@ -42,7 +44,7 @@ def user_invite(
     return user
 
 
-def invitation_send(*, user: User, organization, base: str, inviter: User | None = None) -> None:
+def invitation_send(*, user: User, organization: Organization | None, base: str, inviter: User | None = None) -> None:
     link = signed_link(base, "accounts:invitation_accept", user, invitation_tokens.make_token(user))
     send(
         to=user.email,
@@ -54,7 +56,7 @@ def invitation_send(*, user: User, organization, base: str, inviter: User | None
 
 
 @transaction.atomic
-def user_set_status(*, user: User, status: str, actor: User | None, request=None) -> User:
+def user_set_status(*, user: User, status: str, actor: User | None, request: HttpRequest | None = None) -> User:
     if status not in User.Status.values:
         raise ValidationError({"status": [_("Choose a valid status.")]})
     require_manage(actor, user)
@@ -77,7 +79,7 @@ def user_set_status(*, user: User, status: str, actor: User | None, request=None
 
 
 @transaction.atomic
-def user_set_role(*, user: User, role: Role | None, actor: User | None, request=None) -> User:
+def user_set_role(*, user: User, role: Role | None, actor: User | None, request: HttpRequest | None = None) -> User:
     require_manage(actor, user)
     require_assignable(actor, role)
     previous = user.role.name if user.role is not None else None
@@ -95,7 +97,7 @@ def user_set_role(*, user: User, role: Role | None, actor: User | None, request=
 
 
 @transaction.atomic
-def user_unlock(*, user: User, actor: User | None, request=None) -> None:
+def user_unlock(*, user: User, actor: User | None, request: HttpRequest | None = None) -> None:
     """Lift a lockout from repeated failures (django-axes) before its cool-off ends."""
     from axes.utils import reset
 
@@ -105,7 +107,9 @@ def user_unlock(*, user: User, actor: User | None, request=None) -> None:
 
 
 @transaction.atomic
-def user_change_access(*, user: User, role: Role | None, status: str, actor: User | None, request=None) -> User:
+def user_change_access(
+    *, user: User, role: Role | None, status: str, actor: User | None, request: HttpRequest | None = None
+) -> User:
     """What an admin changes about someone on the people page: their role, then their status."""
     if role != user.role:
         user_set_role(user=user, role=role, actor=actor, request=request)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from uuid import UUID
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,19 +19,22 @@ from apps.accounts.services.authority import held_permissions
 from apps.accounts.services.events import auth_event_record
 
 
-def _check_role_name(name: str, exclude_pk=None) -> str:
+def _check_role_name(name: str, exclude_pk: UUID | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the role a name.")]})
     taken = Role.objects.filter(name__iexact=name)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists() or Group.objects.filter(name__iexact=name).exclude(role__pk=exclude_pk).exists():
+    groups = Group.objects.filter(name__iexact=name)
+    # What exclude(role__pk=None) meant for a new role (role__isnull), spelled out for the types.
+    groups = groups.exclude(role__isnull=True) if exclude_pk is None else groups.exclude(role__pk=exclude_pk)
+    if taken.exists() or groups.exists():
         raise ValidationError({"name": [_("A role with this name already exists.")]})
     return name
 
 
-def _allowed_permissions(permission_ids, actor=None) -> list[Permission]:
+def _allowed_permissions(permission_ids: Collection[int], actor: User | None = None) -> list[Permission]:
     permissions = list(selectors.matrix_permissions().filter(pk__in=list(permission_ids)))
     if len(permissions) != len(set(permission_ids)):
         raise ValidationError({"permissions": [_("Some of the chosen permissions do not exist.")]})
@@ -46,7 +53,14 @@ def _allowed_permissions(permission_ids, actor=None) -> list[Permission]:
 
 
 @transaction.atomic
-def role_create(*, name: str, description: str = "", permission_ids=(), actor: User | None, request=None) -> Role:
+def role_create(
+    *,
+    name: str,
+    description: str = "",
+    permission_ids: Collection[int] = (),
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Role:
     name = _check_role_name(name)
     permissions = _allowed_permissions(permission_ids, actor)
     group = Group.objects.create(name=name)
@@ -68,7 +82,13 @@ def role_create(*, name: str, description: str = "", permission_ids=(), actor: U
 
 @transaction.atomic
 def role_update(
-    *, role: Role, name: str, description: str = "", permission_ids=(), actor: User | None, request=None
+    *,
+    role: Role,
+    name: str,
+    description: str = "",
+    permission_ids: Collection[int] = (),
+    actor: User | None,
+    request: HttpRequest | None = None,
 ) -> Role:
     if role.is_system_role:
         raise ValidationError(_("System roles keep their built-in permissions; create a custom role instead."))
@@ -96,7 +116,7 @@ def role_update(
 
 
 @transaction.atomic
-def role_delete(*, role: Role, actor: User | None, request=None) -> None:
+def role_delete(*, role: Role, actor: User | None, request: HttpRequest | None = None) -> None:
     if role.is_system_role:
         raise ValidationError(_("System roles cannot be deleted."))
     in_use = role.users.count()

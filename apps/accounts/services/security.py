@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from apps.accounts import selectors
 from apps.accounts.models import AuthEvent, User
 from apps.accounts.services.events import auth_event_record
+from apps.tenants.models import Organization
 
 
 @transaction.atomic
 def security_policy_update(
     *,
-    organization,
+    organization: Organization,
     idle_minutes: int,
     absolute_hours: int,
     two_factor: str,
     two_factor_roles: list[str],
     actor: User,
-    request=None,
-):
+    request: HttpRequest | None = None,
+) -> Organization:
     from apps.tenants import services as tenant_services
 
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not 1 <= idle_minutes <= 240:
         errors["idle_minutes"] = [_("Choose between 1 and 240 minutes.")]
     if not 1 <= absolute_hours <= 24:

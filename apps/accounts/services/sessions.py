@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts import selectors
@@ -51,7 +52,13 @@ def _delete_django_session(session_key: str) -> None:
 
 
 @transaction.atomic
-def session_revoke(*, user_session: UserSession, actor=None, reason: str = "revoked", request=None) -> None:
+def session_revoke(
+    *,
+    user_session: UserSession,
+    actor: User | None = None,
+    reason: str = "revoked",
+    request: HttpRequest | None = None,
+) -> None:
     """End a session now: its cookie stops working on the next request."""
     if user_session.revoked_at is None:
         user_session.revoked_at = timezone.now()
@@ -72,7 +79,12 @@ def session_revoke(*, user_session: UserSession, actor=None, reason: str = "revo
 
 @transaction.atomic
 def sessions_revoke_all(
-    *, user: User, actor=None, reason: str = "revoked", except_key: str | None = None, request=None
+    *,
+    user: User,
+    actor: User | None = None,
+    reason: str = "revoked",
+    except_key: str | None = None,
+    request: HttpRequest | None = None,
 ) -> int:
     if actor is not None and actor.pk != user.pk:
         require_manage(actor, user)
@@ -83,7 +95,7 @@ def sessions_revoke_all(
 
 
 @transaction.atomic
-def sign_out(*, request, reason: str = "signed_out") -> None:
+def sign_out(*, request: HttpRequest, reason: str = "signed_out") -> None:
     user = request.user if request.user.is_authenticated else None
     key = request.session.session_key
     if user is not None and key:
@@ -94,7 +106,7 @@ def sign_out(*, request, reason: str = "signed_out") -> None:
     django_logout(request)
 
 
-def session_touch(*, request) -> None:
+def session_touch(*, request: HttpRequest) -> None:
     """Note activity: at most once a minute, so a busy user costs no write per request."""
     now = timezone.now()
     request.session[SESSION_LAST_SEEN] = now.timestamp()

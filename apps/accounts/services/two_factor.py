@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from apps.accounts import otp
@@ -19,7 +20,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
+def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the authenticator with a code from it; returns the new backup codes."""
     if not device.verify_token(token):
         return None
@@ -44,7 +45,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_remove(*, user: User, actor: User | None, request=None) -> None:
+def two_factor_remove(*, user: User, actor: User | None, request: HttpRequest | None = None) -> None:
     """Remove authenticator and backup codes (the user's own choice, or an admin reset)."""
     if actor is not None and actor.pk != user.pk:
         require_manage(actor, user)
