@@ -16,11 +16,13 @@ import django  # noqa: E402
 django.setup()
 
 from importlib import import_module  # noqa: E402
+from typing import cast  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
 from apps.accounts import services  # noqa: E402
+from apps.accounts.http import AnyHostRequest  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
@@ -32,7 +34,8 @@ HOME_ROLES = ("dsp", "scheduler", "manager", "hr", "admin", "auditor")
 def _session_for(organization, email: str) -> str:
     with organization:
         user = User.objects.get(email=email)
-        request = RequestFactory().get("/", HTTP_HOST=HOST)
+        # As the tenant middleware would leave it: with its organization.
+        request = cast(AnyHostRequest, RequestFactory().get("/", HTTP_HOST=HOST))
         request.organization = organization
         request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         request.user = user
