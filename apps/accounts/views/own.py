@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,7 +47,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         organization = self.request.organization
         return {"organization": organization, "site_name": organization.name if organization else "Starline"}
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = self.get_extra_email_context()
         services.auth_event_record(
             kind=AuthEvent.Kind.PASSWORD_RESET_REQUESTED, request=self.request, email=form.cleaned_data["email"]
@@ -59,9 +59,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        services.password_changed(request=self.request, user=form.user, how="reset")
+        user = form.user
+        assert isinstance(user, User)  # the AUTH_USER_MODEL
+        services.password_changed(request=self.request, user=user, how="reset")
         return response
 
 
