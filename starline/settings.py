@@ -371,8 +371,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "apps.accounts.views.axes_username"
-AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "apps.accounts.views.sign_in.axes_username"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.sign_in.locked_out"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Starline"

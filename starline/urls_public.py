@@ -4,14 +4,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.accounts import views as account_views
+from apps.accounts.views import sign_in as sign_in_views
 from apps.core import views as core_views
 from apps.tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("accounts/", include("apps.accounts.urls")),
-    path("admin/login/", account_views.admin_login_redirect),
+    path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),

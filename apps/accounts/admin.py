@@ -1,14 +1,20 @@
 """Accounts in the Django admin, for org admins. Access follows role permissions; writes go
 through services, so groups, sessions and events stay consistent."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors, services
+from apps.accounts.http import SignedInRequest
 from apps.accounts.models import AuthEvent, Role, User, UserSession
 from apps.accounts.permissions import can
 
@@ -120,21 +126,19 @@ class UserAdmin(admin.ModelAdmin):
         self.message_user(request, _("Unlocked."), messages.SUCCESS)
 
     @admin.action(description=_("Send the invitation again"), permissions=["invite"])
-    def resend_invitation(self, request, queryset):
+    def resend_invitation(self, request: SignedInRequest, queryset: QuerySet[User]) -> None:
         base = services.base_url(request=request)
         for user in queryset.filter(status=User.Status.PENDING):
-            services.invitation_send(
-                user=user, organization=getattr(request, "organization", None), base=base, inviter=request.user
-            )
+            services.invitation_send(user=user, organization=request.organization, base=base, inviter=request.user)
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 
 class RoleAdminForm(forms.ModelForm):
-    permissions = forms.ModelMultipleChoiceField(
+    permissions: forms.ModelMultipleChoiceField[Permission] = forms.ModelMultipleChoiceField(
         label=_("Permissions"),
         queryset=None,
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple(_("permissions"), is_stacked=False),
+        widget=FilteredSelectMultiple(_("permissions"), is_stacked=False),
     )
 
     class Meta:

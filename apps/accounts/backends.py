@@ -5,7 +5,7 @@ dropped whenever the user or their role is saved (signals below: Django's own wr
 such as last_login and password changes, bypass our services, so the model hooks are
 the only place that sees them all).
 
-Permissions come from the user's role, cached per process.
+Permissions come from the user's role, cached per process (models.role_permissions).
 
 Django's ModelBackend asks the database for a user's permissions twice on every request
 (direct and through groups). Starline grants permissions only through roles, so a role's
@@ -16,40 +16,19 @@ the user (one query), so a new role takes effect on the next request everywhere.
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from apps.accounts.models import Role, User
-
-_lock = threading.Lock()
-_role_permissions: dict[tuple, frozenset[str]] = {}
-_MAX_ENTRIES = 1024
-
-
-def role_permissions(role: Role) -> frozenset[str]:
-    key = (connection.schema_name, role.pk, role.updated_at)
-    cached = _role_permissions.get(key)
-    if cached is None:
-        cached = frozenset(
-            f"{app_label}.{codename}"
-            for app_label, codename in role.group.permissions.values_list("content_type__app_label", "codename")
-        )
-        with _lock:
-            if len(_role_permissions) >= _MAX_ENTRIES:
-                _role_permissions.clear()
-            _role_permissions[key] = cached
-    return cached
+from apps.accounts.models import Role, User, role_permissions, role_permissions_forget
 
 
 def clear() -> None:
-    with _lock:
-        _role_permissions.clear()
+    """Forget every role's permission set (tests that change roles under the cache)."""
+    role_permissions_forget()
 
 
 def _user_key(user_id) -> str:

@@ -28,6 +28,8 @@ class SessionSecurityMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
+            # Every host runs this, the public one too (platform operators), where there is no
+            # organization and the platform's policy applies: the request is not an OrgRequest.
             policy = selectors.security_policy(getattr(request, "organization", None))
             request.session_policy = policy
             session = request.session
@@ -84,6 +86,7 @@ class TwoFactorMiddleware:
                     return redirect(f"{verify}?{_next(request)}")
             else:
                 setup = reverse("accounts:two_factor_setup")
+                # No organization on the public host: see SessionSecurityMiddleware.
                 policy = getattr(request, "session_policy", None) or selectors.security_policy(
                     getattr(request, "organization", None)
                 )

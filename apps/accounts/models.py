@@ -6,12 +6,15 @@ organization's people in its own, so an account never crosses organizations.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -33,11 +36,10 @@ _ROLE_ONLY_BACKENDS = frozenset(
 
 
 def _picture_path(instance: User, filename: str) -> str:
-    from django.db import connection
-
     suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
     # Random names under the organization's schema: never the uploader's file name.
-    return f"{connection.schema_name}/profile/{uuid.uuid4().hex}.{suffix}"
+    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    return f"{schema}/profile/{uuid.uuid4().hex}.{suffix}"
 
 
 class Role(BaseModel):
@@ -71,6 +73,35 @@ class Role(BaseModel):
         return gettext(self.description) if self.is_system_role and self.description else self.description
 
 
+# A role's permission set, read once per process and keyed by the role's `updated_at`, which
+# every change to its permissions moves forward. It lives with the models because User.has_perm
+# asks it directly and RoleBackend answers from it (backends.py).
+_role_permissions_lock = threading.Lock()
+_role_permissions: dict[tuple[str, uuid.UUID, object], frozenset[str]] = {}
+_ROLE_PERMISSIONS_MAX = 1024
+
+
+def role_permissions(role: Role) -> frozenset[str]:
+    schema: str = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    key = (schema, role.pk, role.updated_at)
+    cached = _role_permissions.get(key)
+    if cached is None:
+        cached = frozenset(
+            f"{app_label}.{codename}"
+            for app_label, codename in role.group.permissions.values_list("content_type__app_label", "codename")
+        )
+        with _role_permissions_lock:
+            if len(_role_permissions) >= _ROLE_PERMISSIONS_MAX:
+                _role_permissions.clear()
+            _role_permissions[key] = cached
+    return cached
+
+
+def role_permissions_forget() -> None:
+    with _role_permissions_lock:
+        _role_permissions.clear()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -100,7 +131,9 @@ class UserManager(BaseUserManager):
         return self.get(email=str(username).strip().lower())
 
 
-class User(BaseModel, AbstractBaseUser, PermissionsMixin):
+# django-otp's Device points at the user model by its setting's name, which the stubs' plugin
+# cannot follow to name the reverse managers (totpdevice_set, backupcodedevice_set).
+class User(BaseModel, AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
@@ -127,7 +160,12 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    # Set on the signed-in user by django-otp's OTPMiddleware: did they pass the second factor?
+    is_verified: Callable[[], bool]
+    # Set on the copy kept in the cache, which holds no password hash (backends.py).
+    cached_session_auth_hash: str
 
     class Meta:
         verbose_name = _("user")
@@ -150,7 +188,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     # Only active users sign in; Django's backends and admin read these two attributes.
     @property
-    def is_active(self) -> bool:
+    def is_active(self) -> bool:  # type: ignore[override]  # the status decides; Django's base has a column
         return self.status == self.Status.ACTIVE
 
     @property
@@ -163,8 +201,6 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         # RoleBackend grants model-level permissions, so the answer is theirs; object-level
         # questions (guardian's care teams and shares) still go through the backends.
         if obj is None and not self.is_superuser and _ROLE_ONLY_BACKENDS.issuperset(settings.AUTHENTICATION_BACKENDS):
-            from apps.accounts.backends import role_permissions
-
             return self.is_active and self.role_id is not None and perm in role_permissions(self.role)
         return super().has_perm(perm, obj)
 
@@ -256,12 +292,13 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     encrypted with FIELD_ENCRYPTION_KEYS: a copy of the database cannot mint codes."""
 
     key = EncryptedTextField(_("secret"))
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    # Annotated: the stubs' plugin cannot type fields on a model with an untyped base (Device).
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=6)
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=1)
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
 
     class Meta(Device.Meta):
         verbose_name = _("authenticator app")

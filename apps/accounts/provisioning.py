@@ -14,10 +14,11 @@ def organization_provisioned(*, organization, admin_email: str | None) -> None:
     email = admin_email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         return
-    admin = User(email=email, status=User.Status.PENDING, role=Role.objects.get(name=roles.ORGANIZATION_ADMIN))
+    role = Role.objects.get(name=roles.ORGANIZATION_ADMIN)
+    admin = User(email=email, status=User.Status.PENDING, role=role)
     admin.set_unusable_password()
     admin.save()
-    admin.groups.set([admin.role.group])
+    admin.groups.set([role.group])
     # No password is ever printed or mailed: the administrator chooses one from the invitation.
     base = services.base_url(organization=organization)
     transaction.on_commit(lambda: services.invitation_send(user=admin, organization=organization, base=base))

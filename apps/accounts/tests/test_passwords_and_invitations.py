@@ -11,7 +11,9 @@ NEW_PASSWORD = "a brand new passphrase 7"
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^\s\"<]+", message.body).group(0)
+    found = re.search(r"https?://[^\s\"<]+", message.body)
+    assert found is not None, message.body
+    return found.group(0)
 
 
 def _path(url: str) -> str:

@@ -1,0 +1,51 @@
+"""The organization's sign-in policy."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from apps.accounts import selectors
+from apps.accounts.models import AuthEvent, User
+from apps.accounts.services.events import auth_event_record
+from apps.tenants.models import Organization
+
+
+@transaction.atomic
+def security_policy_update(
+    *,
+    organization: Organization,
+    idle_minutes: int,
+    absolute_hours: int,
+    two_factor: str,
+    two_factor_roles: list[str],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Organization:
+    from apps.tenants import services as tenant_services
+
+    errors: dict[str, list[str]] = {}
+    if not 1 <= idle_minutes <= 240:
+        errors["idle_minutes"] = [_("Choose between 1 and 240 minutes.")]
+    if not 1 <= absolute_hours <= 24:
+        errors["absolute_hours"] = [_("Choose between 1 and 24 hours.")]
+    if two_factor not in (selectors.TWO_FACTOR_OPTIONAL, selectors.TWO_FACTOR_ROLES, selectors.TWO_FACTOR_EVERYONE):
+        errors["two_factor"] = [_("Choose a valid policy.")]
+    if two_factor == selectors.TWO_FACTOR_ROLES and not two_factor_roles:
+        errors["two_factor_roles"] = [_("Choose at least one role.")]
+    if errors:
+        raise ValidationError(errors)
+    settings_value = dict(organization.settings or {})
+    settings_value["security"] = {
+        "idle_minutes": idle_minutes,
+        "absolute_hours": absolute_hours,
+        "two_factor": two_factor,
+        "two_factor_roles": sorted(two_factor_roles) if two_factor == selectors.TWO_FACTOR_ROLES else [],
+    }
+    tenant_services.organization_update(organization=organization, settings=settings_value)
+    auth_event_record(
+        kind=AuthEvent.Kind.SECURITY_POLICY_CHANGED, request=request, actor=actor, detail=settings_value["security"]
+    )
+    return organization
