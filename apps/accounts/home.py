@@ -27,8 +27,7 @@ def pending_invitations(request) -> dict:
 PANELS = [
     home.Panel(
         key="pending_invitations",
-        # core's Panel.title is typed str, though it takes a lazy translation (as its comment says).
-        title=_("Invitations not yet accepted"),  # type: ignore[arg-type]
+        title=_("Invitations not yet accepted"),
         template="accounts/partials/_home_pending_invitations.html",
         # Running the organization's account (the administration site) as well as inviting:
         # HR invites too, and finds its invitations on the People page.

@@ -14,7 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
-from django.db import connection, models
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from apps.core.fields import EncryptedTextField
 from apps.core.models import BaseModel
+from apps.core.tenancy import schema_name
 
 # Backends among which only RoleBackend answers model-level permission questions (axes has
 # none, guardian answers only for objects): User.has_perm may then ask the role directly.
@@ -38,7 +39,7 @@ _ROLE_ONLY_BACKENDS = frozenset(
 def _picture_path(instance: User, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
     # Random names under the organization's schema: never the uploader's file name.
-    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    schema = schema_name()
     return f"{schema}/profile/{uuid.uuid4().hex}.{suffix}"
 
 
@@ -82,7 +83,7 @@ _ROLE_PERMISSIONS_MAX = 1024
 
 
 def role_permissions(role: Role) -> frozenset[str]:
-    schema: str = connection.schema_name  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    schema = schema_name()
     key = (schema, role.pk, role.updated_at)
     cached = _role_permissions.get(key)
     if cached is None:

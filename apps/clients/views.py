@@ -30,6 +30,7 @@ from apps.clients.models import IMPORT_COLUMNS, CarePlan, Client, ClientContact,
 from apps.core.fragments import cached_page
 from apps.core.pages import form_page
 from apps.core.pdf import pdf_response
+from apps.files import uploads
 
 
 def _is_uuid(value: str) -> bool:
@@ -305,14 +306,13 @@ def care_team_search(request: HtmxRequest, pk: uuid.UUID) -> HttpResponse:
     return _client_page(request, pk, "clients/care_team_search.html", tab="overview", load=lambda _client: context)
 
 
+@uploads.streams_upload
 @csrf_exempt
 @login_required
 @require_POST
 def client_photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
-    from apps.files import uploads
-
     client = selectors.get_client_for_user(request.user, pk)
     if not can(request.user, "clients.change_client", client):
         raise PermissionDenied
@@ -339,11 +339,6 @@ def client_photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         saved=saved,
         refused=refused,
     )
-
-
-# Tells middleware not to read the body before the view sets its upload handler (mypy has
-# no type for an attribute set on a function).
-client_photo.streams_upload = True  # type: ignore[attr-defined]
 
 
 # --- contacts ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
 from apps.core.pages import form_page
+from apps.files import uploads
 from apps.staff import forms, imports, selectors, services
 from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
 
@@ -115,6 +116,7 @@ def training(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     return _page(request, pk, "staff/training.html", "training", records=records, form=forms.TrainingRecordForm())
 
 
+@uploads.streams_upload
 @csrf_exempt
 @login_required
 @permission_required("staff.change_staff")
@@ -123,7 +125,6 @@ def photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     """The photo streams in through the files app's upload handler (typed from its bytes,
     size-limited, encrypted at rest); CSRF is checked inside, once the handler is set."""
     from apps.accounts.services import assignable_roles
-    from apps.files import uploads
 
     staff = selectors.get_staff(pk)
 
@@ -142,10 +143,6 @@ def photo(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         saved=saved,
         refused=refused,
     )
-
-
-# Tells middleware not to read the body before the view sets its upload handler.
-photo.streams_upload = True
 
 
 @login_required

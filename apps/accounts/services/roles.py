@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from apps.accounts import roles, selectors
 from apps.accounts.models import AuthEvent, Role, User
 from apps.accounts.services.authority import held_permissions
 from apps.accounts.services.events import auth_event_record
+from apps.core.tenancy import schema_name
 
 
 def _check_role_name(name: str, exclude_pk: UUID | None = None) -> str:
@@ -142,7 +143,7 @@ def role_delete(*, role: Role, actor: User | None, request: HttpRequest | None =
 
 def system_roles_sync() -> None:
     """Create the system roles in the current schema and give them their permissions."""
-    if connection.schema_name == "public":  # type: ignore[attr-defined]  # django-tenants adds schema_name; the stubs know Django's wrapper only
+    if schema_name() == "public":
         return
     rules = roles.default_rules()
     permissions = list(selectors.matrix_permissions())

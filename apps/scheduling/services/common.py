@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import can
+from apps.core.tenancy import schema_name
 from apps.scheduling import conflicts
 from apps.scheduling.models import (
     ConflictOverride,
@@ -84,6 +85,5 @@ def lock_schedules_of(location) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            # django-tenants sets schema_name on the connection; the stubs know Django's wrapper only.
-            [f"{connection.schema_name}:schedules:{location.pk if location else '-'}"],  # type: ignore[attr-defined]
+            [f"{schema_name()}:schedules:{location.pk if location else '-'}"],
         )
