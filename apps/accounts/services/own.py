@@ -47,8 +47,9 @@ def user_update_profile(
     """The person's own details. The picture is as the form cleaned it: the stored file to
     keep it, a new upload to replace it, False to clear it."""
     user.first_name, user.last_name, user.username, user.phone = first_name, last_name, username, phone
-    # As the form cleaned it, unchanged (a ModelForm would turn False into "" first).
-    user.profile_picture = profile_picture
+    # False is the form's "clear": the field keeps no file then (an empty name, as a ModelForm
+    # would store it).
+    user.profile_picture = "" if profile_picture is False else profile_picture
     changed = ["first_name", "last_name", "username", "phone", "profile_picture"]
     email = email.strip().lower()
     email_changed = email != user.email

@@ -225,3 +225,27 @@ def test_a_profile_cannot_take_someone_elses_email(org_a):
     )
     assert response.status_code == 400
     assert "already uses this email" in response.content.decode()
+
+
+def test_a_profile_picture_can_be_cleared(org_a):
+    from django.core.files.base import ContentFile
+
+    with org_a:
+        user = User.objects.get(email="billing@alpha.test")
+        user.profile_picture.save("face.png", ContentFile(b"not really a png"), save=True)
+        assert user.profile_picture
+    client = signed_in(org_a, "billing")
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "first_name": "Blake",
+            "last_name": "Nguyen",
+            "email": "billing@alpha.test",
+            "username": "",
+            "phone": "",
+            "profile_picture-clear": "on",
+        },
+    )
+    assert response.status_code == 302
+    with org_a:
+        assert not User.objects.get(email="billing@alpha.test").profile_picture
