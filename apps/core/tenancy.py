@@ -10,11 +10,17 @@ from __future__ import annotations
 from typing import Any, Protocol, cast
 
 from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 
 def current_organization() -> Any:
-    """The active organization (typed loosely: core does not know the tenants app's model)."""
-    return getattr(connection, "tenant", None)
+    """The active organization, or None on the public schema (django-tenants keeps a stand-in
+    tenant there, which is no organization). Typed loosely: core does not know the tenants
+    app's model."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or getattr(tenant, "schema_name", None) == get_public_schema_name():
+        return None
+    return tenant
 
 
 class TenantConnection(Protocol):
