@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from apps.audit.services import access_record
 from apps.audit.views import history_context
 from apps.clients import forms, imports, printing, selectors, services
 from apps.clients.models import IMPORT_COLUMNS, CarePlan, Client, ClientContact, ClientLocation
+from apps.core import pages
 from apps.core.fragments import cached_page
 from apps.core.pages import form_page
 from apps.core.pdf import pdf_response
@@ -464,24 +465,23 @@ def care_plan_action(request: OrgRequest, pk: uuid.UUID, plan_pk: uuid.UUID, act
     needed = "clients.approve_careplan" if action == "approve" else "clients.change_careplan"
     if not can(request.user, needed):
         raise PermissionDenied
-    try:
-        if action == "submit":
-            plan = services.care_plan_submit(plan=plan)
-            messages.success(request, _("Sent for review."))
-        elif action == "approve":
-            plan = services.care_plan_approve(plan=plan, actor=request.user, organization=request.organization)
-            messages.success(request, _("Approved. The plan is active and its PDF is stored."))
-        elif action == "revise":
-            plan = services.care_plan_revise(plan=plan, actor=request.user)
-            messages.success(request, _("A new draft was started from this plan."))
-        elif action == "archive":
-            plan = services.care_plan_archive(plan=plan)
-            messages.success(request, _("Archived."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(plan)
+    steps = {
+        "submit": (lambda: services.care_plan_submit(plan=plan), _("Sent for review.")),
+        "approve": (
+            lambda: services.care_plan_approve(plan=plan, actor=request.user, organization=request.organization),
+            _("Approved. The plan is active and its PDF is stored."),
+        ),
+        "revise": (
+            lambda: services.care_plan_revise(plan=plan, actor=request.user),
+            _("A new draft was started from this plan."),
+        ),
+        "archive": (lambda: services.care_plan_archive(plan=plan), _("Archived.")),
+    }
+    if action not in steps:
+        raise Http404
+    do, done = steps[action]
+    # A revision is a new plan: the page to go back to is the one the step returns.
+    return pages.action(request, do, done=done, redirect_to=lambda result: result, refused_redirect_to=plan)
 
 
 @login_required

@@ -82,3 +82,24 @@ def _redirect(redirect_to: str | Callable[[Any], Any] | None, saved: Any) -> Htt
     if callable(redirect_to):
         return redirect(redirect_to(saved))
     return redirect(redirect_to if redirect_to is not None else saved)
+
+
+def action(
+    request: HttpRequest,
+    do: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    redirect_to: Any,
+    refused_redirect_to: Any = None,
+) -> HttpResponse:
+    """A button that does one thing (publish, approve, delete): the service once, then back to
+    a page. A refusal (the service's ValidationError) is an error message there, with nothing
+    saved; success is `done` (or `done(result)`). `redirect_to` is a URL, a URL name or a
+    record; `refused_redirect_to` where a refusal goes instead (the record that was not deleted)."""
+    try:
+        result = do()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(refused_redirect_to if refused_redirect_to is not None else redirect_to)
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)

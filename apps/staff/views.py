@@ -31,7 +31,7 @@ from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
-from apps.core.pages import form_page
+from apps.core.pages import action, form_page
 from apps.files import uploads
 from apps.staff import forms, imports, selectors, services
 from apps.staff.models import Certification, Staff, TrainingProgram, TrainingRecord
@@ -216,13 +216,12 @@ def create_account(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         role = Role.objects.filter(pk=uuid.UUID(role_id)).first() if role_id else None
     except ValueError:
         role = None
-    try:
-        services.staff_create_account(staff=staff, request=request, actor=request.user, role=role)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Account created; an invitation was sent to %(email)s.") % {"email": staff.email})
-    return redirect(staff)
+    return action(
+        request,
+        lambda: services.staff_create_account(staff=staff, request=request, actor=request.user, role=role),
+        done=_("Account created; an invitation was sent to %(email)s.") % {"email": staff.email},
+        redirect_to=staff,
+    )
 
 
 @login_required

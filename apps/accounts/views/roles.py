@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from apps.accounts import forms, selectors, services
 from apps.accounts.http import SignedInRequest
 from apps.accounts.models import Role
 from apps.accounts.permissions import can, permission_required
-from apps.core.pages import form_page
+from apps.core.pages import action, form_page
 
 
 @login_required
@@ -101,10 +100,10 @@ def role_edit(request: SignedInRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def role_delete(request: SignedInRequest, pk: UUID) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk)
-    try:
-        services.role_delete(role=role, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("accounts:role_edit", pk=role.pk)
-    messages.success(request, _("Role deleted."))
-    return redirect("accounts:roles")
+    return action(
+        request,
+        lambda: services.role_delete(role=role, actor=request.user, request=request),
+        done=_("Role deleted."),
+        redirect_to="accounts:roles",
+        refused_redirect_to=role,
+    )

@@ -24,7 +24,7 @@ from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.core.forms import add_errors
 from apps.core.fragments import cached_template
-from apps.core.pages import form_page
+from apps.core.pages import action, form_page
 from apps.scheduling import forms, selectors, services
 from apps.scheduling.conflicts import Finding
 from apps.scheduling.models import Schedule, Shift
@@ -509,13 +509,12 @@ def schedule_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     wanted = request.POST.get("status", "")
     if wanted not in Schedule.Status.values:
         raise Http404
-    try:
-        schedule = services.schedule_set_status(schedule=schedule, status=wanted, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The schedule is now %(status)s.") % {"status": schedule.get_status_display()})
-    return redirect(schedule)
+    return action(
+        request,
+        lambda: services.schedule_set_status(schedule=schedule, status=wanted, actor=request.user),
+        done=lambda changed: _("The schedule is now %(status)s.") % {"status": changed.get_status_display()},
+        redirect_to=schedule,
+    )
 
 
 @login_required
