@@ -21,11 +21,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from apps.accounts import backends  # noqa: F401  (connects the user-cache hooks)
+        from apps.accounts import (
+            backends,  # noqa: F401  (connects the user-cache hooks)
+            selectors,
+        )
         from apps.accounts import home as accounts_home
         from apps.core import home, navigation
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        home.person_tables(selectors.PEOPLE_TABLES)
         navigation.register(
             navigation.NavItem(
                 key="people", label=_("People"), url_name="accounts:people", permission="accounts.view_user", order=80

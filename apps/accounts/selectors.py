@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.accounts import roles
 from apps.accounts.models import Role, User, UserSession
+from apps.core.versions import tables_of
 
 TWO_FACTOR_OPTIONAL = "optional"
 TWO_FACTOR_ROLES = "roles"
@@ -52,7 +53,7 @@ def active_sessions_for(user) -> QuerySet[UserSession]:
 
 
 # What the people list shows: kept pages are redrawn when either changes.
-PEOPLE_TABLES = ("accounts_user", "accounts_role")
+PEOPLE_TABLES = tables_of(User, Role)
 
 
 def user_list(*, search: str = "", status: str = "", role_id: str = "") -> QuerySet[User]:

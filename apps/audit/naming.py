@@ -151,7 +151,7 @@ def subjects_visible(user, wanted: dict[type, set[str]], *, named: dict | None =
     return visible
 
 
-def hidden_kinds(user, kinds: Iterable[tuple[int, type]]) -> dict[int, str]:
+def hidden_kinds(user, kinds: Iterable[tuple[int, Any]]) -> dict[int, str]:
     """{content type id: "a client (hidden)"} for the kinds whose records the reader may not all
     see, for exports that stream more entries than a page can name one by one: a kind the
     reader sees only record by record (a care team's clients) is masked whole there."""

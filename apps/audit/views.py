@@ -8,18 +8,19 @@ from datetime import UTC
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.audit import forms, naming, selectors
 from apps.audit.models import LogEntry
 from apps.core.csvexport import csv_response as _csv_response
 from apps.core.pdf import pdf_response, render_pdf
-from apps.core.tenancy import schema_name
 
 
 def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden: dict[int, str]) -> list:
@@ -64,15 +65,13 @@ ENTRY_HEADER = [
 ]
 
 
-def _filename(request, kind: str) -> str:
-    organization = getattr(request, "organization", None)
-    prefix = organization.subdomain if organization is not None else schema_name()
-    return f"{prefix}-{kind}-{timezone.now():%Y%m%d-%H%M}"
+def _filename(request: OrgRequest, kind: str) -> str:
+    return f"{request.organization.subdomain}-{kind}-{timezone.now():%Y%m%d-%H%M}"
 
 
 @login_required
 @permission_required("audit.view_logentry")
-def log(request):
+def log(request: OrgRequest) -> HttpResponseBase:
     form = forms.AuditFilterForm(request.GET or None)
     cursor = request.GET.get("after", "")
     bad_cursor = bool(cursor) and selectors.decode_cursor(cursor) is None
@@ -127,7 +126,7 @@ def _subject(resource: str, pk: str):
 
 
 @login_required
-def history(request, resource, pk):
+def history(request: OrgRequest, resource: str, pk: str) -> HttpResponse:
     resource = resource.lower()
     context = history_context(request, resource, pk)
     # A record whose app shows the history inside its own page (a client's, a staff
@@ -140,7 +139,8 @@ def history(request, resource, pk):
     return render(request, "audit/history.html", context)
 
 
-def history_context(request, resource: str, pk) -> dict:
+def history_context(request: OrgRequest, resource: str, pk: object) -> dict:
+    pk = str(pk)  # a record's page passes its UUID; the log's own URL, text
     """A record's history, for the audit app's page or a record's own History tab: 403 for
     someone who reads no history of this kind, 404 for a record that is not theirs."""
     reads_log = can(request.user, "audit.view_logentry")
@@ -174,7 +174,7 @@ def history_context(request, resource: str, pk) -> dict:
 
 @login_required
 @permission_required("audit.view_logentry")
-def access_report(request, resource, pk):
+def access_report(request: OrgRequest, resource: str, pk: str) -> HttpResponseBase:
     content_type, title, obj = _subject(resource, pk)
     model = content_type.model_class()
     if naming.subjects_visible(request.user, {model: {str(pk)}}).get(model) not in (None, {str(pk)}):
@@ -204,7 +204,7 @@ def access_report(request, resource, pk):
         context["entries"] = list(entries[:PDF_ROWS])
         context["truncated"] = len(context["entries"]) == PDF_ROWS
         context["generated"] = timezone.now()
-        context["organization"] = getattr(request, "organization", None)
+        context["organization"] = request.organization
         pdf = render_pdf(template="audit/access_report_pdf.html", context=context, request=request)
         return pdf_response(pdf, filename=_filename(request, "access-report") + ".pdf")
     cursor = request.GET.get("after", "")

@@ -42,8 +42,14 @@ class Panel:
     tables: tuple[str, ...] = ()
 
 
-# Who the person is and what they may do show in every panel.
-PERSON_TABLES = ("accounts_user", "accounts_role")
+# Who the person is and what they may do show in every panel: the accounts app names those
+# tables (core knows no app's models) with `person_tables()` in its ready().
+PERSON_TABLES: tuple[str, ...] = ()
+
+
+def person_tables(tables: tuple[str, ...]) -> None:
+    global PERSON_TABLES
+    PERSON_TABLES = tables
 
 
 _registry: dict[str, Panel] = {}

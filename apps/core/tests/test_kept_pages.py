@@ -20,15 +20,11 @@ from apps.scheduling.tests.conftest import make_location, make_shift, make_staff
 from conftest import person, signed_in
 
 # Read by the frame around every page, whose values are in the page's key rather than its
-# tables: the person and their permissions (shell.page_key), and the bell's count.
+# tables: the person's permissions (shell.page_key), and the bell's count.
 FRAME = {
-    "accounts_user",
-    "accounts_role",
     "auth_group",
     "auth_permission",
     "auth_group_permissions",
-    "accounts_user_groups",
-    "accounts_user_user_permissions",
     "django_content_type",
     "notifications_notification",
     # The versions themselves.
