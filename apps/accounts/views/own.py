@@ -113,16 +113,8 @@ def profile(request: SignedInRequest) -> HttpResponse:
     form = forms.ProfileForm(request.POST or None, request.FILES or None, instance=User.objects.get(pk=request.user.pk))
 
     def save(data: dict[str, Any]) -> User:
-        return services.user_update_profile(
-            request=request,
-            user=request.user,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            username=data["username"],
-            phone=data["phone"],
-            profile_picture=data["profile_picture"],
-        )
+        # The form's fields are the service's parameters, by name.
+        return services.user_update_profile(request=request, user=request.user, **data)
 
     return form_page(
         request,

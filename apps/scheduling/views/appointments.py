@@ -91,43 +91,15 @@ def _form_page(request: OrgRequest, appointment: Appointment | None) -> HttpResp
         form = AppointmentForm(request.POST or None, instance=appointment, clients=clients)
 
     def save(data: dict[str, Any], reason: str) -> tuple[Appointment, list[Finding]]:
+        # The form's fields are the services' parameters, by name.
+        common: dict[str, Any] = {
+            "actor": request.user,
+            "organization": request.organization,
+            "override_reason": reason,
+        }
         if appointment is None:
-            return services.appointment_create(
-                actor=request.user,
-                organization=request.organization,
-                override_reason=reason,
-                client=data["client"],
-                title=data["title"],
-                appointment_type=data["appointment_type"],
-                start_datetime=data["start_datetime"],
-                end_datetime=data["end_datetime"],
-                location=data["location"],
-                staff=data["staff"],
-                requires_transport=data["requires_transport"],
-                transport_staff=data["transport_staff"],
-                status=data["status"],
-                description=data["description"],
-                notes=data["notes"],
-            )
-        findings = services.appointment_update(
-            appointment=appointment,
-            actor=request.user,
-            organization=request.organization,
-            override_reason=reason,
-            client=data["client"],
-            title=data["title"],
-            appointment_type=data["appointment_type"],
-            start_datetime=data["start_datetime"],
-            end_datetime=data["end_datetime"],
-            location=data["location"],
-            staff=data["staff"],
-            requires_transport=data["requires_transport"],
-            transport_staff=data["transport_staff"],
-            status=data["status"],
-            description=data["description"],
-            notes=data["notes"],
-        )
-        return appointment, findings
+            return services.appointment_create(**common, **data)
+        return appointment, services.appointment_update(appointment=appointment, **common, **data)
 
     return checked_form_page(
         request,

@@ -285,51 +285,15 @@ def _shift_form_page(request: OrgRequest, shift: Shift | None) -> HttpResponse:
         form = forms.ShiftForm(request.POST or None, instance=shift)
 
     def save(data: dict[str, Any], reason: str) -> tuple[Shift, list[Finding]]:
+        # The form's fields are the services' parameters, by name.
+        common: dict[str, Any] = {
+            "actor": request.user,
+            "organization": request.organization,
+            "override_reason": reason,
+        }
         if shift is None:
-            return services.shift_create(
-                actor=request.user,
-                organization=request.organization,
-                override_reason=reason,
-                shift_date=data["shift_date"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                staff=data["staff"],
-                location=data["location"],
-                client=data["client"],
-                service=data["service"],
-                schedule=data["schedule"],
-                status=data["status"],
-                shift_type=data["shift_type"],
-                is_mandatory=data["is_mandatory"],
-                break_start=data["break_start"],
-                break_end=data["break_end"],
-                meal_start=data["meal_start"],
-                meal_end=data["meal_end"],
-                notes=data["notes"],
-            )
-        findings = services.shift_update(
-            shift=shift,
-            actor=request.user,
-            organization=request.organization,
-            override_reason=reason,
-            shift_date=data["shift_date"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            staff=data["staff"],
-            location=data["location"],
-            client=data["client"],
-            service=data["service"],
-            schedule=data["schedule"],
-            status=data["status"],
-            shift_type=data["shift_type"],
-            is_mandatory=data["is_mandatory"],
-            break_start=data["break_start"],
-            break_end=data["break_end"],
-            meal_start=data["meal_start"],
-            meal_end=data["meal_end"],
-            notes=data["notes"],
-        )
-        return shift, findings
+            return services.shift_create(**common, **data)
+        return shift, services.shift_update(shift=shift, **common, **data)
 
     return checked_form_page(
         request,
