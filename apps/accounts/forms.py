@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors
 from apps.accounts.models import Role, User
+from apps.core.phones import clean_phone
 
 
 class SignInForm(forms.Form):
@@ -62,6 +63,13 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "username", "phone", "profile_picture"]
         widgets = {"profile_picture": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blank in the model, where accounts made outside these pages may lack them; required
+        # here as on the invitation form, so a person cannot blank their own name.
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
@@ -70,6 +78,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_username(self):
         return self.cleaned_data["username"] or None
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean_profile_picture(self):
         picture = self.cleaned_data.get("profile_picture")

@@ -65,6 +65,23 @@ def test_a_reset_for_an_unknown_or_inactive_address_sends_nothing_and_says_the_s
     assert mail.outbox == []
 
 
+def test_a_reset_asked_for_an_invalid_address_is_refused_with_its_message(org_a, client_a):
+    response = client_a.post("/accounts/password/reset/", {"email": "not an address"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert mail.outbox == []
+
+
+def test_mismatched_new_passwords_are_refused_with_their_message_and_nothing_changes(org_a, client_a):
+    client_a.post("/accounts/password/reset/", {"email": "dsp@alpha.test"})
+    page = client_a.get(_path(_link(mail.outbox[0])), follow=True)
+    response = client_a.post(page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": "other"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["new_password2"] == ["The two password fields didn’t match."]
+    with org_a:
+        assert User.objects.get(email="dsp@alpha.test").check_password(TEST_PASSWORD)
+
+
 def test_a_reset_ends_every_other_session(org_a, client_a):
     other = signed_in(org_a, "dsp")
     assert other.get("/accounts/profile/").status_code == 200

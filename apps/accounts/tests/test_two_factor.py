@@ -121,6 +121,32 @@ def test_wrong_codes_slow_down_the_next_tries(org_a, client_a):
     assert client_a.post("/accounts/two-factor/", {"token": _code(key, 1)}).status_code == 400
 
 
+NOT_RIGHT = "That code is not right, or it was already used. Try the next one."
+THROTTLED = "Too many wrong codes in a row: wait a few seconds, then enter the current code."
+
+
+def test_the_first_wrong_code_says_it_is_not_right(org_a, client_a):
+    _sign_in(client_a, "nurse@alpha.test")
+    _enrol(client_a, org_a, "nurse")
+    client_a.post("/accounts/sign-out/")
+    _sign_in(client_a, "nurse@alpha.test")
+    response = client_a.post("/accounts/two-factor/", {"token": "123456"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["token"] == [NOT_RIGHT]
+
+
+def test_a_try_while_the_delay_runs_says_to_wait(org_a, client_a, settings):
+    settings.OTP_THROTTLE_FACTOR = 3600  # the delay still runs at the second try, however slow the machine
+    _sign_in(client_a, "nurse@alpha.test")
+    key, _codes = _enrol(client_a, org_a, "nurse")
+    client_a.post("/accounts/sign-out/")
+    _sign_in(client_a, "nurse@alpha.test")
+    client_a.post("/accounts/two-factor/", {"token": "123456"})
+    response = client_a.post("/accounts/two-factor/", {"token": _code(key, 1)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["token"] == [THROTTLED]
+
+
 def test_a_backup_code_works_once(org_a, client_a, settings):
     settings.OTP_THROTTLE_FACTOR = 0
     _sign_in(client_a, "nurse@alpha.test")

@@ -54,6 +54,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         return super().form_valid(form)
 
+    def form_invalid(self, form: PasswordResetForm) -> HttpResponse:
+        # 400 as on every form page (apps.core.pages.form_page); Django's view answers 200.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
@@ -65,6 +69,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         assert isinstance(user, User)  # the AUTH_USER_MODEL
         services.password_changed(request=self.request, user=user, how="reset")
         return response
+
+    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
+        # 400 as on every form page (apps.core.pages.form_page); Django's view answers 200.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def invitation_accept(request: AnyHostRequest, uidb64: str, token: str) -> HttpResponse:

@@ -35,11 +35,15 @@ def two_factor_verify(request: SignedInRequest) -> HttpResponse:
             if token.isdigit()
             else ((BackupCodeDevice, AuthEvent.Kind.BACKUP_CODE_USED),)
         )
+        throttled = False
         for device_class, kind in candidates:
             # Locked while checking, so one code cannot pass two parallel requests.
             with transaction.atomic():
                 device = device_class.objects.select_for_update().filter(user=request.user, confirmed=True).first()
-                verified = device is not None and device.verify_token(token)
+                # Asked before the code is checked: a wrong code starts the delay itself, so
+                # asking after it would call the very first wrong code one too many.
+                throttled = device is not None and not device.verify_is_allowed()[0]
+                verified = device is not None and not throttled and device.verify_token(token)
             if verified:
                 otp_login(request, device)
                 services.auth_event_record(kind=kind, request=request, user=request.user)
@@ -48,7 +52,6 @@ def two_factor_verify(request: SignedInRequest) -> HttpResponse:
                     messages.warning(request, _("Backup code used; %(left)d left.") % {"left": left})
                 return redirect(safe_next(request))
         services.auth_event_record(kind=AuthEvent.Kind.TWO_FACTOR_FAILED, request=request, user=request.user)
-        throttled = device is not None and not device.verify_is_allowed()[0]
         form.add_error(
             "token",
             _("Too many wrong codes in a row: wait a few seconds, then enter the current code.")
