@@ -143,9 +143,17 @@ class CopyWeekForm(SaneDates, IsoDates, forms.Form):
         label=_("Location"), queryset=ClientLocation.objects.none(), required=False, empty_label=_("All locations")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, schedule: Schedule, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = selectors.active_locations()
+        location = self.fields["location"]
+        assert isinstance(location, forms.ModelChoiceField)
+        if schedule.location_id is None:
+            location.queryset = selectors.active_locations()
+        else:
+            # A location's schedule holds that location's shifts only.
+            location.queryset = ClientLocation.objects.filter(pk=schedule.location_id)
+            location.required, location.empty_label = True, None
+            location.initial = schedule.location_id
 
     def clean(self):
         data = super().clean()

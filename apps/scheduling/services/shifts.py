@@ -225,10 +225,13 @@ def week_copy(
     *, source_start: dt.date, target_start: dt.date, location=None, schedule: Schedule | None, actor, organization
 ) -> int:
     """Copy a week's shifts (of one location, or all) seven-day-aligned to another week, into
-    `schedule` (a draft): same people, times, breaks. Copies that would conflict are created
+    `schedule` (a draft; a location's schedule takes that location's shifts only): same people,
+    times, breaks. Copies that would conflict are created
     open instead of double-booking someone, so a copy never stops halfway."""
     if schedule is not None:
         ensure_editable(schedule, actor)
+        if schedule.location_id is not None and (location is None or location.pk != schedule.location_id):
+            raise ValidationError({"location": _("Only shifts of this schedule's location can be copied into it.")})
     shifts = Shift.objects.filter(
         shift_date__gte=source_start, shift_date__lt=source_start + dt.timedelta(days=7)
     ).exclude(status=Shift.Status.CANCELLED)

@@ -5,6 +5,7 @@ sees what."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -433,6 +434,53 @@ def test_copying_a_week_into_a_schedule(org_a, week, house, dana, lee):
     with org_a:
         copies = list(schedule.shifts.order_by("starts_at"))
     assert [(c.shift_date, c.staff_id) for c in copies] == [(target, dana.pk), (target + dt.timedelta(days=2), lee.pk)]
+
+
+def test_copying_a_week_into_a_locations_schedule_offers_only_that_location(org_a, week, house):
+    make_location(org_a, name="Birch House")
+    schedule = _schedule(org_a, week + dt.timedelta(days=7), location=house)
+    response = signed_in(org_a, "scheduler").get(f"/scheduling/schedules/{schedule.pk}/copy-week/")
+    field = response.context["form"]["location"]
+    assert [choice[1] for choice in field.field.choices] == ["Maple House"]
+    assert field.value() == house.pk
+
+
+def test_copying_another_locations_shifts_into_a_locations_schedule_is_refused(org_a, week, house, dana):
+    birch = make_location(org_a, name="Birch House")
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=birch)
+    target = week + dt.timedelta(days=7)
+    schedule = _schedule(org_a, target, location=house)
+    response = signed_in(org_a, "scheduler").post(
+        f"/scheduling/schedules/{schedule.pk}/copy-week/",
+        {"source_start": week.isoformat(), "target_start": target.isoformat(), "location": str(birch.pk)},
+    )
+    assert response.status_code == 400 and response.context["form"].errors["location"]
+    with org_a:
+        assert not schedule.shifts.exists()
+
+
+@pytest.mark.parametrize("other", [None, "Birch House"])
+def test_the_week_copy_service_keeps_other_locations_shifts_out_of_a_locations_schedule(
+    org_a, week, house, dana, other
+):
+    birch = make_location(org_a, name="Birch House")
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=birch)
+    target = week + dt.timedelta(days=7)
+    schedule = _schedule(org_a, target, location=house)
+    with org_a:
+        with pytest.raises(ValidationError) as refused:
+            services.week_copy(
+                source_start=week,
+                target_start=target,
+                location=birch if other else None,
+                schedule=schedule,
+                actor=person(org_a, "scheduler"),
+                organization=org_a,
+            )
+        assert not schedule.shifts.exists()
+    assert refused.value.message_dict == {
+        "location": ["Only shifts of this schedule's location can be copied into it."]
+    }
 
 
 def test_the_week_grid_shows_any_change_at_once_though_it_is_kept_rendered(org_a, week, house, dana):

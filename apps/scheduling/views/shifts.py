@@ -486,7 +486,7 @@ def schedule_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 def schedule_copy_week(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     form = forms.CopyWeekForm(
-        request.POST or None, initial={"source_start": selectors.week_start(request.organization)}
+        request.POST or None, schedule=schedule, initial={"source_start": selectors.week_start(request.organization)}
     )
 
     def copy(data: dict[str, Any]) -> int:
