@@ -229,6 +229,25 @@ def test_quick_add_with_a_conflict_returns_the_cell_with_the_error_and_saves_not
         assert Shift.objects.filter(location=house, staff__isnull=True).count() == 1
 
 
+def test_quick_add_names_the_field_of_each_error_in_the_days_cell(org_a, week, house):
+    data = {"shift_date": week.isoformat(), "location": str(house.pk), "start_time": "", "end_time": "25:99"}
+    response = signed_in(org_a, "scheduler").post("/scheduling/shifts/quick-add/", data, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<li>Starts: This field is required.</li>" in page and "<li>Ends: Enter a valid time.</li>" in page
+    with org_a:
+        assert not Shift.objects.exists()
+
+
+def test_quick_add_without_htmx_names_the_field_of_each_error_in_the_message(org_a, week, house):
+    data = {"shift_date": week.isoformat(), "location": str(house.pk), "start_time": "", "end_time": ""}
+    response = signed_in(org_a, "scheduler").post("/scheduling/shifts/quick-add/", data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Starts: This field is required. Ends: This field is required."]
+    with org_a:
+        assert not Shift.objects.exists()
+
+
 def test_the_shift_form_shows_every_finding_and_saves_only_with_an_override_reason(org_a, week, house, dana):
     make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
     data = {

@@ -144,7 +144,7 @@ def quick_add(request: HtmxRequest) -> HttpResponse:
         location, day = form.cleaned_data.get("location"), form.cleaned_data.get("shift_date")
     if not request.htmx:
         if shown is not None:
-            messages.error(request, " ".join(str(m) for errors in shown.errors.values() for m in errors))
+            messages.error(request, " ".join(shown.labelled_errors()))
         query = urlencode({"location": request.POST.get("location", ""), "week": request.POST.get("shift_date", "")})
         return redirect(f"{reverse('scheduling:week')}?{query}")
     if location is None or day is None:
