@@ -210,8 +210,10 @@ def shift_claim(*, shift: Shift, staff, organization, actor) -> list[conflicts.F
     """A staff member takes an open shift: only while it is open, and only without a blocking
     conflict (nobody overrides their own)."""
     shift = Shift.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=shift.pk)
+    if shift.staff_id is not None and shift.staff_id == staff.pk:
+        raise ValidationError(_("You have already taken this shift."))
     if shift.staff_id is not None:
-        raise ValidationError(_("Someone has already taken this shift."))
+        raise ValidationError(_("Someone else has just taken this shift."))
     if shift.schedule is None or shift.schedule.status != Schedule.Status.PUBLISHED:
         raise ValidationError(_("This shift is not offered: its schedule is not published."))
     if shift.status in conflicts.INACTIVE_SHIFT or shift.ends_at <= timezone.now():

@@ -325,8 +325,20 @@ def test_claiming_an_open_shift_makes_it_yours(org_a, week, house, dana):
     with org_a:
         shift.refresh_from_db()
     assert shift.staff == dana
-    again = dsp.post(f"/scheduling/shifts/{shift.pk}/claim/")
-    assert again.status_code == 404
+    again = dsp.post(f"/scheduling/shifts/{shift.pk}/claim/", follow=True)
+    assert again.redirect_chain == [("/scheduling/open/", 302)]
+    assert "You have already taken this shift." in again.content.decode()
+
+
+def test_taking_a_shift_someone_else_has_just_taken_says_so_on_the_open_shifts(org_a, week, house, dana, lee):
+    shift = make_shift(org_a, day=week, start="07:00", end="15:00", location=house)
+    with org_a:
+        Shift.objects.filter(pk=shift.pk).update(staff=lee)
+    response = signed_in(org_a, "dsp").post(f"/scheduling/shifts/{shift.pk}/claim/", follow=True)
+    assert response.redirect_chain == [("/scheduling/open/", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Someone else has just taken this shift."]
+    with org_a:
+        assert Shift.objects.get(pk=shift.pk).staff_id == lee.pk
 
 
 def test_claiming_a_shift_that_would_double_book_you_is_refused(org_a, week, house, dana):

@@ -210,7 +210,8 @@ def open_shifts(request: OrgRequest) -> HttpResponse:
 @require_POST
 def claim(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.own_staff(request.user)
-    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk, staff__isnull=True)
+    # A shift someone has just taken is refused by the service with a message, not a 404.
+    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk)
     if staff is None:
         raise Http404
     try:
