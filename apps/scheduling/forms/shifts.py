@@ -61,8 +61,10 @@ class ShiftForm(SaneDates, IsoDates, forms.ModelForm):
 class QuickAddForm(SaneDates, IsoDates, forms.Form):
     """One day's small form on the week grid: a time range, and a person or nobody (open)."""
 
-    shift_date = forms.DateField(widget=forms.HiddenInput)
-    location = forms.ModelChoiceField(queryset=ClientLocation.objects.all(), widget=forms.HiddenInput)
+    shift_date = forms.DateField(label=_("Date"), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=ClientLocation.objects.all(), widget=forms.HiddenInput
+    )
     start_time = forms.TimeField(label=_("Starts"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"])
     # Typed or picked from the page's one list of staff (a datalist of employee IDs): the same
@@ -86,6 +88,15 @@ class QuickAddForm(SaneDates, IsoDates, forms.Form):
                 % {"name": text.strip(), "people": "; ".join(selectors.staff_label(s) for s in found)}
             )
         return found[0]
+
+    def labelled_errors(self) -> list[str]:
+        """Each error after its field's name ("Starts: This field is required."): the day's cell
+        and the message without htmx list them away from the fields."""
+        return [
+            f"{self.fields[name].label}: {message}" if name in self.fields else str(message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
 
 
 class AssignForm(forms.Form):
@@ -143,9 +154,17 @@ class CopyWeekForm(SaneDates, IsoDates, forms.Form):
         label=_("Location"), queryset=ClientLocation.objects.none(), required=False, empty_label=_("All locations")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, schedule: Schedule, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = selectors.active_locations()
+        location = self.fields["location"]
+        assert isinstance(location, forms.ModelChoiceField)
+        if schedule.location_id is None:
+            location.queryset = selectors.active_locations()
+        else:
+            # A location's schedule holds that location's shifts only.
+            location.queryset = ClientLocation.objects.filter(pk=schedule.location_id)
+            location.required, location.empty_label = True, None
+            location.initial = schedule.location_id
 
     def clean(self):
         data = super().clean()

@@ -210,8 +210,10 @@ def shift_claim(*, shift: Shift, staff, organization, actor) -> list[conflicts.F
     """A staff member takes an open shift: only while it is open, and only without a blocking
     conflict (nobody overrides their own)."""
     shift = Shift.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=shift.pk)
+    if shift.staff_id is not None and shift.staff_id == staff.pk:
+        raise ValidationError(_("You have already taken this shift."))
     if shift.staff_id is not None:
-        raise ValidationError(_("Someone has already taken this shift."))
+        raise ValidationError(_("Someone else has just taken this shift."))
     if shift.schedule is None or shift.schedule.status != Schedule.Status.PUBLISHED:
         raise ValidationError(_("This shift is not offered: its schedule is not published."))
     if shift.status in conflicts.INACTIVE_SHIFT or shift.ends_at <= timezone.now():
@@ -225,10 +227,13 @@ def week_copy(
     *, source_start: dt.date, target_start: dt.date, location=None, schedule: Schedule | None, actor, organization
 ) -> int:
     """Copy a week's shifts (of one location, or all) seven-day-aligned to another week, into
-    `schedule` (a draft): same people, times, breaks. Copies that would conflict are created
+    `schedule` (a draft; a location's schedule takes that location's shifts only): same people,
+    times, breaks. Copies that would conflict are created
     open instead of double-booking someone, so a copy never stops halfway."""
     if schedule is not None:
         ensure_editable(schedule, actor)
+        if schedule.location_id is not None and (location is None or location.pk != schedule.location_id):
+            raise ValidationError({"location": _("Only shifts of this schedule's location can be copied into it.")})
     shifts = Shift.objects.filter(
         shift_date__gte=source_start, shift_date__lt=source_start + dt.timedelta(days=7)
     ).exclude(status=Shift.Status.CANCELLED)

@@ -24,6 +24,10 @@ from apps.scheduling.models import (
     VisitCorrection,
 )
 
+# A corrected time is something that happened: it may be this far ahead of the server's clock
+# (a phone or a computer slightly fast), no further.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
 
 def _site(*, shift: Shift | None, appointment: Appointment | None):
     """Where the visit should happen: the client's home for a visit with a client, else the
@@ -256,6 +260,14 @@ def visit_correct(
     if not reason:
         raise ValidationError({"reason": _("Say why the times are being corrected.")})
     visit = Visit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=visit.pk)
+    latest = timezone.now() + CLOCK_SKEW
+    future = {
+        field: _("A visit's times cannot be in the future.")
+        for field, value in (("clock_in_at", clock_in_at), ("clock_out_at", clock_out_at))
+        if value is not None and value > latest
+    }
+    if future:
+        raise ValidationError(future)
     changes = []
     for field, value in (("clock_in_at", clock_in_at), ("clock_out_at", clock_out_at)):
         if value is not None and value != getattr(visit, field):

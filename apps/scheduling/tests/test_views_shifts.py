@@ -5,6 +5,7 @@ sees what."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -228,6 +229,25 @@ def test_quick_add_with_a_conflict_returns_the_cell_with_the_error_and_saves_not
         assert Shift.objects.filter(location=house, staff__isnull=True).count() == 1
 
 
+def test_quick_add_names_the_field_of_each_error_in_the_days_cell(org_a, week, house):
+    data = {"shift_date": week.isoformat(), "location": str(house.pk), "start_time": "", "end_time": "25:99"}
+    response = signed_in(org_a, "scheduler").post("/scheduling/shifts/quick-add/", data, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<li>Starts: This field is required.</li>" in page and "<li>Ends: Enter a valid time.</li>" in page
+    with org_a:
+        assert not Shift.objects.exists()
+
+
+def test_quick_add_without_htmx_names_the_field_of_each_error_in_the_message(org_a, week, house):
+    data = {"shift_date": week.isoformat(), "location": str(house.pk), "start_time": "", "end_time": ""}
+    response = signed_in(org_a, "scheduler").post("/scheduling/shifts/quick-add/", data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Starts: This field is required. Ends: This field is required."]
+    with org_a:
+        assert not Shift.objects.exists()
+
+
 def test_the_shift_form_shows_every_finding_and_saves_only_with_an_override_reason(org_a, week, house, dana):
     make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
     data = {
@@ -305,8 +325,20 @@ def test_claiming_an_open_shift_makes_it_yours(org_a, week, house, dana):
     with org_a:
         shift.refresh_from_db()
     assert shift.staff == dana
-    again = dsp.post(f"/scheduling/shifts/{shift.pk}/claim/")
-    assert again.status_code == 404
+    again = dsp.post(f"/scheduling/shifts/{shift.pk}/claim/", follow=True)
+    assert again.redirect_chain == [("/scheduling/open/", 302)]
+    assert "You have already taken this shift." in again.content.decode()
+
+
+def test_taking_a_shift_someone_else_has_just_taken_says_so_on_the_open_shifts(org_a, week, house, dana, lee):
+    shift = make_shift(org_a, day=week, start="07:00", end="15:00", location=house)
+    with org_a:
+        Shift.objects.filter(pk=shift.pk).update(staff=lee)
+    response = signed_in(org_a, "dsp").post(f"/scheduling/shifts/{shift.pk}/claim/", follow=True)
+    assert response.redirect_chain == [("/scheduling/open/", 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Someone else has just taken this shift."]
+    with org_a:
+        assert Shift.objects.get(pk=shift.pk).staff_id == lee.pk
 
 
 def test_claiming_a_shift_that_would_double_book_you_is_refused(org_a, week, house, dana):
@@ -433,6 +465,53 @@ def test_copying_a_week_into_a_schedule(org_a, week, house, dana, lee):
     with org_a:
         copies = list(schedule.shifts.order_by("starts_at"))
     assert [(c.shift_date, c.staff_id) for c in copies] == [(target, dana.pk), (target + dt.timedelta(days=2), lee.pk)]
+
+
+def test_copying_a_week_into_a_locations_schedule_offers_only_that_location(org_a, week, house):
+    make_location(org_a, name="Birch House")
+    schedule = _schedule(org_a, week + dt.timedelta(days=7), location=house)
+    response = signed_in(org_a, "scheduler").get(f"/scheduling/schedules/{schedule.pk}/copy-week/")
+    field = response.context["form"]["location"]
+    assert [choice[1] for choice in field.field.choices] == ["Maple House"]
+    assert field.value() == house.pk
+
+
+def test_copying_another_locations_shifts_into_a_locations_schedule_is_refused(org_a, week, house, dana):
+    birch = make_location(org_a, name="Birch House")
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=birch)
+    target = week + dt.timedelta(days=7)
+    schedule = _schedule(org_a, target, location=house)
+    response = signed_in(org_a, "scheduler").post(
+        f"/scheduling/schedules/{schedule.pk}/copy-week/",
+        {"source_start": week.isoformat(), "target_start": target.isoformat(), "location": str(birch.pk)},
+    )
+    assert response.status_code == 400 and response.context["form"].errors["location"]
+    with org_a:
+        assert not schedule.shifts.exists()
+
+
+@pytest.mark.parametrize("other", [None, "Birch House"])
+def test_the_week_copy_service_keeps_other_locations_shifts_out_of_a_locations_schedule(
+    org_a, week, house, dana, other
+):
+    birch = make_location(org_a, name="Birch House")
+    make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=birch)
+    target = week + dt.timedelta(days=7)
+    schedule = _schedule(org_a, target, location=house)
+    with org_a:
+        with pytest.raises(ValidationError) as refused:
+            services.week_copy(
+                source_start=week,
+                target_start=target,
+                location=birch if other else None,
+                schedule=schedule,
+                actor=person(org_a, "scheduler"),
+                organization=org_a,
+            )
+        assert not schedule.shifts.exists()
+    assert refused.value.message_dict == {
+        "location": ["Only shifts of this schedule's location can be copied into it."]
+    }
 
 
 def test_the_week_grid_shows_any_change_at_once_though_it_is_kept_rendered(org_a, week, house, dana):

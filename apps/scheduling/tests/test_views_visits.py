@@ -226,6 +226,23 @@ def test_a_correction_needs_a_reason_and_is_kept_in_the_history(org_a, dana, hou
     assert signed_in(org_a, "dsp").post(f"/scheduling/visits/{visit.pk}/correct/", data).status_code == 403
 
 
+def test_a_correction_to_a_time_in_the_future_is_refused_by_its_field(org_a, dana, house):
+    visit = _visit(org_a, dana, hours_ago=5, location=house)
+    next_year = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(org_a.timezone)) + dt.timedelta(days=365)
+    data = {
+        "clock_in_at": next_year.strftime("%Y-%m-%dT%H:%M"),
+        "clock_out_at": (next_year + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "reason": "Typed the wrong year",
+    }
+    response = signed_in(org_a, "scheduler").post(f"/scheduling/visits/{visit.pk}/correct/", data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["clock_in_at"] == errors["clock_out_at"] == ["A visit's times cannot be in the future."]
+    with org_a:
+        assert not VisitCorrection.objects.exists()
+        assert Visit.objects.get(pk=visit.pk).clock_out_at == visit.clock_out_at
+
+
 def test_the_export_lists_verified_visits_in_the_documented_columns(org_a, dana, house):
     maria = make_client(org_a, first_name="Maria", last_name="Lopez", latitude=SITE[0], longitude=SITE[1])
     verified = _visit(org_a, dana, hours_ago=26, client=maria, location=house)

@@ -144,7 +144,7 @@ def quick_add(request: HtmxRequest) -> HttpResponse:
         location, day = form.cleaned_data.get("location"), form.cleaned_data.get("shift_date")
     if not request.htmx:
         if shown is not None:
-            messages.error(request, " ".join(str(m) for errors in shown.errors.values() for m in errors))
+            messages.error(request, " ".join(shown.labelled_errors()))
         query = urlencode({"location": request.POST.get("location", ""), "week": request.POST.get("shift_date", "")})
         return redirect(f"{reverse('scheduling:week')}?{query}")
     if location is None or day is None:
@@ -210,7 +210,8 @@ def open_shifts(request: OrgRequest) -> HttpResponse:
 @require_POST
 def claim(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     staff = selectors.own_staff(request.user)
-    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk, staff__isnull=True)
+    # A shift someone has just taken is refused by the service with a message, not a 404.
+    shift = get_object_or_404(Shift.objects.select_related("schedule"), pk=pk)
     if staff is None:
         raise Http404
     try:
@@ -486,7 +487,7 @@ def schedule_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 def schedule_copy_week(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     schedule = selectors.get_schedule(pk)
     form = forms.CopyWeekForm(
-        request.POST or None, initial={"source_start": selectors.week_start(request.organization)}
+        request.POST or None, schedule=schedule, initial={"source_start": selectors.week_start(request.organization)}
     )
 
     def copy(data: dict[str, Any]) -> int:
