@@ -97,6 +97,15 @@ def test_a_dsp_without_a_staff_record_or_a_care_team_gets_no_panels(org_a):
 
 
 def test_a_scheduler_sees_this_weeks_open_shifts_drafts_and_todays_evv_exceptions(org_a):
+    # Noon of the organization's day (whichever day the clock is set to): a shift five minutes
+    # ahead is still this week's and a visit forty minutes ago still today's, as they would not
+    # be in the minutes around midnight or the week's turn.
+    noon = dt.datetime.combine(clock.today(org_a), dt.time(12, 0), tzinfo=clock.zone(org_a))
+    with time_machine.travel(noon, tick=True):
+        _scheduler_panels(org_a)
+
+
+def _scheduler_panels(org_a):
     now = timezone.now()
     this_week = make_shift(org_a, start=now + dt.timedelta(minutes=5))
     next_week = make_shift(org_a, start=now + dt.timedelta(days=8))  # not this week's work
