@@ -42,6 +42,10 @@ def _check_staff(staff: Staff) -> None:
         errors["termination_date"] = _("The termination date cannot be before the hire date.")
     if staff.fte_percentage is not None and not (Decimal(0) <= staff.fte_percentage <= Decimal(100)):
         errors["fte_percentage"] = _("FTE is a percentage from 0 to 100.")
+    if staff.hourly_rate is not None and staff.hourly_rate < 0:
+        errors["hourly_rate"] = _("The hourly rate cannot be negative.")
+    if staff.salary is not None and staff.salary < 0:
+        errors["salary"] = _("The salary cannot be negative.")
     if Staff.objects.filter(employee_id__iexact=staff.employee_id).exclude(pk=staff.pk).exists():
         errors["employee_id"] = _("Another staff member already has this employee ID.")
     if Staff.objects.filter(email__iexact=staff.email).exclude(pk=staff.pk).exists():
@@ -348,6 +352,8 @@ def _check_program(program: TrainingProgram) -> None:
         errors["passing_score"] = _("A program with a test needs a passing score.")
     if program.passing_score is not None and not (Decimal(0) <= program.passing_score <= Decimal(100)):
         errors["passing_score"] = _("The passing score is from 0 to 100.")
+    if program.duration_hours is not None and program.duration_hours < 0:
+        errors["duration_hours"] = _("The duration cannot be negative.")
     if errors:
         raise ValidationError(errors)
     # Prerequisites: other programs, and no cycle through them.
