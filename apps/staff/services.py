@@ -300,14 +300,19 @@ def staff_photo_from_upload(*, staff: Staff, stored, actor) -> Staff:
 
 @transaction.atomic
 def certification_renew(
-    *, certification: Certification, issue_date: dt.date, expiry_date=None, number: str = ""
+    *,
+    certification: Certification,
+    issue_date: dt.date,
+    expiry_date: dt.date | None = None,
+    certification_number: str = "",
 ) -> Certification:
-    """A new record for the renewed certification; the old one stays, linked to it."""
+    """A new record for the renewed certification; the old one stays, linked to it.
+    `certification_number` empty keeps the old one's number."""
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
     if certification.renewed_by_id:
         raise ValidationError(_("This certification was already renewed."))
     if issue_date < certification.issue_date:
-        raise ValidationError(_("A renewal cannot be issued before the certification it renews."))
+        raise ValidationError({"issue_date": _("A renewal cannot be issued before the certification it renews.")})
     if expiry_date is None and certification.renewal_period_months:
         expiry_date = issue_date + relativedelta(months=certification.renewal_period_months)
     renewed = Certification(
@@ -315,7 +320,7 @@ def certification_renew(
         certification_type=certification.certification_type,
         certification_name=certification.certification_name,
         issuing_organization=certification.issuing_organization,
-        certification_number=number or certification.certification_number,
+        certification_number=certification_number or certification.certification_number,
         issue_date=issue_date,
         expiry_date=expiry_date,
         renewal_required=certification.renewal_required,
