@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from apps.core.field_pairs import latitude_field, longitude_field
+from apps.core.field_pairs import check_position, latitude_field, longitude_field
 from apps.core.fields import EncryptedTextField
 from apps.core.models import BaseModel
 
@@ -75,6 +75,9 @@ class ClientLocation(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_position(self.latitude, self.longitude)
 
     @property
     def is_full(self) -> bool:
@@ -182,6 +185,9 @@ class Client(BaseModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        check_position(self.latitude, self.longitude)
 
     @property
     def display_name(self) -> str:

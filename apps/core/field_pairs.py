@@ -5,7 +5,8 @@ on file where a form offers it; the form's cleaned `ssn` is the decision for the
 `set_ssn`: None keeps the SSN on file, "" clears it, anything else is the new one.
 
 A position (latitude, longitude) on a model, in decimal degrees to the micrometre, each
-within its range: the clients' homes and the locations that visits are verified against.
+within its range, both given or neither (`check_position`, from the models' clean()): the
+clients' homes and the locations that visits are verified against.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +72,10 @@ def longitude_field() -> models.DecimalField[Decimal | None, Decimal | None]:
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+
+
+def check_position(latitude: Decimal | None, longitude: Decimal | None) -> None:
+    """Half a position verifies no visit: both or neither, the message by the empty one."""
+    if (latitude is None) != (longitude is None):
+        empty = "latitude" if latitude is None else "longitude"
+        raise ValidationError({empty: _("Give both the latitude and the longitude, or neither.")})

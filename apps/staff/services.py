@@ -42,6 +42,10 @@ def _check_staff(staff: Staff) -> None:
         errors["termination_date"] = _("The termination date cannot be before the hire date.")
     if staff.fte_percentage is not None and not (Decimal(0) <= staff.fte_percentage <= Decimal(100)):
         errors["fte_percentage"] = _("FTE is a percentage from 0 to 100.")
+    if staff.hourly_rate is not None and staff.hourly_rate < 0:
+        errors["hourly_rate"] = _("The hourly rate cannot be negative.")
+    if staff.salary is not None and staff.salary < 0:
+        errors["salary"] = _("The salary cannot be negative.")
     if Staff.objects.filter(employee_id__iexact=staff.employee_id).exclude(pk=staff.pk).exists():
         errors["employee_id"] = _("Another staff member already has this employee ID.")
     if Staff.objects.filter(email__iexact=staff.email).exclude(pk=staff.pk).exists():
@@ -296,14 +300,19 @@ def staff_photo_from_upload(*, staff: Staff, stored, actor) -> Staff:
 
 @transaction.atomic
 def certification_renew(
-    *, certification: Certification, issue_date: dt.date, expiry_date=None, number: str = ""
+    *,
+    certification: Certification,
+    issue_date: dt.date,
+    expiry_date: dt.date | None = None,
+    certification_number: str = "",
 ) -> Certification:
-    """A new record for the renewed certification; the old one stays, linked to it."""
+    """A new record for the renewed certification; the old one stays, linked to it.
+    `certification_number` empty keeps the old one's number."""
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
     if certification.renewed_by_id:
         raise ValidationError(_("This certification was already renewed."))
     if issue_date < certification.issue_date:
-        raise ValidationError(_("A renewal cannot be issued before the certification it renews."))
+        raise ValidationError({"issue_date": _("A renewal cannot be issued before the certification it renews.")})
     if expiry_date is None and certification.renewal_period_months:
         expiry_date = issue_date + relativedelta(months=certification.renewal_period_months)
     renewed = Certification(
@@ -311,7 +320,7 @@ def certification_renew(
         certification_type=certification.certification_type,
         certification_name=certification.certification_name,
         issuing_organization=certification.issuing_organization,
-        certification_number=number or certification.certification_number,
+        certification_number=certification_number or certification.certification_number,
         issue_date=issue_date,
         expiry_date=expiry_date,
         renewal_required=certification.renewal_required,
@@ -348,6 +357,8 @@ def _check_program(program: TrainingProgram) -> None:
         errors["passing_score"] = _("A program with a test needs a passing score.")
     if program.passing_score is not None and not (Decimal(0) <= program.passing_score <= Decimal(100)):
         errors["passing_score"] = _("The passing score is from 0 to 100.")
+    if program.duration_hours is not None and program.duration_hours < 0:
+        errors["duration_hours"] = _("The duration cannot be negative.")
     if errors:
         raise ValidationError(errors)
     # Prerequisites: other programs, and no cycle through them.

@@ -249,22 +249,21 @@ def certification_renew(request: OrgRequest, pk: uuid.UUID, cert_pk: uuid.UUID) 
     staff = selectors.get_staff(pk)
     cert = get_object_or_404(Certification, pk=cert_pk, staff=staff)
     form = forms.RenewForm(request.POST)
+    # Not core.pages.form_page: the renew form is the second form of the certification's
+    # page (`renew` beside its edit `form`), so a refusal renders that page with both.
     if form.is_valid():
         try:
-            services.certification_renew(
-                certification=cert,
-                issue_date=form.cleaned_data["issue_date"],
-                expiry_date=form.cleaned_data["expiry_date"],
-                number=form.cleaned_data["certification_number"],
-            )
+            services.certification_renew(certification=cert, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_errors(form, exc)
         else:
             messages.success(request, _("Renewed. The previous certification is kept."))
             return redirect("staff:certifications", pk=staff.pk)
-    else:
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-    return redirect("staff:certification_edit", pk=staff.pk, cert_pk=cert.pk)
+    if cert.renewed_by_id:
+        # The page shows no renew form for a renewed certification: its refusal goes on top.
+        messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
+    context = {"staff": staff, "cert": cert, "renew": form, "form": forms.CertificationForm(instance=cert)}
+    return render(request, "staff/certification_form.html", context, status=400)
 
 
 @login_required
