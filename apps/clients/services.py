@@ -18,6 +18,7 @@ from apps.accounts.permissions import can
 from apps.clients.kinds import SUBMITTED_KIND
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
 from apps.core import clock
+from apps.core.field_pairs import check_position
 from apps.core.validators import set_ssn
 from apps.tenants.models import Organization
 
@@ -72,6 +73,10 @@ def _check_client(client: Client) -> None:
         errors["date_of_birth"] = _("The date of birth cannot be in the future.")
     if client.client_id and Client.objects.filter(client_id__iexact=client.client_id).exclude(pk=client.pk).exists():
         errors["client_id"] = _("Another client already has this ID.")
+    try:
+        check_position(client.latitude, client.longitude)
+    except ValidationError as exc:
+        errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
 

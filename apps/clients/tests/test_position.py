@@ -44,3 +44,27 @@ def test_both_coordinates_or_neither_are_saved(org_a, house):
     url = f"/clients/locations/{house.pk}/"
     assert admin.post(url, {"name": "Maple House", "latitude": "45.5", "longitude": "-122.6"}).status_code == 302
     assert admin.post(url, {"name": "Maple House"}).status_code == 302
+
+
+def test_the_service_refuses_half_a_position_whoever_calls_it(org_a):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from apps.clients import services
+    from apps.clients.models import Client
+    from conftest import person
+
+    with org_a, pytest.raises(ValidationError) as refused:
+        services.client_save(
+            actor=person(org_a, "admin"),
+            organization=org_a,
+            first_name="Half",
+            last_name="Position",
+            date_of_birth=dt.date(1980, 1, 1),
+            latitude=45,
+        )
+    assert refused.value.message_dict["longitude"] == [BOTH_OR_NEITHER]
+    with org_a:
+        assert not Client.objects.filter(last_name="Position").exists()
