@@ -114,6 +114,7 @@ TENANT_APPS = [
     "apps.clients",
     "apps.staff",
     "apps.scheduling",
+    "apps.documentation",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("clients/", include("apps.clients.urls")),
     path("staff/", include("apps.staff.urls")),
     path("scheduling/", include("apps.scheduling.urls")),
+    path("documentation/", include("apps.documentation.urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

@@ -11,6 +11,7 @@ from django.http import Http404
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import can
 from apps.audit.naming import may_read_history
+from apps.clients import tabs
 from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
 from apps.core import clock
 from apps.core.search import name_or_code_match
@@ -128,6 +129,8 @@ def tab_flags(user, client: Client) -> dict:
         "may_see_history": may_read_history(user, "clients.client", client),
         "may_see_contacts": may_see_part(user, client, "contacts"),
         "may_see_care_plans": may_see_part(user, client, "care_plans"),
+        # Tabs of apps above clients (documentation), by key.
+        "extra_tabs": tabs.shown_keys(user, client),
     }
 
 

@@ -3,6 +3,7 @@ status), so pages and the printed plan never show `life_threatening` or `not_sta
 
 from django import template
 
+from apps.clients import tabs
 from apps.clients.forms import GOAL_STATUSES, SEVERITIES
 
 register = template.Library()
@@ -19,3 +20,9 @@ def severity_label(value):
 @register.filter
 def goal_status_label(value):
     return _GOAL_STATUS.get(value, value)
+
+
+@register.simple_tag
+def client_tab_links(keys, client):
+    """The registered tabs (clients.tabs) this person sees, as links for the header."""
+    return tabs.links(tuple(keys or ()), client.pk)

@@ -30,7 +30,7 @@ from apps.clients.models import Client
 from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
-from apps.scheduling import selectors, services
+from apps.scheduling import hooks, selectors, services
 from apps.scheduling.forms import (
     ClockForm,
     ExportForm,
@@ -72,8 +72,13 @@ def _clock(request: OrgRequest, *, action: Callable[..., Visit], back: str, targ
             form.is_valid()
             form.errors.pop("reason_code", None)
         else:
-            messages.success(request, _("Clocked in.") if visit.clock_out_at is None else _("Clocked out."))
-            return redirect(back)
+            if visit.clock_out_at is None:
+                messages.success(request, _("Clocked in."))
+                return redirect(back)
+            # Documentation (above scheduling) offers the visit's note here.
+            note = hooks.next_page_after_clock_out(visit, request.user)
+            messages.success(request, _("Clocked out. Write the visit note now.") if note else _("Clocked out."))
+            return redirect(note or back)
     else:
         explanation = ""
     return render(
