@@ -324,4 +324,7 @@ def _stored(spec: dict, value: Any, zone: dt.tzinfo | None) -> Any:
         return str(uuid.UUID(value))
     if kind == "file":
         return None  # the service stores the upload and puts its id here
+    if kind in ("text", "textarea"):
+        # One line ending, whatever the browser sent: the signed content must not depend on it.
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     return value

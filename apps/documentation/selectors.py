@@ -3,7 +3,7 @@ submission with what it shows, templates people may fill in, and the visit notes
 
 Access follows the clients app: people who hold documentation.view_formsubmission see every
 submission; everyone else sees their own, and those of the clients whose care team they are
-on (clients.selectors.visible_clients).
+on (clients.models.ClientUserObjectPermission).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.accounts.permissions import can
-from apps.clients.models import ClientUserObjectPermission
-from apps.clients.selectors import on_care_team
+from apps.clients.models import Client, ClientUserObjectPermission
+from apps.clients.selectors import on_care_team, visible_clients
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SubmissionEvent
 from apps.scheduling.models import Visit
 
@@ -207,3 +208,23 @@ def notes_due(*, staff_user=None, managed_by=None) -> QuerySet[Visit]:
     if managed_by is not None and not sees_every_submission(managed_by):
         visits = visits.filter(client__in=care_team_clients(managed_by))
     return visits
+
+
+def authors() -> QuerySet[User]:
+    """People who have written something, for the list's author filter."""
+    return (
+        User.objects.filter(pk__in=FormSubmission.objects.values("staff_id").distinct())
+        .only("pk", "first_name", "last_name", "email")
+        .order_by("last_name", "first_name")
+    )
+
+
+def clients_to_document(user) -> QuerySet[Client]:
+    """Clients a person may write about: those they see (care team, or everyone for those who
+    see every client), current ones only."""
+    return (
+        visible_clients(user)
+        .exclude(status__in=Client.CLOSED)
+        .only("pk", "first_name", "last_name", "preferred_name", "client_id")
+        .order_by("last_name", "first_name")
+    )
