@@ -42,6 +42,9 @@ ACCESS_KINDS = {
     "print": _("Printed"),
     "print care plan": _("Printed the care plan"),
     "export": _("Exported"),
+    "documentation": _("Opened the documentation"),
+    "edit": _("Opened to edit"),
+    "verify": _("Verified the signatures"),
 }
 
 

@@ -67,7 +67,12 @@ class FormTemplate(BaseModel):
                 name="one_default_visit_note",
                 violation_error_message=_("Another template is already the default visit note."),
             ),
-            models.UniqueConstraint(fields=["starter"], condition=~Q(starter=""), name="formtemplate_starter_unique"),
+            models.UniqueConstraint(
+                fields=["starter"],
+                condition=~Q(starter=""),
+                name="formtemplate_starter_unique",
+                violation_error_message=_("This starter template is already here."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +103,13 @@ class FormTemplateVersion(BaseModel):
         ordering = ["template", "-version"]
         verbose_name = _("form template version")
         verbose_name_plural = _("form template versions")
-        constraints = [models.UniqueConstraint(fields=["template", "version"], name="formtemplateversion_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "version"],
+                name="formtemplateversion_unique",
+                violation_error_message=_("This version of the template already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} v{self.version}"

@@ -22,4 +22,7 @@ DEFAULT_PERMISSIONS = {
     roles.DIRECT_SUPPORT: ["documentation.add_formsubmission"],
     roles.NURSE: ["documentation.add_formsubmission"],
     roles.BILLING: ["documentation.view_formsubmission"],
+    # HR invites and manages direct support staff and nurses, and may give only roles whose
+    # permissions it holds itself.
+    roles.HR_MANAGER: ["documentation.add_formsubmission"],
 }

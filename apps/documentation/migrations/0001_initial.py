@@ -164,11 +164,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='formtemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('starter', ''), _negated=True), fields=('starter',), name='formtemplate_starter_unique'),
+            constraint=models.UniqueConstraint(condition=models.Q(('starter', ''), _negated=True), fields=('starter',), name='formtemplate_starter_unique', violation_error_message='This starter template is already here.'),
         ),
         migrations.AddConstraint(
             model_name='formtemplateversion',
-            constraint=models.UniqueConstraint(fields=('template', 'version'), name='formtemplateversion_unique'),
+            constraint=models.UniqueConstraint(fields=('template', 'version'), name='formtemplateversion_unique', violation_error_message='This version of the template already exists.'),
         ),
         migrations.AddIndex(
             model_name='formsubmission',

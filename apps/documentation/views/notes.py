@@ -12,4 +12,4 @@ def visit_note(*args, **kwargs):
 
 
 def note_url_after_clock_out(*args, **kwargs):
-    raise Http404
+    return None
