@@ -79,6 +79,20 @@ PARAMETERS = {
     "scheduling:staff_week": {"staff_id": "staff"},
     "scheduling:feed": {"token": "feed_token"},
     "set_language": {"code": "language"},
+    "documentation:client": {"pk": "client"},
+    "documentation:visit_note": {"pk": "visit"},
+    "documentation:link_sign": {"token": "signing_token"},
+    "documentation:template": {"pk": "form_template"},
+    "documentation:template_edit": {"pk": "form_template"},
+    "documentation:template_export": {"pk": "form_template"},
+    "documentation:template_preview": {"pk": "form_template"},
+    "documentation:field_create": {"pk": "form_template"},
+    "documentation:field_edit": {"pk": "form_template", "key": "field_key"},
+    "documentation:field_move": {"pk": "form_template", "key": "field_key", "direction": "direction"},
+    "documentation:field_delete": {"pk": "form_template", "key": "field_key"},
+    "documentation:section_create": {"pk": "form_template"},
+    "documentation:section_edit": {"pk": "form_template", "key": "section_key"},
+    "documentation:section_delete": {"pk": "form_template", "key": "section_key"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -89,6 +103,7 @@ DEFAULT_PK = {
     "scheduling:appointment": "appointment",
     "scheduling:visit": "visit",
     "scheduling:clock_out": "visit",
+    "documentation": "submission",
 }
 
 
@@ -169,6 +184,8 @@ def records(org_a, private_root):
     from apps.accounts.models import Role, User, UserSession
     from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
     from apps.core.seeding import seeders
+    from apps.documentation import services as documentation
+    from apps.documentation.models import FormSubmission, FormTemplate
     from apps.files import services as file_services
     from apps.notifications import services as notification_services
     from apps.scheduling import services as scheduling_services
@@ -193,6 +210,11 @@ def records(org_a, private_root):
         )[0]
         staff = certification.staff
         session = UserSession.objects.order_by("pk").first()
+        form_template = FormTemplate.objects.order_by("template_name").first()
+        structure = form_template.form_structure
+        submission = FormSubmission.objects.order_by("pk").first() or documentation.submission_start(
+            template=form_template, author=User.objects.get(email="dsp@alpha.test")
+        )
         return {
             "client": client.pk,
             "client_type": ContentType.objects.get_for_model(Client).pk,
@@ -217,6 +239,12 @@ def records(org_a, private_root):
             "notification": notification.pk,
             "template_kind": "system",
             "template_channel": "email",
+            "submission": submission.pk,
+            "form_template": form_template.pk,
+            "field_key": structure["sections"][0]["fields"][0]["key"],
+            "section_key": structure["sections"][0]["key"],
+            "direction": "up",
+            "signing_token": "not-a-real-token",
             "uidb64": "MQ",
             "token": "set-password",
             "language": "es",
