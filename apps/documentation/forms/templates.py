@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.documentation import builder
 from apps.documentation.models import FormTemplate
-from apps.documentation.structure import FIELD_TYPES, WITH_RANGE, fields_of, schema, text
+from apps.documentation.structure import ALERTING, FIELD_TYPES, WITH_OPTIONS, WITH_RANGE, fields_of, schema, text
 from apps.scheduling.models import Service
 
 SIGNER_STEPS = 3
@@ -285,9 +285,33 @@ class FieldForm(forms.Form):
             cleaned["key"] = builder.key_from(cleaned["label"], taken)
         target = cleaned.get("show_if_field")
         mode = cleaned.get("show_if_mode") or "equals"
-        if target and mode in ("equals", "in") and not cleaned.get("show_if_value", "").strip():
-            self.add_error("show_if_value", _("Give the value the condition compares with."))
+        if target and mode in ("equals", "in"):
+            self._check_condition_values(target, cleaned.get("show_if_value", ""))
         return cleaned
+
+    def _check_condition_values(self, target: str, raw: str) -> None:
+        """Values the answer of `target` can have: a condition that could never hold is
+        a mistake to point out, not a field to hide for ever."""
+        values = [value.strip() for value in raw.split(",") if value.strip()]
+        if not values:
+            self.add_error("show_if_value", _("Give the value the condition compares with."))
+            return
+        spec = next((f for f in fields_of(self.structure) if f["key"] == target), None)
+        if spec is None:
+            return
+        if spec["type"] in ALERTING:
+            allowed = {"yes", "no"}
+        elif spec["type"] in WITH_OPTIONS:
+            allowed = {option["value"] for option in spec.get("options", [])}
+        else:
+            return
+        wrong = [value for value in values if value not in allowed]
+        if wrong:
+            self.add_error(
+                "show_if_value",
+                _("“%(field)s” is never answered %(values)s; its answers are: %(allowed)s.")
+                % {"field": target, "values": ", ".join(wrong), "allowed": ", ".join(sorted(allowed))},
+            )
 
     def spec(self) -> dict[str, Any]:
         """After is_valid(): the field as the structure stores it."""

@@ -12,9 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apps.documentation import builder, services
 from apps.documentation.models import FormTemplate
+from apps.documentation.structure import validate_structure
 from apps.scheduling.models import Service
 from conftest import person, signed_in
 
@@ -428,3 +431,47 @@ def test_another_organizations_manager_gets_404_for_a_template_of_alpha(org_a, o
         assert other.get(url(suffix, template)).status_code == 404, suffix
     assert other.post(url("fields/a/delete/", template)).status_code == 404
     assert keys(stored(org_a, template)) == [["a", "b", "c"], ["d"]]
+
+
+def test_a_condition_on_a_value_the_field_never_has_is_refused_by_the_value(org_a, template, manager):
+    response = manager.post(
+        url("fields/new/", template), field_post(show_if_field="b", show_if_mode="equals", show_if_value="Maybe")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["show_if_value"] == [
+        "“b” is never answered Maybe; its answers are: no, yes."
+    ]
+    assert keys(stored(org_a, template)) == [["a", "b", "c"], ["d"]]
+
+
+FIELD_INPUTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "section": st.sampled_from(["main", "more", "ghost", ""]),
+        "key": st.sampled_from(["a", "b", "e", "new", "Bad", "", "x" * 60]) | st.text(max_size=12),
+        "type": st.sampled_from(["text", "number", "select", "yesno", "rating", "file", "slider", ""]),
+        "label": st.text(max_size=30),
+        "label_es": st.text(max_size=10),
+        "required": st.sampled_from(["on", ""]),
+        "min": st.sampled_from(["0", "5", "-1", "1e400", "NaN", "x", ""]),
+        "max": st.sampled_from(["1", "10", "99999999999999999999999", ""]),
+        "step": st.sampled_from(["0", "0.5", "-2", ""]),
+        "max_length": st.sampled_from(["0", "10", "30000", "x", ""]),
+        "options": st.text(max_size=40) | st.sampled_from(["a|A\nb|B", "a|A\na|Again", "bad value|X", ""]),
+        "show_if_field": st.sampled_from(["a", "b", "c", "d", "e", "ghost", ""]),
+        "show_if_mode": st.sampled_from(["equals", "in", "filled", "empty", "bogus", ""]),
+        "show_if_value": st.sampled_from(["yes", "no", "1, 2", "x", ""]),
+        "alert": st.sampled_from(["on", ""]),
+        "prefill": st.sampled_from(["client", "visit_date", "weather", ""]),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posted=FIELD_INPUTS, htmx=st.booleans())
+def test_any_post_to_the_field_form_is_answered_without_a_500_and_leaves_a_valid_structure(
+    org_a, template, manager, posted, htmx
+):
+    response = manager.post(url("fields/new/", template), posted, **(HTMX if htmx else {}))
+    assert response.status_code in (200, 302, 400)
+    validate_structure(stored(org_a, template))
