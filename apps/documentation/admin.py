@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.permissions import can
@@ -29,7 +30,7 @@ from apps.documentation.models import (
     FormTemplateVersion,
     SigningLink,
 )
-from apps.documentation.structure import validate_structure
+from apps.documentation.structure import fields_of, text, validate_structure
 
 SETTINGS = [
     "template_name",
@@ -41,6 +42,12 @@ SETTINGS = [
     "requires_approval",
     "signers",
 ]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -136,8 +143,11 @@ class _VisibleSubmissions:
     submission_path = "form_submission"
 
     def get_queryset(self, request):
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # a mixin of ModelAdmins
+        if selectors.sees_every_submission(request.user):
+            return queryset
         visible = selectors.visible_submissions(request.user).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.submission_path}__in": visible})  # type: ignore[misc]
+        return queryset.filter(**{f"{self.submission_path}__in": visible})
 
 
 @admin.register(FormSubmission)
@@ -164,8 +174,21 @@ class FormSubmissionAdmin(_VisibleSubmissions, ReadOnlyAdmin):
         "locked_at",
         "review_due_at",
         "alerted",
-        "submission_data",
+        "answers",
     )
+
+    @admin.display(description=_("answers as given"))
+    def answers(self, obj: FormSubmission) -> str:
+        """Each answer under its label, as the version it was filled on names it."""
+        data = obj.submission_data or {}
+        rows = [
+            (text(spec.get("label")), _shown(data[spec["key"]]))
+            for spec in fields_of(obj.template_version.form_structure)
+            if spec["key"] in data
+        ]
+        if not rows:
+            return "—"
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
 
     def has_view_permission(self, request, obj=None):
         # Those who fill in forms see their own and their clients' here, as on the site.

@@ -169,3 +169,12 @@ def test_the_admin_list_of_submissions_is_not_logged_as_opening_each(org_a, temp
     assert signed_in(org_a, "admin").get("/admin/documentation/formsubmission/").status_code == 200
     with org_a:
         assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(submission.pk)).exists()
+
+
+def test_a_submissions_answers_are_shown_under_their_labels_and_escaped(org_a, template):
+    with org_a:
+        submission = services.submission_start(
+            template=template, author=person(org_a, "dsp"), answers={"summary": "Park <b>walk</b>"}
+        )
+    page = signed_in(org_a, "admin").get(f"/admin/documentation/formsubmission/{submission.pk}/change/")
+    assert "<dt>Summary</dt><dd>Park &lt;b&gt;walk&lt;/b&gt;</dd>" in page.content.decode()
