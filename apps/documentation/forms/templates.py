@@ -29,6 +29,16 @@ key_validator = RegexValidator(
     gettext_lazy("Use lowercase letters, digits and _ (starting with a letter), at most 50 characters."),
 )
 option_value = RegexValidator(r"^[A-Za-z0-9_-]{1,50}$")
+# What a visit's note can be prefilled with (the schema's "prefill" values), as people read it.
+PREFILL_LABELS = {
+    "client": gettext_lazy("The visit's client"),
+    "staff": gettext_lazy("The visit's staff member"),
+    "visit_date": gettext_lazy("The visit's date"),
+    "visit_start": gettext_lazy("The visit's start time"),
+    "visit_end": gettext_lazy("The visit's end time"),
+    "visit_duration": gettext_lazy("The visit's length"),
+    "service": gettext_lazy("The visit's service"),
+}
 
 
 def _not_reserved(value: str) -> None:
@@ -222,7 +232,7 @@ class FieldForm(forms.Form):
         prefills = schema()["$defs"]["field"]["properties"]["prefill"]["enum"]
         cast(forms.ChoiceField, self.fields["prefill"]).choices = [
             ("", _("— none —")),
-            *((p, p.replace("_", " ")) for p in prefills),
+            *((p, PREFILL_LABELS.get(p, p.replace("_", " "))) for p in prefills),
         ]
 
     @staticmethod
