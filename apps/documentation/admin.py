@@ -202,7 +202,7 @@ class FormSubmissionAdmin(_VisibleSubmissions, ReadOnlyAdmin):
         if response.status_code == 200:
             submission = self.get_object(request, unquote(object_id))
             if submission is not None:
-                access_record(obj=submission, request=request, via="admin")
+                access_record(obj=submission, request=request)
         return response
 
 
