@@ -475,3 +475,42 @@ def test_any_post_to_the_field_form_is_answered_without_a_500_and_leaves_a_valid
     response = manager.post(url("fields/new/", template), posted, **(HTMX if htmx else {}))
     assert response.status_code in (200, 302, 400)
     validate_structure(stored(org_a, template))
+
+
+def test_the_builders_query_count_does_not_grow_with_its_fields(org_a, template, manager):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert manager.get(url("", template)).status_code == 200
+        return len(queries)
+
+    count()  # the first request of a session reads and caches the person and their role
+    few = count()
+    for number in range(5):
+        manager.post(url("fields/new/", template), field_post(key=f"extra_{number}"))
+    assert len(stored(org_a, template)["sections"][0]["fields"]) == 8
+    assert count() == few
+
+
+def test_a_key_the_urls_use_is_refused(org_a, template, manager):
+    response = manager.post(url("fields/new/", template), field_post(key="new"))
+    assert response.status_code == 400 and "key" in response.context["form"].errors
+    assert keys(stored(org_a, template)) == [["a", "b", "c"], ["d"]]
+
+
+def test_editing_a_label_keeps_its_other_languages(org_a, manager):
+    structure = {
+        "sections": [
+            {
+                "key": "main",
+                "title": "Main",
+                "fields": [{"key": "mood", "type": "text", "label": {"en": "Mood", "fr": "Humeur"}}],
+            }
+        ]
+    }
+    with org_a:
+        template = services.template_create(actor=None, template_name="Languages", form_structure=structure)
+    form = manager.get(url("fields/mood/", template)).context["form"]
+    assert (form.initial["label"], form.initial["label_es"]) == ("Mood", "")
+    manager.post(url("fields/mood/", template), field_post(key="mood", label="Mood today", label_es="Ánimo"))
+    [field] = stored(org_a, template)["sections"][0]["fields"]
+    assert field["label"] == {"en": "Mood today", "es": "Ánimo", "fr": "Humeur"}
