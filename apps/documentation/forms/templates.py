@@ -519,6 +519,9 @@ def _import_values(data: Any) -> dict[str, Any]:
         raise forms.ValidationError(
             _("The category, description, signature and approval settings or signers are not in the expected form.")
         )
+    reserved = sorted(_keys_of(data.get("form_structure")) & RESERVED_KEYS)
+    if reserved:
+        raise forms.ValidationError(_("“%(key)s” is reserved; choose another key.") % {"key": reserved[0]})
     return {
         "template_name": name,
         "form_type": form_type,
@@ -527,3 +530,19 @@ def _import_values(data: Any) -> dict[str, Any]:
         "signers": signers,
         "form_structure": data.get("form_structure"),
     }
+
+
+def _keys_of(structure: Any) -> set[str]:
+    """The section and field keys of what may not be a structure at all (the service says
+    what is wrong with it; this only looks for keys the builder's URLs cannot name)."""
+    keys: set[str] = set()
+    sections = structure.get("sections") if isinstance(structure, dict) else None
+    for section in sections if isinstance(sections, list) else []:
+        if not isinstance(section, dict):
+            continue
+        keys.add(str(section.get("key")))
+        fields = section.get("fields")
+        for field in fields if isinstance(fields, list) else []:
+            if isinstance(field, dict):
+                keys.add(str(field.get("key")))
+    return keys

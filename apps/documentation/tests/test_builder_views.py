@@ -391,8 +391,22 @@ def test_a_pasted_export_is_imported_too(org_a, template, manager):
             "Field “a” has an unknown type “slider”.",
         ),
         ("", "Choose a file exported from Starline, or paste its JSON."),
+        (
+            json.dumps(
+                {
+                    "format": builder.EXPORT_FORMAT,
+                    "name": "X",
+                    "form_structure": {
+                        "sections": [
+                            {"key": "s", "title": "S", "fields": [{"key": "new", "type": "text", "label": "A"}]}
+                        ]
+                    },
+                }
+            ),
+            "“new” is reserved; choose another key.",
+        ),
     ],
-    ids=["not-json", "no-format", "unknown-type", "bad-structure", "nothing"],
+    ids=["not-json", "no-format", "unknown-type", "bad-structure", "nothing", "reserved-key"],
 )
 def test_a_bad_import_is_refused_with_its_message_and_nothing_created(org_a, manager, posted, message):
     with org_a:
