@@ -78,6 +78,7 @@ PARAMETERS = {
     "staff:program_edit": {"program_pk": "program"},
     "scheduling:staff_week": {"staff_id": "staff"},
     "scheduling:feed": {"token": "feed_token"},
+    "documentation:visit_note": {"pk": "visit"},
     "set_language": {"code": "language"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
