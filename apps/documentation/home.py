@@ -27,17 +27,13 @@ def _reviews(request) -> bool:
     return can(request.user, "documentation.approve_formsubmission")
 
 
-def notes_due(request) -> dict | None:
-    """Managers (those who review submissions): the notes due on the visits they oversee.
-    Everyone else who writes notes: their own, if they make visits at all."""
-    if _reviews(request):
-        visits = selectors.notes_due(managed_by=request.user)
-        mine = False
-    elif own_staff(request) is not None:
-        visits = selectors.notes_due(staff_user=request.user)
-        mine = True
-    else:
-        return None
+def _writes_own_notes(request) -> bool:
+    # Those who review notes see the team's panel instead (as certifications and
+    # team_certifications split HR's view from a supervisor's).
+    return not _reviews(request) and own_staff(request) is not None
+
+
+def _due(request, visits, *, mine: bool) -> dict:
     found = home.rows_and_more(visits.only(*VISIT_COLUMNS))
     return {
         **found,
@@ -45,6 +41,17 @@ def notes_due(request) -> dict | None:
         "mine": mine,
         "more_url": reverse("documentation:notes_due"),
     }
+
+
+def notes_due(request) -> dict:
+    """A DSP's or nurse's own completed visits whose note is not submitted yet."""
+    return _due(request, selectors.notes_due(staff_user=request.user), mine=True)
+
+
+def team_notes_due(request) -> dict:
+    """For those who review notes: the notes due on the visits they oversee (everyone's for
+    those who read every submission, their care teams' clients' otherwise)."""
+    return _due(request, selectors.notes_due(managed_by=request.user), mine=False)
 
 
 VISIT_COLUMNS = (
@@ -96,6 +103,7 @@ PANELS = [
         template="documentation/partials/_home_notes_due.html",
         permissions=("documentation.add_formsubmission",),
         order=13,
+        predicate=_writes_own_notes,
         context=notes_due,
         tables=NOTES_TABLES,
     ),
@@ -107,5 +115,14 @@ PANELS = [
         order=29,
         context=incidents_to_review,
         tables=INCIDENT_TABLES,
+    ),
+    home.Panel(
+        key="team_notes_due",
+        title=_("Visit notes due"),
+        template="documentation/partials/_home_notes_due.html",
+        permissions=("documentation.approve_formsubmission",),
+        order=32,
+        context=team_notes_due,
+        tables=NOTES_TABLES,
     ),
 ]

@@ -87,6 +87,14 @@ def test_a_submitted_note_leaves_the_panel_at_once(org_a, dana, maria):
     assert "Every visit you completed has its note." in panel
 
 
+def test_a_manager_with_a_staff_record_sees_the_team_panel_only(org_a, dana, maria):
+    make_staff(org_a, user=person(org_a, "manager"))
+    _visit(org_a, dana, hours_ago=3, client=maria)
+    response = signed_in(org_a, "manager").get("/")
+    keys = [panel["key"] for panel in response.context["panels"]]
+    assert "team_notes_due" in keys and "notes_due" not in keys
+
+
 def test_the_manager_sees_everyone_s_notes_due_with_who_made_the_visit(org_a, dana, maria):
     lee = make_staff(org_a, first_name="Lee", last_name="Park")
     _visit(org_a, dana, hours_ago=3, client=maria)
@@ -100,15 +108,15 @@ def _drawn_queries(org_a) -> int:
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
-    from apps.documentation.home import notes_due
+    from apps.documentation.home import team_notes_due
 
     request = RequestFactory().get("/")
     request.user = person(org_a, "manager")
     request.organization = org_a  # type: ignore[attr-defined]  # set by the tenant middleware in a request
     with org_a:
-        notes_due(request)  # the person's permissions, read once per request
+        team_notes_due(request)  # the person's permissions, read once per request
         with CaptureQueriesContext(connection) as queries:
-            render_to_string("documentation/partials/_home_notes_due.html", notes_due(request))
+            render_to_string("documentation/partials/_home_notes_due.html", team_notes_due(request))
     return len(queries)
 
 
