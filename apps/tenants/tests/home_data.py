@@ -155,6 +155,7 @@ def fill(organization, n: int, *, dsp_staff: Staff | None = None, manager_staff:
                     status=Visit.Status.VERIFIED,
                 )
                 incident = FormTemplate.objects.get(starter="incident_report")
+                assert dsp_staff.user is not None  # the DSP's staff record is linked to their account
                 FormSubmission.objects.create(
                     form_template=incident,
                     template_version=incident.versions.get(version=incident.version),
