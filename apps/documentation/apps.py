@@ -21,8 +21,9 @@ class DocumentationConfig(AppConfig):
 
     def ready(self):
         from apps.clients import tabs
-        from apps.core import navigation
+        from apps.core import home, navigation
         from apps.documentation import kinds
+        from apps.documentation.home import PANELS
         from apps.notifications import defaults
         from apps.scheduling import hooks
 
@@ -43,3 +44,5 @@ class DocumentationConfig(AppConfig):
             )
         )
         hooks.after_clock_out(_note_after_clock_out)
+        for panel in PANELS:
+            home.register(panel)

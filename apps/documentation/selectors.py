@@ -195,10 +195,11 @@ def note_template_for(visit: Visit) -> FormTemplate | None:
 
 def notes_due(*, staff_user=None, managed_by=None) -> QuerySet[Visit]:
     """Completed visits with no submitted note: a DSP's own (`staff_user`), or every one the
-    manager sees (`managed_by`)."""
+    manager sees (`managed_by`). A visit without a client has no note to write (a note is
+    about a person), so it is never due."""
     has_note = FormSubmission.objects.filter(visit=OuterRef("pk")).exclude(status=FormSubmission.Status.DRAFT)
     visits = (
-        Visit.objects.filter(clock_out_at__isnull=False)
+        Visit.objects.filter(clock_out_at__isnull=False, client__isnull=False)
         .exclude(Exists(has_note))
         .select_related("client", "staff")
         .order_by("-clock_out_at", "-id")

@@ -65,11 +65,33 @@ def organization_with_a_week(org_a):
     dsp = person(org_a, "dsp")
     staff = make_staff(org_a, user=dsp)
     today = clock.today(org_a)
-    make_shift(org_a, day=today, start="09:00", end="17:00", staff=staff, location=house, client=client)
+    shift = make_shift(org_a, day=today, start="09:00", end="17:00", staff=staff, location=house, client=client)
     with org_a:
         from guardian.shortcuts import assign_perm
 
+        from apps.documentation import services as documentation
+        from apps.documentation import signing
+        from apps.documentation.models import FormTemplate
+        from apps.scheduling.models import Visit
+
         assign_perm("clients.view_client", dsp, client)
+        # A visit whose note is due and an incident waiting for review: the documentation
+        # panels draw rows, not only their empty states.
+        Visit.objects.create(
+            shift=shift, staff=staff, client=client, clock_in_at=shift.starts_at, clock_out_at=shift.ends_at
+        )
+        incident = documentation.submission_start(
+            template=FormTemplate.objects.get(starter="incident_report"), author=dsp, client=client
+        )
+        documentation.submission_save(
+            submission=incident,
+            actor=dsp,
+            answers={"injury": "yes"},
+            submit=True,
+            signature=signing.SignatureInput(
+                method="typed", data=dsp.get_full_name(), consent_text="I agree.", agreed=True
+            ),
+        )
     return {"house": house, "client": client, "today": today}
 
 

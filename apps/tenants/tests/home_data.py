@@ -16,6 +16,7 @@ from apps.audit.services import access_record
 from apps.clients import services as client_services
 from apps.clients.models import CarePlan, Client
 from apps.core import clock
+from apps.documentation.models import FormSubmission, FormTemplate
 from apps.notifications.models import Delivery, Notification
 from apps.scheduling import timing
 from apps.scheduling.models import Schedule, Shift, Visit
@@ -143,4 +144,25 @@ def fill(organization, n: int, *, dsp_staff: Staff | None = None, manager_staff:
             if dsp_staff is not None:
                 make_shift(organization, start=now + dt.timedelta(days=1 + i), staff=dsp_staff)
                 client_services.care_team_add(client=client, user=dsp_staff.user)
+                # A finished visit whose note is due, and an incident waiting for review.
+                done = make_shift(organization, start=now - dt.timedelta(days=1 + i, hours=3), hours=2, staff=dsp_staff)
+                Visit.objects.create(
+                    shift=done,
+                    staff=dsp_staff,
+                    client=client,
+                    clock_in_at=done.starts_at,
+                    clock_out_at=done.ends_at,
+                    status=Visit.Status.VERIFIED,
+                )
+                incident = FormTemplate.objects.get(starter="incident_report")
+                assert dsp_staff.user is not None  # the DSP's staff record is linked to their account
+                FormSubmission.objects.create(
+                    form_template=incident,
+                    template_version=incident.versions.get(version=incident.version),
+                    client=client,
+                    staff=dsp_staff.user,
+                    status=FormSubmission.Status.SUBMITTED,
+                    submitted_at=now,
+                    review_due_at=now + dt.timedelta(hours=24 - i),
+                )
     ContentType.objects.clear_cache()

@@ -25,6 +25,9 @@ EVERY_PANEL = {
     "unpublished_weeks",
     "evv_exceptions",
     "recent_access",
+    "notes_due",
+    "team_notes_due",
+    "incidents_to_review",
 }
 SCHEDULER = ["week_open_shifts", "unpublished_weeks", "evv_exceptions"]
 EXPECTED = {
@@ -32,7 +35,9 @@ EXPECTED = {
     "admin": [
         "pending_invitations",
         "failed_deliveries",
+        "incidents_to_review",
         "care_plans",
+        "team_notes_due",
         "certifications",
         "overdue_training",
         *SCHEDULER,
@@ -40,9 +45,9 @@ EXPECTED = {
     ],
     # Program managers hold every scheduling permission schedulers hold, so they see the
     # scheduler's panels after their own.
-    "manager": ["care_plans", "team_certifications", *SCHEDULER],
-    "dsp": ["my_shifts", "shifts_to_take", "my_clients"],
-    "nurse": ["my_shifts", "shifts_to_take", "my_clients"],
+    "manager": ["incidents_to_review", "care_plans", "team_certifications", "team_notes_due", *SCHEDULER],
+    "dsp": ["my_shifts", "shifts_to_take", "my_clients", "notes_due"],
+    "nurse": ["my_shifts", "shifts_to_take", "my_clients", "notes_due"],
     "scheduler": SCHEDULER,
     "billing": [],
     "hr": ["certifications", "overdue_training"],
