@@ -28,9 +28,7 @@ UA_STYLESHEET = Path(__file__).with_name("pdf_ua.css")
 def render_pdf(*, template: str, context: dict, request=None) -> bytes:
     html = render_to_string(template, context, request=request)
     with _collector_paused():
-        return _html_class()(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf(
-            font_config=_font_config()
-        )
+        return _html_class()(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf(font_config=_font_config())
 
 
 @cache
