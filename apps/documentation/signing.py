@@ -412,10 +412,15 @@ def link_for_token(token: str) -> SigningLink | None:
 def link_sign(*, token: str, signature: SignatureInput) -> ElectronicSignature:
     """The guardian's signature by link: once. A link used, expired or no longer needed (the
     form was rejected meanwhile) is refused with LinkUnusable and nothing is signed."""
+    found = SigningLink.objects.filter(token_hash=_token_hash(token or "")).only("pk", "form_submission_id").first()
+    if found is None:
+        raise LinkUnusable(_("This signing link has been used or has expired. Ask for a new one."))
+    # The submission first, then the link: the order link_create and a rejection lock them in.
+    FormSubmission.objects.select_for_update().filter(pk=found.form_submission_id).first()
     link = (
         SigningLink.objects.select_for_update(of=("self",))
         .select_related("form_submission__form_template")
-        .filter(token_hash=_token_hash(token or ""))
+        .filter(pk=found.pk)
         .first()
     )
     if link is None or not _usable(link):
