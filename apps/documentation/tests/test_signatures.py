@@ -275,3 +275,24 @@ def test_the_verify_page_is_access_logged_and_hidden_from_others(org_a, org_b, r
     # Someone of another organization, on their own host, finds nothing.
     other = signed_in(org_b, "admin")
     assert other.get(reverse("documentation:verify", args=[submission.pk])).status_code == 404
+
+
+def test_the_author_signs_on_the_sign_page_with_the_keyboard_by_typing_their_name(org_a):
+    template = make_template(org_a, signers=[])
+    submission = submitted(org_a, template)
+    with org_a:
+        # The template asks for the author's signature after this note went in.
+        services.template_update(template=template, actor=None, requires_signature=True, signers=[AUTHOR])
+    url = reverse("documentation:sign", args=[submission.pk])
+    dsp = signed_in(org_a, "dsp")
+    page = dsp.get(url)
+    assert page.status_code == 200 and "as it is on your account: Dana Okafor" in page.content.decode()
+    assert signed_in(org_a, "manager").get(url).status_code == 403  # the author's turn, not theirs
+    done = dsp.post(url, {"sig-method": "typed", "sig-typed": "  dana   okafor ", "sig-agreed": "on"})
+    assert done.status_code == 302
+    with org_a:
+        signature = submission.signatures.get()
+        assert (signature.method, signature.signature_data) == ("typed", "dana okafor")
+        assert signature.signer_name == "Dana Okafor"
+        submission.refresh_from_db()
+        assert submission.is_locked and signing.verify(submission) == []
