@@ -8,34 +8,38 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from apps.accounts.models import User
 from apps.core.tests.browser import assert_accessible, sign_in
 from apps.documentation import services
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SubmissionEvent
 from apps.documentation.tests.signing_factories import ANSWERS, STRUCTURE
 from apps.tenants.models import Organization
-from conftest import TEST_PASSWORD, person
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def waiting_for_dana(live_server_port, django_db_blocker):
-    """A note Dana (dsp@alpha.test) submitted before its template asked for her signature:
-    committed, since the live server reads through its own connections; removed afterwards."""
+def waiting_for_the_dsp(demo, django_db_blocker):
+    """A note the demo DSP (dsp@sunrise.test) submitted before its template asked for their
+    signature: committed in the demo organization, like every browser test's data (the live
+    server reads through its own connections, and alpha and beta stay as the other tests
+    expect them); removed afterwards."""
     with django_db_blocker.unblock():
-        alpha = Organization.objects.get(subdomain="alpha")
-        with alpha:
-            dsp = person(alpha, "dsp")
+        sunrise = Organization.objects.get(subdomain="sunrise")
+        with sunrise:
+            dsp = User.objects.get(email="dsp@sunrise.test")
             template = services.template_create(
-                actor=person(alpha, "admin"), template_name="Browser signing note", form_structure=STRUCTURE
+                actor=User.objects.get(email="admin@sunrise.test"),
+                template_name="Browser signing note",
+                form_structure=STRUCTURE,
             )
             submission = services.submission_start(template=template, author=dsp)
             services.submission_save(submission=submission, actor=dsp, answers=ANSWERS, submit=True)
             services.template_update(
                 template=template, actor=None, requires_signature=True, signers=[FormTemplate.Signer.AUTHOR]
             )
-        yield alpha, submission, live_server_port
-        with alpha:
+        yield sunrise, submission, demo
+        with sunrise:
             ElectronicSignature.objects.filter(form_submission=submission).delete()
             SubmissionEvent.objects.filter(submission=submission).delete()
             FormSubmission.objects.filter(pk=submission.pk).delete()
@@ -43,16 +47,16 @@ def waiting_for_dana(live_server_port, django_db_blocker):
             template.delete()
 
 
-def test_a_dsp_draws_a_signature_with_the_mouse_and_signs_on_a_phone(waiting_for_dana, browser):
-    alpha, submission, port = waiting_for_dana
+def test_a_dsp_draws_a_signature_with_the_mouse_and_signs_on_a_phone(waiting_for_the_dsp, browser, settings):
+    sunrise, submission, port = waiting_for_the_dsp
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        base = f"http://alpha.localhost:{port}"
-        sign_in(page, base, "dsp@alpha.test", TEST_PASSWORD)
+        base = f"http://sunrise.localhost:{port}"
+        sign_in(page, base, "dsp@sunrise.test", settings.DEMO_PASSWORD)
         page.goto(base + reverse("documentation:sign", args=[submission.pk]))
         assert "Walked to the park and back" in page.locator("main").inner_text()
         canvas = page.locator("canvas[data-signature-canvas]")
@@ -77,9 +81,9 @@ def test_a_dsp_draws_a_signature_with_the_mouse_and_signs_on_a_phone(waiting_for
         assert errors == []
     finally:
         context.close()
-    with alpha:
+    with sunrise:
         signature = ElectronicSignature.objects.select_related("signer").get(form_submission=submission)
-    assert signature.method == "drawn" and signature.signer.email == "dsp@alpha.test"
+    assert signature.method == "drawn" and signature.signer.email == "dsp@sunrise.test"
     png = base64.b64decode(signature.signature_data.split(",", 1)[1])
     image = Image.open(io.BytesIO(png)).convert("RGBA")
     # Ink: some pixels are drawn (opaque), most of the pad is not.
