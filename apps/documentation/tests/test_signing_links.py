@@ -11,6 +11,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from apps.clients.models import ClientContact
 from apps.clients.tests.conftest import make_client
@@ -195,3 +198,32 @@ def test_the_clients_guardians_are_offered(org_a, maria, waiting):
     body = signed_in(org_a, "manager").get(reverse("documentation:link_create", args=[waiting.pk])).content.decode()
     assert "Send to Gail" in body and 'value="gail@example.com"' in body
     assert "doc@example.com" not in body and "Nomail" not in body
+
+
+FIELDS = ["sig-method", "sig-drawn", "sig-typed", "sig-agreed", "csrfmiddlewaretoken", "other"]
+VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["drawn", "typed", "on", "Gail Lopez", png_data_url(), "data:image/png;base64,AAAA", "x" * 300]),
+)
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6))
+def test_whatever_is_posted_to_a_link_it_answers_without_an_error_and_signs_only_when_valid(org_a, maria, data):
+    submission = submitted(org_a, template_with(org_a, signers=[AUTHOR, GUARDIAN]), client=maria)
+    with org_a:
+        _, token = signing.link_create(
+            submission=submission, signer_name="Gail Lopez", email="gail@example.com", actor=person(org_a, "manager")
+        )
+    answer = host_client(org_a.primary_host).post(link_url(token), data)
+    assert answer.status_code in (200, 400)
+    signed = guardian_signatures(org_a, submission)
+    assert signed == (1 if answer.status_code == 200 else 0)
+    if signed:
+        with org_a:
+            submission.refresh_from_db()
+            assert signing.verify(submission) == []
