@@ -81,7 +81,7 @@ def test_a_signature_out_of_turn_is_refused_and_nothing_is_signed(org_a, reviewe
         assert submission.signatures.count() == 1
 
 
-def test_the_sign_page_is_only_for_the_signer_whose_turn_it_is(org_a, reviewed):
+def test_the_sign_page_is_only_for_the_signer_whose_turn_it_is(org_a, org_b, reviewed):
     submission = submitted(org_a, reviewed)
     url = reverse("documentation:sign", args=[submission.pk])
     # The author already signed: they see that they did, and cannot sign again.
@@ -89,6 +89,7 @@ def test_the_sign_page_is_only_for_the_signer_whose_turn_it_is(org_a, reviewed):
     assert page.status_code == 200 and "You signed this form" in page.content.decode()
     assert signed_in(org_a, "billing").get(url).status_code == 403  # sees it, may not sign
     assert signed_in(org_a, "nurse").get(url).status_code == 404  # not on the care team
+    assert signed_in(org_b, "manager").get(url).status_code == 404  # another organization's
     page = signed_in(org_a, "manager").get(url)
     assert page.status_code == 200
     body = page.content.decode()
