@@ -28,7 +28,7 @@ UA_STYLESHEET = Path(__file__).with_name("pdf_ua.css")
 def render_pdf(*, template: str, context: dict, request=None) -> bytes:
     html = render_to_string(template, context, request=request)
     with _collector_paused():
-        return _html_class()(string=html, base_url=None, url_fetcher=_refuse).write_pdf(font_config=_font_config())
+        return _html_class()(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf(font_config=_font_config())
 
 
 @cache
@@ -85,12 +85,14 @@ def _collector_paused():
                 gc.enable()
 
 
-def _refuse(url: str, *args, **kwargs):
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
+def _fetcher():
+    """WeasyPrint's own fetcher, limited to data: URLs (the templates' inline images);
+    anything else is refused and left out of the document. WeasyPrint 70 takes a URLFetcher
+    (it reads the fetcher's settings when a fetch fails), not a bare function. A new one per
+    document: it keeps the request it is fetching."""
+    from weasyprint.urls import URLFetcher
 
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"PDF templates may not load {url!r}")
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:

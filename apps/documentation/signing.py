@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.permissions import can
 from apps.documentation.answers import decode_signature
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SigningLink, SubmissionEvent
 from apps.documentation.structure import canonical_json, sha256
+from apps.tenants.models import Organization
 
 CONSENT_TEXT = gettext_lazy(
     "I agree that my electronic signature is the legal equivalent of my handwritten signature on this document,"
@@ -48,15 +52,27 @@ class SignatureInput:
 
 
 def content(submission: FormSubmission) -> dict:
+    # Whom and which day the answers are about is part of what is signed: a note moved to
+    # another client or date after signing must not still verify.
     return {
         "template": str(submission.form_template_id),
         "version": submission.template_version.version,
+        "client": str(submission.client_id or ""),
+        "service_date": submission.service_date.isoformat() if submission.service_date else "",
         "answers": submission.submission_data or {},
     }
 
 
 def content_hash(submission: FormSubmission) -> str:
     return sha256(content(submission))
+
+
+def _data_digest(signature: ElectronicSignature) -> str:
+    # The command has PostgreSQL compute it (DATA_DIGEST) instead of fetching every image.
+    digest = getattr(signature, "data_sha256", None)
+    if digest:
+        return digest
+    return hashlib.sha256(signature.signature_data.encode("utf-8")).hexdigest()
 
 
 def record_hash(signature: ElectronicSignature, previous: str) -> str:
@@ -68,7 +84,7 @@ def record_hash(signature: ElectronicSignature, previous: str) -> str:
         "signer_name": signature.signer_name,
         "signer_role": signature.signer_role,
         "method": signature.method,
-        "signature": hashlib.sha256(signature.signature_data.encode("utf-8")).hexdigest(),
+        "signature": _data_digest(signature),
         "signed_at": signature.signed_at.isoformat(),
         "ip_address": signature.ip_address or "",
         "user_agent": signature.user_agent,
@@ -77,6 +93,19 @@ def record_hash(signature: ElectronicSignature, previous: str) -> str:
         "voided": signature.voided_at is not None,
     }
     return hashlib.sha256(canonical_json(record)).hexdigest()
+
+
+def normalized_ip(value: str | None) -> str | None:
+    """The address as PostgreSQL's inet column gives it back (the record hash covers it), or
+    None for something that is not an address. An IPv4 address seen through IPv6
+    (::ffff:a.b.c.d) is kept as the IPv4 address."""
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
 
 
 def _check_input(signature: SignatureInput, *, typed_name_of: str) -> str:
@@ -111,6 +140,21 @@ def next_step(submission: FormSubmission) -> str | None:
     return steps[done] if done < len(steps) else None
 
 
+def may_sign(submission: FormSubmission, user, step: str) -> bool:
+    """Whether `user` (None: someone signing by link) may give the signature of `step`: the
+    author their own; the approver a reviewer other than the author; the guardian only by
+    link."""
+    if step == FormTemplate.Signer.GUARDIAN:
+        return user is None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if step == FormTemplate.Signer.AUTHOR:
+        return user.pk == submission.staff_id
+    if step == FormTemplate.Signer.APPROVER:
+        return user.pk != submission.staff_id and can(user, "documentation.approve_formsubmission")
+    return False
+
+
 def _step_label(step: str) -> str:
     return str(FormTemplate.Signer(step).label) if step in FormTemplate.Signer.values else step
 
@@ -126,7 +170,7 @@ def sign(
 ) -> ElectronicSignature:
     """Add the next signature, in order, and lock the submission."""
     submission = (
-        FormSubmission.objects.select_for_update()
+        FormSubmission.objects.select_for_update(of=("self",))
         .select_related("form_template", "template_version")
         .get(pk=submission.pk)
     )
@@ -134,6 +178,8 @@ def sign(
         raise ValidationError(_("It is not this signer's turn to sign."))
     if submission.status not in (FormSubmission.Status.SUBMITTED, FormSubmission.Status.APPROVED):
         raise ValidationError(_("Only a submitted form can be signed."))
+    if not may_sign(submission, signer, step):
+        raise PermissionDenied(_("You may not sign this form for this step."))
     if signer is not None:
         signer_name = signer.get_full_name() or signer.email
         role = signer.role.display_name if getattr(signer, "role", None) else ""
@@ -141,8 +187,11 @@ def sign(
     else:
         signer_role = _step_label(step)
     data = _check_input(signature, typed_name_of=signer_name if signer is not None else "")
-    if signer is None and signature.method == ElectronicSignature.Method.TYPED:
+    if not signer_name.strip() and signature.method == ElectronicSignature.Method.TYPED:
         signer_name = data
+    signer_name = " ".join(signer_name.split())
+    if not signer_name:
+        raise ValidationError(_("The signer's name is missing."))
     previous = ElectronicSignature.objects.filter(form_submission=submission).order_by("-signed_at", "-id").first()
     now = timezone.now()
     if previous is not None and previous.signed_at >= now:
@@ -156,8 +205,8 @@ def sign(
         method=signature.method,
         signature_data=data,
         signed_at=now,
-        ip_address=signature.ip_address or None,
-        user_agent=(signature.user_agent or "")[:1000],
+        ip_address=normalized_ip(signature.ip_address),
+        user_agent=(signature.user_agent or "").replace("\x00", "")[:1000],
         consent_text=str(signature.consent_text or CONSENT_TEXT),
         content_hash=content_hash(submission),
     )
@@ -174,28 +223,52 @@ def sign(
 
 def void_signatures(submission: FormSubmission) -> None:
     """A rejection voids the current signatures: each is kept, marked voided, and the chain
-    is carried on by a re-hash in order, so verification still covers them."""
+    is carried on by a re-hash in order, so verification still covers them. A signature that
+    no longer matches its own hash is not re-hashed: voiding must not launder a change made
+    behind the application's back (verification keeps reporting it). Unused signing links of
+    the submission stop working."""
     signatures = list(
         ElectronicSignature.objects.select_for_update().filter(form_submission=submission).order_by("signed_at", "id")
     )
     now = timezone.now()
-    previous = GENESIS
+    previous_stored, previous_new = GENESIS, GENESIS
     for signature in signatures:
+        intact = record_hash(signature, previous_stored) == signature.record_hash
+        previous_stored = signature.record_hash
         if signature.voided_at is None:
             signature.voided_at = now
-        signature.record_hash = record_hash(signature, previous)
-        previous = signature.record_hash
+        if intact:
+            signature.record_hash = record_hash(signature, previous_new)
+        previous_new = signature.record_hash
         signature.save(update_fields=["voided_at", "record_hash", "updated_at"])
+    SigningLink.objects.filter(form_submission=submission, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now, updated_at=now
+    )
 
 
-def verify(submission: FormSubmission, signatures: list[ElectronicSignature] | None = None) -> list[str]:
-    """What no longer matches on a signed submission: [] when everything does."""
+@dataclass(frozen=True)
+class Check:
+    """One signature and what no longer matches about it ([] when it all does)."""
+
+    signature: ElectronicSignature
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def matches(self) -> bool:
+        return not self.problems
+
+
+def check(submission: FormSubmission, signatures: list[ElectronicSignature] | None = None) -> list[Check]:
+    """Each signature of the submission, in order, with its problems. `signatures`, when
+    given, must be all of them ordered by signed_at and id (the command prefetches them);
+    the submission needs its template_version loaded to avoid a query."""
     if signatures is None:
         signatures = list(ElectronicSignature.objects.filter(form_submission=submission).order_by("signed_at", "id"))
-    problems = []
+    checks = []
     current = content_hash(submission)
     previous = GENESIS
     for signature in signatures:
+        problems = []
         if record_hash(signature, previous) != signature.record_hash:
             problems.append(
                 _("The signature of %(name)s (%(when)s) was changed after it was made.")
@@ -203,33 +276,70 @@ def verify(submission: FormSubmission, signatures: list[ElectronicSignature] | N
             )
         if signature.voided_at is None and signature.content_hash != current:
             problems.append(_("The answers were changed after %(name)s signed them.") % {"name": signature.signer_name})
+        checks.append(Check(signature=signature, problems=problems))
         previous = signature.record_hash
-    return problems
+    return checks
+
+
+def verify(submission: FormSubmission, signatures: list[ElectronicSignature] | None = None) -> list[str]:
+    """What no longer matches on a signed submission: [] when everything does."""
+    return [problem for result in check(submission, signatures) for problem in result.problems]
 
 
 # --- signing links ------------------------------------------------------------------------------
+
+
+class LinkUnusable(ValidationError):
+    """The link cannot be used (any more): the page answers 410 Gone."""
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def waits_for_guardian(submission: FormSubmission) -> bool:
+    return (
+        submission.status in (FormSubmission.Status.SUBMITTED, FormSubmission.Status.APPROVED)
+        and next_step(submission) == FormTemplate.Signer.GUARDIAN
+    )
+
+
 @transaction.atomic
 def link_create(
     *, submission: FormSubmission, signer_name: str, email: str, actor, lifetime: dt.timedelta = LINK_LIFETIME
 ) -> tuple[SigningLink, str]:
-    """A link for the guardian's signature: returns it and its token (sent, never stored)."""
+    """A link for the guardian's signature: returns it and its token (sent, never stored).
+    An earlier link of the submission not used yet stops working: only the newest one does."""
+    if actor is not None and not can(actor, "documentation.request_signature"):
+        raise PermissionDenied
+    signer_name = " ".join((signer_name or "").split())
+    email = (email or "").strip()
+    errors: dict[str, str] = {}
+    if not signer_name:
+        errors["signer_name"] = _("Give the name of the person who signs.")
+    elif len(signer_name) > 255:
+        errors["signer_name"] = _("That name is too long.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    if errors:
+        raise ValidationError(errors)
     submission = FormSubmission.objects.select_for_update().select_related("form_template").get(pk=submission.pk)
-    if next_step(submission) != FormTemplate.Signer.GUARDIAN:
+    if not waits_for_guardian(submission):
         raise ValidationError(_("This form is not waiting for a guardian's signature."))
+    now = timezone.now()
+    SigningLink.objects.filter(form_submission=submission, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now, updated_at=now
+    )
     token = secrets.token_urlsafe(32)
     link = SigningLink.objects.create(
         form_submission=submission,
-        step=len(submission.form_template.signer_steps),
-        signer_name=signer_name.strip(),
-        email=email.strip(),
+        step=submission.form_template.signer_steps.index(FormTemplate.Signer.GUARDIAN) + 1,
+        signer_name=signer_name,
+        email=email,
         token_hash=_token_hash(token),
-        expires_at=timezone.now() + lifetime,
+        expires_at=now + lifetime,
         created_by=actor,
     )
     SubmissionEvent.objects.create(
@@ -238,23 +348,83 @@ def link_create(
     return link, token
 
 
+def link_send(*, link: SigningLink, token: str, organization: Organization | None) -> str:
+    """Email the link to the signer, branded like the account emails, pointing at the
+    organization's own host. Returns the link. Raises what the mail backend raises: the
+    caller sends inside the transaction that created the link, so a failed email leaves no
+    link behind."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from apps.accounts.services.emails import base_url
+
+    base = base_url(organization=organization)
+    url = base + reverse("documentation:link_sign", args=[token])
+    zone = timezone.get_current_timezone()
+    if organization is not None and organization.timezone:
+        import zoneinfo
+
+        zone = zoneinfo.ZoneInfo(organization.timezone)
+    context = {
+        "organization": organization,
+        "site_name": organization.name if organization is not None else "Starline",
+        "base_url": base,
+        "link": url,
+        "signer_name": link.signer_name,
+        "form": str(link.form_submission.form_template),
+        "expires": link.expires_at,
+        "sender": (link.created_by.get_full_name() or link.created_by.email) if link.created_by else "",
+    }
+    with timezone.override(zone):
+        subject = " ".join(render_to_string("documentation/emails/signing_link_subject.txt", context).split())
+        body = render_to_string("documentation/emails/signing_link_body.txt", context)
+        html = render_to_string("documentation/emails/signing_link_body.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[link.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return url
+
+
+def _usable(link: SigningLink | None) -> bool:
+    return (
+        link is not None
+        and link.used_at is None
+        and link.expires_at > timezone.now()
+        and waits_for_guardian(link.form_submission)
+    )
+
+
 def link_for_token(token: str) -> SigningLink | None:
-    """The link, if it exists, is unused and has not expired; None otherwise."""
+    """The link, if it exists in this organization, is unused, has not expired and its form
+    still waits for the guardian; None otherwise (the page does not say which)."""
     link = (
-        SigningLink.objects.select_related("form_submission__form_template", "form_submission__template_version")
+        SigningLink.objects.select_related(
+            "form_submission__form_template", "form_submission__template_version", "form_submission__client"
+        )
         .filter(token_hash=_token_hash(token or ""))
         .first()
     )
-    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
-        return None
-    return link
+    return link if _usable(link) else None
 
 
 @transaction.atomic
 def link_sign(*, token: str, signature: SignatureInput) -> ElectronicSignature:
-    link = SigningLink.objects.select_for_update().filter(token_hash=_token_hash(token or "")).first()
-    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
-        raise ValidationError(_("This signing link has been used or has expired. Ask for a new one."))
+    """The guardian's signature by link: once. A link used, expired or no longer needed (the
+    form was rejected meanwhile) is refused with LinkUnusable and nothing is signed."""
+    found = SigningLink.objects.filter(token_hash=_token_hash(token or "")).only("pk", "form_submission_id").first()
+    if found is None:
+        raise LinkUnusable(_("This signing link has been used or has expired. Ask for a new one."))
+    # The submission first, then the link: the order link_create and a rejection lock them in.
+    FormSubmission.objects.select_for_update().filter(pk=found.form_submission_id).first()
+    link = (
+        SigningLink.objects.select_for_update(of=("self",))
+        .select_related("form_submission__form_template")
+        .filter(pk=found.pk)
+        .first()
+    )
+    if link is None or not _usable(link):
+        raise LinkUnusable(_("This signing link has been used or has expired. Ask for a new one."))
     record = sign(
         submission=link.form_submission,
         step=FormTemplate.Signer.GUARDIAN,
