@@ -112,8 +112,15 @@ def make(organization) -> dict[str, str]:
             author = authors[i % len(authors)]
             status = statuses[i % len(statuses)]
             answers = {"summary": f"Visit {i}: supported with meals and a walk; calm and engaged.", "mood": 1 + i % 5}
+            client = clients[i % len(clients)]
             submission = FormSubmission(
-                pk=pk, form_template=note, template_version=version, submission_data=answers, created_at=when
+                pk=pk,
+                form_template=note,
+                template_version=version,
+                client_id=client,
+                service_date=when.date(),
+                submission_data=answers,
+                created_at=when,
             )
             submission.template_version = version
             signed = True
@@ -125,7 +132,7 @@ def make(organization) -> dict[str, str]:
                         when.isoformat(),
                         str(note.pk),
                         str(version.pk),
-                        str(clients[i % len(clients)]),
+                        str(client),
                         str(author[0]),
                         _json(answers),
                         status,

@@ -78,7 +78,6 @@ PARAMETERS = {
     "staff:program_edit": {"program_pk": "program"},
     "scheduling:staff_week": {"staff_id": "staff"},
     "scheduling:feed": {"token": "feed_token"},
-    "documentation:visit_note": {"pk": "visit"},
     "set_language": {"code": "language"},
     "documentation:client": {"pk": "client"},
     "documentation:visit_note": {"pk": "visit"},

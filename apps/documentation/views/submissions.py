@@ -212,9 +212,10 @@ def submission_fill(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
                     signature=sig_form.signature_input(request) if submit and signs_at_submit else None,
                 )
             except ValidationError as exc:
-                add_errors(sig_form if submit and signs_at_submit else answers, exc)
-            except PermissionDenied:
-                raise
+                if submit and signs_at_submit:
+                    sig_form.add_service_error(exc)
+                else:
+                    add_errors(answers, exc)
             else:
                 if submit:
                     messages.success(request, _("Submitted."))
@@ -231,6 +232,7 @@ def submission_fill(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
             "form": answers,
             "sig_form": sig_form,
             "signs_at_submit": signs_at_submit,
+            "has_signature_field": any(spec["type"] == "signature" for spec in reading.fields(structure)),
             "events": selectors.events_of(submission),
         },
         status=status,
@@ -316,6 +318,9 @@ def _review_page(request: OrgRequest, submission: FormSubmission, **forms: Any) 
 def _refused(request: OrgRequest, submission: FormSubmission, exc: ValidationError, form) -> HttpResponse:
     """A refusal about the form's own fields is shown by them (400); any other (not the
     right status, the author reviewing their own) is a message on the submission's page."""
+    if isinstance(form, SignatureForm) and hasattr(exc, "error_dict"):
+        form.add_service_error(exc)
+        return _review_page(request, submission, sig_form=form)
     if hasattr(exc, "error_dict") and set(exc.error_dict) & set(form.fields):
         add_errors(form, exc)
         return _review_page(request, submission, **{"sig_form" if form.prefix == "sig" else "reject_form": form})
