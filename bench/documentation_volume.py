@@ -123,7 +123,23 @@ def make(organization) -> dict[str, str]:
                 created_at=when,
             )
             submission.template_version = version
-            signed = True
+            name = f"{author[1]} {author[2]}".strip() or "Signer"
+            signature = ElectronicSignature(
+                id=uuid.uuid4(),
+                form_submission_id=pk,
+                step=1,
+                signer_id=author[0],
+                signer_name=name,
+                signer_role="The author",
+                method="typed",
+                signature_data=name,
+                signed_at=when,
+                ip_address="10.0.0.1",
+                user_agent="bench",
+                consent_text=str(signing.CONSENT_TEXT),
+                content_hash=signing.content_hash(submission),
+            )
+            signature.record_hash = signing.record_hash(signature, signing.GENESIS)
             submissions.write(
                 "\t".join(
                     [
@@ -136,62 +152,45 @@ def make(organization) -> dict[str, str]:
                         str(author[0]),
                         _json(answers),
                         status,
-                        when.isoformat() if signed else r"\N",
-                        when.isoformat() if signed else r"\N",
+                        when.isoformat(),
+                        when.isoformat(),
                         when.date().isoformat(),
                         "f",
                         "",
+                        signature.record_hash,
                     ]
                 )
                 + "\n"
             )
-            if signed:
-                name = f"{author[1]} {author[2]}".strip() or "Signer"
-                signature = ElectronicSignature(
-                    id=uuid.uuid4(),
-                    form_submission_id=pk,
-                    step=1,
-                    signer_id=author[0],
-                    signer_name=name,
-                    signer_role="The author",
-                    method="typed",
-                    signature_data=name,
-                    signed_at=when,
-                    ip_address="10.0.0.1",
-                    user_agent="bench",
-                    consent_text=str(signing.CONSENT_TEXT),
-                    content_hash=signing.content_hash(submission),
+            signatures.write(
+                "\t".join(
+                    [
+                        str(signature.id),
+                        when.isoformat(),
+                        when.isoformat(),
+                        str(pk),
+                        "1",
+                        str(author[0]),
+                        _text(name),
+                        "The author",
+                        "typed",
+                        _text(name),
+                        when.isoformat(),
+                        "10.0.0.1",
+                        "bench",
+                        _text(signature.consent_text),
+                        signature.content_hash,
+                        signature.record_hash,
+                    ]
                 )
-                signature.record_hash = signing.record_hash(signature, signing.GENESIS)
-                signatures.write(
-                    "\t".join(
-                        [
-                            str(signature.id),
-                            when.isoformat(),
-                            when.isoformat(),
-                            str(pk),
-                            "1",
-                            str(author[0]),
-                            _text(name),
-                            "The author",
-                            "typed",
-                            _text(name),
-                            when.isoformat(),
-                            "10.0.0.1",
-                            "bench",
-                            _text(signature.consent_text),
-                            signature.content_hash,
-                            signature.record_hash,
-                        ]
-                    )
-                    + "\n"
-                )
+                + "\n"
+            )
         with connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.copy(
                 "COPY documentation_formsubmission (id, created_at, updated_at, form_template_id, template_version_id,"
                 " client_id, staff_id, submission_data, status, submitted_at, locked_at, service_date, alerted,"
-                " rejection_reason) FROM STDIN"
+                " rejection_reason, signature_head) FROM STDIN"
             ) as copy:
                 copy.write(submissions.getvalue())
             with raw.copy(

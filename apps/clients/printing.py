@@ -4,29 +4,13 @@ organization's zone). The approved version is stored through the files app."""
 
 from __future__ import annotations
 
-import base64
-import mimetypes
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.clients.models import CarePlan
-from apps.core.pdf import render_pdf
+from apps.core.pdf import logo_data_url, render_pdf
 from apps.tenants.models import Organization
-
-
-def _logo_data_url(organization) -> str:
-    logo = getattr(organization, "logo", None)
-    if not logo:
-        return ""
-    try:
-        with logo.open("rb") as handle:
-            data = handle.read(2 * 1024 * 1024)
-    except (OSError, ValueError):
-        return ""
-    mime = mimetypes.guess_type(logo.name)[0] or "image/png"
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 def care_plan_pdf(*, plan: CarePlan, organization: Organization | None) -> bytes:
@@ -42,7 +26,7 @@ def care_plan_pdf(*, plan: CarePlan, organization: Organization | None) -> bytes
                 "plan": plan,
                 "client": plan.client,
                 "organization": organization,
-                "logo": _logo_data_url(organization),
+                "logo": logo_data_url(organization),
                 "color": getattr(organization, "primary_color", "") or "#2563eb",
                 "printed_at": timezone.localtime(),
                 "zone": str(zone),

@@ -99,3 +99,21 @@ def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def logo_data_url(organization) -> str:
+    """The organization's logo inline (a data URL), as every branded PDF prints it: the
+    renderer fetches nothing. Empty when there is no logo or it cannot be read."""
+    import base64
+    import mimetypes
+
+    logo = getattr(organization, "logo", None)
+    if not logo:
+        return ""
+    try:
+        with logo.open("rb") as handle:
+            data = handle.read(2 * 1024 * 1024)
+    except (OSError, ValueError):
+        return ""
+    mime = mimetypes.guess_type(logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"

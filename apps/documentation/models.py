@@ -163,6 +163,9 @@ class FormSubmission(BaseModel):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     # Set by the first signature: a signed submission's answers no longer change.
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    # The record hash of the submission's last signature (signing.sign keeps it): a signature
+    # deleted afterwards, or all of them, leaves the chain ending somewhere else.
+    signature_head = models.CharField(_("last signature SHA-256"), max_length=64, blank=True, editable=False)
     # Incidents: when the review is due (submitted + the organization's review hours), and
     # whether the answers raised an alert (injury, suspected abuse).
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)

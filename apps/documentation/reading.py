@@ -1,23 +1,25 @@
-"""A submission as people read it (its page, its PDF): each section of the version it was
-filled on, each shown field with its answer in words (option labels, Yes/No, names instead
-of ids), in a fixed number of queries whatever the form's length. And the few answers a
-new form starts with."""
+"""A submission as people read it (its page, the signing pages, its PDF): each section of the
+version it was filled on, each shown field with its answer in words (option labels, Yes/No,
+names instead of ids, files by name with their link, a signature field as its image), in a
+fixed number of queries whatever the form's length. And the few answers a form started by
+hand begins with."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.clients.models import Client
 from apps.core import clock
-from apps.documentation.answers import holds
+from apps.documentation.answers import YES_NO, holds
 from apps.documentation.models import FormSubmission, FormTemplate
 from apps.documentation.structure import fields_of, text
-from apps.files.models import File
 from apps.staff.models import Staff
 
 
@@ -40,109 +42,152 @@ def prefill_for_start(template: FormTemplate, *, client: Client | None, author) 
     return values
 
 
-def _ids(values: list[Any]) -> list[uuid.UUID]:
-    found = []
-    for value in values:
-        try:
-            found.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return found
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    kind: str
+    # What a reader sees: text, or for a signature field the PNG's data URL in `image`.
+    value: str
+    image: str = ""
+    help: str = ""
+    # A file answer's download page (the files app checks who may download it).
+    link: str = ""
 
 
-def _names(structure: dict, data: dict) -> dict[str, dict[str, str]]:
-    """Names for the ids the answers hold: clients, staff and files, one query per kind."""
-    wanted: dict[str, list[Any]] = {"client": [], "staff": [], "file": []}
-    for spec in fields_of(structure):
-        if spec["type"] in wanted and data.get(spec["key"]):
-            wanted[spec["type"]].append(data[spec["key"]])
-    names: dict[str, dict[str, str]] = {"client": {}, "staff": {}, "file": {}}
-    if wanted["client"]:
-        for client in Client.objects.filter(pk__in=_ids(wanted["client"])).only(
-            "pk", "first_name", "last_name", "preferred_name"
-        ):
-            names["client"][str(client.pk)] = client.display_name
-    if wanted["staff"]:
-        for staff in Staff.objects.filter(pk__in=_ids(wanted["staff"])).only("pk", "first_name", "last_name"):
-            names["staff"][str(staff.pk)] = f"{staff.first_name} {staff.last_name}"
-    if wanted["file"]:
-        for file in File.objects.filter(pk__in=_ids(wanted["file"])).only("pk", "original_filename"):
-            names["file"][str(file.pk)] = file.original_filename
-    return names
+@dataclass(frozen=True)
+class Section:
+    title: str
+    description: str
+    answers: list[Answer]
 
 
-def _shown(spec: dict, value: Any, names: dict[str, dict[str, str]]) -> dict[str, Any]:
-    kind = spec["type"]
-    row: dict[str, Any] = {"key": spec["key"], "label": text(spec["label"]), "kind": kind, "value": ""}
-    if value is None or value == "" or value == []:
-        row["value"] = "—"
-        row["empty"] = True
-        return row
-    options = {o["value"]: text(o["label"]) for o in spec.get("options", [])}
-    if kind == "yesno":
-        row["value"] = _("Yes") if value == "yes" else _("No")
-    elif kind == "checkbox":
-        row["value"] = _("Yes") if value else _("No")
-    elif kind == "select":
-        row["value"] = options.get(value, value)
-    elif kind == "multiselect":
-        row["value"] = ", ".join(options.get(item, item) for item in value) if isinstance(value, list) else value
-    elif kind == "rating":
-        row["value"] = f"{value} / {spec.get('max', 5)}"
-    elif kind == "date":
-        row["value"] = _formatted(value, dt.date.fromisoformat, "DATE_FORMAT")
-    elif kind == "datetime":
-        row["value"] = _formatted(value, dt.datetime.fromisoformat, "DATETIME_FORMAT")
-    elif kind == "time":
-        row["value"] = _formatted(value, dt.time.fromisoformat, "TIME_FORMAT")
-    elif kind in ("client", "staff"):
-        row["value"] = names[kind].get(str(value), _("(no longer on record)"))
-    elif kind == "file":
-        row["value"] = names["file"].get(str(value), _("(file removed)"))
-        row["file_id"] = str(value)
-    elif kind == "signature":
-        row["image"] = value
-        row["value"] = _("Signed")
-    else:
-        row["value"] = str(value)
-    return row
-
-
-def _formatted(value: Any, parse, fmt: str) -> str:
-    try:
-        return formats.date_format(parse(str(value)), fmt)
-    except (ValueError, TypeError):
-        return str(value)
-
-
-def visible_keys(structure: dict, data: dict) -> set[str]:
-    """Fields shown for these stored answers (conditions followed along their chains)."""
+def _visible(structure: dict, data: dict) -> set[str]:
+    """The fields whose conditions hold for the stored answers (a hidden field has none)."""
     specs = {spec["key"]: spec for spec in fields_of(structure)}
     decided: dict[str, bool] = {}
 
     def shown(key: str) -> bool:
         if key not in decided:
             condition = specs[key].get("show_if")
-            decided[key] = False
-            target = condition["field"] if condition else None
-            decided[key] = (
-                not condition or target not in specs or (shown(target) and holds(condition, data.get(target)))
-            )
+            decided[key] = False  # a guard against loops; validate_structure refuses them
+            if not condition or condition.get("field") not in specs:
+                decided[key] = True
+            else:
+                decided[key] = shown(condition["field"]) and holds(condition, data.get(condition["field"]))
         return decided[key]
 
     return {key for key in specs if shown(key)}
 
 
-def answered_sections(submission: FormSubmission) -> list[dict[str, Any]]:
+def _ids(structure: dict, data: dict, kind: str) -> set[uuid.UUID]:
+    found = set()
+    for spec in fields_of(structure):
+        if spec["type"] == kind and data.get(spec["key"]):
+            try:
+                found.add(uuid.UUID(str(data[spec["key"]])))
+            except ValueError:
+                continue
+    return found
+
+
+def _names(structure: dict, data: dict) -> dict[str, dict[str, str]]:
+    """Names for the ids the answers hold, one query per kind (none when there is none)."""
+    from apps.accounts.models import User
+    from apps.clients.models import Client
+    from apps.files.models import File
+    from apps.staff.models import Staff
+
+    names: dict[str, dict[str, str]] = {"client": {}, "staff": {}, "file": {}}
+    clients = _ids(structure, data, "client")
+    if clients:
+        names["client"] = {
+            str(c.pk): f"{c.display_name} ({c.client_id})" for c in Client.objects.filter(pk__in=clients)
+        }
+    staff = _ids(structure, data, "staff")
+    if staff:
+        names["staff"] = {
+            str(s.pk): f"{s.preferred_name or s.first_name} {s.last_name}" for s in Staff.objects.filter(pk__in=staff)
+        }
+        # A picker filled before staff records existed may hold a person's account id.
+        missing = staff - {uuid.UUID(key) for key in names["staff"]}
+        if missing:
+            names["staff"].update(
+                {str(u.pk): u.get_full_name() or u.email for u in User.objects.filter(pk__in=missing)}
+            )
+    files = _ids(structure, data, "file")
+    if files:
+        names["file"] = {str(f.pk): f.original_filename for f in File.objects.filter(pk__in=files)}
+    return names
+
+
+def _display(spec: dict, value: Any, names: dict[str, dict[str, str]]) -> str:
+    kind = spec["type"]
+    if value is None or value == "" or value == []:
+        return ""
+    if kind in ("select", "multiselect"):
+        labels = {option["value"]: text(option["label"]) for option in spec.get("options", [])}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in values)
+    if kind == "yesno":
+        return str(dict(YES_NO).get(str(value), value))
+    if kind == "checkbox":
+        return _("Yes") if value else _("No")
+    if kind in ("client", "staff", "file"):
+        return names[kind].get(str(value)) or _("(not found)")
+    if kind == "date":
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+        except ValueError:
+            return str(value)
+    if kind == "datetime":
+        try:
+            return formats.date_format(dt.datetime.fromisoformat(str(value)), "DATETIME_FORMAT")
+        except ValueError:
+            return str(value)
+    if kind == "time":
+        try:
+            return formats.time_format(dt.time.fromisoformat(str(value)), "TIME_FORMAT")
+        except ValueError:
+            return str(value)
+    if kind == "rating":
+        top = spec.get("max", 5)
+        return _("%(value)s of %(top)s") % {"value": value, "top": top}
+    return str(value)
+
+
+def _file_link(spec: dict, value: Any, names: dict[str, dict[str, str]]) -> str:
+    if spec["type"] != "file" or str(value) not in names["file"]:
+        return ""
+    return reverse("files:download", args=[value])
+
+
+def readable_sections(submission: FormSubmission) -> list[Section]:
+    """Every section of the submission's own template version, with each visible field's
+    answer as a reader sees it ("" for a field left empty)."""
     structure = submission.template_version.form_structure
     data = submission.submission_data or {}
+    visible = _visible(structure, data)
     names = _names(structure, data)
-    shown = visible_keys(structure, data)
     sections = []
     for section in structure.get("sections", []):
-        rows = [_shown(spec, data.get(spec["key"]), names) for spec in section["fields"] if spec["key"] in shown]
-        if rows:
-            sections.append(
-                {"title": text(section["title"]), "description": text(section.get("description", "")), "rows": rows}
+        answers = []
+        for spec in section.get("fields", []):
+            if spec["key"] not in visible:
+                continue
+            value = data.get(spec["key"])
+            if spec["type"] == "signature":
+                image = str(value) if isinstance(value, str) and value.startswith("data:image/png;base64,") else ""
+                answers.append(Answer(label=text(spec["label"]), kind="signature", value="", image=image))
+                continue
+            answers.append(
+                Answer(
+                    label=text(spec["label"]),
+                    kind=spec["type"],
+                    value=_display(spec, value, names),
+                    help=text(spec.get("help", "")),
+                    link=_file_link(spec, value, names),
+                )
             )
+        title, description = text(section.get("title", "")), text(section.get("description", ""))
+        sections.append(Section(title=title, description=description, answers=answers))
     return sections

@@ -212,9 +212,12 @@ def sign(
     )
     record.record_hash = record_hash(record, previous.record_hash if previous else GENESIS)
     record.save()
+    submission.signature_head = record.record_hash
+    fields = ["signature_head", "updated_at"]
     if submission.locked_at is None:
         submission.locked_at = now
-        submission.save(update_fields=["locked_at", "updated_at"])
+        fields.append("locked_at")
+    submission.save(update_fields=fields)
     SubmissionEvent.objects.create(
         submission=submission, action=SubmissionEvent.Action.SIGNED, actor=signer, note=signer_name
     )
@@ -241,6 +244,10 @@ def void_signatures(submission: FormSubmission) -> None:
             signature.record_hash = record_hash(signature, previous_new)
         previous_new = signature.record_hash
         signature.save(update_fields=["voided_at", "record_hash", "updated_at"])
+    if signatures and submission.signature_head == previous_stored:
+        # The chain's new end; a head that already disagreed keeps disagreeing.
+        FormSubmission.objects.filter(pk=submission.pk).update(signature_head=previous_new)
+        submission.signature_head = previous_new
     SigningLink.objects.filter(form_submission=submission, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now, updated_at=now
     )
@@ -281,9 +288,22 @@ def check(submission: FormSubmission, signatures: list[ElectronicSignature] | No
     return checks
 
 
+def missing_signatures(submission: FormSubmission, signatures: list[ElectronicSignature]) -> str | None:
+    """The chain must end at the head the submission keeps: a signature deleted afterwards
+    (the last one, or every one) shows here, since no remaining record can say so."""
+    end = signatures[-1].record_hash if signatures else ""
+    if end != (getattr(submission, "signature_head", "") or ""):
+        return str(_("A signature was removed after it was made."))
+    return None
+
+
 def verify(submission: FormSubmission, signatures: list[ElectronicSignature] | None = None) -> list[str]:
     """What no longer matches on a signed submission: [] when everything does."""
-    return [problem for result in check(submission, signatures) for problem in result.problems]
+    if signatures is None:
+        signatures = list(ElectronicSignature.objects.filter(form_submission=submission).order_by("signed_at", "id"))
+    problems = [problem for result in check(submission, signatures) for problem in result.problems]
+    missing = missing_signatures(submission, signatures)
+    return [*problems, missing] if missing else problems
 
 
 # --- signing links ------------------------------------------------------------------------------

@@ -174,6 +174,29 @@ def test_a_signature_changed_with_raw_sql_is_reported_by_the_page_and_the_comman
     assert code == 1 and f"submission {submission.pk}" in err and "was changed after it was made" in err
 
 
+def test_a_signature_deleted_with_raw_sql_is_reported_by_the_page_and_the_command(org_a, reviewed):
+    submission = submitted(org_a, reviewed)
+    with org_a:
+        signing.sign(
+            submission=submission, step=APPROVER, signer=person(org_a, "manager"), signature=typed("Morgan Reyes")
+        )
+    with org_a, connection.cursor() as cursor:
+        # The last signature: no remaining record names it, only the submission's head.
+        cursor.execute(
+            "DELETE FROM documentation_electronicsignature WHERE id = ("
+            " SELECT id FROM documentation_electronicsignature WHERE form_submission_id = %s"
+            " ORDER BY signed_at DESC LIMIT 1)",
+            [submission.pk],
+        )
+    assert "A signature was removed after it was made." in verify_page(org_a, "manager", submission).content.decode()
+    code, _, err = run_command("--schema", org_a.schema_name)
+    assert code == 1 and f"submission {submission.pk}" in err and "A signature was removed" in err
+    with org_a, connection.cursor() as cursor:
+        cursor.execute("DELETE FROM documentation_electronicsignature WHERE form_submission_id = %s", [submission.pk])
+    code, _, err = run_command("--schema", org_a.schema_name)
+    assert code == 1 and f"submission {submission.pk}" in err
+
+
 def test_voiding_a_signature_behind_the_applications_back_does_not_hide_changed_answers(org_a, reviewed):
     submission = submitted(org_a, reviewed)
     with org_a, connection.cursor() as cursor:

@@ -21,7 +21,7 @@ from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
 from apps.audit.services import access_record
 from apps.core.forms import add_errors
-from apps.documentation import printing, selectors, services, signing
+from apps.documentation import reading, selectors, services, signing
 from apps.documentation.forms.signatures import SignatureForm, SigningLinkForm
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SigningLink
 
@@ -76,7 +76,7 @@ def submission_sign(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
                 return redirect("documentation:sign", submission.pk)
     context = {
         "submission": submission,
-        "sections": printing.readable_sections(submission),
+        "sections": reading.readable_sections(submission),
         "signatures": selectors.signatures_of(submission),
         "sig_form": form,
         "step_label": FormTemplate.Signer(step).label if step in FormTemplate.Signer.values else "",
@@ -172,7 +172,7 @@ def link_sign(request: OrgRequest, token: str) -> HttpResponse:
     context = {
         "link": link,
         "submission": submission,
-        "sections": printing.readable_sections(submission),
+        "sections": reading.readable_sections(submission),
         "sig_form": form,
     }
     response = render(request, "documentation/sign_link.html", context, status=status)
@@ -185,11 +185,14 @@ def link_sign(request: OrgRequest, token: str) -> HttpResponse:
 def submission_verify(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     submission = selectors.get_submission_for_user(request.user, pk)
     access_record(obj=submission, request=request)
-    checks = signing.check(submission, selectors.signatures_of(submission))
+    signatures = selectors.signatures_of(submission)
+    checks = signing.check(submission, signatures)
+    missing = signing.missing_signatures(submission, signatures)
     context = {
         "submission": submission,
         "checks": checks,
-        "all_match": all(result.matches for result in checks),
+        "missing": missing,
+        "all_match": all(result.matches for result in checks) and not missing,
         "content_hash": signing.content_hash(submission),
     }
     return render(request, "documentation/verify.html", context)

@@ -284,7 +284,7 @@ def _detail_context(request: OrgRequest, submission: FormSubmission) -> dict:
     return {
         "submission": submission,
         "template": submission.form_template,
-        "sections": reading.answered_sections(submission),
+        "sections": reading.readable_sections(submission),
         "signatures": selectors.signatures_of(submission),
         "events": selectors.events_of(submission),
         "next_step": step,

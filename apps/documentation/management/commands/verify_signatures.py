@@ -16,14 +16,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Exists, F, Func, OuterRef, TextField
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField
 
 from apps.documentation import signing
 from apps.documentation.models import ElectronicSignature, FormSubmission
 from apps.tenants.models import Organization
 
 CHUNK = 2000
-SUBMISSION_FIELDS = ("id", "form_template_id", "client_id", "service_date", "submission_data")
+SUBMISSION_FIELDS = ("id", "form_template_id", "client_id", "service_date", "submission_data", "signature_head")
 SIGNATURE_FIELDS = (
     "id",
     "form_submission_id",
@@ -59,7 +59,10 @@ def signed_submissions(chunk_size: int = CHUNK) -> Iterator[tuple[Any, list[Any]
     """Each signed submission of the current schema with its signatures (ordered as signed),
     as the attributes signing.check reads."""
     submissions = (
-        FormSubmission.objects.filter(Exists(ElectronicSignature.objects.filter(form_submission=OuterRef("pk"))))
+        # With a signature, or a head saying it had one (its signatures since deleted).
+        FormSubmission.objects.filter(
+            Exists(ElectronicSignature.objects.filter(form_submission=OuterRef("pk"))) | ~Q(signature_head="")
+        )
         .order_by("id")
         .values(*SUBMISSION_FIELDS, version=F("template_version__version"))
         .iterator(chunk_size=chunk_size)
