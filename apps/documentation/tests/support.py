@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from apps.clients import services as client_services
 from apps.clients.models import Client
@@ -33,7 +34,8 @@ NOTE = {
 
 
 def make_client(organization, **fields) -> Client:
-    values = {"first_name": "Maria", "last_name": "Lopez", "date_of_birth": dt.date(1990, 5, 17)} | fields
+    values: dict[str, Any] = {"first_name": "Maria", "last_name": "Lopez", "date_of_birth": dt.date(1990, 5, 17)}
+    values |= fields
     with organization:
         return client_services.client_save(
             actor=person(organization, "admin"), organization=organization, ssn=None, **values
