@@ -184,7 +184,7 @@ def link_sign(request: OrgRequest, token: str) -> HttpResponse:
 @login_required
 def submission_verify(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     submission = selectors.get_submission_for_user(request.user, pk)
-    access_record(obj=submission, request=request)
+    access_record(obj=submission, request=request, via="verify")
     signatures = selectors.signatures_of(submission)
     checks = signing.check(submission, signatures)
     missing = signing.missing_signatures(submission, signatures)
