@@ -34,6 +34,7 @@ class DocumentationConfig(AppConfig):
         )
         defaults.register(kinds.INCIDENT_ALERT)
         defaults.register(kinds.SUBMITTED)
+        defaults.register(kinds.REJECTED)
         tabs.register(
             tabs.Tab(
                 key="documentation",

@@ -15,6 +15,20 @@ INCIDENT_ALERT = defaults.Kind(
     sample={"form": "Incident report", "client": "Jordan E.", "what": "Injury", "author": "Dana Okafor"},
 )
 
+REJECTED = defaults.Kind(
+    key="documentation.rejected",
+    label=_("Form sent back for correction"),
+    variables=["form", "client", "reviewer", "reason"],
+    title=_("To correct: {{ form }}"),
+    message=_("{{ reviewer }} sent “{{ form }}” ({{ client }}) back: {{ reason }}"),
+    sample={
+        "form": "Daily progress note",
+        "client": "Jordan E.",
+        "reviewer": "Morgan Reyes",
+        "reason": "Add the times.",
+    },
+)
+
 SUBMITTED = defaults.Kind(
     key="documentation.submitted",
     label=_("Form waiting for approval"),

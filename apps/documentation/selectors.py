@@ -38,10 +38,11 @@ def care_team_clients(user) -> QuerySet:
 
 
 def visible_submissions(user) -> QuerySet[FormSubmission]:
-    """Everything for those who review documentation; otherwise the person's own and those of
-    the clients whose care team they are on. Holding clients.view_client (schedulers) does
+    """Everything but others' drafts for those who review documentation; otherwise the
+    person's own and those of the clients whose care team they are on. Holding clients.view_client (schedulers) does
     not open the notes: like contacts and care plans, they are a part of the record."""
-    submissions = FormSubmission.objects.all()
+    # A draft is its author's alone until it is submitted, whoever else may read the record.
+    submissions = FormSubmission.objects.filter(~Q(status=FormSubmission.Status.DRAFT) | Q(staff=user))
     if sees_every_submission(user):
         return submissions
     return submissions.filter(Q(staff=user) | Q(client__in=care_team_clients(user)))

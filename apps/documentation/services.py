@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -395,7 +396,26 @@ def submission_reject(*, submission: FormSubmission, actor: User, reason: str) -
     submission.save(update_fields=["status", "rejection_reason", "locked_at", "updated_at"])
     signing.void_signatures(submission)
     _event(submission, SubmissionEvent.Action.REJECTED, actor, note=reason, answers=submission.submission_data)
+    _tell_author(submission, actor, reason)
     return submission
+
+
+def _tell_author(submission: FormSubmission, reviewer: User, reason: str) -> None:
+    """The author hears at once that their form came back, and why (on their phone too)."""
+    from apps.notifications import services as notifications
+
+    notifications.notify(
+        recipients=[submission.staff],
+        type=kinds.REJECTED.key,
+        context={
+            "form": str(submission.form_template),
+            "client": submission.client.display_name if submission.client else "—",
+            "reviewer": reviewer.get_full_name() or reviewer.email,
+            "reason": reason,
+        },
+        channels=["in_app", "email"],
+        link=reverse("documentation:fill", args=[submission.pk]),
+    )
 
 
 @transaction.atomic

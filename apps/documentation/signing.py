@@ -127,7 +127,7 @@ def _check_input(signature: SignatureInput, *, typed_name_of: str) -> str:
             raise ValidationError({"signature": _("That name is too long.")})
         if typed_name_of and typed.casefold() != " ".join(typed_name_of.split()).casefold():
             raise ValidationError(
-                {"signature": _("Type your name as it is on your account: %(name)s.") % {"name": typed_name_of}}
+                {"signature": _("Type your full name as it is given here: %(name)s.") % {"name": typed_name_of}}
             )
         return typed
     raise ValidationError({"signature": _("Draw your signature or type your name.")})
@@ -186,7 +186,9 @@ def sign(
         signer_role = f"{_step_label(step)} · {role}" if role else _step_label(step)
     else:
         signer_role = _step_label(step)
-    data = _check_input(signature, typed_name_of=signer_name if signer is not None else "")
+    # A typed signature is the signer's own name: the account's, or the one the signing link
+    # was sent to (a guardian cannot sign as someone else by typing another name).
+    data = _check_input(signature, typed_name_of=signer_name)
     if not signer_name.strip() and signature.method == ElectronicSignature.Method.TYPED:
         signer_name = data
     signer_name = " ".join(signer_name.split())
@@ -368,7 +370,7 @@ def link_create(
     return link, token
 
 
-def link_send(*, link: SigningLink, token: str, organization: Organization | None) -> str:
+def link_send(*, link: SigningLink, token: str, organization: Organization | None, base: str = "") -> str:
     """Email the link to the signer, branded like the account emails, pointing at the
     organization's own host. Returns the link. Raises what the mail backend raises: the
     caller sends inside the transaction that created the link, so a failed email leaves no
@@ -379,7 +381,7 @@ def link_send(*, link: SigningLink, token: str, organization: Organization | Non
 
     from apps.accounts.services.emails import base_url
 
-    base = base_url(organization=organization)
+    base = base or base_url(organization=organization)
     url = base + reverse("documentation:link_sign", args=[token])
     zone = timezone.get_current_timezone()
     if organization is not None and organization.timezone:

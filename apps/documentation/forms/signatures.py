@@ -40,9 +40,10 @@ class SignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consent_text = str(CONSENT_TEXT)
         if signer_name:
-            # Staff sign with the name on their account (signing.sign checks it).
+            # Staff sign with the name on their account, a guardian with the name the link
+            # was sent to (signing.sign checks it).
             self.fields["typed"].help_text = _(
-                "Signing with the keyboard? Choose “Typed name” and type your name as it is on your account: %(name)s."
+                "Signing with the keyboard? Choose “Typed name” and type your full name as it is given here: %(name)s."
             ) % {"name": signer_name}
 
     def clean(self):

@@ -76,7 +76,7 @@ def test_a_signature_out_of_turn_is_refused_and_nothing_is_signed(org_a, reviewe
             signing.sign(submission=submission, step=APPROVER, signer=person(org_a, "nurse"), signature=drawn())
         assert submission.signatures.count() == 1
         # A staff member types the name on their account.
-        with pytest.raises(ValidationError, match="as it is on your account"):
+        with pytest.raises(ValidationError, match="as it is given here"):
             signing.sign(submission=submission, step=APPROVER, signer=manager, signature=typed("Somebody Else"))
         assert submission.signatures.count() == 1
 
@@ -106,7 +106,7 @@ def test_signing_on_the_sign_page_approves_and_stores_the_drawing(org_a, reviewe
     refused = manager.post(url, {"sig-method": "drawn", "sig-drawn": "data:image/png;base64,AAAA", "sig-agreed": "on"})
     assert refused.status_code == 400 and "could not be read" in refused.content.decode()
     refused = manager.post(url, {"sig-method": "typed", "sig-typed": "Not Me", "sig-agreed": "on"})
-    assert refused.status_code == 400 and "as it is on your account: Morgan Reyes" in refused.content.decode()
+    assert refused.status_code == 400 and "as it is given here: Morgan Reyes" in refused.content.decode()
     refused = manager.post(url, {"sig-method": "drawn", "sig-drawn": png_data_url()})
     assert refused.status_code == 400
     with org_a:
@@ -310,7 +310,7 @@ def test_the_author_signs_on_the_sign_page_with_the_keyboard_by_typing_their_nam
     url = reverse("documentation:sign", args=[submission.pk])
     dsp = signed_in(org_a, "dsp")
     page = dsp.get(url)
-    assert page.status_code == 200 and "as it is on your account: Dana Okafor" in page.content.decode()
+    assert page.status_code == 200 and "as it is given here: Dana Okafor" in page.content.decode()
     assert signed_in(org_a, "manager").get(url).status_code == 403  # the author's turn, not theirs
     done = dsp.post(url, {"sig-method": "typed", "sig-typed": "  dana   okafor ", "sig-agreed": "on"})
     assert done.status_code == 302

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.documentation import services
 from apps.documentation.models import FormSubmission, SubmissionEvent
 from apps.documentation.tests.support import make_client, make_template, on_team, start
+from apps.notifications.models import Notification
 from conftest import person, signed_in
 
 
@@ -99,8 +100,16 @@ def test_a_bad_answer_is_a_400_by_its_field_with_nothing_saved(org_a, draft):
 
 def test_only_the_author_fills_in_their_draft(org_a, draft):
     on_team(org_a, draft.client, "nurse")
-    assert signed_in(org_a, "nurse").get(fill_url(draft)).status_code == 403
-    assert signed_in(org_a, "manager").post(fill_url(draft), {"action": "draft"}).status_code == 403
+    # Others do not even see a draft (404); a rejected form, which they do see, is the
+    # author's to correct (403).
+    assert signed_in(org_a, "nurse").get(fill_url(draft)).status_code == 404
+    assert signed_in(org_a, "manager").post(fill_url(draft), {"action": "draft"}).status_code == 404
+    submission = _submitted(org_a, draft)
+    with org_a:
+        services.submission_reject(submission=submission, actor=person(org_a, "manager"), reason="Add the times.")
+    assert signed_in(org_a, "nurse").get(fill_url(submission)).status_code == 403
+    assert signed_in(org_a, "manager").post(fill_url(submission), {"action": "draft"}).status_code == 403
+    assert signed_in(org_a, "dsp").get(fill_url(submission)).status_code == 200
 
 
 @pytest.mark.parametrize("local", ["dsp", "manager", "admin", "auditor", "outsider"])
@@ -112,9 +121,19 @@ def test_another_organizations_people_get_404(org_a, org_b, draft, local):
 
 
 def test_a_dsp_off_the_care_team_gets_404_and_one_on_it_reads_it(org_a, draft):
-    assert signed_in(org_a, "nurse").get(page_url(draft)).status_code == 404
+    submission = _submitted(org_a, draft)
+    assert signed_in(org_a, "nurse").get(page_url(submission)).status_code == 404
     on_team(org_a, draft.client, "nurse")
-    assert signed_in(org_a, "nurse").get(page_url(draft)).status_code == 200
+    assert signed_in(org_a, "nurse").get(page_url(submission)).status_code == 200
+
+
+@pytest.mark.parametrize("local", ["nurse", "manager", "admin", "auditor", "billing"])
+def test_a_draft_is_its_authors_alone_until_it_is_submitted(org_a, draft, local):
+    on_team(org_a, draft.client, "nurse")
+    browser = signed_in(org_a, local)
+    assert browser.get(page_url(draft)).status_code == 404
+    assert f"/documentation/submissions/{draft.pk}/" not in browser.get("/documentation/").content.decode()
+    assert signed_in(org_a, "dsp").get(page_url(draft)).status_code == 200
 
 
 def test_the_scheduler_who_sees_every_client_does_not_see_their_notes(org_a, draft):
@@ -168,6 +187,9 @@ def test_a_rejection_needs_a_reason_and_the_author_corrects_and_resubmits(org_a,
         actions = list(submission.events.values_list("action", flat=True))
         rejected = submission.events.get(action=SubmissionEvent.Action.REJECTED)
     assert actions == ["created", "submitted", "rejected", "resubmitted"]
+    with org_a:
+        told = Notification.objects.get(user=person(org_a, "dsp"), notification_type="documentation.rejected")
+    assert "Say where you went." in told.message and told.link == fill_url(submission)
     assert rejected.note == "Say where you went."
     assert rejected.answers == {"summary": "Cooked dinner together."}
 
@@ -190,16 +212,17 @@ def test_the_author_cannot_approve_their_own_submission(org_a):
 def test_reading_a_submission_is_logged(org_a, draft):
     from apps.audit.models import LogEntry
 
-    signed_in(org_a, "manager").get(page_url(draft))
+    submission = _submitted(org_a, draft)
+    signed_in(org_a, "manager").get(page_url(submission))
     with org_a:
-        assert LogEntry.objects.filter(object_pk=str(draft.pk), action=LogEntry.Action.ACCESS).exists()
+        assert LogEntry.objects.filter(object_pk=str(submission.pk), action=LogEntry.Action.ACCESS).exists()
 
 
 def test_the_list_filters_and_pages_by_keyset_in_a_constant_number_of_queries(org_a, note, maria):
     other = make_template(org_a, template_name="Other form")
     for number in range(30):
         start(org_a, note if number % 2 else other, client=maria, answers={"summary": str(number)})
-    browser = signed_in(org_a, "manager")
+    browser = signed_in(org_a, "dsp")  # the drafts' author: a draft is theirs alone
     browser.get("/documentation/")  # sessions and permissions cached
     with CaptureQueriesContext(connection) as first:
         response = browser.get("/documentation/")

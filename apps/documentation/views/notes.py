@@ -61,12 +61,15 @@ def visit_note(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     if not. A GET never creates it: it shows the button that does."""
     visit = _visit_for(request.user, pk)
     note = FormSubmission.objects.filter(visit=visit).only("pk", "staff_id", "status", "locked_at").first()
-    if note is not None:
+    # A draft is its author's until it is submitted: others hear it is being written.
+    if note is not None and (note.status != FormSubmission.Status.DRAFT or note.staff_id == request.user.pk):
         return _open(note, request.user)
     template = selectors.note_template_for(visit) if visit.client_id else None
     own = visit.staff.user_id == request.user.pk
     problem = ""
-    if template is None:
+    if note is not None:
+        problem = _("The note for this visit is being written: it shows here once it is submitted.")
+    elif template is None:
         problem = _("No visit note form applies to this visit: it has no client, or no note form is chosen for it.")
     elif not own:
         problem = _("The note for this visit has not been started yet. Only the person who made the visit writes it.")

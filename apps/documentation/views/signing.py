@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
+from apps.accounts.services.emails import base_url
 from apps.audit.services import access_record
 from apps.core.forms import add_errors
 from apps.documentation import reading, selectors, services, signing
@@ -121,7 +122,9 @@ def link_create(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
                         email=form.cleaned_data["email"],
                         actor=request.user,
                     )
-                    signing.link_send(link=link, token=token, organization=request.organization)
+                    signing.link_send(
+                        link=link, token=token, organization=request.organization, base=base_url(request=request)
+                    )
             except ValidationError as exc:
                 add_errors(form, exc)
             except OSError:  # smtplib's errors are OSErrors: the mail server refused or is away
@@ -156,7 +159,7 @@ def link_sign(request: OrgRequest, token: str) -> HttpResponse:
     if link is None:
         return _gone(request)
     submission = link.form_submission
-    form = SignatureForm(request.POST or None)
+    form = SignatureForm(request.POST or None, signer_name=link.signer_name)
     status = 200
     if request.method == "POST":
         status = 400
@@ -176,8 +179,9 @@ def link_sign(request: OrgRequest, token: str) -> HttpResponse:
         "sig_form": form,
     }
     response = render(request, "documentation/sign_link.html", context, status=status)
-    # The token is in the address: never sent on to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never sent on to another site. ("no-referrer" would make
+    # the browser send "Origin: null" with the form, which CSRF protection rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -154,13 +154,19 @@ def _picker_choices(request: OrgRequest, structure: dict) -> dict[str, list[tupl
     if "client" in kinds:
         choices["client"] = [(str(c.pk), str(c)) for c in selectors.clients_to_document(request.user)]
     if "staff" in kinds:
+        # With the employee ID: two people may share a name.
         choices["staff"] = [
-            (str(s.pk), f"{s.last_name}, {s.first_name}")
+            (str(s.pk), f"{s.last_name}, {s.first_name} ({s.employee_id})")
             for s in Staff.objects.filter(employment_status=Staff.Status.ACTIVE)
-            .only("pk", "first_name", "last_name")
-            .order_by("last_name", "first_name")
+            .only("pk", "first_name", "last_name", "employee_id")
+            .order_by("last_name", "first_name", "employee_id")
         ]
     return choices
+
+
+def _name(user) -> str:
+    """The name a typed signature must match (signing.sign signs with it)."""
+    return user.get_full_name() or user.email
 
 
 def _own_editable(request: OrgRequest, pk: uuid.UUID) -> FormSubmission:
@@ -195,7 +201,7 @@ def submission_fill(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         existing=submission.submission_data,
         zone=clock.zone(request.organization),
     )
-    sig_form = SignatureForm(request.POST if submit and signs_at_submit else None)
+    sig_form = SignatureForm(request.POST if submit and signs_at_submit else None, signer_name=_name(request.user))
     status = 200
     access_record(obj=submission, request=request, via="edit")
     if request.method == "POST":
@@ -275,7 +281,8 @@ class RejectForm(django_forms.Form):
 
 def _detail_context(request: OrgRequest, submission: FormSubmission) -> dict:
     user = request.user
-    step = signing.next_step(submission) if submission.status != FormSubmission.Status.DRAFT else None
+    signable = submission.status in (FormSubmission.Status.SUBMITTED, FormSubmission.Status.APPROVED)
+    step = signing.next_step(submission) if signable else None
     may_review = (
         submission.status == FormSubmission.Status.SUBMITTED
         and can(user, "documentation.approve_formsubmission")
@@ -303,14 +310,14 @@ def submission_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     access_record(obj=submission, request=request)
     context = _detail_context(request, submission)
     context["reject_form"] = RejectForm()
-    context["sig_form"] = SignatureForm()
+    context["sig_form"] = SignatureForm(signer_name=_name(request.user))
     return render(request, "documentation/submission.html", context)
 
 
 def _review_page(request: OrgRequest, submission: FormSubmission, **forms: Any) -> HttpResponse:
     context = _detail_context(request, submission)
     context.setdefault("reject_form", RejectForm())
-    context.setdefault("sig_form", SignatureForm())
+    context.setdefault("sig_form", SignatureForm(signer_name=_name(request.user)))
     context.update(forms)
     return render(request, "documentation/submission.html", context, status=400)
 
@@ -335,7 +342,7 @@ def submission_approve(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     if not can(request.user, "documentation.approve_formsubmission"):
         raise PermissionDenied
     signs = FormTemplate.Signer.APPROVER in submission.form_template.signer_steps
-    sig_form = SignatureForm(request.POST)
+    sig_form = SignatureForm(request.POST, signer_name=_name(request.user))
     if signs and not sig_form.is_valid():
         return _review_page(request, submission, sig_form=sig_form)
     try:
