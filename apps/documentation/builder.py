@@ -32,7 +32,7 @@ UP, DOWN = "up", "down"
 def template_list(query: str = "") -> QuerySet[FormTemplate]:
     """Templates with their submission counts, in one query."""
     templates = FormTemplate.objects.annotate(submission_count=Count("submissions")).only(
-        "pk", "template_name", "form_type", "category", "version", "is_active", "is_default_visit_note"
+        "pk", "template_name", "starter", "form_type", "category", "version", "is_active", "is_default_visit_note"
     )
     query = query.strip()
     if query:

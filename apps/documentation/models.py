@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BaseModel
+from apps.documentation import starters
 
 
 class FormTemplate(BaseModel):
@@ -76,7 +77,12 @@ class FormTemplate(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.template_name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name pages show: a starter still under its English name in the reader's language."""
+        return starters.display_name(self)
 
     def get_absolute_url(self) -> str:
         return reverse("documentation:template", args=[self.pk])

@@ -105,6 +105,7 @@ def submission_list(user, filters: Filters) -> QuerySet[FormSubmission]:
             "locked_at",
             "alerted",
             "form_template__template_name",
+            "form_template__starter",
             "form_template__form_type",
             "client__first_name",
             "client__last_name",
@@ -165,7 +166,7 @@ def page_of(submissions: QuerySet[FormSubmission], cursor: str = "") -> tuple[li
 
 def fillable_templates() -> QuerySet[FormTemplate]:
     return FormTemplate.objects.filter(is_active=True).only(
-        "pk", "template_name", "form_type", "category", "description", "version"
+        "pk", "template_name", "starter", "form_type", "category", "description", "version"
     )
 
 

@@ -245,3 +245,18 @@ def test_the_clients_documentation_tab_lists_their_forms(org_a, draft):
     body = response.content.decode()
     assert f'href="/documentation/submissions/{draft.pk}/"' in body
     assert 'aria-current="page">Documentation' in body
+
+
+def test_a_starter_form_is_named_in_the_readers_language_until_it_is_renamed(org_a, maria):
+    from apps.documentation.models import FormTemplate
+
+    with org_a:
+        incident = FormTemplate.objects.get(starter="incident_report")
+    submission = start(org_a, incident, client=maria)
+    browser = signed_in(org_a, "dsp")
+    browser.cookies["django_language"] = "es"
+    assert "Informe de incidente" in browser.get("/documentation/").content.decode()
+    assert "Informe de incidente" in browser.get(fill_url(submission)).content.decode()
+    with org_a:
+        services.template_update(template=incident, actor=person(org_a, "admin"), template_name="Incident (Ohio)")
+    assert "Incident (Ohio)" in browser.get("/documentation/").content.decode()
