@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.documentation.models import FormSubmission, FormTemplate
-from apps.documentation.structure import field_map, fields_of
+from apps.documentation.structure import field_map, fields_of, text
 
 # An export's format, so an import knows what it reads (and a later format can be told apart).
 EXPORT_FORMAT = "starline.form_template/1"
@@ -140,8 +140,25 @@ def field_remove(structure: dict, *, key: str) -> dict:
     place = locate(new, key)
     if place is None:
         raise ValidationError(_("There is no such field to delete."))
+    dependents = [spec for spec in fields_of(new) if (spec.get("show_if") or {}).get("field") == key]
+    if dependents:
+        removed = new["sections"][place[0]]["fields"][place[1]]
+        raise ValidationError(
+            _("“%(field)s” decides whether %(others)s is shown: change or remove that condition first.")
+            % {"field": text(removed["label"]), "others": ", ".join(f"“{text(spec['label'])}”" for spec in dependents)}
+        )
     del new["sections"][place[0]]["fields"][place[1]]
     return new
+
+
+def free_name(name: str) -> str:
+    """`name`, or `name (2)`, `(3)`… when a template already has it: an imported copy is
+    told apart from its original in every picker."""
+    taken = set(FormTemplate.objects.filter(template_name__startswith=name).values_list("template_name", flat=True))
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate[:255]
 
 
 # --- sections -----------------------------------------------------------------------------------

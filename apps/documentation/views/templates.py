@@ -321,7 +321,9 @@ def template_import(request: OrgRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda _data: services.template_create(actor=request.user, **form.values()),
+        save=lambda _data: services.template_create(
+            actor=request.user, **{**form.values(), "template_name": builder.free_name(form.values()["template_name"])}
+        ),
         template="documentation/templates/import.html",
         saved_message=lambda saved: _("“%(name)s” imported.") % {"name": saved.template_name},
         redirect_to=lambda saved: reverse("documentation:template", args=[saved.pk]),
