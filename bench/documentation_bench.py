@@ -37,7 +37,7 @@ from bench.documentation_volume import SUBMISSIONS, valid_post  # noqa: E402
 
 PAGES = 3
 # Long answers that fill three pages with the 60-field form.
-LONG = "The person chose the activity, and staff offered two choices at each step. " * 4
+LONG = "The person chose the activity, and staff offered two choices at each step. " * 2
 
 
 def _post() -> QueryDict:
