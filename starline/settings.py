@@ -177,7 +177,7 @@ TEMPLATES = [
     }
 ]
 
-FORM_RENDERER = "apps.core.forms.FormRenderer"
+FORM_RENDERER = "apps.core.forms.QuickWidgets"
 
 WSGI_APPLICATION = "starline.wsgi.application"
 ASGI_APPLICATION = "starline.asgi.application"
