@@ -260,3 +260,10 @@ def test_a_starter_form_is_named_in_the_readers_language_until_it_is_renamed(org
     with org_a:
         services.template_update(template=incident, actor=person(org_a, "admin"), template_name="Incident (Ohio)")
     assert "Incident (Ohio)" in browser.get("/documentation/").content.decode()
+
+
+def test_the_list_finds_submissions_by_their_authors_name(org_a, draft):
+    submission = _submitted(org_a, draft)
+    browser = signed_in(org_a, "manager")
+    assert f"/documentation/submissions/{submission.pk}/" in browser.get("/documentation/?by=okafor").content.decode()
+    assert f"/documentation/submissions/{submission.pk}/" not in browser.get("/documentation/?by=haddad").content.decode()

@@ -51,13 +51,15 @@ def _date(value: str) -> dt.date | None:
 def _filters(request: OrgRequest, **fixed: Any) -> tuple[selectors.Filters, dict[str, str]]:
     """The list's filters from the query string; a value that is not ours (an edited URL) is
     ignored rather than an error."""
-    params = {k: request.GET.get(k, "").strip()[:100] for k in ("template", "status", "client", "author", "from", "to")}
+    keys = ("template", "status", "client", "author", "by", "from", "to")
+    params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     params["overdue"] = "1" if request.GET.get("overdue") == "1" else ""
     values = {
         "template": _uuid(params["template"]),
         "status": params["status"] if params["status"] in FormSubmission.Status.values else "",
         "client": _uuid(params["client"]),
         "author": _uuid(params["author"]),
+        "author_name": params["by"],
         "date_from": _date(params["from"]),
         "date_to": _date(params["to"]),
         "overdue": bool(params["overdue"]),
@@ -87,8 +89,7 @@ def _list_context(request: OrgRequest, filters: selectors.Filters, params: dict)
 def submission_list(request: OrgRequest) -> HttpResponse:
     filters, params = _filters(request)
     context = _list_context(request, filters, params)
-    if selectors.sees_every_submission(request.user):
-        context["authors"] = selectors.authors()
+    context["search_authors"] = selectors.sees_every_submission(request.user)
     return render(request, "documentation/submissions.html", context)
 
 
