@@ -236,7 +236,12 @@ def register_all() -> None:
         # auditlog annotates a model class as ModelBase (its metaclass); it is the class.
         if auditlog.contains(cast(ModelBase, model)):
             continue
-        _json_fields[model] = [f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField)]
+        # Only the JSON the log diffs: copying an excluded one (a form's 60-field structure) on
+        # every load would cost each page for nothing.
+        excluded = set(options.get("exclude_fields", ()))
+        _json_fields[model] = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField) and f.name not in excluded
+        ]
         post_init.connect(_remember, sender=model, dispatch_uid=f"audit.remember.{label}")
         post_save.connect(_remember, sender=model, dispatch_uid=f"audit.remember_saved.{label}")
         auditlog.register(cast(ModelBase, model), **_options(model, options))

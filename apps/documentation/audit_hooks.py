@@ -4,7 +4,8 @@ from __future__ import annotations
 
 AUDITED: dict[str, dict] = {
     "documentation.FormTemplate": {},
-    "documentation.FormTemplateVersion": {},
+    # Its structure is logged on the template, whose form_structure is the current version's.
+    "documentation.FormTemplateVersion": {"exclude_fields": ["form_structure"]},
     # Answers are PHI like the client record; the log keeps that they changed, not a copy.
     "documentation.FormSubmission": {"mask_fields": ["submission_data"]},
     "documentation.ElectronicSignature": {"mask_fields": ["signature_data"]},

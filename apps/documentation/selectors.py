@@ -61,6 +61,8 @@ def get_submission_for_user(user, pk) -> FormSubmission:
     submission = (
         visible_submissions(user)
         .select_related("form_template", "template_version", "client", "staff", "approved_by", "visit")
+        # The template's current structure is not what the submission shows (its version is).
+        .defer("form_template__form_structure", "form_template__description")
         .filter(pk=key)
         .first()
     )

@@ -266,4 +266,6 @@ def test_the_list_finds_submissions_by_their_authors_name(org_a, draft):
     submission = _submitted(org_a, draft)
     browser = signed_in(org_a, "manager")
     assert f"/documentation/submissions/{submission.pk}/" in browser.get("/documentation/?by=okafor").content.decode()
-    assert f"/documentation/submissions/{submission.pk}/" not in browser.get("/documentation/?by=haddad").content.decode()
+    assert (
+        f"/documentation/submissions/{submission.pk}/" not in browser.get("/documentation/?by=haddad").content.decode()
+    )
