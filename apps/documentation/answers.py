@@ -137,22 +137,7 @@ class AnswersForm(forms.Form):
         return cleaned
 
     def visible_keys(self, values: dict) -> set[str]:
-        """Fields whose conditions hold for `values`, following chains (c shown if b, b if a):
-        a field that depends on a hidden field is hidden too. The structure has no loops."""
-        decided: dict[str, bool] = {}
-
-        def shown(key: str) -> bool:
-            if key not in decided:
-                condition = self.specs[key].get("show_if")
-                if not condition or condition["field"] not in self.specs:
-                    decided[key] = True
-                else:
-                    decided[key] = False  # a guard; validate_structure refuses loops
-                    target = condition["field"]
-                    decided[key] = shown(target) and holds(condition, values.get(target))
-            return decided[key]
-
-        return {key for key in self.specs if shown(key)}
+        return visible_keys(self.specs, values)
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -175,6 +160,26 @@ class AnswersForm(forms.Form):
             for key, spec in self.specs.items()
             if spec["type"] == "file" and isinstance(self.cleaned_data.get(key), UploadedFile)
         }
+
+
+def visible_keys(specs: dict[str, dict], values: dict) -> set[str]:
+    """Fields (specs by key) whose conditions hold for `values`, cleaned or stored, following
+    chains (c shown if b, b if a): a field that depends on a hidden field is hidden too. The
+    form being filled in and the submission being read both decide with this."""
+    decided: dict[str, bool] = {}
+
+    def shown(key: str) -> bool:
+        if key not in decided:
+            condition = specs[key].get("show_if")
+            if not condition or condition["field"] not in specs:
+                decided[key] = True
+            else:
+                decided[key] = False  # a guard; validate_structure refuses loops
+                target = condition["field"]
+                decided[key] = shown(target) and holds(condition, values.get(target))
+        return decided[key]
+
+    return {key for key in specs if shown(key)}
 
 
 def holds(condition: dict, value: Any) -> bool:

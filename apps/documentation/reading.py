@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.clients.models import Client
 from apps.core import clock
-from apps.documentation.answers import YES_NO, holds
+from apps.documentation.answers import YES_NO, visible_keys
 from apps.documentation.models import FormSubmission, FormTemplate
 from apps.documentation.structure import fields_of, text
 from apps.staff.models import Staff
@@ -61,24 +61,6 @@ class Section:
     answers: list[Answer]
 
 
-def _visible(structure: dict, data: dict) -> set[str]:
-    """The fields whose conditions hold for the stored answers (a hidden field has none)."""
-    specs = {spec["key"]: spec for spec in fields_of(structure)}
-    decided: dict[str, bool] = {}
-
-    def shown(key: str) -> bool:
-        if key not in decided:
-            condition = specs[key].get("show_if")
-            decided[key] = False  # a guard against loops; validate_structure refuses them
-            if not condition or condition.get("field") not in specs:
-                decided[key] = True
-            else:
-                decided[key] = shown(condition["field"]) and holds(condition, data.get(condition["field"]))
-        return decided[key]
-
-    return {key for key in specs if shown(key)}
-
-
 def _ids(structure: dict, data: dict, kind: str) -> set[uuid.UUID]:
     found = set()
     for spec in fields_of(structure):
@@ -111,9 +93,7 @@ def _names(structure: dict, data: dict) -> dict[str, dict[str, str]]:
         # A picker filled before staff records existed may hold a person's account id.
         missing = staff - {uuid.UUID(key) for key in names["staff"]}
         if missing:
-            names["staff"].update(
-                {str(u.pk): u.get_full_name() or u.email for u in User.objects.filter(pk__in=missing)}
-            )
+            names["staff"].update({str(u.pk): str(u) for u in User.objects.filter(pk__in=missing)})
     files = _ids(structure, data, "file")
     if files:
         names["file"] = {str(f.pk): f.original_filename for f in File.objects.filter(pk__in=files)}
@@ -166,7 +146,7 @@ def readable_sections(submission: FormSubmission) -> list[Section]:
     answer as a reader sees it ("" for a field left empty)."""
     structure = submission.template_version.form_structure
     data = submission.submission_data or {}
-    visible = _visible(structure, data)
+    visible = visible_keys({spec["key"]: spec for spec in fields_of(structure)}, data)
     names = _names(structure, data)
     sections = []
     for section in structure.get("sections", []):

@@ -100,7 +100,7 @@ DRAWN = "data:image/png;base64," + base64.b64encode(_png()).decode()
 def typed(user: User) -> signing.SignatureInput:
     return signing.SignatureInput(
         method=ElectronicSignature.Method.TYPED,
-        data=user.get_full_name() or user.email,
+        data=str(user),
         consent_text=str(signing.CONSENT_TEXT),
         agreed=True,
         ip_address="203.0.113.10",

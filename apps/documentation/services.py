@@ -331,7 +331,7 @@ def _raise_alert(submission: FormSubmission, alerts: list[str]) -> None:
             "form": str(submission.form_template),
             "client": client,
             "what": ", ".join(alerts),
-            "author": submission.staff.get_full_name() or submission.staff.email,
+            "author": str(submission.staff),
         },
         priority=Notification.Priority.HIGH,
         channels=["in_app", "email"],
@@ -348,7 +348,7 @@ def _ask_approvers(submission: FormSubmission) -> None:
         context={
             "form": str(submission.form_template),
             "client": submission.client.display_name if submission.client else "",
-            "author": submission.staff.get_full_name() or submission.staff.email,
+            "author": str(submission.staff),
         },
         link=submission.get_absolute_url(),
     )
@@ -410,7 +410,7 @@ def _tell_author(submission: FormSubmission, reviewer: User, reason: str) -> Non
         context={
             "form": str(submission.form_template),
             "client": submission.client.display_name if submission.client else "—",
-            "reviewer": reviewer.get_full_name() or reviewer.email,
+            "reviewer": str(reviewer),
             "reason": reason,
         },
         channels=["in_app", "email"],

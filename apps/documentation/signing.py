@@ -181,7 +181,7 @@ def sign(
     if not may_sign(submission, signer, step):
         raise PermissionDenied(_("You may not sign this form for this step."))
     if signer is not None:
-        signer_name = signer.get_full_name() or signer.email
+        signer_name = str(signer)
         role = signer.role.display_name if getattr(signer, "role", None) else ""
         signer_role = f"{_step_label(step)} · {role}" if role else _step_label(step)
     else:
@@ -396,7 +396,7 @@ def link_send(*, link: SigningLink, token: str, organization: Organization | Non
         "signer_name": link.signer_name,
         "form": str(link.form_submission.form_template),
         "expires": link.expires_at,
-        "sender": (link.created_by.get_full_name() or link.created_by.email) if link.created_by else "",
+        "sender": str(link.created_by) if link.created_by else "",
     }
     with timezone.override(zone):
         subject = " ".join(render_to_string("documentation/emails/signing_link_subject.txt", context).split())

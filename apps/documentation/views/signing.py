@@ -58,7 +58,7 @@ def submission_sign(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
             messages.info(request, _("You have already signed this form."))
             return redirect("documentation:sign", submission.pk)
     access_record(obj=submission, request=request)
-    name = request.user.get_full_name() or request.user.email
+    name = str(request.user)
     form = SignatureForm(request.POST or None, signer_name=name) if my_turn else None
     status = 200
     if form is not None and step is not None and request.method == "POST":

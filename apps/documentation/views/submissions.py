@@ -165,11 +165,6 @@ def _picker_choices(request: OrgRequest, structure: dict) -> dict[str, list[tupl
     return choices
 
 
-def _name(user) -> str:
-    """The name a typed signature must match (signing.sign signs with it)."""
-    return user.get_full_name() or user.email
-
-
 def _own_editable(request: OrgRequest, pk: uuid.UUID) -> FormSubmission:
     submission = selectors.get_submission_for_user(request.user, pk)
     if submission.staff_id != request.user.pk:
@@ -202,7 +197,7 @@ def submission_fill(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         existing=submission.submission_data,
         zone=clock.zone(request.organization),
     )
-    sig_form = SignatureForm(request.POST if submit and signs_at_submit else None, signer_name=_name(request.user))
+    sig_form = SignatureForm(request.POST if submit and signs_at_submit else None, signer_name=str(request.user))
     status = 200
     access_record(obj=submission, request=request, via="edit")
     if request.method == "POST":
@@ -311,14 +306,14 @@ def submission_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     access_record(obj=submission, request=request)
     context = _detail_context(request, submission)
     context["reject_form"] = RejectForm()
-    context["sig_form"] = SignatureForm(signer_name=_name(request.user))
+    context["sig_form"] = SignatureForm(signer_name=str(request.user))
     return render(request, "documentation/submission.html", context)
 
 
 def _review_page(request: OrgRequest, submission: FormSubmission, **forms: Any) -> HttpResponse:
     context = _detail_context(request, submission)
     context.setdefault("reject_form", RejectForm())
-    context.setdefault("sig_form", SignatureForm(signer_name=_name(request.user)))
+    context.setdefault("sig_form", SignatureForm(signer_name=str(request.user)))
     context.update(forms)
     return render(request, "documentation/submission.html", context, status=400)
 
@@ -343,7 +338,7 @@ def submission_approve(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     if not can(request.user, "documentation.approve_formsubmission"):
         raise PermissionDenied
     signs = FormTemplate.Signer.APPROVER in submission.form_template.signer_steps
-    sig_form = SignatureForm(request.POST, signer_name=_name(request.user))
+    sig_form = SignatureForm(request.POST, signer_name=str(request.user))
     if signs and not sig_form.is_valid():
         return _review_page(request, submission, sig_form=sig_form)
     try:
