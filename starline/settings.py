@@ -115,6 +115,7 @@ TENANT_APPS = [
     "apps.staff",
     "apps.scheduling",
     "apps.documentation",
+    "apps.billing",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

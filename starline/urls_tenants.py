@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/", include("apps.staff.urls")),
     path("scheduling/", include("apps.scheduling.urls")),
     path("documentation/", include("apps.documentation.urls")),
+    path("billing/", include("apps.billing.urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

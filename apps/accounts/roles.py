@@ -68,6 +68,8 @@ EXCLUDED_MODELS = {
     ("axes", "accesslog"),
     # Change counters kept by a database trigger (apps.core.versions).
     ("core", "tableversion"),
+    # Counters drawn by billing's services (control and claim numbers); nobody edits them.
+    ("billing", "billingcounter"),
 }
 # Records that are written only by the system: viewing them is a permission, editing is not.
 EXCLUDED_PERMISSIONS = {

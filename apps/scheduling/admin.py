@@ -92,14 +92,25 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["code", "name", "required_certifications", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "required_certifications",
+            "unit_type",
+            "unit_minutes",
+            "rounding",
+            "base_rate",
+            "modifiers",
+            "is_active",
+        ]
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
-    list_display = ["code", "name", "certifications", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["code", "name", "unit_type", "base_rate", "certifications", "is_active"]
+    list_filter = ["is_active", "unit_type"]
     search_fields = ["code", "name"]
 
     @admin.display(description=_("required certifications"))

@@ -12,9 +12,12 @@ rest and weekly-hours checks plain comparisons, right across daylight-saving cha
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,18 +29,68 @@ from apps.core.models import BaseModel
 
 
 class Service(BaseModel):
-    """A type of service (the EVV "type of service"): a code as the payer knows it (HCPCS,
-    state codes) and the certification types staff must hold to deliver it."""
+    """A type of service (the seed's `services`, and the EVV "type of service"): a code as the
+    payer knows it (HCPCS, state codes), the certification types staff must hold to deliver
+    it, and how it is billed: its unit, how minutes become units, its base rate and the HCPCS
+    modifiers that go with its code on a claim line."""
+
+    class UnitType(models.TextChoices):
+        # The seed's unit_type enum.
+        UNIT = "unit", _("Unit of time")
+        HOUR = "hour", _("Hour")
+        DAY = "day", _("Day")
+        VISIT = "visit", _("Visit")
+
+    class Rounding(models.TextChoices):
+        # Whole minutes: a unit once more than half of it was delivered (7 minutes: none;
+        # 8 minutes: one unit of 15; 23 minutes: two).
+        EIGHT_MINUTE = "eight_minute", _("8-minute rule (more than half a unit counts)")
+        DOWN = "down", _("Round down (only whole units)")
+        # Exact seconds, half a unit or more counts (7½ minutes of 15 is one unit).
+        NEAREST = "nearest", _("Round to the nearest unit")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
     required_certifications = models.JSONField(_("required certifications"), default=list, blank=True)
+    unit_type = models.CharField(_("unit"), max_length=10, choices=UnitType.choices, default=UnitType.UNIT)
+    # The length of one unit ("unit of time") or the step hours are counted in ("hour").
+    unit_minutes = models.PositiveSmallIntegerField(
+        _("unit length (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text=_("15 for the usual quarter-hour unit. For hourly services, the step hours are counted in."),
+    )
+    rounding = models.CharField(_("rounding"), max_length=15, choices=Rounding.choices, default=Rounding.EIGHT_MINUTE)
+    base_rate = models.DecimalField(
+        _("base rate"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("Per unit, when the payer has no rate of its own for the date."),
+    )
+    modifiers = ArrayField(
+        models.CharField(
+            max_length=2,
+            validators=[RegexValidator(r"^[A-Z0-9]{2}$", _("A modifier is two capital letters or digits (U1, HQ)."))],
+        ),
+        size=4,
+        default=list,
+        blank=True,
+        verbose_name=_("HCPCS modifiers"),
+        help_text=_("Up to four two-character modifiers, comma-separated (U1, HQ)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(condition=Q(base_rate__gte=0), name="service_base_rate_not_negative"),
+            models.CheckConstraint(condition=Q(unit_minutes__gte=1), name="service_unit_minutes_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
