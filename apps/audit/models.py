@@ -45,6 +45,7 @@ ACCESS_KINDS = {
     "documentation": _("Opened the documentation"),
     "edit": _("Opened to edit"),
     "verify": _("Verified the signatures"),
+    "billing": _("Opened the billing"),
 }
 
 

@@ -9,7 +9,17 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from apps.billing import kinds
+        from apps.core import navigation
         from apps.notifications import defaults
 
+        navigation.register(
+            navigation.NavItem(
+                key="billing",
+                label=_("Billing"),
+                url_name="billing:home",
+                permission="billing.view_serviceauthorization",
+                order=40,
+            )
+        )
         for kind in kinds.ALL:
             defaults.register(kind)

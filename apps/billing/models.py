@@ -480,6 +480,7 @@ class Claim(BaseModel):
         permissions = [
             ("submit_claim", _("Can submit claims (837P)")),
             ("post_remittance", _("Can post payments (835)")),
+            ("change_billing_settings", _("Can change the organization's billing identity (NPI, tax ID)")),
         ]
         indexes = [
             # The seed's index on status, and the list's order.

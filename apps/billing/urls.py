@@ -1,3 +1,9 @@
+from django.urls import path
+
+from apps.billing.views import home
+
 app_name = "billing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.home, name="home"),
+]

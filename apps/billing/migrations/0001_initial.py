@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'claim',
                 'verbose_name_plural': 'claims',
                 'ordering': ['-period_end', 'claim_number'],
-                'permissions': [('submit_claim', 'Can submit claims (837P)'), ('post_remittance', 'Can post payments (835)')],
+                'permissions': [('submit_claim', 'Can submit claims (837P)'), ('post_remittance', 'Can post payments (835)'), ('change_billing_settings', "Can change the organization's billing identity (NPI, tax ID)")],
             },
         ),
         migrations.CreateModel(
