@@ -23,6 +23,7 @@ from apps.billing.models import (
 )
 from apps.billing.tests.setup_support import make_coverage, make_payer, make_service
 from apps.clients.tests.conftest import make_client
+from apps.scheduling.models import Service
 from conftest import signed_in
 
 MODELS = [
@@ -162,3 +163,40 @@ def test_a_second_primary_coverage_is_refused_in_the_admin_by_the_field(org_a, p
 def test_billing_pages_of_the_admin_are_closed_to_a_dsp(org_a):
     dsp = signed_in(org_a, "dsp")
     assert dsp.get("/admin/billing/payer/").status_code in (302, 403)
+
+
+def service_form(**values) -> dict:
+    return {
+        "code": "T2017",
+        "name": "Habilitation",
+        "description": "",
+        "required_certifications": "",
+        "unit_type": "unit",
+        "unit_minutes": "15",
+        "rounding": "eight_minute",
+        "base_rate": "5.10",
+        "modifiers": "u1, HQ",
+        "is_active": "on",
+    } | values
+
+
+def test_a_services_modifiers_are_saved_in_capitals(org_a):
+    assert signed_in(org_a, "admin").post("/admin/scheduling/service/add/", service_form()).status_code == 302
+    with org_a:
+        assert Service.objects.get(code="T2017").modifiers == ["U1", "HQ"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("modifiers", "U1, HQX", "HQX: a modifier is two letters or digits"),
+        ("modifiers", "U1, U2, U3, U4, U5", "at most four modifiers"),
+        ("base_rate", "-1.00", "greater than or equal to 0"),
+        ("base_rate", "5.123", "2 decimal places"),
+    ],
+)
+def test_a_bad_modifier_or_rate_of_a_service_is_refused_with_a_clear_message(org_a, field, value, message):
+    response = signed_in(org_a, "admin").post("/admin/scheduling/service/add/", service_form(**{field: value}))
+    assert response.status_code == 200 and message in response.content.decode()
+    with org_a:
+        assert not Service.objects.filter(code="T2017").exists()

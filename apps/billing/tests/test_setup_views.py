@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import LogEntry
 from apps.billing import payers
-from apps.billing.models import Coverage, Payer, PayerRate
+from apps.billing.models import BillableService, Claim, ClaimLine, Coverage, Payer, PayerRate, ServiceAuthorization
 from apps.billing.tests.setup_support import make_coverage, make_payer, make_service
 from apps.clients.tests.conftest import make_client
+from apps.core import clock
+from apps.scheduling.tests.conftest import make_staff
 from conftest import signed_in
 
 CLOSED = ["dsp", "hr", "scheduler", "outsider"]
@@ -359,3 +361,87 @@ def test_the_overview_costs_a_fixed_number_of_queries(org_a, payer, django_asser
     browser.get("/billing/")
     with django_assert_max_num_queries(14):
         assert browser.get("/billing/").status_code == 200
+
+
+def _billable(org, client, staff, service, status, units="4.00", rate="6.25"):
+    units_d, rate_d = Decimal(units), Decimal(rate)
+    return BillableService.objects.create(
+        client=client,
+        staff=staff,
+        service=service,
+        source=BillableService.Source.MANUAL,
+        reason="Paper timesheet",
+        service_date=dt.date(2026, 3, 2),
+        minutes=60,
+        units=units_d,
+        rate=rate_d,
+        total_amount=(units_d * rate_d).quantize(Decimal("0.01")),
+        status=status,
+    )
+
+
+def test_the_overview_counts_billable_services_claims_and_authorizations_ending(org_a, payer, service, maria):
+    staff = make_staff(org_a)
+    with org_a:
+        today = clock.today(org_a)
+        _billable(org_a, maria, staff, service, BillableService.Status.BLOCKED)
+        _billable(org_a, maria, staff, service, BillableService.Status.READY)
+        _billable(org_a, maria, staff, service, BillableService.Status.READY, units="2.00")
+        claimed = _billable(org_a, maria, staff, service, BillableService.Status.CLAIMED)
+        claim = Claim.objects.create(
+            payer=payer,
+            client=maria,
+            claim_number="C-1",
+            period_start=claimed.service_date,
+            period_end=claimed.service_date,
+            total_amount=claimed.total_amount,
+            amount_paid=Decimal("10.00"),
+            status=Claim.Status.PAID,
+        )
+        ClaimLine.objects.create(
+            claim=claim,
+            line_number=1,
+            billable_service=claimed,
+            service_date=claimed.service_date,
+            procedure_code=service.code,
+            units=claimed.units,
+            charge=claimed.total_amount,
+        )
+        for number, ends in enumerate([today, today + dt.timedelta(days=30), today + dt.timedelta(days=31)]):
+            ServiceAuthorization.objects.create(
+                client=maria,
+                payer=payer,
+                service=service,
+                authorization_number=f"A{number}",
+                start_date=today - dt.timedelta(days=90),
+                end_date=ends,
+                units_authorized=Decimal("100"),
+            )
+    page = signed_in(org_a, "billing").get("/billing/")
+    text = page.content.decode()
+    assert "1 blocked" in text and "2 ready to bill (37.50)" in text
+    paid = next(row for row in page.context["claims"] if row.status == "paid")
+    assert (paid.count, paid.total, paid.paid) == (1, Decimal("25.00"), Decimal("10.00"))
+    assert "2 ending within 30 days" in text
+    # The review queue, claims and authorizations pages are other branches': no link to them yet.
+    assert 'href="/billing/review/' not in text and 'href="/billing/claims/' not in text
+
+
+def test_a_program_manager_sees_only_the_authorizations_on_the_overview(org_a, payer):
+    page = signed_in(org_a, "manager").get("/billing/")
+    assert page.status_code == 200
+    assert "authorizations_ending" in page.context and "claims" not in page.context
+    assert "Payers" not in page.content.decode().split("<main", 1)[-1].split("</nav>", 1)[-1]
+
+
+@pytest.mark.parametrize("local", CLOSED)
+def test_roles_without_billing_cannot_open_the_overview(org_a, local):
+    assert signed_in(org_a, local).get("/billing/").status_code == 403
+
+
+def test_the_setup_pages_read_in_spanish(org_a, payer, rate, maria, coverage):
+    browser = signed_in(org_a, "billing")
+    browser.cookies["django_language"] = "es"
+    assert "Pagadores" in browser.get("/billing/payers/").content.decode()
+    assert "Vigente hoy" in browser.get(f"/billing/clients/{maria.pk}/").content.decode()
+    assert "No se pueden enviar reclamaciones" in browser.get("/billing/settings/").content.decode()
