@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.http import OrgRequest
@@ -39,7 +40,7 @@ class CoverageForm(IsoDates, SaneDates, forms.ModelForm):
             "end_date": DateInput(),
         }
         help_texts = {
-            "subscriber_first_name": _("Only when the client is not the subscriber (a parent's plan)."),
+            "subscriber_first_name": gettext_lazy("Only when the client is not the subscriber (a parent's plan)."),
         }
 
     def __init__(self, *args, current_payer=None, **kwargs):
