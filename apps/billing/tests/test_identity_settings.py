@@ -106,3 +106,11 @@ def test_an_admin_changes_the_identity(org_a):
 @pytest.mark.parametrize("local", ["dsp", "hr", "scheduler", "manager", "outsider"])
 def test_people_without_billing_cannot_open_the_identity(org_a, local):
     assert signed_in(org_a, local).get(URL).status_code == 403
+
+
+def test_an_auditor_finds_the_change_in_the_organizations_log(org_a):
+    signed_in(org_a, "billing").post(URL, GOOD)
+    page = signed_in(org_a, "auditor").get("/audit/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "billing@alpha.test" in text and "1234567893" in text
