@@ -119,7 +119,7 @@ def test_rates_overlapping_each_other_in_the_admin_are_refused_and_nothing_is_sa
         assert not Payer.objects.exists() and not PayerRate.objects.exists()
 
 
-def test_a_rate_overlapping_a_saved_one_is_refused_by_the_service_naming_it(org_a, payer, service):
+def test_a_new_rate_overlapping_a_saved_one_is_refused_in_the_admin(org_a, payer, service):
     with org_a:
         saved = payers.payer_rate_set(
             payer=payer,
