@@ -322,7 +322,12 @@ def remittance_import(*, content: str, actor, filename: str = "") -> Interchange
             unmatched.append(_unmatched(payment, _("This claim was sent to another payer.")))
             continue
         posting = post_claim_payment(
-            claim, lines[claim.pk], payment, remittance=remittance, interchange=interchange, actor=interchange.created_by
+            claim,
+            lines[claim.pk],
+            payment,
+            remittance=remittance,
+            interchange=interchange,
+            actor=interchange.created_by,
         )
         postings.append(posting)
         unmatched.extend(posting.unmatched)

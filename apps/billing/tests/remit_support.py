@@ -28,11 +28,18 @@ def make_claim(payer: Payer, charges=("100.00", "50.00"), *, code="T1019", claim
         client_id=f"R{n:05d}", first_name="Maria", last_name=f"Lopez{n}", date_of_birth=dt.date(1990, 5, 17)
     )
     staff = Staff.objects.create(
-        employee_id=f"RS{n:05d}", first_name="Dana", last_name="Okafor", email=f"remit{n}@example.org",
+        employee_id=f"RS{n:05d}",
+        first_name="Dana",
+        last_name="Okafor",
+        email=f"remit{n}@example.org",
         hire_date=dt.date(2020, 1, 6),
     )
-    service, _ = Service.objects.get_or_create(code=code, defaults={"name": "Personal care", "base_rate": Decimal("25.00")})
-    coverage = Coverage.objects.create(client=client, payer=payer, member_id=f"M{n:06d}", start_date=dt.date(2026, 1, 1))
+    service, _ = Service.objects.get_or_create(
+        code=code, defaults={"name": "Personal care", "base_rate": Decimal("25.00")}
+    )
+    coverage = Coverage.objects.create(
+        client=client, payer=payer, member_id=f"M{n:06d}", start_date=dt.date(2026, 1, 1)
+    )
     amounts = [Decimal(c) for c in charges]
     claim = Claim.objects.create(
         payer=payer,
@@ -48,12 +55,27 @@ def make_claim(payer: Payer, charges=("100.00", "50.00"), *, code="T1019", claim
     for number, amount in enumerate(amounts, start=1):
         when = day + dt.timedelta(days=number - 1)
         billable = BillableService.objects.create(
-            client=client, staff=staff, service=service, payer=payer, source=BillableService.Source.MANUAL,
-            reason="Test", service_date=when, minutes=60, units=Decimal("4"), rate=amount / 4,
-            total_amount=amount, status=BillableService.Status.CLAIMED,
+            client=client,
+            staff=staff,
+            service=service,
+            payer=payer,
+            source=BillableService.Source.MANUAL,
+            reason="Test",
+            service_date=when,
+            minutes=60,
+            units=Decimal("4"),
+            rate=amount / 4,
+            total_amount=amount,
+            status=BillableService.Status.CLAIMED,
         )
         ClaimLine.objects.create(
-            claim=claim, line_number=number, billable_service=billable, service_date=when,
-            procedure_code=code, modifiers=["U1"], units=Decimal("4"), charge=amount,
+            claim=claim,
+            line_number=number,
+            billable_service=billable,
+            service_date=when,
+            procedure_code=code,
+            modifiers=["U1"],
+            units=Decimal("4"),
+            charge=amount,
         )
     return claim

@@ -62,7 +62,7 @@ def test_a_malformed_or_unbalanced_file_posts_nothing(org_a, world, change, mess
 
 
 def test_a_file_imported_twice_is_refused_the_second_time(org_a, world):
-    _, claims, content = world
+    _, _claims, content = world
     with org_a:
         billing = person(org_a, "billing")
         remittance_import(content=content, actor=billing)
@@ -72,18 +72,25 @@ def test_a_file_imported_twice_is_refused_the_second_time(org_a, world):
 
 
 def test_the_same_trace_number_from_the_same_payer_is_refused_even_in_another_file(org_a, world):
-    _, claims, content = world
+    _, _claims, content = world
     with org_a:
         billing = person(org_a, "billing")
         remittance_import(content=content, actor=billing)
-        other = content.replace("*000000001*", "*000000002*").replace("GS*HP*SKMD0*STARLINE*20261201*1200*1*", "GS*HP*SKMD0*STARLINE*20261201*1200*2*").replace("GE*1*1~", "GE*1*2~").replace("IEA*1*000000001", "IEA*1*000000002")
+        other = (
+            content.replace("*000000001*", "*000000002*")
+            .replace("GS*HP*SKMD0*STARLINE*20261201*1200*1*", "GS*HP*SKMD0*STARLINE*20261201*1200*2*")
+            .replace("GE*1*1~", "GE*1*2~")
+            .replace("IEA*1*000000001", "IEA*1*000000002")
+        )
         assert refusal(other, billing) == "A payment with trace number EFT1 from State Medicaid was already imported."
 
 
 def test_a_payer_we_do_not_have_is_refused(org_a, world):
     _, claims, content = world
     with org_a:
-        text = refusal(content.replace("N1*PR*State Medicaid*XV*SKMD0", "N1*PR*Elsewhere Health*XV*ZZZ9"), person(org_a, "billing"))
+        text = refusal(
+            content.replace("N1*PR*State Medicaid*XV*SKMD0", "N1*PR*Elsewhere Health*XV*ZZZ9"), person(org_a, "billing")
+        )
         assert "Elsewhere Health" in text and "not one of this organization's payers" in text
         assert nothing_posted(claims)
 

@@ -6,9 +6,9 @@ import io
 import logging
 from decimal import Decimal
 
+import pytest
 import pyx12.params
 import pyx12.x12n_document
-import pytest
 
 from apps.billing.tests.remit_support import make_claim, make_payer
 from apps.billing.x12.in835 import RemittanceError, parse_835
@@ -49,7 +49,10 @@ SEGMENTS = [
 
 
 def text(segments=None, *, element="*", component=":", terminator="~", newline="\n"):
-    lines = [s.replace("*", element).replace(":", component) if element != "*" or component != ":" else s for s in segments or SEGMENTS]
+    lines = [
+        s.replace("*", element).replace(":", component) if element != "*" or component != ":" else s
+        for s in segments or SEGMENTS
+    ]
     return (terminator + newline).join(lines) + terminator + newline
 
 
@@ -67,7 +70,11 @@ def test_it_reads_the_payment_the_payer_and_each_claim_with_its_lines_and_adjust
     assert remittance.payer_ids == ["SKMD0"]
     paid, denied, reversal = remittance.claims
     assert (paid.claim_number, paid.status_code, paid.charge, paid.paid, paid.patient_responsibility) == (
-        "CLM1", "1", Decimal("150.00"), Decimal("110.00"), Decimal("20.00"),
+        "CLM1",
+        "1",
+        Decimal("150.00"),
+        Decimal("110.00"),
+        Decimal("20.00"),
     )
     assert paid.payer_claim_number == "PCN1"
     first, second = paid.lines
@@ -91,9 +98,13 @@ def test_it_reads_the_payment_the_payer_and_each_claim_with_its_lines_and_adjust
 )
 def test_it_takes_the_separators_from_the_isa(element, component, terminator, newline):
     segments = [s.replace("*", element).replace(":", component) for s in SEGMENTS]
-    segments[0] = segments[0][: -1] + component
+    segments[0] = segments[0][:-1] + component
     # The ISA's repetition separator must not collide with the chosen ones.
-    segments[0] = segments[0].replace(f"{element}^{element}", f"{element}U{element}") if "^" in (element, component) else segments[0]
+    segments[0] = (
+        segments[0].replace(f"{element}^{element}", f"{element}U{element}")
+        if "^" in (element, component)
+        else segments[0]
+    )
     remittance = parse_835((terminator + newline).join(segments) + terminator)
     assert remittance.claims[0].lines[0].modifiers == ["U1", "U2"]
     assert remittance.total_paid == Decimal("90.00")
@@ -110,20 +121,57 @@ def test_it_takes_the_separators_from_the_isa(element, component, terminator, ne
         (replaced("GE*1*7", "GE*1*8"), "GE02 control number '8' does not match GS06"),
         (replaced("IEA*1*000000007", "IEA*1*000000008"), "IEA02 control number"),
         (replaced("IEA*1*000000007", "IEA*2*000000007"), "IEA01 says 2 functional groups"),
-        (replaced("GS*HP*SKMD0*STARLINE*20261201*1200*7*X*005010X221A1", "GS*HC*SKMD0*STARLINE*20261201*1200*7*X*005010X222A1"), "Segment 2: GS01 'HC' is not HP"),
+        (
+            replaced(
+                "GS*HP*SKMD0*STARLINE*20261201*1200*7*X*005010X221A1",
+                "GS*HC*SKMD0*STARLINE*20261201*1200*7*X*005010X222A1",
+            ),
+            "Segment 2: GS01 'HC' is not HP",
+        ),
         (replaced("ST*835*0001", "ST*837*0001"), "ST01 '837' is not 835"),
         (replaced("TRN*1*EFT0001*1512345678", None), "Segment 5: N1 found where TRN"),
-        (replaced("BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201", "BPR*I*210*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261341"), "BPR16 (payment date) is not a date"),
-        (replaced("BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201", "BPR*I*91*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201"), "BPR02 pays 91.00, but the claims' payments (CLP04) add up to 70.00 less -20.00"),
-        (replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*9*150*110*20*MC*PCN1*12*1"), "Segment 12: CLP02 '9' is not a claim status code"),
-        (replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*1*150*11O*20*MC*PCN1*12*1"), "CLP04 (claim paid) is not a number: '11O'"),
-        (replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*1*150*110.001*20*MC*PCN1*12*1"), "more than two decimals"),
-        (replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP**1*150*110*20*MC*PCN1*12*1"), "CLP01 (claim number) is missing"),
+        (
+            replaced(
+                "BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201",
+                "BPR*I*210*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261341",
+            ),
+            "BPR16 (payment date) is not a date",
+        ),
+        (
+            replaced(
+                "BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201",
+                "BPR*I*91*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201",
+            ),
+            "BPR02 pays 91.00, but the claims' payments (CLP04) add up to 70.00 less -20.00",
+        ),
+        (
+            replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*9*150*110*20*MC*PCN1*12*1"),
+            "Segment 12: CLP02 '9' is not a claim status code",
+        ),
+        (
+            replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*1*150*11O*20*MC*PCN1*12*1"),
+            "CLP04 (claim paid) is not a number: '11O'",
+        ),
+        (
+            replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP*CLM1*1*150*110.001*20*MC*PCN1*12*1"),
+            "more than two decimals",
+        ),
+        (
+            replaced("CLP*CLM1*1*150*110*20*MC*PCN1*12*1", "CLP**1*150*110*20*MC*PCN1*12*1"),
+            "CLP01 (claim number) is missing",
+        ),
         (replaced("NM1*QC*1*LOPEZ*MARIA****MI*M1", None), "Segment 13: SVC found where NM1 (patient name)"),
-        (replaced("SVC*HC:T1019:U1:U2*100*80**4", "SVC*T1019*100*80**4"), "SVC01 must be a qualifier and a procedure code"),
+        (
+            replaced("SVC*HC:T1019:U1:U2*100*80**4", "SVC*T1019*100*80**4"),
+            "SVC01 must be a qualifier and a procedure code",
+        ),
         (replaced("CAS*PR*1*15**2*5", "CAS*XX*1*20"), "CAS01 'XX' is not an adjustment group"),
         (replaced("CAS*PR*1*15**2*5", "CAS*PR*1"), "a reason code needs its amount"),
-        (replaced("CAS*PR*1*15**2*5", "CAS*PR*1*25"), "Segment 14: The file does not balance: the line's charge 100.00 less its paid 80.00 is 20.00, but its adjustments (CAS) add up to 25.00"),
+        (
+            replaced("CAS*PR*1*15**2*5", "CAS*PR*1*25"),
+            "Segment 14: The file does not balance: the line's charge 100.00 less its paid 80.00 is 20.00, "
+            "but its adjustments (CAS) add up to 25.00",
+        ),
         (replaced("CAS*CO*96*75", "CAS*CO*96*70"), "claim CLM2's charge 75.00 less its paid 0.00 is 75.00"),
         (replaced("LX*2", "FOO*2"), "FOO found where SE"),
         (text() + "ISA*00~\n", "ISA found after IEA"),
@@ -138,7 +186,7 @@ def test_a_malformed_file_is_refused_naming_the_segment_and_the_problem(content,
 
 
 def test_two_payments_in_one_file_are_refused_with_a_clear_message():
-    segments = SEGMENTS[:28] + ["ST*835*0002"] + SEGMENTS[3:28] + SEGMENTS[28:]
+    segments = [*SEGMENTS[:28], "ST*835*0002", *SEGMENTS[3:28], *SEGMENTS[28:]]
     with pytest.raises(RemittanceError, match="more than one payment"):
         parse_835(text(segments))
 

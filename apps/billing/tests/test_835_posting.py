@@ -60,7 +60,9 @@ def test_a_partial_payment_leaves_a_balance_explained_by_pr_and_co_adjustments(o
         contractual.refresh_from_db()
         assert remittance.total_paid == Decimal("174.00")
         assert (deductible.status, deductible.amount_paid, deductible.balance) == (
-            Claim.Status.PROCESSED, Decimal("110.00"), Decimal("40.00")
+            Claim.Status.PROCESSED,
+            Decimal("110.00"),
+            Decimal("40.00"),
         )
         assert deductible.patient_responsibility == Decimal("40.00")
         first, second = deductible.lines.order_by("line_number")
@@ -68,7 +70,10 @@ def test_a_partial_payment_leaves_a_balance_explained_by_pr_and_co_adjustments(o
         assert (second.amount_paid, second.status) == (Decimal("10.00"), ClaimLine.Status.PARTIAL)
         adjustment = ClaimAdjustment.objects.get(claim=deductible)
         assert (adjustment.line, adjustment.group_code, adjustment.reason_code, adjustment.amount) == (
-            second, "PR", "1", Decimal("40.00")
+            second,
+            "PR",
+            "1",
+            Decimal("40.00"),
         )
         assert contractual.balance == Decimal("16.00") and contractual.patient_responsibility == 0
         assert ClaimAdjustment.objects.get(claim=contractual).group_code == "CO"
@@ -79,13 +84,19 @@ def test_a_denial_marks_the_claim_and_its_lines_denied_with_the_reason(org_a, bi
         payer = make_payer()
         claim = make_claim(payer)
         content = build_835(
-            [claim], denied=[claim.claim_number], adjustments={claim.claim_number: ("CO", "197")},
-            trace_number="EFT3", payment_date=PAID_ON,
+            [claim],
+            denied=[claim.claim_number],
+            adjustments={claim.claim_number: ("CO", "197")},
+            trace_number="EFT3",
+            payment_date=PAID_ON,
         )
         remittance_import(content=content, actor=billing)
         claim.refresh_from_db()
         assert (claim.status, claim.amount_paid, claim.payment_date, claim.processed_date) == (
-            Claim.Status.DENIED, 0, None, PAID_ON
+            Claim.Status.DENIED,
+            0,
+            None,
+            PAID_ON,
         )
         assert {line.status for line in claim.lines.all()} == {ClaimLine.Status.DENIED}
         assert sorted(a.amount for a in claim.adjustments.all()) == [Decimal("50.00"), Decimal("100.00")]
@@ -114,11 +125,17 @@ def test_lines_are_matched_by_code_date_and_charge_without_a_line_control_number
         payer = make_payer()
         claim = make_claim(payer, ("40.00", "40.00"))
         content = build_835(
-            [claim], paid={claim.claim_number: Decimal("60.00")}, trace_number="EFT5", payment_date=PAID_ON,
+            [claim],
+            paid={claim.claim_number: Decimal("60.00")},
+            trace_number="EFT5",
+            payment_date=PAID_ON,
             line_control_numbers=False,
         )
         remittance_import(content=content, actor=billing)
-        assert [line.amount_paid for line in claim.lines.order_by("line_number")] == [Decimal("40.00"), Decimal("20.00")]
+        assert [line.amount_paid for line in claim.lines.order_by("line_number")] == [
+            Decimal("40.00"),
+            Decimal("20.00"),
+        ]
 
 
 def test_a_line_the_claim_does_not_have_is_listed_and_not_posted(org_a, billing):
@@ -126,13 +143,22 @@ def test_a_line_the_claim_does_not_have_is_listed_and_not_posted(org_a, billing)
         payer = make_payer()
         claim = make_claim(payer)
         content = build_835([claim], trace_number="EFT6", payment_date=PAID_ON, line_control_numbers=False)
-        content = content.replace("SVC*HC:T1019:U1*50*50**4~\nDTM*472*20261103", "SVC*HC:T2025:U1*50*50**4~\nDTM*472*20261103")
+        content = content.replace(
+            "SVC*HC:T1019:U1*50*50**4~\nDTM*472*20261103", "SVC*HC:T2025:U1*50*50**4~\nDTM*472*20261103"
+        )
         remittance = remittance_import(content=content, actor=billing)
         first, second = claim.lines.order_by("line_number")
-        assert (first.amount_paid, second.amount_paid, second.status) == (Decimal("100.00"), 0, ClaimLine.Status.PENDING)
+        assert (first.amount_paid, second.amount_paid, second.status) == (
+            Decimal("100.00"),
+            0,
+            ClaimLine.Status.PENDING,
+        )
         [entry] = remittance.unmatched
         assert (entry["claim"], entry["line"], entry["date"], entry["amount"]) == (
-            claim.claim_number, "T2025 U1", "2026-11-03", "50.00"
+            claim.claim_number,
+            "T2025 U1",
+            "2026-11-03",
+            "50.00",
         )
 
 
@@ -140,9 +166,7 @@ def test_a_reversal_undoes_the_earlier_posting_and_its_correction_posts_anew(org
     with org_a:
         payer = make_payer()
         claim = make_claim(payer)
-        remittance_import(
-            content=build_835([claim], trace_number="EFT7", payment_date=PAID_ON), actor=billing
-        )
+        remittance_import(content=build_835([claim], trace_number="EFT7", payment_date=PAID_ON), actor=billing)
         claim.refresh_from_db()
         reversal = build_835([claim], reversed=[claim.claim_number], trace_number="EFT8", payment_date=PAID_ON)
         remittance = remittance_import(content=reversal, actor=billing)
@@ -167,9 +191,7 @@ def test_a_claim_already_paid_is_not_paid_twice_without_a_reversal(org_a, billin
         payer = make_payer()
         claim = make_claim(payer)
         remittance_import(content=build_835([claim], trace_number="EFT10", payment_date=PAID_ON), actor=billing)
-        again = remittance_import(
-            content=build_835([claim], trace_number="EFT11", payment_date=PAID_ON), actor=billing
-        )
+        again = remittance_import(content=build_835([claim], trace_number="EFT11", payment_date=PAID_ON), actor=billing)
         claim.refresh_from_db()
         assert claim.amount_paid == Decimal("150.00")
         assert "not awaiting payment" in again.unmatched[0]["why"]

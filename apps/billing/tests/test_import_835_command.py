@@ -31,9 +31,9 @@ def test_it_posts_the_file_to_the_organization_named(org_a, era, capsys):
 
 
 def test_a_refused_file_exits_with_the_reason_and_posts_nothing(org_a, era):
-    claim, path = era
+    _claim, path = era
     path.write_text(path.read_text().replace("BPR*C*150*", "BPR*C*151*"))
-    with pytest.raises(CommandError, match="BPR02 pays 151.00"):
+    with pytest.raises(CommandError, match=r"BPR02 pays 151\.00"):
         call_command("import_835", "--schema", org_a.schema_name, str(path))
     with org_a:
         assert not Interchange.objects.exists()

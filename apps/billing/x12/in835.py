@@ -238,7 +238,9 @@ class _Reader:
 def _adjustments(segment: Segment) -> list[Adjustment]:
     group = segment.required(1, "claim adjustment group code")
     if group not in ADJUSTMENT_GROUPS:
-        raise RemittanceError(f"CAS01 {group!r} is not an adjustment group (CO, CR, OA, PI, PR).", segment=segment.number)
+        raise RemittanceError(
+            f"CAS01 {group!r} is not an adjustment group (CO, CR, OA, PI, PR).", segment=segment.number
+        )
     found = []
     for start in range(2, 20, 3):
         reason = segment.get(start)
@@ -366,7 +368,9 @@ def _provider_adjustments(segment: Segment, component: str) -> list[ProviderAdju
 def _envelope_count(segment: Segment, position: int, what: str, expected: int) -> None:
     value = segment.required(position, what)
     if not value.isdigit() or int(value) != expected:
-        raise RemittanceError(f"{segment.id}{position:02d} says {value} {what}, the file has {expected}.", segment=segment.number)
+        raise RemittanceError(
+            f"{segment.id}{position:02d} says {value} {what}, the file has {expected}.", segment=segment.number
+        )
 
 
 def _same_control(segment: Segment, position: int, opener: Segment, opener_position: int) -> None:
@@ -391,7 +395,9 @@ def parse_835(text: str) -> Remittance:
         raise RemittanceError("ISA13 (interchange control number) must be nine digits.", segment=isa.number)
     gs = reader.take("GS", "functional group header")
     if gs.get(1) != "HP":
-        raise RemittanceError(f"GS01 {gs.get(1)!r} is not HP: this is not a claim payment (835) group.", segment=gs.number)
+        raise RemittanceError(
+            f"GS01 {gs.get(1)!r} is not HP: this is not a claim payment (835) group.", segment=gs.number
+        )
     if not gs.get(8).startswith("005010X221"):
         raise RemittanceError(f"GS08 {gs.get(8)!r} is not the 835 5010 version 005010X221A1.", segment=gs.number)
     st = reader.take("ST", "transaction set header")

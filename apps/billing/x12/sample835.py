@@ -15,17 +15,36 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Prefetch
 
 from apps.billing.identity import billing_identity
 from apps.billing.models import Claim, ClaimLine
+from apps.core.tenancy import current_organization
 
 ZERO = Decimal("0.00")
 CONTRACTUAL = ("CO", "45")
 NOT_COVERED = ("CO", "96")
 # CLP06 codes the 835 allows; another filing indicator of the 837 is sent as ZZ.
-CLP06_CODES = {"12", "13", "14", "15", "16", "17", "AM", "CH", "DS", "HM", "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC"}
+CLP06_CODES = {
+    "12",
+    "13",
+    "14",
+    "15",
+    "16",
+    "17",
+    "AM",
+    "CH",
+    "DS",
+    "HM",
+    "LM",
+    "MA",
+    "MB",
+    "MC",
+    "OF",
+    "TV",
+    "VA",
+    "WC",
+}
 
 
 def _num(value: Decimal) -> str:
@@ -78,7 +97,8 @@ def build_835(
     paid, adjustments = paid or {}, adjustments or {}
     denied, reversed = set(denied), set(reversed)
     payer = rows[0].payer
-    identity = billing_identity(connection.tenant)
+    organization = current_organization()
+    identity = billing_identity(organization)
     today = payment_date.strftime("%Y%m%d")
 
     body: list[str] = []
@@ -126,7 +146,7 @@ def build_835(
         f"N3*{payer.address_line1 or 'PO BOX 1'}",
         f"N4*{payer.city or 'CAPITAL CITY'}*{payer.state or 'IL'}*{payer.postal_code or '62701'}",
         f"PER*BL*EDI SUPPORT*TE*{payer.phone or '8005550100'}",
-        f"N1*PE*{(identity.name or connection.tenant.name)[:60]}*XX*{identity.npi or '1234567893'}",
+        f"N1*PE*{identity.name[:60]}*XX*{identity.npi or '1234567893'}",
     ]
     transaction = [*header, *body]
     transaction.append(f"SE*{len(transaction) + 1}*{control_number:04d}")
