@@ -1,7 +1,10 @@
 """The claim-total trigger reads the tables of the schema whose row fired it, not whatever
 `search_path` holds when the deferred check runs: a transaction that switches organization
 (a test's teardown, a job going through several tenants) before COMMIT otherwise fails with
-"relation billing_claim does not exist" or, worse, checks another organization's claim."""
+"relation billing_claim does not exist" or, worse, checks another organization's claim.
+
+And a line's trigger fires only when what the total depends on changes (its charge, its
+claim): posting an 835 updates 10,000 lines' payments, which never changes a total."""
 
 from django.db import migrations
 
@@ -44,4 +47,17 @@ $$;
 class Migration(migrations.Migration):
     dependencies = [("billing", "0002_claim_total_is_sum_of_lines")]
 
-    operations = [migrations.RunSQL(FUNCTION, migrations.RunSQL.noop)]
+    operations = [
+        migrations.RunSQL(FUNCTION, migrations.RunSQL.noop),
+        migrations.RunSQL(
+            'DROP TRIGGER IF EXISTS "billing_claimline_total" ON "billing_claimline";',
+            'CREATE CONSTRAINT TRIGGER "billing_claimline_total" AFTER INSERT OR UPDATE OR DELETE ON "billing_claimline" '
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.starline_claim_total_check();",
+        ),
+        migrations.RunSQL(
+            'CREATE CONSTRAINT TRIGGER "billing_claimline_total" '
+            'AFTER INSERT OR UPDATE OF charge, claim_id OR DELETE ON "billing_claimline" '
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.starline_claim_total_check();",
+            'DROP TRIGGER IF EXISTS "billing_claimline_total" ON "billing_claimline";',
+        ),
+    ]
