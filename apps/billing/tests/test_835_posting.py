@@ -196,3 +196,25 @@ def test_a_claim_already_paid_is_not_paid_twice_without_a_reversal(org_a, billin
         assert claim.amount_paid == Decimal("150.00")
         assert "not awaiting payment" in again.unmatched[0]["why"]
         assert again.claim_count == 0
+
+
+def test_posting_costs_the_same_queries_for_three_claims_or_thirty(org_a, billing):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    with org_a:
+        # The first import also fills per-process caches (content types): not counted.
+        for size, trace in ((1, "WARM"), (3, "SMALL"), (30, "LARGE")):
+            payer = make_payer(name=f"Payer {trace}", edi_payer_id=trace)
+            claims = [make_claim(payer, ("10.00", "20.00", "30.00")) for _ in range(size)]
+            content = build_835(
+                claims,
+                paid={c.claim_number: Decimal("45.00") for c in claims},
+                trace_number=trace,
+                payment_date=PAID_ON,
+            )
+            with CaptureQueriesContext(connection) as queries:
+                remittance_import(content=content, actor=billing)
+            counts.append(len(queries))
+    assert counts[1] == counts[2]
