@@ -221,8 +221,18 @@ def test_the_sample_835_of_our_claims_validates_in_pyx12_and_reads_back(org_a):
             payment_date=dt.date(2026, 12, 1),
         )
         first_line = paid.lines.order_by("line_number")[0]
+        correction = build_835(
+            [paid],
+            reversed=[paid.claim_number],
+            paid={paid.claim_number: Decimal("120.00")},
+            trace_number="CHK124",
+            payment_date=dt.date(2026, 12, 2),
+        )
     valid, errors = pyx12_errors(content)
     assert valid and not errors, errors
+    valid, errors = pyx12_errors(correction)
+    assert valid and not errors, errors
+    assert [c.status_code for c in parse_835(correction).claims] == ["22", "1"]
     # The check can fail: without the payer's address pyx12 objects.
     assert pyx12_errors(content.replace("N3*1 Capitol Way~\n", ""))[1]
     remittance = parse_835(content)

@@ -218,3 +218,25 @@ def test_posting_costs_the_same_queries_for_three_claims_or_thirty(org_a, billin
                 remittance_import(content=content, actor=billing)
             counts.append(len(queries))
     assert counts[1] == counts[2]
+
+
+def test_a_reversal_and_its_correction_in_one_file_leave_the_corrected_payment(org_a, billing):
+    with org_a:
+        payer = make_payer()
+        claim = make_claim(payer)
+        remittance_import(content=build_835([claim], trace_number="EFT12", payment_date=PAID_ON), actor=billing)
+        content = build_835(
+            [claim],
+            reversed=[claim.claim_number],
+            paid={claim.claim_number: Decimal("90.00")},
+            adjustments={claim.claim_number: ("CO", "45")},
+            trace_number="EFT13",
+            payment_date=PAID_ON,
+        )
+        remittance = remittance_import(content=content, actor=billing)
+        claim.refresh_from_db()
+        assert remittance.total_paid == Decimal("-60.00")
+        assert remittance.claim_count == 1
+        assert (claim.status, claim.amount_paid) == (Claim.Status.PROCESSED, Decimal("90.00"))
+        assert [line.amount_paid for line in claim.lines.order_by("line_number")] == [Decimal("90.00"), 0]
+        assert [e.to_status for e in claim.events.order_by("created_at")] == ["paid", "submitted", "processed"]

@@ -5,8 +5,9 @@ the line) and validates in pyx12.
 `paid` maps a claim number to what the payer pays for it (spread over its lines in order;
 default: the whole charge); `denied` lists claim numbers denied (CLP02 = 4);
 `reversed` lists claim numbers whose posted payment the payer takes back (CLP02 = 22, the
-amounts posted negated); `adjustments` maps a claim number to the CAS group and reason of
-its unpaid part (default CO-45, and CO-96 for a denial).
+amounts posted negated), followed by the corrected payment when `paid` names the claim too;
+`adjustments` maps a claim number to the CAS group and reason of its unpaid part (default
+CO-45, and CO-96 for a denial).
 """
 
 from __future__ import annotations
@@ -101,41 +102,40 @@ def build_835(
     identity = billing_identity(organization)
     today = payment_date.strftime("%Y%m%d")
 
+    filing = payer.claim_filing_indicator if payer.claim_filing_indicator in CLP06_CODES else "ZZ"
     body: list[str] = []
-    total = ZERO
-    for number, claim in enumerate(rows, start=1):
+    total, header_number = ZERO, 0
+    for claim in rows:
         lines = list(claim.lines.all())
         charge = sum((line.charge for line in lines), ZERO)
+        decisions = []
         if claim.claim_number in reversed:
-            status, sign = "22", Decimal(-1)
-            line_paid = [line.amount_paid for line in lines]
-        elif claim.claim_number in denied:
-            status, sign = "4", Decimal(1)
-            line_paid = [ZERO for _ in lines]
-        else:
-            status, sign = "1", Decimal(1)
-            line_paid = _spread(lines, paid.get(claim.claim_number, charge))
-        group, reason = adjustments.get(claim.claim_number, NOT_COVERED if status == "4" else CONTRACTUAL)
-        claim_paid = sum(line_paid, ZERO)
-        unpaid = charge - claim_paid
-        patient = unpaid if group == "PR" and status != "22" else ZERO
-        total += sign * claim_paid
-        filing = payer.claim_filing_indicator if payer.claim_filing_indicator in CLP06_CODES else "ZZ"
-        body.append(f"LX*{number}")
-        body.append(
-            f"CLP*{claim.claim_number}*{status}*{_num(sign * charge)}*{_num(sign * claim_paid)}*{_num(patient)}"
-            f"*{filing}*{claim.payer_claim_number or f'PCN{claim.claim_number}'}*12*1"
-        )
-        member = claim.coverage.member_id if claim.coverage else "UNKNOWN"
-        body.append(f"NM1*QC*1*{claim.client.last_name[:60]}*{claim.client.first_name[:35]}****MI*{member}")
-        for line, line_pay in zip(lines, line_paid, strict=True):
-            procedure = ":".join(["HC", line.procedure_code, *line.modifiers])
-            body.append(f"SVC*{procedure}*{_num(sign * line.charge)}*{_num(sign * line_pay)}**{_num(line.units)}")
-            body.append(f"DTM*472*{line.service_date:%Y%m%d}")
-            if line.charge - line_pay:
-                body.append(f"CAS*{group}*{reason}*{_num(sign * (line.charge - line_pay))}")
-            if line_control_numbers:
-                body.append(f"REF*6R*{line.pk}")
+            decisions.append(("22", Decimal(-1), [line.amount_paid for line in lines]))
+        if claim.claim_number in denied:
+            decisions.append(("4", Decimal(1), [ZERO for _ in lines]))
+        elif claim.claim_number not in reversed or claim.claim_number in paid:
+            decisions.append(("1", Decimal(1), _spread(lines, paid.get(claim.claim_number, charge))))
+        for status, sign, line_paid in decisions:
+            group, reason = adjustments.get(claim.claim_number, NOT_COVERED if status == "4" else CONTRACTUAL)
+            claim_paid = sum(line_paid, ZERO)
+            patient = charge - claim_paid if group == "PR" and status != "22" else ZERO
+            total += sign * claim_paid
+            header_number += 1
+            body.append(f"LX*{header_number}")
+            body.append(
+                f"CLP*{claim.claim_number}*{status}*{_num(sign * charge)}*{_num(sign * claim_paid)}*{_num(patient)}"
+                f"*{filing}*{claim.payer_claim_number or f'PCN{claim.claim_number}'}*12*1"
+            )
+            member = claim.coverage.member_id if claim.coverage else "UNKNOWN"
+            body.append(f"NM1*QC*1*{claim.client.last_name[:60]}*{claim.client.first_name[:35]}****MI*{member}")
+            for line, line_pay in zip(lines, line_paid, strict=True):
+                procedure = ":".join(["HC", line.procedure_code, *line.modifiers])
+                body.append(f"SVC*{procedure}*{_num(sign * line.charge)}*{_num(sign * line_pay)}**{_num(line.units)}")
+                body.append(f"DTM*472*{line.service_date:%Y%m%d}")
+                if line.charge - line_pay:
+                    body.append(f"CAS*{group}*{reason}*{_num(sign * (line.charge - line_pay))}")
+                if line_control_numbers:
+                    body.append(f"REF*6R*{line.pk}")
 
     header = [
         f"ST*835*{control_number:04d}",
