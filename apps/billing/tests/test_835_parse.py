@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import pyx12.params
 import pyx12.x12n_document
+from django.utils import translation
 
 from apps.billing.tests.remit_support import make_claim, make_payer
 from apps.billing.x12.in835 import RemittanceError, parse_835
@@ -240,3 +241,9 @@ def test_the_sample_835_of_our_claims_validates_in_pyx12_and_reads_back(org_a):
     assert [c.status_code for c in remittance.claims] == ["1", "1", "4"]
     assert remittance.claims[1].patient_responsibility == Decimal("14.50")
     assert remittance.claims[0].lines[0].control_number == str(first_line.pk)
+
+
+def test_the_problem_is_told_in_the_readers_language():
+    with translation.override("es"), pytest.raises(RemittanceError) as caught:
+        parse_835(replaced("CAS*CO*96*75", "CAS*CO*96*70"))
+    assert str(caught.value).startswith("Segmento 21: El archivo no cuadra: el cargo de la reclamación CLM2")
