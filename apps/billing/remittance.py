@@ -331,6 +331,18 @@ def remittance_import(*, content: str, actor, filename: str = "") -> Interchange
         )
         postings.append(posting)
         unmatched.extend(posting.unmatched)
+    for plb in remittance.provider_adjustments:
+        # Money the payer adds or takes back for the provider as a whole (an overpayment
+        # recovered, interest): part of the payment, on no claim.
+        unmatched.append(
+            {
+                "claim": "",
+                "segment": plb.segment,
+                "amount": str(-plb.amount),
+                "why": _("Provider adjustment %(reason)s %(reference)s: part of the payment, on no claim.")
+                % {"reason": plb.reason, "reference": plb.reference},
+            }
+        )
     _save(postings)
     interchange.claim_count = len({p.claim.pk for p in postings if p.event is not None})
     interchange.unmatched = unmatched

@@ -1,4 +1,5 @@
-"""Claims awaiting payment, made directly with the ORM, for the 835 tests."""
+"""Claims awaiting payment, made directly with the ORM, and a hand-written 835, for the 835
+tests."""
 
 from __future__ import annotations
 
@@ -79,3 +80,47 @@ def make_claim(payer: Payer, charges=("100.00", "50.00"), *, code="T1019", claim
             charge=amount,
         )
     return claim
+
+
+# A payment of three claims (paid in part, denied, reversed) and a provider adjustment, as a
+# payer might send it; none of the claims is ours.
+SEGMENTS = [
+    "ISA*00*          *00*          *ZZ*SKMD0          *ZZ*STARLINE       *261201*1200*^*00501*000000007*0*P*:",
+    "GS*HP*SKMD0*STARLINE*20261201*1200*7*X*005010X221A1",
+    "ST*835*0001",
+    "BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201",
+    "TRN*1*EFT0001*1512345678",
+    "N1*PR*STATE MEDICAID*XV*SKMD0",
+    "N3*1 CAPITOL WAY",
+    "N4*SPRINGFIELD*IL*62701",
+    "PER*BL*EDI*TE*8005550100",
+    "N1*PE*ALPHA*XX*1234567893",
+    "LX*1",
+    "CLP*CLM1*1*150*110*20*MC*PCN1*12*1",
+    "NM1*QC*1*LOPEZ*MARIA****MI*M1",
+    "SVC*HC:T1019:U1:U2*100*80**4",
+    "DTM*472*20261102",
+    "CAS*PR*1*15**2*5",
+    "REF*6R*LINE-A",
+    "SVC*HC:T1019*50*30",
+    "DTM*472*20261103",
+    "CAS*CO*45*20*2",
+    "CLP*CLM2*4*75*0*0*MC*PCN2*12*1",
+    "CAS*CO*96*75",
+    "NM1*QC*1*DOE*JOHN****MI*M2",
+    "LX*2",
+    "CLP*CLM3*22*-40*-40*0*MC*PCN3*12*1",
+    "NM1*QC*1*ROE*ANA****MI*M3",
+    "PLB*1234567893*20261231*WO:ACCT9*-20",
+    "SE*26*0001",
+    "GE*1*7",
+    "IEA*1*000000007",
+]
+
+
+def text(segments=None, *, element="*", component=":", terminator="~", newline="\n"):
+    lines = [
+        s.replace("*", element).replace(":", component) if element != "*" or component != ":" else s
+        for s in segments or SEGMENTS
+    ]
+    return (terminator + newline).join(lines) + terminator + newline

@@ -9,7 +9,7 @@ import pytest
 
 from apps.billing.models import Claim, ClaimAdjustment, ClaimEvent, ClaimLine, Interchange
 from apps.billing.remittance import remittance_import
-from apps.billing.tests.remit_support import make_claim, make_payer
+from apps.billing.tests.remit_support import make_claim, make_payer, text
 from apps.billing.x12.sample835 import build_835
 from conftest import person
 
@@ -240,3 +240,17 @@ def test_a_reversal_and_its_correction_in_one_file_leave_the_corrected_payment(o
         assert (claim.status, claim.amount_paid) == (Claim.Status.PROCESSED, Decimal("90.00"))
         assert [line.amount_paid for line in claim.lines.order_by("line_number")] == [Decimal("90.00"), 0]
         assert [e.to_status for e in claim.events.order_by("created_at")] == ["paid", "submitted", "processed"]
+
+
+def test_provider_adjustments_and_unknown_claims_are_listed_not_posted(org_a, billing):
+    with org_a:
+        make_payer(name="State Medicaid", edi_payer_id="SKMD0")
+        remittance = remittance_import(content=text(), actor=billing)
+        assert remittance.total_paid == Decimal("90.00") and remittance.claim_count == 0
+        assert [(u["claim"], u["amount"]) for u in remittance.unmatched] == [
+            ("CLM1", "110.00"),
+            ("CLM2", "0.00"),
+            ("CLM3", "-40.00"),
+            ("", "20.00"),
+        ]
+        assert remittance.unmatched[-1]["why"] == "Provider adjustment WO ACCT9: part of the payment, on no claim."
