@@ -118,9 +118,5 @@ SEGMENTS = [
 ]
 
 
-def text(segments=None, *, element="*", component=":", terminator="~", newline="\n"):
-    lines = [
-        s.replace("*", element).replace(":", component) if element != "*" or component != ":" else s
-        for s in segments or SEGMENTS
-    ]
-    return (terminator + newline).join(lines) + terminator + newline
+def text(segments: list[str] | None = None) -> str:
+    return "~\n".join(segments or SEGMENTS) + "~\n"

@@ -58,7 +58,6 @@ def test_it_reads_the_payment_the_payer_and_each_claim_with_its_lines_and_adjust
 )
 def test_it_takes_the_separators_from_the_isa(element, component, terminator, newline):
     segments = [s.replace("*", element).replace(":", component) for s in SEGMENTS]
-    segments[0] = segments[0][:-1] + component
     # The ISA's repetition separator must not collide with the chosen ones.
     segments[0] = (
         segments[0].replace(f"{element}^{element}", f"{element}U{element}")
