@@ -89,6 +89,7 @@ def test_it_takes_the_separators_from_the_isa(element, component, terminator, ne
         ),
         (replaced("ST*835*0001", "ST*837*0001"), "ST01 '837' is not 835"),
         (replaced("TRN*1*EFT0001*1512345678", None), "Segment 5: N1 found where TRN"),
+        (replaced("TRN*1*EFT0001*1512345678", "TRN*1*" + "9" * 51), "TRN02 (trace number) is longer than 50"),
         (
             replaced(
                 "BPR*I*90*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261201",

@@ -475,6 +475,8 @@ def parse_835(text: str) -> Remittance:
     trn = reader.take("TRN", _("reassociation trace number"))
     if trn.get(1) != "1":
         raise RemittanceError(_("TRN01 must be 1 (current transaction trace number)."), segment=trn.number)
+    if len(trn.get(2)) > 50:
+        raise RemittanceError(_("TRN02 (trace number) is longer than 50 characters."), segment=trn.number)
     reader.skip("CUR", "REF", "DTM")
 
     n1 = reader.take("N1", _("payer identification"))
