@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.billing.views import coverage, home, payers, settings
+from apps.billing.views import coverage, home, payers, remittances, settings
 
 app_name = "billing"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("coverage/<uuid:pk>/edit/", coverage.coverage_edit, name="coverage_edit"),
     path("coverage/<uuid:pk>/delete/", coverage.coverage_delete, name="coverage_delete"),
     path("settings/", settings.billing_settings, name="settings"),
+    path("payments/", remittances.remittance_list, name="remittances"),
+    path("payments/upload/", remittances.remittance_upload, name="remittance_upload"),
+    path("payments/<uuid:pk>/", remittances.remittance_detail, name="remittance"),
 ]

@@ -93,6 +93,7 @@ PARAMETERS = {
     "documentation:section_create": {"pk": "form_template"},
     "documentation:section_edit": {"pk": "form_template", "key": "section_key"},
     "documentation:section_delete": {"pk": "form_template", "key": "section_key"},
+    "billing:remittance": {"pk": "remittance"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -182,6 +183,7 @@ def records(org_a, private_root):
     from django.contrib.contenttypes.models import ContentType
 
     from apps.accounts.models import Role, User, UserSession
+    from apps.billing.models import Interchange
     from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
     from apps.core.seeding import seeders
     from apps.documentation import services as documentation
@@ -248,6 +250,9 @@ def records(org_a, private_root):
             "uidb64": "MQ",
             "token": "set-password",
             "language": "es",
+            "remittance": Interchange.objects.create(
+                kind=Interchange.Kind.REMITTANCE_835, content="", content_hash="0" * 64, trace_number="T1"
+            ).pk,
         }
 
 
