@@ -38,11 +38,13 @@ from apps.billing.models import (
 )
 from apps.core import clock
 from apps.core.tenancy import current_organization
+from apps.scheduling.models import Service
 
 # CLM02 allows at most 50 service lines (loop 2400 repeats 50 times) in 005010X222A1.
 MAX_LINES = 50
 CLAIM_PREFIX = "C"
 CLAIM_DIGITS = 9
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 S = Claim.Status
 # Status changes a person may make. A claim's payment (paid, partly paid, denied on its lines)
@@ -111,21 +113,29 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
     ).exclude(claim_lines__claim__claim_type=Claim.Type.INITIAL)
     if payer is not None:
         selected = selected.filter(payer=payer)
-    # Locked so that two builds at once cannot claim the same service twice.
-    rows = list(
-        selected.select_for_update(of=("self",))
-        .order_by("payer_id", "client_id", "service_date", "starts_at", "start_time", "id")
-        .values_list(
-            "id",
-            "payer_id",
-            "client_id",
-            "service_date",
-            "service__code",
-            "service__modifiers",
-            "units",
-            "total_amount",
-        )
+    # Claimed in the one statement that picks them: a build running at the same time waits
+    # for these rows and then finds them no longer READY, so nothing is claimed twice.
+    subquery, params = selected.values("id").query.sql_with_params()
+    # The subquery is SQL compiled by Django, its values passed apart as parameters.
+    statement = (
+        "UPDATE billing_billableservice SET status = %s, updated_at = %s WHERE id IN ("  # noqa: S608
+        + subquery
+        + ") AND status = %s RETURNING id, payer_id, client_id, service_date, service_id, units, total_amount,"
+        " starts_at, start_time"
     )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [BillableService.Status.CLAIMED, now, *params, BillableService.Status.READY])
+        claimed = cursor.fetchall()
+    codes = {
+        pk: (code, mods)
+        for pk, code, mods in Service.objects.filter(pk__in={r[4] for r in claimed}).values_list(
+            "pk", "code", "modifiers"
+        )
+    }
+    # In date order within each payer and client (by start time, then id, on the same day).
+    claimed.sort(key=lambda r: (str(r[1]), str(r[2]), r[3], r[7] or _EPOCH, r[8] or dt.time.min, str(r[0])))
+    rows = [(r[0], r[1], r[2], r[3], *codes[r[4]], r[5], r[6]) for r in claimed]
     if not rows:
         return []
     groups: dict[tuple, list[tuple]] = defaultdict(list)
@@ -134,9 +144,8 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
     chunks = [(key, lines[i : i + MAX_LINES]) for key, lines in groups.items() for i in range(0, len(lines), MAX_LINES)]
     coverages = _primary_coverages({key[1] for key, _l in chunks}, {key[0] for key, _l in chunks})
     first_number = numbers.draw(numbers.CLAIM, len(chunks))
-    now = timezone.now()
     claims: list[Claim] = []
-    lines: list[ClaimLine] = []
+    lines: list[tuple] = []
     for offset, ((payer_id, client_id, _month), chunk) in enumerate(chunks):
         period_start, period_end = chunk[0][3], chunk[-1][3]
         claim = Claim(
@@ -153,35 +162,68 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
             updated_at=now,
         )
         claims.append(claim)
-        for number, row in enumerate(chunk, start=1):
-            lines.append(
-                ClaimLine(
-                    claim=claim,
-                    line_number=number,
-                    billable_service_id=row[0],
-                    service_date=row[3],
-                    procedure_code=row[4],
-                    modifiers=list(row[5] or [])[:4],
-                    units=row[6],
-                    charge=row[7],
-                    created_at=now,
-                    updated_at=now,
-                )
+        # Plain rows, not model instances: a month holds 100,000 lines.
+        lines.extend(
+            (
+                uuid.uuid4(),
+                now,
+                now,
+                claim.id,
+                number,
+                row[0],
+                row[3],
+                row[4],
+                list(row[5] or [])[:4],
+                row[6],
+                row[7],
+                ZERO,
+                PENDING,
             )
-    Claim.objects.bulk_create(claims, batch_size=1000)
-    ClaimLine.objects.bulk_create(lines, batch_size=2000)
-    note = _("Built for {start} – {end}.").format(start=start.isoformat(), end=end.isoformat())
-    ClaimEvent.objects.bulk_create(
-        [_event(claim, actor=actor, from_status="", to_status=S.DRAFT, note=note) for claim in claims],
-        batch_size=1000,
-    )
-    with connection.cursor() as cursor:
-        # One array parameter, whatever the number of services.
-        cursor.execute(
-            "UPDATE billing_billableservice SET status = %s, updated_at = %s WHERE id = ANY(%s)",
-            [BillableService.Status.CLAIMED, now, [row[0] for row in rows]],
+            for number, row in enumerate(chunk, start=1)
         )
+    note = _("Built for {start} – {end}.").format(start=start.isoformat(), end=end.isoformat())
+    events = [
+        _event(claim, actor=actor, from_status="", to_status=S.DRAFT, note=note, created_at=now, updated_at=now)
+        for claim in claims
+    ]
+    _copy(Claim, _ALL, claims)
+    _copy(ClaimLine, LINE_COLUMNS, lines)
+    _copy(ClaimEvent, _ALL, events)
     return claims
+
+
+_ALL: tuple[str, ...] = ()
+PENDING = ClaimLine.Status.PENDING.value
+# A claim line's columns, in the order claims_build writes them.
+LINE_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "claim_id",
+    "line_number",
+    "billable_service_id",
+    "service_date",
+    "procedure_code",
+    "modifiers",
+    "units",
+    "charge",
+    "amount_paid",
+    "status",
+)
+
+
+def _copy(model, attnames: tuple[str, ...], rows: list) -> None:
+    """Inserts rows with COPY: for 100,000 claim lines, several times faster than
+    bulk_create's INSERT statements (no SQL text to build and parse, no instances). Rows are
+    tuples in `attnames` order, or model instances (every column) when `attnames` is empty;
+    bulk_create would send no signals either."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    names = attnames or tuple(fields)
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row if attnames else [getattr(row, name) for name in names])
 
 
 # --- lifecycle -----------------------------------------------------------------------------------

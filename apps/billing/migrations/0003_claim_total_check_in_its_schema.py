@@ -1,7 +1,10 @@
 """The claim-total trigger reads the tables of the schema its row is in, not whatever
 `search_path` says when the deferred check finally runs: a transaction that switches to
 another organization (or back to the public schema) before it commits would otherwise check
-the wrong schema's claims, or fail with "relation billing_claim does not exist".
+the wrong schema's claims, or fail with "relation billing_claim does not exist". The usual
+case (the row's schema is the current one) keeps plain statements, whose plans are cached,
+and reads the total and the lines' sum in one statement: the check runs once per line
+written, 100,000 times for a month's claims.
 
 One statement per operation: Citus's workers refuse several in one prepared statement."""
 
@@ -26,12 +29,19 @@ BEGIN
         ids := ARRAY[NEW.claim_id];
     END IF;
     FOREACH cid IN ARRAY ids LOOP
-        EXECUTE format('SELECT total_amount FROM %I.billing_claim WHERE id = $1', TG_TABLE_SCHEMA)
-            INTO claimed USING cid;
+        IF current_schema() = TG_TABLE_SCHEMA THEN
+            -- The usual case: plain statements, whose plans PL/pgSQL keeps.
+            SELECT c.total_amount, (SELECT coalesce(sum(l.charge), 0) FROM billing_claimline l WHERE l.claim_id = cid)
+                INTO claimed, lined FROM billing_claim c WHERE c.id = cid;
+        ELSE
+            EXECUTE format(
+                'SELECT c.total_amount, (SELECT coalesce(sum(l.charge), 0) FROM %1$I.billing_claimline l'
+                ' WHERE l.claim_id = $1) FROM %1$I.billing_claim c WHERE c.id = $1',
+                TG_TABLE_SCHEMA
+            ) INTO claimed, lined USING cid;
+        END IF;
         -- Deleted with its lines.
         CONTINUE WHEN claimed IS NULL;
-        EXECUTE format('SELECT coalesce(sum(charge), 0) FROM %I.billing_claimline WHERE claim_id = $1', TG_TABLE_SCHEMA)
-            INTO lined USING cid;
         IF claimed <> lined THEN
             RAISE EXCEPTION 'The total of claim % (%) is not the sum of its lines (%).', cid, claimed, lined
                 USING ERRCODE = 'check_violation';
