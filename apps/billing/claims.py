@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from apps.billing.models import (
     Interchange,
     Payer,
 )
+from apps.billing.x12.out837 import build_837p, diagnosis_codes
 from apps.core import clock
 from apps.core.tenancy import current_organization
 from apps.scheduling.models import Service
@@ -224,6 +225,10 @@ def _copy(model, attnames: tuple[str, ...], rows: list) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row if attnames else [getattr(row, name) for name in names])
+    if not attnames:
+        # Saved: a later save() of an instance updates its row instead of inserting it again.
+        for row in rows:
+            row._state.adding, row._state.db = False, connection.alias
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
@@ -476,8 +481,6 @@ def claim_void(*, claim: Claim, actor) -> Claim:
 
 def claims_for_export(claims: Iterable[Claim] | None = None):
     """Claims with everything the 837P prints, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
     queryset = Claim.objects.select_related("payer", "client", "coverage", "original").prefetch_related(
         Prefetch(
             "lines",
@@ -490,8 +493,6 @@ def claims_for_export(claims: Iterable[Claim] | None = None):
 
 
 def _export_problems(claim: Claim) -> list[str]:
-    from apps.billing.x12.out837 import diagnosis_codes
-
     problems = []
     if claim.status != S.DRAFT:
         problems.append(_("it is not a draft"))
@@ -512,8 +513,6 @@ def _export_problems(claim: Claim) -> list[str]:
 def claims_export(*, claims: Iterable[Claim], actor) -> Interchange:
     """One 837P file for the draft claims (initial, replacement or void), stored as an
     Interchange with a control number never used before; the claims become SUBMITTED."""
-    from apps.billing.x12.out837 import build_837p
-
     organization = current_organization()
     ident = billing_identity.billing_identity(organization)
     missing = billing_identity.missing(ident)
@@ -554,4 +553,4 @@ def claims_export(*, claims: Iterable[Claim], actor) -> Interchange:
 
 
 def draft_claims():
-    return Claim.objects.filter(Q(status=S.DRAFT)).order_by("claim_number")
+    return Claim.objects.filter(status=S.DRAFT).order_by("claim_number")

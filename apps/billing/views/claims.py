@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -163,8 +164,6 @@ def claims_export(request: OrgRequest) -> HttpResponse:
     try:
         interchange = services.claims_export(claims=claims, actor=request.user)
     except ValidationError as exc:
-        from django.contrib import messages
-
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("billing:claims") + "?status=draft")
     response = HttpResponse(interchange.content, content_type="text/plain; charset=ascii")
