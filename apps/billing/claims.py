@@ -106,27 +106,30 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
     new to claim and builds nothing."""
     if end < start:
         raise ValidationError({"end": _("The end date cannot be before the start date.")})
-    selected = BillableService.objects.filter(
-        status=BillableService.Status.READY,
-        service_date__gte=start,
-        service_date__lte=end,
-        payer__isnull=False,
-    ).exclude(claim_lines__claim__claim_type=Claim.Type.INITIAL)
-    if payer is not None:
-        selected = selected.filter(payer=payer)
     # Claimed in the one statement that picks them: a build running at the same time waits
-    # for these rows and then finds them no longer READY, so nothing is claimed twice.
-    subquery, params = selected.values("id").query.sql_with_params()
-    # The subquery is SQL compiled by Django, its values passed apart as parameters.
+    # for these rows and then finds them no longer READY, so nothing is claimed twice. A
+    # service still on an initial claim (put back to READY by hand) is not claimed again.
     statement = (
-        "UPDATE billing_billableservice SET status = %s, updated_at = %s WHERE id IN ("  # noqa: S608
-        + subquery
-        + ") AND status = %s RETURNING id, payer_id, client_id, service_date, service_id, units, total_amount,"
-        " starts_at, start_time"
+        "UPDATE billing_billableservice b SET status = %(claimed)s, updated_at = %(now)s"
+        " WHERE b.status = %(ready)s AND b.service_date BETWEEN %(start)s AND %(end)s"
+        " AND b.payer_id IS NOT NULL AND (%(payer)s::uuid IS NULL OR b.payer_id = %(payer)s)"
+        " AND NOT EXISTS (SELECT 1 FROM billing_claimline l JOIN billing_claim c ON c.id = l.claim_id"
+        " WHERE l.billable_service_id = b.id AND c.claim_type = %(initial)s)"
+        " RETURNING b.id, b.payer_id, b.client_id, b.service_date, b.service_id, b.units, b.total_amount,"
+        " b.starts_at, b.start_time"
     )
     now = timezone.now()
+    values = {
+        "claimed": BillableService.Status.CLAIMED.value,
+        "ready": BillableService.Status.READY.value,
+        "initial": Claim.Type.INITIAL.value,
+        "now": now,
+        "start": start,
+        "end": end,
+        "payer": payer.pk if payer is not None else None,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(statement, [BillableService.Status.CLAIMED, now, *params, BillableService.Status.READY])
+        cursor.execute(statement, values)
         claimed = cursor.fetchall()
     codes = {
         pk: (code, mods)
