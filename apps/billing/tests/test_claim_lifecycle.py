@@ -1,0 +1,193 @@
+"""A claim's lifecycle: the status changes allowed and those refused with a message, payments
+posted from an 835 (partial, reversal), replacements and voids pointing at the original,
+removing lines and deleting drafts; and the total equal to the sum of the lines, enforced by
+the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from apps.billing import claims as services
+from apps.billing.models import BillableService, Claim, ClaimEvent, ClaimLine
+from apps.billing.tests import claims_support as s
+from conftest import person
+
+S = Claim.Status
+
+
+@pytest.fixture
+def claim(org_a):
+    with org_a:
+        payer = s.make_payer()
+        client = s.make_client(payer)
+        s.make_billables(client, payer, s.make_service(), [dt.date(2026, 11, 2), dt.date(2026, 11, 3)])
+        (built,) = services.claims_build(
+            start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), actor=person(org_a, "billing")
+        )
+        yield built
+
+
+def move(claim, *statuses, actor=None):
+    for status in statuses:
+        claim = services.claim_status_set(claim=claim, status=status, actor=actor, note=f"to {status}")
+    return claim
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [S.SUBMITTED, S.PROCESSED, S.PAID],
+        [S.SUBMITTED, S.PROCESSED, S.DENIED],
+        [S.SUBMITTED, S.REJECTED, S.DRAFT, S.SUBMITTED],
+        [S.SUBMITTED, S.PROCESSED, S.REJECTED],
+    ],
+)
+def test_allowed_changes_are_made_and_kept_in_the_history(org_a, claim, path):
+    with org_a:
+        moved = move(claim, *path)
+        assert moved.status == path[-1]
+        history = list(
+            ClaimEvent.objects.filter(claim=claim).order_by("created_at").values_list("to_status", flat=True)
+        )
+        assert history == ["draft", *path]
+        assert moved.submitted_date is not None
+
+
+@pytest.mark.parametrize(
+    "path, refused",
+    [
+        ([], S.PAID),
+        ([], S.PROCESSED),
+        ([S.SUBMITTED], S.DRAFT),
+        ([S.SUBMITTED, S.PROCESSED, S.PAID], S.PROCESSED),
+        ([S.SUBMITTED, S.PROCESSED, S.DENIED], S.PAID),
+    ],
+)
+def test_other_changes_are_refused_with_a_message(org_a, claim, path, refused):
+    with org_a:
+        claim = move(claim, *path)
+        with pytest.raises(ValidationError) as refusal:
+            services.claim_status_set(claim=claim, status=refused, actor=None)
+        assert "cannot become" in refusal.value.message_dict["status"][0]
+        assert Claim.objects.get(pk=claim.pk).status == (path[-1] if path else S.DRAFT)
+
+
+def test_a_partial_payment_shows_per_line_and_a_reversal_takes_it_back(org_a, claim):
+    with org_a:
+        claim = move(claim, S.SUBMITTED)
+        first, second = claim.lines.order_by("line_number")
+        paid = services.claim_payment_post(
+            claim=claim,
+            amount_paid=Decimal("35.00"),
+            line_payments={first.pk: Decimal("25.00"), second.pk: Decimal("10.00")},
+            status=S.PAID,
+            payer_claim_number="PCN-1",
+            interchange=None,
+            actor=None,
+        )
+        assert (paid.amount_paid, paid.balance, paid.payer_claim_number) == (
+            Decimal("35.00"),
+            Decimal("15.00"),
+            "PCN-1",
+        )
+        statuses = dict(ClaimLine.objects.filter(claim=claim).values_list("line_number", "status"))
+        assert statuses == {1: "paid", 2: "partial"}
+        reversed_ = services.claim_payment_post(
+            claim=paid,
+            amount_paid=Decimal("-35.00"),
+            line_payments={first.pk: Decimal("-25.00"), second.pk: Decimal("-10.00")},
+            status=S.PROCESSED,
+            payer_claim_number="",
+            interchange=None,
+            actor=None,
+        )
+        assert (reversed_.status, reversed_.amount_paid, reversed_.payment_date) == (S.PROCESSED, Decimal("0.00"), None)
+        assert set(ClaimLine.objects.filter(claim=claim).values_list("status", flat=True)) == {"denied"}
+
+
+def test_a_payment_on_a_draft_or_more_than_was_paid_back_is_refused(org_a, claim):
+    with org_a:
+        with pytest.raises(ValidationError):
+            services.claim_payment_post(
+                claim=claim,
+                amount_paid=Decimal("1"),
+                line_payments={},
+                status=S.PAID,
+                payer_claim_number="",
+                interchange=None,
+                actor=None,
+            )
+        claim = move(claim, S.SUBMITTED)
+        with pytest.raises(ValidationError):
+            services.claim_payment_post(
+                claim=claim,
+                amount_paid=Decimal("-1"),
+                line_payments={},
+                status=S.PROCESSED,
+                payer_claim_number="",
+                interchange=None,
+                actor=None,
+            )
+        assert Claim.objects.get(pk=claim.pk).amount_paid == Decimal("0.00")
+
+
+def test_a_replacement_and_a_void_copy_the_lines_and_point_at_the_original(org_a, claim):
+    with org_a:
+        claim = move(claim, S.SUBMITTED)
+        replacement = services.claim_replace(claim=claim, actor=None)
+        assert (replacement.claim_type, replacement.frequency_code, replacement.original) == ("replacement", "7", claim)
+        assert replacement.total_amount == claim.total_amount
+        assert replacement.lines.count() == 2 and replacement.claim_number != claim.claim_number
+        with pytest.raises(ValidationError, match="already has a correction"):
+            services.claim_void(claim=claim, actor=None)
+        services.claim_delete_draft(claim=replacement, actor=None)
+        assert set(BillableService.objects.values_list("status", flat=True)) == {"claimed"}
+        void = services.claim_void(claim=claim, actor=None)
+        assert (void.claim_type, void.frequency_code, void.lines.count()) == ("void", "8", 2)
+
+
+def test_a_draft_cannot_be_replaced_nor_a_sent_claim_edited(org_a, claim):
+    with org_a:
+        with pytest.raises(ValidationError, match="has been sent"):
+            services.claim_replace(claim=claim, actor=None)
+        sent = move(claim, S.SUBMITTED)
+        with pytest.raises(ValidationError, match="Only a draft"):
+            services.claim_line_remove(claim=sent, line=sent.lines.first(), actor=None)
+        with pytest.raises(ValidationError, match="Only a draft"):
+            services.claim_delete_draft(claim=sent, actor=None)
+
+
+def test_removing_a_line_keeps_the_total_equal_to_the_lines(org_a, claim):
+    with org_a:
+        line = claim.lines.get(line_number=1)
+        changed = services.claim_line_remove(claim=claim, line=line, actor=None)
+        assert changed.total_amount == Decimal("25.00") == sum(x.charge for x in changed.lines.all())
+        assert BillableService.objects.get(pk=line.billable_service_id).status == "ready"
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_deleting_a_draft_makes_its_services_ready_again(org_a, claim):
+    with org_a:
+        services.claim_delete_draft(claim=claim, actor=None)
+        assert not Claim.objects.exists()
+        assert set(BillableService.objects.values_list("status", flat=True)) == {"ready"}
+
+
+def test_the_database_refuses_a_line_changed_without_the_total(org_a, claim):
+    with org_a:
+        line = claim.lines.first()
+        with pytest.raises(IntegrityError, match="not the sum of its lines"), transaction.atomic():
+            ClaimLine.objects.filter(pk=line.pk).update(charge=line.charge + 1)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with transaction.atomic():
+            ClaimLine.objects.filter(pk=line.pk).update(charge=line.charge + 1)
+            Claim.objects.filter(pk=claim.pk).update(total_amount=claim.total_amount + 1)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
