@@ -84,9 +84,13 @@ def _match_line(claim_lines: list[ClaimLine], used: set, service: ServiceLine, r
 
 
 def _line_status(line: ClaimLine) -> str:
-    if line.amount_paid == line.charge:
-        return ClaimLine.Status.PAID
-    return ClaimLine.Status.PARTIAL if line.amount_paid else ClaimLine.Status.DENIED
+    """What the line's payment makes it. The payer's amount is the line's whole payment, not
+    an increment: a posted claim takes another payment only after its reversal."""
+    if line.amount_paid <= 0:
+        return ClaimLine.Status.DENIED
+    if line.amount_paid < line.charge:
+        return ClaimLine.Status.PARTIAL
+    return ClaimLine.Status.PAID
 
 
 def _refusal(claim: Claim, payment: ClaimPayment) -> str:
@@ -186,7 +190,7 @@ def post_claim_payment(
     else:
         if payment.is_denial:
             claim.status = Claim.Status.DENIED
-        elif payment.paid == claim.total_amount:
+        elif payment.paid >= claim.total_amount:
             claim.status = Claim.Status.PAID
         else:
             claim.status = Claim.Status.PROCESSED
