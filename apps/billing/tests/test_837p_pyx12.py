@@ -6,51 +6,15 @@ replacement, a void, a subscriber who is not the client; a broken file fails the
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from decimal import Decimal
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 
 from apps.billing import claims as services
 from apps.billing.models import Claim, Interchange
 from apps.billing.tests import claims_support as s
+from apps.billing.tests.pyx12_support import assert_valid, messages, pyx12_errors
 from conftest import person
-
-
-def pyx12_errors(content: str) -> tuple[bool, str]:
-    """pyx12's verdict on the file and its errors (its JSON error report) to print."""
-    param = pyx12.params.params()
-    param.set("charset", "E")
-    report = io.StringIO()
-    ok = pyx12.x12n_document.x12n_document(param, io.StringIO(content), io.StringIO(), None, fd_json=report)
-    return ok, report.getvalue()
-
-
-def assert_valid(content: str) -> None:
-    ok, report = pyx12_errors(content)
-    errors = _messages(report)
-    assert ok and not errors, "pyx12 refused the file:\n" + "\n".join(errors or [report]) + "\n" + content
-
-
-def _messages(report: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "errors" and isinstance(value, list):
-                    found.extend(json.dumps(error) for error in value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(report) if report.strip() else {})
-    return found
 
 
 @pytest.fixture
@@ -187,7 +151,7 @@ def test_a_broken_file_fails_validation(setup):
     broken = "".join(line + "\n" for line in content.splitlines() if not line.startswith("HI*"))
     ok, report = pyx12_errors(broken)
     assert not ok
-    assert _messages(report)
+    assert messages(report)
 
 
 def test_control_numbers_never_repeat_across_exports(setup):
