@@ -194,3 +194,16 @@ def test_the_database_refuses_a_line_changed_without_the_total(org_a, claim):
             Claim.objects.filter(pk=claim.pk).update(total_amount=claim.total_amount + 1)
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_claim_marked_processed_by_hand_still_takes_its_first_835_and_only_that(org_a, claim):
+    with org_a:
+        claim = move(claim, S.SUBMITTED, S.PROCESSED)
+        services.claim_replace(claim=claim, actor=None)
+        first = s.post_835([claim], trace="EFT-HAND", paid={claim.claim_number: Decimal("35.00")})
+        assert first.claim_count == 1 and first.unmatched == []
+        posted = Claim.objects.get(pk=claim.pk)
+        assert (posted.status, posted.amount_paid) == (S.PROCESSED, Decimal("35.00"))
+        second = s.post_835([claim], trace="EFT-HAND-2")
+        assert second.claim_count == 0 and "not awaiting payment" in second.unmatched[0]["why"]
+        assert Claim.objects.get(pk=claim.pk).amount_paid == Decimal("35.00")
