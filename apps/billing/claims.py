@@ -1,5 +1,5 @@
-"""Claims: building them from billable services, their lifecycle, payments posted to them,
-replacements and voids, and sending them as an 837P file.
+"""Claims: building them from billable services, their lifecycle, replacements and voids, and
+sending them as an 837P file. Payments are posted by the 835 import (apps.billing.remittance).
 
 Every service is one transaction and writes the claim's history (ClaimEvent). A claim's total
 is kept equal to the sum of its lines by the database (a deferred trigger, migration 0002):
@@ -16,7 +16,7 @@ import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -49,7 +49,8 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 S = Claim.Status
 # Status changes a person may make. A claim's payment (paid, partly paid, denied on its lines)
-# comes from an 835 through claim_payment_post; paid → processed only through its reversal.
+# comes only from an 835 (apps.billing.remittance.remittance_import), and a paid or denied
+# claim changes again only when the payer reverses that posting.
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
     S.SUBMITTED: {S.PROCESSED, S.REJECTED},
@@ -58,9 +59,6 @@ TRANSITIONS: dict[str, set[str]] = {
     S.PAID: set(),
     S.DENIED: set(),
 }
-# What an 835 may leave a claim in, and from where (a reversal takes a paid claim back).
-POSTED_STATUSES = {S.PROCESSED, S.PAID, S.DENIED}
-POSTABLE_FROM = {S.SUBMITTED, S.PROCESSED, S.PAID, S.DENIED}
 # Sent or later: a replacement or a void corrects what the payer has.
 CORRECTABLE = {S.SUBMITTED, S.PROCESSED, S.PAID, S.DENIED}
 
@@ -115,7 +113,7 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
         " RETURNING id, payer_id, client_id, service_date, service_id, units, total_amount, starts_at, start_time"
     )
     now = timezone.now()
-    values = {
+    values: dict[str, Any] = {
         "claimed": BillableService.Status.CLAIMED.value,
         "ready": BillableService.Status.READY.value,
         "now": now,
@@ -281,79 +279,6 @@ def claim_status_set(*, claim: Claim, status: str, actor, note: str = "") -> Cla
     before = claim.status
     claim.save(update_fields=_set_status(claim, status))
     ClaimEvent.objects.create(claim=claim, actor=actor, from_status=before, to_status=status, note=note[:2000])
-    return claim
-
-
-def _line_status(line: ClaimLine) -> str:
-    if line.amount_paid <= 0:
-        return ClaimLine.Status.DENIED
-    if line.amount_paid < line.charge:
-        return ClaimLine.Status.PARTIAL
-    return ClaimLine.Status.PAID
-
-
-@transaction.atomic
-def claim_payment_post(
-    *,
-    claim: Claim,
-    amount_paid: Decimal,
-    line_payments: dict,
-    status: str,
-    payer_claim_number: str,
-    interchange: Interchange | None,
-    actor,
-) -> Claim:
-    """An 835's payment for the claim (for the remittance import): `amount_paid` and each
-    `line_payments[line_id]` are ADDED to what was paid before, so a reversal passes negative
-    amounts and leaves the claim as it was. A line given here becomes paid, partly paid or
-    denied by what it has been paid in all; lines not given keep theirs. `status` is what the
-    payer says of the claim: processed (a reversal, or paid nothing yet), paid or denied."""
-    claim = _locked(claim)
-    if status not in POSTED_STATUSES:
-        raise ValidationError({"status": _("A payment leaves a claim processed, paid or denied.")})
-    if claim.status not in POSTABLE_FROM:
-        raise ValidationError(
-            {
-                "status": _("A claim that is %(current)s has not been sent: no payment can be posted to it.")
-                % {"current": claim.get_status_display().lower()}
-            }
-        )
-    if not isinstance(amount_paid, Decimal) or any(not isinstance(v, Decimal) for v in line_payments.values()):
-        raise ValidationError({"amount_paid": _("Amounts are decimal numbers.")})
-    lines = {line.pk: line for line in claim.lines.select_for_update().filter(pk__in=list(line_payments))}
-    unknown = set(line_payments) - set(lines)
-    if unknown:
-        raise ValidationError({"line_payments": _("Some of the lines paid are not on this claim.")})
-    now = timezone.now()
-    for pk, paid in line_payments.items():
-        line = lines[pk]
-        line.amount_paid = (line.amount_paid + paid).quantize(Decimal("0.01"))
-        if line.amount_paid < 0:
-            raise ValidationError({"line_payments": _("A line cannot be paid less than nothing.")})
-        line.status = _line_status(line)
-        line.updated_at = now
-    ClaimLine.objects.bulk_update(list(lines.values()), ["amount_paid", "status", "updated_at"])
-    before = claim.status
-    claim.amount_paid = (claim.amount_paid + amount_paid).quantize(Decimal("0.01"))
-    if claim.amount_paid < 0:
-        raise ValidationError({"amount_paid": _("A claim cannot be paid less than nothing.")})
-    fields = [*_set_status(claim, status), "amount_paid"]
-    if status == S.PROCESSED and before == S.PAID:
-        claim.payment_date = None
-        fields.append("payment_date")
-    if payer_claim_number:
-        claim.payer_claim_number = payer_claim_number[:50]
-        fields.append("payer_claim_number")
-    claim.save(update_fields=fields)
-    ClaimEvent.objects.create(
-        claim=claim,
-        actor=actor,
-        from_status=before,
-        to_status=status,
-        amount=amount_paid,
-        interchange=interchange,
-        note=_("Payment posted from an 835.") if amount_paid >= 0 else _("Payment reversed by an 835."),
-    )
     return claim
 
 

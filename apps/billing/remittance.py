@@ -24,14 +24,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from apps.billing.models import Claim, ClaimAdjustment, ClaimEvent, ClaimLine, Interchange, Payer
 from apps.billing.x12.in835 import ClaimPayment, Remittance, RemittanceError, ServiceLine, parse_835
 
 ZERO = Decimal("0.00")
-# A claim takes a payment only while it waits for one; a paid or denied claim changes only
-# after the payer reverses its earlier posting (CLP02 = 22), usually in the same file.
+# A claim takes a payment only while it waits for one (sent, or marked processed by a person);
+# a claim an 835 paid, paid in part or denied changes only after the payer reverses that
+# posting (CLP02 = 22), usually in the same file.
 AWAITING = {Claim.Status.SUBMITTED}
 POSTED = {Claim.Status.PROCESSED, Claim.Status.PAID, Claim.Status.DENIED}
 
@@ -84,14 +86,18 @@ def _match_line(claim_lines: list[ClaimLine], used: set, service: ServiceLine, r
 
 
 def _line_status(line: ClaimLine) -> str:
-    if line.amount_paid == line.charge:
-        return ClaimLine.Status.PAID
-    return ClaimLine.Status.PARTIAL if line.amount_paid else ClaimLine.Status.DENIED
+    """What the line's payment makes it. The payer's amount is the line's whole payment, not
+    an increment: a posted claim takes another payment only after its reversal."""
+    if line.amount_paid <= 0:
+        return ClaimLine.Status.DENIED
+    if line.amount_paid < line.charge:
+        return ClaimLine.Status.PARTIAL
+    return ClaimLine.Status.PAID
 
 
-def _refusal(claim: Claim, payment: ClaimPayment) -> str:
+def _refusal(claim: Claim, payment: ClaimPayment, processed_by_hand: bool) -> str:
     if payment.is_reversal:
-        if claim.status not in POSTED:
+        if claim.status not in POSTED or processed_by_hand:
             return _("The payer reverses a payment, but no payment was posted to this claim.")
         if -payment.paid != claim.amount_paid:
             return _("The payer reverses %(reversed)s, but %(posted)s was posted to this claim.") % {
@@ -99,7 +105,7 @@ def _refusal(claim: Claim, payment: ClaimPayment) -> str:
                 "posted": claim.amount_paid,
             }
         return ""
-    if claim.status not in AWAITING:
+    if claim.status not in AWAITING and not processed_by_hand:
         return _("The claim is %(status)s, not awaiting payment: the payer must reverse the earlier posting first.") % {
             "status": claim.get_status_display().lower()
         }
@@ -121,6 +127,7 @@ def post_claim_payment(
     remittance: Remittance,
     interchange: Interchange,
     actor,
+    processed_by_hand: bool = False,
 ) -> ClaimPosting:
     """The posting of one CLP to its claim, in memory (the caller saves it): amounts paid
     on the claim and the lines, the CAS adjustments, the status, and the history entry.
@@ -128,9 +135,10 @@ def post_claim_payment(
     A payment (CLP02 1/2/3/19/20/21…) sets the amounts the payer decided; a denial (4) pays
     nothing; a reversal (22) puts the claim back as it was before its posting, awaiting the
     payer's corrected decision, and keeps the reversal's negated adjustments beside the
-    originals so the history adds up."""
+    originals so the history adds up. A claim a person marked processed (the payer said it
+    was accepted) still awaits its first payment: `processed_by_hand`."""
     posting = ClaimPosting(claim=claim)
-    why = _refusal(claim, payment)
+    why = _refusal(claim, payment, processed_by_hand)
     if why:
         posting.unmatched.append(_unmatched(payment, why))
         return posting
@@ -186,7 +194,7 @@ def post_claim_payment(
     else:
         if payment.is_denial:
             claim.status = Claim.Status.DENIED
-        elif payment.paid == claim.total_amount:
+        elif payment.paid >= claim.total_amount:
             claim.status = Claim.Status.PAID
         else:
             claim.status = Claim.Status.PROCESSED
@@ -210,6 +218,23 @@ def post_claim_payment(
         actor=actor,
     )
     return posting
+
+
+def _processed_by_hand(claims: list[Claim]) -> set:
+    """The processed claims that a person, not an 835, made processed: their latest entry
+    into processed is not an 835's (an 835 posting counts even when the claim was processed
+    before it; other entries that change no status, notes, are left out)."""
+    processed = [claim for claim in claims if claim.status == Claim.Status.PROCESSED]
+    if not processed:
+        return set()
+    latest = (
+        ClaimEvent.objects.filter(claim__in=processed, to_status=Claim.Status.PROCESSED)
+        .filter(Q(interchange__kind=Interchange.Kind.REMITTANCE_835) | ~Q(from_status=F("to_status")))
+        .order_by("claim_id", "-created_at")
+        .distinct("claim_id")
+        .values_list("claim_id", "interchange__kind")
+    )
+    return {claim_id for claim_id, kind in latest if kind != Interchange.Kind.REMITTANCE_835}
 
 
 def _payer(remittance: Remittance) -> Payer:
@@ -310,6 +335,7 @@ def remittance_import(*, content: str, actor, filename: str = "") -> Interchange
         .order_by("claim_id", "line_number")
     ):
         lines[line.claim_id].append(line)
+    by_hand = _processed_by_hand(list(claims.values()))
 
     postings: list[ClaimPosting] = []
     unmatched: list[dict] = []
@@ -328,7 +354,10 @@ def remittance_import(*, content: str, actor, filename: str = "") -> Interchange
             remittance=remittance,
             interchange=interchange,
             actor=interchange.created_by,
+            processed_by_hand=claim.pk in by_hand,
         )
+        # Posted once, the claim is the 835's: a second CLP for it needs a reversal first.
+        by_hand.discard(claim.pk)
         postings.append(posting)
         unmatched.extend(posting.unmatched)
     for plb in remittance.provider_adjustments:

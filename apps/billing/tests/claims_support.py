@@ -1,6 +1,6 @@
 """What the claims tests share: a billing identity, a payer, clients with coverage and
-diagnoses, and READY billable services made directly (total = units × rate), inside the
-organization's schema (call these under `with organization:`)."""
+diagnoses, READY billable services made directly (total = units × rate), and the payer's 835
+for sent claims, inside the organization's schema (call these under `with organization:`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
-from apps.billing.models import BillableService, Coverage, Payer, ServiceAuthorization
+from apps.billing.models import BillableService, Claim, Coverage, Interchange, Payer, ServiceAuthorization
+from apps.billing.remittance import remittance_import
+from apps.billing.x12.sample835 import build_835
 from apps.clients.models import Client
 from apps.scheduling.models import Service
 from apps.staff.models import Staff
@@ -141,3 +143,10 @@ def make_billables(
 
 def days_of(year: int, month: int, count_: int, start: int = 1) -> list[dt.date]:
     return [dt.date(year, month, start + i) for i in range(count_)]
+
+
+def post_835(claims: list[Claim], *, trace: str, day: dt.date = dt.date(2026, 12, 1), **decisions) -> Interchange:
+    """The payer's answer to the claims, as production posts it: an 835 (paid, denied, reversed,
+    adjustments as `build_835` takes them) imported by `remittance_import`."""
+    content = build_835(claims, trace_number=trace, payment_date=day, **decisions)
+    return remittance_import(content=content, actor=None, filename=f"{trace}.835")

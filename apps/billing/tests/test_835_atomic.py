@@ -89,7 +89,7 @@ def test_a_payer_we_do_not_have_is_refused(org_a, world):
     _, claims, content = world
     with org_a:
         text = refusal(
-            content.replace("N1*PR*State Medicaid*XV*SKMD0", "N1*PR*Elsewhere Health*XV*ZZZ9"), person(org_a, "billing")
+            content.replace("N1*PR*STATE MEDICAID*XV*SKMD0", "N1*PR*Elsewhere Health*XV*ZZZ9"), person(org_a, "billing")
         )
         assert "Elsewhere Health" in text and "not one of this organization's payers" in text
         assert nothing_posted(claims)

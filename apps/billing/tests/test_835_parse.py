@@ -2,15 +2,12 @@
 unbalanced file refused with the segment and the problem named."""
 
 import datetime as dt
-import io
-import logging
 from decimal import Decimal
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 from django.utils import translation
 
+from apps.billing.tests.pyx12_support import pyx12_errors_835
 from apps.billing.tests.remit_support import SEGMENTS, make_claim, make_payer, text
 from apps.billing.x12.in835 import RemittanceError, parse_835
 from apps.billing.x12.sample835 import build_835
@@ -151,21 +148,6 @@ def test_two_payments_in_one_file_are_refused_with_a_clear_message():
         parse_835(text(segments))
 
 
-def pyx12_errors(content: str) -> tuple[bool, list[str]]:
-    """pyx12's verdict and the errors it logged. No 999 asked for: pyx12 builds its AK2 from
-    ST03, which the 835 map marks as not used, and fails on a valid file."""
-    seen: list[str] = []
-    handler = logging.Handler(logging.ERROR)
-    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("pyx12")
-    logger.addHandler(handler)
-    try:
-        valid = pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(content), None, None)
-    finally:
-        logger.removeHandler(handler)
-    return valid, seen
-
-
 def test_the_sample_835_of_our_claims_validates_in_pyx12_and_reads_back(org_a):
     with org_a:
         payer = make_payer()
@@ -188,13 +170,13 @@ def test_the_sample_835_of_our_claims_validates_in_pyx12_and_reads_back(org_a):
             trace_number="CHK124",
             payment_date=dt.date(2026, 12, 2),
         )
-    valid, errors = pyx12_errors(content)
+    valid, errors = pyx12_errors_835(content)
     assert valid and not errors, errors
-    valid, errors = pyx12_errors(correction)
+    valid, errors = pyx12_errors_835(correction)
     assert valid and not errors, errors
     assert [c.status_code for c in parse_835(correction).claims] == ["22", "1"]
     # The check can fail: without the payer's address pyx12 objects.
-    assert pyx12_errors(content.replace("N3*1 Capitol Way~\n", ""))[1]
+    assert pyx12_errors_835(content.replace("N3*1 CAPITOL WAY~\n", ""))[1]
     remittance = parse_835(content)
     assert remittance.total_paid == Decimal("195.50")
     assert [c.status_code for c in remittance.claims] == ["1", "1", "4"]

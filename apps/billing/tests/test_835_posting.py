@@ -254,3 +254,27 @@ def test_provider_adjustments_and_unknown_claims_are_listed_not_posted(org_a, bi
             ("", "20.00"),
         ]
         assert remittance.unmatched[-1]["why"] == "Provider adjustment WO ACCT9: part of the payment, on no claim."
+
+
+def test_a_line_paid_more_than_its_charge_is_paid_and_so_is_its_claim(org_a, billing):
+    with org_a:
+        claim = make_claim(make_payer(), ("100.00",))
+        line = claim.lines.get()
+        paid_in_full = build_835([claim], trace_number="EFT-OVER", payment_date=PAID_ON)
+        # The payer pays 110.00 for the 100.00 line; the CAS of -10.00 keeps the file balanced.
+        content = (
+            paid_in_full.replace("BPR*C*100*", "BPR*C*110*")
+            .replace(f"CLP*{claim.claim_number}*1*100*100*", f"CLP*{claim.claim_number}*1*100*110*")
+            .replace("SVC*HC:T1019:U1*100*100**4~\n", "SVC*HC:T1019:U1*100*110**4~\n")
+            .replace(f"REF*6R*{line.pk}~", f"CAS*CO*45*-10~\nREF*6R*{line.pk}~")
+            .replace("SE*15*", "SE*16*")
+        )
+        remittance = remittance_import(content=content, actor=billing)
+        assert remittance.unmatched == [] and remittance.total_paid == Decimal("110.00")
+        posted = Claim.objects.get(pk=claim.pk)
+        assert (posted.status, posted.amount_paid, posted.balance) == (
+            Claim.Status.PAID,
+            Decimal("110.00"),
+            Decimal("-10.00"),
+        )
+        assert ClaimLine.objects.get(pk=line.pk).status == ClaimLine.Status.PAID

@@ -1,56 +1,20 @@
 """The 837P files we send, validated by pyx12 against the 005010X222A1 implementation guide:
-one line, fifty lines, modifiers, several diagnoses, a replacement, a void, a subscriber who
-is not the client; a broken file fails the same check (so the check can fail); control
-numbers never repeat from one file to the next."""
+one line (with its control number, REF*6R), fifty lines, modifiers, several diagnoses, a
+replacement, a void, a subscriber who is not the client; a broken file fails the same check
+(so the check can fail); control numbers never repeat from one file to the next."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from decimal import Decimal
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 
 from apps.billing import claims as services
 from apps.billing.models import Claim, Interchange
 from apps.billing.tests import claims_support as s
+from apps.billing.tests.pyx12_support import assert_valid, messages, pyx12_errors
 from conftest import person
-
-
-def pyx12_errors(content: str) -> tuple[bool, str]:
-    """pyx12's verdict on the file and its errors (its JSON error report) to print."""
-    param = pyx12.params.params()
-    param.set("charset", "E")
-    report = io.StringIO()
-    ok = pyx12.x12n_document.x12n_document(param, io.StringIO(content), io.StringIO(), None, fd_json=report)
-    return ok, report.getvalue()
-
-
-def assert_valid(content: str) -> None:
-    ok, report = pyx12_errors(content)
-    errors = _messages(report)
-    assert ok and not errors, "pyx12 refused the file:\n" + "\n".join(errors or [report]) + "\n" + content
-
-
-def _messages(report: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "errors" and isinstance(value, list):
-                    found.extend(json.dumps(error) for error in value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(report) if report.strip() else {})
-    return found
 
 
 @pytest.fixture
@@ -77,7 +41,8 @@ def test_a_claim_of_one_line_validates(setup):
         client = s.make_client(setup["payer"])
         claims = build(setup, client, s.make_service(), [dt.date(2026, 11, 3)])
     interchange = export(org, claims)
-    assert "SV1*HC:T1019*25*UN*4***1~" in interchange.content
+    line = claims[0].lines.get()
+    assert f"SV1*HC:T1019*25*UN*4***1~\nDTP*472*D8*20261103~\nREF*6R*{line.pk}~" in interchange.content
     assert_valid(interchange.content)
 
 
@@ -138,15 +103,8 @@ def _sent_and_paid(setup, org) -> Claim:
     export(org, claims)
     with org:
         claim = Claim.objects.get(pk=claims[0].pk)
-        return services.claim_payment_post(
-            claim=claim,
-            amount_paid=Decimal("25.00"),
-            line_payments={claim.lines.get(line_number=1).pk: Decimal("25.00")},
-            status=Claim.Status.PAID,
-            payer_claim_number="PCN-12345",
-            interchange=None,
-            actor=setup["actor"],
-        )
+        s.post_835([claim], trace="EFT-837", paid={claim.claim_number: Decimal("25.00")})
+        return Claim.objects.get(pk=claim.pk)
 
 
 def test_a_replacement_validates_with_the_payers_claim_number(setup):
@@ -156,7 +114,7 @@ def test_a_replacement_validates_with_the_payers_claim_number(setup):
         replacement = services.claim_replace(claim=original, actor=setup["actor"])
     content = export(org, [replacement]).content
     assert f"CLM*{replacement.claim_number}*50***12:B:7*Y*A*Y*Y~" in content
-    assert "REF*F8*PCN-12345~" in content
+    assert f"REF*F8*PCN{original.claim_number}~" in content
     assert_valid(content)
 
 
@@ -193,7 +151,7 @@ def test_a_broken_file_fails_validation(setup):
     broken = "".join(line + "\n" for line in content.splitlines() if not line.startswith("HI*"))
     ok, report = pyx12_errors(broken)
     assert not ok
-    assert _messages(report)
+    assert messages(report)
 
 
 def test_control_numbers_never_repeat_across_exports(setup):
@@ -222,5 +180,5 @@ def test_a_line_under_another_authorization_carries_its_own_and_validates(setup)
         claims = services.claims_build(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), actor=setup["actor"])
     content = export(org, claims).content
     assert "REF*G1*PA-MAIN~" in content
-    assert "DTP*472*D8*20261104~\nREF*G1*PA-OTHER~" in content
+    assert "DTP*472*D8*20261104~\nREF*G1*PA-OTHER~\nREF*6R*" in content
     assert_valid(content)

@@ -1,5 +1,6 @@
 """A claim's lifecycle: the status changes allowed and those refused with a message, payments
-posted from an 835 (partial, reversal), replacements and voids pointing at the original,
+posted from an 835 as production posts them (partial, denial, reversal, paid → processed only
+through a reversal), replacements and voids pointing at the original,
 removing lines and deleting drafts; and the total equal to the sum of the lines, enforced by
 the database."""
 
@@ -77,63 +78,65 @@ def test_other_changes_are_refused_with_a_message(org_a, claim, path, refused):
         assert Claim.objects.get(pk=claim.pk).status == (path[-1] if path else S.DRAFT)
 
 
+def line_statuses(claim) -> dict[int, str]:
+    return dict(ClaimLine.objects.filter(claim=claim).values_list("line_number", "status"))
+
+
 def test_a_partial_payment_shows_per_line_and_a_reversal_takes_it_back(org_a, claim):
     with org_a:
         claim = move(claim, S.SUBMITTED)
-        first, second = claim.lines.order_by("line_number")
-        paid = services.claim_payment_post(
-            claim=claim,
-            amount_paid=Decimal("35.00"),
-            line_payments={first.pk: Decimal("25.00"), second.pk: Decimal("10.00")},
-            status=S.PAID,
-            payer_claim_number="PCN-1",
-            interchange=None,
-            actor=None,
-        )
-        assert (paid.amount_paid, paid.balance, paid.payer_claim_number) == (
+        s.post_835([claim], trace="EFT-PART", paid={claim.claim_number: Decimal("35.00")})
+        paid = Claim.objects.get(pk=claim.pk)
+        assert (paid.status, paid.amount_paid, paid.balance, paid.payer_claim_number) == (
+            S.PROCESSED,
             Decimal("35.00"),
             Decimal("15.00"),
-            "PCN-1",
+            f"PCN{claim.claim_number}",
         )
-        statuses = dict(ClaimLine.objects.filter(claim=claim).values_list("line_number", "status"))
-        assert statuses == {1: "paid", 2: "partial"}
-        reversed_ = services.claim_payment_post(
-            claim=paid,
-            amount_paid=Decimal("-35.00"),
-            line_payments={first.pk: Decimal("-25.00"), second.pk: Decimal("-10.00")},
-            status=S.PROCESSED,
-            payer_claim_number="",
-            interchange=None,
-            actor=None,
-        )
-        assert (reversed_.status, reversed_.amount_paid, reversed_.payment_date) == (S.PROCESSED, Decimal("0.00"), None)
-        assert set(ClaimLine.objects.filter(claim=claim).values_list("status", flat=True)) == {"denied"}
+        assert line_statuses(claim) == {1: "paid", 2: "partial"}
+        s.post_835([paid], trace="EFT-REV", reversed=[claim.claim_number])
+        reversed_ = Claim.objects.get(pk=claim.pk)
+        assert (reversed_.status, reversed_.amount_paid, reversed_.payment_date) == (S.SUBMITTED, Decimal("0.00"), None)
+        assert line_statuses(claim) == {1: "pending", 2: "pending"}
 
 
-def test_a_payment_on_a_draft_or_more_than_was_paid_back_is_refused(org_a, claim):
+def test_a_denial_denies_every_line(org_a, claim):
     with org_a:
-        with pytest.raises(ValidationError):
-            services.claim_payment_post(
-                claim=claim,
-                amount_paid=Decimal("1"),
-                line_payments={},
-                status=S.PAID,
-                payer_claim_number="",
-                interchange=None,
-                actor=None,
-            )
         claim = move(claim, S.SUBMITTED)
-        with pytest.raises(ValidationError):
-            services.claim_payment_post(
-                claim=claim,
-                amount_paid=Decimal("-1"),
-                line_payments={},
-                status=S.PROCESSED,
-                payer_claim_number="",
-                interchange=None,
-                actor=None,
-            )
-        assert Claim.objects.get(pk=claim.pk).amount_paid == Decimal("0.00")
+        s.post_835([claim], trace="EFT-DENY", denied=[claim.claim_number])
+        denied = Claim.objects.get(pk=claim.pk)
+        assert (denied.status, denied.amount_paid, denied.balance) == (S.DENIED, Decimal("0.00"), Decimal("50.00"))
+        assert line_statuses(claim) == {1: "denied", 2: "denied"}
+
+
+def test_a_paid_claim_becomes_processed_only_through_its_reversal(org_a, claim):
+    with org_a:
+        claim = move(claim, S.SUBMITTED)
+        s.post_835([claim], trace="EFT-FULL")
+        assert Claim.objects.get(pk=claim.pk).status == S.PAID
+        with pytest.raises(ValidationError, match="cannot become"):
+            services.claim_status_set(claim=claim, status=S.PROCESSED, actor=None)
+        again = s.post_835([claim], trace="EFT-AGAIN", paid={claim.claim_number: Decimal("30.00")})
+        assert again.claim_count == 0 and "not awaiting payment" in again.unmatched[0]["why"]
+        assert Claim.objects.get(pk=claim.pk).amount_paid == Decimal("50.00")
+        s.post_835(
+            [claim], trace="EFT-CORR", reversed=[claim.claim_number], paid={claim.claim_number: Decimal("30.00")}
+        )
+        corrected = Claim.objects.get(pk=claim.pk)
+        assert (corrected.status, corrected.amount_paid) == (S.PROCESSED, Decimal("30.00"))
+        assert line_statuses(claim) == {1: "paid", 2: "partial"}
+
+
+def test_a_payment_on_a_draft_or_a_reversal_of_nothing_posts_nothing(org_a, claim):
+    with org_a:
+        draft = s.post_835([claim], trace="EFT-DRAFT")
+        assert draft.claim_count == 0 and "not awaiting payment" in draft.unmatched[0]["why"]
+        claim = move(claim, S.SUBMITTED)
+        nothing = s.post_835([claim], trace="EFT-NOTHING", reversed=[claim.claim_number])
+        assert nothing.claim_count == 0 and "no payment was posted" in nothing.unmatched[0]["why"]
+        unchanged = Claim.objects.get(pk=claim.pk)
+        assert (unchanged.status, unchanged.amount_paid) == (S.SUBMITTED, Decimal("0.00"))
+        assert line_statuses(claim) == {1: "pending", 2: "pending"}
 
 
 def test_a_replacement_and_a_void_copy_the_lines_and_point_at_the_original(org_a, claim):
@@ -191,3 +194,16 @@ def test_the_database_refuses_a_line_changed_without_the_total(org_a, claim):
             Claim.objects.filter(pk=claim.pk).update(total_amount=claim.total_amount + 1)
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_claim_marked_processed_by_hand_still_takes_its_first_835_and_only_that(org_a, claim):
+    with org_a:
+        claim = move(claim, S.SUBMITTED, S.PROCESSED)
+        services.claim_replace(claim=claim, actor=None)
+        first = s.post_835([claim], trace="EFT-HAND", paid={claim.claim_number: Decimal("35.00")})
+        assert first.claim_count == 1 and first.unmatched == []
+        posted = Claim.objects.get(pk=claim.pk)
+        assert (posted.status, posted.amount_paid) == (S.PROCESSED, Decimal("35.00"))
+        second = s.post_835([claim], trace="EFT-HAND-2")
+        assert second.claim_count == 0 and "not awaiting payment" in second.unmatched[0]["why"]
+        assert Claim.objects.get(pk=claim.pk).amount_paid == Decimal("35.00")

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import LogEntry
 from apps.billing import claims as services
-from apps.billing.models import BillableService, Claim, ClaimAdjustment, Interchange
+from apps.billing.models import BillableService, Claim, Interchange
 from apps.billing.tests import claims_support as s
 from conftest import person, signed_in
 
@@ -168,23 +168,10 @@ def test_the_receivables_page_and_the_summary_pdf(org_a, claims):
 def test_the_detail_page_shows_payments_per_line_adjustments_history_and_the_correction(org_a, claims):
     with org_a:
         claim = services.claim_status_set(claim=claims[0], status="submitted", actor=None)
-        first = claim.lines.get(line_number=1)
-        remittance = Interchange.objects.create(kind="835", content="ISA*…", content_hash="h1", trace_number="T1")
-        services.claim_payment_post(
-            claim=claim,
-            amount_paid=Decimal("20.00"),
-            line_payments={first.pk: Decimal("20.00")},
-            status="paid",
-            payer_claim_number="PCN-7",
-            interchange=remittance,
-            actor=None,
-        )
-        ClaimAdjustment.objects.create(
-            claim=claim, line=first, remittance=remittance, group_code="CO", reason_code="45", amount=Decimal("5.00")
-        )
-        void = services.claim_void(claim=claim, actor=None)
+        s.post_835([claim], trace="EFT-VIEW", paid={claim.claim_number: Decimal("20.00")})
+        void = services.claim_void(claim=Claim.objects.get(pk=claim.pk), actor=None)
     page = signed_in(org_a, "billing").get(url(claim)).content.decode()
     assert "20.00" in page and "Partly paid" in page
     assert "CO" in page and "45" in page and "5.00" in page
-    assert "Payment posted from an 835." in page and "PCN-7" in page
+    assert "Payment posted (835, trace EFT-VIEW)." in page and f"PCN{claim.claim_number}" in page
     assert void.claim_number in page

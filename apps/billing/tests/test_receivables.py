@@ -42,16 +42,7 @@ def aged(org_a):
             (claim,) = services.claims_build(start=day.replace(day=1), end=day.replace(day=1), actor=None)
             Claim.objects.filter(pk=claim.pk).update(status="submitted", submitted_date=day)
             if paid != "0":
-                claim.refresh_from_db()
-                services.claim_payment_post(
-                    claim=claim,
-                    amount_paid=Decimal(paid),
-                    line_payments={},
-                    status="paid",
-                    payer_claim_number="",
-                    interchange=None,
-                    actor=None,
-                )
+                s.post_835([claim], trace=f"EFT-{age}", paid={claim.claim_number: Decimal(paid)})
             made.append(claim)
         # Owing nothing: a draft, a denied claim, a fully paid one, a void.
         s.make_billables(s.make_client(medicaid), medicaid, service, [dt.date(2026, 11, 20)])

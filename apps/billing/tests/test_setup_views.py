@@ -423,8 +423,8 @@ def test_the_overview_counts_billable_services_claims_and_authorizations_ending(
     paid = next(row for row in page.context["claims"] if row.status == "paid")
     assert (paid.count, paid.total, paid.paid) == (1, Decimal("25.00"), Decimal("10.00"))
     assert "2 ending within 30 days" in text
-    # The review queue, claims and authorizations pages are other branches': no link to them yet.
-    assert 'href="/billing/review/' not in text and 'href="/billing/claims/' not in text
+    # The claims pages are merged: the overview links to them.
+    assert 'href="/billing/claims/' in text
 
 
 def test_a_program_manager_sees_only_the_authorizations_on_the_overview(org_a, payer):

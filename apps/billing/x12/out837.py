@@ -5,7 +5,8 @@ Loops written: 1000A submitter, 1000B receiver, 2000A billing provider (with its
 2010AA its name, NPI, address and tax ID; per claim one 2000B subscriber with 2010BA (the
 member) and 2010BB (the payer), a 2000C patient loop when the client is not the subscriber,
 2300 the claim (CLM, REF*G1 prior authorization, REF*F8 for a replacement or void, HI
-diagnoses) and 2400 per line (LX, SV1 with modifiers, DTP*472 the date of service).
+diagnoses) and 2400 per line (LX, SV1 with modifiers, DTP*472 the date of service, REF*6R
+the line's control number: the ClaimLine's id).
 
 `build_837p` only writes: the claims come with their client, payer, coverage and lines loaded
 (apps.billing.claims.claims_for_export), and checks (complete identity, coverage, diagnoses)
@@ -210,6 +211,10 @@ def _claim_loop(w: Writer, claim: Claim) -> None:
         w.segment("DTP", "472", "D8", _date(line.service_date))
         if per_line[number - 1] and per_line[number - 1] != claim_authorization:
             w.segment("REF", "G1", text(per_line[number - 1], 50))
+        # The line item control number: the payer echoes it in the 835 (REF*6R after SVC),
+        # which is how a payment finds its line even when two lines look alike. A UUID holds
+        # only hex digits and hyphens: written as the id prints, with nothing to clean.
+        w.segment("REF", "6R", str(line.pk))
 
 
 def _authorization_number(line) -> str:

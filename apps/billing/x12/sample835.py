@@ -1,6 +1,7 @@
 """An 835 a payer could send back for our own claims: for the tests, the demo's "an 835 to
 import" and the bench. It balances by construction (each line's unpaid part is one CAS on
-the line) and validates in pyx12.
+the line) and validates in pyx12. Written with the 837P's writer (apps.billing.x12.segments), so
+values are cleaned the same way in both directions.
 
 `paid` maps a claim number to what the payer pays for it (spread over its lines in order;
 default: the whole charge); `denied` lists claim numbers denied (CLP02 = 4);
@@ -20,9 +21,11 @@ from django.db.models import Prefetch
 
 from apps.billing.identity import billing_identity
 from apps.billing.models import Claim, ClaimLine
+from apps.billing.x12.segments import COMPONENT, REPETITION, Writer, amount, composite, text
 from apps.core.tenancy import current_organization
 
 ZERO = Decimal("0.00")
+VERSION = "005010X221A1"
 CONTRACTUAL = ("CO", "45")
 NOT_COVERED = ("CO", "96")
 # CLP06 codes the 835 allows; another filing indicator of the 837 is sent as ZZ.
@@ -46,11 +49,6 @@ CLP06_CODES = {
     "VA",
     "WC",
 }
-
-
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def _claims(claims: Iterable[Claim]) -> list[Claim]:
@@ -100,65 +98,133 @@ def build_835(
     payer = rows[0].payer
     organization = current_organization()
     identity = billing_identity(organization)
-    today = payment_date.strftime("%Y%m%d")
 
     filing = payer.claim_filing_indicator if payer.claim_filing_indicator in CLP06_CODES else "ZZ"
-    body: list[str] = []
-    total, header_number = ZERO, 0
+    # Each CLP to write: the claim, its status code, the sign of its amounts, each line's paid.
+    decisions: list[tuple[Claim, str, Decimal, list[Decimal]]] = []
     for claim in rows:
         lines = list(claim.lines.all())
-        charge = sum((line.charge for line in lines), ZERO)
-        decisions = []
         if claim.claim_number in reversed:
-            decisions.append(("22", Decimal(-1), [line.amount_paid for line in lines]))
+            decisions.append((claim, "22", Decimal(-1), [line.amount_paid for line in lines]))
         if claim.claim_number in denied:
-            decisions.append(("4", Decimal(1), [ZERO for _ in lines]))
+            decisions.append((claim, "4", Decimal(1), [ZERO for _ in lines]))
         elif claim.claim_number not in reversed or claim.claim_number in paid:
-            decisions.append(("1", Decimal(1), _spread(lines, paid.get(claim.claim_number, charge))))
-        for status, sign, line_paid in decisions:
-            group, reason = adjustments.get(claim.claim_number, NOT_COVERED if status == "4" else CONTRACTUAL)
-            claim_paid = sum(line_paid, ZERO)
-            patient = charge - claim_paid if group == "PR" and status != "22" else ZERO
-            total += sign * claim_paid
-            header_number += 1
-            body.append(f"LX*{header_number}")
-            body.append(
-                f"CLP*{claim.claim_number}*{status}*{_num(sign * charge)}*{_num(sign * claim_paid)}*{_num(patient)}"
-                f"*{filing}*{claim.payer_claim_number or f'PCN{claim.claim_number}'}*12*1"
-            )
-            member = claim.coverage.member_id if claim.coverage else "UNKNOWN"
-            body.append(f"NM1*QC*1*{claim.client.last_name[:60]}*{claim.client.first_name[:35]}****MI*{member}")
-            for line, line_pay in zip(lines, line_paid, strict=True):
-                procedure = ":".join(["HC", line.procedure_code, *line.modifiers])
-                body.append(f"SVC*{procedure}*{_num(sign * line.charge)}*{_num(sign * line_pay)}**{_num(line.units)}")
-                body.append(f"DTM*472*{line.service_date:%Y%m%d}")
-                if line.charge - line_pay:
-                    body.append(f"CAS*{group}*{reason}*{_num(sign * (line.charge - line_pay))}")
-                if line_control_numbers:
-                    body.append(f"REF*6R*{line.pk}")
+            charge = sum((line.charge for line in lines), ZERO)
+            decisions.append((claim, "1", Decimal(1), _spread(lines, paid.get(claim.claim_number, charge))))
+    total = sum((sign * sum(line_paid, ZERO) for _c, _s, sign, line_paid in decisions), ZERO)
 
-    header = [
-        f"ST*835*{control_number:04d}",
-        f"BPR*{'C' if total else 'H'}*{_num(abs(total))}*{'C' if total >= 0 else 'D'}*{'CHK' if total else 'NON'}"
-        f"************{today}",
-        f"TRN*1*{trace_number}*1{(identity.tax_id or '999999999')[:9]}",
-        f"N1*PR*{payer.name[:60]}" + (f"*XV*{payer.edi_payer_id}" if payer.edi_payer_id else ""),
-        f"N3*{payer.address_line1 or 'PO BOX 1'}",
-        f"N4*{payer.city or 'CAPITAL CITY'}*{payer.state or 'IL'}*{payer.postal_code or '62701'}",
-        f"PER*BL*EDI SUPPORT*TE*{payer.phone or '8005550100'}",
-        f"N1*PE*{identity.name[:60]}*XX*{identity.npi or '1234567893'}",
-    ]
-    transaction = [*header, *body]
-    transaction.append(f"SE*{len(transaction) + 1}*{control_number:04d}")
-    sender = (payer.edi_payer_id or "PAYER")[:15]
-    receiver = (identity.submitter_id or "STARLINE")[:15]
+    sender = text(payer.edi_payer_id or "PAYER", 15)
+    receiver = text(identity.submitter_id or "STARLINE", 15)
     stamp = dt.datetime.combine(payment_date, dt.time(12, 0))
-    segments = [
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{receiver:<15}*{stamp:%y%m%d}*{stamp:%H%M}*^*00501"
-        f"*{control_number:09d}*0*P*:",
-        f"GS*HP*{sender}*{receiver}*{stamp:%Y%m%d}*{stamp:%H%M}*{control_number}*X*005010X221A1",
-        *transaction,
-        f"GE*1*{control_number}",
-        f"IEA*1*{control_number:09d}",
-    ]
-    return "~\n".join(segments) + "~\n"
+    control = f"{control_number:09d}"
+    w = Writer()
+    w.segment(
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        sender.ljust(15),
+        "ZZ",
+        receiver.ljust(15),
+        stamp.strftime("%y%m%d"),
+        stamp.strftime("%H%M"),
+        REPETITION,
+        "00501",
+        control,
+        "0",
+        "P",
+        COMPONENT,
+    )
+    w.segment(
+        "GS",
+        "HP",
+        sender,
+        receiver,
+        stamp.strftime("%Y%m%d"),
+        stamp.strftime("%H%M"),
+        str(control_number),
+        "X",
+        VERSION,
+    )
+    st_at = len(w)
+    w.segment("ST", "835", f"{control_number:04d}")
+    w.segment(
+        "BPR",
+        "C" if total else "H",
+        amount(abs(total)),
+        "C" if total >= 0 else "D",
+        "CHK" if total else "NON",
+        *[""] * 11,
+        payment_date.strftime("%Y%m%d"),
+    )
+    w.segment("TRN", "1", text(trace_number), "1" + text(identity.tax_id or "999999999", 9))
+    w.segment("N1", "PR", text(payer.name, 60), *(["XV", text(payer.edi_payer_id, 80)] if payer.edi_payer_id else []))
+    w.segment("N3", text(payer.address_line1 or "PO BOX 1", 55))
+    w.segment(
+        "N4",
+        text(payer.city or "CAPITAL CITY", 30),
+        text(payer.state or "IL", 2),
+        text(payer.postal_code or "62701", 15),
+    )
+    w.segment("PER", "BL", "EDI SUPPORT", "TE", text(payer.phone or "8005550100", 256))
+    w.segment("N1", "PE", text(identity.name, 60), "XX", text(identity.npi or "1234567893", 80))
+    for number, (claim, status, sign, line_paid) in enumerate(decisions, start=1):
+        _claim_payment(w, claim, status, sign, line_paid, number, filing, adjustments, line_control_numbers)
+    w.segment("SE", str(len(w) - st_at + 1), f"{control_number:04d}")
+    w.segment("GE", "1", str(control_number))
+    w.segment("IEA", "1", control)
+    return w.render()
+
+
+def _claim_payment(
+    w: Writer,
+    claim: Claim,
+    status: str,
+    sign: Decimal,
+    line_paid: list[Decimal],
+    number: int,
+    filing: str,
+    adjustments: Mapping[str, tuple[str, str]],
+    line_control_numbers: bool,
+) -> None:
+    lines = list(claim.lines.all())
+    charge = sum((line.charge for line in lines), ZERO)
+    group, reason = adjustments.get(claim.claim_number, NOT_COVERED if status == "4" else CONTRACTUAL)
+    claim_paid = sum(line_paid, ZERO)
+    patient = charge - claim_paid if group == "PR" and status != "22" else ZERO
+    w.segment("LX", str(number))
+    w.segment(
+        "CLP",
+        text(claim.claim_number, 38),
+        status,
+        amount(sign * charge),
+        amount(sign * claim_paid),
+        amount(patient),
+        filing,
+        text(claim.payer_claim_number or f"PCN{claim.claim_number}", 50),
+        "12",
+        "1",
+    )
+    member = claim.coverage.member_id if claim.coverage else "UNKNOWN"
+    w.segment(
+        "NM1",
+        "QC",
+        "1",
+        text(claim.client.last_name, 60),
+        text(claim.client.first_name, 35),
+        "",
+        "",
+        "",
+        "MI",
+        text(member, 80),
+    )
+    for line, line_pay in zip(lines, line_paid, strict=True):
+        procedure = composite("HC", text(line.procedure_code, 48), *[text(m, 2) for m in line.modifiers[:4]])
+        w.segment("SVC", procedure, amount(sign * line.charge), amount(sign * line_pay), "", amount(line.units))
+        w.segment("DTM", "472", line.service_date.strftime("%Y%m%d"))
+        if line.charge - line_pay:
+            w.segment("CAS", group, reason, amount(sign * (line.charge - line_pay)))
+        if line_control_numbers:
+            w.segment("REF", "6R", str(line.pk))

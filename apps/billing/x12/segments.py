@@ -33,7 +33,8 @@ def text(value: object, max_length: int | None = None) -> str:
 
 def amount(value: Decimal) -> str:
     """A decimal as X12 writes it (type R): no trailing zeros after the point, no lone point."""
-    quantized = f"{value:.2f}"
+    # -0 (a zero amount negated, as in a reversal) is written 0.
+    quantized = f"{value + 0:.2f}" if value else "0"
     return quantized.rstrip("0").rstrip(".") if "." in quantized else quantized
 
 
