@@ -47,7 +47,7 @@ def rates_on(keys: Iterable[RateKey]) -> dict[RateKey, Decimal]:
     number; a key whose payer is None gets the base rate."""
     keys = set(keys)
     service_ids = {service_id for _, service_id, _ in keys}
-    payer_ids = {payer_id for payer_id, _, _ in keys if payer_id is not None}
+    payer_ids = {key[0] for key in keys if key[0] is not None}
     base = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "base_rate"))
     periods: dict[tuple, list[tuple[dt.date, dt.date | None, Decimal]]] = defaultdict(list)
     if payer_ids:
@@ -56,8 +56,8 @@ def rates_on(keys: Iterable[RateKey]) -> dict[RateKey, Decimal]:
             .order_by("-effective_from")
             .values_list("payer_id", "service_id", "effective_from", "effective_to", "rate")
         )
-        for payer_id, service_id, start, end, rate in rows:
-            periods[(payer_id, service_id)].append((start, end, rate))
+        for rate_payer, rate_service, start, end, rate in rows:
+            periods[(rate_payer, rate_service)].append((start, end, rate))
     found = {}
     for key in keys:
         payer_id, service_id, day = key

@@ -47,7 +47,9 @@ class Setting:
     authorization: ServiceAuthorization
 
 
-def make_setting(organization, *, units=Decimal("100.00"), start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), **auth):
+def make_setting(
+    organization, *, units=Decimal("100.00"), start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), **auth
+):
     """A client with primary coverage and an active authorization for a service, and a staff
     member employed since 2020; call inside `with organization:` for the rest."""
     client = make_client(organization, first_name=f"Ana{next(_n)}")

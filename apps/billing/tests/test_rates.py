@@ -47,7 +47,7 @@ def test_the_payers_rate_covers_its_dates_inclusive_and_the_base_rate_the_rest(p
 
 
 def test_without_a_payer_or_another_payers_rate_the_base_rate_applies(priced):
-    payer, service = priced
+    _, service = priced
     other = make_payer()
     day = dt.date(2026, 3, 1)
     assert rate_on(payer=None, service=service, day=day) == Decimal("6.00")
