@@ -14,9 +14,10 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from apps.billing import jobs as billing_jobs
         from apps.billing import kinds
         from apps.clients import tabs
-        from apps.core import navigation
+        from apps.core import jobs, navigation
         from apps.notifications import defaults
 
         navigation.register(
@@ -35,3 +36,5 @@ class BillingConfig(AppConfig):
         )
         for kind in kinds.ALL:
             defaults.register(kind)
+        jobs.register(billing_jobs.AUTHORIZATION_ALERTS)
+        jobs.register(billing_jobs.BILLABLE_GENERATION)
