@@ -125,8 +125,11 @@ def utilization(
     ids = [a.pk for a in authorizations]
     used = {
         row["authorization_id"]: row
-        for row in BillableService.objects.filter(authorization_id__in=ids)
-        .exclude(status=BillableService.Status.VOID)
+        # Used: what is billed or billable under it. Services it blocked (past its limit) are
+        # delivered but not covered by it, so they do not use it up twice.
+        for row in BillableService.objects.filter(
+            authorization_id__in=ids, status__in=[BillableService.Status.READY, BillableService.Status.CLAIMED]
+        )
         .values("authorization_id")
         .annotate(
             total=Sum("units"),

@@ -81,7 +81,8 @@ def test_the_detail_pages_show_utilization_and_reasons_and_are_access_logged(org
     browser = signed_in(org_a, "billing")
     page = browser.get(f"/billing/authorizations/{setting.authorization.pk}/").content.decode()
     assert "<meter" in page
-    assert "8.00 of 8.00 units (100.0%)" in page
+    # Its two services overlap each other, so both are blocked and neither uses it up.
+    assert "0.00 of 8.00 units (0.0%)" in page
     billable = billable_of(org_a, setting)
     page = browser.get(f"/billing/billables/{billable.pk}/").content.decode()
     assert "Overlaps another billable service" in page

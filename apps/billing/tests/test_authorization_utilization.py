@@ -68,7 +68,8 @@ def test_an_exhausted_authorization_has_nothing_left(setting):
         "blocked",
     ]
     u = utilization([setting.authorization], today=TODAY)[setting.authorization.pk]
-    assert u.remaining <= 0
+    # The service it blocked is not covered by it, so it does not count as used.
+    assert (u.used, u.remaining, u.percent_used) == (Decimal("8.00"), 0, Decimal("100.0"))
     assert u.exhausted
     assert u.bar_percent == 100
 

@@ -111,6 +111,11 @@ PARAMETERS = {
     "billing:claim_void": {"pk": "claim"},
     "billing:claim_delete": {"pk": "claim"},
     "billing:claim_line_remove": {"pk": "claim", "line": "claim_line"},
+    "billing:authorization": {"pk": "authorization"},
+    "billing:authorization_edit": {"pk": "authorization"},
+    "billing:billable": {"pk": "billable"},
+    "billing:billable_recheck": {"pk": "billable"},
+    "billing:billable_void": {"pk": "billable"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -242,7 +247,9 @@ def records(org_a, private_root):
             payer=payer, service=service, rate=Decimal("6.25"), effective_from=dt.date(2026, 1, 1)
         )
         billed = billing.make_client(payer, client_id="NOGET0001")
+        authorization = billing.make_authorization(billed, payer, service)
         billing.make_billables(billed, payer, service, [dt.date(2026, 11, 2)])
+        open_billable = billing.make_billables(billed, payer, service, [dt.date(2026, 12, 1)])[0]
         (claim,) = billing_claims.claims_build(
             start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), payer=payer, actor=admin_user
         )
@@ -284,6 +291,8 @@ def records(org_a, private_root):
             "coverage": billed.coverages.get().pk,
             "claim": claim.pk,
             "claim_line": claim.lines.get().pk,
+            "authorization": authorization.pk,
+            "billable": open_billable.pk,
             "remittance": Interchange.objects.create(
                 kind=Interchange.Kind.REMITTANCE_835, content="", content_hash="0" * 64, trace_number="T1"
             ).pk,
