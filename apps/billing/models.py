@@ -274,8 +274,15 @@ class BillableService(BaseModel):
         VISIT = "visit", _("Verified visit")
         MANUAL = "manual", _("Entered by hand")
 
+    # Its own index would repeat the leading column of billable_client_date_idx (and
+    # authorization's that of billable_authorization_idx): two indexes fewer for every row
+    # generation inserts.
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="billable_services", verbose_name=_("client")
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="billable_services",
+        verbose_name=_("client"),
+        db_index=False,
     )
     staff = models.ForeignKey(
         "staff.Staff", on_delete=models.PROTECT, related_name="billable_services", verbose_name=_("staff")
@@ -298,6 +305,7 @@ class BillableService(BaseModel):
         on_delete=models.PROTECT,
         related_name="billable_services",
         verbose_name=_("authorization"),
+        db_index=False,
     )
     visit = models.OneToOneField(
         "scheduling.Visit",
