@@ -41,7 +41,10 @@ SYSTEM_ROLES = {
     ),
     NURSE: _("Sees the clients whose care team they are on; works their shifts, takes open shifts, clocks in and out."),
     SCHEDULER: _("Builds and publishes schedules, fills shifts, reviews and corrects visit verification (EVV)."),
-    BILLING: _("Reads clients, services and visits, and exports verified visits (EVV)."),
+    BILLING: _(
+        "Does the billing: payers and rates, coverage, authorizations, billable services, claims (837P) and"
+        " payments (835); reads clients, services, visits and their notes."
+    ),
     HR_MANAGER: _("Keeps staff records, pay, certifications and training; invites people."),
     AUDITOR: _("Reads everything but pay, the audit log included; changes nothing."),
 }

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _client_billing_shown(user, client) -> bool:
+    from apps.accounts.permissions import can
+
+    return can(user, "billing.view_coverage")
+
+
 class BillingConfig(AppConfig):
     name = "apps.billing"
     label = "billing"
@@ -10,6 +16,7 @@ class BillingConfig(AppConfig):
     def ready(self):
         from apps.billing import jobs as billing_jobs
         from apps.billing import kinds
+        from apps.clients import tabs
         from apps.core import jobs, navigation
         from apps.notifications import defaults
 
@@ -20,6 +27,11 @@ class BillingConfig(AppConfig):
                 url_name="billing:home",
                 permission="billing.view_serviceauthorization",
                 order=40,
+            )
+        )
+        tabs.register(
+            tabs.Tab(
+                key="billing", label=_("Billing"), url_name="billing:client", shown=_client_billing_shown, order=60
             )
         )
         for kind in kinds.ALL:

@@ -12,7 +12,11 @@ import re
 from dataclasses import asdict, dataclass, fields
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from apps.tenants import services as tenant_services
 
 
 def npi_is_valid(value: str) -> bool:
@@ -90,7 +94,8 @@ def billing_identity(organization) -> BillingIdentity:
 
 
 def _digits(value: str) -> str:
-    return re.sub(r"[\s-]", "", value or "")
+    # People type phone numbers as (555) 123-4567 and EINs as 12-3456789.
+    return re.sub(r"[\s().-]", "", value or "")
 
 
 def clean_identity(values: dict) -> BillingIdentity:
@@ -118,6 +123,11 @@ def clean_identity(values: dict) -> BillingIdentity:
     for name in ("submitter_id", "receiver_id"):
         if data[name] and not re.fullmatch(r"[0-9A-Z]{2,15}", data[name]):
             errors[name] = [_("Two to fifteen letters or digits, as the clearinghouse gave it.")]
+    if data["contact_email"]:
+        try:
+            validate_email(data["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = [_("Enter a valid email address.")]
     if data["usage_indicator"] not in ("T", "P"):
         errors["usage_indicator"] = [_("Choose test or production.")]
     if errors:
@@ -127,3 +137,13 @@ def clean_identity(values: dict) -> BillingIdentity:
 
 def as_settings(identity: BillingIdentity) -> dict:
     return asdict(identity)
+
+
+@transaction.atomic
+def billing_identity_save(*, organization, actor, values: dict) -> BillingIdentity:
+    """The organization's billing identity replaced by `values`, validated as a whole (nothing
+    saved when one value is wrong). The organization row's change is in the organization's own
+    change log (auditlog's entry for the organization, with who and from where)."""
+    identity = clean_identity(values)
+    tenant_services.organization_update(organization=organization, billing_settings=as_settings(identity))
+    return identity

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from apps.notifications import defaults
 
-_SAMPLE = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_SAMPLE: dict[str, StrOrPromise] = {
     "authorization": "PA-2026-0142",
     "client": "Jordan E.",
     "service": "T1019",

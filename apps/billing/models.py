@@ -110,7 +110,11 @@ class PayerRate(BaseModel):
                 name="payer_rate_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
-            models.CheckConstraint(condition=Q(rate__gte=0), name="payer_rate_not_negative"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0),
+                name="payer_rate_not_negative",
+                violation_error_message=_("A rate cannot be negative."),
+            ),
             models.UniqueConstraint(
                 fields=["payer", "service", "effective_from"],
                 name="payer_rate_one_per_start",
@@ -351,11 +355,17 @@ class BillableService(BaseModel):
             models.CheckConstraint(
                 condition=Q(total_amount=Round(F("units") * F("rate"), 2)),
                 name="billable_total_is_units_times_rate",
+                violation_error_message=_("The amount must be the units times the rate, rounded to the cent."),
             ),
-            models.CheckConstraint(condition=Q(units__gte=0) & Q(rate__gte=0), name="billable_not_negative"),
+            models.CheckConstraint(
+                condition=Q(units__gte=0) & Q(rate__gte=0),
+                name="billable_not_negative",
+                violation_error_message=_("Units and rate cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(source="visit", visit__isnull=False) | Q(source="manual", visit__isnull=True),
                 name="billable_source_matches_visit",
+                violation_error_message=_("A service from a visit names its visit; one entered by hand names none."),
             ),
             models.CheckConstraint(
                 condition=Q(source="visit") | ~Q(reason=""),
@@ -405,10 +415,16 @@ class Interchange(BaseModel):
         verbose_name_plural = _("X12 files")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "control_number"], condition=Q(kind="837p"), name="interchange_control_unique"
+                fields=["kind", "control_number"],
+                condition=Q(kind="837p"),
+                name="interchange_control_unique",
+                violation_error_message=_("This control number was already used by another claim file."),
             ),
             models.UniqueConstraint(
-                fields=["kind", "content_hash"], condition=Q(kind="835"), name="interchange_835_once"
+                fields=["kind", "content_hash"],
+                condition=Q(kind="835"),
+                name="interchange_835_once",
+                violation_error_message=_("This payment file was already imported."),
             ),
         ]
 
@@ -446,7 +462,8 @@ class Claim(BaseModel):
         DENIED = "denied", _("Denied")
         REJECTED = "rejected", _("Rejected")
 
-    FREQUENCY_CODES = {Type.INITIAL: "1", Type.REPLACEMENT: "7", Type.VOID: "8"}
+    # CLM05-3, the claim frequency type code.
+    FREQUENCY_CODES: dict[str, str] = {Type.INITIAL: "1", Type.REPLACEMENT: "7", Type.VOID: "8"}
 
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims", verbose_name=_("payer"))
     client = models.ForeignKey(
@@ -508,9 +525,14 @@ class Claim(BaseModel):
                 condition=Q(claim_type="initial", original__isnull=True)
                 | (~Q(claim_type="initial") & Q(original__isnull=False)),
                 name="claim_correction_has_original",
+                violation_error_message=_(
+                    "A replacement or void names the claim it corrects; an initial claim names none."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(total_amount__gte=0) & Q(amount_paid__gte=0), name="claim_amounts_not_negative"
+                condition=Q(total_amount__gte=0) & Q(amount_paid__gte=0),
+                name="claim_amounts_not_negative",
+                violation_error_message=_("A claim's amounts cannot be negative."),
             ),
         ]
 
@@ -556,9 +578,21 @@ class ClaimLine(BaseModel):
         verbose_name = _("claim line")
         verbose_name_plural = _("claim lines")
         constraints = [
-            models.UniqueConstraint(fields=["claim", "line_number"], name="claim_line_number_unique"),
-            models.UniqueConstraint(fields=["claim", "billable_service"], name="claim_line_service_once"),
-            models.CheckConstraint(condition=Q(charge__gte=0) & Q(amount_paid__gte=0), name="claim_line_not_negative"),
+            models.UniqueConstraint(
+                fields=["claim", "line_number"],
+                name="claim_line_number_unique",
+                violation_error_message=_("This claim already has a line with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "billable_service"],
+                name="claim_line_service_once",
+                violation_error_message=_("This service is already on this claim."),
+            ),
+            models.CheckConstraint(
+                condition=Q(charge__gte=0) & Q(amount_paid__gte=0),
+                name="claim_line_not_negative",
+                violation_error_message=_("A line's amounts cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:

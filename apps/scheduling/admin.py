@@ -10,6 +10,8 @@ its form built and goes on with that one (its pk, its change message)."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -85,10 +87,28 @@ class _ServiceAdmin(admin.ModelAdmin):
 # --- services -----------------------------------------------------------------------------------
 
 
+MODIFIER = re.compile(r"[A-Z0-9]{2}")
+
+
 class ServiceForm(forms.ModelForm):
     required_certifications = CommaSeparatedList(
         label=_("Required certifications"), help_text=_("Certification types, comma-separated (CPR, First Aid).")
     )
+    # Typed as "U1, hq": the array field's own messages name items by position only.
+    modifiers = CommaSeparatedList(
+        label=_("HCPCS modifiers"), help_text=_("Up to four two-character modifiers, comma-separated (U1, HQ).")
+    )
+
+    def clean_modifiers(self) -> list[str]:
+        modifiers = list(dict.fromkeys(item.upper() for item in self.cleaned_data["modifiers"]))
+        wrong = [item for item in modifiers if not MODIFIER.fullmatch(item)]
+        if wrong:
+            raise forms.ValidationError(
+                _("%(wrong)s: a modifier is two letters or digits (U1, HQ).") % {"wrong": ", ".join(wrong)}
+            )
+        if len(modifiers) > 4:
+            raise forms.ValidationError(_("A claim line carries at most four modifiers."))
+        return modifiers
 
     class Meta:
         model = Service

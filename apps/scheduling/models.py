@@ -88,8 +88,16 @@ class Service(BaseModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         constraints = [
-            models.CheckConstraint(condition=Q(base_rate__gte=0), name="service_base_rate_not_negative"),
-            models.CheckConstraint(condition=Q(unit_minutes__gte=1), name="service_unit_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(base_rate__gte=0),
+                name="service_base_rate_not_negative",
+                violation_error_message=_("The base rate cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_minutes__gte=1),
+                name="service_unit_minutes_positive",
+                violation_error_message=_("A unit lasts at least one minute."),
+            ),
         ]
 
     def __str__(self) -> str:

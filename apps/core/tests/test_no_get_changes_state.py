@@ -10,7 +10,9 @@ Bookkeeping that a read may write is named and excepted below, nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -93,6 +95,22 @@ PARAMETERS = {
     "documentation:section_create": {"pk": "form_template"},
     "documentation:section_edit": {"pk": "form_template", "key": "section_key"},
     "documentation:section_delete": {"pk": "form_template", "key": "section_key"},
+    "billing:remittance": {"pk": "remittance"},
+    "billing:payer": {"pk": "payer"},
+    "billing:payer_edit": {"pk": "payer"},
+    "billing:rate_create": {"pk": "payer"},
+    "billing:rate_edit": {"pk": "payer", "rate_pk": "payer_rate"},
+    "billing:rate_delete": {"pk": "payer", "rate_pk": "payer_rate"},
+    "billing:client": {"pk": "client"},
+    "billing:coverage_create": {"pk": "client"},
+    "billing:coverage_edit": {"pk": "coverage"},
+    "billing:coverage_delete": {"pk": "coverage"},
+    "billing:claim": {"pk": "claim"},
+    "billing:claim_status": {"pk": "claim"},
+    "billing:claim_replace": {"pk": "claim"},
+    "billing:claim_void": {"pk": "claim"},
+    "billing:claim_delete": {"pk": "claim"},
+    "billing:claim_line_remove": {"pk": "claim", "line": "claim_line"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -182,6 +200,9 @@ def records(org_a, private_root):
     from django.contrib.contenttypes.models import ContentType
 
     from apps.accounts.models import Role, User, UserSession
+    from apps.billing import claims as billing_claims
+    from apps.billing.models import Interchange, PayerRate
+    from apps.billing.tests import claims_support as billing
     from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
     from apps.core.seeding import seeders
     from apps.documentation import services as documentation
@@ -214,6 +235,16 @@ def records(org_a, private_root):
         structure = form_template.form_structure
         submission = FormSubmission.objects.order_by("pk").first() or documentation.submission_start(
             template=form_template, author=User.objects.get(email="dsp@alpha.test")
+        )
+        payer = billing.make_payer("No GET Health", edi_payer_id="NOGET1")
+        service = billing.make_service()
+        rate = PayerRate.objects.create(
+            payer=payer, service=service, rate=Decimal("6.25"), effective_from=dt.date(2026, 1, 1)
+        )
+        billed = billing.make_client(payer, client_id="NOGET0001")
+        billing.make_billables(billed, payer, service, [dt.date(2026, 11, 2)])
+        (claim,) = billing_claims.claims_build(
+            start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), payer=payer, actor=admin_user
         )
         return {
             "client": client.pk,
@@ -248,6 +279,14 @@ def records(org_a, private_root):
             "uidb64": "MQ",
             "token": "set-password",
             "language": "es",
+            "payer": payer.pk,
+            "payer_rate": rate.pk,
+            "coverage": billed.coverages.get().pk,
+            "claim": claim.pk,
+            "claim_line": claim.lines.get().pk,
+            "remittance": Interchange.objects.create(
+                kind=Interchange.Kind.REMITTANCE_835, content="", content_hash="0" * 64, trace_number="T1"
+            ).pk,
         }
 
 

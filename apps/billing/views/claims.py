@@ -1,0 +1,249 @@
+"""Claims: the list (filters, totals, keyset pages), one claim with its lines, payments,
+adjustments and history, and what a Billing Specialist does with them: build claims for a
+period, download an 837P of draft claims, change a status, replace, void, remove a line,
+delete a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from apps.accounts.http import OrgRequest
+from apps.accounts.permissions import can
+from apps.audit.services import access_record
+from apps.billing import claim_selectors as selectors
+from apps.billing import claims as services
+from apps.billing.models import Claim, Payer
+from apps.core import clock, pages
+
+
+def _require(request: OrgRequest, permission: str) -> None:
+    if not can(request.user, f"billing.{permission}"):
+        raise PermissionDenied
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
+    """The list's filters from the query string; values that are not ours are ignored."""
+    keys = ("status", "payer", "type", "q", "from", "to", "aging")
+    params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
+    filters = selectors.Filters(
+        status=params["status"] if params["status"] in Claim.Status.values else "",
+        payer=_uuid(params["payer"]),
+        claim_type=params["type"] if params["type"] in Claim.Type.values else "",
+        search=params["q"],
+        date_from=_date(params["from"]),
+        date_to=_date(params["to"]),
+        aging=params["aging"] if params["aging"] in selectors.BUCKETS else "",
+        today=clock.today(),
+    )
+    return filters, params
+
+
+@login_required
+def claim_list(request: OrgRequest) -> HttpResponse:
+    _require(request, "view_claim")
+    filters, params = _filters(request)
+    claims = selectors.claim_list(filters)
+    rows, next_cursor = selectors.page_of(claims, request.GET.get("after", "")[:200])
+    return render(
+        request,
+        "billing/claims.html",
+        {
+            "current": "claims",
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "first_page": not request.GET.get("after"),
+            "params": params,
+            "filtered": any(params.values()),
+            "totals": selectors.totals(claims),
+            "statuses": Claim.Status.choices,
+            "types": Claim.Type.choices,
+            "payers": selectors.payers(),
+            "may_build": can(request.user, "billing.add_claim"),
+            "may_submit": can(request.user, "billing.submit_claim"),
+            "month": clock.month_start().strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def claim_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    _require(request, "view_claim")
+    claim = selectors.get_claim(pk)
+    access_record(obj=claim, request=request, via="billing")
+    may_change = can(request.user, "billing.change_claim")
+    return render(
+        request,
+        "billing/claim.html",
+        {
+            "current": "claims",
+            "claim": claim,
+            **selectors.claim_page(claim),
+            "next_statuses": [(s, Claim.Status(s).label) for s in sorted(services.TRANSITIONS[claim.status])]
+            if may_change
+            else [],
+            "may_change": may_change,
+            "may_correct": can(request.user, "billing.add_claim")
+            and claim.status in services.CORRECTABLE
+            and claim.claim_type != Claim.Type.VOID,
+            "may_delete": can(request.user, "billing.delete_claim") and claim.status == Claim.Status.DRAFT,
+            "may_submit": can(request.user, "billing.submit_claim") and claim.status == Claim.Status.DRAFT,
+        },
+    )
+
+
+class BuildForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    payer = forms.ModelChoiceField(
+        queryset=Payer.objects.none(),
+        required=False,
+        label=gettext_lazy("Payer"),
+        empty_label=gettext_lazy("Every payer"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = Payer.objects.filter(is_active=True).order_by("name")
+
+
+@login_required
+def claims_build(request: OrgRequest) -> HttpResponse:
+    _require(request, "add_claim")
+    first, last = selectors.month_bounds(clock.month_start() - dt.timedelta(days=1))
+    form = BuildForm(request.POST or None, initial={"start": first, "end": last})
+
+    def message(claims: list[Claim]) -> str:
+        if not claims:
+            return _("No billable service was ready to claim in that period.")
+        return ngettext("%(count)d claim built.", "%(count)d claims built.", len(claims)) % {"count": len(claims)}
+
+    return pages.form_page(
+        request,
+        form,
+        save=lambda values: services.claims_build(actor=request.user, **values),
+        template="billing/claims_build.html",
+        context={"current": "claims"},
+        saved_message=message,
+        redirect_to=lambda claims: reverse("billing:claims") + "?status=draft",
+    )
+
+
+@login_required
+@require_POST
+def claims_export(request: OrgRequest) -> HttpResponse:
+    """The selected draft claims as one 837P file, downloaded; a refusal goes back to the list."""
+    _require(request, "submit_claim")
+    keys = [key for key in (_uuid(v) for v in request.POST.getlist("claims")[:5000]) if key]
+    claims = list(Claim.objects.filter(pk__in=keys))
+    try:
+        interchange = services.claims_export(claims=claims, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("billing:claims") + "?status=draft")
+    response = HttpResponse(interchange.content, content_type="text/plain; charset=ascii")
+    response["Content-Disposition"] = f'attachment; filename="{interchange.filename}"'
+    return response
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=Claim.Status.choices)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@login_required
+def claim_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    _require(request, "change_claim")
+    claim = selectors.get_claim(pk)
+    form = StatusForm(request.POST or None)
+    return pages.form_page(
+        request,
+        form,
+        save=lambda values: services.claim_status_set(claim=claim, actor=request.user, **values),
+        template="billing/claim_status.html",
+        context={"current": "claims", "claim": claim},
+        saved_message=_("Status changed."),
+    )
+
+
+@login_required
+@require_POST
+def claim_replace(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    _require(request, "add_claim")
+    claim = selectors.get_claim(pk)
+    return pages.action(
+        request,
+        lambda: services.claim_replace(claim=claim, actor=request.user),
+        done=_("Replacement claim made as a draft."),
+        redirect_to=lambda made: made,
+        refused_redirect_to=claim,
+    )
+
+
+@login_required
+@require_POST
+def claim_void(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    _require(request, "add_claim")
+    claim = selectors.get_claim(pk)
+    return pages.action(
+        request,
+        lambda: services.claim_void(claim=claim, actor=request.user),
+        done=_("Void claim made as a draft."),
+        redirect_to=lambda made: made,
+        refused_redirect_to=claim,
+    )
+
+
+@login_required
+@require_POST
+def claim_line_remove(request: OrgRequest, pk: uuid.UUID, line: uuid.UUID) -> HttpResponse:
+    _require(request, "change_claim")
+    claim = selectors.get_claim(pk)
+    found = selectors.get_line(claim, line)
+    return pages.action(
+        request,
+        lambda: services.claim_line_remove(claim=claim, line=found, actor=request.user),
+        done=_("Line removed; its service is ready to bill again."),
+        redirect_to=claim,
+    )
+
+
+@login_required
+@require_POST
+def claim_delete(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    _require(request, "delete_claim")
+    claim = selectors.get_claim(pk)
+    return pages.action(
+        request,
+        lambda: services.claim_delete_draft(claim=claim, actor=request.user),
+        done=_("Draft claim deleted."),
+        redirect_to=reverse("billing:claims"),
+        refused_redirect_to=claim,
+    )

@@ -1,0 +1,74 @@
+"""Accounts receivable: what each payer still owes, aged since the claims were sent; and a
+month's billing summary as a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.accounts.http import OrgRequest
+from apps.accounts.permissions import can
+from apps.audit.services import access_record
+from apps.billing import claim_selectors as selectors
+from apps.core import clock
+from apps.core.pdf import logo_data_url, pdf_response
+
+
+def _require_claims(request: OrgRequest) -> None:
+    if not can(request.user, "billing.view_claim"):
+        raise PermissionDenied
+
+
+@login_required
+def receivables(request: OrgRequest) -> HttpResponse:
+    _require_claims(request)
+    today = clock.today()
+    rows, sums = selectors.receivables(today)
+    return render(
+        request,
+        "billing/receivables.html",
+        {
+            "current": "receivables",
+            "rows": rows,
+            "sums": sums,
+            "buckets": selectors.BUCKETS,
+            "today": today,
+            "month": clock.month_start().strftime("%Y-%m"),
+        },
+    )
+
+
+def _month(value: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except (ValueError, TypeError):
+        return None
+
+
+@login_required
+def summary_pdf(request: OrgRequest) -> HttpResponse:
+    """The month's summary (`?month=YYYY-MM`, this month by default) as a PDF."""
+    from apps.core.pdf import render_pdf
+
+    _require_claims(request)
+    month = _month(request.GET.get("month", "")[:7]) or clock.month_start()
+    organization = request.organization
+    data = selectors.summary(month)
+    access_record(obj=organization, request=request, via="billing", label=f"Billing summary {month:%Y-%m}")
+    with timezone.override(clock.zone(organization)):
+        pdf = render_pdf(
+            template="billing/summary_pdf.html",
+            context={
+                **data,
+                "organization": organization,
+                "logo": logo_data_url(organization),
+                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                "printed_at": timezone.localtime(),
+            },
+        )
+    return pdf_response(pdf, filename=f"billing-summary-{month:%Y-%m}.pdf")
