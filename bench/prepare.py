@@ -25,7 +25,7 @@ from apps.accounts import services  # noqa: E402
 from apps.accounts.http import OrgRequest  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
-from bench import documentation_volume  # noqa: E402
+from bench import billing_volume, documentation_volume  # noqa: E402
 
 HOST = "sunrise.localhost"
 # The demo accounts whose homes bench/run.py measures (home_<role>).
@@ -358,6 +358,7 @@ def main() -> None:
     week_location = _shift_volume(organization)
     audit_object = _audit_volume(organization)
     documentation = documentation_volume.make(organization)
+    billing = billing_volume.make(organization)
     _settle()
     out.write_text(
         json.dumps(
@@ -367,6 +368,7 @@ def main() -> None:
                 "client_object": client_object,
                 "week_location": week_location,
                 **documentation,
+                **billing,
             }
         )
     )

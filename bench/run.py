@@ -410,6 +410,12 @@ def table(results: dict) -> str:
             f"care plan PDF, {pdf['pages']} pages: {pdf['median_s']} s "
             f"(median of {len(pdf['runs_s'])}; target <= 0.5 s)"
         )
+    generation = results.get("billing_generation")
+    if generation:
+        lines.append(
+            f"billable generation, one month of {generation['visits']:,} visits: {generation['generation_s']} s "
+            f"({generation['created']:,} made; target <= 10 s)"
+        )
     documentation = results.get("documentation")
     if documentation:
         lines.append(
@@ -505,6 +511,7 @@ def main() -> None:
     results["publish_check"] = _script(env, "bench/publish_bench.py")
     results["care_plan_pdf"] = _script(env, "bench/care_plan_pdf.py")
     results["documentation"] = _script(env, "bench/documentation_bench.py")
+    results["billing_generation"] = _script(env, "bench/billing_bench.py")
     hello = results["scenarios"]["hello"]["rps"]
     home = results["scenarios"]["org_home"]["rps"]
     results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}", **password_hash_cost(env)}
