@@ -278,8 +278,15 @@ class BillableService(BaseModel):
         VISIT = "visit", _("Verified visit")
         MANUAL = "manual", _("Entered by hand")
 
+    # Its own index would repeat the leading column of billable_client_date_idx (and
+    # authorization's that of billable_authorization_idx): two indexes fewer for every row
+    # generation inserts.
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="billable_services", verbose_name=_("client")
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="billable_services",
+        verbose_name=_("client"),
+        db_index=False,
     )
     staff = models.ForeignKey(
         "staff.Staff", on_delete=models.PROTECT, related_name="billable_services", verbose_name=_("staff")
@@ -302,6 +309,7 @@ class BillableService(BaseModel):
         on_delete=models.PROTECT,
         related_name="billable_services",
         verbose_name=_("authorization"),
+        db_index=False,
     )
     visit = models.OneToOneField(
         "scheduling.Visit",
@@ -337,7 +345,9 @@ class BillableService(BaseModel):
         indexes = [
             # The seed's indexes, and the review queue and overlap check.
             models.Index(fields=["client", "service_date"], name="billable_client_date_idx"),
-            models.Index(fields=["service_date"], name="billable_date_idx"),
+            # With the id: the review queue's keyset order, read straight off the index even
+            # among a day's thousands of services (a status filter reads it too).
+            models.Index(fields=["service_date", "id"], name="billable_date_idx"),
             models.Index(fields=["status", "-service_date"], name="billable_status_idx"),
             models.Index(fields=["authorization", "status"], name="billable_authorization_idx"),
         ]

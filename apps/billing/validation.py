@@ -142,17 +142,22 @@ def _authorization(rows, found) -> None:
         if status == BillableService.Status.CLAIMED:
             _draw(used, a, day, units)
         else:
-            queue.append((day, starts_at, str(pk), None, a, units))
+            queue.append((day, starts_at or day_start(day), pk.int, None, a, units))
     for i, row in enumerate(rows):
         a = authorizations.get(row.authorization_id)
         if a is not None and NO_AUTHORIZATION not in found[i] and row.status != BillableService.Status.VOID:
-            queue.append((row.service_date, row.starts_at, str(row.pk or ""), i, a, row.units))
-    queue.sort(key=lambda item: (item[0], item[1] or dt.datetime.min.replace(tzinfo=dt.UTC), item[2]))
+            queue.append((row.service_date, row.starts_at or day_start(row.service_date), i, i, a, row.units))
+    queue.sort(key=lambda item: item[:3])
     for day, _starts, _pk, index, a, units in queue:
         if _fits(used, a, day, units):
             _draw(used, a, day, units)
         elif index is not None:
             found[index].append(AUTHORIZATION_EXHAUSTED)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    # Services without times (none are made so today) sort first in their day.
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 def _fits(used, a, day, units) -> bool:

@@ -46,6 +46,15 @@ def test_a_verified_visit_becomes_a_ready_billable_service_priced_in_decimal(set
     assert billable.total_amount == Decimal("31.65")
 
 
+def test_generation_records_who_ran_it_and_nothing_else_by_hand(org_a, setting):
+    make_visit(setting, day=DAY)
+    admin = person(org_a, "admin")
+    billables_generate(start=DAY, end=DAY, actor=admin)
+    billable = BillableService.objects.get()
+    assert (billable.created_by, billable.reason, billable.notes) == (admin, "", "")
+    assert billable.source == BillableService.Source.VISIT
+
+
 def test_generating_twice_creates_nothing_new(setting):
     make_visit(setting, day=DAY)
     make_visit(setting, day=DAY + dt.timedelta(days=1))
