@@ -6,6 +6,7 @@ what this leaves).
 What an earlier run made for that month (services and their claims) is deleted first, so the
 bench can be run again. Run by bench/run.py before the server starts; prints one JSON line."""
 
+import datetime as dt
 import json
 import os
 import sys
@@ -41,7 +42,7 @@ def main() -> None:
             " WHERE b.source = 'visit' AND b.service_date BETWEEN %(start)s AND %(end)s AND s.code = %(code)s"
         )
         claimed = f"SELECT claim_id FROM billing_claimline WHERE billable_service_id IN ({made})"  # noqa: S608
-        bounds = {"start": start, "end": end, "code": SERVICE_CODE}
+        bounds: dict[str, dt.date | str] = {"start": start, "end": end, "code": SERVICE_CODE}
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE bench_claims ON COMMIT DROP AS {claimed}", bounds)
             for table in ("billing_claimevent", "billing_claimadjustment", "billing_claimline"):

@@ -256,20 +256,23 @@ class Seeder:
         try:
             with transaction.atomic():
                 scheduling.shift_save(shift=shift, actor=self.admin, organization=self.organization)
-                position = {"latitude": client.latitude, "longitude": client.longitude, "accuracy": 10}
                 visit = scheduling.visit_clock_in(
                     staff=person,
                     organization=self.organization,
                     shift=shift,
                     at=shift.starts_at + dt.timedelta(minutes=self.rng.randint(-3, 3)),
-                    **position,
+                    latitude=client.latitude,
+                    longitude=client.longitude,
+                    accuracy=10,
                 )
                 visit = scheduling.visit_clock_out(
                     visit=visit,
                     staff=person,
                     organization=self.organization,
                     at=shift.ends_at + dt.timedelta(minutes=self.rng.randint(-2, 4)),
-                    **position,
+                    latitude=client.latitude,
+                    longitude=client.longitude,
+                    accuracy=10,
                 )
         except (ValidationError, PermissionDenied):
             return None  # a slot the scheduling rules refuse
@@ -354,7 +357,8 @@ class Seeder:
         medicaid = self.payer_by_name["State Medicaid"]
         by_medicaid = [c for c in sent if c.payer_id == medicaid.pk]
         others = [c for c in sent if c.payer_id != medicaid.pk]
-        paid, partial, denied, *waiting = [*by_medicaid, None, None, None]
+        padded: list[Claim | None] = [*by_medicaid, None, None, None]
+        paid, partial, denied, *rest = padded
         first = [c for c in (paid, partial, denied) if c is not None]
         if first:
             content = build_835(
@@ -378,7 +382,7 @@ class Seeder:
             paid.refresh_from_db()
             if paid.payer_claim_number:
                 claims.claim_replace(claim=paid, actor=self.actor)
-        waiting = [c for c in waiting if c is not None]
+        waiting = [c for c in rest if c is not None]
         if waiting:
             content = build_835(
                 waiting, trace_number=f"EFT{self.this_month:%Y%m}02", payment_date=self.today, control_number=2
