@@ -80,7 +80,7 @@ test: messages browser-deps lint
 # between zones or the calendar turns: a Sunday 01:00 UTC, a Saturday 23:30 in a US Pacific
 # organization, the days US daylight saving time starts and ends, New Year's Eve, 29 February.
 # Each line: the instant, then alpha's time zone. `.ci/run` runs this after `make test`.
-TIME_TRAVEL_APPS := apps/core apps/scheduling apps/staff apps/clients apps/notifications apps/audit apps/documentation
+TIME_TRAVEL_APPS := apps/core apps/scheduling apps/staff apps/clients apps/notifications apps/audit apps/documentation apps/billing
 TIME_TRAVEL_AT := \
 	2026-12-06T01:00:00+00:00,America/Chicago \
 	2026-12-05T23:30:00-08:00,America/Los_Angeles \
