@@ -117,6 +117,7 @@ def billable_generation(*, day: dt.date | None = None) -> int:
 
 AUTHORIZATION_ALERTS = Job(
     name="billing.authorization_alerts",
+    # xgettext:no-python-format
     description=_("Alert billing when an authorization is 80% or 100% used, and 30 days before it ends."),
     run=authorization_alerts,
     schedule=crontab(minute=30, hour=7),

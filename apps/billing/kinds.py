@@ -21,6 +21,7 @@ _SAMPLE: dict[str, StrOrPromise] = {
 
 AUTHORIZATION_80 = defaults.Kind(
     key="billing.authorization_80",
+    # xgettext:no-python-format
     label=_("Authorization 80% used"),
     variables=["authorization", "client", "service", "used", "end"],
     title=_("Authorization {{ authorization }} is {{ used }} used"),
