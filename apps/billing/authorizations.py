@@ -134,7 +134,7 @@ def utilization(
         .annotate(
             total=Sum("units"),
             week=Sum("units", filter=Q(service_date__gte=week, service_date__lt=week + dt.timedelta(days=7))),
-            month=Sum("units", filter=Q(service_date__gte=month, service_date__lte=_month_end(today))),
+            month=Sum("units", filter=Q(service_date__gte=month, service_date__lte=clock.month_end(today))),
         )
     }
     scheduled = _scheduled(authorizations, today)
@@ -164,11 +164,6 @@ def utilization(
             period_used=period_used,
         )
     return found
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def _scheduled(authorizations: Sequence[ServiceAuthorization], today: dt.date) -> dict[uuid.UUID, Decimal]:

@@ -71,12 +71,6 @@ def _event(claim: Claim, *, actor, from_status: str, to_status: str, note: str =
     return ClaimEvent(claim=claim, actor=actor, from_status=from_status, to_status=to_status, note=note[:2000], **extra)
 
 
-def _month_ends(day: dt.date) -> tuple[dt.date, dt.date]:
-    first = day.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
-
-
 def _primary_coverages(client_ids: set, payer_ids: set) -> dict[tuple, list[Coverage]]:
     found: dict[tuple, list[Coverage]] = defaultdict(list)
     for coverage in Coverage.objects.filter(client_id__in=client_ids, payer_id__in=payer_ids).order_by(

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.billing.models import Coverage
+from apps.billing.params import day_or_open
 from apps.clients.models import Client
 
 COVERAGE_FIELDS = (
@@ -30,10 +30,6 @@ COVERAGE_FIELDS = (
     "end_date",
 )
 SUBSCRIBER_FIELDS = ("subscriber_first_name", "subscriber_last_name", "subscriber_date_of_birth")
-
-
-def _day(value: dt.date | None) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else _("open-ended")
 
 
 @transaction.atomic
@@ -94,7 +90,11 @@ def _refuse_second_primary(coverage: Coverage) -> None:
                     "The client already has a primary coverage on these dates: %(payer)s from %(start)s to "
                     "%(end)s. End it first, or make this one secondary."
                 )
-                % {"payer": other.payer.name, "start": _day(other.start_date), "end": _day(other.end_date)}
+                % {
+                    "payer": other.payer.name,
+                    "start": day_or_open(other.start_date),
+                    "end": day_or_open(other.end_date),
+                }
             }
         )
 

@@ -15,20 +15,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.billing.models import BillableService, ServiceAuthorization
+from apps.billing.params import uuid_or_none
 
 PAGE_SIZE = 50
 ENDING_SOON_DAYS = 30
 
 
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return None
-
-
 def get_authorization(pk) -> ServiceAuthorization:
-    key = _uuid(pk)
+    key = uuid_or_none(pk)
     found = (
         ServiceAuthorization.objects.select_related("client", "payer", "service").filter(pk=key).first()
         if key
@@ -40,7 +34,7 @@ def get_authorization(pk) -> ServiceAuthorization:
 
 
 def get_billable(pk) -> BillableService:
-    key = _uuid(pk)
+    key = uuid_or_none(pk)
     found = (
         BillableService.objects.select_related(
             "client", "staff", "service", "payer", "authorization", "visit", "created_by"

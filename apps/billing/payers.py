@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.billing.models import Payer, PayerRate
+from apps.billing.params import day_or_open
 from apps.scheduling.models import Service
 
 PAYER_FIELDS = (
@@ -54,10 +54,6 @@ def payer_save(*, payer: Payer | None = None, actor: User | None, **fields: Any)
     else:
         payer.save(update_fields=[*fields, "updated_at"])
     return payer
-
-
-def _day(value: dt.date | None) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else _("open-ended")
 
 
 @transaction.atomic
@@ -106,7 +102,11 @@ def rate_overlap_check(rate_obj: PayerRate) -> None:
                     "These dates overlap the rate of %(rate)s for this service from %(start)s to %(end)s. "
                     "End that rate first or choose other dates."
                 )
-                % {"rate": clash.rate, "start": _day(clash.effective_from), "end": _day(clash.effective_to)}
+                % {
+                    "rate": clash.rate,
+                    "start": day_or_open(clash.effective_from),
+                    "end": day_or_open(clash.effective_to),
+                }
             }
         )
 

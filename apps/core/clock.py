@@ -53,6 +53,12 @@ def month_start(organization=None) -> dt.date:
     return today(organization).replace(day=1)
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s month."""
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
 def local(value: dt.datetime, organization=None) -> dt.datetime:
     """An aware instant as the organization's wall clock shows it."""
     return value.astimezone(zone(organization))

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.forms.models import fields_for_model, model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,32 +19,21 @@ from apps.audit.services import access_record
 from apps.billing import lists
 from apps.billing.authorizations import FIELDS, authorization_save, utilization
 from apps.billing.models import Payer, ServiceAuthorization
+from apps.billing.params import require, uuid_or_none
 from apps.clients.models import Client
 from apps.core import clock, pages
 from apps.scheduling.models import Service
 
 
-def _require(request: OrgRequest, perm: str) -> None:
-    if not can(request.user, perm):
-        raise PermissionDenied
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError):
-        return None
-
-
 @login_required
 def authorization_list(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.view_serviceauthorization")
+    require(request, "billing.view_serviceauthorization")
     keys = ("status", "payer", "service", "ending", "q")
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     filters = lists.AuthorizationFilters(
         status=params["status"] if params["status"] in ServiceAuthorization.Status.values else "",
-        payer=_uuid(params["payer"]),
-        service=_uuid(params["service"]),
+        payer=uuid_or_none(params["payer"]),
+        service=uuid_or_none(params["service"]),
         ending_soon=params["ending"] == "1",
         query=params["q"],
     )
@@ -76,7 +64,7 @@ def authorization_list(request: OrgRequest) -> HttpResponse:
 
 @login_required
 def authorization_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "billing.view_serviceauthorization")
+    require(request, "billing.view_serviceauthorization")
     authorization = lists.get_authorization(pk)
     access_record(obj=authorization, request=request, via="billing")
     billables: list = []
@@ -129,11 +117,11 @@ def _form_page(request: OrgRequest, authorization: ServiceAuthorization | None) 
 
 @login_required
 def authorization_create(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.add_serviceauthorization")
+    require(request, "billing.add_serviceauthorization")
     return _form_page(request, None)
 
 
 @login_required
 def authorization_edit(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "billing.change_serviceauthorization")
+    require(request, "billing.change_serviceauthorization")
     return _form_page(request, lists.get_authorization(pk))

@@ -8,7 +8,6 @@ import uuid
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,29 +27,11 @@ from apps.billing.generation import (
     billables_recheck,
 )
 from apps.billing.models import BillableService, Payer
+from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.clients.models import Client
 from apps.core import clock, pages
 from apps.scheduling.models import Service
 from apps.staff.models import Staff
-
-
-def _require(request: OrgRequest, perm: str) -> None:
-    if not can(request.user, perm):
-        raise PermissionDenied
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError):
-        return None
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except (ValueError, TypeError):
-        return None
 
 
 class PeriodForm(forms.Form):
@@ -75,16 +56,16 @@ def _last_month() -> dict[str, dt.date]:
 
 @login_required
 def review(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.view_billableservice")
+    require(request, "billing.view_billableservice")
     keys = ("status", "reason", "payer", "q", "from", "to")
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     filters = lists.BillableFilters(
         status=params["status"] if params["status"] in BillableService.Status.values else "",
         reason=params["reason"] if params["reason"] in validation.CODES else "",
-        payer=_uuid(params["payer"]),
+        payer=uuid_or_none(params["payer"]),
         query=params["q"],
-        date_from=_date(params["from"]),
-        date_to=_date(params["to"]),
+        date_from=date_or_none(params["from"]),
+        date_to=date_or_none(params["to"]),
     )
     rows, next_cursor = lists.billable_page(lists.billable_list(filters), request.GET.get("after", "")[:200])
     for row in rows:
@@ -112,7 +93,7 @@ def review(request: OrgRequest) -> HttpResponse:
 
 @login_required
 def generate(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.add_billableservice")
+    require(request, "billing.add_billableservice")
     form = PeriodForm(request.POST or None, initial=_last_month())
 
     def done(result) -> str:
@@ -136,7 +117,7 @@ def generate(request: OrgRequest) -> HttpResponse:
 @login_required
 @require_POST
 def recheck_all(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.change_billableservice")
+    require(request, "billing.change_billableservice")
     return pages.action(
         request,
         lambda: billables_recheck(queryset_or_ids=BillableService.objects.filter(status__in=OPEN_STATUSES)),
@@ -147,7 +128,7 @@ def recheck_all(request: OrgRequest) -> HttpResponse:
 
 @login_required
 def billable_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "billing.view_billableservice")
+    require(request, "billing.view_billableservice")
     billable = lists.get_billable(pk)
     access_record(obj=billable, request=request, via="billing")
     return render(
@@ -165,7 +146,7 @@ def billable_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def billable_recheck(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "billing.change_billableservice")
+    require(request, "billing.change_billableservice")
     billable = lists.get_billable(pk)
     return pages.action(
         request,
@@ -181,7 +162,7 @@ class VoidForm(forms.Form):
 
 @login_required
 def billable_void_page(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "billing.change_billableservice")
+    require(request, "billing.change_billableservice")
     billable = lists.get_billable(pk)
     return pages.form_page(
         request,
@@ -221,7 +202,7 @@ class ManualForm(forms.Form):
 
 @login_required
 def billable_create(request: OrgRequest) -> HttpResponse:
-    _require(request, "billing.add_billableservice")
+    require(request, "billing.add_billableservice")
     form = ManualForm(request.POST or None, initial={"service_date": clock.today()})
     return pages.form_page(
         request,

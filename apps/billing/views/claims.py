@@ -11,7 +11,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,26 +25,8 @@ from apps.audit.services import access_record
 from apps.billing import claim_selectors as selectors
 from apps.billing import claims as services
 from apps.billing.models import Claim, Payer
+from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.core import clock, pages
-
-
-def _require(request: OrgRequest, permission: str) -> None:
-    if not can(request.user, f"billing.{permission}"):
-        raise PermissionDenied
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError):
-        return None
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except (ValueError, TypeError):
-        return None
 
 
 def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
@@ -53,11 +35,11 @@ def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     filters = selectors.Filters(
         status=params["status"] if params["status"] in Claim.Status.values else "",
-        payer=_uuid(params["payer"]),
+        payer=uuid_or_none(params["payer"]),
         claim_type=params["type"] if params["type"] in Claim.Type.values else "",
         search=params["q"],
-        date_from=_date(params["from"]),
-        date_to=_date(params["to"]),
+        date_from=date_or_none(params["from"]),
+        date_to=date_or_none(params["to"]),
         aging=params["aging"] if params["aging"] in selectors.BUCKETS else "",
         today=clock.today(),
     )
@@ -66,7 +48,7 @@ def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
 
 @login_required
 def claim_list(request: OrgRequest) -> HttpResponse:
-    _require(request, "view_claim")
+    require(request, "billing.view_claim")
     filters, params = _filters(request)
     claims = selectors.claim_list(filters)
     rows, next_cursor = selectors.page_of(claims, request.GET.get("after", "")[:200])
@@ -93,7 +75,7 @@ def claim_list(request: OrgRequest) -> HttpResponse:
 
 @login_required
 def claim_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "view_claim")
+    require(request, "billing.view_claim")
     claim = selectors.get_claim(pk)
     access_record(obj=claim, request=request, via="billing")
     may_change = can(request.user, "billing.change_claim")
@@ -134,7 +116,7 @@ class BuildForm(forms.Form):
 
 @login_required
 def claims_build(request: OrgRequest) -> HttpResponse:
-    _require(request, "add_claim")
+    require(request, "billing.add_claim")
     first, last = selectors.month_bounds(clock.month_start() - dt.timedelta(days=1))
     form = BuildForm(request.POST or None, initial={"start": first, "end": last})
 
@@ -158,8 +140,8 @@ def claims_build(request: OrgRequest) -> HttpResponse:
 @require_POST
 def claims_export(request: OrgRequest) -> HttpResponse:
     """The selected draft claims as one 837P file, downloaded; a refusal goes back to the list."""
-    _require(request, "submit_claim")
-    keys = [key for key in (_uuid(v) for v in request.POST.getlist("claims")[:5000]) if key]
+    require(request, "billing.submit_claim")
+    keys = [key for key in (uuid_or_none(v) for v in request.POST.getlist("claims")[:5000]) if key]
     claims = list(Claim.objects.filter(pk__in=keys))
     try:
         interchange = services.claims_export(claims=claims, actor=request.user)
@@ -180,7 +162,7 @@ class StatusForm(forms.Form):
 
 @login_required
 def claim_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "change_claim")
+    require(request, "billing.change_claim")
     claim = selectors.get_claim(pk)
     form = StatusForm(request.POST or None)
     return pages.form_page(
@@ -196,7 +178,7 @@ def claim_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def claim_replace(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "add_claim")
+    require(request, "billing.add_claim")
     claim = selectors.get_claim(pk)
     return pages.action(
         request,
@@ -210,7 +192,7 @@ def claim_replace(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def claim_void(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "add_claim")
+    require(request, "billing.add_claim")
     claim = selectors.get_claim(pk)
     return pages.action(
         request,
@@ -224,7 +206,7 @@ def claim_void(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def claim_line_remove(request: OrgRequest, pk: uuid.UUID, line: uuid.UUID) -> HttpResponse:
-    _require(request, "change_claim")
+    require(request, "billing.change_claim")
     claim = selectors.get_claim(pk)
     found = selectors.get_line(claim, line)
     return pages.action(
@@ -238,7 +220,7 @@ def claim_line_remove(request: OrgRequest, pk: uuid.UUID, line: uuid.UUID) -> Ht
 @login_required
 @require_POST
 def claim_delete(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
-    _require(request, "delete_claim")
+    require(request, "billing.delete_claim")
     claim = selectors.get_claim(pk)
     return pages.action(
         request,

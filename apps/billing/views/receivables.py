@@ -6,27 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.http import OrgRequest
-from apps.accounts.permissions import can
 from apps.audit.services import access_record
 from apps.billing import claim_selectors as selectors
+from apps.billing.params import require
 from apps.core import clock
 from apps.core.pdf import logo_data_url, pdf_response
 
 
-def _require_claims(request: OrgRequest) -> None:
-    if not can(request.user, "billing.view_claim"):
-        raise PermissionDenied
-
-
 @login_required
 def receivables(request: OrgRequest) -> HttpResponse:
-    _require_claims(request)
+    require(request, "billing.view_claim")
     today = clock.today()
     rows, sums = selectors.receivables(today)
     return render(
@@ -55,7 +49,7 @@ def summary_pdf(request: OrgRequest) -> HttpResponse:
     """The month's summary (`?month=YYYY-MM`, this month by default) as a PDF."""
     from apps.core.pdf import render_pdf
 
-    _require_claims(request)
+    require(request, "billing.view_claim")
     month = _month(request.GET.get("month", "")[:7]) or clock.month_start()
     organization = request.organization
     data = selectors.summary(month)
