@@ -22,6 +22,7 @@ VIEW_PERMISSION = ("billing", "view_serviceauthorization")
 
 
 def _recipients() -> list:
+    from apps.accounts import roles
     from apps.accounts.models import User
 
     permission = Permission.objects.filter(
@@ -32,7 +33,9 @@ def _recipients() -> list:
         holders |= (
             Q(role__group__permissions=permission) | Q(groups__permissions=permission) | Q(user_permissions=permission)
         )
-    return list(User.objects.filter(holders, status=User.Status.ACTIVE).distinct())
+    # Auditors read every authorization but act on none: an alert asks for action.
+    people = User.objects.filter(holders, status=User.Status.ACTIVE).exclude(role__name=roles.AUDITOR)
+    return list(people.distinct())
 
 
 def authorization_alerts(*, day: dt.date | None = None) -> int:

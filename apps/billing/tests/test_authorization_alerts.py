@@ -50,6 +50,7 @@ def test_eighty_percent_is_sent_once_to_who_follows_authorizations(org_a, settin
     assert "admin@alpha.test" in recipients
     assert "manager@alpha.test" in recipients  # program managers read authorizations
     assert "dsp@alpha.test" not in recipients
+    assert "auditor@alpha.test" not in recipients  # reads authorizations, acts on none
     assert not sent("billing.authorization_100").exists()
 
 
