@@ -46,6 +46,7 @@ ACCESS_KINDS = {
     "edit": _("Opened to edit"),
     "verify": _("Verified the signatures"),
     "billing": _("Opened the billing"),
+    "admin": _("Opened in the admin"),
 }
 
 
