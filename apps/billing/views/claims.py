@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
@@ -27,6 +28,12 @@ from apps.billing import claims as services
 from apps.billing.models import Claim, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.core import clock, pages
+
+
+def _next_statuses(claim: Claim) -> list[tuple[str, StrOrPromise]]:
+    """The statuses a claim may move to, in the lifecycle's order."""
+    allowed = services.TRANSITIONS[claim.status]
+    return [(value, label) for value, label in Claim.Status.choices if value in allowed]
 
 
 def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
@@ -79,16 +86,20 @@ def claim_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     claim = selectors.get_claim(pk)
     access_record(obj=claim, request=request, via="billing")
     may_change = can(request.user, "billing.change_claim")
+    page = selectors.claim_page(claim)
+    # The history stores status codes; people read the statuses' names in their language.
+    labels = dict(Claim.Status.choices)
+    for event in page["events"]:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
     return render(
         request,
         "billing/claim.html",
         {
             "current": "claims",
             "claim": claim,
-            **selectors.claim_page(claim),
-            "next_statuses": [(s, Claim.Status(s).label) for s in sorted(services.TRANSITIONS[claim.status])]
-            if may_change
-            else [],
+            **page,
+            "next_statuses": _next_statuses(claim) if may_change else [],
             "may_change": may_change,
             "may_correct": can(request.user, "billing.add_claim")
             and claim.status in services.CORRECTABLE
@@ -159,12 +170,19 @@ class StatusForm(forms.Form):
         label=gettext_lazy("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the statuses this claim can move to: offering the others invited a refusal.
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = _next_statuses(claim)
+
 
 @login_required
 def claim_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     require(request, "billing.change_claim")
     claim = selectors.get_claim(pk)
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST or None, claim=claim)
     return pages.form_page(
         request,
         form,

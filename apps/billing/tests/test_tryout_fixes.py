@@ -1,0 +1,96 @@
+"""What a Billing Specialist tripped on when billing was first used in a browser as a whole:
+the review queue and authorizations half in English on Spanish pages (kept Spanish here), a
+claim's history in status codes, a status form offering statuses the claim cannot take, and
+the overview's claims table crushed in its panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+
+from apps.billing import claims as services
+from apps.billing.tests import claims_support as s
+from conftest import person, signed_in
+
+
+@pytest.fixture
+def claim(org_a):
+    s.set_identity(org_a)
+    with org_a:
+        payer = s.make_payer()
+        service = s.make_service()
+        client = s.make_client(payer, first_name="Ann", last_name="Rivera")
+        s.make_billables(client, payer, service, [dt.date(2026, 10, 5), dt.date(2026, 10, 6)])
+        (built,) = services.claims_build(
+            start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), actor=person(org_a, "billing")
+        )
+        return built
+
+
+def in_spanish(browser):
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    return browser
+
+
+def test_the_review_queue_and_authorizations_read_in_spanish(org_a):
+    browser = in_spanish(signed_in(org_a, "billing"))
+    review = browser.get("/billing/review/").content.decode()
+    assert "Cola de revisión" in review and "Revisar todo de nuevo" in review
+    assert "No hay una autorización activa para este cliente, servicio y pagador en la fecha" in review
+    for english in ("Review queue", "Check all again", "Enter a service by hand", "Why blocked", "Ready to bill"):
+        assert english not in review
+    authorizations = browser.get("/billing/authorizations/").content.decode()
+    assert "Nueva autorización" in authorizations and "New authorization" not in authorizations
+    assert "Ending within 30 days" not in authorizations
+
+
+def test_claim_statuses_read_in_spanish(org_a, claim):
+    page = in_spanish(signed_in(org_a, "billing")).get("/billing/claims/").content.decode()
+    for english in ('"processed">Processed', '"denied">Denied', '"initial">Initial'):
+        assert english not in page
+    assert "Procesada" in page and "Denegada" in page and "Inicial" in page
+
+
+def test_the_claim_history_names_statuses_not_codes(org_a, claim):
+    browser = signed_in(org_a, "billing")
+    assert browser.post(f"/billing/claims/{claim.pk}/status/", {"status": "submitted"}).status_code == 302
+    page = browser.get(f"/billing/claims/{claim.pk}/").content.decode()
+    history = page[page.index('<ol class="timeline">') :]
+    assert "— → Draft" in history and "Draft → Submitted" in history
+    assert "→ draft" not in history and "→ submitted" not in history
+    spanish = in_spanish(browser).get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert "Borrador → Enviado" in spanish[spanish.index('<ol class="timeline">') :]
+
+
+def test_the_status_form_offers_only_the_statuses_the_claim_can_take(org_a, claim):
+    browser = signed_in(org_a, "billing")
+    form = browser.get(f"/billing/claims/{claim.pk}/status/").content.decode()
+    assert 'value="submitted"' in form
+    for other in ("draft", "processed", "paid", "denied", "rejected"):
+        assert f'value="{other}"' not in form
+    browser.post(f"/billing/claims/{claim.pk}/status/", {"status": "submitted"})
+    form = browser.get(f"/billing/claims/{claim.pk}/status/").content.decode()
+    assert 'value="processed"' in form and 'value="rejected"' in form
+    assert 'value="draft"' not in form and 'value="paid"' not in form
+    refused = browser.post(f"/billing/claims/{claim.pk}/status/", {"status": "paid"})
+    assert refused.status_code == 400
+    with org_a:
+        claim.refresh_from_db()
+        assert claim.status == "submitted"
+
+
+def test_another_organization_gets_404_on_the_status_form(org_a, org_b, claim):
+    assert signed_in(org_b, "billing").get(f"/billing/claims/{claim.pk}/status/").status_code == 404
+
+
+def test_a_role_without_claims_gets_403_on_the_status_form(org_a, claim):
+    assert signed_in(org_a, "manager").get(f"/billing/claims/{claim.pk}/status/").status_code == 403
+
+
+def test_the_overviews_claims_table_scrolls_in_its_panel_with_amounts_on_the_right(org_a, claim):
+    page = signed_in(org_a, "billing").get("/billing/").content.decode()
+    panel = page[page.index('id="panel-claims-title"') :]
+    assert panel.index('<div class="table-wrap">') < panel.index('<table class="data">')
+    assert '<td class="num">' in panel
