@@ -1,16 +1,19 @@
 """What a Billing Specialist tripped on when billing was first used in a browser as a whole:
 the review queue and authorizations half in English on Spanish pages (kept Spanish here), a
 claim's history in status codes, a status form offering statuses the claim cannot take, and
-the overview's claims table crushed in its panel."""
+the overview's claims table crushed in its panel, amounts shown as bare numbers."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from apps.billing import claims as services
+from apps.billing.templatetags.money import money
 from apps.billing.tests import claims_support as s
 from conftest import person, signed_in
 
@@ -94,3 +97,19 @@ def test_the_overviews_claims_table_scrolls_in_its_panel_with_amounts_on_the_rig
     panel = page[page.index('id="panel-claims-title"') :]
     assert panel.index('<div class="table-wrap">') < panel.index('<table class="data">')
     assert '<td class="num">' in panel
+
+
+def test_amounts_read_as_money_grouped_in_the_readers_language(org_a, claim):
+    browser = signed_in(org_a, "billing")
+    with org_a:
+        claim.refresh_from_db()
+        total = claim.total_amount
+    detail = browser.get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert f"${total}" in detail
+    assert money(Decimal("1173.08")) == "$1,173.08"
+    assert money(Decimal("-5.10")) == "-$5.10"
+    assert money(None) == "—"
+    with translation.override("es"):
+        assert money(Decimal("1173.08")) == "$1\xa0173,08"
+    spanish = in_spanish(browser).get("/billing/claims/").content.decode()
+    assert "$" + str(total).replace(".", ",") in spanish
