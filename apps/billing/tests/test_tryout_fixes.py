@@ -1,7 +1,8 @@
 """What a Billing Specialist tripped on when billing was first used in a browser as a whole:
 the review queue and authorizations half in English on Spanish pages (kept Spanish here), a
-claim's history in status codes, a status form offering statuses the claim cannot take, and
-the overview's claims table crushed in its panel, amounts shown as bare numbers."""
+claim's history in status codes, a status form offering statuses the claim cannot take, an
+authorization's date and number errors above the form instead of next to their fields, the
+overview's claims table crushed in its panel, and amounts shown as bare numbers."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.conf import settings
 from django.utils import translation
 
 from apps.billing import claims as services
+from apps.billing.models import ServiceAuthorization
 from apps.billing.templatetags.money import money
 from apps.billing.tests import claims_support as s
+from apps.billing.tests.billables_support import make_setting
 from conftest import person, signed_in
 
 
@@ -113,3 +116,29 @@ def test_amounts_read_as_money_grouped_in_the_readers_language(org_a, claim):
         assert money(Decimal("1173.08")) == "$1\xa0173,08"
     spanish = in_spanish(browser).get("/billing/claims/").content.decode()
     assert "$" + str(total).replace(".", ",") in spanish
+
+
+def test_an_authorizations_bad_dates_and_taken_number_show_next_to_their_fields(org_a):
+    setting = make_setting(org_a, units=Decimal("8.00"))
+    browser = signed_in(org_a, "billing")
+    values = {
+        "client": setting.client.pk,
+        "payer": setting.payer.pk,
+        "service": setting.service.pk,
+        "authorization_number": setting.authorization.authorization_number,
+        "start_date": "2026-04-01",
+        "end_date": "2026-03-01",
+        "units_authorized": "50",
+        "period": "total",
+        "status": "active",
+    }
+    response = browser.post("/billing/authorizations/new/", values)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html[html.index('id="form-error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'href="#id_end_date"' in summary and "The end date cannot be before the start date." in summary
+    assert 'href="#id_authorization_number"' in summary
+    assert "This payer already has an authorization with this number." in summary
+    with org_a:
+        assert ServiceAuthorization.objects.count() == 1
