@@ -2,7 +2,8 @@
 the review queue and authorizations half in English on Spanish pages (kept Spanish here), a
 claim's history in status codes, a status form offering statuses the claim cannot take, an
 authorization's date and number errors above the form instead of next to their fields, the
-overview's claims table crushed in its panel, and amounts shown as bare numbers."""
+overview's claims table crushed in its panel, amounts shown as bare numbers, and no way to
+find the authorizations near their limit."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.conf import settings
 from django.utils import translation
 
 from apps.billing import claims as services
+from apps.billing.generation import billables_generate
 from apps.billing.models import ServiceAuthorization
 from apps.billing.templatetags.money import money
 from apps.billing.tests import claims_support as s
-from apps.billing.tests.billables_support import make_setting
+from apps.billing.tests.billables_support import make_setting, make_visit
 from conftest import person, signed_in
 
 
@@ -142,3 +144,36 @@ def test_an_authorizations_bad_dates_and_taken_number_show_next_to_their_fields(
     assert "This payer already has an authorization with this number." in summary
     with org_a:
         assert ServiceAuthorization.objects.count() == 1
+
+
+def test_authorizations_at_80_percent_or_more_are_a_filter_and_an_overview_number(org_a):
+    near = make_setting(org_a, units=Decimal("10.00"))
+    far = make_setting(org_a, units=Decimal("100.00"))
+    with org_a:
+        for setting, minutes in ((near, 120), (far, 60)):
+            make_visit(setting, day=dt.date(2026, 3, 10), start="09:00", minutes=minutes)
+        billables_generate(start=dt.date(2026, 3, 10), end=dt.date(2026, 3, 10))
+    browser = signed_in(org_a, "billing")
+    listed = browser.get("/billing/authorizations/?near=1").content.decode()
+    assert near.authorization.authorization_number in listed
+    assert far.authorization.authorization_number not in listed
+    assert 'id="a-near" name="near" value="1" checked' in listed
+    overview = browser.get("/billing/").content.decode()
+    assert "1 with 80% or more used" in overview and "?near=1" in overview
+    spanish = in_spanish(browser).get("/billing/authorizations/").content.decode()
+    assert "Usadas en un 80 % o más" in spanish
+    assert (
+        near.authorization.authorization_number
+        not in signed_in(org_a, "dsp").get("/billing/authorizations/?near=1").content.decode()
+    )
+
+
+def test_the_near_limit_filter_does_not_grow_queries_with_rows(org_a, django_assert_max_num_queries):
+    for _ in range(3):
+        make_setting(org_a, units=Decimal("1.00"))
+    browser = signed_in(org_a, "billing")
+    browser.get("/billing/authorizations/?near=1")
+    for _ in range(5):
+        make_setting(org_a, units=Decimal("1.00"))
+    with django_assert_max_num_queries(20):
+        assert browser.get("/billing/authorizations/?near=1").status_code == 200
