@@ -177,3 +177,42 @@ def test_the_near_limit_filter_does_not_grow_queries_with_rows(org_a, django_ass
         make_setting(org_a, units=Decimal("1.00"))
     with django_assert_max_num_queries(20):
         assert browser.get("/billing/authorizations/?near=1").status_code == 200
+
+
+def _error_summary(response) -> str:
+    html = response.content.decode()
+    summary = html[html.index('id="form-error-summary"') :]
+    return summary[: summary.index("</div>")]
+
+
+def test_a_coverage_or_rate_ending_before_it_starts_is_said_next_to_the_end_date(org_a):
+    with org_a:
+        payer = s.make_payer()
+        service = s.make_service()
+        client = s.make_client(payer, first_name="Ann", last_name="Rivera")
+        coverage = client.coverages.get()
+    browser = signed_in(org_a, "billing")
+    response = browser.post(
+        f"/billing/coverage/{coverage.pk}/edit/",
+        {
+            "payer": payer.pk,
+            "rank": coverage.rank,
+            "member_id": coverage.member_id,
+            "subscriber_relationship": coverage.subscriber_relationship,
+            "start_date": "2026-05-01",
+            "end_date": "2026-04-01",
+        },
+    )
+    assert response.status_code == 400
+    summary = _error_summary(response)
+    assert 'href="#id_end_date"' in summary and "The end date cannot be before the start date." in summary
+    response = browser.post(
+        f"/billing/payers/{payer.pk}/rates/new/",
+        {"service": service.pk, "rate": "7.00", "effective_from": "2026-05-01", "effective_to": "2026-04-01"},
+    )
+    assert response.status_code == 400
+    summary = _error_summary(response)
+    assert 'href="#id_effective_to"' in summary and "The end date cannot be before the start date." in summary
+    with org_a:
+        coverage.refresh_from_db()
+        assert coverage.end_date is None and not payer.rates.exists()

@@ -19,6 +19,7 @@ from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
 from apps.audit.services import access_record
 from apps.billing import coverage as coverages
+from apps.billing.dates import EndNotBeforeStart
 from apps.billing.models import Coverage, Payer
 from apps.clients import selectors as clients
 from apps.clients.models import Client
@@ -30,7 +31,7 @@ from apps.scheduling.dates import SaneDates
 FIELDS = list(coverages.COVERAGE_FIELDS)
 
 
-class CoverageForm(IsoDates, SaneDates, forms.ModelForm):
+class CoverageForm(EndNotBeforeStart, IsoDates, SaneDates, forms.ModelForm):
     class Meta:
         model = Coverage
         fields = FIELDS
