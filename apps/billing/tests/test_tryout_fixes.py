@@ -2,8 +2,8 @@
 the review queue and authorizations half in English on Spanish pages (kept Spanish here), a
 claim's history in status codes, a status form offering statuses the claim cannot take, an
 authorization's date and number errors above the form instead of next to their fields, the
-overview's claims table crushed in its panel, amounts shown as bare numbers, and no way to
-find the authorizations near their limit."""
+overview's claims table crushed in its panel, amounts shown as bare numbers, no way to find
+the authorizations near their limit, and a sent claim's 837P named but not downloadable."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from apps.audit.models import LogEntry
 from apps.billing import claims as services
 from apps.billing.generation import billables_generate
 from apps.billing.models import ServiceAuthorization
@@ -216,3 +217,20 @@ def test_a_coverage_or_rate_ending_before_it_starts_is_said_next_to_the_end_date
     with org_a:
         coverage.refresh_from_db()
         assert coverage.end_date is None and not payer.rates.exists()
+
+
+def test_a_sent_claims_837p_downloads_again_from_its_page(org_a, org_b, claim):
+    browser = signed_in(org_a, "billing")
+    assert browser.get(f"/billing/claims/{claim.pk}/837p/").status_code == 404  # a draft was sent in no file
+    sent = browser.post("/billing/claims/export/", {"claims": [claim.pk]})
+    assert sent.status_code == 200
+    again = browser.get(f"/billing/claims/{claim.pk}/837p/")
+    assert again.status_code == 200 and again.content == sent.content
+    assert again["Content-Disposition"] == sent["Content-Disposition"]
+    with org_a:
+        assert LogEntry.objects.filter(object_pk=str(claim.pk), action=LogEntry.Action.ACCESS).exists()
+    page = browser.get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert f'href="/billing/claims/{claim.pk}/837p/"' in page
+    assert signed_in(org_b, "billing").get(f"/billing/claims/{claim.pk}/837p/").status_code == 404
+    for local in ("manager", "dsp"):
+        assert signed_in(org_a, local).get(f"/billing/claims/{claim.pk}/837p/").status_code == 403

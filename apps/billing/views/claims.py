@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from apps.accounts.permissions import can
 from apps.audit.services import access_record
 from apps.billing import claim_selectors as selectors
 from apps.billing import claims as services
-from apps.billing.models import Claim, Payer
+from apps.billing.models import Claim, Interchange, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.core import clock, pages
 
@@ -106,6 +106,7 @@ def claim_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
             and claim.claim_type != Claim.Type.VOID,
             "may_delete": can(request.user, "billing.delete_claim") and claim.status == Claim.Status.DRAFT,
             "may_submit": can(request.user, "billing.submit_claim") and claim.status == Claim.Status.DRAFT,
+            "may_download": can(request.user, "billing.submit_claim"),
         },
     )
 
@@ -159,6 +160,20 @@ def claims_export(request: OrgRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("billing:claims") + "?status=draft")
+    response = HttpResponse(interchange.content, content_type="text/plain; charset=ascii")
+    response["Content-Disposition"] = f'attachment; filename="{interchange.filename}"'
+    return response
+
+
+@login_required
+def claim_file(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    """The 837P a claim was sent in, downloaded again (a clearinghouse that lost it, a resend)."""
+    require(request, "billing.submit_claim")
+    claim = selectors.get_claim(pk)
+    interchange = claim.interchange
+    if interchange is None or interchange.kind != Interchange.Kind.CLAIMS_837P:
+        raise Http404
+    access_record(obj=claim, request=request, via="billing")
     response = HttpResponse(interchange.content, content_type="text/plain; charset=ascii")
     response["Content-Disposition"] = f'attachment; filename="{interchange.filename}"'
     return response
