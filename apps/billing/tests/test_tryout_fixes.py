@@ -16,6 +16,7 @@ from django.utils import translation
 
 from apps.audit.models import LogEntry
 from apps.billing import claims as services
+from apps.billing.claim_selectors import summary
 from apps.billing.generation import billables_generate
 from apps.billing.models import ServiceAuthorization
 from apps.billing.templatetags.money import money
@@ -234,3 +235,19 @@ def test_a_sent_claims_837p_downloads_again_from_its_page(org_a, org_b, claim):
     assert signed_in(org_b, "billing").get(f"/billing/claims/{claim.pk}/837p/").status_code == 404
     for local in ("manager", "dsp"):
         assert signed_in(org_a, local).get(f"/billing/claims/{claim.pk}/837p/").status_code == 403
+
+
+def test_the_summary_lists_claim_statuses_in_the_lifecycles_order(org_a, claim):
+    billing = person(org_a, "billing")
+    with org_a:
+        client = s.make_client(claim.payer, first_name="Ben", last_name="Rivera")
+        s.make_billables(
+            client, claim.payer, claim.lines.get(line_number=1).billable_service.service, [dt.date(2026, 10, 7)]
+        )
+        (other,) = services.claims_build(start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), actor=billing)
+        for made, to in ((claim, ["submitted"]), (other, ["submitted", "rejected"])):
+            for status in to:
+                services.claim_status_set(claim=made, status=status, actor=billing, note="")
+        rows = summary(dt.date(2026, 10, 1))["by_status"]
+    # Alphabetically "rejected" came before "submitted"; a claim is submitted before it is rejected.
+    assert [row["status"] for row in rows] == ["submitted", "rejected"]
