@@ -3,7 +3,8 @@ the review queue and authorizations half in English on Spanish pages (kept Spani
 claim's history in status codes, a status form offering statuses the claim cannot take, an
 authorization's date and number errors above the form instead of next to their fields, the
 overview's claims table crushed in its panel, amounts shown as bare numbers, no way to find
-the authorizations near their limit, and a sent claim's 837P named but not downloadable."""
+the authorizations near their limit, a sent claim's 837P named but not downloadable, summary
+statuses in alphabetical order, and a client's Billing tab without their authorizations."""
 
 from __future__ import annotations
 
@@ -251,3 +252,40 @@ def test_the_summary_lists_claim_statuses_in_the_lifecycles_order(org_a, claim):
         rows = summary(dt.date(2026, 10, 1))["by_status"]
     # Alphabetically "rejected" came before "submitted"; a claim is submitted before it is rejected.
     assert [row["status"] for row in rows] == ["submitted", "rejected"]
+
+
+def test_a_clients_billing_tab_lists_their_authorizations_with_their_use(org_a, org_b, django_assert_max_num_queries):
+    setting = make_setting(org_a, units=Decimal("10.00"))
+    with org_a:
+        make_visit(setting, day=dt.date(2026, 3, 10), start="09:00", minutes=120)
+        billables_generate(start=dt.date(2026, 3, 10), end=dt.date(2026, 3, 10))
+    url = f"/billing/clients/{setting.client.pk}/"
+    number = setting.authorization.authorization_number
+    for local in ("billing", "manager", "auditor"):
+        page = signed_in(org_a, local).get(url).content.decode()
+        assert number in page and "8.00 of 10.00 units (80.0%)" in page, local
+    with org_a:
+        for n in range(4):
+            ServiceAuthorization.objects.create(
+                client=setting.client,
+                payer=setting.payer,
+                service=setting.service,
+                authorization_number=f"PA-MORE-{n}",
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2026, 2, 1),
+                units_authorized=Decimal("5"),
+                status=ServiceAuthorization.Status.CLOSED,
+            )
+    browser = signed_in(org_a, "billing")
+    with django_assert_max_num_queries(25):
+        assert "PA-MORE-3" in browser.get(url).content.decode()
+    assert signed_in(org_b, "billing").get(url).status_code == 404
+    assert signed_in(org_a, "dsp").get(url).status_code in (403, 404)
+
+
+def test_a_client_without_authorizations_says_what_that_means(org_a):
+    with org_a:
+        payer = s.make_payer()
+        client = s.make_client(payer, first_name="Ann", last_name="Rivera")
+    page = in_spanish(signed_in(org_a, "billing")).get(f"/billing/clients/{client.pk}/").content.decode()
+    assert "Este cliente no tiene autorizaciones de servicio" in page
