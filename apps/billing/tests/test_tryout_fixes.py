@@ -289,3 +289,12 @@ def test_a_client_without_authorizations_says_what_that_means(org_a):
         client = s.make_client(payer, first_name="Ann", last_name="Rivera")
     page = in_spanish(signed_in(org_a, "billing")).get(f"/billing/clients/{client.pk}/").content.decode()
     assert "Este cliente no tiene autorizaciones de servicio" in page
+
+
+def test_the_use_bar_turns_amber_at_80_percent_and_red_when_used_up(org_a):
+    setting = make_setting(org_a, units=Decimal("10.00"))
+    with org_a:
+        make_visit(setting, day=dt.date(2026, 3, 10), start="09:00", minutes=150)
+        billables_generate(start=dt.date(2026, 3, 10), end=dt.date(2026, 3, 10))
+    page = signed_in(org_a, "billing").get(f"/billing/authorizations/{setting.authorization.pk}/").content.decode()
+    assert '<meter min="0" max="100" low="80" high="99.9" optimum="0" value="100"' in page
