@@ -19,7 +19,7 @@ from apps.audit.models import LogEntry
 from apps.billing import claims as services
 from apps.billing.claim_selectors import summary
 from apps.billing.generation import billables_generate
-from apps.billing.models import ServiceAuthorization
+from apps.billing.models import BillableService, ServiceAuthorization
 from apps.billing.templatetags.money import money
 from apps.billing.tests import claims_support as s
 from apps.billing.tests.billables_support import make_setting, make_visit
@@ -298,3 +298,23 @@ def test_the_use_bar_turns_amber_at_80_percent_and_red_when_used_up(org_a):
         billables_generate(start=dt.date(2026, 3, 10), end=dt.date(2026, 3, 10))
     page = signed_in(org_a, "billing").get(f"/billing/authorizations/{setting.authorization.pk}/").content.decode()
     assert '<meter min="0" max="100" low="80" high="99.9" optimum="0" value="100"' in page
+
+
+def test_a_billable_service_links_to_its_claims_and_a_blocked_one_to_the_clients_billing(org_a, claim):
+    browser = signed_in(org_a, "billing")
+    with org_a:
+        billed = claim.lines.get(line_number=1).billable_service
+    page = browser.get(f"/billing/billables/{billed.pk}/").content.decode()
+    assert f'href="/billing/claims/{claim.pk}/"' in page and claim.claim_number in page
+    assert f'href="/billing/clients/{billed.client_id}/"' in page
+    setting = make_setting(org_a, units=Decimal("1.00"))
+    with org_a:
+        make_visit(setting, day=dt.date(2026, 3, 10), start="09:00", minutes=120)
+        billables_generate(start=dt.date(2026, 3, 10), end=dt.date(2026, 3, 10))
+        blocked = BillableService.objects.get(client=setting.client)
+    page = browser.get(f"/billing/billables/{blocked.pk}/").content.decode()
+    assert blocked.status == BillableService.Status.BLOCKED
+    assert "Why it cannot be billed" in page
+    assert "coverage and authorizations" in page
+    manager = signed_in(org_a, "manager").get(f"/billing/billables/{blocked.pk}/")
+    assert manager.status_code == 403
