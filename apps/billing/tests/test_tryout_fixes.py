@@ -318,3 +318,9 @@ def test_a_billable_service_links_to_its_claims_and_a_blocked_one_to_the_clients
     assert "coverage and authorizations" in page
     manager = signed_in(org_a, "manager").get(f"/billing/billables/{blocked.pk}/")
     assert manager.status_code == 403
+
+
+def test_the_claims_list_says_what_downloading_an_837p_does(org_a, claim):
+    page = signed_in(org_a, "billing").get("/billing/claims/?status=draft").content.decode()
+    assert 'aria-describedby="export-help"' in page and "they become Submitted" in page
+    assert "they become Submitted" not in signed_in(org_a, "auditor").get("/billing/claims/").content.decode()
