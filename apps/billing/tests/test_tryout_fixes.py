@@ -324,3 +324,12 @@ def test_the_claims_list_says_what_downloading_an_837p_does(org_a, claim):
     page = signed_in(org_a, "billing").get("/billing/claims/?status=draft").content.decode()
     assert 'aria-describedby="export-help"' in page and "they become Submitted" in page
     assert "they become Submitted" not in signed_in(org_a, "auditor").get("/billing/claims/").content.decode()
+
+
+def test_a_claims_details_sit_in_a_card_and_its_adjustments_link_to_their_payment(org_a, claim):
+    with org_a:
+        sent = services.claim_status_set(claim=claim, status="submitted", actor=None)
+        payment = s.post_835([sent], trace="EFT-LINK", paid={sent.claim_number: Decimal("20.00")})
+    page = signed_in(org_a, "billing").get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert '<section class="card">\n<dl class="details">' in page and 'class="about"' not in page
+    assert f'href="/billing/payments/{payment.pk}/"' in page
