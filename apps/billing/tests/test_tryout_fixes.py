@@ -333,3 +333,11 @@ def test_a_claims_details_sit_in_a_card_and_its_adjustments_link_to_their_paymen
     page = signed_in(org_a, "billing").get(f"/billing/claims/{claim.pk}/").content.decode()
     assert '<section class="card">\n<dl class="details">' in page and 'class="about"' not in page
     assert f'href="/billing/payments/{payment.pk}/"' in page
+
+
+def test_a_payments_claims_link_to_their_pages(org_a, claim):
+    with org_a:
+        sent = services.claim_status_set(claim=claim, status="submitted", actor=None)
+        payment = s.post_835([sent], trace="EFT-BACK", paid={sent.claim_number: Decimal("20.00")})
+    page = signed_in(org_a, "billing").get(f"/billing/payments/{payment.pk}/").content.decode()
+    assert f'href="/billing/claims/{claim.pk}/"' in page
