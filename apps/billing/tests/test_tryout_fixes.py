@@ -341,3 +341,9 @@ def test_a_payments_claims_link_to_their_pages(org_a, claim):
         payment = s.post_835([sent], trace="EFT-BACK", paid={sent.claim_number: Decimal("20.00")})
     page = signed_in(org_a, "billing").get(f"/billing/payments/{payment.pk}/").content.decode()
     assert f'href="/billing/claims/{claim.pk}/"' in page
+
+
+def test_units_and_amounts_line_up_on_the_right_in_the_review_queue(org_a, claim):
+    page = signed_in(org_a, "billing").get("/billing/review/").content.decode()
+    assert '<th scope="col" class="num">Units</th>' in page and '<th scope="col" class="num">Amount</th>' in page
+    assert '<td class="num">$' in page
