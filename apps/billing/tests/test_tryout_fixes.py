@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.audit.models import LogEntry
 from apps.billing import claims as services
@@ -23,6 +23,8 @@ from apps.billing.models import BillableService, ServiceAuthorization
 from apps.billing.templatetags.money import money
 from apps.billing.tests import claims_support as s
 from apps.billing.tests.billables_support import make_setting, make_visit
+from apps.core import clock
+from apps.scheduling.models import Shift
 from conftest import person, signed_in
 
 
@@ -347,3 +349,26 @@ def test_units_and_amounts_line_up_on_the_right_in_the_review_queue(org_a, claim
     page = signed_in(org_a, "billing").get("/billing/review/").content.decode()
     assert '<th scope="col" class="num">Units</th>' in page and '<th scope="col" class="num">Amount</th>' in page
     assert '<td class="num">$' in page
+
+
+def test_an_authorization_warns_when_its_scheduled_shifts_need_more_units_than_remain(org_a):
+    setting = make_setting(org_a, units=Decimal("3.00"), start=dt.date(2026, 1, 1), end=dt.date(2030, 12, 31))
+    soon = timezone.now() + dt.timedelta(days=1)
+    with org_a:
+        Shift.objects.create(
+            staff=setting.staff,
+            client=setting.client,
+            service=setting.service,
+            shift_date=clock.local_date(soon),
+            start_time=dt.time(9),
+            end_time=dt.time(10),
+            starts_at=soon,
+            ends_at=soon + dt.timedelta(minutes=60),
+            status=Shift.Status.SCHEDULED,
+        )
+    url = f"/billing/authorizations/{setting.authorization.pk}/"
+    page = signed_in(org_a, "manager").get(url).content.decode()
+    assert "The shifts scheduled under it need 4.00 units and 3.00 remain" in page
+    with org_a:
+        ServiceAuthorization.objects.filter(pk=setting.authorization.pk).update(units_authorized=Decimal("40"))
+    assert "The shifts scheduled under it" not in signed_in(org_a, "manager").get(url).content.decode()
