@@ -372,3 +372,18 @@ def test_an_authorization_warns_when_its_scheduled_shifts_need_more_units_than_r
     with org_a:
         ServiceAuthorization.objects.filter(pk=setting.authorization.pk).update(units_authorized=Decimal("40"))
     assert "The shifts scheduled under it" not in signed_in(org_a, "manager").get(url).content.decode()
+
+
+def test_the_payments_list_searches_by_trace_number_and_filters_by_payer(org_a, org_b, claim):
+    with org_a:
+        sent = services.claim_status_set(claim=claim, status="submitted", actor=None)
+        s.post_835([sent], trace="EFT-FIND-ME", paid={sent.claim_number: Decimal("20.00")})
+        other_payer = s.make_payer("Other Plan", edi_payer_id="OTHER1")
+    browser = signed_in(org_a, "billing")
+    assert "EFT-FIND-ME" in browser.get("/billing/payments/?q=find-me").content.decode()
+    nothing = browser.get("/billing/payments/?q=nope").content.decode()
+    assert "EFT-FIND-ME" not in nothing and "Nothing matches these filters." in nothing
+    assert "EFT-FIND-ME" in browser.get(f"/billing/payments/?payer={claim.payer_id}").content.decode()
+    assert "EFT-FIND-ME" not in browser.get(f"/billing/payments/?payer={other_payer.pk}").content.decode()
+    assert "EFT-FIND-ME" not in signed_in(org_b, "billing").get("/billing/payments/?q=find").content.decode()
+    assert signed_in(org_a, "dsp").get("/billing/payments/?q=find").status_code == 403
