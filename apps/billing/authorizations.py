@@ -64,6 +64,7 @@ def authorization_save(
     elif authorization.period_units is None:
         raise ValidationError({"period_units": _("Give the units allowed per week or month.")})
     authorization.authorization_number = (authorization.authorization_number or "").strip()
+    _check_next_to_fields(authorization)
     authorization.full_clean()
     if not creating and (authorization.units_authorized, authorization.end_date, authorization.period_units) != before:
         authorization.notified_80_at = authorization.notified_100_at = authorization.notified_ending_at = None
@@ -80,6 +81,26 @@ def authorization_set_status(*, authorization: ServiceAuthorization, status: str
     authorization.save(update_fields=["status", "updated_at"])
     _recheck(authorization)
     return authorization
+
+
+def _check_next_to_fields(authorization: ServiceAuthorization) -> None:
+    """The table's constraints on dates and numbers, checked first so their messages show next
+    to the field to correct (full_clean reports a constraint above the form, on no field)."""
+    errors: dict[str, str] = {}
+    start, end = authorization.start_date, authorization.end_date
+    if start and end and end < start:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    number = authorization.authorization_number
+    if (
+        number
+        and authorization.payer_id
+        and ServiceAuthorization.objects.filter(payer_id=authorization.payer_id, authorization_number=number)
+        .exclude(pk=authorization.pk)
+        .exists()
+    ):
+        errors["authorization_number"] = _("This payer already has an authorization with this number.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _recheck(authorization: ServiceAuthorization) -> None:

@@ -196,13 +196,18 @@ def summary(month: dt.date) -> dict:
         .order_by("claim__payer__name", "procedure_code")
     )
     statuses = dict(Claim.Status.choices)
-    by_status = [
-        {**row, "label": statuses.get(row["status"], row["status"])}
-        for row in Claim.objects.filter(period_start__lte=end, period_end__gte=start)
-        .values("status")
-        .annotate(claims=Count("id"), total=Sum("total_amount"), paid=Sum("amount_paid"))
-        .order_by("status")
-    ]
+    # In the lifecycle's order (draft, submitted … rejected), as the overview lists them.
+    lifecycle = list(statuses)
+    by_status = sorted(
+        (
+            {**row, "label": statuses.get(row["status"], row["status"])}
+            for row in Claim.objects.filter(period_start__lte=end, period_end__gte=start)
+            .values("status")
+            .annotate(claims=Count("id"), total=Sum("total_amount"), paid=Sum("amount_paid"))
+            .order_by()
+        ),
+        key=lambda row: lifecycle.index(row["status"]) if row["status"] in lifecycle else len(lifecycle),
+    )
     payments = list(
         Interchange.objects.filter(kind=Interchange.Kind.REMITTANCE_835, payment_date__gte=start, payment_date__lte=end)
         .select_related("payer")

@@ -10,8 +10,10 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.billing.models import BillableService, ServiceAuthorization
@@ -19,6 +21,8 @@ from apps.billing.params import uuid_or_none
 
 PAGE_SIZE = 50
 ENDING_SOON_DAYS = 30
+# The share used at which billing is alerted (the nightly job's first alert) and the list filters.
+NEAR_LIMIT = Decimal("0.8")
 
 
 def get_authorization(pk) -> ServiceAuthorization:
@@ -66,6 +70,7 @@ class AuthorizationFilters:
     payer: uuid.UUID | None = None
     service: uuid.UUID | None = None
     ending_soon: bool = False
+    near_limit: bool = False
     query: str = ""
 
 
@@ -79,9 +84,32 @@ def authorization_list(filters: AuthorizationFilters, *, today: dt.date) -> Quer
         rows = rows.filter(service_id=filters.service)
     if filters.ending_soon:
         rows = rows.filter(end_date__gte=today, end_date__lte=today + dt.timedelta(days=ENDING_SOON_DAYS))
+    if filters.near_limit:
+        rows = near_limit(rows)
     if filters.query:
         rows = rows.filter(Q(authorization_number__icontains=filters.query) | _name_matches(filters.query))
     return rows.order_by("end_date", "id")
+
+
+def near_limit(rows: QuerySet[ServiceAuthorization]) -> QuerySet[ServiceAuthorization]:
+    """Active authorizations with 80% or more of their units used (used up included), counted as
+    utilization counts them: the units of services ready to bill or on a claim under each."""
+    used = (
+        BillableService.objects.filter(
+            authorization=OuterRef("pk"),
+            status__in=[BillableService.Status.READY, BillableService.Status.CLAIMED],
+        )
+        .order_by()
+        .values("authorization")
+        .annotate(total=Sum("units"))
+        .values("total")
+    )
+    units: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+    return (
+        rows.filter(status=ServiceAuthorization.Status.ACTIVE)
+        .annotate(units_used=Coalesce(Subquery(used, output_field=units), Decimal("0"), output_field=units))
+        .filter(units_used__gte=F("units_authorized") * NEAR_LIMIT)
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django_stubs_ext import StrOrPromise
 
+from apps.billing import lists
 from apps.billing.models import ZERO, BillableService, Claim, Payer, ServiceAuthorization
 
 ENDING_SOON_DAYS = 30
@@ -57,6 +58,11 @@ def authorizations_ending(today: dt.date) -> int:
         end_date__gte=today,
         end_date__lte=today + dt.timedelta(days=ENDING_SOON_DAYS),
     ).count()
+
+
+def authorizations_near_limit() -> int:
+    """Active authorizations with 80% or more of their units used, used up included."""
+    return lists.near_limit(ServiceAuthorization.objects.all()).count()
 
 
 def payer_counts() -> dict:

@@ -19,10 +19,15 @@ from apps.billing.models import Claim, ClaimAdjustment, ClaimEvent, Interchange
 PAGE_SIZE = 25
 
 
-def remittance_list() -> QuerySet[Interchange]:
+def remittance_list(*, query: str = "", payer: uuid.UUID | None = None) -> QuerySet[Interchange]:
+    """The 835s received, newest first; `query` finds a trace number or file name."""
+    rows = Interchange.objects.filter(kind=Interchange.Kind.REMITTANCE_835)
+    if query:
+        rows = rows.filter(Q(trace_number__icontains=query) | Q(filename__icontains=query))
+    if payer:
+        rows = rows.filter(payer_id=payer)
     return (
-        Interchange.objects.filter(kind=Interchange.Kind.REMITTANCE_835)
-        .select_related("payer")
+        rows.select_related("payer")
         .defer("content", "unmatched")
         .annotate(unmatched_count=Func("unmatched", function="jsonb_array_length", output_field=IntegerField()))
         .order_by("-created_at", "-id")

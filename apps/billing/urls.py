@@ -47,6 +47,7 @@ urlpatterns = [
     path("claims/export/", claims.claims_export, name="export"),
     path("claims/<uuid:pk>/", claims.claim_detail, name="claim"),
     path("claims/<uuid:pk>/status/", claims.claim_status, name="claim_status"),
+    path("claims/<uuid:pk>/837p/", claims.claim_file, name="claim_file"),
     path("claims/<uuid:pk>/replace/", claims.claim_replace, name="claim_replace"),
     path("claims/<uuid:pk>/void/", claims.claim_void, name="claim_void"),
     path("claims/<uuid:pk>/delete/", claims.claim_delete, name="claim_delete"),

@@ -127,8 +127,9 @@ def test_a_refused_download_says_why_and_changes_nothing(org_a, claims):
 def test_status_change_with_a_note_and_a_refused_one(org_a, claims):
     browser = signed_in(org_a, "billing")
     assert browser.post(url(claims[0], "status"), {"status": "submitted", "note": "Sent by portal"}).status_code == 302
+    # A submitted claim is not offered "draft": choosing it anyway is refused by the form.
     refused = browser.post(url(claims[0], "status"), {"status": "draft"})
-    assert refused.status_code == 400 and "cannot become" in refused.content.decode()
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
     page = browser.get(url(claims[0])).content.decode()
     assert "Sent by portal" in page
 

@@ -112,7 +112,7 @@ def test_the_page_shows_the_claims_posted_with_adjustments_and_what_did_not_matc
     html = response.content.decode()
     assert claims[0].claim_number in html
     assert "Submitted → Processed" in html
-    assert "CO-45 30.00" in html
+    assert "CO-45 $30.00" in html
     with org_a:
         assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(remittance.pk)).exists()
 

@@ -419,7 +419,7 @@ def test_the_overview_counts_billable_services_claims_and_authorizations_ending(
             )
     page = signed_in(org_a, "billing").get("/billing/")
     text = page.content.decode()
-    assert "1 blocked" in text and "2 ready to bill (37.50)" in text
+    assert "1 blocked" in text and "2 ready to bill ($37.50)" in text
     paid = next(row for row in page.context["claims"] if row.status == "paid")
     assert (paid.count, paid.total, paid.paid) == (1, Decimal("25.00"), Decimal("10.00"))
     assert "2 ending within 30 days" in text

@@ -28,13 +28,14 @@ from apps.scheduling.models import Service
 @login_required
 def authorization_list(request: OrgRequest) -> HttpResponse:
     require(request, "billing.view_serviceauthorization")
-    keys = ("status", "payer", "service", "ending", "q")
+    keys = ("status", "payer", "service", "ending", "near", "q")
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     filters = lists.AuthorizationFilters(
         status=params["status"] if params["status"] in ServiceAuthorization.Status.values else "",
         payer=uuid_or_none(params["payer"]),
         service=uuid_or_none(params["service"]),
         ending_soon=params["ending"] == "1",
+        near_limit=params["near"] == "1",
         query=params["q"],
     )
     today = clock.today()

@@ -26,7 +26,7 @@ from apps.billing.generation import (
     billables_generate,
     billables_recheck,
 )
-from apps.billing.models import BillableService, Payer
+from apps.billing.models import BillableService, Claim, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.clients.models import Client
 from apps.core import clock, pages
@@ -138,6 +138,10 @@ def billable_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
             "current": "review",
             "billable": billable,
             "reason_labels": validation.labels(billable.blocking_reasons),
+            # The claims it was billed on (an initial, then a replacement or void), to open from here.
+            "claims": list(Claim.objects.filter(lines__billable_service=billable).distinct().order_by("created_at"))
+            if can(request.user, "billing.view_claim")
+            else [],
             "may_change": can(request.user, "billing.change_billableservice") and billable.status in OPEN_STATUSES,
         },
     )

@@ -12,21 +12,28 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.audit.services import access_record
 from apps.billing import claim_selectors as selectors
 from apps.billing import claims as services
-from apps.billing.models import Claim, Payer
+from apps.billing.models import Claim, Interchange, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.core import clock, pages
+
+
+def _next_statuses(claim: Claim) -> list[tuple[str, StrOrPromise]]:
+    """The statuses a claim may move to, in the lifecycle's order."""
+    allowed = services.TRANSITIONS[claim.status]
+    return [(value, label) for value, label in Claim.Status.choices if value in allowed]
 
 
 def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
@@ -79,22 +86,27 @@ def claim_detail(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     claim = selectors.get_claim(pk)
     access_record(obj=claim, request=request, via="billing")
     may_change = can(request.user, "billing.change_claim")
+    page = selectors.claim_page(claim)
+    # The history stores status codes; people read the statuses' names in their language.
+    labels = dict(Claim.Status.choices)
+    for event in page["events"]:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
     return render(
         request,
         "billing/claim.html",
         {
             "current": "claims",
             "claim": claim,
-            **selectors.claim_page(claim),
-            "next_statuses": [(s, Claim.Status(s).label) for s in sorted(services.TRANSITIONS[claim.status])]
-            if may_change
-            else [],
+            **page,
+            "next_statuses": _next_statuses(claim) if may_change else [],
             "may_change": may_change,
             "may_correct": can(request.user, "billing.add_claim")
             and claim.status in services.CORRECTABLE
             and claim.claim_type != Claim.Type.VOID,
             "may_delete": can(request.user, "billing.delete_claim") and claim.status == Claim.Status.DRAFT,
             "may_submit": can(request.user, "billing.submit_claim") and claim.status == Claim.Status.DRAFT,
+            "may_download": can(request.user, "billing.submit_claim"),
         },
     )
 
@@ -153,18 +165,39 @@ def claims_export(request: OrgRequest) -> HttpResponse:
     return response
 
 
+@login_required
+def claim_file(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
+    """The 837P a claim was sent in, downloaded again (a clearinghouse that lost it, a resend)."""
+    require(request, "billing.submit_claim")
+    claim = selectors.get_claim(pk)
+    interchange = claim.interchange
+    if interchange is None or interchange.kind != Interchange.Kind.CLAIMS_837P:
+        raise Http404
+    access_record(obj=claim, request=request, via="billing")
+    response = HttpResponse(interchange.content, content_type="text/plain; charset=ascii")
+    response["Content-Disposition"] = f'attachment; filename="{interchange.filename}"'
+    return response
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("New status"), choices=Claim.Status.choices)
     note = forms.CharField(
         label=gettext_lazy("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the statuses this claim can move to: offering the others invited a refusal.
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = _next_statuses(claim)
+
 
 @login_required
 def claim_status(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
     require(request, "billing.change_claim")
     claim = selectors.get_claim(pk)
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST or None, claim=claim)
     return pages.form_page(
         request,
         form,

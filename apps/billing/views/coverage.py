@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.http import OrgRequest
-from apps.accounts.permissions import permission_required
+from apps.accounts.permissions import can, permission_required
 from apps.audit.services import access_record
 from apps.billing import coverage as coverages
-from apps.billing.models import Coverage, Payer
+from apps.billing.authorizations import utilization
+from apps.billing.dates import EndNotBeforeStart
+from apps.billing.models import Coverage, Payer, ServiceAuthorization
 from apps.clients import selectors as clients
 from apps.clients.models import Client
 from apps.core import clock
@@ -30,7 +32,7 @@ from apps.scheduling.dates import SaneDates
 FIELDS = list(coverages.COVERAGE_FIELDS)
 
 
-class CoverageForm(IsoDates, SaneDates, forms.ModelForm):
+class CoverageForm(EndNotBeforeStart, IsoDates, SaneDates, forms.ModelForm):
     class Meta:
         model = Coverage
         fields = FIELDS
@@ -78,7 +80,22 @@ def client_billing(request: OrgRequest, pk: uuid.UUID) -> HttpResponse:
         "today": today,
         **flags,
     }
+    if can(request.user, "billing.view_serviceauthorization"):
+        context["authorizations"] = _authorizations_of(client, today)
     return render(request, "billing/client.html", context)
+
+
+def _authorizations_of(client: Client, today) -> list[ServiceAuthorization]:
+    """The client's authorizations, latest first, each with its use (three queries in all)."""
+    rows = list(
+        ServiceAuthorization.objects.filter(client=client)
+        .select_related("payer", "service")
+        .order_by("-end_date", "id")
+    )
+    use = utilization(rows, today=today)
+    for row in rows:
+        row.use = use[row.pk]  # type: ignore[attr-defined]
+    return rows
 
 
 @login_required

@@ -28,6 +28,7 @@ def home(request: OrgRequest) -> HttpResponse:
     if can(user, "billing.view_serviceauthorization"):
         context["authorizations_ending"] = overview.authorizations_ending(clock.today(request.organization))
         context["ending_days"] = overview.ENDING_SOON_DAYS
+        context["authorizations_near_limit"] = overview.authorizations_near_limit()
     if can(user, "billing.view_payer"):
         context["payers"] = overview.payer_counts()
     return render(request, "billing/home.html", context)

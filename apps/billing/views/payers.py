@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
 from apps.billing import payers
+from apps.billing.dates import EndNotBeforeStart
 from apps.billing.models import Payer, PayerRate
 from apps.core.forms import DateInput, IsoDates
 from apps.core.pages import action, form_page
@@ -34,7 +35,9 @@ class PayerForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
 
 
-class RateForm(IsoDates, SaneDates, forms.ModelForm):
+class RateForm(EndNotBeforeStart, IsoDates, SaneDates, forms.ModelForm):
+    date_range = ("effective_from", "effective_to")
+
     class Meta:
         model = PayerRate
         fields = ["service", "rate", "effective_from", "effective_to"]

@@ -18,6 +18,8 @@ from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.audit.services import access_record
 from apps.billing import remittance_selectors as selectors
+from apps.billing.models import Payer
+from apps.billing.params import uuid_or_none
 from apps.billing.remittance import remittance_import
 from apps.core import pages
 
@@ -45,7 +47,10 @@ def remittance_list(request: OrgRequest) -> HttpResponse:
     if not can(request.user, "billing.view_interchange"):
         raise PermissionDenied
     cursor = request.GET.get("after", "")[:200]
-    rows, next_cursor = selectors.page_of(selectors.remittance_list(), cursor)
+    params = {k: request.GET.get(k, "").strip()[:100] for k in ("q", "payer")}
+    rows, next_cursor = selectors.page_of(
+        selectors.remittance_list(query=params["q"], payer=uuid_or_none(params["payer"])), cursor
+    )
     return render(
         request,
         "billing/remittances.html",
@@ -53,6 +58,9 @@ def remittance_list(request: OrgRequest) -> HttpResponse:
             "rows": rows,
             "next_cursor": next_cursor,
             "first_page": not cursor,
+            "params": params,
+            "filtered": any(params.values()),
+            "payers": Payer.objects.only("pk", "name").order_by("name"),
             "may_post": can(request.user, "billing.post_remittance"),
         },
     )

@@ -107,6 +107,7 @@ PARAMETERS = {
     "billing:coverage_delete": {"pk": "coverage"},
     "billing:claim": {"pk": "claim"},
     "billing:claim_status": {"pk": "claim"},
+    "billing:claim_file": {"pk": "claim"},
     "billing:claim_replace": {"pk": "claim"},
     "billing:claim_void": {"pk": "claim"},
     "billing:claim_delete": {"pk": "claim"},
