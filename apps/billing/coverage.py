@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.billing.models import Coverage
-from apps.billing.params import day_or_open
+from apps.billing.params import date_span
 from apps.clients.models import Client
 
 COVERAGE_FIELDS = (
@@ -87,14 +87,10 @@ def _refuse_second_primary(coverage: Coverage) -> None:
         raise ValidationError(
             {
                 "rank": _(
-                    "The client already has a primary coverage on these dates: %(payer)s from %(start)s to "
-                    "%(end)s. End it first, or make this one secondary."
+                    "The client already has a primary coverage on these dates: %(payer)s %(span)s. "
+                    "End it first, or make this one secondary."
                 )
-                % {
-                    "payer": other.payer.name,
-                    "start": day_or_open(other.start_date),
-                    "end": day_or_open(other.end_date),
-                }
+                % {"payer": other.payer.name, "span": date_span(other.start_date, other.end_date)}
             }
         )
 

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import BaseModel
 
@@ -271,8 +272,9 @@ class BillableService(BaseModel):
         READY = "ready", _("Ready to bill")
         BLOCKED = "blocked", _("Blocked")
         CLAIMED = "claimed", _("On a claim")
-        # Taken out of billing by hand (a duplicate, not billable); kept for the record.
-        VOID = "void", _("Void")
+        # Taken out of billing by hand (a duplicate, not billable); kept for the record. A
+        # context of its own: Spanish says it as an adjective here, a noun for a claim's type.
+        VOID = "void", pgettext_lazy("billable service status", "Void")
 
     class Source(models.TextChoices):
         VISIT = "visit", _("Verified visit")
@@ -455,12 +457,14 @@ class Claim(BaseModel):
         VOID = "void", _("Void")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        PROCESSED = "processed", _("Processed")
-        PAID = "paid", _("Paid")
-        DENIED = "denied", _("Denied")
-        REJECTED = "rejected", _("Rejected")
+        # "claim status": Spanish agrees them with "reclamación" (feminine), where the same
+        # English words elsewhere describe masculine things (a form, a payment).
+        DRAFT = "draft", pgettext_lazy("claim status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("claim status", "Submitted")
+        PROCESSED = "processed", pgettext_lazy("claim status", "Processed")
+        PAID = "paid", pgettext_lazy("claim status", "Paid")
+        DENIED = "denied", pgettext_lazy("claim status", "Denied")
+        REJECTED = "rejected", pgettext_lazy("claim status", "Rejected")
 
     # CLM05-3, the claim frequency type code.
     FREQUENCY_CODES: dict[str, str] = {Type.INITIAL: "1", Type.REPLACEMENT: "7", Type.VOID: "8"}
@@ -555,10 +559,10 @@ class ClaimLine(BaseModel):
     """One service line of a claim (loop 2400): one billable service."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        PAID = "paid", _("Paid")
-        PARTIAL = "partial", _("Partly paid")
-        DENIED = "denied", _("Denied")
+        PENDING = "pending", pgettext_lazy("claim status", "Pending")
+        PAID = "paid", pgettext_lazy("claim status", "Paid")
+        PARTIAL = "partial", pgettext_lazy("claim status", "Partly paid")
+        DENIED = "denied", pgettext_lazy("claim status", "Denied")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines", verbose_name=_("claim"))
     line_number = models.PositiveSmallIntegerField(_("line"))

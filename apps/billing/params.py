@@ -1,5 +1,5 @@
 """Reading what people send billing's pages (an edited query string is ignored, not an error),
-the permission check every billing view starts with, and how an open-ended date reads."""
+the permission check every billing view starts with, and how a range of dates reads."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def date_or_none(value) -> dt.date | None:
         return None
 
 
-def day_or_open(value: dt.date | None) -> str:
-    """A range's end as people read it: the date, or "open-ended"."""
-    return date_format(value, "SHORT_DATE_FORMAT") if value else _("open-ended")
+def date_span(start: dt.date, end: dt.date | None) -> str:
+    """A range of dates as people read it: "from May 1, 2026 to June 30, 2026", or "from May 1,
+    2026 on" when it has no end."""
+    if end is None:
+        return _("from %(start)s on") % {"start": date_format(start, "SHORT_DATE_FORMAT")}
+    return _("from %(start)s to %(end)s") % {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+    }

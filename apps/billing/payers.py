@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.billing.models import Payer, PayerRate
-from apps.billing.params import day_or_open
+from apps.billing.params import date_span
 from apps.scheduling.models import Service
 
 PAYER_FIELDS = (
@@ -99,14 +99,10 @@ def rate_overlap_check(rate_obj: PayerRate) -> None:
         raise ValidationError(
             {
                 "effective_from": _(
-                    "These dates overlap the rate of %(rate)s for this service from %(start)s to %(end)s. "
+                    "These dates overlap the rate of %(rate)s for this service %(span)s. "
                     "End that rate first or choose other dates."
                 )
-                % {
-                    "rate": clash.rate,
-                    "start": day_or_open(clash.effective_from),
-                    "end": day_or_open(clash.effective_to),
-                }
+                % {"rate": clash.rate, "span": date_span(clash.effective_from, clash.effective_to)}
             }
         )
 

@@ -74,7 +74,8 @@ def test_the_claim_history_names_statuses_not_codes(org_a, claim):
     assert "— → Draft" in history and "Draft → Submitted" in history
     assert "→ draft" not in history and "→ submitted" not in history
     spanish = in_spanish(browser).get(f"/billing/claims/{claim.pk}/").content.decode()
-    assert "Borrador → Enviado" in spanish[spanish.index('<ol class="timeline">') :]
+    # Agreeing with "reclamación": Enviada, not the masculine of a form or a payment.
+    assert "Borrador → Enviada" in spanish[spanish.index('<ol class="timeline">') :]
 
 
 def test_the_status_form_offers_only_the_statuses_the_claim_can_take(org_a, claim):
