@@ -17,8 +17,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.billing.models import ZERO, Claim, ClaimAdjustment, ClaimEvent, ClaimLine, Interchange, Payer
+from apps.clients.models import Client
+from apps.core.versions import tables_of
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Sent and not settled: what the payers still owe (a partial payment leaves a balance).
 OPEN_STATUSES = (Claim.Status.SUBMITTED, Claim.Status.PROCESSED, Claim.Status.PAID)
 BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_90_plus")
@@ -37,8 +39,13 @@ class Filters:
     today: dt.date | None = None
 
 
+# What the claims list shows (a kept page: apps.core.fragments.cached_page).
+LIST_TABLES = tables_of(Claim, Payer, Client)
+
+
 def claim_list(filters: Filters) -> QuerySet[Claim]:
-    claims = Claim.objects.select_related("payer", "client")
+    # The list names the client; their SSN is never decrypted for it.
+    claims = Claim.objects.select_related("payer", "client").defer("client__ssn")
     if filters.status:
         claims = claims.filter(status=filters.status)
     if filters.payer:

@@ -24,8 +24,8 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing import bulk, numbers
 from apps.billing import identity as billing_identity
-from apps.billing import numbers
 from apps.billing.models import (
     ZERO,
     BillableService,
@@ -191,6 +191,7 @@ def claims_build(*, start: dt.date, end: dt.date, payer: Payer | None = None, ac
     _copy(Claim, _ALL, claims)
     _copy(ClaimLine, LINE_COLUMNS, lines)
     _copy(ClaimEvent, _ALL, events)
+    bulk.analyze_after_bulk(Claim._meta.db_table, ClaimLine._meta.db_table, rows=len(lines))
     return claims
 
 

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.billing import validation
+from apps.billing import bulk, validation
 from apps.billing.models import BillableService, Coverage, ServiceAuthorization
 from apps.billing.rates import rates_on, total_for
 from apps.billing.units import units_for
@@ -192,6 +192,7 @@ def billables_generate(*, start: dt.date, end: dt.date, actor=None) -> Generatio
     match(rows)
     judge(rows, visits_ok=visits_ok)
     created = _insert(rows, actor=actor)
+    bulk.analyze_after_bulk(BillableService._meta.db_table, rows=len(created))
     result.created = len(created)
     result.ready = sum(1 for status in created if status == Status.READY)
     result.blocked = result.created - result.ready

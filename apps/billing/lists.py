@@ -16,10 +16,14 @@ from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from apps.billing.models import BillableService, ServiceAuthorization
+from apps.billing.models import BillableService, Payer, ServiceAuthorization
 from apps.billing.params import uuid_or_none
+from apps.clients.models import Client
+from apps.core.versions import tables_of
+from apps.scheduling.models import Service
+from apps.staff.models import Staff
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 ENDING_SOON_DAYS = 30
 # The share used at which billing is alerted (the nightly job's first alert) and the list filters.
 NEAR_LIMIT = Decimal("0.8")
@@ -123,8 +127,15 @@ class BillableFilters:
     authorization: uuid.UUID | None = None
 
 
+# What the review queue shows (a kept page: apps.core.fragments.cached_page).
+REVIEW_TABLES = tables_of(BillableService, Client, Staff, Service, Payer)
+
+
 def billable_list(filters: BillableFilters) -> QuerySet[BillableService]:
-    rows = BillableService.objects.select_related("client", "staff", "service", "payer")
+    # The queue names the client and the staff member; their SSNs are never decrypted for it.
+    rows = BillableService.objects.select_related("client", "staff", "service", "payer").defer(
+        "client__ssn", "staff__ssn"
+    )
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.reason:

@@ -16,6 +16,7 @@ from apps.audit.models import LogEntry
 from apps.billing import claims as services
 from apps.billing.models import BillableService, Claim, Interchange
 from apps.billing.tests import claims_support as s
+from apps.core import fragments
 from conftest import person, signed_in
 
 
@@ -65,6 +66,8 @@ def test_another_organizations_billing_specialist_gets_404_and_an_empty_list(org
 def test_the_list_filters_and_its_query_count_does_not_grow_with_rows(org_a, claims):
     browser = signed_in(org_a, "billing")
     browser.get("/billing/claims/")
+    # A kept page: each count is of a page drawn afresh, not read from the worker's memory.
+    fragments.clear()
     with CaptureQueriesContext(connection) as few:
         page = browser.get("/billing/claims/")
     assert page.content.decode().count('name="claims"') == 3
@@ -74,10 +77,15 @@ def test_the_list_filters_and_its_query_count_does_not_grow_with_rows(org_a, cla
             client = s.make_client(payer, first_name=f"Extra{i}")
             s.make_billables(client, payer, s.make_service(), [dt.date(2026, 9, 1 + i)])
         services.claims_build(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), actor=None)
+    fragments.clear()
     with CaptureQueriesContext(connection) as many:
         page = browser.get("/billing/claims/")
     assert page.content.decode().count('name="claims"') == 15
     assert len(many) == len(few)
+    # Drawn once: the next visit reads the kept page, until a claim changes.
+    with CaptureQueriesContext(connection) as kept:
+        browser.get("/billing/claims/")
+    assert len(kept) < len(few)
     found = browser.get("/billing/claims/", {"q": "ben rivera"}).content.decode()
     assert found.count("/billing/claims/") >= 1 and "Ben" in found and "Ann" not in found
     assert claims[0].claim_number in browser.get("/billing/claims/", {"q": claims[0].claim_number}).content.decode()

@@ -30,6 +30,7 @@ from apps.billing.models import BillableService, Claim, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.clients.models import Client
 from apps.core import clock, pages
+from apps.core.fragments import cached_page
 from apps.scheduling.models import Service
 from apps.staff.models import Staff
 
@@ -67,14 +68,14 @@ def review(request: OrgRequest) -> HttpResponse:
         date_from=date_or_none(params["from"]),
         date_to=date_or_none(params["to"]),
     )
-    rows, next_cursor = lists.billable_page(lists.billable_list(filters), request.GET.get("after", "")[:200])
-    for row in rows:
-        row.reason_labels = validation.labels(row.blocking_reasons)
     may_add = can(request.user, "billing.add_billableservice")
-    return render(
-        request,
-        "billing/review.html",
-        {
+    may_change = can(request.user, "billing.change_billableservice")
+
+    def context() -> dict:
+        rows, next_cursor = lists.billable_page(lists.billable_list(filters), request.GET.get("after", "")[:200])
+        for row in rows:
+            row.reason_labels = validation.labels(row.blocking_reasons)
+        return {
             "current": "review",
             "rows": rows,
             "next_cursor": next_cursor,
@@ -85,10 +86,20 @@ def review(request: OrgRequest) -> HttpResponse:
             "reasons": [(code, validation.label(code)) for code in validation.CODES],
             "payers": Payer.objects.only("pk", "name").order_by("name"),
             "may_add": may_add,
-            "may_change": can(request.user, "billing.change_billableservice"),
+            "may_change": may_change,
             "generate_form": PeriodForm(initial=_last_month()) if may_add else None,
-        },
+        }
+
+    # Drawn once per change of what it shows, for each set of rights (the query string and
+    # the language are in the key already); the generate form's default month is too.
+    response, _label = cached_page(
+        request,
+        "billing/review.html",
+        key=(may_add, may_change, clock.month_start()),
+        tables=lists.REVIEW_TABLES,
+        context=context,
     )
+    return response
 
 
 @login_required

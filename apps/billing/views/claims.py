@@ -28,6 +28,7 @@ from apps.billing import claims as services
 from apps.billing.models import Claim, Interchange, Payer
 from apps.billing.params import date_or_none, require, uuid_or_none
 from apps.core import clock, pages
+from apps.core.fragments import cached_page
 
 
 def _next_statuses(claim: Claim) -> list[tuple[str, StrOrPromise]]:
@@ -57,12 +58,14 @@ def _filters(request: OrgRequest) -> tuple[selectors.Filters, dict[str, str]]:
 def claim_list(request: OrgRequest) -> HttpResponse:
     require(request, "billing.view_claim")
     filters, params = _filters(request)
-    claims = selectors.claim_list(filters)
-    rows, next_cursor = selectors.page_of(claims, request.GET.get("after", "")[:200])
-    return render(
-        request,
-        "billing/claims.html",
-        {
+    may_build = can(request.user, "billing.add_claim")
+    may_submit = can(request.user, "billing.submit_claim")
+    month = clock.month_start()
+
+    def context() -> dict:
+        claims = selectors.claim_list(filters)
+        rows, next_cursor = selectors.page_of(claims, request.GET.get("after", "")[:200])
+        return {
             "current": "claims",
             "rows": rows,
             "next_cursor": next_cursor,
@@ -73,11 +76,22 @@ def claim_list(request: OrgRequest) -> HttpResponse:
             "statuses": Claim.Status.choices,
             "types": Claim.Type.choices,
             "payers": selectors.payers(),
-            "may_build": can(request.user, "billing.add_claim"),
-            "may_submit": can(request.user, "billing.submit_claim"),
-            "month": clock.month_start().strftime("%Y-%m"),
-        },
+            "may_build": may_build,
+            "may_submit": may_submit,
+            "month": month.strftime("%Y-%m"),
+        }
+
+    # Drawn once per change of what it shows, for each set of rights (the query string and
+    # the language are in the key already); the month the summary link names is too, and the
+    # aging filters count days from today.
+    response, _label = cached_page(
+        request,
+        "billing/claims.html",
+        key=(may_build, may_submit, clock.today()),
+        tables=selectors.LIST_TABLES,
+        context=context,
     )
+    return response
 
 
 @login_required

@@ -121,6 +121,8 @@ def _outside(drawn) -> list[tuple[str, ...]]:
     ("role", "url"),
     [
         ("admin", "/clients/"),
+        ("billing", "/billing/claims/"),
+        ("billing", "/billing/review/"),
         ("admin", "/clients/{client}/"),
         ("admin", "/accounts/people/"),
         ("admin", "/staff/"),

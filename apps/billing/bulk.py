@@ -1,0 +1,18 @@
+"""Large writes (a month of billable services, its claims) and the query planner."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+# A write this large changes what the planner should expect of a table (a month of services
+# arriving at once); it is told at once rather than when autovacuum next gets to it, or the
+# pages that read the table right after choose plans for the table as it was.
+BULK_ROWS = 5_000
+
+
+def analyze_after_bulk(*tables: str, rows: int) -> None:
+    if rows < BULK_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
