@@ -4,10 +4,7 @@ billing summary."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +15,7 @@ from django.http import Http404
 
 from apps.billing.models import ZERO, Claim, ClaimAdjustment, ClaimEvent, ClaimLine, Interchange, Payer
 from apps.clients.models import Client
+from apps.core import keyset
 from apps.core.versions import tables_of
 
 PAGE_SIZE = 25
@@ -75,30 +73,9 @@ def totals(claims: QuerySet[Claim]) -> dict:
     )
 
 
-def encode_cursor(claim: Claim) -> str:
-    raw = json.dumps([claim.period_end.isoformat(), claim.claim_number]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.date, str] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        when, number = json.loads(raw)
-        return dt.date.fromisoformat(when), str(number)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        return None
-
-
 def page_of(claims: QuerySet[Claim], cursor: str = "") -> tuple[list[Claim], str]:
     """One page in the list's order (latest period first) after `cursor`, and the next cursor."""
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        when, number = position
-        claims = claims.filter(Q(period_end__lt=when) | Q(period_end=when, claim_number__gt=number))
-    rows = list(claims[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, encode_cursor(rows[-1]) if more and rows else ""
+    return keyset.page(claims, cursor, order=("-period_end", "claim_number"), size=PAGE_SIZE)
 
 
 def get_claim(pk) -> Claim:

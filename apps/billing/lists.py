@@ -4,10 +4,7 @@ first page and the thousandth: no OFFSET, no COUNT)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +16,7 @@ from django.http import Http404
 from apps.billing.models import BillableService, Payer, ServiceAuthorization
 from apps.billing.params import uuid_or_none
 from apps.clients.models import Client
+from apps.core import keyset
 from apps.core.versions import tables_of
 from apps.scheduling.models import Service
 from apps.staff.models import Staff
@@ -153,40 +151,11 @@ def billable_list(filters: BillableFilters) -> QuerySet[BillableService]:
     return rows.order_by("-service_date", "-id")
 
 
-def _encode(day: dt.date, pk: uuid.UUID) -> str:
-    raw = json.dumps([day.isoformat(), str(pk)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[dt.date, uuid.UUID] | None:
-    """The position a cursor names, or None for one that is not ours (an edited URL)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        day, pk = json.loads(raw)
-        return dt.date.fromisoformat(day), uuid.UUID(pk)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        return None
-
-
 def authorization_page(rows: QuerySet[ServiceAuthorization], cursor: str = ""):
     """One page in end-date order after `cursor`, and the next page's cursor ("" at the end)."""
-    position = _decode(cursor) if cursor else None
-    if position is not None:
-        day, pk = position
-        rows = rows.filter(Q(end_date__gt=day) | Q(end_date=day, id__gt=pk))
-    return _page(list(rows[: PAGE_SIZE + 1]), "end_date")
+    return keyset.page(rows, cursor, order=("end_date", "id"), size=PAGE_SIZE)
 
 
 def billable_page(rows: QuerySet[BillableService], cursor: str = ""):
     """One page, newest date of service first, after `cursor`."""
-    position = _decode(cursor) if cursor else None
-    if position is not None:
-        day, pk = position
-        rows = rows.filter(Q(service_date__lt=day) | Q(service_date=day, id__lt=pk))
-    return _page(list(rows[: PAGE_SIZE + 1]), "service_date")
-
-
-def _page(rows: list, column: str):
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, _encode(getattr(rows[-1], column), rows[-1].pk) if more and rows else ""
+    return keyset.page(rows, cursor, order=("-service_date", "-id"), size=PAGE_SIZE)

@@ -3,10 +3,6 @@ file's claims with their adjustments in a fixed number of queries."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +11,7 @@ from django.db.models import Func, IntegerField, Q, QuerySet
 from django.http import Http404
 
 from apps.billing.models import Claim, ClaimAdjustment, ClaimEvent, Interchange
+from apps.core import keyset
 
 PAGE_SIZE = 25
 
@@ -34,30 +31,9 @@ def remittance_list(*, query: str = "", payer: uuid.UUID | None = None) -> Query
     )
 
 
-def _encode(row: Interchange) -> str:
-    raw = json.dumps([row.created_at.isoformat(), str(row.pk)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, uuid.UUID] | None:
-    """The position a cursor names, or None for one that is not ours (an edited URL)."""
-    try:
-        when, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return dt.datetime.fromisoformat(when), uuid.UUID(pk)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        return None
-
-
 def page_of(rows: QuerySet[Interchange], cursor: str = "") -> tuple[list[Interchange], str]:
     """One page, newest first, after `cursor`, and the next page's cursor ("" at the end)."""
-    position = _decode(cursor) if cursor else None
-    if position is not None:
-        when, pk = position
-        rows = rows.filter(Q(created_at__lt=when) | Q(created_at=when, id__lt=pk))
-    page = list(rows[: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
-    return page, _encode(page[-1]) if more and page else ""
+    return keyset.page(rows, cursor, order=("-created_at", "-id"), size=PAGE_SIZE)
 
 
 def get_remittance(pk) -> Interchange:
