@@ -1,0 +1,261 @@
+"""Every URL of the organization's URLconf, with real records filling its parameters.
+
+Shared by the tests that request every URL (no GET changes state, every role against every
+URL, fuzzed forms). The URLs are read from the URLconf itself, so a new view is covered
+without editing those tests; a new URL with parameters must say here which record fills them
+(`get_urls` fails until it does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Which record fills each URL parameter, by URL name ("namespace:name") or, for the admin,
+# generically from the model in the name. Values are keys of the `records` fixture.
+PARAMETERS = {
+    "accounts:password_reset_confirm": {"uidb64": "uidb64", "token": "token"},
+    "accounts:invitation_accept": {"uidb64": "uidb64", "token": "token"},
+    "accounts:email_verify": {"uidb64": "uidb64", "token": "token"},
+    "accounts:session_revoke": {"pk": "session"},
+    "accounts:person": {"pk": "person"},
+    "accounts:person_sessions_revoke": {"pk": "person"},
+    "accounts:person_two_factor_reset": {"pk": "person"},
+    "accounts:person_invitation_resend": {"pk": "person"},
+    "accounts:person_unlock": {"pk": "person"},
+    "accounts:role_edit": {"pk": "role"},
+    "accounts:role_delete": {"pk": "role"},
+    "audit:history": {"resource": "client_resource", "pk": "client"},
+    "audit:access_report": {"resource": "client_resource", "pk": "client"},
+    "files:attached": {"label": "client_resource", "pk": "client"},
+    "files:detail": {"pk": "file"},
+    "files:download": {"pk": "file"},
+    "files:share": {"pk": "file"},
+    "files:unshare": {"pk": "file", "permission_pk": "file_permission"},
+    "files:delete": {"pk": "file"},
+    "files:restore": {"pk": "file"},
+    "notifications:read": {"pk": "notification"},
+    "notifications:template_edit": {"kind": "template_kind", "channel": "template_channel"},
+    "notifications:template_preview": {"kind": "template_kind", "channel": "template_channel"},
+    "clients:location_edit": {"location_pk": "location"},
+    "clients:contact_edit": {"pk": "client", "contact_pk": "contact"},
+    "clients:care_plan": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_edit": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_pdf": {"pk": "client", "plan_pk": "plan"},
+    "clients:care_plan_action": {"pk": "client", "plan_pk": "plan", "action": "plan_action"},
+    "staff:certification_edit": {"pk": "staff", "cert_pk": "certification"},
+    "staff:certification_renew": {"pk": "staff", "cert_pk": "certification"},
+    "staff:program_edit": {"program_pk": "program"},
+    "scheduling:staff_week": {"staff_id": "staff"},
+    "scheduling:feed": {"token": "feed_token"},
+    "set_language": {"code": "language"},
+    "documentation:client": {"pk": "client"},
+    "documentation:visit_note": {"pk": "visit"},
+    "documentation:link_sign": {"token": "signing_token"},
+    "documentation:template": {"pk": "form_template"},
+    "documentation:template_edit": {"pk": "form_template"},
+    "documentation:template_export": {"pk": "form_template"},
+    "documentation:template_preview": {"pk": "form_template"},
+    "documentation:field_create": {"pk": "form_template"},
+    "documentation:field_edit": {"pk": "form_template", "key": "field_key"},
+    "documentation:field_move": {"pk": "form_template", "key": "field_key", "direction": "direction"},
+    "documentation:field_delete": {"pk": "form_template", "key": "field_key"},
+    "documentation:section_create": {"pk": "form_template"},
+    "documentation:section_edit": {"pk": "form_template", "key": "section_key"},
+    "documentation:section_delete": {"pk": "form_template", "key": "section_key"},
+    "billing:remittance": {"pk": "remittance"},
+    "billing:payer": {"pk": "payer"},
+    "billing:payer_edit": {"pk": "payer"},
+    "billing:rate_create": {"pk": "payer"},
+    "billing:rate_edit": {"pk": "payer", "rate_pk": "payer_rate"},
+    "billing:rate_delete": {"pk": "payer", "rate_pk": "payer_rate"},
+    "billing:client": {"pk": "client"},
+    "billing:coverage_create": {"pk": "client"},
+    "billing:coverage_edit": {"pk": "coverage"},
+    "billing:coverage_delete": {"pk": "coverage"},
+    "billing:claim": {"pk": "claim"},
+    "billing:claim_status": {"pk": "claim"},
+    "billing:claim_file": {"pk": "claim"},
+    "billing:claim_replace": {"pk": "claim"},
+    "billing:claim_void": {"pk": "claim"},
+    "billing:claim_delete": {"pk": "claim"},
+    "billing:claim_line_remove": {"pk": "claim", "line": "claim_line"},
+    "billing:authorization": {"pk": "authorization"},
+    "billing:authorization_edit": {"pk": "authorization"},
+    "billing:billable": {"pk": "billable"},
+    "billing:billable_recheck": {"pk": "billable"},
+    "billing:billable_void": {"pk": "billable"},
+}
+# The rest take `pk` of the namespace's main record, by the first path segment after it.
+DEFAULT_PK = {
+    "clients": "client",
+    "staff": "staff",
+    "scheduling:shift": "shift",
+    "scheduling:schedule": "schedule",
+    "scheduling:appointment": "appointment",
+    "scheduling:visit": "visit",
+    "scheduling:clock_out": "visit",
+    "documentation": "submission",
+}
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    """(name, parameter names, converter-free route) of every named pattern, recursively."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            yield from _routes(pattern, prefix + str(pattern.pattern), inner or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, set(pattern.pattern.regex.groupindex), prefix + str(pattern.pattern)
+
+
+def _pk_record(name: str) -> str | None:
+    namespace = name.partition(":")[0]
+    for key, record in DEFAULT_PK.items():
+        if name.startswith(key) and (":" in key or namespace == key):
+            return record
+    return None
+
+
+def _admin_url(name: str, parameters: set[str], records: dict) -> str | None:
+    """Admin URLs: every registered model's list, add form, and one object's pages."""
+    view = name.removeprefix("admin:")
+    if parameters == {"object_id"}:
+        for model in admin.site._registry:
+            prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+            if view.startswith(prefix) and view[len(prefix) :] in {"change", "history", "delete"}:
+                obj = model._default_manager.order_by("pk").first()
+                return reverse(name, kwargs={"object_id": obj.pk}) if obj else None
+    if parameters == {"app_label"}:
+        return reverse(name, kwargs={"app_label": "clients"})
+    if parameters == {"content_type_id", "object_id"}:
+        return reverse(name, kwargs={"content_type_id": records["client_type"], "object_id": records["client"]})
+    return reverse(name, kwargs={p: records[p] for p in parameters}) if parameters else reverse(name)
+
+
+def get_urls(records: dict) -> list[str]:
+    from starline import urls_tenants
+
+    urls, unknown = [], []
+    resolver = get_resolver(urls_tenants)  # type: ignore[arg-type]  # a URLconf module is accepted too
+    for name, parameters, route in _routes(resolver):
+        if name.startswith("admin:"):
+            url = _admin_url(name, parameters, records)
+        elif not parameters:
+            url = reverse(name)
+        elif name in PARAMETERS:
+            url = reverse(name, kwargs={p: records[key] for p, key in PARAMETERS[name].items()})
+        elif parameters == {"pk"} and _pk_record(name):
+            url = reverse(name, kwargs={"pk": records[_pk_record(name)]})
+        else:
+            unknown.append(f"{name} ({route})")
+            continue
+        if url:
+            urls.append(url)
+    assert not unknown, "say in PARAMETERS which records fill these URLs:\n" + "\n".join(unknown)
+    return sorted(set(urls))
+
+
+def records_for(org_a) -> dict:
+    """The demo data in the organization, and one record of each kind a URL names (files go
+    to the private root the caller set up: see the `records` fixture in conftest.py)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.accounts.models import Role, User, UserSession
+    from apps.billing import claims as billing_claims
+    from apps.billing.models import Interchange, PayerRate
+    from apps.billing.tests import claims_support as billing
+    from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation
+    from apps.core.seeding import seeders
+    from apps.documentation import services as documentation
+    from apps.documentation.models import FormSubmission, FormTemplate
+    from apps.files import services as file_services
+    from apps.notifications import services as notification_services
+    from apps.scheduling import services as scheduling_services
+    from apps.scheduling.models import Appointment, Schedule, Shift, Visit
+    from apps.staff.models import Certification, Staff, TrainingProgram
+
+    with org_a, open(os.devnull, "w") as quiet:
+        for _label, seed in seeders():
+            seed(org_a, stdout=quiet)
+        admin_user = User.objects.get(email="admin@alpha.test")
+        plan = CarePlan.objects.order_by("pk").first()
+        client = plan.client
+        certification = Certification.objects.order_by("pk").first()
+        file = file_services.file_store_bytes(
+            content=b"%PDF-1.4\n%%EOF\n", filename="plan.pdf", actor=admin_user, attach_to=client
+        )
+        permission = file_services.file_share(
+            file=file, actor=admin_user, rights=[], user=User.objects.get(email="manager@alpha.test")
+        )[0]
+        notification = notification_services.notify(
+            recipients=[admin_user], type="system", title="Hello", message="Hello", organization=org_a
+        )[0]
+        staff = certification.staff
+        session = UserSession.objects.order_by("pk").first()
+        form_template = FormTemplate.objects.order_by("template_name").first()
+        structure = form_template.form_structure
+        submission = FormSubmission.objects.order_by("pk").first() or documentation.submission_start(
+            template=form_template, author=User.objects.get(email="dsp@alpha.test")
+        )
+        payer = billing.make_payer("No GET Health", edi_payer_id="NOGET1")
+        service = billing.make_service()
+        rate = PayerRate.objects.create(
+            payer=payer, service=service, rate=Decimal("6.25"), effective_from=dt.date(2026, 1, 1)
+        )
+        billed = billing.make_client(payer, client_id="NOGET0001")
+        authorization = billing.make_authorization(billed, payer, service)
+        billing.make_billables(billed, payer, service, [dt.date(2026, 11, 2)])
+        open_billable = billing.make_billables(billed, payer, service, [dt.date(2026, 12, 1)])[0]
+        (claim,) = billing_claims.claims_build(
+            start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), payer=payer, actor=admin_user
+        )
+        return {
+            "client": client.pk,
+            "client_type": ContentType.objects.get_for_model(Client).pk,
+            "client_resource": "clients.client",
+            "plan": plan.pk,
+            "plan_action": "approve",
+            "contact": (ClientContact.objects.filter(client=client).first() or ClientContact.objects.first()).pk,
+            "location": ClientLocation.objects.order_by("pk").first().pk,
+            "staff": staff.pk,
+            "certification": certification.pk,
+            "program": TrainingProgram.objects.order_by("pk").first().pk,
+            "shift": Shift.objects.order_by("pk").first().pk,
+            "schedule": Schedule.objects.order_by("pk").first().pk,
+            "appointment": Appointment.objects.order_by("pk").first().pk,
+            "visit": Visit.objects.order_by("pk").first().pk,
+            "feed_token": scheduling_services.calendar_feed_issue(staff=Staff.objects.order_by("pk").first()),
+            "person": User.objects.get(email="dsp@alpha.test").pk,
+            "role": Role.objects.order_by("name").first().pk,
+            "session": session.pk if session else "00000000-0000-0000-0000-000000000000",
+            "file": file.pk,
+            "file_permission": permission.pk,
+            "notification": notification.pk,
+            "template_kind": "system",
+            "template_channel": "email",
+            "submission": submission.pk,
+            "form_template": form_template.pk,
+            "field_key": structure["sections"][0]["fields"][0]["key"],
+            "section_key": structure["sections"][0]["key"],
+            "direction": "up",
+            "signing_token": "not-a-real-token",
+            "uidb64": "MQ",
+            "token": "set-password",
+            "language": "es",
+            "payer": payer.pk,
+            "payer_rate": rate.pk,
+            "coverage": billed.coverages.get().pk,
+            "claim": claim.pk,
+            "claim_line": claim.lines.get().pk,
+            "authorization": authorization.pk,
+            "billable": open_billable.pk,
+            "remittance": Interchange.objects.create(
+                kind=Interchange.Kind.REMITTANCE_835, content="", content_hash="0" * 64, trace_number="T1"
+            ).pk,
+        }
