@@ -161,7 +161,7 @@ def get_urls(records: dict) -> list[str]:
     return sorted(set(urls))
 
 
-def records_for(org_a) -> dict:
+def records_for(org_a):
     """The demo data in the organization, and one record of each kind a URL names (files go
     to the private root the caller set up: see the `records` fixture in conftest.py)."""
     from django.contrib.contenttypes.models import ContentType
