@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +253,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.
     "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},
+    # Each schema's chain head recorded outside the database, daily (AUDIT_ANCHOR_* below).
+    "audit-anchor": {"task": "apps.audit.tasks.audit_anchor", "schedule": crontab(minute=30, hour=5)},
     # Each app's scheduled jobs (the daily digest, reminders) are added by starline/celery.py
     # from the jobs they register (apps.core.jobs).
 }
@@ -264,6 +267,21 @@ AUDITLOG_MASK_CALLABLE = "apps.audit.registry.mask"
 AUDITLOG_CID_GETTER = "apps.audit.context.correlation_id"
 # Changes are stored as JSON values (not their string forms), so before/after keep their types.
 AUDITLOG_STORE_JSON_CHANGES = True
+# Anchors (apps/audit/anchors.py): each schema's chain head, recorded daily where the
+# database's owner cannot rewrite it, so verify_audit_chain detects even a rewrite that
+# recomputed every hash. An S3 bucket created with Object Lock when set (region and endpoint
+# as AWS_S3_* above); otherwise an append-only local file. Tests choose their own location,
+# never a developer's file.
+AUDIT_ANCHOR_BUCKET = env.str("AUDIT_ANCHOR_BUCKET", default="")
+AUDIT_ANCHOR_PREFIX = env.str("AUDIT_ANCHOR_PREFIX", default="audit-anchors/")
+AUDIT_ANCHOR_LOCK_MODE = env.str("AUDIT_ANCHOR_LOCK_MODE", default="COMPLIANCE")
+# Seven years: past the six an audit entry is kept by default (HIPAA's documentation period).
+AUDIT_ANCHOR_RETAIN_DAYS = env.int("AUDIT_ANCHOR_RETAIN_DAYS", default=7 * 366)
+AUDIT_ANCHOR_PATH = env.str(
+    "AUDIT_ANCHOR_PATH", default="" if TESTING else str(BASE_DIR / ".audit-anchors" / "anchors.jsonl")
+)
+if AUDIT_ANCHOR_LOCK_MODE not in ("COMPLIANCE", "GOVERNANCE"):
+    raise ImproperlyConfigured("AUDIT_ANCHOR_LOCK_MODE must be COMPLIANCE or GOVERNANCE.")
 
 # --- files and static ------------------------------------------------------------------
 

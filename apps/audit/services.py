@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -20,6 +22,9 @@ from django.utils import timezone
 from apps.audit import context
 from apps.audit.models import LogEntry
 from apps.core.tenancy import schema_name
+
+if TYPE_CHECKING:
+    from apps.audit.anchors import Anchor
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ def content_type_id(model) -> int:
 TABLE = "audit_logentry"
 PARTITION = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
 DEFAULT_MONTHS_AHEAD = 3
+# Also the least an organization may choose (tenants.Organization.clean): anchored entries
+# younger than this cannot have been removed by retention.
 DEFAULT_RETENTION_YEARS = 6
 
 
@@ -223,23 +230,34 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    anchors: int = 0  # how many anchors the chain was checked against
 
     @property
     def intact(self) -> bool:
         return self.broken_at is None
 
 
-def chain_verify(*, schema: str | None = None, batch: int = 5000) -> ChainReport:
-    """Recompute every entry's hash and check each links to the one before.
+def chain_verify(
+    *, schema: str | None = None, batch: int = 5000, anchors: Sequence[Anchor] = (), now: datetime | None = None
+) -> ChainReport:
+    """Recompute every entry's hash and check each links to the one before; with `anchors`
+    (apps.audit.anchors, this schema's), also that each anchored entry still has the hash it
+    had when anchored and that the chain reaches the newest anchor.
 
     One statement reads the chain head and every entry, so they come from one snapshot:
     entries committed meanwhile neither break nor join the check. The hash is recomputed by
     PostgreSQL exactly as the insert trigger computed it (`starline_audit_digest` over the
-    row as JSON, timestamps in UTC).
+    row as JSON, timestamps in UTC). The links alone cannot show a rewrite by the table's
+    owner that recomputed every later hash and the head; the anchors, kept outside the
+    database, can.
     """
     schema = _schema(schema)
     q = _ident(schema)
-    report = ChainReport(schema=schema, checked=0)
+    report = ChainReport(schema=schema, checked=0, anchors=len(anchors))
+    pinned: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        pinned.setdefault(anchor.entry, []).append(anchor)
+    found: set[int] = set()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL timezone = 'UTC'")
@@ -263,6 +281,9 @@ def chain_verify(*, schema: str | None = None, batch: int = 5000) -> ChainReport
                     problem = _link_problem(entry_id, prev_hash, previous, retained_from, anchor_hash)
                     if stored != computed:
                         problem = "its content does not match its hash (edited after it was written)"
+                    if not problem and entry_id in pinned:
+                        found.add(entry_id)
+                        problem = _anchor_problem(stored, pinned[entry_id])
                     if problem:
                         report.broken_at, report.reason = entry_id, problem
                         return report
@@ -277,7 +298,54 @@ def chain_verify(*, schema: str | None = None, batch: int = 5000) -> ChainReport
         report.reason = f"entries {end + 1}–{last_id} are missing (the chain ends at {last_id})"
     elif previous and previous[0] == last_id and previous[1] != last_hash:
         report.broken_at, report.reason = last_id, "the chain head does not match the last entry"
+    elif anchors:
+        _check_missing_anchored(report, schema, pinned, found, head, now)
     return report
+
+
+def _anchor_problem(stored: str, anchors: list[Anchor]) -> str:
+    for anchor in anchors:
+        if stored != anchor.hash:
+            return (
+                f"its hash is not the one in {anchor.describe()}: "
+                "the log up to this entry was rewritten after it was anchored"
+            )
+    return ""
+
+
+def _check_missing_anchored(report, schema, pinned, found, head, now) -> None:
+    """Anchored entries the scan did not meet: beyond the chain's end (the newest entries
+    were removed and the head rewound), or removed from the middle. Only retention may
+    remove entries, and only as it does: whole months, the oldest first, none younger than
+    the shortest retention an organization may choose, with the head recording the last
+    entry removed and its hash."""
+    last_id, _last_hash, retained_from, anchor_hash = head
+    newest = max((a for group in pinned.values() for a in group), key=lambda a: a.entry)
+    if newest.entry > last_id:
+        report.broken_at = newest.entry
+        report.reason = f"the chain ends at entry {last_id}, before entry {newest.entry} of {newest.describe()}"
+        return
+    oldest_kept = None
+    for entry in sorted(set(pinned) - found):
+        anchor = pinned[entry][0]
+        if entry == retained_from and anchor_hash != anchor.hash:
+            report.broken_at = entry
+            report.reason = f"the start of the kept log does not match {anchor.describe()}"
+            return
+        if oldest_kept is None:
+            kept = partitions(schema=schema)
+            oldest_kept = kept[0][1] if kept else datetime.max.replace(tzinfo=UTC)
+        cutoff = _years_before((now or timezone.now()).astimezone(UTC), DEFAULT_RETENTION_YEARS)
+        by_retention = (
+            entry <= retained_from
+            and anchor.entry_time is not None
+            and anchor.entry_time < oldest_kept
+            and anchor.entry_time < cutoff
+        )
+        if not by_retention:
+            report.broken_at = entry
+            report.reason = f"the entry is missing, though {anchor.describe()} pinned it (not removed by retention)"
+            return
 
 
 def _link_problem(entry_id, prev_hash, previous, retained_from, anchor_hash) -> str:
@@ -294,8 +362,8 @@ def _link_problem(entry_id, prev_hash, previous, retained_from, anchor_hash) -> 
     return f"entries {missing_from}–{entry_id - 1} before it are missing"
 
 
-def chain_verify_all() -> list[ChainReport]:
-    from apps.tenants.models import Organization
+def chain_verify_all(*, anchors: dict[str, list[Anchor]] | None = None) -> list[ChainReport]:
+    """Every schema's chain; `anchors` by schema (apps.audit.anchors.by_schema)."""
+    from apps.audit.anchors import schemas
 
-    schemas = ["public", *Organization.objects.exclude(schema_name="public").values_list("schema_name", flat=True)]
-    return [chain_verify(schema=name) for name in schemas]
+    return [chain_verify(schema=name, anchors=(anchors or {}).get(name, ())) for name in schemas()]
