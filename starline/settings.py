@@ -205,6 +205,10 @@ _db.update(
     CONN_MAX_AGE=CONN_MAX_AGE,
     CONN_HEALTH_CHECKS=True,
 )
+# A database that does not answer (a host down, a network partition) fails the request after
+# this many seconds (a 503, apps.core.views.server_error) instead of holding a worker thread
+# until the kernel gives up on the connection, minutes later.
+_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 # The test database is named after the application's (starline -> starline_test), so CI needs no
 # application database to exist beforehand and checkouts using different databases never share one.
 _db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=f"{_db.get('NAME') or 'starline'}_test")}
