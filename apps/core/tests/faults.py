@@ -13,11 +13,15 @@ machine's own Redis and PostgreSQL (which the rest of the suite uses) are never 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REDIS_PORTS = range(6390, 6400)
@@ -159,3 +163,70 @@ class PostgresCluster:
             self.stop()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def full_disk(kilobytes: int = 64) -> Iterator[Path]:
+    """A directory on a filesystem of `kilobytes` (a tmpfs, as root may mount): writes past
+    that fail with ENOSPC, as on a full disk. Where mounting is not allowed, the process's
+    file size limit (RLIMIT_FSIZE) stands in for it: writes past it fail with EFBIG, through
+    the same OSError the application handles; say which one ran in the test's output."""
+    directory = Path(tempfile.mkdtemp(prefix="starline-faults-disk-"))
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k,mode=0700", "tmpfs", str(directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ).returncode
+        == 0
+    )
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = None
+    if not mounted:
+        print(f"full_disk: no tmpfs mount allowed; file size limit of {kilobytes} KB instead")
+        handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kilobytes * 1024, limits[1]))
+    try:
+        yield directory
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(directory)], check=True)
+        else:
+            resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+            signal.signal(signal.SIGXFSZ, handler)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class MotoServer:
+    """moto's S3 in server mode on a spare port, stopped and started by the test. Its state
+    lives in this process, so a bucket survives a stop and start: what an interrupted
+    upload left behind can be listed afterwards."""
+
+    def __init__(self) -> None:
+        self.port = free_port(MOTO_PORTS)
+        self.server = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        wait_for_port(self.port, up=False)
+
+    def __enter__(self) -> MotoServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
