@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REDIS_PORTS = range(6390, 6400)
 POSTGRES_PORTS = range(5440, 5450)
@@ -205,7 +206,7 @@ class MotoServer:
 
     def __init__(self) -> None:
         self.port = free_port(MOTO_PORTS)
-        self.server = None
+        self.server: Any = None  # moto.server.ThreadedMotoServer, imported only when started
 
     @property
     def endpoint(self) -> str:

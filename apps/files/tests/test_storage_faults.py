@@ -110,3 +110,26 @@ def test_an_upload_while_s3_is_unreachable_is_refused_clearly_and_leaves_nothing
     assert [o["Key"] for o in objects] == [kept]
     assert s3_down.client.list_multipart_uploads(Bucket=s3_down.bucket).get("Uploads", []) == []
     assert upload(client, "again.pdf", PDF).status_code == 302
+
+
+def test_a_photo_to_a_full_disk_is_refused_clearly_and_leaves_nothing(org_a, small_disk):
+    import io
+    import os
+
+    from PIL import Image
+
+    from apps.clients.tests.conftest import make_client
+
+    maria = make_client(org_a)
+    noise = io.BytesIO()
+    Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3)).save(noise, "PNG")  # ~270 KB
+    noise.seek(0)
+    noise.name = "maria.png"
+    response = signed_in(org_a, "admin").post(f"/clients/{maria.pk}/photo/", {"photo": noise})
+    assert response.status_code == 400  # the record views answer every refused photo so
+    assert "“maria.png” could not be stored" in response.content.decode()
+    with org_a:
+        assert not File.objects.exists()
+        maria.refresh_from_db()
+    assert maria.photo_id is None
+    assert _left_in(small_disk) == []
