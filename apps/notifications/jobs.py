@@ -99,6 +99,9 @@ OUTBOX_LOST_AFTER = timedelta(minutes=15)
 # A delivery the broker never took is left this long to the request that made it (its
 # after-commit hand-over may be running right now).
 OUTBOX_GRACE = timedelta(minutes=1)
+# Older than this, a delivery still pending is not queued again: one whose task keeps
+# failing before it can record anything (a bug, not the broker) is not retried forever.
+OUTBOX_GIVE_UP = timedelta(days=2)
 OUTBOX_BATCH = 500
 
 
@@ -110,7 +113,7 @@ def outbox_sweep(*, day: date | None = None) -> int:
     twice is harmless, since the delivery tasks claim the row and skip it once sent."""
     now = timezone.now()
     lost = (
-        Delivery.objects.filter(status=Delivery.Status.PENDING)
+        Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__gte=now - OUTBOX_GIVE_UP)
         .filter(
             Q(enqueued_at__isnull=True, created_at__lt=now - OUTBOX_GRACE) | Q(enqueued_at__lt=now - OUTBOX_LOST_AFTER)
         )
