@@ -10,6 +10,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 import pytest
+import redis
 import time_machine
 from celery.schedules import crontab
 from django.utils import timezone
@@ -29,6 +30,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 def redis_server():
     with RedisServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def only_this_tests_deliveries(org_a, redis_server):
+    """An empty queue, and no pending delivery but the test's own: deliveries other tests
+    committed (browser tests, a reused test database) are set aside in this test's
+    transaction, which rolls back."""
+    if redis_server.process is None:
+        redis_server.start()
+    redis.Redis(port=redis_server.port).flushall()
+    with org_a:
+        Delivery.objects.filter(status=Delivery.Status.PENDING).delete()
 
 
 @contextmanager
