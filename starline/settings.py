@@ -206,6 +206,10 @@ _db.update(
     CONN_MAX_AGE=CONN_MAX_AGE,
     CONN_HEALTH_CHECKS=True,
 )
+# A database that does not answer (a host down, a network partition) fails the request after
+# this many seconds (a 503, apps.core.views.server_error) instead of holding a worker thread
+# until the kernel gives up on the connection, minutes later.
+_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 # The test database is named after the application's (starline -> starline_test), so CI needs no
 # application database to exist beforehand and checkouts using different databases never share one.
 _db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=f"{_db.get('NAME') or 'starline'}_test")}
@@ -216,6 +220,16 @@ TENANT_LIMIT_SET_CALLS = True
 # --- cache, sessions, Celery -----------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is a cache here, never the record: with it down, a read is a miss and a write is
+# skipped (logged), sessions fall back to their table, and pages still serve. The timeouts
+# make a dead or unreachable Redis cost a fraction of a second per request, not the
+# operating system's connect timeout. (A setting of its own so the fault tests use it.)
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.2),
+    "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -224,6 +238,7 @@ if REDIS_URL:
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="starline"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

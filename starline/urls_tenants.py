@@ -34,3 +34,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

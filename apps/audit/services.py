@@ -79,13 +79,14 @@ def access_record(
     minute = int(now.timestamp() // 60)
     key = f"audit:access:{user.pk}:{content_type}:{obj.pk}:{via.replace(' ', '_')}:{minute}"
     # cache.add is atomic in Redis: only the first request in the minute writes. With the
-    # cache down, the access is logged anyway: a duplicate beats a gap.
+    # cache down, the access is logged anyway: a duplicate beats a gap. django-redis, told to
+    # ignore a dead Redis (settings), answers None instead of raising: only False is a repeat.
     try:
         first = cache.add(key, 1, timeout=120)
     except Exception:  # any cache backend's error
         logger.warning("audit: cache unavailable, access logged without de-duplication", exc_info=True)
         first = True
-    if not first:
+    if first is False:
         return None
     entry = LogEntry(
         timestamp=now,

@@ -1,8 +1,15 @@
+import sys
+
+import psycopg
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+
+from apps.core.errors import ServiceUnavailable
 
 
 def hello(request):
@@ -21,6 +28,27 @@ def healthz(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+# What a database that is restarting, unreachable or out of connections raises: Django's
+# wrappers, and psycopg's own where one escapes them (a connection being opened).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def server_error(request):
+    """The error page, rendered with no context processor, no session and no query, since
+    whatever failed may fail again here.
+
+    A request that met the database restarting or unreachable, or another service it needs
+    down (ServiceUnavailable: file storage full or unreachable), gets a 503 saying to try
+    again in a moment (a database connection is replaced on the next request:
+    CONN_HEALTH_CHECKS); anything else is the plain 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (*DATABASE_UNAVAILABLE, ServiceUnavailable)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
 def set_language(request, code):

@@ -88,7 +88,12 @@ class Stored:
 
 
 def discard(stored: Stored) -> None:
-    storage.store_for(stored.provider).delete(stored.key)
+    """Remove bytes that got no row. Called while another error is being answered, so a
+    storage that cannot remove them now (unreachable) is logged with the key, not raised."""
+    try:
+        storage.store_for(stored.provider).delete(stored.key)
+    except Exception:
+        logger.exception("files: could not remove %s (%s), which has no row", stored.key, stored.provider)
 
 
 def _check(stored: Stored, purpose: str) -> None:

@@ -8,6 +8,7 @@ recorded on it, so files stored before a switch are still read from where they a
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -17,14 +18,21 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.errors import ServiceUnavailable
 from apps.files import crypto
 
+logger = logging.getLogger(__name__)
 READ_CHUNK = 64 * 1024
 PART = 8 * 1024 * 1024  # S3 multipart part size: the most an upload holds in memory
 
 
 class IntegrityError(Exception):
     """The stored object is not the one recorded (damaged, replaced or missing)."""
+
+
+class Unavailable(ServiceUnavailable):
+    """Storage could not take the bytes: the disk is full or failing, S3 unreachable or
+    refusing. What was written so far has been removed where storage still allows it."""
 
 
 def new_key(schema: str) -> tuple[str, str]:
@@ -75,27 +83,44 @@ class LocalStore:
 
 
 class LocalWriter:
-    """Encrypts into a temporary file beside the target, renamed into place on close."""
+    """Encrypts into a temporary file beside the target, renamed into place on close. A
+    disk that fails (full, read-only, gone) raises Unavailable, the temporary file removed."""
 
     def __init__(self, path: Path, *, key: str):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.temp = path.with_name(f".{path.name}.part")
-        self.handle = self.temp.open("wb")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = self.temp.open("wb")
+        except OSError as exc:
+            raise Unavailable(str(exc)) from exc
         self.encryptor = crypto.Encryptor(self.handle, context=key)
 
     def write(self, data: bytes) -> None:
-        self.encryptor.write(data)
+        try:
+            self.encryptor.write(data)
+        except OSError as exc:
+            self.abort()
+            raise Unavailable(str(exc)) from exc
 
     def close(self) -> str:
-        self.encryptor.close()
-        self.handle.close()
-        os.replace(self.temp, self.path)
+        try:
+            self.encryptor.close()
+            self.handle.close()
+            os.replace(self.temp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise Unavailable(str(exc)) from exc
         return ""
 
     def abort(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
+        try:
+            # Closing flushes what is buffered, which fails again on a full disk.
+            self.handle.close()
+        except OSError:
+            pass
+        finally:
+            self.temp.unlink(missing_ok=True)
 
 
 # --- S3 --------------------------------------------------------------------------------
@@ -183,16 +208,25 @@ class S3Store:
 
 class S3Writer:
     """A multipart upload fed in 8 MiB parts (S3 checks each against the checksum botocore
-    sends with it); aborted, nothing is left behind."""
+    sends with it); aborted, nothing is left behind. S3 unreachable or refusing raises
+    Unavailable, the upload aborted if S3 still answers (else the bucket's lifecycle rule
+    for incomplete multipart uploads, AbortIncompleteMultipartUpload, removes its parts)."""
 
     def __init__(self, store: S3Store, key: str):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        self.errors = (BotoCoreError, ClientError)
         self.store, self.key = store, key
         self.client = store.client
         self.buffer = bytearray()
         self.parts: list[dict] = []
-        self.upload_id = self.client.create_multipart_upload(
-            Bucket=store.bucket, Key=key, ContentType="application/octet-stream", **store.encryption()
-        )["UploadId"]
+        self.upload_id: str | None = None
+        try:
+            self.upload_id = self.client.create_multipart_upload(
+                Bucket=store.bucket, Key=key, ContentType="application/octet-stream", **store.encryption()
+            )["UploadId"]
+        except self.errors as exc:
+            raise Unavailable(str(exc)) from exc
 
     def write(self, data: bytes) -> None:
         self.buffer += data
@@ -202,22 +236,39 @@ class S3Writer:
 
     def _part(self, body: bytes) -> None:
         number = len(self.parts) + 1
-        answer = self.client.upload_part(
-            Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body
-        )
+        try:
+            answer = self.client.upload_part(
+                Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body
+            )
+        except self.errors as exc:
+            self.abort()
+            raise Unavailable(str(exc)) from exc
         self.parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
     def close(self) -> str:
         if self.buffer or not self.parts:
             self._part(bytes(self.buffer))
             self.buffer = bytearray()
-        done = self.client.complete_multipart_upload(
-            Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self.parts}
-        )
+        try:
+            done = self.client.complete_multipart_upload(
+                Bucket=self.store.bucket,
+                Key=self.key,
+                UploadId=self.upload_id,
+                MultipartUpload={"Parts": self.parts},
+            )
+        except self.errors as exc:
+            self.abort()
+            raise Unavailable(str(exc)) from exc
         return done["ETag"]
 
     def abort(self) -> None:
-        self.client.abort_multipart_upload(Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id)
+        if self.upload_id is None:
+            return
+        upload_id, self.upload_id = self.upload_id, None
+        try:
+            self.client.abort_multipart_upload(Bucket=self.store.bucket, Key=self.key, UploadId=upload_id)
+        except self.errors:
+            logger.warning("files: could not abort the multipart upload of %s", self.key, exc_info=True)
 
 
 Store = LocalStore | S3Store

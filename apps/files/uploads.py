@@ -9,6 +9,7 @@ size limit, stops the upload there and then, and says why.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -22,6 +23,8 @@ from django.views.decorators.csrf import csrf_protect
 from apps.accounts.http import OrgRequest
 from apps.core.tenancy import tenant_connection
 from apps.files import services, sniff, storage
+
+logger = logging.getLogger(__name__)
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -51,6 +54,8 @@ class StreamingUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.max_bytes = max_bytes
         self.error: str | None = None
+        # The refusal is storage's (full, unreachable), not the file's: the view answers 503.
+        self.unavailable = False
         self.writer: storage.Writer | None = None
         # Every upload this request stored: the view removes the ones that got no row.
         self.stored: list[services.Stored] = []
@@ -76,7 +81,10 @@ class StreamingUploadHandler(FileUploadHandler):
         self.size = 0
         self.head = bytearray()
         self.kind: sniff.Kind | None = None
-        self.writer = self.store.writer(self.key)
+        try:
+            self.writer = self.store.writer(self.key)
+        except storage.Unavailable:
+            self._unavailable()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.size += len(raw_data)
@@ -88,13 +96,19 @@ class StreamingUploadHandler(FileUploadHandler):
                 self._decide()
         self.digest.update(raw_data)
         assert self.writer is not None  # new_file() opened it, and a refusal stopped the upload
-        self.writer.write(raw_data)
+        try:
+            self.writer.write(raw_data)
+        except storage.Unavailable:
+            self._unavailable()
         return None  # consumed: no later handler sees it
 
     def file_complete(self, file_size: int) -> StoredUpload:
         kind = self.kind if self.kind is not None else self._decide()
         assert self.writer is not None  # new_file() opened it, and a refusal stopped the upload
-        tag = self.writer.close()
+        try:
+            tag = self.writer.close()
+        except storage.Unavailable:
+            self._unavailable()
         self.writer = None
         stored = services.Stored(
             key=self.key,
@@ -127,6 +141,17 @@ class StreamingUploadHandler(FileUploadHandler):
             "limit": self.max_bytes // (1024 * 1024),
         }
 
+    def _unavailable(self) -> NoReturn:
+        # The writer removed what it had written (storage.py); logged, since it is the
+        # operator's problem (a full disk, S3 down) and not the uploader's.
+        logger.warning("files: storage could not take an upload", exc_info=True)
+        self.unavailable = True
+        message = _(
+            "“%(name)s” could not be stored: file storage is full or unreachable just now. "
+            "Nothing was saved; try again in a few minutes."
+        )
+        self._refuse(message % {"name": self.original})
+
     def _refuse(self, message: str) -> NoReturn:
         self.error = message
         self._abort()
@@ -135,8 +160,8 @@ class StreamingUploadHandler(FileUploadHandler):
 
     def _abort(self) -> None:
         if self.writer is not None:
-            self.writer.abort()
-            self.writer = None
+            writer, self.writer = self.writer, None
+            writer.abort()
 
     def discard_unkept(self, kept: set[str]) -> None:
         """After the view, whatever happened (refusal, CSRF failure, a broken body, an

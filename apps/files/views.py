@@ -151,15 +151,17 @@ def _upload(
             kept.add(file.file_path)
             messages.success(request, _("“%(name)s” uploaded.") % {"name": file.original_filename})
             return redirect(attachments_url(record) if record is not None else "files:list")
+    # Storage full or unreachable is not the file's fault: 503, so clients may try again.
+    status = 503 if handler.unavailable else 400
     record_page = attachments.page_of(record) if record is not None else None
     if record is not None and record_page is not None:
-        return record_page(request, record.pk, status=400, upload_error=error, form=form)
+        return record_page(request, record.pk, status=status, upload_error=error, form=form)
     if record is not None:
         context = documents_context(request, record, upload_error=error, form=form)
-        return render(request, "files/attached.html", context, status=400)
+        return render(request, "files/attached.html", context, status=status)
     page = Paginator(selectors.files_for(request.user), 25).get_page(1)
     context = _list_context(request, page=page, query="", deleted=False, upload_error=error, form=form)
-    return render(request, "files/list.html", context, status=400)
+    return render(request, "files/list.html", context, status=status)
 
 
 def attachments_url(record: Model) -> str:

@@ -16,6 +16,7 @@ class NotificationsConfig(AppConfig):
         services.register_channel(channels.EMAIL, tasks.deliver_email)
         services.register_channel(channels.SMS, tasks.deliver_sms)
         scheduled.register(jobs.DIGEST)
+        scheduled.register(jobs.OUTBOX)
         badges.register(
             badges.Badge(
                 "notifications",

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from celery.schedules import crontab
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from apps.core import clock
 from apps.core.jobs import Job
 from apps.core.tenancy import current_organization, tenant_connection
 from apps.notifications import services
-from apps.notifications.models import IN_APP, JobRun, Notification
+from apps.notifications.models import IN_APP, Delivery, JobRun, Notification
 
 
 def claim(keys: list[str]) -> set[str]:
@@ -89,4 +89,51 @@ DIGEST = Job(
     # For this job `day` names the day summarized: yesterday unless told.
     run=daily_digest,
     schedule=crontab(minute=0, hour=11),  # early morning across US time zones
+)
+
+
+# A delivery handed to the broker this long ago and still pending is taken to be lost (a
+# broker restarted empty, a worker killed mid-task). Longer than the tasks' longest retry
+# backoff (600 s), so a delivery waiting for its retry is not queued a second time.
+OUTBOX_LOST_AFTER = timedelta(minutes=15)
+# A delivery the broker never took is left this long to the request that made it (its
+# after-commit hand-over may be running right now).
+OUTBOX_GRACE = timedelta(minutes=1)
+# Older than this, a delivery still pending is not queued again: one whose task keeps
+# failing before it can record anything (a bug, not the broker) is not retried forever.
+OUTBOX_GIVE_UP = timedelta(days=2)
+OUTBOX_BATCH = 500
+
+
+def outbox_sweep(*, day: date | None = None) -> int:
+    """Hand the broker again the deliveries still pending that it never took (it was down
+    when they were committed) or took long ago. Returns how many it took.
+
+    The deliveries are the outbox: they commit with the change that notified. Queuing one
+    twice is harmless, since the delivery tasks claim the row and skip it once sent."""
+    now = timezone.now()
+    lost = (
+        Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__gte=now - OUTBOX_GIVE_UP)
+        .filter(
+            Q(enqueued_at__isnull=True, created_at__lt=now - OUTBOX_GRACE) | Q(enqueued_at__lt=now - OUTBOX_LOST_AFTER)
+        )
+        .order_by("created_at")
+        .values_list("pk", "channel")[:OUTBOX_BATCH]
+    )
+    by_channel: dict[str, list[str]] = {}
+    for pk, channel in lost:
+        by_channel.setdefault(channel, []).append(str(pk))
+    taken = 0
+    for channel, ids in by_channel.items():
+        task = services.CHANNELS.get(channel)
+        if task is not None:
+            taken += services.enqueue(current_organization(), task, ids)
+    return taken
+
+
+OUTBOX = Job(
+    name="notifications.outbox",
+    description=_("Queue again the emails and texts the task queue never took or lost."),
+    run=outbox_sweep,
+    schedule=crontab(),  # every minute
 )

@@ -88,6 +88,10 @@ class Delivery(BaseModel):
     provider_id = models.CharField(_("provider's id"), max_length=100, blank=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # When a task for it was last handed to the broker; empty while the broker has never
+    # taken one. The rows are the outbox: the sweep job (jobs.py) hands the pending ones the
+    # broker never took, or took long ago, to it again.
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -100,7 +104,10 @@ class Delivery(BaseModel):
                 violation_error_message=_("This notification is already being sent on this channel."),
             )
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="delivery_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="delivery_status_idx"),
+            models.Index(fields=["enqueued_at"], condition=models.Q(status="pending"), name="delivery_outbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} · {self.get_status_display()}"

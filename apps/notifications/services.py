@@ -17,6 +17,7 @@ the channel registered under their name (see CHANNELS).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +38,8 @@ from apps.notifications.models import (
     NotificationTemplate,
     OrgEmailTemplate,
 )
+
+logger = logging.getLogger(__name__)
 
 # Channel name -> the Celery task that delivers one Delivery of it (by id). In-app needs
 # none: the row is the delivery. Email and SMS register theirs (apps.py).
@@ -156,20 +159,38 @@ def notify(
         batch = [Delivery(notification=n, channel=channel) for n in created if channel in n.channels]
         if task is not None and batch:
             deliveries = Delivery.objects.bulk_create(batch, batch_size=1000)
-            transaction.on_commit(partial(_enqueue, tenant, task, [str(d.pk) for d in deliveries]))
+            transaction.on_commit(partial(enqueue, tenant, task, [str(d.pk) for d in deliveries]))
     return created
 
 
-def _enqueue(tenant, task, ids: list[str]) -> None:
+def enqueue(tenant, task, ids: list[str]) -> int:
+    """Hand each delivery to the broker; returns how many it took.
+
+    Runs after the commit, so the notification and its deliveries are saved whatever
+    happens here: a broker that is down or refuses is logged, never the request's failure,
+    and the deliveries it did not take stay pending with no `enqueued_at`, for the sweep job
+    (jobs.outbox_sweep) to hand over once it is back."""
     from django_tenants.utils import tenant_context
 
+    def send() -> list[str]:
+        taken = []
+        for delivery_id in ids:
+            try:
+                task.delay(delivery_id)
+            except Exception:  # kombu's and redis' errors alike: the broker, not the request
+                logger.warning(
+                    "notifications: broker did not take delivery %s; the sweep will", delivery_id, exc_info=True
+                )
+                break  # the next ones would wait for the same broker in vain
+            taken.append(delivery_id)
+        if taken:
+            Delivery.objects.filter(pk__in=taken, status=Delivery.Status.PENDING).update(enqueued_at=timezone.now())
+        return taken
+
     if tenant is None or not getattr(tenant, "schema_name", None):
-        for delivery_id in ids:
-            task.delay(delivery_id)
-        return
+        return len(send())
     with tenant_context(tenant):
-        for delivery_id in ids:
-            task.delay(delivery_id)
+        return len(send())
 
 
 def unread_count(user) -> int:

@@ -1,6 +1,7 @@
 """Delivery tasks. Each runs in the organization's schema (tenant-schemas-celery), retries
-with exponential backoff, and never sends the same message twice: the delivery row is locked
-while sending, and a delivery already sent is left alone."""
+with exponential backoff, and never sends the same message twice: the delivery row is claimed
+(locked) while sending and marked sent before the claim ends, and a delivery already sent or
+claimed is left alone, however many times it was queued."""
 
 from __future__ import annotations
 
@@ -21,10 +22,20 @@ RETRYABLE = (smtplib.SMTPException, OSError)
 
 
 def _pending_delivery(delivery_id: str) -> Delivery | None:
-    """The delivery, locked until the task's transaction ends, or None when it is gone or
-    already sent: a second task for the same message then does nothing."""
-    delivery = Delivery.objects.select_for_update().select_related("notification__user").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+    """The delivery, claimed (its row locked) until the task's transaction ends, or None
+    when it is gone, already sent or failed for good, or claimed by another task right now.
+
+    A delivery may be queued more than once (the outbox sweep, a broker redelivering): the
+    task that claims it sends it and marks it sent in the same transaction; any other finds
+    it locked (and skips it at once rather than wait) or, after, sent, and does nothing.
+    Only the delivery's own row is locked: the person's row stays free while mail goes out."""
+    delivery = (
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("notification__user")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status != Delivery.Status.PENDING:
         return None
     return delivery
 
@@ -69,9 +80,11 @@ def deliver_email(self, delivery_id: str) -> str:
             delivery.last_error = str(exc)[:1000]
             if self.request.retries >= self.max_retries:
                 delivery.status = Delivery.Status.FAILED
+            else:
+                delivery.enqueued_at = timezone.now()  # Celery queues the retry
         else:
             delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "enqueued_at", "updated_at"])
         settle(delivery)
     if failure is None:
         return "sent"
@@ -117,11 +130,15 @@ def deliver_sms(self, delivery_id: str) -> str:
             delivery.last_error = str(exc)[:1000]
             if self.request.retries >= self.max_retries:
                 delivery.status = Delivery.Status.FAILED
+            else:
+                delivery.enqueued_at = timezone.now()  # Celery queues the retry
         except ValueError as exc:  # an invalid number, or a message the provider refuses for good
             delivery.status, delivery.last_error = Delivery.Status.FAILED, str(exc)[:1000]
         else:
             delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "provider_id", "updated_at"])
+        delivery.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "provider_id", "enqueued_at", "updated_at"]
+        )
         settle(delivery)
     if failure is not None and delivery.status != Delivery.Status.FAILED:
         raise failure
