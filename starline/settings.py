@@ -251,7 +251,9 @@ else:
 # Sessions are read through the shared cache when there is one. Without Redis the cache is
 # per process, and a cached session would go stale between workers (a sign-out or an idle
 # check seen by one worker only), so sessions then come straight from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# The cached copy lives five minutes at most (apps/accounts/session_store.py): a sign-out made
+# while Redis was unreachable cannot come back to life for longer than that.
+SESSION_ENGINE = "apps.accounts.session_store" if REDIS_URL else "django.contrib.sessions.backends.db"
 # Host-only cookies: a session from one organization's host means nothing on another's.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None

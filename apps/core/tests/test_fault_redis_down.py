@@ -40,7 +40,7 @@ def on_redis(redis_server):
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         }
     }
-    with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+    with override_settings(CACHES=caches, SESSION_ENGINE="apps.accounts.session_store"):
         if redis_server.process is None:
             redis_server.start()
         redis.Redis(port=redis_server.port).flushall()
