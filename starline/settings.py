@@ -189,11 +189,12 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
 # Commands that never touch the database should not start the embedded server.
 _NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
-# Two roles (README, docs/security.md): the app connects as DATABASE_URL's role, which owns
+# Two roles (README, "Database roles"): the app connects as DATABASE_URL's role, which owns
 # nothing and may only read and append to the audit log; DATABASE_OWNER_URL's role owns every
-# table and function. These commands change the schema, so they run as the owner throughout;
-# the app reaches the owner only inside apps.core.db.roles.as_owner() (provisioning, retention).
-_OWNER_COMMANDS = {"migrate", "migrate_schemas", "bootstrap_dev", "db_roles"}
+# table and function. These commands change the schema or provision organizations (the demo
+# data's), so they run as the owner throughout; the app reaches the owner only inside
+# apps.core.db.roles.as_owner() (provisioning, audit retention).
+_OWNER_COMMANDS = {"migrate", "migrate_schemas", "bootstrap_dev", "db_roles", "seed_demo"}
 _command = sys.argv[1] if len(sys.argv) > 1 else ""
 _owner: dict | None = None
 if env.str("DATABASE_URL", default=""):
