@@ -48,6 +48,10 @@ def as_owner() -> Iterator[None]:
         return
     app = connections[DEFAULT_DB_ALIAS]
     owner = connections["owner"]
+    # The owner stands in for "default" under that name: django-tenants' router lets only
+    # the "default" alias migrate (provisioning migrates the clone template when it is
+    # missing), and querysets reach their connection through the alias.
+    owner.alias = DEFAULT_DB_ALIAS
     connections[DEFAULT_DB_ALIAS] = owner
     try:
         yield

@@ -154,9 +154,8 @@ def as_app_role(app_role, settings, db):
     writes is undone by dropping the organization it provisions."""
     owner_settings = {**connection.settings_dict, "CONN_MAX_AGE": 0}
     app = DatabaseWrapper({**owner_settings, "USER": app_role, "PASSWORD": ""}, alias="default")
-    # Named "default" too: pytest-django lets a test reach that alias only, and while
-    # as_owner() runs, the owner is what "default" means.
-    owner = DatabaseWrapper(owner_settings, alias="default")
+    # As Django makes it from DATABASES["owner"]; as_owner() names it "default" while it stands in.
+    owner = DatabaseWrapper(owner_settings, alias="owner")
     settings.DATABASE_APP_ROLE = {"USER": app_role, "PASSWORD": ""}
     suite = connections["default"]
     connections.settings["owner"] = owner_settings
