@@ -47,9 +47,16 @@ browser-deps:
 messages: install system-deps
 	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
 
-# Shared schema, then every organization (the clone template included), then demo data.
+# The embedded database serves the app as a role that owns nothing (README, "Database roles");
+# its superuser is the owner, which migrates and grants. With DATABASE_URL set, set
+# DATABASE_OWNER_URL beside it for the same.
+run migrate seed: export EMBEDDED_APP_ROLE ?= starline_app
+
+# Shared schema, then every organization (the clone template included), then the app role's
+# grants (as the owner: starline/settings.py), then demo data.
 migrate: install
 	$(PY) manage.py migrate_schemas --noinput -v0
+	$(PY) manage.py db_roles -v0
 
 seed: migrate
 	$(PY) manage.py seed_demo

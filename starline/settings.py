@@ -190,15 +190,34 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
 # Commands that never touch the database should not start the embedded server.
 _NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
+# Two roles (README, "Database roles"): the app connects as DATABASE_URL's role, which owns
+# nothing and may only read and append to the audit log; DATABASE_OWNER_URL's role owns every
+# table and function. These commands change the schema or provision organizations (the demo
+# data's), so they run as the owner throughout; the app reaches the owner only inside
+# apps.core.db.roles.as_owner() (provisioning, audit retention).
+_OWNER_COMMANDS = {"migrate", "migrate_schemas", "bootstrap_dev", "db_roles", "seed_demo"}
+_command = sys.argv[1] if len(sys.argv) > 1 else ""
+_owner: dict | None = None
 if env.str("DATABASE_URL", default=""):
     _db = env.db_url("DATABASE_URL")
-elif len(sys.argv) > 1 and sys.argv[1] in _NO_DATABASE_COMMANDS:
+    if env.str("DATABASE_OWNER_URL", default=""):
+        _owner = env.db_url("DATABASE_OWNER_URL")
+elif _command in _NO_DATABASE_COMMANDS:
     _db = {"NAME": "starline", "HOST": "/nonexistent"}
 else:
     from starline import embedded_db
 
     _db = embedded_db.start(Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata"))))
-_db.update(
+    # `make run` serves as an app role of its own (EMBEDDED_APP_ROLE); the embedded server's
+    # superuser stays the owner, and everything else (tests, a bare manage.py) runs as it.
+    if env.str("EMBEDDED_APP_ROLE", default=""):
+        _owner = dict(_db)
+        _db = {**_db, "USER": env.str("EMBEDDED_APP_ROLE"), "PASSWORD": ""}
+# Who `db_roles` creates and grants to: the role the app connects as.
+DATABASE_APP_ROLE = {"USER": _db.get("USER") or "", "PASSWORD": _db.get("PASSWORD") or ""}
+if _owner is not None and _command in _OWNER_COMMANDS:
+    _db = dict(_owner)
+_engine = dict(
     # django-tenants' backend with statements that ride along with COMMIT (apps/core/db).
     ENGINE="apps.core.db",
     # Persistent connections: django-tenants sets search_path on each request, so reuse is
@@ -206,14 +225,19 @@ _db.update(
     CONN_MAX_AGE=CONN_MAX_AGE,
     CONN_HEALTH_CHECKS=True,
 )
+_db.update(_engine)
 # A database that does not answer (a host down, a network partition) fails the request after
 # this many seconds (a 503, apps.core.views.server_error) instead of holding a worker thread
 # until the kernel gives up on the connection, minutes later.
-_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", _CONNECT_TIMEOUT)
 # The test database is named after the application's (starline -> starline_test), so CI needs no
 # application database to exist beforehand and checkouts using different databases never share one.
 _db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=f"{_db.get('NAME') or 'starline'}_test")}
 DATABASES = {"default": _db}
+if _owner is not None:
+    # Opened only when needed; in tests it is the test database, reached as the owner.
+    DATABASES["owner"] = {**_owner, **_engine, "CONN_MAX_AGE": 0, "TEST": {"MIRROR": "default"}}
 # django-tenants issues `SET search_path` once per request instead of once per cursor.
 TENANT_LIMIT_SET_CALLS = True
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from apps.audit import context
 from apps.audit.models import LogEntry
+from apps.core.db.roles import as_owner
 from apps.core.tenancy import schema_name
 
 if TYPE_CHECKING:
@@ -161,13 +162,11 @@ def partitions_ensure(
             name = partition_name(start)
             if name in existing:
                 continue
-            end = _month(start.year, start.month + 1)
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {_ident(schema)}.{_ident(name)} "
-                f"PARTITION OF {_ident(schema)}.{_ident(TABLE)} "
-                f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
-            )
-            created.append(name)
+            # As the log's owner (apps/audit/migrations/0003): the app role may add months
+            # but owns no table, so the partition is the owner's like the rest of the log.
+            cursor.execute("SELECT public.starline_audit_partition_create(%s, %s)", [schema, start.date()])
+            if cursor.fetchone()[0]:
+                created.append(name)
     return created
 
 
@@ -217,8 +216,13 @@ def retention_apply(*, years: int, schema: str | None = None, now: datetime | No
 
 def maintain(*, schema: str | None = None, retention_years: int | None, now: datetime | None = None) -> dict:
     """The daily job for one schema: months ahead, then retention."""
+    schema = _schema(schema)
     created = partitions_ensure(schema=schema, now=now)
-    dropped = retention_apply(schema=schema, years=retention_years, now=now) if retention_years else []
+    dropped = []
+    if retention_years:
+        # Dropping months is the owner's alone: the app role can add to the log, never remove.
+        with as_owner():
+            dropped = retention_apply(schema=schema, years=retention_years, now=now)
     return {"created": created, "dropped": dropped}
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from apps.core.db.roles import as_owner, grant_new_schema
 from apps.core.discovery import app_modules
 from apps.core.tenancy import tenant_connection
 from apps.tenants import host_cache
@@ -154,7 +155,6 @@ def _run_provisioning_hooks(*, organization: Organization, admin_email: str | No
             module.organization_provisioned(organization=organization, admin_email=admin_email)
 
 
-@transaction.atomic
 def organization_create(
     *, name: str, subdomain: str, contact_email: str, admin_email: str | None = None, **fields: Any
 ) -> Organization:
@@ -162,7 +162,20 @@ def organization_create(
 
     Everything happens in one transaction, schema included (PostgreSQL DDL is
     transactional), so a failure leaves neither a row nor a half-made schema behind.
+    It runs as the database owner (apps/core/db/roles.py): the new schema and its tables
+    belong to the owner, never to the role the app connects as, which could otherwise
+    alter them; the app role is then granted what it may do in them.
     """
+    with as_owner():
+        return _organization_create(
+            name=name, subdomain=subdomain, contact_email=contact_email, admin_email=admin_email, **fields
+        )
+
+
+@transaction.atomic
+def _organization_create(
+    *, name: str, subdomain: str, contact_email: str, admin_email: str | None, **fields: Any
+) -> Organization:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown organization fields: {sorted(unknown)}")
@@ -189,6 +202,7 @@ def organization_create(
     tenant_connection().set_schema_to_public()
     _save_or_explain(organization, verbosity=0)
     _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
+    grant_new_schema(organization.schema_name)
     _sync_domains(organization=organization)
     _run_provisioning_hooks(organization=organization, admin_email=admin_email)
     tenant_connection().set_schema_to_public()

@@ -112,10 +112,24 @@ def create_functions(apps, schema_editor):
 
 
 def create_partitions(apps, schema_editor):
-    # The months from now on; the daily job keeps them coming (apps.audit.services).
-    from apps.audit.services import partitions_ensure
+    # This month and the next three; the daily job keeps them coming (apps.audit.services,
+    # whose partitions_ensure() goes through a function created by a later migration, 0003).
+    from datetime import UTC, datetime
 
-    partitions_ensure(schema=schema_editor.connection.schema_name)
+    from django.utils import timezone
+
+    schema = schema_editor.connection.schema_name.replace('"', '""')
+    now = timezone.now().astimezone(UTC)
+    for offset in range(4):
+        year, month = now.year + (now.month - 1 + offset) // 12, (now.month - 1 + offset) % 12 + 1
+        start = datetime(year, month, 1, tzinfo=UTC)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        schema_editor.execute(
+            f'CREATE TABLE IF NOT EXISTS "{schema}"."audit_logentry_p{year:04d}_{month:02d}" '
+            f'PARTITION OF "{schema}"."audit_logentry" '
+            f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')",
+            params=None,
+        )
 
 
 
