@@ -1,7 +1,7 @@
 """No GET changes state: every GET URL of the organization's URLconf, requested as each system
-role (and signed out), leaves every table of the organization's schema and of the public schema
-as it was. A GET that wrote would let any page (a link, a cross-site image) act in a person's
-name.
+role (and signed out), and of the platform's URLconf, as a platform operator (and signed out),
+leaves every table of the organization's schema and of the public schema as it was. A GET
+that wrote would let any page (a link, a cross-site image) act in a person's name.
 
 The URLs are read from the URLconf itself (apps/core/tests/urlmap.py), so a new view is
 covered without editing this test.
@@ -41,3 +41,34 @@ def test_no_get_request_changes_any_table_whoever_asks(org_a, records):
     assert not changed, "GET requests changed tables:\n" + "\n".join(changed)
     assert not failed, "GET requests failed:\n" + "\n".join(failed)
     assert len(urls) > 100, urls
+
+
+def test_no_get_request_on_the_platforms_host_changes_any_table(org_a, records):
+    """The platform's URLconf (landing, sign-in pages, the operators' admin) on its host, as a
+    platform operator and signed out: the public schema and the organization's stay as they were."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    operator = get_user_model().objects.create_superuser(email="operator@platform.test", password=None)
+    urls = get_urls(records, "starline.urls_public")
+    operator_client = host_client("localhost")
+    operator_client.force_login(operator)
+    clients = {"operator": operator_client, "signed out": host_client("localhost")}
+    for client in clients.values():
+        client.get("/hello")
+    sql = fingerprint_sql([org_a.schema_name, "public"])
+    before = fingerprint(sql)
+    changed, failed = [], []
+    for url in urls:
+        for who, client in clients.items():
+            response = client.get(url)
+            if response.status_code >= 500:
+                failed.append(f"{url} as {who}: {response.status_code}")
+        after = fingerprint(sql)
+        if after != before:
+            changed.append(f"{url}: {', '.join(changed_tables(before, after))}")
+            before = after
+    assert not changed, "GET requests changed tables:\n" + "\n".join(changed)
+    assert not failed, "GET requests failed:\n" + "\n".join(failed)
+    assert any(url.startswith("/admin/tenants/organization/") for url in urls), urls
