@@ -12,6 +12,11 @@ urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
+    # Before the admin's own: an organization's model has no table here (404, not a 500).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(tenant_views.platform_view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),

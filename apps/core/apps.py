@@ -16,6 +16,8 @@ class AdminConfig(SimpleAdminConfig):
     key (a partitioned table) the admin cannot show; the audit pages show it instead."""
 
     SKIP_ADMIN_MODULES = {"auditlog"}
+    # Organizations' models stay off the platform's host (apps/core/admin_site.py).
+    default_site = "apps.core.admin_site.StarlineAdminSite"
 
     def ready(self):
         super().ready()

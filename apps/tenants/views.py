@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -48,3 +48,18 @@ def theme_css(request: HttpRequest) -> HttpResponse:
     else:
         patch_cache_control(response, no_cache=True)
     return response
+
+
+def platform_view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "view on site" on the platform's host. Django's looks the object up by its
+    content type, and an organization's model has no table in the public schema: that was a
+    database error (a 500); it is a 404, like any object that is not there."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+    from django.db import connection
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None or model._meta.db_table not in connection.introspection.table_names():
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -1,4 +1,5 @@
-"""Every URL of the organization's URLconf, with real records filling its parameters.
+"""Every URL of the organization's URLconf (or the platform's), with real records filling its
+parameters.
 
 Shared by the tests that request every URL (no GET changes state, every role against every
 URL, fuzzed forms). The URLs are read from the URLconf itself, so a new view is covered
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from decimal import Decimal
 
 from django.contrib import admin
@@ -122,43 +124,86 @@ def _pk_record(name: str) -> str | None:
     return None
 
 
-def _admin_url(name: str, parameters: set[str], records: dict) -> str | None:
+def _admin_url(name: str, parameters: set[str], records: dict, urlconf: str) -> str | None:
     """Admin URLs: every registered model's list, add form, and one object's pages."""
     view = name.removeprefix("admin:")
     if parameters == {"object_id"}:
         for model in admin.site._registry:
             prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
             if view.startswith(prefix) and view[len(prefix) :] in {"change", "history", "delete"}:
-                obj = model._default_manager.order_by("pk").first()
-                return reverse(name, kwargs={"object_id": obj.pk}) if obj else None
+                obj = _first_object(model)
+                return reverse(name, kwargs={"object_id": obj.pk}, urlconf=urlconf) if obj else None
     if parameters == {"app_label"}:
-        return reverse(name, kwargs={"app_label": "clients"})
+        # An app whose models the host's admin shows (organizations' apps are not on the platform's).
+        app_label = "tenants" if urlconf == "starline.urls_public" else "clients"
+        return reverse(name, kwargs={"app_label": app_label}, urlconf=urlconf)
     if parameters == {"content_type_id", "object_id"}:
-        return reverse(name, kwargs={"content_type_id": records["client_type"], "object_id": records["client"]})
-    return reverse(name, kwargs={p: records[p] for p in parameters}) if parameters else reverse(name)
+        kwargs = {"content_type_id": records["client_type"], "object_id": records["client"]}
+        return reverse(name, kwargs=kwargs, urlconf=urlconf)
+    return reverse(name, kwargs={p: records[p] for p in parameters} or None, urlconf=urlconf)
 
 
-def get_urls(records: dict) -> list[str]:
-    from starline import urls_tenants
+def _first_object(model):
+    """The model's first row in the current schema; None where its table is not in this schema
+    (the platform's admin lists organizations' models too, whose tables live elsewhere)."""
+    from django.db import connection
 
-    urls, unknown = [], []
-    resolver = get_resolver(urls_tenants)  # type: ignore[arg-type]  # a URLconf module is accepted too
+    if model._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model._default_manager.order_by("pk").first()
+
+
+def get_named_urls(records: dict, urlconf: str = "starline.urls_tenants") -> dict[str, str]:
+    """URL name → a URL of it, parameters filled from `records`, for every named pattern of the
+    URLconf (the organization's by default; "starline.urls_public" for the platform's). Call it
+    inside the schema the records belong to: admin pages name that schema's first rows."""
+    import importlib
+
+    names: dict[str, str] = {}
+    unknown = []
+    resolver = get_resolver(importlib.import_module(urlconf))  # type: ignore[arg-type]  # a module is accepted too
     for name, parameters, route in _routes(resolver):
         if name.startswith("admin:"):
-            url = _admin_url(name, parameters, records)
+            url = _admin_url(name, parameters, records, urlconf)
         elif not parameters:
-            url = reverse(name)
+            url = reverse(name, urlconf=urlconf)
         elif name in PARAMETERS:
-            url = reverse(name, kwargs={p: records[key] for p, key in PARAMETERS[name].items()})
+            kwargs = {p: records[key] for p, key in PARAMETERS[name].items()}
+            url = reverse(name, kwargs=kwargs, urlconf=urlconf)
         elif parameters == {"pk"} and _pk_record(name):
-            url = reverse(name, kwargs={"pk": records[_pk_record(name)]})
+            url = reverse(name, kwargs={"pk": records[_pk_record(name)]}, urlconf=urlconf)
         else:
             unknown.append(f"{name} ({route})")
             continue
         if url:
-            urls.append(url)
+            names[name] = url
     assert not unknown, "say in PARAMETERS which records fill these URLs:\n" + "\n".join(unknown)
-    return sorted(set(urls))
+    return names
+
+
+def get_urls(records: dict, urlconf: str = "starline.urls_tenants") -> list[str]:
+    return sorted(set(get_named_urls(records, urlconf).values()))
+
+
+def object_url_names(records: dict, urlconf: str = "starline.urls_tenants") -> set[str]:
+    """Names of the URLs that name one of the records (by its UUID or secret token), not only
+    constants (a language code, a template kind): another organization must get 404 there.
+    Admin pages name rows by the schema's own ids (some integers, the same in every schema)
+    and are left out."""
+    import importlib
+
+    named = set()
+    for name, parameters, _route in _routes(get_resolver(importlib.import_module(urlconf))):  # type: ignore[arg-type]
+        if name.startswith("admin:") or not parameters:
+            continue
+        keys = PARAMETERS[name].values() if name in PARAMETERS else [_pk_record(name)]
+        if any(key in OBJECT_RECORDS or isinstance(records.get(key), uuid.UUID) for key in keys):
+            named.add(name)
+    return named
+
+
+# Records that are not UUIDs but still name one organization's object.
+OBJECT_RECORDS = {"feed_token"}
 
 
 def records_for(org_a):
@@ -166,7 +211,8 @@ def records_for(org_a):
     to the private root the caller set up: see the `records` fixture in conftest.py)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from apps.accounts.models import Role, User, UserSession
+    from apps.accounts.models import User, UserSession
+    from apps.accounts.services import roles as role_services
     from apps.billing import claims as billing_claims
     from apps.billing.models import Interchange, PayerRate
     from apps.billing.tests import claims_support as billing
@@ -184,9 +230,9 @@ def records_for(org_a):
         for _label, seed in seeders():
             seed(org_a, stdout=quiet)
         admin_user = User.objects.get(email="admin@alpha.test")
-        plan = CarePlan.objects.order_by("pk").first()
+        plan = CarePlan.objects.order_by("pk")[0]
         client = plan.client
-        certification = Certification.objects.order_by("pk").first()
+        certification = Certification.objects.order_by("pk")[0]
         file = file_services.file_store_bytes(
             content=b"%PDF-1.4\n%%EOF\n", filename="plan.pdf", actor=admin_user, attach_to=client
         )
@@ -198,10 +244,15 @@ def records_for(org_a):
         )[0]
         staff = certification.staff
         session = UserSession.objects.order_by("pk").first()
-        form_template = FormTemplate.objects.order_by("template_name").first()
+        # A's own copy of a starter template: the starters are cloned with the template schema,
+        # the same ids in every organization.
+        starter = FormTemplate.objects.order_by("template_name")[0]
+        form_template = documentation.template_create(
+            actor=admin_user, template_name="Crawler form", form_structure=starter.form_structure
+        )
         structure = form_template.form_structure
         submission = FormSubmission.objects.order_by("pk").first() or documentation.submission_start(
-            template=form_template, author=User.objects.get(email="dsp@alpha.test")
+            template=starter, author=User.objects.get(email="dsp@alpha.test")
         )
         payer = billing.make_payer("No GET Health", edi_payer_id="NOGET1")
         service = billing.make_service()
@@ -221,23 +272,26 @@ def records_for(org_a):
             "client_resource": "clients.client",
             "plan": plan.pk,
             "plan_action": "approve",
-            "contact": (ClientContact.objects.filter(client=client).first() or ClientContact.objects.first()).pk,
-            "location": ClientLocation.objects.order_by("pk").first().pk,
+            "contact": (ClientContact.objects.filter(client=client).first() or ClientContact.objects.all()[0]).pk,
+            "location": ClientLocation.objects.order_by("pk")[0].pk,
             "staff": staff.pk,
             "certification": certification.pk,
-            "program": TrainingProgram.objects.order_by("pk").first().pk,
-            "shift": Shift.objects.order_by("pk").first().pk,
-            "schedule": Schedule.objects.order_by("pk").first().pk,
-            "appointment": Appointment.objects.order_by("pk").first().pk,
-            "visit": Visit.objects.order_by("pk").first().pk,
+            "program": TrainingProgram.objects.order_by("pk")[0].pk,
+            "shift": Shift.objects.order_by("pk")[0].pk,
+            "schedule": Schedule.objects.order_by("pk")[0].pk,
+            "appointment": Appointment.objects.order_by("pk")[0].pk,
+            "visit": Visit.objects.order_by("pk")[0].pk,
             "feed_token": scheduling_services.calendar_feed_issue(staff=Staff.objects.order_by("pk").first()),
             "person": User.objects.get(email="dsp@alpha.test").pk,
-            "role": Role.objects.order_by("name").first().pk,
+            # A role of A's own: system roles are cloned with the template, the same ids in
+            # every organization, so one would not tell whose record another organization got.
+            "role": role_services.role_create(name="Crawler", actor=admin_user).pk,
             "session": session.pk if session else "00000000-0000-0000-0000-000000000000",
             "file": file.pk,
             "file_permission": permission.pk,
             "notification": notification.pk,
-            "template_kind": "system",
+            # A registered kind: the editor answers 404 for any other.
+            "template_kind": "schedule.published",
             "template_channel": "email",
             "submission": submission.pk,
             "form_template": form_template.pk,

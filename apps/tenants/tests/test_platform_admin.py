@@ -125,3 +125,25 @@ def test_an_operator_edits_an_organization_and_its_domains_follow(operator_clien
     assert list(Domain.objects.filter(tenant=org_a).values_list("domain", flat=True)) == ["alpha-care.localhost"]
     assert host_client("alpha-care.localhost").get("/").status_code == 200
     assert host_client("alpha.localhost").get("/").status_code == 404
+
+
+def test_view_on_site_for_an_organizations_record_is_not_found_on_the_platform(operator_client, org_a):
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.clients.models import Client
+
+    client_type = ContentType.objects.get_for_model(Client)
+    response = operator_client.get(f"/admin/r/{client_type.pk}/{org_a.pk}/")
+    assert response.status_code == 404
+    # A platform record still goes where Django's admin sends it.
+    organization_type = ContentType.objects.get_for_model(Organization)
+    assert operator_client.get(f"/admin/r/{organization_type.pk}/{org_a.pk}/").status_code in (302, 404)
+
+
+def test_an_organizations_models_are_not_in_the_platforms_admin(operator_client):
+    # Their tables live in each organization's schema: on the platform these were 500s.
+    assert operator_client.get("/admin/clients/client/").status_code == 404
+    assert operator_client.get("/admin/clients/").status_code == 404
+    index = operator_client.get("/admin/").content.decode()
+    assert "/admin/tenants/organization/" in index
+    assert "/admin/clients/client/" not in index
