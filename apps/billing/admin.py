@@ -38,6 +38,7 @@ from apps.billing.models import (
     PayerRate,
     ServiceAuthorization,
 )
+from apps.core.admin_widgets import LenientAutocomplete
 from apps.core.forms import ServiceChecked
 
 
@@ -97,7 +98,7 @@ def _overlap(one: dict, other: dict) -> bool:
     return ends_after and starts_before
 
 
-class RateInline(admin.TabularInline):
+class RateInline(LenientAutocomplete, admin.TabularInline):
     model = PayerRate
     formset = RateFormSet
     extra = 0
@@ -177,7 +178,7 @@ class CoverageForm(ServiceChecked, forms.ModelForm):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(_AccessLogged, admin.ModelAdmin):
+class CoverageAdmin(_AccessLogged, LenientAutocomplete, admin.ModelAdmin):
     form = CoverageForm
     list_display = ["client", "payer", "rank", "member_id", "start_date", "end_date"]
     list_filter = ["rank", "payer", "subscriber_relationship"]
@@ -202,7 +203,7 @@ class CoverageAdmin(_AccessLogged, admin.ModelAdmin):
 
 
 @admin.register(ServiceAuthorization)
-class ServiceAuthorizationAdmin(_AccessLogged, admin.ModelAdmin):
+class ServiceAuthorizationAdmin(_AccessLogged, LenientAutocomplete, admin.ModelAdmin):
     list_display = ["authorization_number", "client", "payer", "service", "start_date", "end_date", "status"]
     list_filter = ["status", "period", "payer", "service"]
     search_fields = ["authorization_number", "client__first_name", "client__last_name", "client__client_id"]

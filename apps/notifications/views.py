@@ -58,7 +58,8 @@ def read(request: OrgRequest, pk: UUID) -> HttpResponse:
     notification = selectors.get_notification_for_user(request.user, pk)
     services.notification_mark_read(notification=notification)
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this host only: redirect() takes a bare word for a view's name (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("notifications:centre")
 

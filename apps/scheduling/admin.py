@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.clients.forms import CommaSeparatedList
+from apps.core.admin_widgets import LenientAutocomplete
 from apps.core.forms import ServiceChecked
 from apps.scheduling import services
 from apps.scheduling.dates import SaneDates
@@ -71,7 +72,7 @@ class _Overridable(SaneDates, ServiceChecked, forms.ModelForm):
             return self.cleaned_data
 
 
-class _ServiceAdmin(admin.ModelAdmin):
+class _ServiceAdmin(LenientAutocomplete, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # modelform_factory makes a new class each call, so this stays with this request.

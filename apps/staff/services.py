@@ -298,6 +298,15 @@ def staff_photo_from_upload(*, staff: Staff, stored, actor) -> Staff:
     return staff
 
 
+def _months_later(day: dt.date, months: int, *, field: str) -> dt.date:
+    try:
+        return day + relativedelta(months=months)
+    except (OverflowError, ValueError) as exc:
+        # Python's dates end on 9999-12-31: a period counted from a date near it runs past the
+        # end (a ValueError deep in dateutil, a 500) instead of being refused on the field.
+        raise ValidationError({field: _("With this date the period would end after the year 9999.")}) from exc
+
+
 @transaction.atomic
 def certification_renew(
     *,
@@ -314,7 +323,7 @@ def certification_renew(
     if issue_date < certification.issue_date:
         raise ValidationError({"issue_date": _("A renewal cannot be issued before the certification it renews.")})
     if expiry_date is None and certification.renewal_period_months:
-        expiry_date = issue_date + relativedelta(months=certification.renewal_period_months)
+        expiry_date = _months_later(issue_date, certification.renewal_period_months, field="issue_date")
     renewed = Certification(
         staff=certification.staff,
         certification_type=certification.certification_type,
@@ -453,7 +462,7 @@ def training_record_save(
         score is not None and program.passing_score is not None and score >= program.passing_score
     )
     record.expires_on = (
-        completed_on + relativedelta(months=program.frequency_months)
+        _months_later(completed_on, program.frequency_months, field="completed_on")
         if program.frequency_months and record.passed
         else None
     )

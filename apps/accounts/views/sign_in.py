@@ -25,7 +25,11 @@ from apps.accounts.models import AuthEvent, User
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path on this host: every "next" the app writes is one, and redirect() would take
+    # a bare word ("?next=x") for a view's name and fail with NoReverseMatch, a 500.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
