@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from apps.audit.models import LogEntry
 from apps.core import fragments, page_cache
+from apps.core.tests.fingerprint import BOOKKEEPING_COLUMNS, ROW_FILTERS, SKIPPED_TABLES
 from apps.core.tests.formfuzz import (
     BOUNDARY,
     HOSTILE,
@@ -48,7 +49,6 @@ from apps.core.tests.formfuzz import (
     post_body,
     uploads,
 )
-from apps.core.tests.test_no_get_changes_state import BOOKKEEPING_COLUMNS, ROW_FILTERS, SKIPPED_TABLES
 from apps.core.tests.urlmap import get_urls
 from apps.tenants import host_cache
 from conftest import host_client, person
