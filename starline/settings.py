@@ -372,10 +372,33 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 # spraying many accounts from one address is left to the reverse proxy's rate limit.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The same address the rate limits see (REMOTE_ADDR, or the proxy's header when trusted).
+AXES_CLIENT_IP_CALLABLE = "apps.core.throttle.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "apps.accounts.views.sign_in.axes_username"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.sign_in.locked_out"
 AXES_VERBOSE = False
+
+# Rate limits per client address and host (apps.core.throttle), as "count/period"
+# (s, m, h, d; "0/m" turns one off). Only what guesses a secret is counted: sign-in and
+# reset POSTs, and every request to a page whose address holds a token.
+THROTTLE_RATES = {
+    # Password spraying (one guess at each of many accounts) slips under the per-account
+    # lockout; 30 in 5 minutes is more than an office signing in at a shift change makes.
+    "sign_in": env.str("THROTTLE_SIGN_IN", default="30/5m"),
+    # Each request sends an email: 10 an hour stops mail-bombing, and nobody resets ten times.
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/h"),
+    # Invitation, email verification, password reset and signing links: a person opens and
+    # submits theirs a few times; guessing tokens takes millions.
+    "link": env.str("THROTTLE_LINK", default="60/h"),
+    # Calendar apps poll feeds, and the big ones poll from a few shared addresses of their
+    # own, so this is generous: it only stops a scan of feed tokens.
+    "feed": env.str("THROTTLE_FEED", default="600/h"),
+}
+# Set only behind a reverse proxy that appends the client's address to X-Forwarded-For
+# (then its right-most entry is the client); exposed directly, a client could claim any address.
+THROTTLE_TRUST_X_FORWARDED_FOR = env.bool("THROTTLE_TRUST_X_FORWARDED_FOR", default=False)
+THROTTLE_CACHE = "default"
 
 OTP_TOTP_ISSUER = "Starline"
 OTP_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)

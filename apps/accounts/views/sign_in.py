@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import forms, services
 from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, User
+from apps.core.throttle import throttled
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -40,6 +41,7 @@ _STATUS_MESSAGES = {
 
 
 @never_cache
+@throttled("sign_in")
 def sign_in(request: AnyHostRequest) -> HttpResponse:
     # Not a form_page: a refused sign-in is no service's ValidationError (the message depends
     # on the account's state) and django-axes may answer instead, with its lockout page.
