@@ -366,12 +366,14 @@ GUARDIAN_RAISE_403 = False
 # django-axes: the table lives in each schema, so failures count per organization.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Lock the account, not the address: agency staff often share one office IP, and an
-# address lock would shut a whole office out after five typos. axes.W006 warns about
-# attackers rotating user agents or cookies, which does not bypass a per-account count;
-# spraying many accounts from one address is left to the reverse proxy's rate limit.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Failures count per account AND address: five wrong passwords from one address lock that
+# address out of that account only, so a stranger cannot lock a colleague out from
+# elsewhere (and staff sharing an office address are not shut out by one person's typos).
+# Guessing from many addresses still locks the account: ACCOUNT_LOCKOUT_TOTAL failures
+# from any addresses within the cool-off (apps.accounts.lockout, the handler below).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ACCOUNT_LOCKOUT_TOTAL = env.int("ACCOUNT_LOCKOUT_TOTAL", default=20)
+AXES_HANDLER = "apps.accounts.lockout.AccountAndAddressHandler"
 # The same address the rate limits see (REMOTE_ADDR, or the proxy's header when trusted).
 AXES_CLIENT_IP_CALLABLE = "apps.core.throttle.client_ip"
 AXES_RESET_ON_SUCCESS = True
