@@ -30,6 +30,7 @@ def test_failures_from_one_address_lock_only_that_address(org_a, client_a, setti
     response = _attempt(client_a, TEST_PASSWORD, ATTACKER)
     assert response.status_code == 429
     assert "too many failed attempts" in response.content.decode().lower()
+    assert int(response["Retry-After"]) == int(settings.AXES_COOLOFF_TIME * 3600)
 
     # The colleague at the office still gets in.
     assert _attempt(client_a, TEST_PASSWORD, OFFICE).status_code == 302

@@ -80,9 +80,11 @@ def locked_out(
     """django-axes' lockout response: a clear message, status 429."""
     email = (credentials or {}).get("username") or request.POST.get("email", "")
     services.auth_event_record(kind=AuthEvent.Kind.LOCKED_OUT, request=request, email=str(email)[:255])
-    return render(
+    response = render(
         request, "accounts/locked_out.html", {"cooloff_minutes": int(settings.AXES_COOLOFF_TIME * 60)}, status=429
     )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME * 3600))
+    return response
 
 
 @require_POST
