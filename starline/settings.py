@@ -133,11 +133,13 @@ AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    # Security headers first, so even the unknown-host 404 and the suspended page get them.
+    # Security headers first, so every response gets them: the unknown-host 404 and the
+    # suspended page, and static files too, which whitenoise answers before anything below.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.tenants.middleware.OrganizationMiddleware",
     # Before anything that may write an entry; the user is read lazily when one is written.
     "apps.audit.middleware.AuditContextMiddleware",
@@ -268,7 +270,7 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # --- files and static ------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (development, tests), whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -438,6 +440,14 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's default, stated: a window this site opens cannot reach back into it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses are refused outright; geolocation stays for this site
+# itself, for the visit clock-in's location check (static/js/clock.js).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(self), payment=(), usb=()",
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
