@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import http.client
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -28,7 +27,9 @@ PORT = 8081
 THROTTLED_AFTER = 2
 
 
-def _environment(static_root: Path) -> dict[str, str]:
+def _environment(static_root: Path, files_root: Path) -> dict[str, str]:
+    from apps.files import crypto
+
     env = {
         k: v
         for k, v in os.environ.items()
@@ -44,7 +45,8 @@ def _environment(static_root: Path) -> dict[str, str]:
             # fields the tests wrote (test values, made for the test database only).
             "SECRET_KEY": settings.SECRET_KEY,
             "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-            "FILES_ENCRYPTION_KEY": settings.FILES_ENCRYPTION_KEY or base64.b64encode(secrets.token_bytes(32)).decode(),
+            "FILES_ENCRYPTION_KEY": base64.b64encode(crypto.master_key()).decode(),
+            "PRIVATE_FILES_ROOT": str(files_root),
             "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
             "BASE_DOMAIN": settings.BASE_DOMAIN,
             "TRUST_X_FORWARDED_PROTO": "True",
@@ -78,13 +80,16 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
     """The server, a committed suspended organization, and a signed-in billing session."""
     from axes.models import AccessLog
     from django.contrib.sessions.models import Session
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from apps.accounts.models import User
+    from apps.files import services as file_services
+    from apps.files.models import File
     from apps.tenants.models import Domain, Organization
 
     static_root = tmp_path_factory.mktemp("static")
-    env = _environment(static_root)
+    files_root = tmp_path_factory.mktemp("files")
+    env = _environment(static_root, files_root)
     collected = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
@@ -117,6 +122,8 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
         with alpha:
             billing = User.objects.get(email="billing@alpha.test")
             browser.force_login(billing)
+            with override_settings(PRIVATE_FILES_ROOT=files_root):
+                stored = file_services.file_store_bytes(content=b"%PDF-1.4\n%%EOF\n", filename="a.pdf", actor=billing)
         session_key = browser.cookies[settings.SESSION_COOKIE_NAME].value
         connection.set_schema_to_public()
 
@@ -130,7 +137,12 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     try:
         _wait_for(PORT, server)
-        yield {"alpha": alpha.primary_host, "suspended": suspended.primary_host, "session": session_key}
+        yield {
+            "alpha": alpha.primary_host,
+            "suspended": suspended.primary_host,
+            "session": session_key,
+            "file": stored.pk,
+        }
     finally:
         server.terminate()
         try:
@@ -146,6 +158,7 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
             Organization.objects.filter(pk=suspended.pk).delete()
             with alpha:
                 Session.objects.filter(session_key=session_key).delete()
+                File.objects.filter(pk=stored.pk).delete()
                 AccessLog.objects.filter(username=billing.get_username()).delete()
             connection.set_schema_to_public()
 
@@ -197,6 +210,7 @@ def test_every_kind_of_response_carries_the_security_headers(production):
         ("theme.css", alpha, "/theme.css", 200, None),
         ("a 404 inside an organization", alpha, "/no-such-page/", 404, None),
         ("a PDF", alpha, "/billing/summary.pdf", 200, session),
+        ("a file download", alpha, f"/files/{production['file']}/download/", 200, session),
         ("a signed-out redirect", alpha, "/clients/", 302, None),
     ]
     for what, host, path, status, cookie in checks:
