@@ -77,15 +77,19 @@ def _wait_for(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
 
 @pytest.fixture(scope="module")
 def production(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The server, a committed suspended organization, and a signed-in billing session."""
-    from axes.models import AccessLog
-    from django.contrib.sessions.models import Session
+    """The server, an organization of its own with a signed-in billing session and a stored
+    file, and a suspended organization.
+
+    The server's requests write what requests write (access records in the audit log, which
+    is append-only), so they go to an organization made for this module and dropped with its
+    schema afterwards: the shared test organizations keep nothing from here."""
     from django.test import Client, override_settings
 
     from apps.accounts.models import User
     from apps.files import services as file_services
-    from apps.files.models import File
+    from apps.tenants import services as tenant_services
     from apps.tenants.models import Domain, Organization
+    from conftest import _create_people
 
     static_root = tmp_path_factory.mktemp("static")
     files_root = tmp_path_factory.mktemp("files")
@@ -103,13 +107,16 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
     suffix = uuid.uuid4().hex[:8]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
+        organization = tenant_services.organization_create(
+            name="Headers Care", subdomain=f"headers-{suffix}", contact_email="office@headers.test"
+        )
         # A row without a schema (bulk_create skips the cloning save): the middleware answers
         # a suspended organization's host before anything would read its schema.
         (suspended,) = Organization.objects.bulk_create(
             [
                 Organization(
-                    schema_name=f"headers_{suffix}",
-                    subdomain=f"headers-{suffix}",
+                    schema_name=f"suspended_{suffix}",
+                    subdomain=f"suspended-{suffix}",
                     name="Suspended Care",
                     contact_email="office@suspended.test",
                     is_active=False,
@@ -117,14 +124,13 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
             ]
         )
         Domain.objects.bulk_create([Domain(domain=suspended.primary_host, tenant=suspended, is_primary=True)])
-        alpha = Organization.objects.get(subdomain="alpha")
-        browser = Client(HTTP_HOST=alpha.primary_host)
-        with alpha:
-            billing = User.objects.get(email="billing@alpha.test")
+        browser = Client(HTTP_HOST=organization.primary_host)
+        with organization:
+            _create_people(organization.subdomain)
+            billing = User.objects.get(email=f"billing@{organization.subdomain}.test")
             browser.force_login(billing)
             with override_settings(PRIVATE_FILES_ROOT=files_root):
                 stored = file_services.file_store_bytes(content=b"%PDF-1.4\n%%EOF\n", filename="a.pdf", actor=billing)
-        session_key = browser.cookies[settings.SESSION_COOKIE_NAME].value
         connection.set_schema_to_public()
 
     server = subprocess.Popen(
@@ -138,9 +144,9 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         _wait_for(PORT, server)
         yield {
-            "alpha": alpha.primary_host,
+            "host": organization.primary_host,
             "suspended": suspended.primary_host,
-            "session": session_key,
+            "session": browser.cookies[settings.SESSION_COOKIE_NAME].value,
             "file": stored.pk,
         }
     finally:
@@ -154,12 +160,8 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory):
             server.stderr.close()
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
-            Domain.objects.filter(tenant=suspended).delete()
             Organization.objects.filter(pk=suspended.pk).delete()
-            with alpha:
-                Session.objects.filter(session_key=session_key).delete()
-                File.objects.filter(pk=stored.pk).delete()
-                AccessLog.objects.filter(username=billing.get_username()).delete()
+            organization.delete(force_drop=True)
             connection.set_schema_to_public()
 
 
@@ -199,19 +201,19 @@ def _assert_secure(response, what: str) -> None:
 
 
 def test_every_kind_of_response_carries_the_security_headers(production):
-    alpha, session = production["alpha"], production["session"]
+    host, session = production["host"], production["session"]
     checks = [
         ("the platform's landing page", "localhost", "/", 200, None),
-        ("an organization's sign-in page", alpha, "/accounts/sign-in/", 200, None),
-        ("a signed-in organization page", alpha, "/", 200, session),
+        ("an organization's sign-in page", host, "/accounts/sign-in/", 200, None),
+        ("a signed-in organization page", host, "/", 200, session),
         ("the unknown-host 404", "nobody.localhost", "/", 404, None),
         ("a suspended organization's 403", production["suspended"], "/", 403, None),
-        ("a static file (whitenoise)", alpha, "/static/css/starline.css", 200, None),
-        ("theme.css", alpha, "/theme.css", 200, None),
-        ("a 404 inside an organization", alpha, "/no-such-page/", 404, None),
-        ("a PDF", alpha, "/billing/summary.pdf", 200, session),
-        ("a file download", alpha, f"/files/{production['file']}/download/", 200, session),
-        ("a signed-out redirect", alpha, "/clients/", 302, None),
+        ("a static file (whitenoise)", host, "/static/css/starline.css", 200, None),
+        ("theme.css", host, "/theme.css", 200, None),
+        ("a 404 inside an organization", host, "/no-such-page/", 404, None),
+        ("a PDF", host, "/billing/summary.pdf", 200, session),
+        ("a file download", host, f"/files/{production['file']}/download/", 200, session),
+        ("a signed-out redirect", host, "/clients/", 302, None),
     ]
     for what, host, path, status, cookie in checks:
         response = _get(host, path, session=cookie)
@@ -225,7 +227,7 @@ def test_the_429_of_a_rate_limit_carries_them_too(production):
     # Links with a token count every request, so GETs reach the limit.
     statuses = []
     for _ in range(THROTTLED_AFTER + 1):
-        response = _get(production["alpha"], "/accounts/invitation/MQ/not-a-token/")
+        response = _get(production["host"], "/accounts/invitation/MQ/not-a-token/")
         statuses.append(response.status)
         _assert_secure(response, f"invitation link #{len(statuses)}")
     assert statuses == [400] * THROTTLED_AFTER + [429]
@@ -234,6 +236,6 @@ def test_the_429_of_a_rate_limit_carries_them_too(production):
 
 def test_a_refused_post_carries_them_too(production):
     # No CSRF token: Django's 403 comes from a middleware, not a view.
-    response = _get(production["alpha"], "/accounts/sign-in/", method="POST", body="email=a%40b.test&password=x")
+    response = _get(production["host"], "/accounts/sign-in/", method="POST", body="email=a%40b.test&password=x")
     assert response.status == 403
     _assert_secure(response, "the CSRF refusal")
