@@ -133,8 +133,18 @@ def _count(key: str, seconds: int, now: float) -> int:
     except Exception:
         # Any failure of the cache (connection refused, timeout, a key evicted between add
         # and incr): count here rather than wave the request through.
-        logger.warning("Throttle cache unavailable; counting in this process.", exc_info=True)
+        _warn_once_a_minute(now)
         return _local.incr(key, seconds, now)
+
+
+_warned_at = [0.0]
+
+
+def _warn_once_a_minute(now: float) -> None:
+    # Said once a minute, not once a request: while Redis is down every request gets here.
+    if now - _warned_at[0] >= 60:
+        _warned_at[0] = now
+        logger.warning("Rate-limit cache unavailable; counting in this process.", exc_info=True)
 
 
 def hit(request: HttpRequest, scope: str) -> Refusal | None:
