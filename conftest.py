@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from apps.core import fragments, page_cache
+from apps.core import fragments, page_cache, throttle
 from apps.tenants import host_cache
 
 TEST_PASSWORD = "correct horse battery staple 42"
@@ -103,6 +103,9 @@ def _fresh_process_caches():
     page_cache.clear()
     fragments.clear()
     backends.clear()
+    # Rate-limit counts (apps.core.throttle) live in the cache above, or in the process
+    # when the cache fails: every test starts with none.
+    throttle.clear_local()
     yield
     host_cache.clear()
     page_cache.clear()

@@ -134,11 +134,13 @@ AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    # Security headers first, so even the unknown-host 404 and the suspended page get them.
+    # Security headers first, so every response gets them: the unknown-host 404 and the
+    # suspended page, and static files too, which whitenoise answers before anything below.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.tenants.middleware.OrganizationMiddleware",
     # Before anything that may write an entry; the user is read lazily when one is written.
     "apps.audit.middleware.AuditContextMiddleware",
@@ -327,7 +329,7 @@ if AUDIT_ANCHOR_LOCK_MODE not in ("COMPLIANCE", "GOVERNANCE"):
 # --- files and static ------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (development, tests), whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -425,16 +427,41 @@ GUARDIAN_RAISE_403 = False
 # django-axes: the table lives in each schema, so failures count per organization.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Lock the account, not the address: agency staff often share one office IP, and an
-# address lock would shut a whole office out after five typos. axes.W006 warns about
-# attackers rotating user agents or cookies, which does not bypass a per-account count;
-# spraying many accounts from one address is left to the reverse proxy's rate limit.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Failures count per account AND address: five wrong passwords from one address lock that
+# address out of that account only, so a stranger cannot lock a colleague out from
+# elsewhere (and staff sharing an office address are not shut out by one person's typos).
+# Guessing from many addresses still locks the account: ACCOUNT_LOCKOUT_TOTAL failures
+# from any addresses within the cool-off (apps.accounts.lockout, the handler below).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ACCOUNT_LOCKOUT_TOTAL = env.int("ACCOUNT_LOCKOUT_TOTAL", default=20)
+AXES_HANDLER = "apps.accounts.lockout.AccountAndAddressHandler"
+# The same address the rate limits see (REMOTE_ADDR, or the proxy's header when trusted).
+AXES_CLIENT_IP_CALLABLE = "apps.core.throttle.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "apps.accounts.views.sign_in.axes_username"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.sign_in.locked_out"
 AXES_VERBOSE = False
+
+# Rate limits per client address and host (apps.core.throttle), as "count/period"
+# (s, m, h, d; "0/m" turns one off). Only what guesses a secret is counted: sign-in and
+# reset POSTs, and every request to a page whose address holds a token.
+THROTTLE_RATES = {
+    # Password spraying (one guess at each of many accounts) slips under the per-account
+    # lockout; 30 in 5 minutes is more than an office signing in at a shift change makes.
+    "sign_in": env.str("THROTTLE_SIGN_IN", default="30/5m"),
+    # Each request sends an email: 10 an hour stops mail-bombing, and nobody resets ten times.
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/h"),
+    # Invitation, email verification, password reset and signing links: a person opens and
+    # submits theirs a few times; guessing tokens takes millions.
+    "link": env.str("THROTTLE_LINK", default="60/h"),
+    # Calendar apps poll feeds, and the big ones poll from a few shared addresses of their
+    # own, so this is generous: it only stops a scan of feed tokens.
+    "feed": env.str("THROTTLE_FEED", default="600/h"),
+}
+# Set only behind a reverse proxy that appends the client's address to X-Forwarded-For
+# (then its right-most entry is the client); exposed directly, a client could claim any address.
+THROTTLE_TRUST_X_FORWARDED_FOR = env.bool("THROTTLE_TRUST_X_FORWARDED_FOR", default=False)
+THROTTLE_CACHE = "default"
 
 OTP_TOTP_ISSUER = "Starline"
 OTP_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)
@@ -472,6 +499,14 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's default, stated: a window this site opens cannot reach back into it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses are refused outright; geolocation stays for this site
+# itself, for the visit clock-in's location check (static/js/clock.js).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(self), payment=(), usb=()",
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -125,10 +125,7 @@ def permission_matrix() -> list[MatrixRow]:
 
 
 def is_locked_out(user) -> bool:
-    """Whether django-axes currently refuses this person's sign-ins."""
-    from axes.models import AccessAttempt
-    from django.conf import settings
+    """Whether django-axes currently refuses this person's sign-ins, from one address or all."""
+    from apps.accounts import lockout
 
-    return AccessAttempt.objects.filter(
-        username=user.email.lower(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    ).exists()
+    return lockout.is_locked_out(user.email.lower())

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
 
+    def ready(self):
+        # Registers the rate limits' system check.
+        from apps.core import throttle  # noqa: F401
+
 
 class AdminConfig(SimpleAdminConfig):
     """Django's admin, discovering every installed app's admin module but those listed in

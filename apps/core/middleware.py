@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 
 
@@ -33,3 +34,17 @@ class RejectNullBytesMiddleware:
     @staticmethod
     def _refuse():
         return HttpResponseBadRequest("Invalid character in the request.", content_type="text/plain")
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy (settings.PERMISSIONS_POLICY) on every response, static files and
+    the tenant middleware's own 404 and 403 included: it sits above both."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

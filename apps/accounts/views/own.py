@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -25,6 +26,11 @@ from apps.accounts.models import AuthEvent, User, UserSession
 from apps.accounts.tokens import email_verification_tokens, invitation_tokens
 from apps.accounts.views.sign_in import sign_out
 from apps.core.pages import form_page
+from apps.core.throttle import throttled
+
+# The pages opened by a token in the address count every request: the token is what a
+# guesser varies.
+link_throttled = throttled("link", methods=("GET", "POST"))
 
 
 def _user_from_uid(uidb64: str) -> User | None:
@@ -34,6 +40,7 @@ def _user_from_uid(uidb64: str) -> User | None:
         return None
 
 
+@method_decorator(throttled("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.StarlinePasswordResetForm
     template_name = "accounts/password_reset_form.html"
@@ -59,6 +66,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@method_decorator(link_throttled, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
@@ -75,6 +83,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@link_throttled
 def invitation_accept(request: AnyHostRequest, uidb64: str, token: str) -> HttpResponse:
     user = _user_from_uid(uidb64)
     if user is None or user.status != User.Status.PENDING or not invitation_tokens.check_token(user, token):
@@ -97,6 +106,7 @@ def invitation_accept(request: AnyHostRequest, uidb64: str, token: str) -> HttpR
     )
 
 
+@link_throttled
 def email_verify(request: AnyHostRequest, uidb64: str, token: str) -> HttpResponse:
     user = _user_from_uid(uidb64)
     if user is None or not email_verification_tokens.check_token(user, token):

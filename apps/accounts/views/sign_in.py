@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import forms, services
 from apps.accounts.http import AnyHostRequest
 from apps.accounts.models import AuthEvent, User
+from apps.core.throttle import throttled
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -44,6 +45,7 @@ _STATUS_MESSAGES = {
 
 
 @never_cache
+@throttled("sign_in")
 def sign_in(request: AnyHostRequest) -> HttpResponse:
     # Not a form_page: a refused sign-in is no service's ValidationError (the message depends
     # on the account's state) and django-axes may answer instead, with its lockout page.
@@ -82,9 +84,11 @@ def locked_out(
     """django-axes' lockout response: a clear message, status 429."""
     email = (credentials or {}).get("username") or request.POST.get("email", "")
     services.auth_event_record(kind=AuthEvent.Kind.LOCKED_OUT, request=request, email=str(email)[:255])
-    return render(
+    response = render(
         request, "accounts/locked_out.html", {"cooloff_minutes": int(settings.AXES_COOLOFF_TIME * 60)}, status=429
     )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME * 3600))
+    return response
 
 
 @require_POST

@@ -22,6 +22,7 @@ from apps.accounts.permissions import permission_required
 from apps.accounts.services.emails import base_url
 from apps.audit.services import access_record
 from apps.core.forms import add_errors
+from apps.core.throttle import throttled
 from apps.documentation import reading, selectors, services, signing
 from apps.documentation.forms.signatures import SignatureForm, SigningLinkForm
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SigningLink
@@ -153,6 +154,8 @@ def _gone(request: OrgRequest) -> HttpResponse:
 
 
 @never_cache
+# Every request counts: the token in the address is what a guesser varies.
+@throttled("link", methods=("GET", "POST"))
 def link_sign(request: OrgRequest, token: str) -> HttpResponse:
     """The guardian's page: no sign-in; the token is the key, and works once."""
     link = signing.link_for_token(token)

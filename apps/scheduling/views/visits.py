@@ -30,6 +30,7 @@ from apps.clients.models import Client
 from apps.core import clock
 from apps.core.csvexport import csv_response
 from apps.core.forms import add_errors
+from apps.core.throttle import throttled
 from apps.scheduling import hooks, selectors, services
 from apps.scheduling.forms import (
     ClockForm,
@@ -428,6 +429,8 @@ def _event(pk, host, now, start, end, summary, location) -> Event:
     return event
 
 
+# Calendar apps fetch with GET, and the token in the address is what a scanner would vary.
+@throttled("feed", methods=("GET", "HEAD"))
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed: no sign-in (calendar apps cannot), the secret in the URL instead."""
     found = CalendarFeed.objects.select_related("staff").filter(token_hash=CalendarFeed.hash(token)).first()
