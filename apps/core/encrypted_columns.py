@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 
 from django.db import connection
 
+from apps.core.tenancy import schema_name
+
 BATCH = 2000
 
 
@@ -27,8 +29,10 @@ def _column_types(table: str, columns: Sequence[str]) -> dict[str, str]:
 
 
 def table_exists(table: str) -> bool:
+    """Whether the current schema itself has the table (the search path also reaches public's
+    shared tables, which are rewritten once, from public)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{table}"'])
+        cursor.execute("SELECT to_regclass(%s)", [f'"{schema_name()}"."{table}"'])
         return cursor.fetchone()[0] is not None
 
 

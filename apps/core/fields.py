@@ -58,6 +58,7 @@ class EncryptedJSONField(EncryptedTextField):
             return value
         return json.loads(crypto.decrypt(value))
 
+    # As JSONField: the value is the list or dict itself (in Python and in serialized data).
     def to_python(self, value):
         return value
 
@@ -67,7 +68,7 @@ class EncryptedJSONField(EncryptedTextField):
         return crypto.encrypt(json.dumps(value, cls=DjangoJSONEncoder))
 
     def value_to_string(self, obj):
-        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
+        return self.value_from_object(obj)
 
     def formfield(self, **kwargs):
         return models.Field.formfield(self, **{"form_class": forms.JSONField, **kwargs})
