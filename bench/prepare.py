@@ -101,6 +101,8 @@ def _many_clients(organization, count: int = CLIENTS) -> str:
             )
             for i in range(count)
         ]
+        # Through the model's fields, so the SSN and the clinical detail are written encrypted
+        # (a COPY of plain values would put PHI in the clear and fail to read back).
         Client.objects.bulk_create(clients, batch_size=2000)
         from apps.clients import services
 

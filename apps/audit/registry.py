@@ -34,7 +34,7 @@ from django.db.models.signals import post_init, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.discovery import app_modules
-from apps.core.fields import EncryptedTextField
+from apps.core.fields import EncryptedJSONField, EncryptedTextField
 
 MASK = "••••••"
 
@@ -240,7 +240,9 @@ def register_all() -> None:
         # every load would cost each page for nothing.
         excluded = set(options.get("exclude_fields", ()))
         _json_fields[model] = [
-            f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField) and f.name not in excluded
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, JSONField | EncryptedJSONField) and f.name not in excluded
         ]
         post_init.connect(_remember, sender=model, dispatch_uid=f"audit.remember.{label}")
         post_save.connect(_remember, sender=model, dispatch_uid=f"audit.remember_saved.{label}")

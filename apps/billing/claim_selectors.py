@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.billing.models import ZERO, Claim, ClaimAdjustment, ClaimEvent, ClaimLine, Interchange, Payer
-from apps.clients.models import Client
+from apps.clients.models import Client, clinical_of
 from apps.core import keyset
 from apps.core.versions import tables_of
 
@@ -42,8 +42,8 @@ LIST_TABLES = tables_of(Claim, Payer, Client)
 
 
 def claim_list(filters: Filters) -> QuerySet[Claim]:
-    # The list names the client; their SSN is never decrypted for it.
-    claims = Claim.objects.select_related("payer", "client").defer("client__ssn")
+    # The list names the client; their SSN and clinical detail are never decrypted for it.
+    claims = Claim.objects.select_related("payer", "client").defer(*clinical_of())
     if filters.status:
         claims = claims.filter(status=filters.status)
     if filters.payer:

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from apps.billing.models import BillableService, Payer, ServiceAuthorization
 from apps.billing.params import uuid_or_none
-from apps.clients.models import Client
+from apps.clients.models import Client, clinical_of
 from apps.core import keyset
 from apps.core.versions import tables_of
 from apps.scheduling.models import Service
@@ -77,7 +77,7 @@ class AuthorizationFilters:
 
 
 def authorization_list(filters: AuthorizationFilters, *, today: dt.date) -> QuerySet[ServiceAuthorization]:
-    rows = ServiceAuthorization.objects.select_related("client", "payer", "service")
+    rows = ServiceAuthorization.objects.select_related("client", "payer", "service").defer(*clinical_of())
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.payer:
@@ -130,9 +130,10 @@ REVIEW_TABLES = tables_of(BillableService, Client, Staff, Service, Payer)
 
 
 def billable_list(filters: BillableFilters) -> QuerySet[BillableService]:
-    # The queue names the client and the staff member; their SSNs are never decrypted for it.
+    # The queue names the client and the staff member; their SSNs (and the client's clinical
+    # detail) are never decrypted for it.
     rows = BillableService.objects.select_related("client", "staff", "service", "payer").defer(
-        "client__ssn", "staff__ssn"
+        *clinical_of(), "staff__ssn"
     )
     if filters.status:
         rows = rows.filter(status=filters.status)

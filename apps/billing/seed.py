@@ -229,6 +229,7 @@ class Seeder:
             .exclude(city="")
             .exclude(state="")
             .exclude(postal_code="")
+            # The diagnosis is encrypted, but an empty one is stored empty: this compares no PHI.
             .exclude(primary_diagnosis="")
             .order_by("client_id")[: len(CASELOAD)]
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.permissions import can
 from apps.clients import selectors
 from apps.clients.models import ClientUserObjectPermission
-from apps.clients.templatetags.client_labels import goal_status_label, severity_label
+from apps.clients.templatetags.client_labels import goal_status_label
 
 
 def _client_names(user, pks) -> dict:
@@ -56,7 +56,6 @@ NAMES = {"clients.client": _client_names, "clients.clientuserobjectpermission": 
 STORED_NAMES = {"clients.clientuserobjectpermission": _care_team_stored}
 VALUES = {
     ("clients.careplan", "goals"): _in_words("status", goal_status_label),
-    ("clients.client", "allergies"): _in_words("severity", severity_label),
 }
 HISTORY_READERS = {"clients.client": _reads_client_history}
 HISTORY_TABS = {"clients.client": "clients:history"}

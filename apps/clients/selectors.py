@@ -12,7 +12,14 @@ from apps.accounts.models import Role, User
 from apps.accounts.permissions import can
 from apps.audit.naming import may_read_history
 from apps.clients import tabs
-from apps.clients.models import CarePlan, Client, ClientContact, ClientLocation, ClientUserObjectPermission
+from apps.clients.models import (
+    CarePlan,
+    Client,
+    ClientContact,
+    ClientLocation,
+    ClientUserObjectPermission,
+    clinical_of,
+)
 from apps.core import clock
 from apps.core.search import name_or_code_match
 from apps.core.versions import tables_of
@@ -158,6 +165,7 @@ def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None)
     return (
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=within_days))
         .select_related("client", "created_by")
+        .defer(*clinical_of())
         .order_by("review_date")
     )
 

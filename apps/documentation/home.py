@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
-from apps.clients.models import Client, ClientUserObjectPermission
+from apps.clients.models import Client, ClientUserObjectPermission, clinical_of
 from apps.core import home
 from apps.core.versions import tables_of
 from apps.documentation import selectors
@@ -82,7 +82,9 @@ def incidents_to_review(request) -> dict:
         .exclude(staff=request.user)
     )
     found = home.rows_and_more(
-        incidents.select_related("client", "staff", "form_template").order_by("review_due_at", "submitted_at", "pk")
+        incidents.select_related("client", "staff", "form_template")
+        .defer(*clinical_of())
+        .order_by("review_due_at", "submitted_at", "pk")
     )
     for incident in found["rows"]:
         incident.overdue = incident.review_overdue(now)

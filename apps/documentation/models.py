@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import EncryptedKeysJSONField
 from apps.core.models import BaseModel
 from apps.documentation import starters
+from apps.documentation.structure import sensitive_keys
 
 
 class FormTemplate(BaseModel):
@@ -154,7 +156,9 @@ class FormSubmission(BaseModel):
         related_name="note",
         verbose_name=_("visit"),
     )
-    submission_data = models.JSONField(_("answers"), default=dict)
+    # Answers to the fields the version marks sensitive are stored encrypted inside the object
+    # (EncryptedKeysJSONField); in Python it is always the plain answers.
+    submission_data = EncryptedKeysJSONField(_("answers"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -216,6 +220,11 @@ class FormSubmission(BaseModel):
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.REJECTED) and self.locked_at is None
 
+    def encrypted_keys(self, field_name: str) -> set[str]:
+        """The answers stored encrypted: those to the fields this version marks sensitive. The
+        version is the one the submission was filled on, so its flags never change under it."""
+        return sensitive_keys(self.template_version.form_structure)
+
     def review_overdue(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.SUBMITTED and self.review_due_at is not None and self.review_due_at < now
@@ -241,7 +250,7 @@ class SubmissionEvent(BaseModel):
     )
     note = models.TextField(_("note"), blank=True)
     # A rejected submission's answers as they were, so its correction can be compared.
-    answers = models.JSONField(null=True, blank=True)
+    answers = EncryptedKeysJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -250,6 +259,9 @@ class SubmissionEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def encrypted_keys(self, field_name: str) -> set[str]:
+        return self.submission.encrypted_keys(field_name)
 
 
 class ElectronicSignature(BaseModel):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
-from apps.clients.models import Client, ClientUserObjectPermission
+from apps.clients.models import Client, ClientUserObjectPermission, clinical_of
 from apps.clients.selectors import on_care_team, visible_clients
 from apps.core import keyset
 from apps.documentation.models import ElectronicSignature, FormSubmission, FormTemplate, SubmissionEvent
@@ -60,7 +60,7 @@ def get_submission_for_user(user, pk) -> FormSubmission:
         visible_submissions(user)
         .select_related("form_template", "template_version", "client", "staff", "approved_by", "visit")
         # The template's current structure is not what the submission shows (its version is).
-        .defer("form_template__form_structure", "form_template__description")
+        .defer("form_template__form_structure", "form_template__description", *clinical_of())
         .filter(pk=key)
         .first()
     )
@@ -191,6 +191,7 @@ def notes_due(*, staff_user=None, managed_by=None) -> QuerySet[Visit]:
         Visit.objects.filter(clock_out_at__isnull=False, client__isnull=False)
         .exclude(Exists(has_note))
         .select_related("client", "staff")
+        .defer(*clinical_of(), "staff__ssn")
         .order_by("-clock_out_at", "-id")
     )
     if staff_user is not None:

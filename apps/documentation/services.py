@@ -248,7 +248,13 @@ def submission_save(
     """Save the answers as a draft, or submit them. A rejected submission is corrected the
     same way: submitting it again keeps its history. Submitting a form the author signs
     needs the signature with it; incidents with an alert notify the managers at once."""
-    submission = FormSubmission.objects.select_for_update().select_related("form_template").get(pk=submission.pk)
+    # The version too: its sensitive fields say which answers are stored encrypted (read, not
+    # locked: the rows locked are those locked before).
+    submission = (
+        FormSubmission.objects.select_for_update(of=("self", "form_template"))
+        .select_related("form_template", "template_version")
+        .get(pk=submission.pk)
+    )
     if submission.staff_id != actor.pk:
         raise PermissionDenied
     _refuse_if_locked(submission)
@@ -385,7 +391,11 @@ def submission_approve(
 def submission_reject(*, submission: FormSubmission, actor: User, reason: str) -> FormSubmission:
     """Back to its author with a reason. Its signatures are voided (kept, shown as voided):
     the corrected answers are signed again."""
-    submission = FormSubmission.objects.select_for_update().get(pk=submission.pk)
+    # The version (read, not locked): the answers kept with the event are stored as its
+    # sensitive fields say.
+    submission = (
+        FormSubmission.objects.select_for_update(of=("self",)).select_related("template_version").get(pk=submission.pk)
+    )
     _check_reviewer(submission, actor)
     reason = (reason or "").strip()
     if not reason:

@@ -76,6 +76,11 @@ def field_map(structure: dict) -> dict[str, dict]:
     return {field["key"]: field for field in fields_of(structure)}
 
 
+def sensitive_keys(structure: dict) -> set[str]:
+    """The keys of the fields whose answers are stored encrypted."""
+    return {field["key"] for field in fields_of(structure) if field.get("sensitive")}
+
+
 def _where(field: dict) -> str:
     return _("Field “%(key)s”") % {"key": field.get("key", "?")}
 

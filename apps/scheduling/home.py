@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.permissions import can
-from apps.clients.models import Client, ClientLocation, ClientUserObjectPermission
+from apps.clients.models import Client, ClientLocation, ClientUserObjectPermission, clinical_of
 from apps.clients.selectors import visible_clients
 from apps.core import clock, home
 from apps.core.versions import tables_of
@@ -61,6 +61,7 @@ def my_shifts(request) -> dict:
         )
         .exclude(status=Shift.Status.CANCELLED)
         .select_related("staff", "location", "client", "service")
+        .defer(*clinical_of(), "staff__ssn")
         .order_by("starts_at", "pk")[:MY_SHIFTS_READ]
     )
     todays = [s for s in shifts if s.starts_at < day_end]
@@ -121,6 +122,7 @@ def week_open_shifts(request) -> dict:
         )
         .exclude(status__in=conflicts.INACTIVE_SHIFT)
         .select_related("location", "client", "service")
+        .defer(*clinical_of())
         .order_by("starts_at", "pk")
     )
     return {
@@ -152,6 +154,7 @@ def evv_exceptions(request) -> dict:
         # visit_status_idx (status, clock-in): today's exceptions, newest first.
         Visit.objects.filter(status=Visit.Status.EXCEPTION, clock_in_at__gte=start, clock_in_at__lt=end)
         .select_related("staff", "client", "shift__location")
+        .defer(*clinical_of(), "staff__ssn")
         .order_by("-clock_in_at", "pk")
     )
     found = home.rows_and_more(rows)

@@ -15,7 +15,7 @@ from django.utils.html import format_html_join
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
-from apps.clients.models import Client, ClientLocation
+from apps.clients.models import Client, ClientLocation, clinical_of
 from apps.core import clock
 from apps.core.versions import tables_of
 from apps.scheduling import conflicts, dates, timing
@@ -124,6 +124,7 @@ def open_shifts(*, offered_only: bool = False) -> QuerySet[Shift]:
         # A locked or archived schedule changes no more: its open shifts cannot be taken.
         .exclude(schedule__status__in=[Schedule.Status.LOCKED, Schedule.Status.ARCHIVED])
         .select_related("location", "client", "service", "schedule__location")
+        .defer(*clinical_of())
         .order_by("starts_at", "pk")
     )
 
@@ -242,7 +243,11 @@ def get_schedule(pk) -> Schedule:
 
 
 def schedule_shifts(schedule: Schedule) -> QuerySet[Shift]:
-    return schedule.shifts.select_related("staff", "location", "client", "service").order_by("starts_at", "pk")
+    return (
+        schedule.shifts.select_related("staff", "location", "client", "service")
+        .defer(*clinical_of(), "staff__ssn")
+        .order_by("starts_at", "pk")
+    )
 
 
 # --- appointments, visits and calendar feeds ----------------------------------------------------
@@ -326,6 +331,7 @@ def verified_visits(*, organization, date_from: dt.date, date_to: dt.date) -> Qu
             clock_in_at__lt=timing.instant(date_to + dt.timedelta(days=1), dt.time(0), zone),
         )
         .select_related("staff", "client", "location", "resolved_by")
+        .defer(*clinical_of(), "staff__ssn")
         .order_by("clock_in_at", "pk")
     )
 
@@ -397,6 +403,7 @@ def feed_items(staff, *, now: dt.datetime) -> tuple[list[Shift], list[Appointmen
         released(Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end))
         .exclude(status=Shift.Status.CANCELLED)
         .select_related("location", "client", "service")
+        .defer(*clinical_of())
         .order_by("starts_at", "pk")
     )
     appointments = list(
@@ -404,6 +411,7 @@ def feed_items(staff, *, now: dt.datetime) -> tuple[list[Shift], list[Appointmen
         .filter(start_datetime__gte=start, start_datetime__lt=end)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("client")
+        .defer(*clinical_of())
         .order_by("start_datetime", "pk")
     )
     return shifts, appointments

@@ -211,6 +211,14 @@ class FieldForm(forms.Form):
         required=False,
         help_text=gettext_lazy("For yes/no and checkbox fields (an injury, suspected abuse)."),
     )
+    sensitive = forms.BooleanField(
+        label=gettext_lazy("Sensitive (encrypted at rest)"),
+        required=False,
+        help_text=gettext_lazy(
+            "For clinical detail (a diagnosis, a medication): the answer is stored encrypted and is"
+            " shown, printed and signed as usual. Applies to forms started from now on."
+        ),
+    )
     prefill = forms.ChoiceField(label=gettext_lazy("Prefill from the visit"), required=False)
 
     def __init__(self, *args, structure: dict, spec: dict | None = None, section: str = "", **kwargs):
@@ -249,6 +257,7 @@ class FieldForm(forms.Form):
             "help_es": help_es,
             "required": spec.get("required", False),
             "alert": spec.get("alert", False),
+            "sensitive": spec.get("sensitive", False),
             "prefill": spec.get("prefill", ""),
             "max_length": spec.get("max_length"),
         }
@@ -347,6 +356,8 @@ class FieldForm(forms.Form):
             spec["show_if"] = condition
         if data["alert"]:
             spec["alert"] = True
+        if data["sensitive"]:
+            spec["sensitive"] = True
         if data["prefill"]:
             spec["prefill"] = data["prefill"]
         return spec

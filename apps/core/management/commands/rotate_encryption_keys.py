@@ -1,51 +1,57 @@
-"""Re-encrypt every EncryptedTextField value with the newest FIELD_ENCRYPTION_KEYS key.
+"""Re-encrypt every encrypted value with the newest FIELD_ENCRYPTION_KEYS key: the columns of
+EncryptedTextField (and its subclass EncryptedJSONField) and the encrypted values inside
+EncryptedKeysJSONField objects.
 
 Run after putting a new key first in FIELD_ENCRYPTION_KEYS; once it has finished for every
 schema, the old keys can be removed. Safe to run again.
 """
 
+import json
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 
 from apps.core import crypto
-from apps.core.fields import EncryptedTextField
-from apps.core.tenancy import schema_name
+from apps.core.encrypted_columns import rewrite, table_exists
+from apps.core.fields import ENCRYPTED_VALUE, EncryptedKeysJSONField, EncryptedTextField, is_encrypted_value
 
 
 def _encrypted_fields():
+    """(model, columns encrypted whole, JSON columns with encrypted values)."""
     for model in apps.get_models():
-        names = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-        if names:
-            yield model, names
+        fields = model._meta.concrete_fields
+        whole = [f.column for f in fields if isinstance(f, EncryptedTextField)]
+        inside = [f.column for f in fields if isinstance(f, EncryptedKeysJSONField)]
+        if whole or inside:
+            yield model, whole, inside
 
 
-def _table_exists(table: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{schema_name()}"."{table}"'])
-        return cursor.fetchone()[0] is not None
+def _rotate_inside(text: str) -> str | None:
+    data = json.loads(text)
+    tokens = {k: v[ENCRYPTED_VALUE] for k, v in data.items() if is_encrypted_value(v)} if isinstance(data, dict) else {}
+    if not tokens:
+        return None
+    rotated = {k: {ENCRYPTED_VALUE: crypto.rotate(token)} for k, token in tokens.items()}
+    return json.dumps({**data, **rotated})
 
 
 def rotate_schema() -> int:
     """Re-encrypt the current schema's values; returns how many values were rewritten."""
     count = 0
-    for model, columns in _encrypted_fields():
+    for model, whole, inside in _encrypted_fields():
         table = model._meta.db_table
-        if not _table_exists(table):
+        if not table_exists(table):
             continue
         pk = model._meta.pk.column
-        with transaction.atomic(), connection.cursor() as cursor:
-            cols = ", ".join(f'"{c}"' for c in columns)
-            cursor.execute(f'SELECT "{pk}", {cols} FROM "{table}" FOR UPDATE')  # noqa: S608
-            for row in cursor.fetchall():
-                updates = {c: crypto.rotate(v) for c, v in zip(columns, row[1:], strict=True) if v}
-                if updates:
-                    assignments = ", ".join(f'"{c}" = %s' for c in updates)
-                    cursor.execute(
-                        f'UPDATE "{table}" SET {assignments} WHERE "{pk}" = %s',  # noqa: S608
-                        [*updates.values(), row[0]],
-                    )
-                    count += len(updates)
+        with transaction.atomic():
+            if whole:
+                count += rewrite(table, whole, crypto.rotate, pk=pk)
+            for column in inside:
+                # Only the objects holding an encrypted value are read.
+                count += rewrite(
+                    table, [column], _rotate_inside, pk=pk, where=f"\"{column}\"::text LIKE '%%{ENCRYPTED_VALUE}%%'"
+                )
     return count
 
 
