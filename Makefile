@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # neither, and runs every page and PDF about a fifth slower. `make clean` then
 # `make PYTHON=... install` picks another.
 PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null && echo /usr/bin/python3.11 || echo python3)
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,16 +16,28 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: run test test-times lint bench install system-deps browser-deps messages migrate seed clean
+.PHONY: run test test-times lint bench install lock scan system-deps browser-deps messages migrate seed clean
 
-# The virtualenv is rebuilt when a requirements file changes.
+# The virtualenv is rebuilt when a lock file changes. Every package, pip included, is installed
+# from the locks with --require-hashes: a download that differs from what was locked is refused.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# requirements*.in are edited by hand; this regenerates the locks from them, keeping every
+# version already locked unless an .in file asks for another (`make lock UPGRADE=1` takes the
+# newest that fit). pip-tools runs from a virtualenv of its own, so it never enters the app's.
+PIP_TOOLS_VENV := .venv-pip-tools
+PIP_COMPILE := $(PIP_TOOLS_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(PIP_TOOLS_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(PIP_TOOLS_VENV) \
+	  && $(PIP_TOOLS_VENV)/bin/pip install --quiet pip-tools==7.7.0; }
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 # gettext compiles the translations; WeasyPrint renders about 4x faster with harfbuzz-subset.
 system-deps:
@@ -100,4 +112,4 @@ bench: messages
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(PIP_TOOLS_VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
