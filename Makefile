@@ -91,9 +91,16 @@ lint: install
 	set -o pipefail; $(VENV)/bin/bandit --quiet --recursive --severity-level medium $(BANDIT_TARGETS) 2>&1 \
 	  | { grep -v 'nosec encountered (B[0-9]*), but no failed test' || true; }
 
+# Tests on PYTEST_WORKERS processes (pytest-xdist; `make test PYTEST_WORKERS=0` runs them in
+# this one). Each worker has its own test database and Redis database (conftest.py); whole files
+# go to one worker (--dist loadfile), so a module's fixtures (a live server's demo data) are
+# built once, not once per worker.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: messages browser-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 # The date-sensitive tests again, the clock set to instants where "today" and "this week" differ
 # between zones or the calendar turns: a Sunday 01:00 UTC, a Saturday 23:30 in a US Pacific
@@ -108,11 +115,19 @@ TIME_TRAVEL_AT := \
 	2027-12-31T23:30:00-06:00,America/Chicago \
 	2028-02-29T12:00:00-06:00,America/Chicago
 
+# Left out of these runs: modules whose tests check other processes (settings read by a fresh
+# interpreter, import-linter, the embedded database server, a Celery worker). time-machine
+# moves the clock of this process only, so under it they would test nothing new, and they are
+# among the slowest. Every other test of those apps runs at each instant, new ones included.
+TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers.py \
+	apps/core/tests/test_embedded_database.py apps/notifications/tests/test_worker.py
+
 test-times: messages
 	@set -e; for at in $(TIME_TRAVEL_AT); do \
 	  echo "== clock at $${at%%,*}, alpha in $${at##*,}"; \
 	  STARLINE_TEST_NOW=$${at%%,*} STARLINE_TEST_ALPHA_TZ=$${at##*,} \
-	    $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" $(TIME_TRAVEL_APPS); \
+	    $(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) -m "not browser" \
+	      $(addprefix --ignore=,$(TIME_TRAVEL_SKIP)) $(TIME_TRAVEL_APPS); \
 	done
 
 bench: messages
