@@ -30,7 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "scan"
 PY = sys.executable
 PORT = int(os.environ.get("SCAN_PORT", "8071"))
-HOST = "sunrise.localhost"
+# Sunrise is reached at the loopback address itself, through a custom-domain row this script
+# adds to the throwaway database (and 127.0.0.1 taken out of PUBLIC_HOSTS): wapiti's cookie
+# file holds a cookie for the scanned URL's host only, and *.localhost names do not resolve on
+# every machine.
+HOST = "127.0.0.1"
 USER = "admin@sunrise.test"
 # wapiti's default modules but ssrf, which needs wapiti's own internet endpoint (unreachable here).
 MODULES = os.environ.get(
@@ -78,6 +82,7 @@ def scan_env() -> dict[str, str]:
         WEB_CONCURRENCY="2",
         EMAIL_URL="dummymail://",
         SMS_URL="console://",
+        PUBLIC_HOSTS="localhost",
         PRIVATE_FILES_ROOT=str(OUT / ".files"),
     )
     return env
@@ -105,9 +110,12 @@ from django.conf import settings
 from django.test import RequestFactory
 from apps.accounts import services
 from apps.accounts.models import User
-from apps.tenants.models import Organization
+from apps.tenants.models import Domain, Organization
 
 organization = Organization.objects.get(subdomain="sunrise")
+Domain.objects.get_or_create(
+    domain="{host}", defaults={{"tenant": organization, "is_primary": False, "kind": Domain.Kind.CUSTOM}}
+)
 with organization:
     request = RequestFactory().get("/", HTTP_HOST="{host}")
     request.organization = organization
@@ -128,11 +136,10 @@ def session_key(env: dict[str, str]) -> str:
 
 
 def cookie_file(key: str) -> Path:
-    """wapiti's JSON cookie jar (wapitiCore/net/jsoncookie.py): domain, path, name. The scan
-    addresses 127.0.0.1 with the organization's Host header, so the cookie is the IP's."""
+    """wapiti's JSON cookie jar (wapitiCore/net/jsoncookie.py): domain, path, name."""
     path = OUT / ".cookies.json"
     cookie = {"value": key, "expires": None, "secure": False, "port": None, "version": 0}
-    path.write_text(json.dumps({"127.0.0.1": {"/": {"sessionid": cookie}}}))
+    path.write_text(json.dumps({HOST: {"/": {"sessionid": cookie}}}))
     path.chmod(0o600)
     return path
 
@@ -141,7 +148,7 @@ def wait_ready() -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{PORT}/healthz", headers={"Host": HOST})
+            request = urllib.request.Request(f"http://{HOST}:{PORT}/healthz")
             with urllib.request.urlopen(request, timeout=2) as response:  # nosec B310 # a fixed http URL to our own server
                 if response.status == 200:
                     return
@@ -167,15 +174,13 @@ sys.exit(wapiti_main())
 
 
 def wapiti(cookies: Path) -> None:
-    base = f"http://127.0.0.1:{PORT}/"
+    base = f"http://{HOST}:{PORT}/"
     command = [
         "/usr/bin/python3",
         "-c",
         WAPITI,
         "--url",
         base,
-        "--header",
-        f"Host: {HOST}",
         "--cookie",
         str(cookies),
         # Signing out would end the session the scan runs in.
