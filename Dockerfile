@@ -16,7 +16,9 @@ RUN useradd --create-home --uid 1000 starline
 WORKDIR /app
 
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Every package pinned with its hashes (requirements.in -> `make lock`): a download that differs
+# from what was locked is refused.
+RUN pip install --require-hashes -r requirements.txt
 
 COPY --chown=starline:starline . .
 # collectstatic and compilemessages need settings but no database or real secrets.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 
 import pytest
 from django.db import connection
@@ -32,6 +33,31 @@ TEST_ORGANIZATIONS = {
 
 
 def pytest_configure(config):
+    _own_redis_database_per_worker()
+    _start_the_clock(config)
+
+
+def _own_redis_database_per_worker() -> None:
+    """Under pytest-xdist each worker has a test database of its own (pytest-django appends
+    `_gw0`, `_gw1`…), and needs a Redis database of its own too: every test starts with
+    `cache.clear()`, a FLUSHDB, which would empty the other worker's cache and sessions in the
+    middle of its test. Worker N takes the database N+1 after REDIS_URL's (`.ci/run`'s 1: 2, 3).
+    Settings are loaded by now but no cache connection is open yet, and the Celery worker test
+    starts its worker on settings.REDIS_URL, so all three names move together."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    from django.conf import settings
+
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    url = urllib.parse.urlsplit(settings.REDIS_URL)
+    own = url._replace(path=f"/{int(url.path.strip('/') or 0) + 1 + int(worker[2:])}").geturl()
+    if settings.CELERY_BROKER_URL == settings.REDIS_URL:
+        settings.CELERY_BROKER_URL = own
+    settings.CACHES["default"]["LOCATION"] = own
+    settings.REDIS_URL = os.environ["REDIS_URL"] = own
+
+
+def _start_the_clock(config) -> None:
     """STARLINE_TEST_NOW (an ISO 8601 instant with its offset) starts the whole run at that
     moment, the clock ticking on from there: `make test-times` runs the date-sensitive tests
     at a Sunday 01:00 UTC, daylight-saving change days, New Year's Eve and 29 February, so a

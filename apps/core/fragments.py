@@ -77,7 +77,7 @@ def cached_template(request, template: str, *, key: tuple, tables: tuple[str, ..
         return render_to_string(template, {**context(), "csrf_token": shell.CSRF}, request=request)
 
     html = cached(_request_key(request, template, key), tables=tables, render=render)
-    return mark_safe(shell.fill(html, request))  # noqa: S308 - the template's own output, escaped as it rendered
+    return mark_safe(shell.fill(html, request))  # noqa: S308 - the template's own output, escaped as it rendered # nosec B308, B703
 
 
 def cached_page(

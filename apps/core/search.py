@@ -30,14 +30,14 @@ def name_or_code_match(table: str, query: str, *, codes: tuple[str, ...]) -> Q:
     """`pk IN (rows whose name has every word of `query` as a prefix, or whose code
     columns start with it)`. `table` and `codes` come from code, never from input: each
     code column needs its `upper(col) text_pattern_ops` index."""
-    parts = [f"SELECT id FROM {table} WHERE upper({col}::text) LIKE %s" for col in codes]  # noqa: S608
+    parts = [f"SELECT id FROM {table} WHERE upper({col}::text) LIKE %s" for col in codes]  # noqa: S608 - table and columns from code, the query a parameter # nosec B608
     params = [like_prefix(query)] * len(codes)
     terms = prefix_tsquery(query)
     if terms:
         # The seed's full-text expression: its GIN index serves this exact text.
         parts.append(
-            f"SELECT id FROM {table} WHERE to_tsvector('english', first_name || ' ' || last_name) "  # noqa: S608
+            f"SELECT id FROM {table} WHERE to_tsvector('english', first_name || ' ' || last_name) "  # noqa: S608 - table and columns from code, the query a parameter # nosec B608
             "@@ to_tsquery('english', %s)"
         )
         params.append(terms)
-    return Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))  # noqa: S611
+    return Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))  # noqa: S611 - the parts above: table and columns from code, the query a parameter # nosec B611

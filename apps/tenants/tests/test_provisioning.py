@@ -184,9 +184,9 @@ def test_a_non_string_language_setting_is_refused_and_never_breaks_pages(db, org
 def test_a_cloned_schema_records_every_migration_as_applied(db):
     cloned = _create("recorded")
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{cloned.schema_name}".django_migrations')
+        cursor.execute(f'SELECT app, name FROM "{cloned.schema_name}".django_migrations')  # nosec B608 # the test's own schema names
         cloned_rows = set(cursor.fetchall())
-        cursor.execute(f'SELECT app, name FROM "{services.settings.TENANT_BASE_SCHEMA}".django_migrations')
+        cursor.execute(f'SELECT app, name FROM "{services.settings.TENANT_BASE_SCHEMA}".django_migrations')  # nosec B608 # the test's own schema names
         template_rows = set(cursor.fetchall())
     assert cloned_rows == template_rows
     assert ("accounts", "0001_initial") in cloned_rows
@@ -303,7 +303,7 @@ def test_the_clone_plan_is_rebuilt_when_the_template_is_migrated(db):
     assert cloning.plan(template) is first
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{template}".django_migrations (app, name, applied) VALUES (%s, %s, now())',
+            f'INSERT INTO "{template}".django_migrations (app, name, applied) VALUES (%s, %s, now())',  # nosec B608 # the test's own schema names
             ["tenants_test", "0001_pretend"],
         )
     assert cloning.plan(template) is not first
