@@ -55,7 +55,7 @@ def rewrite(
     names = ", ".join(["pk", *(f"c{i}" for i in range(len(columns)))])
     assignments = ", ".join(f'"{c}" = v.c{i}::{types[c]}' for i, c in enumerate(columns))
     update = (
-        f'UPDATE "{table}" AS t SET {assignments} FROM unnest({arrays}) AS v({names})'  # noqa: S608
+        f'UPDATE "{table}" AS t SET {assignments} FROM unnest({arrays}) AS v({names})'  # noqa: S608 - table and columns from the models' meta, quoted # nosec B608
         f' WHERE t."{pk}" = v.pk::{types[pk]}'
     )
     changed = 0
@@ -64,7 +64,7 @@ def rewrite(
         while True:
             after = f' AND "{pk}" > %s::{types[pk]}' if last is not None else ""
             cursor.execute(
-                f'SELECT "{pk}"::text, {selected} FROM "{table}" WHERE TRUE{condition}{after}'  # noqa: S608
+                f'SELECT "{pk}"::text, {selected} FROM "{table}" WHERE TRUE{condition}{after}'  # noqa: S608 - table and columns from the models' meta, quoted # nosec B608
                 # Locked until the caller's transaction ends: a save in between is not undone.
                 f' ORDER BY "{pk}" LIMIT {int(batch)} FOR UPDATE',
                 [last] if last is not None else [],

@@ -70,7 +70,8 @@ def submission(org_a, template) -> FormSubmission:
 
 def raw_answers(org, table: str, column: str, pk) -> str:
     with org, connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{column}"::text FROM {table} WHERE id = %s', [pk])
+        # bandit B608: the table and column are the test's constants.
+        cursor.execute(f'SELECT "{column}"::text FROM {table} WHERE id = %s', [pk])  # nosec B608
         return cursor.fetchone()[0]
 
 
