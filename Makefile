@@ -16,7 +16,7 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: run test test-times lint bench install lock scan system-deps browser-deps messages migrate seed clean
+.PHONY: service-deps run test test-times lint bench install lock scan system-deps browser-deps messages migrate seed clean
 
 # The virtualenv is rebuilt when a lock file changes. Every package, pip included, is installed
 # from the locks with --require-hashes: a download that differs from what was locked is refused.
@@ -55,6 +55,22 @@ browser-deps:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
+
+# The fault tests (apps/core/tests/faults.py) stop and start a Redis and a PostgreSQL 15 of
+# their own, never the machine's: they need the server programs, and PostgreSQL's `postgres`
+# user when run as root. Installed without starting anything (policy-rc.d refuses).
+service-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || command -v initdb >/dev/null || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing for the fault tests:$$missing"; \
+	  ours=""; if [ ! -e /usr/sbin/policy-rc.d ]; then ours=1; \
+	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null; $(SUDO) chmod +x /usr/sbin/policy-rc.d; fi; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  if [ -n "$$ours" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; \
+	fi; \
+	if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --user-group postgres; fi
 
 messages: install system-deps
 	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
@@ -105,7 +121,7 @@ lint: install
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
-test: messages browser-deps lint
+test: messages browser-deps service-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
