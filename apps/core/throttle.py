@@ -129,7 +129,12 @@ def _count(key: str, seconds: int, now: float) -> int:
         cache = caches[settings.THROTTLE_CACHE]
         # add() starts the window only if it has not started; incr() is atomic in Redis.
         cache.add(key, 0, timeout=seconds)
-        return cache.incr(key)
+        count = cache.incr(key)
+        if not isinstance(count, int):
+            # A cache that swallows its errors (settings: REDIS_CACHE_OPTIONS ignores them, so
+            # pages serve without Redis) answers None instead of raising.
+            raise ConnectionError("the rate-limit cache did not count")
+        return count
     except Exception:
         # Any failure of the cache (connection refused, timeout, a key evicted between add
         # and incr): count here rather than wave the request through.

@@ -141,20 +141,24 @@ def test_counts_are_kept_in_the_shared_cache_while_it_works(client_a):
     assert _sign_in(client_a).status_code == 429
 
 
-def test_with_the_cache_down_counting_carries_on_in_the_process(client_a, settings):
+@pytest.mark.parametrize("ignoring_errors", [False, True], ids=["raising", "as-configured-ignoring-errors"])
+def test_with_the_cache_down_counting_carries_on_in_the_process(client_a, settings, ignoring_errors):
     # A real Redis client pointed at a port where nothing listens (this checkout's spare
-    # range): every cache call fails as it would with Redis stopped.
+    # range): every cache call fails as it would with Redis stopped. Configured as the
+    # project configures Redis, the client swallows the error and answers None instead.
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": ignoring_errors}
     settings.CACHES = {
         **settings.CACHES,
         "down": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:8089/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "OPTIONS": options,
         },
     }
     settings.THROTTLE_CACHE = "down"
-    with pytest.raises(Exception):  # noqa: B017 - whichever error the client raises
-        caches["down"].get("anything")
+    if not ignoring_errors:
+        with pytest.raises(Exception):  # noqa: B017 - whichever error the client raises
+            caches["down"].get("anything")
     for _ in range(3):
         assert _sign_in(client_a).status_code == 400
     assert _sign_in(client_a).status_code == 429
