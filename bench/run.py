@@ -222,15 +222,16 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def ensure_database(env: dict[str, str]) -> None:
-    """A fresh bench database every run, so results never depend on what an earlier run left."""
+def ensure_database(env: dict[str, str], purpose: str = "bench") -> None:
+    """A fresh database every run, so results never depend on what an earlier run left
+    (`make scan` uses it too, with purpose "scan")."""
     url = env.get("DATABASE_URL", "")
     if not url:
         shutil.rmtree(env["EMBEDDED_PGDATA"], ignore_errors=True)
         return
     name = url.rsplit("/", 1)[-1]
-    if not name.endswith("_bench"):
-        raise SystemExit(f"refusing to recreate {name!r}: the bench database's name must end in _bench")
+    if not name.endswith(f"_{purpose}"):
+        raise SystemExit(f"refusing to recreate {name!r}: the {purpose} database's name must end in _{purpose}")
     code = (
         "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True);"
         "n=sys.argv[2]; c.execute('DROP DATABASE IF EXISTS \"'+n+'\" WITH (FORCE)');"

@@ -89,19 +89,10 @@ def scan_env() -> dict[str, str]:
 
 
 def fresh_database(env: dict[str, str]) -> None:
-    url = env.get("DATABASE_URL", "")
-    if not url:
-        shutil.rmtree(env["EMBEDDED_PGDATA"], ignore_errors=True)
-        return
-    name = url.rsplit("/", 1)[-1]
-    if not name.endswith("_scan"):
-        raise SystemExit(f"refusing to recreate {name!r}: the scan database's name must end in _scan")
-    code = (
-        "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True);"
-        "n=sys.argv[2]; c.execute('DROP DATABASE IF EXISTS \"'+n+'\" WITH (FORCE)');"
-        "c.execute('CREATE DATABASE \"'+n+'\"')"
-    )
-    subprocess.run([PY, "-c", code, url, name], check=True, cwd=ROOT)
+    sys.path.insert(0, str(ROOT))
+    from bench.run import ensure_database
+
+    ensure_database(env, purpose="scan")
 
 
 SESSION = """
