@@ -204,6 +204,32 @@ def public_client(db) -> Client:
     return host_client("localhost")
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto in server mode: a real HTTP S3 (and KMS) endpoint, started once for the session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_s3(moto_endpoint, monkeypatch):
+    """A boto3 S3 client of the moto server, with the credentials boto3 insists on."""
+    import boto3
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+
+
 pytest_plugins = ["apps.core.tests.browser"]
 
 

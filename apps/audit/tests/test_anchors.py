@@ -3,7 +3,6 @@ the table's owner (every hash recomputed, the head too) is found by verify_audit
 
 import json
 import os
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -278,41 +277,11 @@ def test_anchoring_with_no_location_is_a_clear_error(settings, db):
 # --- S3 with object lock, on moto in server mode -----------------------------------------------
 
 
-def _free_port() -> int:
-    """A free port in the range these tests may use (5060–5069)."""
-    for port in range(5060, 5070):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5060–5069 for the moto server")
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def s3(settings, moto_endpoint, monkeypatch):
-    """A fresh bucket created with Object Lock, and the settings pointing at it."""
-    import boto3
-
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+def s3(settings, moto_endpoint, moto_s3):
+    """A fresh bucket created with Object Lock on the moto server (root conftest), and the
+    settings pointing at it."""
+    client = moto_s3
     bucket = f"anchors-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
     settings.AUDIT_ANCHOR_BUCKET = bucket

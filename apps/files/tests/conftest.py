@@ -18,31 +18,12 @@ def private_root(settings, tmp_path):
     storage._store.cache_clear()
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def s3(settings, moto_endpoint, monkeypatch):
-    """Settings pointing at a fresh bucket on the moto server; yields a boto3 client."""
+def s3(settings, moto_endpoint, moto_s3):
+    """Settings pointing at a fresh bucket on the moto server (root conftest); yields a boto3 client."""
     import uuid
 
-    import boto3
-
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    client = moto_s3
     bucket = f"starline-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket)
     settings.AWS_STORAGE_BUCKET_NAME = bucket
