@@ -251,9 +251,11 @@ def records_for(org_a):
             actor=admin_user, template_name="Crawler form", form_structure=starter.form_structure
         )
         structure = form_template.form_structure
-        submission = FormSubmission.objects.order_by("pk").first() or documentation.submission_start(
-            template=starter, author=User.objects.get(email="dsp@alpha.test")
-        )
+        # A submitted form (a draft is its author's alone, and ids are random: "the first" by id
+        # was a draft in some runs), the same one every run.
+        submission = FormSubmission.objects.filter(status=FormSubmission.Status.SUBMITTED).order_by(
+            "created_at", "pk"
+        ).first() or documentation.submission_start(template=starter, author=User.objects.get(email="dsp@alpha.test"))
         payer = billing.make_payer("No GET Health", edi_payer_id="NOGET1")
         service = billing.make_service()
         rate = PayerRate.objects.create(
