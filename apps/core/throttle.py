@@ -129,12 +129,17 @@ def _count(key: str, seconds: int, now: float) -> int:
         cache = caches[settings.THROTTLE_CACHE]
         # add() starts the window only if it has not started; incr() is atomic in Redis.
         cache.add(key, 0, timeout=seconds)
-        return cache.incr(key)
+        count = cache.incr(key)
     except Exception:
+        count = None
+    if count is None:
         # Any failure of the cache (connection refused, timeout, a key evicted between add
-        # and incr): count here rather than wave the request through.
+        # and incr): count here rather than wave the request through. The Redis cache is
+        # configured to swallow its connection errors (IGNORE_EXCEPTIONS, so pages serve
+        # with Redis down): then incr() answers None rather than raising.
         _warn_once_a_minute(now)
         return _local.incr(key, seconds, now)
+    return count
 
 
 _warned_at = [0.0]

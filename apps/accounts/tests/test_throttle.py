@@ -141,20 +141,29 @@ def test_counts_are_kept_in_the_shared_cache_while_it_works(client_a):
     assert _sign_in(client_a).status_code == 429
 
 
-def test_with_the_cache_down_counting_carries_on_in_the_process(client_a, settings):
+@pytest.mark.parametrize("ignoring", [False, True], ids=["raising", "as-configured"])
+def test_with_the_cache_down_counting_carries_on_in_the_process(client_a, settings, ignoring):
     # A real Redis client pointed at a port where nothing listens (this checkout's spare
-    # range): every cache call fails as it would with Redis stopped.
+    # range): every cache call fails as it would with Redis stopped. As the app configures
+    # it (REDIS_CACHE_OPTIONS: IGNORE_EXCEPTIONS) the client swallows the error and incr()
+    # answers None, which was a 500 on every sign-in while Redis was down.
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    if ignoring:
+        options = {**settings.REDIS_CACHE_OPTIONS, **options}
     settings.CACHES = {
         **settings.CACHES,
         "down": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:8089/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "OPTIONS": options,
         },
     }
     settings.THROTTLE_CACHE = "down"
-    with pytest.raises(Exception):  # noqa: B017 - whichever error the client raises
-        caches["down"].get("anything")
+    if ignoring:
+        assert caches["down"].get("anything") is None
+    else:
+        with pytest.raises(Exception):  # noqa: B017 - whichever error the client raises
+            caches["down"].get("anything")
     for _ in range(3):
         assert _sign_in(client_a).status_code == 400
     assert _sign_in(client_a).status_code == 429
