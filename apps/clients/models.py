@@ -113,7 +113,13 @@ class Client(BaseModel):
     # For the masked display (***-**-1234) without decrypting anything.
     ssn_last4 = models.CharField(max_length=4, blank=True, editable=False)
     photo = models.ForeignKey(
-        "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "files.File",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("photo"),
     )
     # Not in the schema document: agencies need the home's postal address and a phone for
     # visits and claims. The coordinates below stay, for visit verification.
@@ -149,7 +155,13 @@ class Client(BaseModel):
         verbose_name=_("location"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -259,7 +271,7 @@ class ClientContact(BaseModel):
         PHYSICIAN = "physician", _("Physician")
         CASE_MANAGER = "case_manager", _("Case manager")
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("client"))
     contact_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -307,7 +319,7 @@ class CarePlan(BaseModel):
 
     EDITABLE = (Status.DRAFT, Status.UNDER_REVIEW)
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_plans")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_plans", verbose_name=_("client"))
     plan_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     title = models.CharField(_("title"), max_length=255)
     start_date = models.DateField(_("start date"))
@@ -320,19 +332,43 @@ class CarePlan(BaseModel):
     interventions = models.JSONField(_("interventions"), default=list, blank=True)
     responsible_staff = ArrayField(models.UUIDField(), default=list, blank=True, verbose_name=_("responsible staff"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("approved by"),
     )
     approved_date = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
     document = models.ForeignKey(
-        "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "files.File",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("document"),
     )
     document_url = models.TextField(_("approved PDF"), blank=True, editable=False)
     # The plan this one revises: "Revise" starts a draft that keeps the history.
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        editable=False,
+        verbose_name=_("previous version"),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

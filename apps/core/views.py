@@ -45,7 +45,11 @@ def server_error(request):
     CONN_HEALTH_CHECKS); anything else is the plain 500."""
     error = sys.exc_info()[1]
     if isinstance(error, (*DATABASE_UNAVAILABLE, ServiceUnavailable)):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        # "Try again" repeats a page that was being read; a form's POST cannot be repeated
+        # by a link (its address may answer only POST), so that person goes back instead.
+        # One leading slash only: "//host/..." would be a link to another site.
+        retry = "/" + request.get_full_path().lstrip("/") if request.method == "GET" else None
+        response = HttpResponse(loader.render_to_string("503.html", {"retry": retry}), status=503)
         response["Retry-After"] = "5"
         return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)

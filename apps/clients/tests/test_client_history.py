@@ -200,3 +200,24 @@ def test_the_history_opens_inside_the_clients_page_with_its_header_and_tabs(org_
     assert f'href="/clients/{maria.pk}/"' in page and f'href="/clients/{maria.pk}/documents/"' in page
     assert f'href="{_history(maria.pk)}" aria-current="page"' in page and maria.client_id in page
     assert "Who accessed this record" in page
+
+
+def test_the_history_names_every_field_in_spanish_too(org_a, maria):
+    """A Spanish reader sees no English field names: the relations had no verbose name of
+    their own, so the log showed Django's English default ("client", "created by")."""
+    with org_a:
+        services.care_plan_save(
+            client=maria,
+            plan_type="ISP",
+            title="Plan 2027",
+            start_date=dt.date(2027, 1, 1),
+            actor=person(org_a, "manager"),
+        )
+        services.contact_save(client=maria, contact_type="guardian", first_name="Rosa", last_name="Lopez")
+    auditor = signed_in(org_a, "auditor")
+    auditor.cookies["django_language"] = "es"
+    response = auditor.get(_history(maria.pk))
+    fields = {c["field"].lower() for row in response.context["page"].rows for c in row["changes"]}
+    assert {"cliente", "creado por"} <= fields
+    assert not fields & {"client", "created by", "approved by", "document", "previous", "photo"}
+    assert "Campos modificados" in response.content.decode()

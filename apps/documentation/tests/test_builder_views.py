@@ -535,3 +535,21 @@ def test_editing_a_label_keeps_its_other_languages(org_a, manager):
     manager.post(url("fields/mood/", template), field_post(key="mood", label="Mood today", label_es="Ánimo"))
     [field] = stored(org_a, template)["sections"][0]["fields"]
     assert field["label"] == {"en": "Mood today", "es": "Ánimo", "fr": "Humeur"}
+
+
+def test_a_condition_reads_as_the_form_does_yes_and_choice_labels_in_the_readers_language(org_a, template, manager):
+    """The builder said a field shows “when Bravo is yes” (the stored value), in Spanish too."""
+    manager.post(
+        url("fields/new/", template),
+        field_post(type="select", options="good|Good|Bien\nlow|Low", key="mood", label="Mood"),
+    )
+    manager.post(
+        url("fields/new/", template),
+        field_post(key="why", label="Why", show_if_field="mood", show_if_mode="equals", show_if_value="good"),
+    )
+    assert stored(org_a, template)["sections"][0]["fields"][-1]["show_if"] == {"field": "mood", "equals": "good"}
+    page = manager.get(url("", template)).content.decode()
+    assert "when “Bravo” is Yes" in page and "when “Mood” is Good" in page
+    manager.cookies["django_language"] = "es"
+    page = manager.get(url("", template)).content.decode()
+    assert "cuando “Bravo” es Sí" in page and "cuando “Mood” es Bien" in page

@@ -33,7 +33,7 @@ from apps.accounts.permissions import permission_required
 from apps.core.forms import add_errors
 from apps.core.pages import form_page
 from apps.documentation import builder, selectors, services
-from apps.documentation.answers import AnswersForm
+from apps.documentation.answers import YES_NO, AnswersForm
 from apps.documentation.forms.templates import (
     FieldForm,
     ImportForm,
@@ -147,7 +147,21 @@ def _condition_text(condition: dict, fields: dict[str, dict]) -> str:
             return _("when “%(field)s” is answered") % {"field": name}
         return _("when “%(field)s” is not answered") % {"field": name}
     values = condition["in"] if "in" in condition else [condition.get("equals")]
-    return _("when “%(field)s” is %(values)s") % {"field": name, "values": " / ".join(str(v) for v in values)}
+    shown = " / ".join(_value_text(target, value) for value in values)
+    return _("when “%(field)s” is %(values)s") % {"field": name, "values": shown}
+
+
+def _value_text(target: dict | None, value: Any) -> str:
+    """A condition's value as the form shows it ("Yes", a choice's label in the reader's
+    language), not as it is stored ("yes", the option's value)."""
+    if target is None:
+        return str(value)
+    if target["type"] == "yesno":
+        return str(dict(YES_NO).get(str(value), value))
+    if target["type"] in ("select", "multiselect"):
+        labels = {option["value"]: text(option["label"]) for option in target.get("options", [])}
+        return labels.get(str(value), str(value))
+    return str(value)
 
 
 def _builder_page(request: HtmxRequest, template: FormTemplate, *, status: int = 200, **extra: Any) -> HttpResponse:

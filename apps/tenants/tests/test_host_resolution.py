@@ -1,7 +1,8 @@
 from django.db import connection
+from django.test import override_settings
 
 from apps.tenants import host_cache, services
-from conftest import host_client
+from conftest import host_client, signed_in
 
 
 def test_it_serves_an_organization_on_its_subdomain(client_a, org_a):
@@ -126,3 +127,24 @@ def test_the_404_and_suspended_pages_carry_the_security_headers(org_b, client_b)
         assert response["X-Frame-Options"] == "DENY"
         assert "default-src 'self'" in response["Content-Security-Policy"]
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@override_settings(DEBUG=False)
+def test_an_organizations_404_names_it_and_leads_back_to_its_start_page(org_a):
+    """Someone who followed a stale link, often on a phone, sees whose site this still is and
+    a way back in their language; an unknown host's 404 offers neither (test above)."""
+    client = signed_in(org_a, "dsp")
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert org_a.name in body and '<a class="button" href="/">Back to the start page</a>' in body
+    client.cookies["django_language"] = "es"
+    body = client.get("/no/such/page/").content.decode()
+    assert "Página no encontrada" in body and "Volver a la página de inicio" in body
+    assert "style=" not in body and "<script" not in body
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_hosts_404_offers_no_start_page(db):
+    body = host_client("nobody.localhost").get("/").content.decode()
+    assert "Page not found" in body and "Back to the start page" not in body
