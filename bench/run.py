@@ -198,8 +198,9 @@ def bench_env() -> dict[str, str]:
         # The embedded server, with a data directory of its own: never the `make run` data.
         env["EMBEDDED_PGDATA"] = str(ROOT / ".pgdata-bench")
     if _answers(6379) and not env.get("REDIS_URL"):
-        # Production-like: cache and sessions shared by the workers (a database of its own).
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/2"
+        # Production-like: cache and sessions shared by the workers, in a database of its own:
+        # not `.ci/run`'s 1 nor its test workers' 2 and 3 (conftest.py), which flush theirs.
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
     env.update(
         DJANGO_SETTINGS_MODULE="starline.settings",
         STARLINE_TESTING="0",
