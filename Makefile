@@ -139,13 +139,16 @@ TIME_TRAVEL_AT := \
 	2028-02-29T12:00:00-06:00,America/Chicago
 
 # Left out of these runs: modules whose tests check other processes (settings read by a fresh
-# interpreter, import-linter, the embedded database server, a Celery worker, a gunicorn of their
-# own). time-machine moves the clock of this process only, so under it they would test nothing
-# new (a session signed in at a moved "now" even looks twelve hours old to a gunicorn on the real
-# clock), and they are among the slowest. Every other test of those apps runs at each instant.
+# interpreter, import-linter, the embedded database server, a Celery worker, a gunicorn, Redis or
+# S3 server of their own: the fault tests). time-machine moves the clock of this process only, so
+# under it they would test nothing new (a session signed in at a moved "now" looks twelve hours
+# old to a gunicorn on the real clock; a throwaway Redis keeps real time), and they are among the
+# slowest. Every other test of those apps runs at each instant.
 TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers.py \
 	apps/core/tests/test_embedded_database.py apps/notifications/tests/test_worker.py \
-	apps/core/tests/test_headers_production.py apps/core/tests/test_fault_database_restart.py
+	apps/core/tests/test_headers_production.py apps/core/tests/test_fault_database_restart.py \
+	apps/core/tests/test_fault_redis_down.py apps/notifications/tests/test_outbox.py \
+	apps/files/tests/test_storage_faults.py
 
 test-times: messages
 	@set -e; for at in $(TIME_TRAVEL_AT); do \
