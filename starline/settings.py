@@ -117,6 +117,8 @@ TENANT_APPS = [
     "apps.scheduling",
     "apps.documentation",
     "apps.billing",
+    "apps.compliance",
+    "apps.reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("scheduling/", include("apps.scheduling.urls")),
     path("documentation/", include("apps.documentation.urls")),
     path("billing/", include("apps.billing.urls")),
+    path("compliance/", include("apps.compliance.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),
