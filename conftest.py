@@ -88,7 +88,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         for subdomain, spec in TEST_ORGANIZATIONS.items():
-            if not Organization.objects.filter(subdomain=subdomain).exists():
+            kept = Organization.objects.filter(subdomain=subdomain)
+            if kept.exists():
+                # A database kept from an earlier run (--reuse-db: `make test-times` keeps one
+                # across its instants) takes this run's zone.
+                kept.exclude(timezone=spec["timezone"]).update(timezone=spec["timezone"])
+            else:
                 organization = services.organization_create(
                     subdomain=subdomain,
                     contact_email=f"office@{subdomain}.test",
@@ -240,6 +245,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
+    # The slow files first (a stable sort: each file's tests stay in order). pytest-xdist hands
+    # out whole files in this order (the Makefile's --no-loadscope-reorder), so the longest
+    # start at once and the short ones fill in around them; otherwise the one-test crawler
+    # came last and a worker ran it alone for a minute while the other sat idle.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 class Renders:

@@ -1,8 +1,12 @@
 """Clients have a postal address and a phone number (agencies need them for visits and
 claims), kept beside the coordinates used for visit verification."""
 
+import pytest
+
 from apps.clients.models import Client
 from conftest import signed_in
+
+pytestmark = pytest.mark.slow
 
 FORM = {
     "client_id": "",

@@ -8,7 +8,7 @@ from apps.clients.models import CarePlan
 from apps.core.tests.browser import assert_accessible, sign_in
 from apps.tenants.models import Organization
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}

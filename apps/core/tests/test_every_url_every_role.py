@@ -33,6 +33,8 @@ from apps.core.tests.fingerprint import changed_tables, fingerprint, fingerprint
 from apps.core.tests.urlmap import _routes, get_named_urls, object_url_names
 from conftest import host_client, person, signed_in
 
+pytestmark = pytest.mark.slow
+
 ROLES = ["admin", "manager", "dsp", "nurse", "scheduler", "billing", "hr", "auditor", "outsider"]
 SIGNED_OUT = "signed out"
 REPLAYED = "A's session"

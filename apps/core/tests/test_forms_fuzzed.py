@@ -53,6 +53,8 @@ from apps.core.tests.urlmap import get_urls
 from apps.tenants import host_cache
 from conftest import host_client, person
 
+pytestmark = pytest.mark.slow
+
 # Examples per view: enough for each to meet a few kinds of hostile value, few enough that
 # the whole module stays around two minutes on a 2-core machine. STARLINE_FUZZ_SCALE=10
 # multiplies them for a deeper run by hand.

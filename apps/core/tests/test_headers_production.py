@@ -21,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[3]
 # This checkout's spare range (its other tests keep 8089 free, as a port where nothing listens).
 PORT = 8081

@@ -11,9 +11,13 @@ nothing else.
 
 from __future__ import annotations
 
+import pytest
+
 from apps.core.tests.fingerprint import changed_tables, fingerprint, fingerprint_sql
 from apps.core.tests.urlmap import get_urls
 from conftest import host_client, signed_in
+
+pytestmark = pytest.mark.slow
 
 ROLES = ["admin", "manager", "dsp", "nurse", "scheduler", "billing", "hr", "auditor", "outsider"]
 

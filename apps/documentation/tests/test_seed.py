@@ -3,12 +3,16 @@ in every state, signed and unsigned forms; seeding twice adds nothing."""
 
 import io
 
+import pytest
+
 from apps.accounts import seed as account_seed
 from apps.clients import seed as client_seed
 from apps.documentation import seed, selectors, signing
 from apps.documentation.models import ElectronicSignature, FormSubmission, SubmissionEvent
 from apps.scheduling import seed as scheduling_seed
 from apps.staff import seed as staff_seed
+
+pytestmark = pytest.mark.slow
 
 MODELS = [FormSubmission, ElectronicSignature, SubmissionEvent]
 

@@ -1,5 +1,7 @@
 import io
 
+import pytest
+
 from apps.accounts import seed as account_seed
 from apps.clients import seed as client_seed
 from apps.clients.models import Client, ClientLocation
@@ -14,6 +16,8 @@ from apps.scheduling.models import (
     VisitCorrection,
 )
 from apps.staff import seed as staff_seed
+
+pytestmark = pytest.mark.slow
 
 MODELS = [Service, Schedule, Shift, Appointment, Visit, VisitCorrection, ConflictOverride]
 

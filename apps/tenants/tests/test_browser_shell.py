@@ -2,7 +2,7 @@ import pytest
 
 from apps.core.tests.browser import sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _rgb(hex_colour: str) -> str:

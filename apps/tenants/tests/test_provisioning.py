@@ -8,6 +8,8 @@ from django_tenants.utils import schema_exists
 from apps.tenants import cloning, services
 from apps.tenants.models import Domain, Organization
 
+pytestmark = pytest.mark.slow
+
 
 def _create(subdomain, **extra):
     return services.organization_create(
