@@ -43,13 +43,25 @@ class RuleFormBase(forms.ModelForm):
         cleaned = super().clean()
         if self.type_changed:
             raise ValidationError(_("Fill in the parameters of the type chosen, below, and save again."))
+        if any(name.startswith(PARAMETER_PREFIX) for name in self.errors):
+            return cleaned  # a field refused its value: the schema would only repeat it
         rule_type = rule_types.REGISTRY[self.type_key]
         definition = parameters_from(rule_type.schema, cleaned)
-        errors = rule_types.definition_errors(rule_type, definition)
-        if errors:
-            raise ValidationError(errors)
-        self.instance.rule_definition = definition
+        problems = rule_types.definition_problems(rule_type, definition)
+        for name, message in problems:
+            field = PARAMETER_PREFIX + name
+            self.add_error(field if field in self.fields else None, message)
+        if not problems:
+            self.instance.rule_definition = definition
         return cleaned
+
+    def _update_errors(self, errors):
+        # The model's own check of the definition (ComplianceRule.clean) names a column this
+        # form shows as parameter fields: said above the form, unless the fields already said it.
+        definition = getattr(errors, "error_dict", {}).pop("rule_definition", None)
+        if definition and not self.errors:
+            self.add_error(None, definition)
+        super()._update_errors(errors)
 
 
 def rule_form(type_key: str, rule: ComplianceRule | None) -> type[RuleFormBase]:

@@ -74,17 +74,21 @@ def choices() -> list[tuple[str, str]]:
     return [(key, str(rule_type.title)) for key, rule_type in sorted(REGISTRY.items())]
 
 
-def definition_errors(rule_type: RuleType, definition: Any) -> list[str]:
-    """Why `definition` does not fit the type's schema, as sentences naming the parameter
-    (empty when it fits)."""
-    errors = []
+def definition_problems(rule_type: RuleType, definition: Any) -> list[tuple[str, str]]:
+    """Why `definition` does not fit the type's schema: (parameter, sentence) pairs, the
+    parameter "" where the problem is the whole definition (empty when it fits)."""
+    problems = []
     for error in sorted(Draft202012Validator(rule_type.schema).iter_errors(definition), key=lambda e: list(e.path)):
-        where = ".".join(str(part) for part in error.path)
-        if where:
-            errors.append(gettext("Parameter “%(name)s”: %(problem)s") % {"name": where, "problem": error.message})
+        name = str(error.path[0]) if error.path else ""
+        if name:
+            problems.append((name, gettext("Parameter “%(name)s”: %(problem)s") % {"name": name, "problem": error.message}))
         else:
-            errors.append(gettext("The parameters: %(problem)s") % {"problem": error.message})
-    return errors
+            problems.append(("", gettext("The parameters: %(problem)s") % {"problem": error.message}))
+    return problems
+
+
+def definition_errors(rule_type: RuleType, definition: Any) -> list[str]:
+    return [message for _name, message in definition_problems(rule_type, definition)]
 
 
 def parameters(rule_type: RuleType, definition: dict) -> dict:
