@@ -73,9 +73,9 @@ STARTERS: dict[str, dict] = {
         "severity": "medium",
     },
     "unsigned_forms": {
-        "rule_name": gettext_noop("Form unsigned 7 days after submission"),
+        "rule_name": gettext_noop("Form still unsigned 2 days after submission"),
         "rule_type": "unsigned_submission",
-        "rule_definition": {"template": "", "days": 7},
+        "rule_definition": {"template": "", "days": 2},
         "severity": "low",
     },
     "incidents_unreviewed": {
