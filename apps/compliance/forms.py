@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.compliance.services import NOTE_MAX
@@ -36,7 +37,7 @@ def parameter_fields(schema: dict, initial: dict | None = None) -> dict[str, for
         # An empty text or list is a value of its own ("any type", "everyone"): required only
         # where the schema refuses it.
         needed = name in required and (kind in ("integer", "number") or "enum" in spec or spec.get("minLength", 0) > 0)
-        common: dict[str, Any] = {"label": spec.get("title", name), "required": needed, "initial": value}
+        common: dict[str, Any] = {"label": gettext(spec.get("title", name)), "required": needed, "initial": value}
         if "enum" in spec:
             field: forms.Field = forms.ChoiceField(choices=[(v, v) for v in spec["enum"]], **common)
         elif kind == "integer":

@@ -27,7 +27,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import CharField, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator
 
@@ -81,7 +81,9 @@ def definition_problems(rule_type: RuleType, definition: Any) -> list[tuple[str,
     for error in sorted(Draft202012Validator(rule_type.schema).iter_errors(definition), key=lambda e: list(e.path)):
         name = str(error.path[0]) if error.path else ""
         if name:
-            problems.append((name, gettext("Parameter “%(name)s”: %(problem)s") % {"name": name, "problem": error.message}))
+            problems.append(
+                (name, gettext("Parameter “%(name)s”: %(problem)s") % {"name": name, "problem": error.message})
+            )
         else:
             problems.append(("", gettext("The parameters: %(problem)s") % {"problem": error.message}))
     return problems
@@ -109,6 +111,8 @@ def _schema(properties: dict, required: list[str]) -> dict:
     }
 
 
+# Titles are the admin form's labels (apps/compliance/forms.py translates them): marked for
+# translation, kept plain strings in the schema.
 def _days(title: str, default: int, maximum: int = 366) -> dict:
     return {"type": "integer", "minimum": 0, "maximum": maximum, "default": default, "title": title}
 
@@ -190,9 +194,9 @@ def certification_expiring(p: dict, at: Moment) -> QuerySet:
     ).exclude(status=Certification.Status.SUSPENDED)
     if p["certification_type"]:
         rows = rows.filter(certification_type=p["certification_type"])
-    return rows.values(
-        "pk", "staff_id", "certification_type", "expiry_date", *_names("staff", STAFF_NAME)
-    ).annotate(place_id=_staff_location("staff__work_location"))
+    return rows.values("pk", "staff_id", "certification_type", "expiry_date", *_names("staff", STAFF_NAME)).annotate(
+        place_id=_staff_location("staff__work_location")
+    )
 
 
 register(
@@ -204,8 +208,8 @@ register(
         ),
         schema=_schema(
             {
-                "certification_type": _text("Certification type (empty: any)"),
-                "within_days": _days("Within days", 30),
+                "certification_type": _text(gettext_noop("Certification type (empty: any)")),
+                "within_days": _days(gettext_noop("Within days"), 30),
             },
             ["within_days"],
         ),
@@ -238,13 +242,13 @@ register(
         description=_("An active staff member of the roles given has no valid certification of the type."),
         schema=_schema(
             {
-                "certification_type": {**_text("Certification type"), "minLength": 1},
+                "certification_type": {**_text(gettext_noop("Certification type")), "minLength": 1},
                 "roles": {
                     "type": "array",
                     "items": {"type": "string", "minLength": 1, "maxLength": 150},
                     "uniqueItems": True,
                     "default": [],
-                    "title": "Roles (empty: everyone)",
+                    "title": gettext_noop("Roles (empty: everyone)"),
                 },
             },
             ["certification_type"],
@@ -292,9 +296,8 @@ ARRAY(
 def training_overdue(p: dict, at: Moment) -> QuerySet:
     """Active staff with a mandatory program (the one named, or any) they must have and have
     never passed, or whose last pass has expired."""
-    overdue = RawSQL(
-        OVERDUE_PROGRAMS, [p["program"], p["program"], at.today], output_field=ArrayField(CharField())
-    )
+    # Constant SQL; the program's name and the date are parameters.
+    overdue = RawSQL(OVERDUE_PROGRAMS, [p["program"], p["program"], at.today], output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
     return (
         _active_staff()
         .annotate(overdue=overdue)
@@ -312,7 +315,7 @@ register(
             "An active staff member has not passed a mandatory training program that applies to them,"
             " or their last pass has expired."
         ),
-        schema=_schema({"program": _text("Program name (empty: every mandatory program)")}, []),
+        schema=_schema({"program": _text(gettext_noop("Program name (empty: every mandatory program)"))}, []),
         model="staff.Staff",
         evaluate=training_overdue,
         label=lambda r: _join(_person(r, ""), ", ".join(r["overdue"])),
@@ -331,9 +334,7 @@ def care_plan_review_due(p: dict, at: Moment) -> QuerySet:
     from apps.clients.models import CarePlan, Client
 
     return (
-        CarePlan.objects.filter(
-            status=CarePlan.Status.ACTIVE, review_date__lte=at.today + dt.timedelta(days=p["days"])
-        )
+        CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=at.today + dt.timedelta(days=p["days"]))
         .exclude(client__status__in=Client.CLOSED)
         .values("pk", "client_id", "title", "review_date", *_names("client", CLIENT_NAME))
         .annotate(place_id=F("client__location_id"))
@@ -345,7 +346,7 @@ register(
         key="care_plan_review_due",
         title=_("Care plan review due"),
         description=_("An active care plan's review date is within the days given, or has passed."),
-        schema=_schema({"days": _days("Within days", 30)}, ["days"]),
+        schema=_schema({"days": _days(gettext_noop("Within days"), 30)}, ["days"]),
         model="clients.CarePlan",
         evaluate=care_plan_review_due,
         label=lambda r: _join(_client(r), r["title"], _day(r["review_date"])),
@@ -369,7 +370,8 @@ def care_plan_missing(p: dict, at: Moment) -> QuerySet:
     return (
         Client.objects.filter(status=Client.Status.ACTIVE)
         .exclude(Exists(in_force))
-        .values("pk", *CLIENT_NAME).annotate(place_id=F("location_id"))
+        .values("pk", *CLIENT_NAME)
+        .annotate(place_id=F("location_id"))
     )
 
 
@@ -379,7 +381,13 @@ register(
         title=_("Care plan missing"),
         description=_("An active client has no active care plan of the type."),
         schema=_schema(
-            {"plan_type": {"type": "string", "enum": ["ISP", "behavior", "medical", "dietary", "therapy"], "title": "Plan type"}},
+            {
+                "plan_type": {
+                    "type": "string",
+                    "enum": ["ISP", "behavior", "medical", "dietary", "therapy"],
+                    "title": gettext_noop("Plan type"),
+                }
+            },
             ["plan_type"],
         ),
         model="clients.Client",
@@ -429,7 +437,15 @@ register(
         title=_("Authorization nearly used up"),
         description=_("An active authorization has used the percentage given of its units, or more."),
         schema=_schema(
-            {"threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000, "default": 80, "title": "Percent used"}},
+            {
+                "threshold": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 1000,
+                    "default": 80,
+                    "title": gettext_noop("Percent used"),
+                }
+            },
             ["threshold"],
         ),
         model="billing.ServiceAuthorization",
@@ -452,16 +468,13 @@ def authorization_expiring(p: dict, at: Moment) -> QuerySet:
     pending authorization of the client and service starting by the day after it ends."""
     from apps.billing.models import ServiceAuthorization
 
-    renewal = (
-        ServiceAuthorization.objects.filter(
-            client_id=OuterRef("client_id"),
-            service_id=OuterRef("service_id"),
-            status__in=[ServiceAuthorization.Status.ACTIVE, ServiceAuthorization.Status.PENDING],
-            start_date__lte=OuterRef("end_date") + dt.timedelta(days=1),
-            end_date__gt=OuterRef("end_date"),
-        )
-        .exclude(pk=OuterRef("pk"))
-    )
+    renewal = ServiceAuthorization.objects.filter(
+        client_id=OuterRef("client_id"),
+        service_id=OuterRef("service_id"),
+        status__in=[ServiceAuthorization.Status.ACTIVE, ServiceAuthorization.Status.PENDING],
+        start_date__lte=OuterRef("end_date") + dt.timedelta(days=1),
+        end_date__gt=OuterRef("end_date"),
+    ).exclude(pk=OuterRef("pk"))
     return (
         ServiceAuthorization.objects.filter(
             status=ServiceAuthorization.Status.ACTIVE,
@@ -479,7 +492,7 @@ register(
         key="authorization_expiring",
         title=_("Authorization ending without renewal"),
         description=_("An active authorization ends within the days given and no renewal follows it."),
-        schema=_schema({"days": _days("Within days", 30)}, ["days"]),
+        schema=_schema({"days": _days(gettext_noop("Within days"), 30)}, ["days"]),
         model="billing.ServiceAuthorization",
         evaluate=authorization_expiring,
         label=lambda r: _join(r["authorization_number"], _client(r), r["service__code"], _day(r["end_date"])),
@@ -492,7 +505,14 @@ register(
 
 # --- 8. evv_exception_unresolved(days) --------------------------------------------------------------------
 
-VISIT_COLUMNS = ("pk", "clock_in_at", "service_code", "staff_id", *_names("staff", STAFF_NAME), *_names("client", CLIENT_NAME))
+VISIT_COLUMNS = (
+    "pk",
+    "clock_in_at",
+    "service_code",
+    "staff_id",
+    *_names("staff", STAFF_NAME),
+    *_names("client", CLIENT_NAME),
+)
 
 
 def _visit_location():
@@ -520,7 +540,7 @@ register(
         key="evv_exception_unresolved",
         title=_("EVV exception unresolved"),
         description=_("A visit's verification exception is still unresolved the days given after clock-out."),
-        schema=_schema({"days": _days("Days after clock-out", 3)}, ["days"]),
+        schema=_schema({"days": _days(gettext_noop("Days after clock-out"), 3)}, ["days"]),
         model="scheduling.Visit",
         evaluate=evv_exception_unresolved,
         label=_visit_label,
@@ -554,7 +574,18 @@ register(
         key="visit_note_missing",
         title=_("Visit note missing"),
         description=_("A visit with a client ended the hours given ago or more, and its note is not submitted."),
-        schema=_schema({"hours": {"type": "integer", "minimum": 0, "maximum": 8784, "default": 24, "title": "Hours after clock-out"}}, ["hours"]),
+        schema=_schema(
+            {
+                "hours": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 8784,
+                    "default": 24,
+                    "title": gettext_noop("Hours after clock-out"),
+                }
+            },
+            ["hours"],
+        ),
         model="scheduling.Visit",
         evaluate=visit_note_missing,
         label=_visit_label,
@@ -594,7 +625,7 @@ def unsigned_submission(p: dict, at: Moment) -> QuerySet:
     if p["template"]:
         rows = rows.filter(Q(form_template__starter=p["template"]) | Q(form_template__template_name=p["template"]))
     return (
-        rows.filter(RawSQL(SIGNATURES_SHORT, [], output_field=BooleanField()))
+        rows.filter(RawSQL(SIGNATURES_SHORT, [], output_field=BooleanField()))  # noqa: S611 - constant SQL # nosec B611
         .values("pk", "service_date", "form_template__template_name", *_names("client", CLIENT_NAME))
         .annotate(place_id=F("client__location_id"))
     )
@@ -606,7 +637,10 @@ register(
         title=_("Form not signed"),
         description=_("A submitted form that needs signatures still lacks some the days given after it was submitted."),
         schema=_schema(
-            {"template": _text("Form template: starter key or name (empty: every form)"), "days": _days("Days after submission", 7)},
+            {
+                "template": _text(gettext_noop("Form template: starter key or name (empty: every form)")),
+                "days": _days(gettext_noop("Days after submission"), 7),
+            },
             ["days"],
         ),
         model="documentation.FormSubmission",
@@ -642,7 +676,18 @@ register(
         key="incident_not_reviewed",
         title=_("Incident not reviewed"),
         description=_("An incident report has waited for review the hours given or more."),
-        schema=_schema({"hours": {"type": "integer", "minimum": 0, "maximum": 8784, "default": 24, "title": "Hours after submission"}}, ["hours"]),
+        schema=_schema(
+            {
+                "hours": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 8784,
+                    "default": 24,
+                    "title": gettext_noop("Hours after submission"),
+                }
+            },
+            ["hours"],
+        ),
         model="documentation.FormSubmission",
         evaluate=incident_not_reviewed,
         label=lambda r: _join(r["form_template__template_name"], _client(r), _day(r["service_date"])),
@@ -655,6 +700,28 @@ register(
 
 # --- 12. shift_without_qualified_staff(days_ahead) ------------------------------------------------------
 
+
+# A certification type the shift's location or service requires that its staff member does not
+# hold on the shift's day: issued by then, not expired, not suspended (the schedule's own rule).
+UNQUALIFIED = """
+EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(
+        COALESCE((SELECT CASE WHEN jsonb_typeof(l.required_certifications) = 'array'
+                  THEN l.required_certifications END
+                  FROM clients_clientlocation l WHERE l.id = scheduling_shift.location_id), '[]')
+        || COALESCE((SELECT CASE WHEN jsonb_typeof(v.required_certifications) = 'array'
+                     THEN v.required_certifications END
+                     FROM scheduling_service v WHERE v.id = scheduling_shift.service_id), '[]')
+    ) AS required(kind)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM staff_certification c
+        WHERE c.staff_id = scheduling_shift.staff_id AND c.certification_type = required.kind
+          AND c.status <> 'suspended' AND c.issue_date <= scheduling_shift.shift_date
+          AND (c.expiry_date IS NULL OR c.expiry_date >= scheduling_shift.shift_date))
+)
+"""
+
+
 def shift_without_qualified_staff(p: dict, at: Moment) -> QuerySet:
     """Shifts still to come within the days given that nobody qualified works: open ones, ones
     whose staff member is no longer active, and ones whose staff member lacks a certification
@@ -664,20 +731,7 @@ def shift_without_qualified_staff(p: dict, at: Moment) -> QuerySet:
     from apps.scheduling.models import Shift
     from apps.staff.models import Staff
 
-    unqualified = RawSQL(
-        "EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-        " COALESCE((SELECT CASE WHEN jsonb_typeof(l.required_certifications) = 'array'"
-        "   THEN l.required_certifications END FROM clients_clientlocation l WHERE l.id = scheduling_shift.location_id), '[]')"
-        " || COALESCE((SELECT CASE WHEN jsonb_typeof(v.required_certifications) = 'array'"
-        "   THEN v.required_certifications END FROM scheduling_service v WHERE v.id = scheduling_shift.service_id), '[]')"
-        ") AS required(kind) WHERE NOT EXISTS ("
-        " SELECT 1 FROM staff_certification c WHERE c.staff_id = scheduling_shift.staff_id"
-        "  AND c.certification_type = required.kind AND c.status <> 'suspended'"
-        "  AND c.issue_date <= scheduling_shift.shift_date"
-        "  AND (c.expiry_date IS NULL OR c.expiry_date >= scheduling_shift.shift_date)))",
-        [],
-        output_field=BooleanField(),
-    )
+    unqualified = RawSQL(UNQUALIFIED, [], output_field=BooleanField())  # noqa: S611 - constant SQL # nosec B611
     return (
         Shift.objects.filter(
             status__in=[Shift.Status.SCHEDULED, Shift.Status.CONFIRMED],
@@ -685,9 +739,7 @@ def shift_without_qualified_staff(p: dict, at: Moment) -> QuerySet:
             shift_date__lte=at.today + dt.timedelta(days=p["days_ahead"]),
         )
         .filter(Q(staff__isnull=True) | ~Q(staff__employment_status=Staff.Status.ACTIVE) | Q(unqualified))
-        .values(
-            "pk", "shift_date", "start_time", "location__name", "service__code", *_names("staff", STAFF_NAME)
-        )
+        .values("pk", "shift_date", "start_time", "location__name", "service__code", *_names("staff", STAFF_NAME))
         .annotate(place_id=F("location_id"))
     )
 
@@ -700,7 +752,7 @@ register(
             "A shift in the days ahead is open, or its staff member is not active or lacks a certification"
             " the location or the service requires."
         ),
-        schema=_schema({"days_ahead": _days("Days ahead", 7, maximum=90)}, ["days_ahead"]),
+        schema=_schema({"days_ahead": _days(gettext_noop("Days ahead"), 7, maximum=90)}, ["days_ahead"]),
         model="scheduling.Shift",
         evaluate=shift_without_qualified_staff,
         label=lambda r: _join(

@@ -56,7 +56,9 @@ def current_by_severity() -> list[dict]:
 def current_by_rule() -> list[ComplianceRule]:
     """Every rule with how many of its findings are current (`current`), active rules first."""
     current = Q(findings__status__in=CURRENT_STATUSES)
-    return list(ComplianceRule.objects.annotate(current=Count("findings", filter=current)).order_by("-is_active", "rule_name"))
+    return list(
+        ComplianceRule.objects.annotate(current=Count("findings", filter=current)).order_by("-is_active", "rule_name")
+    )
 
 
 def current_by_location() -> list[dict]:

@@ -201,4 +201,3 @@ def rule_save(*, rule: ComplianceRule | None = None, **fields) -> ComplianceRule
     rule.full_clean()
     rule.save()
     return rule
-

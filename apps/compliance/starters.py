@@ -49,6 +49,7 @@ STARTERS: dict[str, dict] = {
         "severity": "high",
     },
     "authorization_80": {
+        # xgettext:no-python-format
         "rule_name": gettext_noop("Authorization 80% used"),
         "rule_type": "authorization_utilization",
         "rule_definition": {"threshold": 80},

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
+from apps.billing.params import uuid_or_none
 from apps.compliance import selectors
 from apps.compliance.forms import AcknowledgeForm
 from apps.compliance.models import SEVERITY_ORDER, Finding
 from apps.compliance.services import finding_acknowledge, rules_evaluate
 from apps.core import pages
-from apps.billing.params import uuid_or_none
 
 STATUSES = ("current", *Finding.Status.values, "all")
 
@@ -65,12 +65,14 @@ def run_now(request: OrgRequest) -> HttpResponse:
     return pages.action(
         request,
         rules_evaluate,
-        done=lambda run: ngettext(
-            "Rules evaluated: %(opened)s new finding, %(resolved)s resolved.",
-            "Rules evaluated: %(opened)s new findings, %(resolved)s resolved.",
-            run.opened,
-        )
-        % {"opened": run.opened, "resolved": run.resolved},
+        done=lambda run: (
+            ngettext(
+                "Rules evaluated: %(opened)s new finding, %(resolved)s resolved.",
+                "Rules evaluated: %(opened)s new findings, %(resolved)s resolved.",
+                run.opened,
+            )
+            % {"opened": run.opened, "resolved": run.resolved}
+        ),
         redirect_to=reverse("compliance:findings"),
     )
 

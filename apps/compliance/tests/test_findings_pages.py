@@ -19,9 +19,7 @@ DAY = dt.timedelta(days=1)
 
 def _findings(org, n: int, *, kind: str = "CPR", severity: str = "high", location=None) -> ComplianceRule:
     with org:
-        rule = make_rule(
-            "certification_expiring", {"certification_type": kind, "within_days": 30}, severity=severity
-        )
+        rule = make_rule("certification_expiring", {"certification_type": kind, "within_days": 30}, severity=severity)
         place = make_location(name=location) if location else None
         for _ in range(n):
             make_certification(

@@ -157,7 +157,9 @@ def _authorization(number: str, **fields) -> ServiceAuthorization:
 
 def test_authorization_utilization_at_the_threshold_and_just_under(at_noon):
     at_80 = _authorization("U-80")
-    billing.make_billables(at_80.client, at_80.payer, at_80.service, [dt.date(2026, 6, 1)], units="80", authorization=at_80)
+    billing.make_billables(
+        at_80.client, at_80.payer, at_80.service, [dt.date(2026, 6, 1)], units="80", authorization=at_80
+    )
     under = _authorization("U-79")
     billing.make_billables(
         under.client, under.payer, under.service, [dt.date(2026, 6, 1)], units="79.99", authorization=under
@@ -185,7 +187,9 @@ def test_authorization_expiring_within_the_days_unless_renewed(at_noon):
         status=ServiceAuthorization.Status.PENDING,
     )
     gap = _authorization("E-gap", end_date=TODAY + 5 * DAY)
-    _authorization("E-after-gap", client=gap.client, service=gap.service, start_date=TODAY + 7 * DAY, end_date=TODAY + 90 * DAY)
+    _authorization(
+        "E-after-gap", client=gap.client, service=gap.service, start_date=TODAY + 7 * DAY, end_date=TODAY + 90 * DAY
+    )
     ended = _authorization("E-ended", end_date=TODAY - DAY)
     ending = found("authorization_expiring", days=30)
     assert {last_day.pk, gap.pk} <= ending

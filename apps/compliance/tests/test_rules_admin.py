@@ -124,9 +124,9 @@ def test_someone_who_may_only_view_rules_reads_the_parameters(org_a):
         rule = ComplianceRule.objects.get(starter="cpr_expiring")
         reader = role_create(
             name="Rule reader",
-            permission_ids=Permission.objects.filter(
-                codename__in=["access_admin", "view_compliancerule"]
-            ).values_list("pk", flat=True),
+            permission_ids=Permission.objects.filter(codename__in=["access_admin", "view_compliancerule"]).values_list(
+                "pk", flat=True
+            ),
             actor=person(org_a, "admin"),
         )
         outsider = person(org_a, "outsider")
