@@ -174,3 +174,24 @@ def test_run_now_evaluates_the_rules_and_says_what_it_found(org_a, quiet):
     assert "1 new finding" in response.content.decode()
     with org_a:
         assert Finding.objects.count() == 1
+
+
+def test_the_dashboard_and_the_starter_rules_read_in_spanish(org_a):
+    from django.conf import settings
+
+    with org_a:
+        rule = ComplianceRule.objects.get(starter="cpr_expiring")
+        ComplianceRule.objects.exclude(pk=rule.pk).update(is_active=False)
+        make_certification(make_staff(), expires=TODAY)
+        rules_evaluate()
+    browser = signed_in(org_a, "manager")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = browser.get("/compliance/").content.decode()
+    assert "Hallazgos de cumplimiento" in page
+    assert "RCP por vencer en 30 días" in page
+    assert "Certificación por vencer" in page
+    assert "Alta" in page
+    with org_a:
+        finding = Finding.objects.get(rule=rule)
+    form = browser.get(f"/compliance/acknowledge/?finding={finding.pk}").content.decode()
+    assert "Reconocer un hallazgo" in form and "Qué se está haciendo" in form
