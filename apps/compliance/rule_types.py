@@ -408,7 +408,7 @@ def authorization_utilization(p: dict, at: Moment) -> QuerySet:
     under them, as billing counts them) reach the threshold, a percentage of the units."""
     from apps.billing.models import BillableService, ServiceAuthorization
 
-    units = DecimalField(max_digits=12, decimal_places=2)
+    units: DecimalField = DecimalField(max_digits=12, decimal_places=2)
     used = (
         BillableService.objects.filter(
             authorization=OuterRef("pk"),

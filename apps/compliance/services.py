@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -124,7 +125,7 @@ def rule_evaluate(*, rule: ComplianceRule, at: rule_types.Moment) -> RuleOutcome
         url_args.append(json.dumps([str(arg) for arg in args]))
         locations.append(row.get("place_id"))
     outcome = RuleOutcome(rule=rule, found=len(ids))
-    params_sql = {"now": at.now, "rule": rule.pk, "ids": ids}
+    params_sql: dict[str, Any] = {"now": at.now, "rule": rule.pk, "ids": ids}
     with connection.cursor() as cursor:
         if ids:
             cursor.execute(
