@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,7 @@ class RuleOutcome:
 class Run:
     outcomes: list[RuleOutcome] = field(default_factory=list)
     skipped: list[ComplianceRule] = field(default_factory=list)
+    failed: list[ComplianceRule] = field(default_factory=list)
 
     @property
     def opened(self) -> int:
@@ -89,8 +90,9 @@ WHERE rule_id = %(rule)s AND status <> 'resolved' AND NOT (object_id = ANY(%(ids
 
 def rules_evaluate(*, rules: list[ComplianceRule] | None = None, now=None) -> Run:
     """Evaluate the active rules (or those given) of the active organization; each rule in its
-    own transaction, so one that fails leaves the others' findings recorded. Findings of rules
-    switched off are resolved: a rule that is off finds nothing."""
+    own transaction, so one that fails is rolled back alone and the others are recorded (a rule
+    whose definition does not fit is skipped). Findings of rules switched off are resolved: a
+    rule that is off finds nothing."""
     now = now or timezone.now()
     at = rule_types.Moment(today=clock.today(), now=now)
     run = Run()
@@ -102,7 +104,12 @@ def rules_evaluate(*, rules: list[ComplianceRule] | None = None, now=None) -> Ru
             logger.warning("compliance rule %s (%s) skipped: its definition does not fit", rule.pk, rule.rule_type)
             run.skipped.append(rule)
             continue
-        run.outcomes.append(rule_evaluate(rule=rule, at=at))
+        try:
+            run.outcomes.append(rule_evaluate(rule=rule, at=at))
+        except DatabaseError:
+            # Rolled back alone (its own transaction): the night's other rules still run.
+            logger.exception("compliance rule %s (%s) failed", rule.pk, rule.rule_type)
+            run.failed.append(rule)
     if rules is None:
         Finding.objects.filter(rule__is_active=False).exclude(status=Finding.Status.RESOLVED).update(
             status=Finding.Status.RESOLVED, resolved_at=now, updated_at=now

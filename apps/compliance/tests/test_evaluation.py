@@ -119,3 +119,33 @@ def test_the_queries_per_rule_do_not_grow_with_the_findings(at_noon):
     assert _queries(one) == _queries(many) == 5
     Certification.objects.update(expiry_date=TODAY + 400 * DAY)
     assert _queries(one) == _queries(many)
+
+
+def test_a_rule_that_fails_is_rolled_back_alone_and_the_others_run(at_noon):
+    from django.db import DataError
+
+    from apps.compliance import rule_types
+
+    def broken(p, at):
+        raise DataError("the evaluator's query failed")
+
+    failing = rule_types.RuleType(
+        key="test_failing",
+        title="Failing",
+        description="Fails.",
+        schema={"type": "object"},
+        model="staff.Staff",
+        evaluate=broken,
+        label=str,
+        link=lambda r: ("", []),
+    )
+    rule_types.REGISTRY[failing.key] = failing
+    try:
+        bad = make_rule("test_failing", {})
+        good = _rule()
+        make_certification(make_staff(), expires=TODAY)
+        run = rules_evaluate(rules=[bad, good])
+    finally:
+        del rule_types.REGISTRY[failing.key]
+    assert run.failed == [bad]
+    assert Finding.objects.filter(rule=good).count() == 1

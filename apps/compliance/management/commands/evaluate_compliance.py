@@ -27,5 +27,6 @@ class Command(BaseCommand):
                 f"{organization.schema_name}: {len(run.outcomes)} rules, {run.found} findings current,"
                 f" {run.opened} new or reopened, {run.resolved} resolved"
                 + (f", {len(run.skipped)} rules skipped (definition does not fit their type)" if run.skipped else "")
+                + (f", {len(run.failed)} rules failed (see the log)" if run.failed else "")
                 + "."
             )
