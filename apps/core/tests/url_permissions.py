@@ -305,6 +305,10 @@ TENANT = COMMON | {
     "billing:claim_line_remove": perms("billing.change_claim"),
     "billing:receivables": perms("billing.view_claim"),
     "billing:summary_pdf": perms("billing.view_claim"),
+    "compliance:findings": perms("compliance.view_finding"),
+    "compliance:run": perms("compliance.run_compliance"),
+    # The finding is named in the query string: a bare GET names none (404 even to holders).
+    "compliance:acknowledge": perms("compliance.acknowledge_finding", held="refused"),
 }
 
 # The platform's host: the landing page, sign-in, and the admin where operators (superusers of

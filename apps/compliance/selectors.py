@@ -1,0 +1,106 @@
+"""Reading findings: the dashboard's counts (one aggregate query each, whatever the number of
+findings), its list (keyset pages, rows with their rule and location in the same query), and
+the one lookup of a finding for a person."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.permissions import can
+from apps.compliance.models import SEVERITY_ORDER, ComplianceRule, Finding, Severity
+from apps.core import keyset
+
+PAGE_SIZE = 25
+CURRENT_STATUSES = [Finding.Status.OPEN, Finding.Status.ACKNOWLEDGED]
+CURRENT = Q(status__in=CURRENT_STATUSES)
+ORDER = ("-first_seen", "-id")
+
+
+@dataclass(frozen=True)
+class Filters:
+    severity: str = ""
+    rule: uuid.UUID | None = None
+    location: uuid.UUID | None = None
+    # "current" (open or acknowledged, the default), one status, or "" for all.
+    status: str = "current"
+    query: str = ""
+
+
+def current_by_severity() -> list[dict]:
+    """Each severity, most severe first, with how many findings are open and acknowledged."""
+    counts = {
+        row["severity"]: row
+        for row in Finding.objects.filter(CURRENT)
+        .values("severity")
+        .annotate(
+            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
+            acknowledged=Count("pk", filter=Q(status=Finding.Status.ACKNOWLEDGED)),
+        )
+        .order_by()
+    }
+    return [
+        {
+            "value": severity.value,
+            "label": severity.label,
+            "open": counts.get(severity.value, {}).get("open", 0),
+            "acknowledged": counts.get(severity.value, {}).get("acknowledged", 0),
+        }
+        for severity in SEVERITY_ORDER
+    ]
+
+
+def current_by_rule() -> list[ComplianceRule]:
+    """Every rule with how many of its findings are current (`current`), active rules first."""
+    current = Q(findings__status__in=CURRENT_STATUSES)
+    return list(
+        ComplianceRule.objects.annotate(current=Count("findings", filter=current)).order_by("-is_active", "rule_name")
+    )
+
+
+def current_by_location() -> list[dict]:
+    """Locations with current findings, the most first; findings with no location together."""
+    return list(
+        Finding.objects.filter(CURRENT)
+        .values("location_id", "location__name")
+        .annotate(current=Count("pk"))
+        .order_by("-current", "location__name")
+    )
+
+
+def finding_list(filters: Filters) -> QuerySet[Finding]:
+    rows = Finding.objects.select_related("rule", "location", "acknowledged_by")
+    if filters.status == "current":
+        rows = rows.filter(CURRENT)
+    elif filters.status in Finding.Status.values:
+        rows = rows.filter(status=filters.status)
+    if filters.severity in Severity.values:
+        rows = rows.filter(severity=filters.severity)
+    if filters.rule:
+        rows = rows.filter(rule_id=filters.rule)
+    if filters.location:
+        rows = rows.filter(location_id=filters.location)
+    if filters.query:
+        rows = rows.filter(Q(label__icontains=filters.query) | Q(rule__rule_name__icontains=filters.query))
+    return rows
+
+
+def finding_page(rows: QuerySet[Finding], cursor: str = "") -> tuple[list[Finding], str]:
+    return keyset.page(rows, cursor, order=ORDER, size=PAGE_SIZE)
+
+
+def get_finding_for_user(user, pk) -> Finding:
+    """The finding, or 404 both when there is none and when the person may not see findings."""
+    if not can(user, "compliance.view_finding"):
+        raise Http404
+    try:
+        key = uuid.UUID(str(pk))
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    finding = Finding.objects.select_related("rule").filter(pk=key).first()
+    if finding is None:
+        raise Http404
+    return finding
