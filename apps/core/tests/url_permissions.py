@@ -305,6 +305,19 @@ TENANT = COMMON | {
     "billing:claim_line_remove": perms("billing.change_claim"),
     "billing:receivables": perms("billing.view_claim"),
     "billing:summary_pdf": perms("billing.view_claim"),
+    # Reports: the index lists what the person may open; each report and its export (a POST)
+    # needs that report's permission.
+    "reports:index": SIGNED_IN,
+    "reports:census": perms("reports.view_census_report"),
+    "reports:census_export": perms("reports.view_census_report"),
+    "reports:staff-hours": perms("reports.view_staff_hours_report"),
+    "reports:staff-hours_export": perms("reports.view_staff_hours_report"),
+    "reports:billing": perms("reports.view_billing_report"),
+    "reports:billing_export": perms("reports.view_billing_report"),
+    "reports:evv-exceptions": perms("reports.view_evv_report"),
+    "reports:evv-exceptions_export": perms("reports.view_evv_report"),
+    "reports:phi-access": perms("reports.view_phi_access_report"),
+    "reports:phi-access_export": perms("reports.view_phi_access_report"),
 }
 
 # The platform's host: the landing page, sign-in, and the admin where operators (superusers of

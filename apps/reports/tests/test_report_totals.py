@@ -1,0 +1,172 @@
+"""Every report's rows and totals, checked against numbers worked out by hand and against an
+independent raw SQL query over the same tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from apps.reports import catalog
+from apps.reports.tests import support
+
+START, END = support.START, support.END
+
+
+@pytest.fixture
+def data(org_a):
+    with org_a:
+        yield support.build()
+
+
+def _run(report, org, **filters):
+    with org:
+        form = report.form({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()})
+        assert form.is_valid(), form.errors
+        rows = report.rows(form.cleaned_data)
+        return rows, report.totals(rows)
+
+
+def _sql(org, query: str, params=()) -> tuple:
+    with org, connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()
+
+
+def test_census_counts_clients_by_location_and_status(org_a, data):
+    rows, totals = _run(catalog.CENSUS, org_a)
+    by_location = {row["location"]: row for row in rows}
+    assert by_location["Elm House"]["active"] == 2
+    assert by_location["Elm House"]["on_hold"] == 1
+    assert by_location["Elm House"]["discharged"] == 1
+    assert by_location["Oak Day Program"]["inactive"] == 1
+    assert by_location["No location"]["total"] == 1
+    expected = _sql(
+        org_a,
+        "SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'on_hold'),"
+        " count(*) FILTER (WHERE status = 'inactive'), count(*) FILTER (WHERE status = 'discharged'),"
+        " count(*) FILTER (WHERE status = 'deceased'), count(*) FROM clients_client",
+    )
+    keys = ("active", "on_hold", "inactive", "discharged", "deceased", "total")
+    assert tuple(totals[key] for key in keys) == expected
+
+
+def test_census_filters_by_location_and_status(org_a, data):
+    rows, totals = _run(catalog.CENSUS, org_a, location=str(data["elm"].pk), status="active")
+    assert [(row["location"], row["total"]) for row in rows] == [("Elm House", 2)]
+    assert totals["total"] == 2
+
+
+def test_staff_hours_split_regular_and_overtime_by_week(org_a, data):
+    rows, totals = _run(catalog.STAFF_HOURS, org_a, start=START, end=END)
+    got = {(row["name"].split(",")[0], row["week"]): (row["regular"], row["overtime"], row["pay_type"]) for row in rows}
+    assert got == {
+        ("Adams", dt.date(2026, 11, 2)): (Decimal("40.00"), Decimal("5.00"), "Hourly"),
+        ("Adams", dt.date(2026, 11, 9)): (Decimal("7.50"), Decimal("0.00"), "Hourly"),
+        ("Baker", dt.date(2026, 11, 2)): (Decimal("45.00"), Decimal("0.00"), "Salary"),
+        ("Baker", dt.date(2026, 11, 9)): (Decimal("2.00"), Decimal("0.00"), "Salary"),
+    }
+    # Independently: hours per person and local week, overtime over 40 for hourly staff only.
+    expected = _sql(
+        org_a,
+        """
+        WITH weeks AS (
+          SELECT s.pay_type,
+                 round((sum(extract(epoch FROM v.clock_out_at - v.clock_in_at)) / 3600)::numeric, 2) AS hours
+          FROM scheduling_visit v JOIN staff_staff s ON s.id = v.staff_id
+          WHERE v.clock_out_at IS NOT NULL AND v.clock_in_at >= %s AND v.clock_in_at < %s
+          GROUP BY v.staff_id, s.pay_type, date_trunc('week', v.clock_in_at AT TIME ZONE %s)
+        )
+        SELECT sum(hours), sum(CASE WHEN pay_type = 'hourly' THEN greatest(hours - 40, 0) ELSE 0 END) FROM weeks
+        """,
+        [
+            _local(org_a, START),
+            _local(org_a, END + dt.timedelta(days=1)),
+            org_a.timezone,
+        ],
+    )
+    assert (totals["hours"], totals["overtime"]) == expected
+    assert totals["regular"] + totals["overtime"] == totals["hours"] == Decimal("99.50")
+
+
+def _local(org, day: dt.date) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(org.timezone))
+
+
+def test_staff_hours_filters_by_pay_type_and_name(org_a, data):
+    rows, totals = _run(catalog.STAFF_HOURS, org_a, start=START, end=END, pay_type="salary")
+    assert {row["name"].split(",")[0] for row in rows} == {"Baker"}
+    rows, totals = _run(catalog.STAFF_HOURS, org_a, start=START, end=END, q="adam")
+    assert {row["name"].split(",")[0] for row in rows} == {"Adams"}
+    assert totals["hours"] == Decimal("52.50")
+
+
+def test_billing_sums_services_by_payer_and_month(org_a, data):
+    rows, totals = _run(catalog.BILLING, org_a, start=START - dt.timedelta(days=10), end=END)
+    got = {(row["payer"], row["month"]): (row["services"], row["units"], row["amount"], row["claimed"]) for row in rows}
+    assert got == {
+        ("Care Plan HMO", dt.date(2026, 10, 1)): (1, Decimal("4.00"), Decimal("25.00"), Decimal("0.00")),
+        ("Care Plan HMO", dt.date(2026, 11, 1)): (1, Decimal("8.00"), Decimal("40.80"), Decimal("0.00")),
+        ("State Medicaid", dt.date(2026, 11, 1)): (2, Decimal("6.00"), Decimal("37.50"), Decimal("12.50")),
+    }
+    expected = _sql(
+        org_a,
+        "SELECT count(*), sum(units), sum(total_amount), coalesce(sum(total_amount) FILTER (WHERE status = 'claimed'), 0)"
+        " FROM billing_billableservice WHERE status <> 'void' AND service_date BETWEEN %s AND %s",
+        [START - dt.timedelta(days=10), END],
+    )
+    assert (totals["services"], totals["units"], totals["amount"], totals["claimed"]) == expected
+
+
+def test_billing_filters_by_payer_and_period(org_a, data):
+    rows, totals = _run(catalog.BILLING, org_a, start=START, end=END, payer=str(data["medicaid"].pk))
+    assert [row["payer"] for row in rows] == ["State Medicaid"]
+    assert totals["amount"] == Decimal("37.50")
+
+
+def test_evv_exceptions_count_each_exception_of_the_period(org_a, data):
+    rows, totals = _run(catalog.EVV, org_a, start=START, end=END)
+    got = {row["exception"]: (row["visits"], row["awaiting"], row["resolved"]) for row in rows}
+    assert got == {
+        "Outside the geofence": (1, 1, 0),
+        "Times entered or corrected by hand": (1, 0, 1),
+        "Clocked in far from the scheduled time": (1, 0, 1),
+    }
+    expected = _sql(
+        org_a,
+        "SELECT count(*), count(*) FILTER (WHERE v.status = 'exception') FROM scheduling_visit v,"
+        " jsonb_array_elements_text(v.exception_codes) code WHERE v.clock_in_at >= %s AND v.clock_in_at < %s",
+        [_local(org_a, START), _local(org_a, END + dt.timedelta(days=1))],
+    )
+    assert (totals["visits"], totals["awaiting"]) == expected
+    assert totals["resolved"] == expected[0] - expected[1]
+
+
+def test_evv_exceptions_filter_by_location(org_a, data):
+    rows, totals = _run(catalog.EVV, org_a, start=START, end=END, location=str(data["elm"].pk))
+    assert rows == [] and totals["visits"] == 0
+
+
+def test_phi_access_counts_reads_of_each_client_and_who(org_a, data):
+    rows, totals = _run(catalog.PHI_ACCESS, org_a, start=START, end=END)
+    first, fifth = data["clients"][0], data["clients"][4]
+    got = {row["client_id"]: (row["accesses"], row["people"]) for row in rows}
+    assert got == {first.client_id: (3, 2), fifth.client_id: (1, 1)}
+    expected = _sql(
+        org_a,
+        "SELECT count(*) FROM audit_logentry e JOIN django_content_type t ON t.id = e.content_type_id"
+        " WHERE e.action = 3 AND t.app_label = 'clients' AND t.model = 'client'"
+        " AND e.timestamp >= %s AND e.timestamp < %s",
+        [_local(org_a, START), _local(org_a, END + dt.timedelta(days=1))],
+    )
+    assert (totals["accesses"],) == expected
+
+
+def test_phi_access_searches_by_client_name(org_a, data):
+    fifth = data["clients"][4]
+    rows, _totals = _run(catalog.PHI_ACCESS, org_a, start=START, end=END, q=fifth.last_name)
+    assert [row["client_id"] for row in rows] == [fifth.client_id]
