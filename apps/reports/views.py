@@ -80,6 +80,7 @@ def report_page(request: OrgRequest, slug: str) -> HttpResponse:
     rows = report.rows(form.cleaned_data)
     _log_access(request, report, request.organization, "view")
     context |= {
+        "ran": True,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "totals": report.totals(rows),
         "count": len(rows),
