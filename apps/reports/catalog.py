@@ -68,6 +68,56 @@ BILLING = Report(
     order=40,
 )
 
+UTILIZATION = Report(
+    slug="utilization",
+    title=_("Service utilization against authorizations"),
+    description=_(
+        "Authorizations in force during the period: units authorized, used (billable or on claims) and remaining."
+    ),
+    permission="reports.view_utilization_report",
+    form=forms.UtilizationForm,
+    columns=(
+        Column("client_id", _("Client ID")),
+        Column("client", _("Client")),
+        Column("payer", _("Payer")),
+        Column("service", _("Service")),
+        Column("authorization", _("Authorization")),
+        Column("start", _("Starts"), DATE),
+        Column("end", _("Ends"), DATE),
+        Column("authorized", _("Units authorized"), DECIMAL, total=True),
+        Column("used", _("Units used"), DECIMAL, total=True),
+        Column("remaining", _("Units remaining"), DECIMAL, total=True),
+        Column("percent", _("Percent used"), DECIMAL),
+    ),
+    rows=selectors.utilization,
+    phi=True,
+    order=30,
+)
+
+COMPLIANCE = Report(
+    slug="compliance",
+    title=_("Certification and training compliance"),
+    description=_(
+        "Active staff and the certifications and mandatory training required of them today: current, expiring,"
+        " expired or missing."
+    ),
+    permission="reports.view_compliance_report",
+    form=forms.ComplianceForm,
+    columns=(
+        Column("employee_id", _("Employee ID")),
+        Column("name", _("Name")),
+        Column("department", _("Department")),
+        Column("job_title", _("Job title")),
+        Column("required", _("Required"), INTEGER, total=True),
+        Column("current", _("Current"), INTEGER, total=True),
+        Column("expiring", _("Expiring"), INTEGER, total=True),
+        Column("expired", _("Expired"), INTEGER, total=True),
+        Column("missing", _("Missing"), INTEGER, total=True),
+    ),
+    rows=selectors.compliance,
+    order=50,
+)
+
 EVV = Report(
     slug="evv-exceptions",
     title=_("EVV exceptions"),
@@ -105,7 +155,7 @@ PHI_ACCESS = Report(
     order=80,
 )
 
-ALL = (CENSUS, STAFF_HOURS, BILLING, EVV, PHI_ACCESS)
+ALL = (CENSUS, STAFF_HOURS, UTILIZATION, BILLING, COMPLIANCE, EVV, PHI_ACCESS)
 
 
 def register_all() -> None:

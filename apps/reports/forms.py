@@ -70,6 +70,24 @@ class BillingForm(DateRangeForm):
     )
 
 
+class UtilizationForm(DateRangeForm):
+    payer = forms.ModelChoiceField(
+        label=_("Payer"), queryset=Payer.objects.order_by("name"), required=False, empty_label=_("Any")
+    )
+    q = _search_field(_("Client name or ID, authorization number"))
+
+
+class ComplianceForm(forms.Form):
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    q = _search_field(_("Name or employee ID"))
+
+    def __init__(self, *args, **kwargs):
+        from apps.staff.selectors import departments
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Any")), *((d, d) for d in departments())]
+
+
 class EvvForm(DateRangeForm):
     location = _location_field()
 

@@ -36,7 +36,9 @@ class Export(BaseModel):
         permissions = [
             ("view_census_report", _("Can open the census report")),
             ("view_staff_hours_report", _("Can open the staff hours (payroll) report")),
+            ("view_utilization_report", _("Can open the service utilization report")),
             ("view_billing_report", _("Can open the billing by payer and month report")),
+            ("view_compliance_report", _("Can open the certification and training compliance report")),
             ("view_evv_report", _("Can open the EVV exceptions report")),
             ("view_phi_access_report", _("Can open the PHI access by client report")),
         ]

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import LogEntry
 from apps.audit.services import content_type_id
-from apps.billing.models import BillableService
+from apps.billing.models import BillableService, ServiceAuthorization
 from apps.clients.models import Client
 from apps.core import clock
 from apps.scheduling.models import Visit
+from apps.staff import selectors as staff_selectors
 from apps.staff.models import Staff
 
 # Hours over this in a Monday–Sunday week are overtime (the US federal rule, FLSA).
@@ -128,6 +129,91 @@ def billing(filters: dict[str, Any]) -> list[dict[str, Any]]:
         .order_by(F("payer__name").asc(nulls_last=True), "payer_id", "month")
     )
     return [{**row, "payer": row["payer__name"] or _("No payer")} for row in found]
+
+
+# --- utilization against authorizations ----------------------------------------------------------
+
+
+def utilization(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Authorizations in force during the period, with the units used under each (what is
+    billable or claimed against it, as billing counts it: blocked services do not use it up)."""
+    authorizations = ServiceAuthorization.objects.filter(start_date__lte=filters["end"], end_date__gte=filters["start"])
+    if filters.get("payer"):
+        authorizations = authorizations.filter(payer=filters["payer"])
+    if query := filters.get("q"):
+        authorizations = authorizations.filter(
+            Q(client__last_name__icontains=query)
+            | Q(client__first_name__icontains=query)
+            | Q(client__client_id__istartswith=query)
+            | Q(authorization_number__istartswith=query)
+        )
+    counted = Q(billable_services__status__in=[BillableService.Status.READY, BillableService.Status.CLAIMED])
+    found = (
+        authorizations.values(
+            "client__client_id",
+            "client__first_name",
+            "client__last_name",
+            "payer__name",
+            "service__code",
+            "authorization_number",
+            "start_date",
+            "end_date",
+            "units_authorized",
+        )
+        .annotate(used=Sum("billable_services__units", filter=counted, default=Decimal("0.00")))
+        .order_by("client__last_name", "client__first_name", "client__client_id", "start_date", "authorization_number")
+    )
+    return [
+        {
+            "client_id": row["client__client_id"],
+            "client": f"{row['client__last_name']}, {row['client__first_name']}",
+            "payer": row["payer__name"],
+            "service": row["service__code"],
+            "authorization": row["authorization_number"],
+            "start": row["start_date"],
+            "end": row["end_date"],
+            "authorized": row["units_authorized"],
+            "used": row["used"],
+            "remaining": row["units_authorized"] - row["used"],
+            "percent": (row["used"] * 100 / row["units_authorized"]).quantize(Decimal("0.1")),
+        }
+        for row in found
+    ]
+
+
+# --- certification and training compliance ---------------------------------------------------------
+
+
+def compliance(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Active staff and the certifications and mandatory training that apply to each (the
+    staff app's compliance matrix, in its fixed number of queries): how many are current,
+    expiring, expired or missing today."""
+    matrix = staff_selectors.compliance_matrix(department=filters.get("department") or "")
+    query = (filters.get("q") or "").lower()
+    rows = []
+    for line in matrix["rows"]:
+        person = line["staff"]
+        if query and not (
+            query in person.last_name.lower()
+            or query in person.first_name.lower()
+            or person.employee_id.lower().startswith(query)
+        ):
+            continue
+        cells = [cell for cell in line["cells"] if cell]
+        rows.append(
+            {
+                "employee_id": person.employee_id,
+                "name": f"{person.last_name}, {person.first_name}",
+                "department": person.department,
+                "job_title": person.job_title,
+                "required": len(cells),
+                "current": cells.count("current"),
+                "expiring": cells.count("expiring"),
+                "expired": cells.count("expired"),
+                "missing": cells.count("missing"),
+            }
+        )
+    return rows
 
 
 # --- EVV exceptions -------------------------------------------------------------------------------

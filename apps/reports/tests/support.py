@@ -10,11 +10,11 @@ from itertools import count
 
 from apps.accounts.models import User
 from apps.audit.services import access_record, partitions_ensure
-from apps.billing.models import BillableService, Payer
+from apps.billing.models import BillableService, Payer, ServiceAuthorization
 from apps.clients.models import Client, ClientLocation
 from apps.core import clock
 from apps.scheduling.models import Service, Shift, Visit
-from apps.staff.models import Staff
+from apps.staff.models import Certification, CertificationRequirement, Staff, TrainingProgram, TrainingRecord
 
 START, END = dt.date(2026, 11, 2), dt.date(2026, 11, 29)
 PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
@@ -74,7 +74,7 @@ def make_visit(staff, client, day: dt.date, *, hours: str = "9", start: str = "0
     )
 
 
-def make_billable(client, payer, day: dt.date, *, units="4", rate="6.25", status="ready", staff=None):
+def make_billable(client, payer, day: dt.date, *, units="4", rate="6.25", status="ready", staff=None, authorization=None):
     service, _created = Service.objects.get_or_create(code="T2017", defaults={"name": "Habilitation"})
     units_d, rate_d = Decimal(units), Decimal(rate)
     return BillableService.objects.create(
@@ -90,6 +90,31 @@ def make_billable(client, payer, day: dt.date, *, units="4", rate="6.25", status
         rate=rate_d,
         total_amount=(units_d * rate_d).quantize(Decimal("0.01")),
         status=status,
+        authorization=authorization,
+    )
+
+
+def make_authorization(client, payer, start: dt.date, end: dt.date, units: str, number: str) -> ServiceAuthorization:
+    service, _created = Service.objects.get_or_create(code="T2017", defaults={"name": "Habilitation"})
+    return ServiceAuthorization.objects.create(
+        client=client,
+        payer=payer,
+        service=service,
+        authorization_number=number,
+        start_date=start,
+        end_date=end,
+        units_authorized=Decimal(units),
+    )
+
+
+def make_certification(staff, expiry: dt.date | None, kind: str = "CPR") -> Certification:
+    return Certification.objects.create(
+        staff=staff,
+        certification_type=kind,
+        certification_name=f"{kind} card",
+        issuing_organization="Red Cross",
+        issue_date=dt.date(2024, 1, 1),
+        expiry_date=expiry,
     )
 
 
@@ -128,11 +153,33 @@ def build() -> dict:
 
     medicaid = Payer.objects.create(name="State Medicaid", edi_payer_id="SKIL0", claim_filing_indicator="MC")
     hmo = Payer.objects.create(name="Care Plan HMO", edi_payer_id="HMO1", claim_filing_indicator="HM")
-    make_billable(clients[0], medicaid, dt.date(2026, 11, 3))
-    make_billable(clients[0], medicaid, dt.date(2026, 11, 4), units="2", status="claimed")
+    # Utilization: 6 of 100 units used (a blocked service does not count); one authorization
+    # unused; one after the period.
+    in_force = make_authorization(clients[0], medicaid, dt.date(2026, 11, 1), dt.date(2026, 11, 30), "100", "PA-100")
+    make_authorization(clients[4], medicaid, dt.date(2026, 10, 1), dt.date(2026, 11, 15), "20", "PA-200")
+    make_authorization(clients[1], hmo, dt.date(2026, 12, 1), dt.date(2026, 12, 31), "50", "PA-300")
+    make_billable(clients[0], medicaid, dt.date(2026, 11, 3), authorization=in_force)
+    make_billable(clients[0], medicaid, dt.date(2026, 11, 4), units="2", status="claimed", authorization=in_force)
+    make_billable(clients[0], medicaid, dt.date(2026, 11, 5), units="3", status="blocked", authorization=in_force)
     make_billable(clients[1], hmo, dt.date(2026, 11, 5), units="8", rate="5.10")
     make_billable(clients[1], hmo, dt.date(2026, 11, 6), status="void")
     make_billable(clients[1], hmo, dt.date(2026, 10, 30))
+
+    # Compliance, as of today: CPR and a mandatory program required of everyone.
+    today = clock.today()
+    CertificationRequirement.objects.create(certification_type="CPR")
+    program = TrainingProgram.objects.create(program_name="Abuse prevention", is_mandatory=True)
+    clark = make_staff("hourly", "Clark")
+    make_certification(hourly, today + dt.timedelta(days=400))
+    make_certification(salaried, today + dt.timedelta(days=5))
+    make_certification(clark, today - dt.timedelta(days=1))
+    TrainingRecord.objects.create(staff=hourly, program=program, completed_on=today - dt.timedelta(days=10))
+    record = TrainingRecord.objects.create(staff=salaried, program=program, completed_on=today - dt.timedelta(days=800))
+    TrainingRecord.objects.filter(pk=record.pk).update(expires_on=today - dt.timedelta(days=70))
+    Staff.objects.create(
+        employee_id="GONE1", first_name="Ex", last_name="Former", email="gone@example.org",
+        hire_date=dt.date(2020, 1, 1), employment_status="terminated",
+    )
 
     reader = User.objects.get(email__startswith="manager@")
     other = User.objects.get(email__startswith="nurse@")
@@ -142,4 +189,13 @@ def build() -> dict:
     for minutes, (user, client) in enumerate([(reader, clients[0]), (reader, clients[0]), (other, clients[0]), (reader, clients[4])]):
         access_record(obj=client, user=user, now=moment + dt.timedelta(minutes=minutes))
     access_record(obj=clients[4], user=reader, now=moment - dt.timedelta(days=30))
-    return {"elm": elm, "oak": oak, "clients": clients, "medicaid": medicaid, "hmo": hmo, "hourly": hourly}
+    return {
+        "elm": elm,
+        "oak": oak,
+        "clients": clients,
+        "medicaid": medicaid,
+        "hmo": hmo,
+        "hourly": hourly,
+        "salaried": salaried,
+        "clark": clark,
+    }

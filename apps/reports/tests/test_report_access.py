@@ -19,9 +19,9 @@ SLUGS = {r.slug: r for r in catalog.ALL}
 EXPECTED = {
     "admin": set(SLUGS),
     "auditor": set(SLUGS),
-    "manager": {"census", "evv-exceptions"},
-    "billing": {"billing"},
-    "hr": {"staff-hours"},
+    "manager": {"census", "utilization", "evv-exceptions"},
+    "billing": {"billing", "utilization"},
+    "hr": {"staff-hours", "compliance"},
     "scheduler": set(),
     "dsp": set(),
     "nurse": set(),

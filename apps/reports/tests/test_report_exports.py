@@ -51,6 +51,8 @@ def _plain(value, kind):
 CASES = [
     (catalog.CENSUS, {}),
     (catalog.STAFF_HOURS, support.PERIOD),
+    (catalog.UTILIZATION, support.PERIOD),
+    (catalog.COMPLIANCE, {}),
     (catalog.BILLING, {"start": "2026-10-01", "end": "2026-11-30"}),
     (catalog.EVV, support.PERIOD),
     (catalog.PHI_ACCESS, support.PERIOD),

@@ -13,6 +13,8 @@ from conftest import signed_in
 CASES = [
     (catalog.CENSUS, {}),
     (catalog.STAFF_HOURS, support.PERIOD),
+    (catalog.UTILIZATION, support.PERIOD),
+    (catalog.COMPLIANCE, {}),
     (catalog.BILLING, support.PERIOD),
     (catalog.EVV, support.PERIOD),
     (catalog.PHI_ACCESS, support.PERIOD),
@@ -35,7 +37,8 @@ def _more(org, data) -> None:
             staff = support.make_staff("hourly")
             support.make_visit(staff, client, support.START + dt.timedelta(days=n), exception_codes=["short_visit"])
             payer = Payer.objects.create(name=f"Extra Payer {n}", edi_payer_id=f"X{n}", claim_filing_indicator="CI")
-            support.make_billable(client, payer, support.START + dt.timedelta(days=n))
+            authorization = support.make_authorization(client, payer, support.START, support.END, "10", f"PX-{n}")
+            support.make_billable(client, payer, support.START + dt.timedelta(days=n), authorization=authorization)
             access_record(obj=client, user=manager, now=support_moment(n))
 
 

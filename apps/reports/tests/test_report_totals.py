@@ -111,7 +111,7 @@ def test_billing_sums_services_by_payer_and_month(org_a, data):
     assert got == {
         ("Care Plan HMO", dt.date(2026, 10, 1)): (1, Decimal("4.00"), Decimal("25.00"), Decimal("0.00")),
         ("Care Plan HMO", dt.date(2026, 11, 1)): (1, Decimal("8.00"), Decimal("40.80"), Decimal("0.00")),
-        ("State Medicaid", dt.date(2026, 11, 1)): (2, Decimal("6.00"), Decimal("37.50"), Decimal("12.50")),
+        ("State Medicaid", dt.date(2026, 11, 1)): (3, Decimal("9.00"), Decimal("56.25"), Decimal("12.50")),
     }
     expected = _sql(
         org_a,
@@ -125,7 +125,7 @@ def test_billing_sums_services_by_payer_and_month(org_a, data):
 def test_billing_filters_by_payer_and_period(org_a, data):
     rows, totals = _run(catalog.BILLING, org_a, start=START, end=END, payer=str(data["medicaid"].pk))
     assert [row["payer"] for row in rows] == ["State Medicaid"]
-    assert totals["amount"] == Decimal("37.50")
+    assert totals["amount"] == Decimal("56.25")
 
 
 def test_evv_exceptions_count_each_exception_of_the_period(org_a, data):
@@ -170,3 +170,79 @@ def test_phi_access_searches_by_client_name(org_a, data):
     fifth = data["clients"][4]
     rows, _totals = _run(catalog.PHI_ACCESS, org_a, start=START, end=END, q=fifth.last_name)
     assert [row["client_id"] for row in rows] == [fifth.client_id]
+
+
+def test_utilization_counts_units_used_under_each_authorization_in_force(org_a, data):
+    rows, totals = _run(catalog.UTILIZATION, org_a, start=START, end=END)
+    got = {row["authorization"]: (row["authorized"], row["used"], row["remaining"], row["percent"]) for row in rows}
+    assert got == {
+        "PA-100": (Decimal("100.00"), Decimal("6.00"), Decimal("94.00"), Decimal("6.0")),
+        "PA-200": (Decimal("20.00"), Decimal("0.00"), Decimal("20.00"), Decimal("0.0")),
+    }
+    expected = _sql(
+        org_a,
+        """
+        SELECT sum(a.units_authorized),
+               coalesce(sum((SELECT sum(b.units) FROM billing_billableservice b
+                             WHERE b.authorization_id = a.id AND b.status IN ('ready', 'claimed'))), 0)
+        FROM billing_serviceauthorization a WHERE a.start_date <= %s AND a.end_date >= %s
+        """,
+        [END, START],
+    )
+    assert (totals["authorized"], totals["used"]) == expected
+    assert totals["remaining"] == expected[0] - expected[1]
+
+
+def test_utilization_filters_by_payer_and_search(org_a, data):
+    rows, _totals = _run(catalog.UTILIZATION, org_a, start=START, end=END, payer=str(data["hmo"].pk))
+    assert rows == []
+    rows, _totals = _run(catalog.UTILIZATION, org_a, start=START, end=END, q="PA-2")
+    assert [row["authorization"] for row in rows] == ["PA-200"]
+
+
+def test_compliance_counts_required_items_by_state(org_a, data):
+    rows, totals = _run(catalog.COMPLIANCE, org_a)
+    got = {row["name"].split(",")[0]: (row["current"], row["expiring"], row["expired"], row["missing"]) for row in rows}
+    assert got["Adams"] == (2, 0, 0, 0)
+    assert got["Baker"] == (0, 1, 1, 0)
+    assert got["Clark"] == (0, 0, 1, 1)
+    assert "Former" not in got
+    # Independently: every active person owes CPR and the program; their newest record decides.
+    with org_a:
+        from apps.core import clock
+
+        today = clock.today()
+    expected = _sql(
+        org_a,
+        """
+        WITH people AS (SELECT id FROM staff_staff WHERE employment_status = 'active'),
+        cpr AS (
+          SELECT p.id, (SELECT CASE WHEN c.expiry_date IS NULL THEN 'current'
+                                    WHEN c.expiry_date < %(today)s THEN 'expired'
+                                    WHEN c.expiry_date <= %(today)s + c.reminder_days_before THEN 'expiring'
+                                    ELSE 'current' END
+                        FROM staff_certification c
+                        WHERE c.staff_id = p.id AND c.certification_type = 'CPR' AND c.renewed_by_id IS NULL
+                        ORDER BY c.issue_date DESC LIMIT 1) AS state FROM people p
+        ),
+        training AS (
+          SELECT p.id, (SELECT CASE WHEN r.expires_on IS NULL OR r.expires_on > %(today)s + 30 THEN 'current'
+                                    WHEN r.expires_on >= %(today)s THEN 'expiring' ELSE 'expired' END
+                        FROM staff_trainingrecord r JOIN staff_trainingprogram g ON g.id = r.program_id
+                        WHERE r.staff_id = p.id AND g.is_mandatory AND r.passed
+                        ORDER BY r.completed_on DESC LIMIT 1) AS state FROM people p
+        ),
+        states AS (SELECT coalesce(state, 'missing') AS state FROM cpr UNION ALL SELECT coalesce(state, 'missing') FROM training)
+        SELECT count(*), count(*) FILTER (WHERE state = 'current'), count(*) FILTER (WHERE state = 'expiring'),
+               count(*) FILTER (WHERE state = 'expired'), count(*) FILTER (WHERE state = 'missing') FROM states
+        """,
+        {"today": today},
+    )
+    keys = ("required", "current", "expiring", "expired", "missing")
+    assert tuple(totals[key] for key in keys) == expected
+
+
+def test_compliance_searches_by_name(org_a, data):
+    rows, totals = _run(catalog.COMPLIANCE, org_a, q="clar")
+    assert [row["name"].split(",")[0] for row in rows] == ["Clark"]
+    assert totals["required"] == 2
