@@ -118,6 +118,29 @@ COMPLIANCE = Report(
     order=50,
 )
 
+INCIDENTS = Report(
+    slug="incidents",
+    title=_("Incidents by type, location and month"),
+    description=_(
+        "Incident reports sent, by the client's location and month, and by kind: injury, suspected abuse or"
+        " neglect, emergency services called, other. A report of two kinds counts under each."
+    ),
+    permission="reports.view_incidents_report",
+    form=forms.IncidentsForm,
+    columns=(
+        Column("location", _("Location")),
+        Column("month", _("Month"), MONTH),
+        Column("incidents", _("Incidents"), INTEGER, total=True),
+        Column("injury", _("Injury"), INTEGER, total=True),
+        Column("abuse", _("Suspected abuse or neglect"), INTEGER, total=True),
+        Column("emergency", _("Emergency services"), INTEGER, total=True),
+        Column("other", _("Other"), INTEGER, total=True),
+    ),
+    rows=selectors.incidents,
+    phi=True,
+    order=60,
+)
+
 EVV = Report(
     slug="evv-exceptions",
     title=_("EVV exceptions"),
@@ -155,7 +178,7 @@ PHI_ACCESS = Report(
     order=80,
 )
 
-ALL = (CENSUS, STAFF_HOURS, UTILIZATION, BILLING, COMPLIANCE, EVV, PHI_ACCESS)
+ALL = (CENSUS, STAFF_HOURS, UTILIZATION, BILLING, COMPLIANCE, INCIDENTS, EVV, PHI_ACCESS)
 
 
 def register_all() -> None:

@@ -88,6 +88,10 @@ class ComplianceForm(forms.Form):
         self.fields["department"].choices = [("", _("Any")), *((d, d) for d in departments())]
 
 
+class IncidentsForm(DateRangeForm):
+    location = _location_field()
+
+
 class EvvForm(DateRangeForm):
     location = _location_field()
 

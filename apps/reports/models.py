@@ -39,6 +39,7 @@ class Export(BaseModel):
             ("view_utilization_report", _("Can open the service utilization report")),
             ("view_billing_report", _("Can open the billing by payer and month report")),
             ("view_compliance_report", _("Can open the certification and training compliance report")),
+            ("view_incidents_report", _("Can open the incidents report")),
             ("view_evv_report", _("Can open the EVV exceptions report")),
             ("view_phi_access_report", _("Can open the PHI access by client report")),
         ]

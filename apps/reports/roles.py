@@ -3,7 +3,8 @@
 Org admins hold every permission and auditors every view_* one already (so every report).
 Billing specialists read the billing and utilization reports; HR the payroll hours and the
 certification and training compliance; program managers the census, utilization against
-authorizations and the visit verification (EVV) exceptions they resolve with their teams.
+authorizations, incidents and the visit verification (EVV) exceptions they resolve with their
+teams.
 """
 
 from apps.accounts import roles
@@ -14,6 +15,7 @@ DEFAULT_PERMISSIONS = {
     roles.PROGRAM_MANAGER: [
         "reports.view_census_report",
         "reports.view_utilization_report",
+        "reports.view_incidents_report",
         "reports.view_evv_report",
     ],
 }

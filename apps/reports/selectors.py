@@ -16,6 +16,7 @@ from apps.audit.services import content_type_id
 from apps.billing.models import BillableService, ServiceAuthorization
 from apps.clients.models import Client
 from apps.core import clock
+from apps.documentation.models import FormSubmission, FormTemplate
 from apps.scheduling.models import Visit
 from apps.staff import selectors as staff_selectors
 from apps.staff.models import Staff
@@ -214,6 +215,50 @@ def compliance(filters: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- incidents -----------------------------------------------------------------------------------
+
+# The incident report's yes/no questions that say what kind of incident it was (the starter
+# template's keys, apps/documentation/starters.py); a report can be several kinds at once.
+INCIDENT_KINDS = {"injury": "injury", "abuse": "abuse_suspected", "emergency": "emergency_services"}
+
+
+def incidents(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Incident reports sent (drafts left out) by the client's location and month of the
+    report's date, counted by kind; "other" are those answering no to every kind."""
+    reports = FormSubmission.objects.filter(
+        form_template__form_type=FormTemplate.Type.INCIDENT_REPORT,
+        service_date__gte=filters["start"],
+        service_date__lte=filters["end"],
+    ).exclude(status=FormSubmission.Status.DRAFT)
+    if filters.get("location"):
+        reports = reports.filter(client__location=filters["location"])
+    kinds = {name: Q(**{f"submission_data__{key}": "yes"}) for name, key in INCIDENT_KINDS.items()}
+    any_kind = kinds["injury"] | kinds["abuse"] | kinds["emergency"]
+    found = (
+        reports.annotate(month=TruncMonth("service_date"))
+        .values("client__location_id", "client__location__name", "month")
+        .annotate(
+            incidents=Count("id"),
+            **{name: Count("id", filter=condition) for name, condition in kinds.items()},
+            of_a_kind=Count("id", filter=any_kind),
+        )
+        .order_by(F("client__location__name").asc(nulls_last=True), "client__location_id", "month")
+    )
+    nowhere = _("No location")
+    return [
+        {
+            "location": row["client__location__name"] or nowhere,
+            "month": row["month"],
+            "incidents": row["incidents"],
+            "injury": row["injury"],
+            "abuse": row["abuse"],
+            "emergency": row["emergency"],
+            "other": row["incidents"] - row["of_a_kind"],
+        }
+        for row in found
+    ]
 
 
 # --- EVV exceptions -------------------------------------------------------------------------------

@@ -318,6 +318,8 @@ TENANT = COMMON | {
     "reports:compliance_export": perms("reports.view_compliance_report"),
     "reports:billing": perms("reports.view_billing_report"),
     "reports:billing_export": perms("reports.view_billing_report"),
+    "reports:incidents": perms("reports.view_incidents_report"),
+    "reports:incidents_export": perms("reports.view_incidents_report"),
     "reports:evv-exceptions": perms("reports.view_evv_report"),
     "reports:evv-exceptions_export": perms("reports.view_evv_report"),
     "reports:phi-access": perms("reports.view_phi_access_report"),

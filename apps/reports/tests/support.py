@@ -118,6 +118,30 @@ def make_certification(staff, expiry: dt.date | None, kind: str = "CPR") -> Cert
     )
 
 
+def make_incident(client, day: dt.date, answers: dict, status: str):
+    from apps.documentation.models import FormSubmission, FormTemplate
+
+    template = FormTemplate.objects.filter(form_type=FormTemplate.Type.INCIDENT_REPORT).first()
+    if template is None:
+        from apps.documentation import services, starters
+
+        template = services.template_create(
+            actor=User.objects.get(email__startswith="manager@"),
+            template_name="Incident report",
+            form_structure=starters.INCIDENT_REPORT,
+            form_type=FormTemplate.Type.INCIDENT_REPORT,
+        )
+    return FormSubmission.objects.create(
+        form_template=template,
+        template_version=template.versions.order_by("-version").first(),
+        client=client,
+        staff=User.objects.get(email__startswith="dsp@"),
+        status=status,
+        service_date=day,
+        submission_data={"what_happened": "A test incident", **answers},
+    )
+
+
 def build() -> dict:
     """Records for every report, with something each filter leaves out."""
     elm = ClientLocation.objects.create(name="Elm House")
@@ -180,6 +204,18 @@ def build() -> dict:
         employee_id="GONE1", first_name="Ex", last_name="Former", email="gone@example.org",
         hire_date=dt.date(2020, 1, 1), employment_status="terminated",
     )
+
+    # Incidents: Elm in November (an injury, an injury with abuse suspected, one of no kind, a
+    # draft left out), Oak in October, Oak in November with emergency services.
+    for client, day, answers, status in [
+        (clients[0], dt.date(2026, 11, 3), {"injury": "yes"}, "submitted"),
+        (clients[1], dt.date(2026, 11, 9), {"injury": "yes", "abuse_suspected": "yes"}, "approved"),
+        (clients[1], dt.date(2026, 11, 20), {"injury": "no", "abuse_suspected": "no"}, "submitted"),
+        (clients[0], dt.date(2026, 11, 21), {"injury": "yes"}, "draft"),
+        (clients[4], dt.date(2026, 10, 30), {"injury": "yes"}, "submitted"),
+        (clients[4], dt.date(2026, 11, 12), {"emergency_services": "yes"}, "submitted"),
+    ]:
+        make_incident(client, day, answers, status)
 
     reader = User.objects.get(email__startswith="manager@")
     other = User.objects.get(email__startswith="nurse@")

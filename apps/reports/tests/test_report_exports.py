@@ -54,6 +54,7 @@ CASES = [
     (catalog.UTILIZATION, support.PERIOD),
     (catalog.COMPLIANCE, {}),
     (catalog.BILLING, {"start": "2026-10-01", "end": "2026-11-30"}),
+    (catalog.INCIDENTS, support.PERIOD),
     (catalog.EVV, support.PERIOD),
     (catalog.PHI_ACCESS, support.PERIOD),
 ]

@@ -16,6 +16,7 @@ CASES = [
     (catalog.UTILIZATION, support.PERIOD),
     (catalog.COMPLIANCE, {}),
     (catalog.BILLING, support.PERIOD),
+    (catalog.INCIDENTS, support.PERIOD),
     (catalog.EVV, support.PERIOD),
     (catalog.PHI_ACCESS, support.PERIOD),
 ]
@@ -40,6 +41,7 @@ def _more(org, data) -> None:
             authorization = support.make_authorization(client, payer, support.START, support.END, "10", f"PX-{n}")
             support.make_billable(client, payer, support.START + dt.timedelta(days=n), authorization=authorization)
             access_record(obj=client, user=manager, now=support_moment(n))
+            support.make_incident(client, support.START + dt.timedelta(days=n), {"injury": "yes"}, "submitted")
 
 
 def support_moment(n: int) -> dt.datetime:

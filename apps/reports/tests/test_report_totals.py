@@ -246,3 +246,38 @@ def test_compliance_searches_by_name(org_a, data):
     rows, totals = _run(catalog.COMPLIANCE, org_a, q="clar")
     assert [row["name"].split(",")[0] for row in rows] == ["Clark"]
     assert totals["required"] == 2
+
+
+def test_incidents_count_by_location_month_and_kind(org_a, data):
+    rows, totals = _run(catalog.INCIDENTS, org_a, start=dt.date(2026, 10, 1), end=END)
+    got = {
+        (row["location"], row["month"]): (row["incidents"], row["injury"], row["abuse"], row["emergency"], row["other"])
+        for row in rows
+    }
+    assert got == {
+        ("Elm House", dt.date(2026, 11, 1)): (3, 2, 1, 0, 1),
+        ("Oak Day Program", dt.date(2026, 10, 1)): (1, 1, 0, 0, 0),
+        ("Oak Day Program", dt.date(2026, 11, 1)): (1, 0, 0, 1, 0),
+    }
+    expected = _sql(
+        org_a,
+        """
+        SELECT count(*), count(*) FILTER (WHERE s.submission_data ->> 'injury' = 'yes'),
+               count(*) FILTER (WHERE s.submission_data ->> 'abuse_suspected' = 'yes'),
+               count(*) FILTER (WHERE s.submission_data ->> 'emergency_services' = 'yes'),
+               count(*) FILTER (WHERE coalesce(s.submission_data ->> 'injury', '') <> 'yes'
+                                  AND coalesce(s.submission_data ->> 'abuse_suspected', '') <> 'yes'
+                                  AND coalesce(s.submission_data ->> 'emergency_services', '') <> 'yes')
+        FROM documentation_formsubmission s JOIN documentation_formtemplate t ON t.id = s.form_template_id
+        WHERE t.form_type = 'incident_report' AND s.status <> 'draft' AND s.service_date BETWEEN %s AND %s
+        """,
+        [dt.date(2026, 10, 1), END],
+    )
+    keys = ("incidents", "injury", "abuse", "emergency", "other")
+    assert tuple(totals[key] for key in keys) == expected
+
+
+def test_incidents_filter_by_location_and_period(org_a, data):
+    rows, totals = _run(catalog.INCIDENTS, org_a, start=START, end=END, location=str(data["oak"].pk))
+    assert [(row["location"], row["month"]) for row in rows] == [("Oak Day Program", dt.date(2026, 11, 1))]
+    assert totals["incidents"] == 1
