@@ -14,6 +14,4 @@ class ReportsConfig(AppConfig):
         catalog.register_all()
         # No permission on the entry: navigation takes one, and each report has its own. The
         # index lists the ones the person may open (and says when there are none).
-        navigation.register(
-            navigation.NavItem(key="reports", label=_("Reports"), url_name="reports:index", order=45)
-        )
+        navigation.register(navigation.NavItem(key="reports", label=_("Reports"), url_name="reports:index", order=45))

@@ -59,7 +59,9 @@ def _with_totals(report: Report, rows: list[dict[str, Any]], totals: dict[str, A
 
 def csv_file(report: Report, rows, totals, filters) -> StreamingHttpResponse:
     kinds = [c.kind for c in report.columns]
-    lines = ([_text_cell(v, k) for v, k in zip(line, kinds, strict=True)] for line in _with_totals(report, rows, totals))
+    lines = (
+        [_text_cell(v, k) for v, k in zip(line, kinds, strict=True)] for line in _with_totals(report, rows, totals)
+    )
     return csv_response(lines, header=[str(c.label) for c in report.columns], filename=filename(report, filters, "csv"))
 
 

@@ -58,9 +58,7 @@ class CensusForm(forms.Form):
 
 
 class StaffHoursForm(DateRangeForm):
-    pay_type = forms.ChoiceField(
-        label=_("Pay type"), required=False, choices=[("", _("Any")), *Staff.PayType.choices]
-    )
+    pay_type = forms.ChoiceField(label=_("Pay type"), required=False, choices=[("", _("Any")), *Staff.PayType.choices])
     q = _search_field(_("Name or employee ID"))
 
 

@@ -18,7 +18,15 @@ from django import forms
 from django.db.models import Model
 from django.utils.functional import Promise
 
-TEXT, INTEGER, DECIMAL, MONEY, DATE, MONTH, DATETIME = "text", "integer", "decimal", "money", "date", "month", "datetime"
+TEXT, INTEGER, DECIMAL, MONEY, DATE, MONTH, DATETIME = (
+    "text",
+    "integer",
+    "decimal",
+    "money",
+    "date",
+    "month",
+    "datetime",
+)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,9 @@ def staff_hours(filters: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for row in found:
         hours = _hours(row["worked"])
-        overtime = max(hours - OVERTIME_AFTER, Decimal("0.00")) if row["staff__pay_type"] == "hourly" else Decimal("0.00")
+        overtime = (
+            max(hours - OVERTIME_AFTER, Decimal("0.00")) if row["staff__pay_type"] == "hourly" else Decimal("0.00")
+        )
         rows.append(
             {
                 "employee_id": row["staff__employee_id"],
@@ -282,9 +284,7 @@ def evv_exceptions(filters: dict[str, Any]) -> list[dict[str, Any]]:
     for code, label in Visit.Exception.choices:
         total, waiting = found[f"{code}__all"], found[f"{code}__open"]
         if total:
-            rows.append(
-                {"exception": str(label), "visits": total, "awaiting": waiting, "resolved": total - waiting}
-            )
+            rows.append({"exception": str(label), "visits": total, "awaiting": waiting, "resolved": total - waiting})
     return rows
 
 
@@ -295,7 +295,10 @@ def phi_access(filters: dict[str, Any]) -> list[dict[str, Any]]:
     """Who read each client's record (the audit log's access entries), by client."""
     since, until = _instants(filters["start"], filters["end"])
     entries = LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, content_type_id=content_type_id(Client), timestamp__gte=since, timestamp__lt=until
+        action=LogEntry.Action.ACCESS,
+        content_type_id=content_type_id(Client),
+        timestamp__gte=since,
+        timestamp__lt=until,
     )
     if query := filters.get("q"):
         matching = (

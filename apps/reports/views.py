@@ -105,7 +105,10 @@ def report_export(request: OrgRequest, slug: str) -> HttpResponse:
     if chosen == Export.Format.PDF and len(rows) > exports.PDF_MAX_ROWS:
         messages.error(
             request,
-            _("This report has %(rows)s rows, too many for a PDF (at most %(most)s): narrow the filters or export XLSX.")
+            _(
+                "This report has %(rows)s rows, too many for a PDF (at most %(most)s): narrow the filters"
+                " or export XLSX."
+            )
             % {"rows": len(rows), "most": exports.PDF_MAX_ROWS},
         )
         return redirect(f"{back}?{urlencode({k: v for k, v in request.POST.items() if k in form.fields})}")

@@ -74,7 +74,9 @@ def make_visit(staff, client, day: dt.date, *, hours: str = "9", start: str = "0
     )
 
 
-def make_billable(client, payer, day: dt.date, *, units="4", rate="6.25", status="ready", staff=None, authorization=None):
+def make_billable(
+    client, payer, day: dt.date, *, units="4", rate="6.25", status="ready", staff=None, authorization=None
+):
     service, _created = Service.objects.get_or_create(code="T2017", defaults={"name": "Habilitation"})
     units_d, rate_d = Decimal(units), Decimal(rate)
     return BillableService.objects.create(
@@ -170,7 +172,9 @@ def build() -> dict:
     # Baker: 5 × 9 h in the week of 2 Nov, salaried: all regular; one visit with two exceptions.
     for offset in range(5):
         make_visit(salaried, clients[1], START + dt.timedelta(days=offset), start="08:00")
-    make_visit(salaried, clients[4], dt.date(2026, 11, 12), hours="2", exception_codes=["manual_entry", "early_or_late"])
+    make_visit(
+        salaried, clients[4], dt.date(2026, 11, 12), hours="2", exception_codes=["manual_entry", "early_or_late"]
+    )
     # Left out: before the period, and still clocked in.
     make_visit(hourly, clients[0], dt.date(2026, 10, 20), exception_codes=["manual_entry"])
     make_visit(salaried, clients[1], dt.date(2026, 11, 20), out=False)
@@ -201,8 +205,12 @@ def build() -> dict:
     record = TrainingRecord.objects.create(staff=salaried, program=program, completed_on=today - dt.timedelta(days=800))
     TrainingRecord.objects.filter(pk=record.pk).update(expires_on=today - dt.timedelta(days=70))
     Staff.objects.create(
-        employee_id="GONE1", first_name="Ex", last_name="Former", email="gone@example.org",
-        hire_date=dt.date(2020, 1, 1), employment_status="terminated",
+        employee_id="GONE1",
+        first_name="Ex",
+        last_name="Former",
+        email="gone@example.org",
+        hire_date=dt.date(2020, 1, 1),
+        employment_status="terminated",
     )
 
     # Incidents: Elm in November (an injury, an injury with abuse suspected, one of no kind, a
@@ -222,7 +230,9 @@ def build() -> dict:
     # The log is partitioned by month: the test's past months need theirs.
     partitions_ensure(now=dt.datetime(2026, 10, 1, tzinfo=dt.UTC), months_ahead=2)
     moment = clock.start_of_day(dt.date(2026, 11, 10)) + dt.timedelta(hours=10)
-    for minutes, (user, client) in enumerate([(reader, clients[0]), (reader, clients[0]), (other, clients[0]), (reader, clients[4])]):
+    for minutes, (user, client) in enumerate(
+        [(reader, clients[0]), (reader, clients[0]), (other, clients[0]), (reader, clients[4])]
+    ):
         access_record(obj=client, user=user, now=moment + dt.timedelta(minutes=minutes))
     access_record(obj=clients[4], user=reader, now=moment - dt.timedelta(days=30))
     return {

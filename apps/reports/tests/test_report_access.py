@@ -39,7 +39,7 @@ def data(org_a):
 def test_each_role_opens_only_its_reports(org_a, role):
     browser = signed_in(org_a, role)
     index = browser.get("/reports/").content.decode()
-    for slug, report in SLUGS.items():
+    for slug in SLUGS:
         page = browser.get(f"/reports/{slug}/")
         exported = browser.post(f"/reports/{slug}/export/", {"format": "csv"})
         if slug in EXPECTED[role]:
@@ -74,7 +74,9 @@ def test_another_organization_sees_only_its_own_numbers(org_a, org_b, data):
     refused = browser.get("/reports/census/", {"location": str(data["elm"].pk)})
     assert refused.status_code == 400
     assert "Elm House" not in refused.content.decode()
-    exported = browser.post("/reports/billing/export/", {**support.PERIOD, "payer": str(data["medicaid"].pk), "format": "csv"})
+    exported = browser.post(
+        "/reports/billing/export/", {**support.PERIOD, "payer": str(data["medicaid"].pk), "format": "csv"}
+    )
     assert exported.status_code == 400
     with org_b:
         assert not Export.objects.exists()

@@ -115,7 +115,8 @@ def test_billing_sums_services_by_payer_and_month(org_a, data):
     }
     expected = _sql(
         org_a,
-        "SELECT count(*), sum(units), sum(total_amount), coalesce(sum(total_amount) FILTER (WHERE status = 'claimed'), 0)"
+        "SELECT count(*), sum(units), sum(total_amount),"
+        " coalesce(sum(total_amount) FILTER (WHERE status = 'claimed'), 0)"
         " FROM billing_billableservice WHERE status <> 'void' AND service_date BETWEEN %s AND %s",
         [START - dt.timedelta(days=10), END],
     )
@@ -232,7 +233,10 @@ def test_compliance_counts_required_items_by_state(org_a, data):
                         WHERE r.staff_id = p.id AND g.is_mandatory AND r.passed
                         ORDER BY r.completed_on DESC LIMIT 1) AS state FROM people p
         ),
-        states AS (SELECT coalesce(state, 'missing') AS state FROM cpr UNION ALL SELECT coalesce(state, 'missing') FROM training)
+        states AS (
+          SELECT coalesce(state, 'missing') AS state FROM cpr
+          UNION ALL SELECT coalesce(state, 'missing') FROM training
+        )
         SELECT count(*), count(*) FILTER (WHERE state = 'current'), count(*) FILTER (WHERE state = 'expiring'),
                count(*) FILTER (WHERE state = 'expired'), count(*) FILTER (WHERE state = 'missing') FROM states
         """,
