@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +55,6 @@ class Report:
     # Reports showing clients' protected health information: opening one is logged as access.
     phi: bool = False
     order: int = 100
-    extra: dict = field(default_factory=dict)
 
     @property
     def url_name(self) -> str:
