@@ -3,7 +3,8 @@ its filters, and its exports (a POST: each one is recorded, see apps/reports/mod
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -48,10 +49,11 @@ def summary(form: forms.Form) -> str:
             continue
         if isinstance(value, Model):
             shown = str(value)
-        elif hasattr(value, "isoformat"):
+        elif isinstance(value, dt.date):
             shown = date_format(value)
         elif isinstance(field, forms.ChoiceField):
-            shown = str(dict(field.choices).get(value, value))
+            # A form field's choices are a list of pairs by now (django-stubs types them wider).
+            shown = str(dict(cast(Any, field.choices)).get(value, value))
         else:
             shown = str(value)
         parts.append(f"{field.label}: {shown}")
@@ -91,7 +93,7 @@ def report_page(request: OrgRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_export(request: OrgRequest, slug: str) -> HttpResponse:
+def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     report = _report_for(request, slug)
     form = report.form(request.POST)
     back = reverse(f"reports:{slug}")
@@ -111,7 +113,8 @@ def report_export(request: OrgRequest, slug: str) -> HttpResponse:
             )
             % {"rows": len(rows), "most": exports.PDF_MAX_ROWS},
         )
-        return redirect(f"{back}?{urlencode({k: v for k, v in request.POST.items() if k in form.fields})}")
+        kept = {name: str(request.POST.get(name, "")) for name in form.fields}
+        return redirect(f"{back}?{urlencode(kept)}")
     totals = report.totals(rows)
     export = services.export_record(
         user=request.user, report=report, filters=form.cleaned_data, format=chosen, row_count=len(rows)

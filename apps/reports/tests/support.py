@@ -135,7 +135,7 @@ def make_incident(client, day: dt.date, answers: dict, status: str):
         )
     return FormSubmission.objects.create(
         form_template=template,
-        template_version=template.versions.order_by("-version").first(),
+        template_version=template.versions.order_by("-version")[0],
         client=client,
         staff=User.objects.get(email__startswith="dsp@"),
         status=status,
