@@ -14,8 +14,11 @@ register = template.Library()
 
 @register.filter
 def cell(value, column) -> str:
-    if value is None or value == "":
-        return "" if column.kind not in (INTEGER, DECIMAL, MONEY) else "—"
+    if value == "":
+        # A column the totals row does not sum.
+        return ""
+    if value is None:
+        return "—" if column.numeric else ""
     kind = column.kind
     if kind == MONEY:
         return money(value)
