@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from apps.reports import catalog
 from apps.reports.models import Export
@@ -74,6 +75,11 @@ def test_csv_and_xlsx_read_back_equal_to_the_table(org_a, data, report, filters)
 
     sheet = load_workbook(io.BytesIO(_export(browser, report, filters, "xlsx"))).active
     got = [list(line) for line in sheet.iter_rows(values_only=True)]
+    # Bold header and totals row, the header kept in view, each column wide enough for its header.
+    assert sheet.cell(row=1, column=1).font.bold and sheet.freeze_panes == "A2"
+    assert sheet.cell(row=sheet.max_row, column=1).font.bold == bool(totals)
+    for index, column in enumerate(report.columns, start=1):
+        assert sheet.column_dimensions[get_column_letter(index)].width >= len(str(column.label))
     assert got[0] == [str(c.label) for c in report.columns]
     for line, expected in zip(got[1:], table, strict=True):
         for value, want, kind in zip(line, expected, kinds, strict=True):
@@ -130,3 +136,16 @@ def test_a_pdf_of_too_many_rows_is_refused_with_a_message(org_a, data, monkeypat
     assert "too many for a PDF" in response.content.decode()
     with org_a:
         assert not Export.objects.exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(org_a, data):
+    from apps.clients.models import ClientLocation
+
+    with org_a:
+        support.make_client(ClientLocation.objects.create(name='=HYPERLINK("http://evil.test","x")'))
+    browser = signed_in(org_a, "admin")
+    sheet = load_workbook(io.BytesIO(_export(browser, catalog.CENSUS, {}, "xlsx"))).active
+    cells = [cell for line in sheet.iter_rows() for cell in line if "HYPERLINK" in str(cell.value)]
+    assert [(cell.data_type, cell.value[:2]) for cell in cells] == [("s", "'=")]
+    lines = _export(browser, catalog.CENSUS, {}, "csv").decode()
+    assert "'=HYPERLINK" in lines
