@@ -309,6 +309,25 @@ TENANT = COMMON | {
     "compliance:run": perms("compliance.run_compliance"),
     # The finding is named in the query string: a bare GET names none (404 even to holders).
     "compliance:acknowledge": perms("compliance.acknowledge_finding", held="refused"),
+    # Reports: the index lists what the person may open; each report and its export (a POST)
+    # needs that report's permission.
+    "reports:index": SIGNED_IN,
+    "reports:census": perms("reports.view_census_report"),
+    "reports:census_export": perms("reports.view_census_report"),
+    "reports:staff-hours": perms("reports.view_staff_hours_report"),
+    "reports:staff-hours_export": perms("reports.view_staff_hours_report"),
+    "reports:utilization": perms("reports.view_utilization_report"),
+    "reports:utilization_export": perms("reports.view_utilization_report"),
+    "reports:compliance": perms("reports.view_compliance_report"),
+    "reports:compliance_export": perms("reports.view_compliance_report"),
+    "reports:billing": perms("reports.view_billing_report"),
+    "reports:billing_export": perms("reports.view_billing_report"),
+    "reports:incidents": perms("reports.view_incidents_report"),
+    "reports:incidents_export": perms("reports.view_incidents_report"),
+    "reports:evv-exceptions": perms("reports.view_evv_report"),
+    "reports:evv-exceptions_export": perms("reports.view_evv_report"),
+    "reports:phi-access": perms("reports.view_phi_access_report"),
+    "reports:phi-access_export": perms("reports.view_phi_access_report"),
 }
 
 # The platform's host: the landing page, sign-in, and the admin where operators (superusers of

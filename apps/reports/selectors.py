@@ -1,0 +1,348 @@
+"""The reports' queries: each one aggregate query whatever the number of rows, returning
+plain dicts keyed by the report's column keys (apps/reports/catalog.py names the columns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import CharField, Count, DateField, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.utils.translation import gettext as _
+
+from apps.audit.models import LogEntry
+from apps.audit.services import content_type_id
+from apps.billing.models import BillableService, ServiceAuthorization
+from apps.clients.models import Client
+from apps.core import clock
+from apps.documentation.models import FormSubmission, FormTemplate
+from apps.scheduling.models import Visit
+from apps.staff import selectors as staff_selectors
+from apps.staff.models import Staff
+
+# Hours over this in a Monday–Sunday week are overtime (the US federal rule, FLSA).
+OVERTIME_AFTER = Decimal(40)
+HUNDREDTH = Decimal("0.01")
+
+
+def _hours(duration: dt.timedelta | None) -> Decimal:
+    if not duration:
+        return Decimal("0.00")
+    return (Decimal(duration.total_seconds()) / 3600).quantize(HUNDREDTH)
+
+
+def _instants(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start of `start`, start of the day after `end`) in the organization's zone."""
+    return clock.start_of_day(start), clock.start_of_day(end + dt.timedelta(days=1))
+
+
+# --- census ---------------------------------------------------------------------------------------
+
+
+def census(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Clients by location (and none) and current status."""
+    clients = Client.objects.all()
+    if filters.get("location"):
+        clients = clients.filter(location=filters["location"])
+    if filters.get("status"):
+        clients = clients.filter(status=filters["status"])
+    by_status = {status: Count("id", filter=Q(status=status)) for status in Client.Status.values}
+    found = (
+        clients.values("location_id", "location__name")
+        .annotate(**by_status, total=Count("id"))
+        .order_by(F("location__name").asc(nulls_last=True), "location_id")
+    )
+    nowhere = _("No location")
+    return [{**row, "location": row["location__name"] or nowhere} for row in found]
+
+
+# --- staff hours (payroll) -----------------------------------------------------------------------
+
+
+def payroll_weeks(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The whole Monday–Sunday weeks covering [start, end]: overtime is counted by the week,
+    so a week is never cut in two."""
+    first = start - dt.timedelta(days=start.weekday())
+    last = end + dt.timedelta(days=6 - end.weekday())
+    return first, last
+
+
+def staff_hours(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Hours worked (clocked-out visits) by person and week, split into regular and overtime.
+    Only hourly staff earn overtime; salaried and contract hours are all regular."""
+    first, last = payroll_weeks(filters["start"], filters["end"])
+    since, until = _instants(first, last)
+    visits = Visit.objects.filter(clock_out_at__isnull=False, clock_in_at__gte=since, clock_in_at__lt=until)
+    if filters.get("pay_type"):
+        visits = visits.filter(staff__pay_type=filters["pay_type"])
+    if query := filters.get("q"):
+        visits = visits.filter(
+            Q(staff__last_name__icontains=query)
+            | Q(staff__first_name__icontains=query)
+            | Q(staff__employee_id__istartswith=query)
+        )
+    worked = ExpressionWrapper(F("clock_out_at") - F("clock_in_at"), output_field=DurationField())
+    found = (
+        visits.annotate(week=TruncWeek("clock_in_at", output_field=DateField(), tzinfo=clock.zone()))
+        .values("staff_id", "staff__employee_id", "staff__first_name", "staff__last_name", "staff__pay_type", "week")
+        .annotate(worked=Sum(worked))
+        .order_by("staff__last_name", "staff__first_name", "staff_id", "week")
+    )
+    pay_types = dict(Staff.PayType.choices)
+    rows = []
+    for row in found:
+        hours = _hours(row["worked"])
+        overtime = (
+            max(hours - OVERTIME_AFTER, Decimal("0.00")) if row["staff__pay_type"] == "hourly" else Decimal("0.00")
+        )
+        rows.append(
+            {
+                "employee_id": row["staff__employee_id"],
+                "name": f"{row['staff__last_name']}, {row['staff__first_name']}",
+                "pay_type": str(pay_types.get(row["staff__pay_type"], "")),
+                "week": row["week"],
+                "regular": hours - overtime,
+                "overtime": overtime,
+                "hours": hours,
+            }
+        )
+    return rows
+
+
+# --- billing -------------------------------------------------------------------------------------
+
+
+def billing(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Billable services (void ones left out) by payer and month of service."""
+    services = BillableService.objects.exclude(status=BillableService.Status.VOID).filter(
+        service_date__gte=filters["start"], service_date__lte=filters["end"]
+    )
+    if filters.get("payer"):
+        services = services.filter(payer=filters["payer"])
+    found = (
+        services.annotate(month=TruncMonth("service_date"))
+        .values("payer_id", "payer__name", "month")
+        .annotate(
+            services=Count("id"),
+            units=Sum("units"),
+            amount=Sum("total_amount"),
+            claimed=Sum("total_amount", filter=Q(status=BillableService.Status.CLAIMED), default=Decimal("0.00")),
+        )
+        .order_by(F("payer__name").asc(nulls_last=True), "payer_id", "month")
+    )
+    return [{**row, "payer": row["payer__name"] or _("No payer")} for row in found]
+
+
+# --- utilization against authorizations ----------------------------------------------------------
+
+
+def utilization(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Authorizations in force during the period, with the units used under each (what is
+    billable or claimed against it, as billing counts it: blocked services do not use it up)."""
+    authorizations = ServiceAuthorization.objects.filter(start_date__lte=filters["end"], end_date__gte=filters["start"])
+    if filters.get("payer"):
+        authorizations = authorizations.filter(payer=filters["payer"])
+    if query := filters.get("q"):
+        authorizations = authorizations.filter(
+            Q(client__last_name__icontains=query)
+            | Q(client__first_name__icontains=query)
+            | Q(client__client_id__istartswith=query)
+            | Q(authorization_number__istartswith=query)
+        )
+    counted = Q(billable_services__status__in=[BillableService.Status.READY, BillableService.Status.CLAIMED])
+    found = (
+        authorizations.values(
+            "client__client_id",
+            "client__first_name",
+            "client__last_name",
+            "payer__name",
+            "service__code",
+            "authorization_number",
+            "start_date",
+            "end_date",
+            "units_authorized",
+        )
+        .annotate(used=Sum("billable_services__units", filter=counted, default=Decimal("0.00")))
+        .order_by("client__last_name", "client__first_name", "client__client_id", "start_date", "authorization_number")
+    )
+    return [
+        {
+            "client_id": row["client__client_id"],
+            "client": f"{row['client__last_name']}, {row['client__first_name']}",
+            "payer": row["payer__name"],
+            "service": row["service__code"],
+            "authorization": row["authorization_number"],
+            "start": row["start_date"],
+            "end": row["end_date"],
+            "authorized": row["units_authorized"],
+            "used": row["used"],
+            "remaining": row["units_authorized"] - row["used"],
+            "percent": (row["used"] * 100 / row["units_authorized"]).quantize(Decimal("0.1")),
+        }
+        for row in found
+    ]
+
+
+# --- certification and training compliance ---------------------------------------------------------
+
+
+def compliance(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Active staff and the certifications and mandatory training that apply to each (the
+    staff app's compliance matrix, in its fixed number of queries): how many are current,
+    expiring, expired or missing today."""
+    matrix = staff_selectors.compliance_matrix(department=filters.get("department") or "")
+    query = (filters.get("q") or "").lower()
+    rows = []
+    for line in matrix["rows"]:
+        person = line["staff"]
+        if query and not (
+            query in person.last_name.lower()
+            or query in person.first_name.lower()
+            or person.employee_id.lower().startswith(query)
+        ):
+            continue
+        cells = [cell for cell in line["cells"] if cell]
+        rows.append(
+            {
+                "employee_id": person.employee_id,
+                "name": f"{person.last_name}, {person.first_name}",
+                "department": person.department,
+                "job_title": person.job_title,
+                "required": len(cells),
+                "current": cells.count("current"),
+                "expiring": cells.count("expiring"),
+                "expired": cells.count("expired"),
+                "missing": cells.count("missing"),
+            }
+        )
+    return rows
+
+
+# --- incidents -----------------------------------------------------------------------------------
+
+# The incident report's yes/no questions that say what kind of incident it was (the starter
+# template's keys, apps/documentation/starters.py); a report can be several kinds at once.
+INCIDENT_KINDS = {"injury": "injury", "abuse": "abuse_suspected", "emergency": "emergency_services"}
+
+
+def incidents(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Incident reports sent (drafts left out) by the client's location and month of the
+    report's date, counted by kind; "other" are those answering no to every kind."""
+    reports = FormSubmission.objects.filter(
+        form_template__form_type=FormTemplate.Type.INCIDENT_REPORT,
+        service_date__gte=filters["start"],
+        service_date__lte=filters["end"],
+    ).exclude(status=FormSubmission.Status.DRAFT)
+    if filters.get("location"):
+        reports = reports.filter(client__location=filters["location"])
+    kinds = {name: Q(**{f"submission_data__{key}": "yes"}) for name, key in INCIDENT_KINDS.items()}
+    any_kind = kinds["injury"] | kinds["abuse"] | kinds["emergency"]
+    found = (
+        reports.annotate(month=TruncMonth("service_date"))
+        .values("client__location_id", "client__location__name", "month")
+        .annotate(
+            incidents=Count("id"),
+            **{name: Count("id", filter=condition) for name, condition in kinds.items()},
+            of_a_kind=Count("id", filter=any_kind),
+        )
+        .order_by(F("client__location__name").asc(nulls_last=True), "client__location_id", "month")
+    )
+    nowhere = _("No location")
+    return [
+        {
+            "location": row["client__location__name"] or nowhere,
+            "month": row["month"],
+            "incidents": row["incidents"],
+            "injury": row["injury"],
+            "abuse": row["abuse"],
+            "emergency": row["emergency"],
+            "other": row["incidents"] - row["of_a_kind"],
+        }
+        for row in found
+    ]
+
+
+# --- EVV exceptions -------------------------------------------------------------------------------
+
+
+def evv_exceptions(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Visits by exception (a visit with two exceptions counts under each), those still
+    awaiting review and those resolved. One row of conditional counts, turned into a row per
+    exception that happened."""
+    since, until = _instants(filters["start"], filters["end"])
+    visits = Visit.objects.filter(clock_in_at__gte=since, clock_in_at__lt=until)
+    if filters.get("location"):
+        visits = visits.filter(location=filters["location"])
+    counts: dict[str, Any] = {}
+    for code in Visit.Exception.values:
+        has = Q(exception_codes__contains=[code])
+        counts[f"{code}__all"] = Count("id", filter=has)
+        counts[f"{code}__open"] = Count("id", filter=has & Q(status=Visit.Status.EXCEPTION))
+    found = visits.aggregate(**counts)
+    rows = []
+    for code, label in Visit.Exception.choices:
+        total, waiting = found[f"{code}__all"], found[f"{code}__open"]
+        if total:
+            rows.append({"exception": str(label), "visits": total, "awaiting": waiting, "resolved": total - waiting})
+    return rows
+
+
+# --- PHI access by client ------------------------------------------------------------------------
+
+
+def phi_access(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Who read each client's record (the audit log's access entries), by client."""
+    since, until = _instants(filters["start"], filters["end"])
+    entries = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS,
+        content_type_id=content_type_id(Client),
+        timestamp__gte=since,
+        timestamp__lt=until,
+    )
+    if query := filters.get("q"):
+        matching = (
+            Client.objects.filter(
+                Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(client_id__istartswith=query)
+            )
+            .annotate(key=Cast("id", CharField()))
+            .values("key")
+        )
+        entries = entries.filter(object_pk__in=matching)
+    found = (
+        entries.values("object_pk")
+        .annotate(accesses=Count("id"), people=Count("actor_id", distinct=True), last=Max("timestamp"))
+        .order_by("object_pk")
+    )
+    rows = list(found)
+    # The names in one more query, whatever the number of clients: the log keeps ids as text.
+    names = {
+        str(pk): (client_id, f"{last}, {first}")
+        for pk, client_id, first, last in Client.objects.filter(
+            pk__in=[row["object_pk"] for row in rows if _is_uuid(row["object_pk"])]
+        ).values_list("pk", "client_id", "first_name", "last_name")
+    }
+    result = []
+    for row in rows:
+        client_id, name = names.get(row["object_pk"], ("", ""))
+        result.append(
+            {
+                "client_id": client_id,
+                "client": name,
+                "accesses": row["accesses"],
+                "people": row["people"],
+                "last": clock.local(row["last"]).replace(tzinfo=None),
+            }
+        )
+    result.sort(key=lambda r: (r["client"] == "", r["client"].lower(), r["client_id"]))
+    return result
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
