@@ -38,15 +38,16 @@ TONES = 6  # chart-s0 … chart-s5 in the stylesheet
 WIDTH = 320
 FONT = 12
 CHAR = 6.6  # an average character's width at FONT, to cut labels before they overflow
-# Horizontal bars: the label column, then the bar, then the value written after it.
-LABEL_WIDTH = 116
-VALUE_WIDTH = 64
+# Horizontal bars: the label column (as wide as the longest label, within these bounds), then
+# the bar, then the value written after it.
+LABEL_MIN = 40
+LABEL_MAX = 150
 ROW = 26
-BAR = 16
+BAR = 16  # and two lines of label fit in a row
 # Vertical bars: a value above each bar, a label under it.
 HEIGHT = 180
 TOP = 18
-BOTTOM = 30
+BOTTOM = 36  # two lines of label under a column
 COLUMN_MAX = 40  # a lone column stays a column, not a block
 # The donut: a ring of RADIUS with a hole, drawn as dashes along one circle per slice.
 DONUT = 160
@@ -55,7 +56,7 @@ RING = 26
 
 
 def number(value: Number) -> str:
-    """A count or quantity as the reader's language writes it (1,234 · 1.234; 7.5 · 7,5)."""
+    """A count or quantity as the reader's language writes it (1,234.5 in English, 1 234,5 in Spanish)."""
     return floatformat(value, "g")
 
 
@@ -153,7 +154,8 @@ def _summary(title: str, table: Table) -> str:
             )
             parts.append(f"{row.head.text}: {values}")
     if not parts:
-        return f"{title}. {_('Nothing to show.')}"
+        nothing = _("Nothing to show.")
+        return f"{title}. {nothing}"
     return f"{title}. {'; '.join(parts)}."
 
 
@@ -167,6 +169,79 @@ def _svg(label: str, width: float, height: float, body: SafeString, kind: str) -
         label,
         label,
         body,
+    )
+
+
+def layout(labels: Sequence[str], ends: Sequence[str]) -> tuple[float, float]:
+    """Horizontal bars' label column and plot widths: the column as wide as the longest label
+    (within LABEL_MIN and LABEL_MAX), the plot what is left beside the longest text after a bar."""
+    label_width = min(max(max((len(t) for t in labels), default=0) * CHAR + 10, LABEL_MIN), LABEL_MAX)
+    value_width = max((len(t) for t in ends), default=1) * CHAR + 8
+    return label_width, WIDTH - label_width - value_width
+
+
+def _horizontal(
+    labels: Sequence[str], rows: Sequence[Sequence[tuple]], ends: Sequence[str]
+) -> tuple[SafeString, float]:
+    """A row per label: its segments (value as given, as a float, tone class, tooltip) end to
+    end, the longest row filling the plot, then the text in `ends`. A row of one segment keeps
+    it even at zero (a bar of no length, still there to be read back)."""
+    label_width, plot = layout(labels, ends)
+    top = max((sum(segment[1] for segment in row) for row in rows), default=0.0)
+    shapes = []
+    for r, (text, row, end) in enumerate(zip(labels, rows, ends, strict=True)):
+        y = 2 + r * ROW
+        x = label_width
+        # A label too long for the column takes two lines of the row (the bar's and the gap's).
+        wraps = _wraps(text, label_width - 8)
+        shapes.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>',
+                _f(label_width - 6),
+                _f(y + 8 if wraps else y + BAR - 3),
+                text,
+                _two_lines(text, label_width - 8, label_width - 6),
+            )
+        )
+        for raw, value, tone_class, tip in row:
+            length = plot * value / top if top else 0.0
+            if length or len(row) == 1:
+                shapes.append(
+                    format_html(
+                        '<rect class="chart-bar {}" x="{}" y="{}" width="{}" height="{}" data-value="{}">{}</rect>',
+                        tone_class,
+                        _f(x),
+                        _f(y),
+                        _f(length),
+                        _f(BAR),
+                        raw,
+                        format_html("<title>{}</title>", tip) if tip else "",
+                    )
+                )
+            x += length
+        shapes.append(format_html('<text class="chart-value" x="{}" y="{}">{}</text>', _f(x + 4), _f(y + BAR - 3), end))
+    body = mark_safe("".join(shapes))  # noqa: S308 - joined format_html output # nosec B308, B703
+    return body, max(len(labels), 1) * ROW + 4
+
+
+def _wraps(text: str, width: float) -> bool:
+    return len(text) * CHAR > width and " " in text
+
+
+def _two_lines(text: str, width: float, x: float) -> SafeString:
+    """A label on one line if it fits in `width`, else on two, split at the space nearest its
+    middle, each line shortened to fit."""
+    if not _wraps(text, width):
+        return format_html("{}", _cut(text, width))
+    middle = len(text) / 2
+    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
+    return format_html(
+        '<tspan x="{}">{}</tspan><tspan x="{}" dy="{}">{}</tspan>',
+        _f(x),
+        _cut(text[:cut], width),
+        _f(x),
+        _f(FONT + 1),
+        _cut(text[cut + 1 :], width),
     )
 
 
@@ -194,34 +269,9 @@ def bar_chart(
     label = _summary(title, table)
     top = max(values, default=0.0)
     if horizontal:
-        plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-        height = max(len(items), 1) * ROW + 4
-        shapes = []
-        for i, (item, value) in enumerate(zip(items, values, strict=True)):
-            y = 2 + i * ROW
-            length = plot * value / top if top else 0.0
-            text = str(item.label)
-            shapes.append(
-                format_html(
-                    '<text class="chart-label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>'
-                    '<rect class="chart-bar {}" x="{}" y="{}" width="{}" height="{}" data-value="{}"/>'
-                    '<text class="chart-value" x="{}" y="{}">{}</text>',
-                    _f(LABEL_WIDTH - 6),
-                    _f(y + BAR - 3),
-                    text,
-                    _cut(text, LABEL_WIDTH - 8),
-                    tone(0, item.tone),
-                    _f(LABEL_WIDTH),
-                    _f(y),
-                    _f(length),
-                    _f(BAR),
-                    item.value,
-                    _f(LABEL_WIDTH + length + 4),
-                    _f(y + BAR - 3),
-                    fmt(item.value),
-                )
-            )
-        return Chart("bar", title, label, _svg(label, WIDTH, height, mark_safe("".join(shapes)), "bar"), table)  # noqa: S308 - joined format_html output # nosec B308, B703
+        segments = [[(item.value, value, tone(0, item.tone), "")] for item, value in zip(items, values, strict=True)]
+        body, height = _horizontal([str(item.label) for item in items], segments, [fmt(i.value) for i in items])
+        return Chart("bar", title, label, _svg(label, WIDTH, height, body, "bar"), table)
     plot = HEIGHT - TOP - BOTTOM
     column = WIDTH / max(len(items), 1)
     shapes = []
@@ -248,7 +298,7 @@ def bar_chart(
                 _f(middle),
                 _f(HEIGHT - BOTTOM + FONT + 4),
                 text,
-                _cut(text, column - 2),
+                _two_lines(text, column - 2, middle),
             )
         )
     baseline = format_html(
@@ -276,7 +326,6 @@ def stacked_bar_chart(
     grid = [_checked(s.values) for s in series]
     if any(len(values) != len(categories) for values in grid):
         raise ValueError("Each series needs one value per category.")
-    totals = [sum(column) for column in zip(*grid, strict=True)] if grid else [0.0] * len(categories)
     if table is None:
         rows = []
         for c, category in enumerate(categories):
@@ -286,50 +335,12 @@ def stacked_bar_chart(
         headers = (str(label_header) or _("Item"), *(str(s.label) for s in series), _("Total"))
         table = Table(headers=headers, rows=tuple(rows))
     label = _summary(title, table)
-    top = max(totals, default=0.0)
-    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    shapes = []
-    for c, category in enumerate(categories):
-        y = 2 + c * ROW
-        x = float(LABEL_WIDTH)
-        text = str(category)
-        shapes.append(
-            format_html(
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>',
-                _f(LABEL_WIDTH - 6),
-                _f(y + BAR - 3),
-                text,
-                _cut(text, LABEL_WIDTH - 8),
-            )
-        )
-        for s, values in enumerate(grid):
-            length = plot * values[c] / top if top else 0.0
-            if length:
-                shapes.append(
-                    format_html(
-                        '<rect class="chart-bar {}" x="{}" y="{}" width="{}" height="{}" data-value="{}">'
-                        "<title>{}: {}</title></rect>",
-                        tone(s, series[s].tone),
-                        _f(x),
-                        _f(y),
-                        _f(length),
-                        _f(BAR),
-                        series[s].values[c],
-                        str(series[s].label),
-                        fmt(series[s].values[c]),
-                    )
-                )
-            x += length
-        shapes.append(
-            format_html(
-                '<text class="chart-value" x="{}" y="{}">{}</text>',
-                _f(x + 4),
-                _f(y + BAR - 3),
-                ends[c] if c < len(ends) else fmt(sum(s.values[c] for s in series)),
-            )
-        )
-    height = max(len(categories), 1) * ROW + 4
-    body = mark_safe("".join(shapes))  # noqa: S308 - joined format_html output # nosec B308, B703
+    segments = [
+        [(s.values[c], grid[i][c], tone(i, s.tone), f"{s.label}: {fmt(s.values[c])}") for i, s in enumerate(series)]
+        for c in range(len(categories))
+    ]
+    ends = [ends[c] if c < len(ends) else fmt(sum(s.values[c] for s in series)) for c in range(len(categories))]
+    body, height = _horizontal([str(c) for c in categories], segments, ends)
     legend = tuple((str(s.label), tone(i, s.tone)) for i, s in enumerate(series))
     return Chart("stacked", title, label, _svg(label, WIDTH, height, body, "stacked"), table, legend)
 

@@ -325,9 +325,9 @@ def hours_vs_authorized(request) -> dict:
     ]
     within = [min(row["delivered"], row["authorized"]) for row in rows]
     series = [
-        charts.Series(_("Delivered"), within),
+        charts.Series(_("Hours delivered"), within),
         charts.Series(
-            _("Authorized, not delivered"),
+            _("Authorized, not yet delivered"),
             [row["authorized"] - w for row, w in zip(rows, within, strict=True)],
             tone="chart-muted",
         ),

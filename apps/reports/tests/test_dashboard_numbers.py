@@ -240,7 +240,8 @@ def test_receivables_are_the_open_balances_by_days_since_sent(org_a, org_b):
     panel = _panels(org_a)["receivables_aging"]
     (row,) = _sql(
         org_a,
-        "SELECT coalesce(sum(b) FILTER (WHERE age <= 30), 0), coalesce(sum(b) FILTER (WHERE age BETWEEN 31 AND 60), 0), "
+        "SELECT coalesce(sum(b) FILTER (WHERE age <= 30), 0), "
+        "coalesce(sum(b) FILTER (WHERE age BETWEEN 31 AND 60), 0), "
         "coalesce(sum(b) FILTER (WHERE age BETWEEN 61 AND 90), 0), coalesce(sum(b) FILTER (WHERE age > 90), 0), "
         "coalesce(sum(b), 0) FROM (SELECT total_amount - amount_paid AS b, %s - submitted_date AS age "
         "FROM billing_claim WHERE status IN ('submitted', 'processed', 'paid') AND submitted_date IS NOT NULL "
