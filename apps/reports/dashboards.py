@@ -93,11 +93,11 @@ def census(request) -> dict:
     list_url = reverse("clients:list")
     series = [
         charts.Series(
-            label,
+            Client.Status(status).label,
             [bar[1][status] for bar in bars],
             urls=[_url("clients:list", location=bar[2], status=status) if bar[2] else "" for bar in bars],
         )
-        for status, label in ((s, Client.Status(s).label) for s in CENSUS_STATUSES)
+        for status in CENSUS_STATUSES
     ]
     chart = charts.stacked_bar_chart(
         _("Clients by location and status"),
@@ -250,7 +250,7 @@ def hours_by_service(first: dt.date, last: dt.date, start: dt.datetime, end: dt.
     and the hours authorized for [first, last] (each active authorization's units spread
     evenly over its days, no more than its weekly or monthly limit allows in that span), in
     one query."""
-    units = DecimalField(max_digits=14, decimal_places=4)
+    units: DecimalField = DecimalField(max_digits=14, decimal_places=4)
     overlap = _days(Least(F("end_date"), Value(last)), Greatest(F("start_date"), Value(first)))
     share = F("units_authorized") * overlap / _days(F("end_date"), F("start_date"))
     in_span = Case(

@@ -293,8 +293,8 @@ def fill(organization, times: int) -> None:
                 status=Visit.Status.EXCEPTION,
             )
             # Claims in every status, and receivables of every age (paid in part, settled, void).
-            for status, amount in (("draft", "10"), ("submitted", "20"), ("paid", "30"), ("denied", "40")):
-                claim(by=insurer, for_client=person, of=timed, worker=worker, amount=amount, status=status)
+            for state, amount in (("draft", "10"), ("submitted", "20"), ("paid", "30"), ("denied", "40")):
+                claim(by=insurer, for_client=person, of=timed, worker=worker, amount=amount, status=state)
             for age, amount, paid in ((5, "100", "0"), (31, "200", "50"), (75, "300", "0"), (120, "400", "0")):
                 claim(
                     by=insurer,
