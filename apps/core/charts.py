@@ -1,5 +1,5 @@
 """Charts drawn on the server as inline SVG: bars (horizontal or vertical), stacked bars and
-a donut. No JavaScript, nothing to download, the same in a PDF or a browser without scripts.
+a donut. No JavaScript and nothing to download: the page arrives with its charts drawn.
 
 Each chart is read three ways:
 - the picture: an <svg role="img"> whose aria-label says in words what it shows (the title,
