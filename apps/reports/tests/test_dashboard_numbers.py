@@ -269,3 +269,28 @@ def test_another_organizations_rows_change_no_number(org_a, org_b):
     data.fill(org_b, 2)
     after = {key: str(context["chart"].table) for key, context in _panels(org_a).items() if "chart" in context}
     assert after == before
+
+
+def test_claim_numbers_agree_with_the_filtered_claim_lists_they_link_to(org_a):
+    data.fill(org_a, 2)
+    panels = _panels(org_a)
+    client = signed_in(org_a, "admin")
+    for row in panels["claims_by_status"]["chart"].table.rows:
+        count = row.cells[0]
+        listed = client.get(count.url).context["totals"]
+        assert str(listed["count"]) == count.text, count.url
+    for row in panels["receivables_aging"]["chart"].table.rows:
+        owed = row.cells[0]
+        listed = client.get(owed.url).context["totals"]
+        assert money(listed["total"] - listed["paid"]) == owed.text, owed.url
+
+
+def test_census_numbers_agree_with_the_filtered_client_lists_they_link_to(org_a):
+    data.fill(org_a, 2)
+    table = _panels(org_a)["census"]["chart"].table
+    client = signed_in(org_a, "admin")
+    linked = [cell for row in (*table.rows, table.footer) for cell in row.cells if cell.url]
+    assert len(linked) == 2 * 4 + 4  # two houses' statuses and totals, and the footer's
+    for cell in linked:
+        listed = client.get(cell.url).context["page"].paginator.count
+        assert str(listed) == cell.text, cell.url
