@@ -11,6 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from apps.tenants.tests.home_data import fill, make_staff
 from conftest import host_client, person, signed_in
 
+# The dashboards (apps.reports.dashboards), in their order.
+DASHBOARDS = [
+    "census",
+    "open_shifts_by_day",
+    "care_plans_due",
+    "authorizations_at_risk",
+    "hours_vs_authorized",
+    "claims_by_status",
+    "receivables_aging",
+]
 EVERY_PANEL = {
     "my_shifts",
     "shifts_to_take",
@@ -28,6 +38,7 @@ EVERY_PANEL = {
     "notes_due",
     "team_notes_due",
     "incidents_to_review",
+    *DASHBOARDS,
 }
 SCHEDULER = ["week_open_shifts", "unpublished_weeks", "evv_exceptions"]
 EXPECTED = {
@@ -40,18 +51,28 @@ EXPECTED = {
         "team_notes_due",
         "certifications",
         "overdue_training",
+        "compliance_findings",
         *SCHEDULER,
+        *DASHBOARDS,
         "recent_access",
     ],
     # Program managers hold every scheduling permission schedulers hold, so they see the
     # scheduler's panels after their own.
-    "manager": ["incidents_to_review", "care_plans", "team_certifications", "team_notes_due", *SCHEDULER],
+    "manager": [
+        "incidents_to_review",
+        "care_plans",
+        "team_certifications",
+        "team_notes_due",
+        "compliance_findings",
+        *SCHEDULER,
+        *DASHBOARDS[:5],
+    ],
     "dsp": ["my_shifts", "shifts_to_take", "my_clients", "notes_due"],
     "nurse": ["my_shifts", "shifts_to_take", "my_clients", "notes_due"],
-    "scheduler": SCHEDULER,
-    "billing": [],
-    "hr": ["certifications", "overdue_training"],
-    "auditor": ["recent_access"],
+    "scheduler": ["compliance_findings", *SCHEDULER, *DASHBOARDS[:2]],
+    "billing": ["compliance_findings", *DASHBOARDS[3:]],
+    "hr": ["certifications", "overdue_training", "compliance_findings"],
+    "auditor": ["compliance_findings", *DASHBOARDS, "recent_access"],
 }
 
 
