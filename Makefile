@@ -132,7 +132,7 @@ test: messages browser-deps service-deps lint
 # UTC at once). Each line: the instant, then alpha's time zone. `.ci/run` runs this after
 # `make test`.
 TIME_TRAVEL_APPS := apps/core apps/scheduling apps/staff apps/clients apps/notifications apps/audit apps/documentation apps/billing \
-	apps/compliance
+	apps/compliance apps/reports
 TIME_TRAVEL_AT := \
 	2026-12-06T01:00:00+00:00,America/Chicago \
 	2027-03-14T01:30:00-06:00,America/Chicago \
