@@ -18,6 +18,9 @@ class NavItem:
     label: str  # a lazy translation
     url_name: str
     permission: str | None = None
+    # Shown to whoever holds at least one of these (an entry leading to pages that each need
+    # their own permission, such as the reports).
+    any_permissions: tuple[str, ...] = ()
     order: int = 100
     requires_login: bool = True
 
@@ -58,6 +61,10 @@ def items_for(request) -> list[dict]:
         if url is None or (item.requires_login and not authenticated):
             continue
         if item.permission and not (user is not None and authenticated and user.has_perm(item.permission)):
+            continue
+        if item.any_permissions and not (
+            user is not None and authenticated and any(user.has_perm(name) for name in item.any_permissions)
+        ):
             continue
         active = current == url if url == "/" else current.startswith(url)
         entries.append({"key": item.key, "label": item.label, "url": url, "active": active})

@@ -12,8 +12,16 @@ class ReportsConfig(AppConfig):
         from apps.reports import catalog, dashboards
 
         catalog.register_all()
-        # No permission on the entry: navigation takes one, and each report has its own. The
-        # index lists the ones the person may open (and says when there are none).
-        navigation.register(navigation.NavItem(key="reports", label=_("Reports"), url_name="reports:index", order=45))
+        # Each report has a permission of its own: the entry shows to whoever may open one, and
+        # the index lists those.
+        navigation.register(
+            navigation.NavItem(
+                key="reports",
+                label=_("Reports"),
+                url_name="reports:index",
+                any_permissions=tuple(report.permission for report in catalog.ALL),
+                order=45,
+            )
+        )
         for panel in dashboards.PANELS:
             home.register(panel)

@@ -86,7 +86,7 @@ EVERY_ELEMENT = """<!doctype html><html><head><title>t</title><meta charset="utf
 <p>line<br>break <b>b</b> <strong>s</strong> <i>i</i> <em>e</em> <small>s</small> <img alt=""></p>
 <dl><dt>t</dt><dd>d<dl><dt>inner</dt><dd>d</dd></dl></dd></dl>
 <ul><li>a<ul><li>b<ol><li>c<ul><li>d</li></ul></li></ol></li></ul></li></ul><ol><li>e</li></ol>
-<table><colgroup><col></colgroup><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody>
+<table><caption>c</caption><colgroup><col></colgroup><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody>
 <tfoot><tr><td>f</td></tr></tfoot></table></section></main><footer>f</footer></body></html>"""
 
 

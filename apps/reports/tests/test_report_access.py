@@ -50,6 +50,9 @@ def test_each_role_opens_only_its_reports(org_a, role):
             assert f'href="/reports/{slug}/"' not in index
     if not EXPECTED[role]:
         assert "Your role opens no report" in index
+    # The header offers the reports to those who may open one.
+    home = browser.get("/").content.decode()
+    assert ('<a href="/reports/"' in home) == bool(EXPECTED[role])
     with org_a:
         assert Export.objects.count() == len(EXPECTED[role])
 
