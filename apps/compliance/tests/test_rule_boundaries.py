@@ -148,8 +148,9 @@ def _authorization(number: str, **fields) -> ServiceAuthorization:
         "payer": payer,
         "service": billing.make_service(),
         "authorization_number": number,
-        "start_date": dt.date(2026, 1, 1),
-        "end_date": dt.date(2026, 12, 31),
+        # In force around the test's today, whatever day the suite runs (make test-times).
+        "start_date": TODAY - 180 * DAY,
+        "end_date": TODAY + 180 * DAY,
         "units_authorized": Decimal("100"),
     } | fields
     return ServiceAuthorization.objects.create(**values)
@@ -158,15 +159,15 @@ def _authorization(number: str, **fields) -> ServiceAuthorization:
 def test_authorization_utilization_at_the_threshold_and_just_under(at_noon):
     at_80 = _authorization("U-80")
     billing.make_billables(
-        at_80.client, at_80.payer, at_80.service, [dt.date(2026, 6, 1)], units="80", authorization=at_80
+        at_80.client, at_80.payer, at_80.service, [TODAY - 10 * DAY], units="80", authorization=at_80
     )
     under = _authorization("U-79")
     billing.make_billables(
-        under.client, under.payer, under.service, [dt.date(2026, 6, 1)], units="79.99", authorization=under
+        under.client, under.payer, under.service, [TODAY - 10 * DAY], units="79.99", authorization=under
     )
     void = _authorization("U-void")
     billing.make_billables(
-        void.client, void.payer, void.service, [dt.date(2026, 6, 1)], units="90", authorization=void, status="void"
+        void.client, void.payer, void.service, [TODAY - 10 * DAY], units="90", authorization=void, status="void"
     )
     near = found("authorization_utilization", threshold=80)
     assert at_80.pk in near
