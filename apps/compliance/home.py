@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.compliance import selectors
+from apps.compliance import rule_types, selectors
 from apps.compliance.models import Finding
 from apps.core import home
 from apps.core.versions import tables_of
 
 
 def open_findings(request) -> dict:
-    return {"severities": selectors.current_by_severity()}
+    return {"severities": selectors.current_by_severity(rule_types.visible_to(request.user))}
 
 
 PANELS = [

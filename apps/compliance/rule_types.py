@@ -60,6 +60,12 @@ class RuleType:
     # Starter parameters: what the admin's form starts from.
     example: dict = field(default_factory=dict)
 
+    @property
+    def view_permission(self) -> str:
+        """Who may see this type's findings: whoever may view the records it finds."""
+        app_label, model = self.model.split(".")
+        return f"{app_label}.view_{model.lower()}"
+
 
 REGISTRY: dict[str, RuleType] = {}
 
@@ -68,6 +74,15 @@ def register(rule_type: RuleType) -> RuleType:
     Draft202012Validator.check_schema(rule_type.schema)
     REGISTRY[rule_type.key] = rule_type
     return rule_type
+
+
+def visible_to(user) -> list[str]:
+    """The rule types whose findings the person sees: those about records they may open (a
+    finding links to its record, and HR has no business with claims' authorizations, nor billing
+    with training)."""
+    from apps.accounts.permissions import can
+
+    return [key for key, rule_type in REGISTRY.items() if can(user, rule_type.view_permission)]
 
 
 def choices() -> list[tuple[str, str]]:

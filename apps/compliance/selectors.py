@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import can
+from apps.compliance import rule_types
 from apps.compliance.models import SEVERITY_ORDER, ComplianceRule, Finding, Severity
 from apps.core import keyset
 
@@ -30,11 +31,12 @@ class Filters:
     query: str = ""
 
 
-def current_by_severity() -> list[dict]:
-    """Each severity, most severe first, with how many findings are open and acknowledged."""
+def current_by_severity(types: list[str]) -> list[dict]:
+    """Each severity, most severe first, with how many findings (of the rule types given: those
+    the person sees, `rule_types.visible_to`) are open and acknowledged."""
     counts = {
         row["severity"]: row
-        for row in Finding.objects.filter(CURRENT)
+        for row in Finding.objects.filter(CURRENT, rule__rule_type__in=types)
         .values("severity")
         .annotate(
             open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
@@ -53,26 +55,29 @@ def current_by_severity() -> list[dict]:
     ]
 
 
-def current_by_rule() -> list[ComplianceRule]:
-    """Every rule with how many of its findings are current (`current`), active rules first."""
+def current_by_rule(types: list[str]) -> list[ComplianceRule]:
+    """Every rule of the types given with how many of its findings are current (`current`),
+    active rules first."""
     current = Q(findings__status__in=CURRENT_STATUSES)
     return list(
-        ComplianceRule.objects.annotate(current=Count("findings", filter=current)).order_by("-is_active", "rule_name")
+        ComplianceRule.objects.filter(rule_type__in=types)
+        .annotate(current=Count("findings", filter=current))
+        .order_by("-is_active", "rule_name")
     )
 
 
-def current_by_location() -> list[dict]:
+def current_by_location(types: list[str]) -> list[dict]:
     """Locations with current findings, the most first; findings with no location together."""
     return list(
-        Finding.objects.filter(CURRENT)
+        Finding.objects.filter(CURRENT, rule__rule_type__in=types)
         .values("location_id", "location__name")
         .annotate(current=Count("pk"))
         .order_by("-current", "location__name")
     )
 
 
-def finding_list(filters: Filters) -> QuerySet[Finding]:
-    rows = Finding.objects.select_related("rule", "location", "acknowledged_by")
+def finding_list(filters: Filters, types: list[str]) -> QuerySet[Finding]:
+    rows = Finding.objects.select_related("rule", "location", "acknowledged_by").filter(rule__rule_type__in=types)
     if filters.status == "current":
         rows = rows.filter(CURRENT)
     elif filters.status in Finding.Status.values:
@@ -93,14 +98,17 @@ def finding_page(rows: QuerySet[Finding], cursor: str = "") -> tuple[list[Findin
 
 
 def get_finding_for_user(user, pk) -> Finding:
-    """The finding, or 404 both when there is none and when the person may not see findings."""
+    """The finding, or 404 both when there is none and when the person may not see it (findings,
+    or those about records of its kind)."""
     if not can(user, "compliance.view_finding"):
         raise Http404
     try:
         key = uuid.UUID(str(pk))
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    finding = Finding.objects.select_related("rule").filter(pk=key).first()
+    finding = (
+        Finding.objects.select_related("rule").filter(pk=key, rule__rule_type__in=rule_types.visible_to(user)).first()
+    )
     if finding is None:
         raise Http404
     return finding

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.billing.params import uuid_or_none
-from apps.compliance import selectors
+from apps.compliance import rule_types, selectors
 from apps.compliance.forms import AcknowledgeForm
 from apps.compliance.models import SEVERITY_ORDER, Finding
 from apps.compliance.services import finding_acknowledge, rules_evaluate
@@ -36,7 +36,10 @@ def findings(request: OrgRequest) -> HttpResponse:
         status="" if status == "all" else status,
         query=params["q"],
     )
-    rows, next_cursor = selectors.finding_page(selectors.finding_list(filters), request.GET.get("after", "")[:200])
+    types = rule_types.visible_to(request.user)
+    rows, next_cursor = selectors.finding_page(
+        selectors.finding_list(filters, types), request.GET.get("after", "")[:200]
+    )
     return render(
         request,
         "compliance/findings.html",
@@ -48,10 +51,10 @@ def findings(request: OrgRequest) -> HttpResponse:
             "filtered": any(v for k, v in params.items() if k != "status") or status != "current",
             "status": status,
             "statuses": [("current", _("Open or acknowledged")), *Finding.Status.choices, ("all", _("All"))],
-            "severities": selectors.current_by_severity(),
+            "severities": selectors.current_by_severity(types),
             "severity_choices": [(s.value, s.label) for s in SEVERITY_ORDER],
-            "rules": selectors.current_by_rule(),
-            "locations": selectors.current_by_location(),
+            "rules": selectors.current_by_rule(types),
+            "locations": selectors.current_by_location(types),
             "may_acknowledge": can(request.user, "compliance.acknowledge_finding"),
             "may_run": can(request.user, "compliance.run_compliance"),
         },

@@ -75,7 +75,7 @@ def xlsx_bytes(report: Report, rows, totals) -> bytes:
 
     book = Workbook(write_only=True)
     book.properties.title = str(report.title)
-    sheet = book.create_sheet(title=str(report.title)[:31].translate(str.maketrans("[]:*?/\\", "(). -- ")))
+    sheet = book.create_sheet(title=_sheet_title(str(report.title)))
     table = _with_totals(report, rows, totals)
     headers = [str(c.label) for c in report.columns]
     # Widths from the header and the first rows: a 10,000-row sheet is not measured twice.
@@ -111,6 +111,14 @@ def xlsx_bytes(report: Report, rows, totals) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's sheet names: 31 characters at most, without []:*?/\\; cut at a word, not in one."""
+    title = title.translate(str.maketrans("[]:*?/\\", "(). -- "))
+    if len(title) <= 31:
+        return title
+    return title[:31].rsplit(" ", 1)[0].rstrip(" ,;(-")
 
 
 def xlsx_file(report: Report, rows, totals, filters) -> HttpResponse:

@@ -16,6 +16,8 @@ from apps.staff.models import Staff
 
 # A longer period is a background export's job (issue 26 item 5), not a page's.
 MAX_DAYS = 366
+# Periods widen to whole months and weeks: near year 9999 that runs off the calendar.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class DateRangeForm(IsoDates, forms.Form):
@@ -24,6 +26,10 @@ class DateRangeForm(IsoDates, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("start", "end"):
+            value = cleaned.get(name)
+            if value and not EARLIEST <= value <= LATEST:
+                self.add_error(name, _("Choose a date between 1900 and 2999."))
         today = clock.today()
         start = cleaned.get("start") or today.replace(day=1)
         end = cleaned.get("end") or clock.month_end(start)

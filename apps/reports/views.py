@@ -71,6 +71,15 @@ def _log_access(request: OrgRequest, report: Report, obj, via: str) -> None:
         access_record(obj=obj, request=request, via=via, label=f"{report.slug} report")
 
 
+def _show_defaults(form: forms.Form) -> None:
+    """Fields left empty ran their default (the current month): show it in them."""
+    data = form.data.copy()
+    for name in ("start", "end"):
+        if name in form.fields and not data.get(name) and form.cleaned_data.get(name):
+            data[name] = form.cleaned_data[name].isoformat()
+    form.data = data
+
+
 @login_required
 @require_GET
 def report_page(request: OrgRequest, slug: str) -> HttpResponse:
@@ -81,6 +90,7 @@ def report_page(request: OrgRequest, slug: str) -> HttpResponse:
         return render(request, "reports/report.html", context, status=400)
     rows = report.rows(form.cleaned_data)
     _log_access(request, report, request.organization, "view")
+    _show_defaults(form)
     context |= {
         "ran": True,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),

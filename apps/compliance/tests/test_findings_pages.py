@@ -195,3 +195,23 @@ def test_the_dashboard_and_the_starter_rules_read_in_spanish(org_a):
         finding = Finding.objects.get(rule=rule)
     form = browser.get(f"/compliance/acknowledge/?finding={finding.pk}").content.decode()
     assert "Reconocer un hallazgo" in form and "Qué se está haciendo" in form
+
+
+def test_a_role_sees_only_findings_about_records_it_may_open(org_a, quiet):
+    """Certification findings are HR's and managers' business; billing, who may not open staff
+    certifications, neither sees them counted or listed nor acknowledges one."""
+    _findings(org_a, 2, severity="critical")
+    with org_a:
+        finding = Finding.objects.filter(label__contains="ZedCPR", severity="critical").first()
+    hr = signed_in(org_a, "hr").get("/compliance/")
+    assert {s["value"]: s["open"] for s in hr.context["severities"]}["critical"] == 2
+    assert len(hr.context["rows"]) == 2
+    billing = signed_in(org_a, "billing")
+    page = billing.get("/compliance/")
+    assert page.status_code == 200
+    assert {s["value"]: s["open"] for s in page.context["severities"]}["critical"] == 0
+    assert page.context["rows"] == [] and "ZedCPR" not in page.content.decode()
+    refused = billing.post("/compliance/acknowledge/", {"finding": str(finding.pk), "note": "On it."})
+    assert refused.status_code == 404
+    with org_a:
+        assert Finding.objects.get(pk=finding.pk).status == Finding.Status.OPEN

@@ -149,3 +149,11 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(org_a, dat
     assert [(cell.data_type, cell.value[:2]) for cell in cells] == [("s", "'=")]
     lines = _export(browser, catalog.CENSUS, {}, "csv").decode()
     assert "'=HYPERLINK" in lines
+
+
+def test_a_long_title_names_its_sheet_at_a_word_within_excels_31_characters():
+    from apps.reports.exports import _sheet_title
+
+    assert _sheet_title("Horas del personal por semana (nómina)") == "Horas del personal por semana"
+    assert _sheet_title("Incidentes por tipo, ubicación y mes") == "Incidentes por tipo, ubicación"
+    assert _sheet_title("Census: a/b [x]") == "Census. a-b (x)"

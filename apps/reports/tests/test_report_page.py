@@ -47,6 +47,17 @@ def test_bad_filters_are_refused_with_a_message(org_a, data):
     assert unknown.status_code == 400
 
 
+@pytest.mark.parametrize("slug", ["staff-hours", "billing", "utilization", "incidents", "evv-exceptions", "phi-access"])
+@pytest.mark.parametrize("period", [{"start": "9999-12-31", "end": "9999-12-31"}, {"start": "9999-12-15"}])
+def test_a_period_at_the_calendars_end_is_refused_by_its_field_not_a_500(org_a, slug, period):
+    browser = signed_in(org_a, "admin")
+    page = browser.get(f"/reports/{slug}/", period)
+    assert page.status_code == 400
+    assert "Choose a date between 1900 and 2999." in page.content.decode()
+    exported = browser.post(f"/reports/{slug}/export/", {**period, "format": "csv"})
+    assert exported.status_code in (302, 400)
+
+
 def test_an_unknown_report_is_not_found(org_a):
     assert signed_in(org_a, "admin").get("/reports/nothing-here/").status_code == 404
 
@@ -61,3 +72,5 @@ def test_the_default_period_is_the_organizations_current_month(org_a, data):
     text = signed_in(org_a, "admin").get("/reports/billing/").content.decode()
     first, last = today.replace(day=1), clock.month_end(today)
     assert f"From: {date_format(first)} · To: {date_format(last)}" in text
+    # And the fields show the period the report ran for.
+    assert f'value="{first.isoformat()}"' in text and f'value="{last.isoformat()}"' in text
