@@ -562,7 +562,14 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
                 before, after = (convert(v) for v in values)
             changes_shown.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
-    linkable = label and content_type.app_label not in PLATFORM_APPS and entry.object_pk
+    # Only audited kinds have a history page (an exempt one, a report's export record, has none).
+    linkable = (
+        label
+        and content_type.app_label not in PLATFORM_APPS
+        and entry.object_pk
+        and model is not None
+        and model._meta.label in registry.AUDITED
+    )
     # Named live where the record still exists and the reader may see it; a deleted record by
     # the name it had.
     live = context.get("names", {}).get((model, str(entry.object_pk))) if model is not None else None

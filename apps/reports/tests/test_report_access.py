@@ -104,6 +104,11 @@ def test_opening_and_exporting_a_phi_report_is_logged_as_access(org_a, data):
         export = Export.objects.get()
         entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(export.pk)).get()
     assert entry.actor_email == "manager@alpha.test"
+    # The export record has no history page (it is exempt from the change log): the audit log
+    # names it without a link that would lead to a 404.
+    log = signed_in(org_a, "admin").get("/audit/", {"action": str(LogEntry.Action.ACCESS)}).content.decode()
+    assert "/audit/history/reports.export/" not in log
+    assert "census · xlsx" in log
 
 
 def test_a_report_without_health_information_logs_no_access(org_a, data):
