@@ -6,10 +6,10 @@ Each chart is read three ways:
   then every row's numbers), so a screen reader announces one sentence, not a heap of shapes;
 - the numbers: the same values in a real <table> inside a <details> (a keyboard reaches its
   summary), where a number links to the list of what it counts when such a list exists;
-- the colours: CSS classes only (chart-s0 … chart-s5), which the stylesheet maps onto the
-  organization's theme properties (--sl-primary, --sl-secondary …). No colour is written into
-  the markup, so a white-labelled agency's charts are in its own colours, and no inline style,
-  which the CSP would refuse.
+- the colours: CSS classes only (chart-s0 … chart-s5), which the stylesheet maps onto a fixed
+  palette told apart at a glance (an organization's brand colours could match one of the series;
+  the alert colour stays the theme's). No colour is written into the markup, and no inline
+  style, which the CSP would refuse.
 
 Geometry is in the viewBox's units and scales with the panel. Values are counts, hours or
 amounts: never negative (a negative value is a bug upstream, refused rather than drawn).
