@@ -324,6 +324,9 @@ def hours_vs_authorized(request) -> dict:
         for row in rows
     ]
     within = [min(row["delivered"], row["authorized"]) for row in rows]
+    # A service nobody holds an authorization for is not "over" one: its hours are drawn apart,
+    # and its authorized cell has no link to an empty list.
+    unauthorized = [row["delivered"] if not row["authorized"] else ZERO for row in rows]
     series = [
         charts.Series(_("Hours delivered"), within),
         charts.Series(
@@ -333,10 +336,12 @@ def hours_vs_authorized(request) -> dict:
         ),
         charts.Series(
             _("Delivered beyond authorized"),
-            [row["delivered"] - w for row, w in zip(rows, within, strict=True)],
+            [row["delivered"] - w - u for row, w, u in zip(rows, within, unauthorized, strict=True)],
             tone="chart-alert",
         ),
+        charts.Series(_("Delivered, no authorization"), unauthorized, tone="chart-s1"),
     ]
+    urls = [url if row["authorized"] else "" for row, url in zip(rows, urls, strict=True)]
     table = charts.Table(
         headers=(_("Service"), _("Hours delivered"), _("Hours authorized"), _("Delivered of authorized")),
         rows=tuple(
@@ -344,7 +349,7 @@ def hours_vs_authorized(request) -> dict:
                 charts.Cell(f"{row['code']} · {row['name']}"),
                 (
                     charts.Cell(_hours(row["delivered"])),
-                    charts.Cell(_hours(row["authorized"]), url),
+                    charts.Cell(_hours(row["authorized"]) if row["authorized"] else _("No authorization"), url),
                     charts.Cell(_percent(row["delivered"], row["authorized"])),
                 ),
             )
@@ -356,7 +361,10 @@ def hours_vs_authorized(request) -> dict:
         [row["code"] for row in rows],
         series,
         fmt=_hours,
-        ends=[f"{_hours(row['delivered'])} / {_hours(row['authorized'])}" for row in rows],
+        ends=[
+            f"{_hours(row['delivered'])} / {_hours(row['authorized']) if row['authorized'] else _('none')}"
+            for row in rows
+        ],
         table=table,
     )
     return {"chart": chart, "rows": rows, "month": first}

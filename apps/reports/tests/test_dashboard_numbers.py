@@ -305,3 +305,18 @@ def test_authorization_numbers_agree_with_the_filtered_lists_they_link_to(org_a)
             response = client.get(cell.url)
             assert response.context["next_cursor"] in ("", None)  # all on one page
             assert str(len(response.context["rows"])) == cell.text, cell.url
+
+
+def test_hours_of_a_service_nobody_is_authorized_for_are_not_drawn_as_over_delivery(org_a):
+    with org_a:
+        unauthorized = data.service(unit_type=Service.UnitType.HOUR)
+        start = clock.start_of_day(clock.month_start(org_a), org_a) + D(hours=9)
+        data.visit(worker=data.staff(), of=unauthorized, clock_in=start, minutes=90)
+    context = _panels(org_a)["hours_vs_authorized"]
+    row = next(r for r in context["rows"] if r["code"] == unauthorized.code)
+    assert (row["delivered"], row["authorized"]) == (Decimal("1.5"), Decimal("0.0"))
+    chart = context["chart"]
+    assert ("Delivered, no authorization", "chart-s1") in chart.legend
+    assert "Delivered beyond authorized" not in chart.label  # nothing is over an authorization
+    cells = next(r for r in chart.table.rows if r.head.text.startswith(unauthorized.code)).cells
+    assert (cells[1].text, cells[1].url) == ("No authorization", "")
