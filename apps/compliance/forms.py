@@ -43,7 +43,13 @@ def parameter_fields(schema: dict, initial: dict | None = None) -> dict[str, for
         elif kind == "integer":
             field = forms.IntegerField(min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common)
         elif kind == "number":
-            field = forms.DecimalField(max_value=spec.get("maximum"), decimal_places=2, max_digits=7, **common)
+            # An exclusive minimum of 0 allows 0.01 (two decimals), the smallest value above it.
+            low = spec.get(
+                "minimum", spec["exclusiveMinimum"] + Decimal("0.01") if "exclusiveMinimum" in spec else None
+            )
+            field = forms.DecimalField(
+                min_value=low, max_value=spec.get("maximum"), decimal_places=2, max_digits=7, **common
+            )
         elif kind == "array":
             common["initial"] = ", ".join(value or [])
             field = forms.CharField(max_length=2000, help_text=_("Separate them with commas."), **common)

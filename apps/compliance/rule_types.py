@@ -96,12 +96,40 @@ def definition_problems(rule_type: RuleType, definition: Any) -> list[tuple[str,
     for error in sorted(Draft202012Validator(rule_type.schema).iter_errors(definition), key=lambda e: list(e.path)):
         name = str(error.path[0]) if error.path else ""
         if name:
+            spec = rule_type.schema.get("properties", {}).get(name, {})
+            title = gettext(spec["title"]) if spec.get("title") else name
             problems.append(
-                (name, gettext("Parameter “%(name)s”: %(problem)s") % {"name": name, "problem": error.message})
+                (name, gettext("Parameter “%(name)s”: %(problem)s") % {"name": title, "problem": _problem(error)})
             )
         else:
-            problems.append(("", gettext("The parameters: %(problem)s") % {"problem": error.message}))
+            problems.append(("", gettext("The parameters: %(problem)s") % {"problem": _problem(error)}))
     return problems
+
+
+def _problem(error) -> str:
+    """jsonschema's finding in the reader's language (its own messages are English and name
+    the schema's terms: "-5 is less than the minimum of 0")."""
+    limit = error.validator_value
+    if error.validator == "minimum":
+        return gettext("it must be at least %(limit)s.") % {"limit": limit}
+    if error.validator == "exclusiveMinimum":
+        return gettext("it must be more than %(limit)s.") % {"limit": limit}
+    if error.validator == "maximum":
+        return gettext("it must be at most %(limit)s.") % {"limit": limit}
+    if error.validator == "maxLength":
+        return gettext("it must be at most %(limit)s characters.") % {"limit": limit}
+    if error.validator == "type":
+        return gettext("that is not a value of the right kind.")
+    if error.validator == "enum":
+        return gettext("choose one of: %(choices)s.") % {"choices": ", ".join(str(v) for v in limit)}
+    if error.validator == "required":
+        missing = [name for name in limit if not isinstance(error.instance, dict) or name not in error.instance]
+        return gettext("missing: %(names)s.") % {"names": ", ".join(missing)}
+    if error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = [str(name) for name in error.instance if name not in known]
+        return gettext("this type has no parameter %(names)s.") % {"names": ", ".join(extra)}
+    return error.message
 
 
 def definition_errors(rule_type: RuleType, definition: Any) -> list[str]:

@@ -30,7 +30,8 @@ def test_a_definition_that_does_not_fit_its_schema_is_refused_with_a_message(org
     with org_a:
         with pytest.raises(ValidationError) as refused:
             rule_save(rule_name="Bad", rule_type="certification_expiring", rule_definition={"within_days": -1})
-        assert "within_days" in str(refused.value.message_dict["rule_definition"])
+        # Named by the label people see, in words rather than jsonschema's terms.
+        assert refused.value.message_dict["rule_definition"] == ["Parameter “Within days”: it must be at least 0."]
         with pytest.raises(ValidationError) as unknown:
             rule_save(
                 rule_name="Bad",
