@@ -356,14 +356,15 @@ def hours_vs_authorized(request) -> dict:
             for row, url in zip(rows, urls, strict=True)
         ),
     )
+    # Outside the f-string below: xgettext does not read inside one.
+    none = _("none")
     chart = charts.stacked_bar_chart(
         _("Hours delivered against authorized, %(month)s") % {"month": formats.date_format(first, "YEAR_MONTH_FORMAT")},
         [row["code"] for row in rows],
         series,
         fmt=_hours,
         ends=[
-            f"{_hours(row['delivered'])} / {_hours(row['authorized']) if row['authorized'] else _('none')}"
-            for row in rows
+            f"{_hours(row['delivered'])} / {_hours(row['authorized']) if row['authorized'] else none}" for row in rows
         ],
         table=table,
     )
