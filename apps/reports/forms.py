@@ -12,6 +12,7 @@ from apps.billing.models import Payer
 from apps.clients.models import Client, ClientLocation
 from apps.core import clock
 from apps.core.forms import DateInput, IsoDates
+from apps.reports.selectors import payroll_weeks
 from apps.staff.models import Staff
 
 # A longer period is a background export's job (issue 26 item 5), not a page's.
@@ -66,6 +67,14 @@ class CensusForm(forms.Form):
 class StaffHoursForm(DateRangeForm):
     pay_type = forms.ChoiceField(label=_("Pay type"), required=False, choices=[("", _("Any")), *Staff.PayType.choices])
     q = _search_field(_("Name or employee ID"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            # Overtime is counted by the week: the period is the whole Monday-to-Sunday weeks
+            # it touches, and the fields and the caption say so (payroll reads them).
+            cleaned["start"], cleaned["end"] = payroll_weeks(cleaned["start"], cleaned["end"])
+        return cleaned
 
 
 class BillingForm(DateRangeForm):

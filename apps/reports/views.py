@@ -72,10 +72,11 @@ def _log_access(request: OrgRequest, report: Report, obj, via: str) -> None:
 
 
 def _show_defaults(form: forms.Form) -> None:
-    """Fields left empty ran their default (the current month): show it in them."""
+    """The period the report ran for, in its fields: the default (the current month) where they
+    were left empty, whole weeks where the report widens it (staff hours)."""
     data = form.data.copy()
     for name in ("start", "end"):
-        if name in form.fields and not data.get(name) and form.cleaned_data.get(name):
+        if name in form.fields and form.cleaned_data.get(name):
             data[name] = form.cleaned_data[name].isoformat()
     form.data = data
 

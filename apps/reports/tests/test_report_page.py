@@ -74,3 +74,19 @@ def test_the_default_period_is_the_organizations_current_month(org_a, data):
     assert f"From: {date_format(first)} · To: {date_format(last)}" in text
     # And the fields show the period the report ran for.
     assert f'value="{first.isoformat()}"' in text and f'value="{last.isoformat()}"' in text
+
+
+def test_staff_hours_run_for_whole_weeks_and_say_so_in_the_fields_and_caption(org_a, data):
+    from django.utils.formats import date_format
+
+    # Tuesday 3 to Wednesday 25 November 2026: the weeks of Monday 2 to Sunday 29.
+    page = signed_in(org_a, "admin").get("/reports/staff-hours/", {"start": "2026-11-03", "end": "2026-11-25"})
+    text = page.content.decode()
+    assert 'value="2026-11-02"' in text and 'value="2026-11-29"' in text
+    assert f"From: {date_format(support.START)} · To: {date_format(support.END)}" in text
+
+
+def test_a_report_with_no_rows_says_so_and_offers_nothing_to_export(org_a):
+    text = signed_in(org_a, "admin").get("/reports/billing/", {"start": "1990-01-01", "end": "1990-01-31"}).content
+    assert b"Nothing to report for these filters." in text
+    assert b'name="format"' not in text
