@@ -7,6 +7,7 @@ the connection's current schema unless given one.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -63,14 +64,23 @@ def _schema(schema: str | None) -> str:
 
 
 def access_record(
-    *, obj, via: str = "view", label: str | None = None, request=None, user=None, now: datetime | None = None
+    *,
+    obj,
+    via: str = "view",
+    label: str | None = None,
+    detail: dict[str, str] | None = None,
+    request=None,
+    user=None,
+    now: datetime | None = None,
 ) -> LogEntry | None:
     """Log that someone opened, revealed, downloaded or printed `obj` (the "access" action).
 
     At most one entry per user, object, kind of access and minute: a page reloaded or paged
     through does not flood the log, while revealing an SSN or downloading a file is never
     hidden behind an earlier page view. Returns the entry, or None when it was a repeat.
-    `label` names the object in the entry when `obj` carries only its id.
+    `label` names the object in the entry when `obj` carries only its id. `detail` says more
+    about what was read (which report), shown beside the entry; a different detail is a
+    different access within the minute too.
     """
     user = user if user is not None else getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -79,6 +89,8 @@ def access_record(
     content_type = content_type_id(type(obj))
     minute = int(now.timestamp() // 60)
     key = f"audit:access:{user.pk}:{content_type}:{obj.pk}:{via.replace(' ', '_')}:{minute}"
+    if detail:
+        key += ":" + hashlib.sha256(repr(sorted(detail.items())).encode()).hexdigest()[:16]
     # cache.add is atomic in Redis: only the first request in the minute writes. With the
     # cache down, the access is logged anyway: a duplicate beats a gap. django-redis, told to
     # ignore a dead Redis (settings), answers None instead of raising: only False is a repeat.
@@ -97,7 +109,7 @@ def access_record(
         object_repr=(str(obj) if label is None else label)[:500],
         actor_id=user.pk,
         actor_email=user.email,
-        additional_data={"via": via},
+        additional_data={**(detail or {}), "via": via},
         changes={},
     )
     if request is not None and not context.is_set():

@@ -68,7 +68,7 @@ def index(request: OrgRequest) -> HttpResponse:
 
 def _log_access(request: OrgRequest, report: Report, obj, via: str) -> None:
     if report.phi:
-        access_record(obj=obj, request=request, via=via, label=f"{report.slug} report")
+        access_record(obj=obj, request=request, via=via, label=f"{report.slug} report", detail={"report": report.slug})
 
 
 def _show_defaults(form: forms.Form) -> None:

@@ -97,9 +97,12 @@ def _accesses(org, email):
 def test_opening_and_exporting_a_phi_report_is_logged_as_access(org_a, data):
     browser = signed_in(org_a, "manager")
     assert browser.get("/reports/census/").status_code == 200
-    assert _accesses(org_a, "manager@alpha.test")[-1] == ("census report", {"via": "view"})
+    assert _accesses(org_a, "manager@alpha.test")[-1] == ("census report", {"via": "view", "report": "census"})
+    # Another report of health information in the same minute is another access, said which.
+    assert browser.get("/reports/incidents/").status_code == 200
+    assert _accesses(org_a, "manager@alpha.test")[-1] == ("incidents report", {"via": "view", "report": "incidents"})
     browser.post("/reports/census/export/", {"format": "xlsx"})
-    assert _accesses(org_a, "manager@alpha.test")[-1] == ("census report", {"via": "export"})
+    assert _accesses(org_a, "manager@alpha.test")[-1] == ("census report", {"via": "export", "report": "census"})
     with org_a:
         export = Export.objects.get()
         entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(export.pk)).get()
