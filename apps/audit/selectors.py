@@ -352,6 +352,8 @@ KEY_LABELS = {
     "status": gettext_lazy("status"),
     "frequency": gettext_lazy("frequency"),
     "responsible_role": gettext_lazy("responsible role"),
+    # Which report an access entry read (apps.reports).
+    "report": gettext_lazy("report"),
 }
 
 
