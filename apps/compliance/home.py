@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from apps.compliance import rule_types, selectors
-from apps.compliance.models import Finding
+from apps.compliance.models import ComplianceRule, Finding
 from apps.core import home
 from apps.core.versions import tables_of
 
@@ -23,6 +23,6 @@ PANELS = [
         permissions=("compliance.view_finding",),
         order=45,
         context=open_findings,
-        tables=tables_of(Finding),
+        tables=tables_of(Finding, ComplianceRule),
     )
 ]

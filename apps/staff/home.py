@@ -103,6 +103,23 @@ def team_certifications(request) -> dict:
     return {"today": today, "within_days": EXPIRING_WITHIN_DAYS, **home.rows_and_more(rows)}
 
 
+def my_certifications(request) -> dict | None:
+    """The person's own certifications that lapse within the window or have lapsed without a
+    renewal: staff are told first, not only HR. Left out when there are none."""
+    own = own_staff(request)
+    if own is None:
+        return None
+    today = clock.today(request.organization)
+    rows = home.rows_and_more(
+        _current_certifications()
+        .filter(staff_id=own.pk, expiry_date__lte=today + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
+        .order_by("expiry_date", "pk")
+    )
+    if not rows["rows"]:
+        return None
+    return {"today": today, **rows}
+
+
 PANELS = [
     home.Panel(
         key="certifications",
@@ -120,6 +137,14 @@ PANELS = [
         permissions=("staff.change_trainingrecord",),
         order=41,
         context=overdue_training,
+        tables=STAFF_TABLES,
+    ),
+    home.Panel(
+        key="my_certifications",
+        title=_("Your certifications to renew"),
+        template="staff/partials/_home_my_certifications.html",
+        order=12,
+        context=my_certifications,
         tables=STAFF_TABLES,
     ),
     home.Panel(

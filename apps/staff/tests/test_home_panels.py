@@ -89,3 +89,23 @@ def test_a_manager_who_supervises_nobody_has_no_team_panel(org_a):
     make_staff(org_a, user=person(org_a, "manager"))
     keys = [p["key"] for p in signed_in(org_a, "manager").get("/").context["panels"]]
     assert "team_certifications" not in keys and "certifications" not in keys
+
+
+def test_a_nurse_is_told_of_her_own_certifications_lapsing_or_lapsed_and_of_no_one_elses(org_a):
+    today = clock.today(org_a)
+    nurse = make_staff(org_a, user=person(org_a, "nurse"))
+    expired = _cert(org_a, nurse, today - dt.timedelta(days=3))
+    expiring = _cert(org_a, nurse, today + dt.timedelta(days=10))
+    _cert(org_a, nurse, today + dt.timedelta(days=200))  # far off
+    _cert(org_a, make_staff(org_a), today - dt.timedelta(days=3))  # a colleague's
+    response = signed_in(org_a, "nurse").get("/")
+    assert _panel(response, "my_certifications")["rows"] == [expired, expiring]
+    assert "Renew them before they lapse" in response.content.decode()
+
+
+def test_staff_with_nothing_to_renew_and_people_without_a_staff_record_have_no_such_panel(org_a):
+    today = clock.today(org_a)
+    _cert(org_a, make_staff(org_a, user=person(org_a, "dsp")), today + dt.timedelta(days=200))
+    for local in ("dsp", "admin"):
+        keys = [p["key"] for p in signed_in(org_a, local).get("/").context["panels"]]
+        assert "my_certifications" not in keys, local
