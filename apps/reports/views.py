@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -74,7 +74,8 @@ def _log_access(request: OrgRequest, report: Report, obj, via: str) -> None:
 def _show_defaults(form: forms.Form) -> None:
     """The period the report ran for, in its fields: the default (the current month) where they
     were left empty, whole weeks where the report widens it (staff hours)."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     for name in ("start", "end"):
         if name in form.fields and form.cleaned_data.get(name):
             data[name] = form.cleaned_data[name].isoformat()
