@@ -143,7 +143,8 @@ PANELS = [
         key="my_certifications",
         title=_("Your certifications to renew"),
         template="staff/partials/_home_my_certifications.html",
-        order=12,
+        # After the day's work (shifts, clients, notes due): renewing is this month's, not today's.
+        order=14,
         context=my_certifications,
         tables=STAFF_TABLES,
     ),
