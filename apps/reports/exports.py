@@ -23,8 +23,8 @@ from apps.core.pdf import logo_data_url, pdf_response, render_pdf
 from apps.reports.registry import DATE, DATETIME, DECIMAL, INTEGER, MONEY, MONTH, Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# WeasyPrint lays out about 15 pages a second here; longer documents are item 5's background
-# exports. The page says so rather than holding a request for a minute.
+# WeasyPrint lays out about 15 pages a second here: longer documents are built in the
+# background (apps/reports/tasks.py) rather than holding a request for a minute.
 PDF_MAX_ROWS = 2000
 NUMBER_FORMATS = {
     INTEGER: "0",

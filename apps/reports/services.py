@@ -6,7 +6,6 @@ files of expired ones."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +17,6 @@ from django.utils.translation import gettext as _
 
 from apps.reports.models import Export
 from apps.reports.registry import Report, filters_json
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_INLINE_ROWS = 2000
 DEFAULT_KEEP_DAYS = 7
@@ -48,9 +45,9 @@ def export_record(*, user, report: Report, filters: dict[str, Any], format: str,
 
 @transaction.atomic
 def export_queue(*, user, report: Report, filters: dict[str, Any], format: str, row_count: int) -> Export:
-    """The export recorded as waiting, and its task handed to the broker once that record is
-    committed (the worker reads it through its own connection)."""
-    export = Export.objects.create(
+    """The export recorded as waiting; the caller hands its task to the broker once this is
+    committed (tasks.export_enqueue: the worker reads the row through its own connection)."""
+    return Export.objects.create(
         user=user,
         user_email=getattr(user, "email", "") or "",
         report=report.slug,
@@ -60,22 +57,15 @@ def export_queue(*, user, report: Report, filters: dict[str, Any], format: str, 
         status=Export.Status.QUEUED,
         progress=0,
     )
-    transaction.on_commit(lambda: _enqueue(export.pk))
-    return export
 
 
-def _enqueue(export_id) -> None:
-    from apps.reports import tasks
-
-    try:
-        tasks.export_build.delay(str(export_id))
-    except Exception:  # kombu's and redis' errors alike: the broker, not the request
-        logger.warning("reports: the broker did not take export %s", export_id, exc_info=True)
-        Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
-            status=Export.Status.FAILED,
-            error=_("The export could not be started (the task queue is unavailable). Try again later."),
-            updated_at=timezone.now(),
-        )
+def export_not_started(*, export_id) -> None:
+    """The broker refused the task: the export says so rather than wait forever."""
+    Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
+        status=Export.Status.FAILED,
+        error=_("The export could not be started (the task queue is unavailable). Try again later."),
+        updated_at=timezone.now(),
+    )
 
 
 def export_start(*, export: Export) -> None:

@@ -95,3 +95,13 @@ def export_build(export_id: str) -> str:
             )
             return "failed"
     return "ready"
+
+
+def export_enqueue(export_id) -> None:
+    """Hand the export to the broker (after its row is committed). A broker that is down is
+    the export's failure, shown on its page, never the request's."""
+    try:
+        export_build.delay(str(export_id))
+    except Exception:  # kombu's and redis' errors alike: the broker, not the request
+        logger.warning("reports: the broker did not take export %s", export_id, exc_info=True)
+        services.export_not_started(export_id=export_id)

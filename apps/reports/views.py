@@ -5,6 +5,7 @@ page, which follows its progress and then offers the download ("My exports" list
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.audit.services import access_record
-from apps.reports import exports, registry, selectors, services
+from apps.reports import exports, registry, selectors, services, tasks
 from apps.reports.exports import summary
 from apps.reports.models import Export
 from apps.reports.registry import Report
@@ -88,6 +90,7 @@ def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHtt
         export = services.export_queue(
             user=request.user, report=report, filters=form.cleaned_data, format=chosen, row_count=len(rows)
         )
+        transaction.on_commit(partial(tasks.export_enqueue, export.pk))
         _log_access(request, report, export, "print" if chosen == Export.Format.PDF else "export")
         messages.info(
             request, _("This export is large: it is being prepared, and you will be notified when it is ready.")
