@@ -99,6 +99,8 @@ def export_complete(*, export: Export, content: bytes, filename: str, row_count:
     from apps.notifications.services import notify
     from apps.reports.kinds import EXPORT_READY
 
+    if export.user is None:
+        raise ValueError("an export whose person is gone has nobody to store it for")
     stored = files.file_store_bytes(
         content=content, filename=filename, actor=export.user, description=_title(export), attach_to=export
     )

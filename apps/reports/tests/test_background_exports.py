@@ -65,7 +65,7 @@ def _download(browser, export) -> bytes:
 
 def _latest(org) -> Export:
     with org:
-        return Export.objects.select_related("file").order_by("-created_at").first()
+        return Export.objects.select_related("file").order_by("-created_at")[0]
 
 
 def test_an_export_at_the_threshold_is_made_in_the_request(
@@ -380,3 +380,17 @@ def test_my_exports_is_linked_from_the_reports_index_and_speaks_spanish(org_a, d
     browser.cookies["django_language"] = "es"
     page = browser.get("/reports/exports/").content.decode()
     assert "Mis exportaciones" in page and "Todavía no hay exportaciones" in page
+
+
+def test_a_broker_that_refuses_the_task_fails_the_export_with_a_message(org_a, data, monkeypatch):
+    def refused(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.export_build, "delay", refused)
+    with org_a:
+        export = services.export_queue(
+            user=person(org_a, "admin"), report=REPORT, filters=FILTERS, format="csv", row_count=5000
+        )
+        tasks.export_enqueue(export.pk)
+        export.refresh_from_db()
+    assert export.status == "failed" and "task queue is unavailable" in export.error
