@@ -76,6 +76,9 @@ def test_an_export_at_the_threshold_is_made_in_the_request(
     assert response.status_code == 200 and response.streaming
     export = _latest(org_a)
     assert (export.status, export.progress, export.file, export.expires_at) == ("ready", 100, None, None)
+    browser = signed_in(org_a, "admin")
+    assert "no copy is kept" in browser.get(f"/reports/exports/{export.pk}/").content.decode()
+    assert browser.get(f"/reports/exports/{export.pk}/download/").status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
