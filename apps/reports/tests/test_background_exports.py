@@ -30,6 +30,18 @@ FILTERS = support.PERIOD
 REPORT = catalog.STAFF_HOURS
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Stored files go under a fresh directory each test (as in apps/files/tests)."""
+    from apps.files import storage
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    storage._store.cache_clear()
+    yield settings.PRIVATE_FILES_ROOT
+    storage._store.cache_clear()
+
+
 @pytest.fixture
 def data(org_a):
     with org_a:
