@@ -295,6 +295,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 # in-process retries only when errors do not propagate.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = "UTC"
+# Report exports of more rows than this (and PDFs longer than exports.PDF_MAX_ROWS) are built
+# by a Celery task and stored through the files app, instead of inside the request.
+REPORT_EXPORT_INLINE_ROWS = env.int("REPORT_EXPORT_INLINE_ROWS", default=2000)
+# How long a background export's file can be downloaded before the purge job removes it.
+REPORT_EXPORT_KEEP_DAYS = env.int("REPORT_EXPORT_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly audit partitions ahead of time, and retention, for every schema.
     "audit-maintain": {"task": "apps.audit.tasks.audit_maintain", "schedule": 6 * 60 * 60},

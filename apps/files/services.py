@@ -261,16 +261,23 @@ def file_purge_expired(*, day: date | None = None) -> int:
     cutoff = timezone.now() - timedelta(days=RESTORE_DAYS)
     purged = 0
     for file in File.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at")[:1000]:
-        try:
-            storage.store_for(file.storage_provider).delete(file.file_path)
-        except Exception:
-            logger.exception("files: could not remove the bytes of %s; kept for the next run", file.pk)
-            continue
-        with transaction.atomic():
-            _forget_permissions(file)
-            File.objects.filter(pk=file.pk).delete()
-        purged += 1
+        purged += file_discard(file=file)
     return purged
+
+
+def file_discard(*, file: File) -> int:
+    """A file gone for good, now (bytes, then the row): for files the application made that
+    must not outlive their use (an expired report export), with no restoring. 1 when done,
+    0 when the storage could not remove the bytes (the row stays for the next try)."""
+    try:
+        storage.store_for(file.storage_provider).delete(file.file_path)
+    except Exception:
+        logger.exception("files: could not remove the bytes of %s; kept for the next run", file.pk)
+        return 0
+    with transaction.atomic():
+        _forget_permissions(file)
+        File.objects.filter(pk=file.pk).delete()
+    return 1
 
 
 def file_mark_damaged(*, file: File) -> None:

@@ -8,8 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from apps.core import home, navigation
-        from apps.reports import catalog, dashboards
+        from apps.core import home, jobs, navigation
+        from apps.notifications import defaults
+        from apps.reports import catalog, dashboards, kinds
+        from apps.reports import jobs as report_jobs
 
         catalog.register_all()
         # Each report has a permission of its own: the entry shows to whoever may open one, and
@@ -25,3 +27,6 @@ class ReportsConfig(AppConfig):
         )
         for panel in dashboards.PANELS:
             home.register(panel)
+        for kind in kinds.ALL:
+            defaults.register(kind)
+        jobs.register(report_jobs.PURGE_EXPORTS)

@@ -3,13 +3,18 @@ or a printable PDF. The same cells as the page's table, totals row last."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django import forms
+from django.db.models import Model
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.core import clock
@@ -18,8 +23,8 @@ from apps.core.pdf import logo_data_url, pdf_response, render_pdf
 from apps.reports.registry import DATE, DATETIME, DECIMAL, INTEGER, MONEY, MONTH, Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# WeasyPrint lays out about 15 pages a second here; longer documents are item 5's background
-# exports. The page says so rather than holding a request for a minute.
+# WeasyPrint lays out about 15 pages a second here: longer documents are built in the
+# background (apps/reports/tasks.py) rather than holding a request for a minute.
 PDF_MAX_ROWS = 2000
 NUMBER_FORMATS = {
     INTEGER: "0",
@@ -31,6 +36,40 @@ NUMBER_FORMATS = {
 }
 # Whole numbers read right without a format; these need theirs.
 STYLED = {kind for kind in NUMBER_FORMATS if kind != INTEGER}
+# A background export reports how far it got after this many rows (and at the end).
+PROGRESS_EVERY = 500
+CSV_TYPE = "text/csv"
+PDF_TYPE = "application/pdf"
+EXTENSIONS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE, "pdf": PDF_TYPE}
+
+# Called with the share done so far, 0-100.
+Progress = Callable[[int], None]
+
+
+def summary(form: forms.Form) -> str:
+    """The filters applied, in words ("From: 1 Dec 2026 · Location: Elm House")."""
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, Model):
+            shown = str(value)
+        elif isinstance(value, dt.date):
+            shown = date_format(value)
+        elif isinstance(field, forms.ChoiceField):
+            # A form field's choices are a list of pairs by now (django-stubs types them wider).
+            shown = str(dict(cast(Any, field.choices)).get(value, value))
+        else:
+            shown = str(value)
+        parts.append(f"{field.label}: {shown}")
+    return " · ".join(parts)
+
+
+def _report_progress(progress: Progress | None, done: int, total: int, share: int = 100) -> None:
+    """Every PROGRESS_EVERY rows: `share` percent of the work is writing the rows."""
+    if progress is not None and total and done % PROGRESS_EVERY == 0:
+        progress(min(share, done * share // total))
 
 
 def filename(report: Report, filters: dict[str, Any], extension: str) -> str:
@@ -59,6 +98,26 @@ def _with_totals(report: Report, rows: list[dict[str, Any]], totals: dict[str, A
     return table
 
 
+def _csv_safe(value: Any) -> Any:
+    # The same rule as apps.core.csvexport: text starting like a formula never runs.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(report: Report, rows, totals, *, progress: Progress | None = None) -> bytes:
+    """The CSV the request would have streamed, byte for byte, as one file to store."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(c.label) for c in report.columns])
+    kinds = [c.kind for c in report.columns]
+    table = _with_totals(report, rows, totals)
+    for done, line in enumerate(table, start=1):
+        writer.writerow([_csv_safe(_text_cell(v, k)) for v, k in zip(line, kinds, strict=True)])
+        _report_progress(progress, done, len(table), 95)
+    return out.getvalue().encode()
+
+
 def csv_file(report: Report, rows, totals, filters) -> StreamingHttpResponse:
     kinds = [c.kind for c in report.columns]
     lines = (
@@ -67,7 +126,7 @@ def csv_file(report: Report, rows, totals, filters) -> StreamingHttpResponse:
     return csv_response(lines, header=[str(c.label) for c in report.columns], filename=filename(report, filters, "csv"))
 
 
-def xlsx_bytes(report: Report, rows, totals) -> bytes:
+def xlsx_bytes(report: Report, rows, totals, *, progress: Progress | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -108,6 +167,8 @@ def xlsx_bytes(report: Report, rows, totals) -> bytes:
     last = len(table) - 1 if totals is not None else None
     for position, line in enumerate(table):
         sheet.append([cell(value, kind, strong=position == last) for value, kind in zip(line, kinds, strict=True)])
+        # Saving the workbook (zipping it) is the last tenth of the work.
+        _report_progress(progress, position + 1, len(table), 90)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -127,10 +188,9 @@ def xlsx_file(report: Report, rows, totals, filters) -> HttpResponse:
     return response
 
 
-def pdf_file(report: Report, rows, totals, filters, *, request, summary: str) -> HttpResponse:
-    organization = request.organization
+def pdf_bytes(report: Report, rows, totals, *, organization, summary: str, request=None) -> bytes:
     with timezone.override(clock.zone(organization)):
-        pdf = render_pdf(
+        return render_pdf(
             template="reports/report_pdf.html",
             context={
                 "report": report,
@@ -145,4 +205,8 @@ def pdf_file(report: Report, rows, totals, filters, *, request, summary: str) ->
             },
             request=request,
         )
+
+
+def pdf_file(report: Report, rows, totals, filters, *, request, summary: str) -> HttpResponse:
+    pdf = pdf_bytes(report, rows, totals, organization=request.organization, summary=summary, request=request)
     return pdf_response(pdf, filename=filename(report, filters, "pdf"))

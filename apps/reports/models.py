@@ -1,6 +1,9 @@
 """What left the system: one row per export of a report (who, which report, with which
 filters, in which format, when, how many rows). The model also carries the reports'
-permissions, which Django can only hang on a model."""
+permissions, which Django can only hang on a model.
+
+A large export is built in the background (apps/reports/tasks.py): its row then also says how
+far along it is, and when ready, the stored file and until when it can be downloaded."""
 
 from __future__ import annotations
 
@@ -27,6 +30,21 @@ class Export(BaseModel):
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # An export made in the request is handed over at once: ready, with no stored file.
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.READY)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    file = models.ForeignKey(
+        "files.File", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("file")
+    )
+    expires_at = models.DateTimeField(_("download until"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report export")
@@ -43,7 +61,20 @@ class Export(BaseModel):
             ("view_evv_report", _("Can open the EVV exceptions report")),
             ("view_phi_access_report", _("Can open the PHI access by client report")),
         ]
-        indexes = [models.Index(fields=["report", "-created_at"], name="export_report_idx")]
+        indexes = [
+            models.Index(fields=["report", "-created_at"], name="export_report_idx"),
+            models.Index(fields=["user", "-created_at"], name="export_user_idx"),
+            models.Index(fields=["expires_at"], condition=models.Q(file__isnull=False), name="export_expiring_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.format}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    def expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

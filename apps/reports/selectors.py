@@ -346,3 +346,40 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def exports_of(user, *, query: str = ""):
+    """The person's own exports, newest first (the "My exports" list): one query per page
+    whatever its rows (the stored file comes with each). `query` matches the report's title
+    in the person's language, or the format."""
+    from apps.reports import registry
+    from apps.reports.models import Export
+
+    exports = Export.objects.select_related("file").filter(user=user)
+    words = query.lower().split()[:5]
+    if words:
+        slugs = [
+            report.slug
+            for report in registry.all_reports()
+            if all(word in f"{str(report.title).lower()} {report.slug}" for word in words)
+        ]
+        formats = [value for value in Export.Format.values if value in words]
+        exports = exports.filter(Q(report__in=slugs) | Q(format__in=formats))
+    return exports.order_by("-created_at", "-pk")
+
+
+def get_export_for_user(user, pk: Any):
+    """The export if it is the person's own, or they read every export record (org admins,
+    auditors); 404 otherwise, as for one that does not exist."""
+    from django.http import Http404
+
+    from apps.accounts.permissions import can
+    from apps.reports.models import Export
+
+    export = Export.objects.select_related("file").filter(pk=pk).first()
+    if export is None or not (export.user_id == user.pk or can(user, "reports.view_export")):
+        raise Http404
+    return export

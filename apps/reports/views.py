@@ -1,33 +1,36 @@
 """The reports' pages: the index of those the person may open, any report as a table with
-its filters, and its exports (a POST: each one is recorded, see apps/reports/models.py)."""
+its filters, and its exports (a POST: each one is recorded, see apps/reports/models.py).
+A large export is built in the background: the POST records it and sends the person to its
+page, which follows its progress and then offers the download ("My exports" lists them)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, cast
+from functools import partial
+from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.http import urlencode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.audit.services import access_record
-from apps.reports import exports, registry, services
+from apps.reports import exports, registry, selectors, services, tasks
+from apps.reports.exports import summary
 from apps.reports.models import Export
 from apps.reports.registry import Report
 
 PAGE_SIZE = 50
+EXPORTS_PAGE_SIZE = 25
 
 
 def _report_for(request: OrgRequest, slug: str) -> Report:
@@ -38,26 +41,6 @@ def _report_for(request: OrgRequest, slug: str) -> Report:
     if not can(request.user, report.permission):
         raise PermissionDenied
     return report
-
-
-def summary(form: forms.Form) -> str:
-    """The filters applied, in words ("From: 1 Dec 2026 · Location: Elm House")."""
-    parts = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, ""):
-            continue
-        if isinstance(value, Model):
-            shown = str(value)
-        elif isinstance(value, dt.date):
-            shown = date_format(value)
-        elif isinstance(field, forms.ChoiceField):
-            # A form field's choices are a list of pairs by now (django-stubs types them wider).
-            shown = str(dict(cast(Any, field.choices)).get(value, value))
-        else:
-            shown = str(value)
-        parts.append(f"{field.label}: {shown}")
-    return " · ".join(parts)
 
 
 @login_required
@@ -108,7 +91,6 @@ def report_page(request: OrgRequest, slug: str) -> HttpResponse:
 def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     report = _report_for(request, slug)
     form = report.form(request.POST)
-    back = reverse(f"reports:{slug}")
     chosen = request.POST.get("format", "")
     if chosen not in Export.Format.values or not form.is_valid():
         messages.error(request, _("The export was refused: check the filters and choose CSV, XLSX or PDF."))
@@ -116,17 +98,17 @@ def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHtt
             request, "reports/report.html", {"report": report, "form": form, "columns": report.columns}, status=400
         )
     rows = report.rows(form.cleaned_data)
-    if chosen == Export.Format.PDF and len(rows) > exports.PDF_MAX_ROWS:
-        messages.error(
-            request,
-            _(
-                "This report has %(rows)s rows, too many for a PDF (at most %(most)s): narrow the filters"
-                " or export XLSX."
-            )
-            % {"rows": len(rows), "most": exports.PDF_MAX_ROWS},
+    if len(rows) > services.inline_rows() or (chosen == Export.Format.PDF and len(rows) > exports.PDF_MAX_ROWS):
+        # Too long to build while the person waits: a task builds it (apps/reports/tasks.py).
+        export = services.export_queue(
+            user=request.user, report=report, filters=form.cleaned_data, format=chosen, row_count=len(rows)
         )
-        kept = {name: str(request.POST.get(name, "")) for name in form.fields}
-        return redirect(f"{back}?{urlencode(kept)}")
+        transaction.on_commit(partial(tasks.export_enqueue, export.pk))
+        _log_access(request, report, export, "print" if chosen == Export.Format.PDF else "export")
+        messages.info(
+            request, _("This export is large: it is being prepared, and you will be notified when it is ready.")
+        )
+        return redirect("reports:export", pk=export.pk)
     totals = report.totals(rows)
     export = services.export_record(
         user=request.user, report=report, filters=form.cleaned_data, format=chosen, row_count=len(rows)
@@ -137,3 +119,57 @@ def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHtt
     if chosen == Export.Format.XLSX:
         return exports.xlsx_file(report, rows, totals, form.cleaned_data)
     return exports.pdf_file(report, rows, totals, form.cleaned_data, request=request, summary=summary(form))
+
+
+def _export_for(request: OrgRequest, pk: UUID) -> tuple[Export, Report | None]:
+    """The export (404 when not theirs), and its report when the person may still open it
+    (403 when they may not: a role that lost the report loses its files too)."""
+    export = selectors.get_export_for_user(request.user, pk)
+    report = registry.get(export.report)
+    if report is not None and not can(request.user, report.permission):
+        raise PermissionDenied
+    return export, report
+
+
+def _export_context(export: Export, report: Report | None) -> dict[str, Any]:
+    return {"export": export, "report": report, "expired": export.expired()}
+
+
+@login_required
+@require_GET
+def export_list(request: OrgRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.exports_of(request.user, query=query), EXPORTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    titles = {report.slug: report.title for report in registry.all_reports()}
+    rows = [(export, titles.get(export.report, export.report)) for export in page.object_list]
+    return render(request, "reports/exports.html", {"page": page, "rows": rows, "query": query, "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def export_detail(request: OrgRequest, pk: UUID) -> HttpResponse:
+    export, report = _export_for(request, pk)
+    return render(request, "reports/export.html", _export_context(export, report))
+
+
+@login_required
+@require_GET
+def export_status(request: OrgRequest, pk: UUID) -> HttpResponse:
+    """The progress fragment the export's page polls (htmx) until the export is finished."""
+    export, report = _export_for(request, pk)
+    return render(request, "reports/partials/_export_status.html", _export_context(export, report))
+
+
+@login_required
+@require_GET
+def export_download(request: OrgRequest, pk: UUID) -> HttpResponse:
+    """The export's file through the files app's download (which checks the file's own
+    permission and logs the download), while it has not expired: 410 after."""
+    export, report = _export_for(request, pk)
+    if export.status != Export.Status.READY or export.expires_at is None:
+        raise Http404  # not ready yet, or made in the request (nothing was kept)
+    if export.expired() or export.file_id is None:
+        return render(request, "reports/export_expired.html", _export_context(export, report), status=410)
+    return redirect("files:download", pk=export.file_id)

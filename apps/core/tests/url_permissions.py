@@ -312,6 +312,12 @@ TENANT = COMMON | {
     # Reports: the index lists what the person may open; each report and its export (a POST)
     # needs that report's permission.
     "reports:index": SIGNED_IN,
+    # A person's own exports; an export's pages and file: its maker's, and those who read every
+    # export record (reports.view_export), while they may open its report.
+    "reports:exports": SIGNED_IN,
+    "reports:export": OWN,
+    "reports:export_status": OWN,
+    "reports:export_download": OWN,
     "reports:census": perms("reports.view_census_report"),
     "reports:census_export": perms("reports.view_census_report"),
     "reports:staff-hours": perms("reports.view_staff_hours_report"),

@@ -91,6 +91,9 @@ PARAMETERS = {
     "billing:billable": {"pk": "billable"},
     "billing:billable_recheck": {"pk": "billable"},
     "billing:billable_void": {"pk": "billable"},
+    "reports:export": {"pk": "export"},
+    "reports:export_status": {"pk": "export"},
+    "reports:export_download": {"pk": "export"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -222,6 +225,8 @@ def records_for(org_a):
     from apps.documentation.models import FormSubmission, FormTemplate
     from apps.files import services as file_services
     from apps.notifications import services as notification_services
+    from apps.reports import catalog as report_catalog
+    from apps.reports import services as report_services
     from apps.scheduling import services as scheduling_services
     from apps.scheduling.models import Appointment, Schedule, Shift, Visit
     from apps.staff.models import Certification, Staff, TrainingProgram
@@ -268,7 +273,16 @@ def records_for(org_a):
         (claim,) = billing_claims.claims_build(
             start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), payer=payer, actor=admin_user
         )
+        export = report_services.export_complete(
+            export=report_services.export_record(
+                user=admin_user, report=report_catalog.CENSUS, filters={}, format="csv", row_count=1
+            ),
+            content=b"Location,Active\r\nElm,1\r\n",
+            filename="census.csv",
+            row_count=1,
+        )
         return {
+            "export": export.pk,
             "client": client.pk,
             "client_type": ContentType.objects.get_for_model(Client).pk,
             "client_resource": "clients.client",
