@@ -154,7 +154,7 @@ TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers
 	apps/core/tests/test_headers_production.py apps/core/tests/test_fault_database_restart.py \
 	apps/core/tests/test_fault_redis_down.py apps/notifications/tests/test_outbox.py \
 	apps/files/tests/test_storage_faults.py apps/core/tests/test_forms_fuzzed.py \
-	apps/core/tests/test_no_get_changes_state.py
+	apps/core/tests/test_no_get_changes_state.py apps/reports/tests/test_background_exports_worker.py
 
 # The first instant creates the test databases and the others keep them (--reuse-db; conftest.py
 # moves alpha to the instant's zone): every test rolls back what it writes, so they start as the
