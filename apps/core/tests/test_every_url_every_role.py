@@ -19,6 +19,7 @@ One request per (URL, person), signed-in clients reused, the records made once.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -277,8 +278,12 @@ def test_every_url_answers_every_role_of_both_organizations_as_declared(org_a, o
             elif got not in expected(access, held[role]):
                 problems["A"].append(f"GET {url} ({name}) as A's {role}: {response.status_code} {got}: {access}")
 
+    # Isolation does not depend on the date. `make test-times` runs this test at moved clocks
+    # (STARLINE_TEST_NOW) to find a page that fails on some day, which A's roles show; B's
+    # half, the slower one, runs in `make test`.
+    methods = () if os.environ.get("STARLINE_TEST_NOW") else ("get", "post")
     before = fingerprint(schemas)
-    for method in ("get", "post"):
+    for method in methods:
         # B's POSTs go to the URLs that name A's records: what an attacker would aim at (B's
         # own forms posted empty are the fuzzer's). Signing out ends the session: last.
         targets = urls.items() if method == "get" else [(n, u) for n, u in urls.items() if n in names_a]
