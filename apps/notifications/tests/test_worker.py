@@ -4,12 +4,8 @@ Needs REDIS_URL (CI sets it, as `.ci/run` does); without a broker there is no wo
 start, and the in-process path is what the other tests cover.
 """
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,14 +14,13 @@ from django.db import connection
 from apps.accounts.models import User
 from apps.notifications import tasks
 from apps.notifications.models import Delivery, Notification
+from apps.notifications.tests.worker import celery_worker
 from apps.tenants.models import Organization
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not settings.REDIS_URL, reason="no REDIS_URL: no broker for a worker"),
 ]
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -51,57 +46,16 @@ def queued(django_db_setup, django_db_blocker):
 
 def test_a_worker_on_redis_delivers_a_queued_email(queued, tmp_path):
     organization, notification, delivery = queued
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "starline.settings",
-        "DEBUG": "True",
-        "STARLINE_TESTING": "0",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "").rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "False",
-        # Four slashes: django-environ drops the first of the path.
-        "EMAIL_URL": f"filemail:///{tmp_path}",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "starline",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    app = tasks.deliver_email.app
-    eager = app.conf.task_always_eager
-    try:
-        app.conf.task_always_eager = False
-        with organization:
-            tasks.deliver_email.apply_async(args=[str(delivery.pk)], queue=queue)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                status = Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True).first()
-                if status == Delivery.Status.SENT:
-                    break
-                time.sleep(0.5)
-            assert status == Delivery.Status.SENT, (
-                worker.stderr.read1().decode() if worker.poll() is not None else status
-            )
-    finally:
-        app.conf.task_always_eager = eager
-        worker.terminate()
-        worker.wait(timeout=30)
+    status = None
+    # Four slashes: django-environ drops the first of the path.
+    with celery_worker(tasks.deliver_email.app, env={"EMAIL_URL": f"filemail:///{tmp_path}"}) as worker, organization:
+        tasks.deliver_email.apply_async(args=[str(delivery.pk)], queue=worker.queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True).first()
+            if status == Delivery.Status.SENT:
+                break
+            time.sleep(0.5)
+        assert status == Delivery.Status.SENT, worker.stderr_if_dead() or status
     written = "".join(p.read_text() for p in tmp_path.iterdir())
     assert notification.title in written and "worker-check@alpha.test" in written

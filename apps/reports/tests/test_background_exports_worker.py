@@ -9,12 +9,7 @@ worker: it is slow.
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,6 +19,7 @@ from apps.accounts.models import User
 from apps.files import storage
 from apps.files.models import File
 from apps.notifications.models import Notification
+from apps.notifications.tests.worker import celery_worker
 from apps.reports import catalog, exports, tasks
 from apps.reports.models import Export
 from apps.tenants.models import Organization
@@ -33,7 +29,6 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="no REDIS_URL: no broker for a worker"),
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
 REPORT = catalog.CENSUS
 
 
@@ -81,65 +76,21 @@ def queued(django_db_setup, django_db_blocker, private_root):
 
 def test_a_worker_on_redis_builds_a_queued_export(queued, private_root, settings):
     organization, export, expected = queued
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "starline.settings",
-        "DEBUG": "True",
-        "STARLINE_TESTING": "0",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "").rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "False",
-        "PRIVATE_FILES_ROOT": str(private_root),
-        "AWS_STORAGE_BUCKET_NAME": "",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "starline",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    app = tasks.export_build.app
-    eager = app.conf.task_always_eager
     status = None
-    try:
-        app.conf.task_always_eager = False
-        with organization:
-            tasks.export_build.apply_async(args=[str(export.pk)], queue=queue)
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                status = Export.objects.filter(pk=export.pk).values_list("status", flat=True).first()
-                if status in (Export.Status.READY, Export.Status.FAILED):
-                    break
-                time.sleep(0.5)
-            assert status == Export.Status.READY, (
-                worker.stderr.read1().decode() if worker.poll() is not None else (status, export.pk)
-            )
-            export.refresh_from_db()
-            assert export.progress == 100 and export.expires_at is not None
-            file = File.objects.get(pk=export.file_id)
-            assert Notification.objects.filter(
-                user_id=export.user_id, notification_type="reports.export_ready"
-            ).exists()
-    finally:
-        app.conf.task_always_eager = eager
-        worker.terminate()
-        worker.wait(timeout=30)
+    env = {"PRIVATE_FILES_ROOT": str(private_root), "AWS_STORAGE_BUCKET_NAME": ""}
+    with celery_worker(tasks.export_build.app, env=env) as worker, organization:
+        tasks.export_build.apply_async(args=[str(export.pk)], queue=worker.queue)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            status = Export.objects.filter(pk=export.pk).values_list("status", flat=True).first()
+            if status in (Export.Status.READY, Export.Status.FAILED):
+                break
+            time.sleep(0.5)
+        assert status == Export.Status.READY, worker.stderr_if_dead() or (status, export.pk)
+        export.refresh_from_db()
+        assert export.progress == 100 and export.expires_at is not None
+        file = File.objects.get(pk=export.file_id)
+        assert Notification.objects.filter(user_id=export.user_id, notification_type="reports.export_ready").exists()
     # The bytes the worker stored, read through the files app's storage (same root).
     settings.PRIVATE_FILES_ROOT = private_root
     settings.AWS_STORAGE_BUCKET_NAME = ""
