@@ -28,6 +28,30 @@ CENSUS = Report(
     order=10,
 )
 
+CLIENT_ROSTER = Report(
+    slug="client-roster",
+    title=_("Client roster"),
+    description=_(
+        "The census client by client: each client's ID, date of birth, status, location, and admission and"
+        " discharge dates."
+    ),
+    # The census's readers: the same clients, named one by one.
+    permission="reports.view_census_report",
+    form=forms.ClientRosterForm,
+    columns=(
+        Column("client_id", _("Client ID")),
+        Column("client", _("Client")),
+        Column("date_of_birth", _("Date of birth"), DATE),
+        Column("status", _("Status")),
+        Column("location", _("Location")),
+        Column("admitted", _("Admitted"), DATE),
+        Column("discharged", _("Discharged"), DATE),
+    ),
+    rows=selectors.client_roster,
+    phi=True,
+    order=15,
+)
+
 STAFF_HOURS = Report(
     slug="staff-hours",
     title=_("Staff hours by week (payroll)"),
@@ -178,7 +202,7 @@ PHI_ACCESS = Report(
     order=80,
 )
 
-ALL = (CENSUS, STAFF_HOURS, UTILIZATION, BILLING, COMPLIANCE, INCIDENTS, EVV, PHI_ACCESS)
+ALL = (CENSUS, CLIENT_ROSTER, STAFF_HOURS, UTILIZATION, BILLING, COMPLIANCE, INCIDENTS, EVV, PHI_ACCESS)
 
 
 def register_all() -> None:

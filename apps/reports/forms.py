@@ -64,6 +64,10 @@ class CensusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Client.Status.choices])
 
 
+class ClientRosterForm(CensusForm):
+    q = _search_field(_("Client name or ID"))
+
+
 class StaffHoursForm(DateRangeForm):
     pay_type = forms.ChoiceField(label=_("Pay type"), required=False, choices=[("", _("Any")), *Staff.PayType.choices])
     q = _search_field(_("Name or employee ID"))

@@ -57,6 +57,44 @@ def census(filters: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**row, "location": row["location__name"] or nowhere} for row in found]
 
 
+def client_roster(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The census client by client: who is counted where, for a surveyor's or a payer's list.
+    One query; the location's name comes by its join, the status's words from the choices."""
+    clients = Client.objects.all()
+    if filters.get("location"):
+        clients = clients.filter(location=filters["location"])
+    if filters.get("status"):
+        clients = clients.filter(status=filters["status"])
+    if query := filters.get("q"):
+        clients = clients.filter(
+            Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(client_id__istartswith=query)
+        )
+    statuses = {value: str(label) for value, label in Client.Status.choices}
+    nowhere = _("No location")
+    found = clients.order_by("last_name", "first_name", "client_id").values_list(
+        "client_id",
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "status",
+        "location__name",
+        "admission_date",
+        "discharge_date",
+    )
+    return [
+        {
+            "client_id": client_id,
+            "client": f"{last}, {first}",
+            "date_of_birth": born,
+            "status": statuses.get(status, status),
+            "location": location or nowhere,
+            "admitted": admitted,
+            "discharged": discharged,
+        }
+        for client_id, last, first, born, status, location, admitted, discharged in found
+    ]
+
+
 # --- staff hours (payroll) -----------------------------------------------------------------------
 
 

@@ -320,6 +320,8 @@ TENANT = COMMON | {
     "reports:export_download": OWN,
     "reports:census": perms("reports.view_census_report"),
     "reports:census_export": perms("reports.view_census_report"),
+    "reports:client-roster": perms("reports.view_census_report"),
+    "reports:client-roster_export": perms("reports.view_census_report"),
     "reports:staff-hours": perms("reports.view_staff_hours_report"),
     "reports:staff-hours_export": perms("reports.view_staff_hours_report"),
     "reports:utilization": perms("reports.view_utilization_report"),

@@ -19,7 +19,7 @@ SLUGS = {r.slug: r for r in catalog.ALL}
 EXPECTED = {
     "admin": set(SLUGS),
     "auditor": set(SLUGS),
-    "manager": {"census", "utilization", "incidents", "evv-exceptions"},
+    "manager": {"census", "client-roster", "utilization", "incidents", "evv-exceptions"},
     "billing": {"billing", "utilization"},
     "hr": {"staff-hours", "compliance"},
     "scheduler": set(),

@@ -14,6 +14,7 @@ from conftest import signed_in
 
 CASES = [
     (catalog.CENSUS, {}),
+    (catalog.CLIENT_ROSTER, {}),
     (catalog.STAFF_HOURS, support.PERIOD),
     (catalog.UTILIZATION, support.PERIOD),
     (catalog.COMPLIANCE, {}),

@@ -29,6 +29,12 @@ def _run(report, org, **filters):
         return rows, report.totals(rows)
 
 
+def _all(org, query: str, params=()) -> list[tuple]:
+    with org, connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
 def _sql(org, query: str, params=()) -> tuple:
     with org, connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -57,6 +63,41 @@ def test_census_filters_by_location_and_status(org_a, data):
     rows, totals = _run(catalog.CENSUS, org_a, location=str(data["elm"].pk), status="active")
     assert [(row["location"], row["total"]) for row in rows] == [("Elm House", 2)]
     assert totals["total"] == 2
+
+
+def test_client_roster_lists_every_client_the_census_counts(org_a, data):
+    rows, totals = _run(catalog.CLIENT_ROSTER, org_a)
+    census_rows, census_totals = _run(catalog.CENSUS, org_a)
+    assert totals is None  # a list of people: nothing to add up
+    assert len(rows) == census_totals["total"] == _sql(org_a, "SELECT count(*) FROM clients_client")[0]
+    expected = {
+        (client_id, f"{last}, {first}", location or "No location")
+        for client_id, last, first, location in _all(
+            org_a,
+            "SELECT c.client_id, c.last_name, c.first_name, l.name FROM clients_client c"
+            " LEFT JOIN clients_clientlocation l ON l.id = c.location_id",
+        )
+    }
+    assert {(row["client_id"], row["client"], row["location"]) for row in rows} == expected
+    # Per location and status, the roster's rows are the census's counts.
+    for census_row in census_rows:
+        listed = [row for row in rows if row["location"] == census_row["location"]]
+        assert len(listed) == census_row["total"]
+        assert sum(row["status"] == "Active" for row in listed) == census_row["active"]
+    ordered = _all(org_a, "SELECT client_id FROM clients_client ORDER BY last_name, first_name, client_id")
+    assert [row["client_id"] for row in rows] == [client_id for (client_id,) in ordered]
+
+
+def test_client_roster_filters_by_location_status_and_name(org_a, data):
+    rows, _totals = _run(catalog.CLIENT_ROSTER, org_a, location=str(data["elm"].pk), status="active")
+    assert len(rows) == 2
+    assert {row["location"] for row in rows} == {"Elm House"}
+    assert {row["status"] for row in rows} == {"Active"}
+    one = rows[0]
+    found, _totals = _run(catalog.CLIENT_ROSTER, org_a, q=one["client_id"])
+    assert [row["client_id"] for row in found] == [one["client_id"]]
+    by_name, _totals = _run(catalog.CLIENT_ROSTER, org_a, q=one["client"].split(", ")[0].upper())
+    assert one["client_id"] in [row["client_id"] for row in by_name]
 
 
 def test_staff_hours_split_regular_and_overtime_by_week(org_a, data):
