@@ -119,9 +119,16 @@ def _kept(request, panel: Panel, entry: dict, versions: dict) -> str:
     return mark_safe(shell.fill(html, request)) if html else ""  # noqa: S308 - the panel's template output, escaped as it rendered (above) # nosec B308, B703
 
 
-def rows_and_more(queryset, *, limit: int = ROWS) -> dict:
+def rows_and_more(queryset, *, limit: int = ROWS, cap: int | None = None) -> dict:
     """The first `limit` rows and how many more match, in one query whatever the count (a
-    window count over the same filter), so a home's query count never depends on its data."""
+    window count over the same filter), so a home's query count never depends on its data.
+
+    With `cap`, the count stops there ("capped": at least that many): the window then counts
+    the first `cap` matches only, which an index in the list's order finds without reading
+    every match. A list that grows with the years (visits without their note) costs the same
+    on the tenth year as on the first."""
+    if cap is not None:
+        queryset = queryset.filter(pk__in=queryset.values("pk")[:cap])
     rows = list(queryset.annotate(_home_total=Window(Count("pk")))[:limit])
     total = rows[0]._home_total if rows else 0
-    return {"rows": rows, "more": max(total - len(rows), 0)}
+    return {"rows": rows, "more": max(total - len(rows), 0), "capped": cap is not None and total >= cap}

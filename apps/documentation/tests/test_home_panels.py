@@ -69,6 +69,28 @@ def test_a_dsp_sees_the_count_of_their_notes_due_and_the_first_five_with_and_mor
     assert f"/documentation/visits/{visits[6].pk}/note/" not in panel
 
 
+def test_past_its_cap_the_notes_count_says_at_least(org_a, dana, maria, monkeypatch):
+    """The count stops at the cap (visits without notes pile up over years): past it the panel
+    says "at least", still lists the latest five, and offers the full list."""
+    from apps.documentation import home as documentation_home
+
+    monkeypatch.setattr(documentation_home, "NOTES_DUE_CAP", 6)
+    visits = [_visit(org_a, dana, hours_ago=3 + 3 * n, client=maria) for n in range(8)]
+    panel = _panel(signed_in(org_a, "dsp").get("/").content.decode(), "Visit notes due")
+    assert "At least 6 of your visits need their notes." in panel
+    assert panel.count("/note/") == 5 and "more</a>" not in panel
+    assert f"/documentation/visits/{visits[0].pk}/note/" in panel
+    assert "All visit notes due" in panel
+    # Exactly at the cap less one, the count is exact again.
+    monkeypatch.setattr(documentation_home, "NOTES_DUE_CAP", 9)
+    from apps.core import fragments
+
+    fragments.clear()
+    assert "8 of your visits need their notes." in _panel(
+        signed_in(org_a, "dsp").get("/").content.decode(), "Visit notes due"
+    )
+
+
 def test_a_dsp_without_a_staff_record_has_no_notes_panel(org_a):
     page = signed_in(org_a, "dsp").get("/").content.decode()
     assert _panel(page, "Visit notes due") == ""
