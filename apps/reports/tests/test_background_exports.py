@@ -7,6 +7,7 @@ the person who asked and admins reach it; "My exports" lists them at a constant 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -109,8 +110,8 @@ def test_an_export_above_the_threshold_runs_in_the_background_and_equals_the_inl
     assert export.expires_at - timezone.now() == pytest.approx(dt.timedelta(days=7), abs=dt.timedelta(minutes=1))
     stored = _download(browser, export)
     if fmt == "csv":
-        assert stored == inline
-        assert len(list(csv.reader(io.StringIO(stored.decode())))) == row_count + 2  # header and totals
+        assert stored == inline and stored.startswith(codecs.BOM_UTF8)
+        assert len(list(csv.reader(io.StringIO(stored.decode("utf-8-sig"))))) == row_count + 2  # header and totals
     else:
         rows = [list(r) for r in load_workbook(io.BytesIO(stored)).active.iter_rows(values_only=True)]
         assert rows == [list(r) for r in load_workbook(io.BytesIO(inline)).active.iter_rows(values_only=True)]
