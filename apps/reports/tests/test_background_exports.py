@@ -410,3 +410,50 @@ def test_a_broker_that_refuses_the_task_fails_the_export_with_a_message(org_a, d
         tasks.export_enqueue(export.pk)
         export.refresh_from_db()
     assert export.status == "failed" and "task queue is unavailable" in export.error
+
+
+# --- in the person's language; the file stops at expiry -----------------------------------------
+
+
+def _spanish(organization):
+    from apps.tenants import services as tenants
+
+    tenants.organization_update(organization=organization, settings={**(organization.settings or {}), "language": "es"})
+
+
+def test_the_notifications_are_written_in_the_persons_language_not_the_workers(org_a, data):
+    from django.utils import translation
+
+    _spanish(org_a)
+    with org_a:
+        ready = services.export_queue(
+            user=person(org_a, "hr"), report=REPORT, filters=FILTERS, format="csv", row_count=5000
+        )
+        failing = services.export_queue(
+            user=person(org_a, "hr"), report=catalog.BILLING, filters={}, format="csv", row_count=5000
+        )
+        Export.objects.filter(pk=failing.pk).update(filters={"payer": "00000000-0000-0000-0000-000000000000"})
+        # The worker's own language is English.
+        with translation.override("en"):
+            assert tasks.export_build(str(ready.pk)) == "ready"
+            assert tasks.export_build(str(failing.pk)) == "failed"
+        done = Notification.objects.get(notification_type="reports.export_ready")
+        failed = Notification.objects.get(notification_type="reports.export_failed")
+        failing.refresh_from_db()
+    assert done.title == "Su exportación está lista: Horas del personal por semana (nómina)"
+    assert failed.title.startswith("Su exportación falló:")
+    assert "Los filtros ya no coinciden con los registros" in failed.message
+    assert "Los filtros ya no coinciden" in failing.error
+
+
+def test_an_english_organizations_notifications_stay_english_on_a_spanish_worker(org_a, data):
+    from django.utils import translation
+
+    with org_a:
+        export = services.export_queue(
+            user=person(org_a, "hr"), report=REPORT, filters=FILTERS, format="csv", row_count=5000
+        )
+        with translation.override("es"):
+            assert tasks.export_build(str(export.pk)) == "ready"
+        done = Notification.objects.get(notification_type="reports.export_ready")
+    assert done.title == f"Your export is ready: {REPORT.title}"
