@@ -457,3 +457,32 @@ def test_an_english_organizations_notifications_stay_english_on_a_spanish_worker
             assert tasks.export_build(str(export.pk)) == "ready"
         done = Notification.objects.get(notification_type="reports.export_ready")
     assert done.title == f"Your export is ready: {REPORT.title}"
+
+
+def test_the_files_own_download_stops_at_the_exports_expiry(
+    org_a, row_count, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_EXPORT_INLINE_ROWS = 1
+    _post(signed_in(org_a, "admin"), "csv", django_capture_on_commit_callbacks)
+    export = _latest(org_a)
+    assert export.file is not None and export.file.expires_at == export.expires_at
+    url = f"/files/{export.file_id}/download/"
+    with time_machine.travel(export.expires_at - dt.timedelta(minutes=1)):
+        assert signed_in(org_a, "admin").get(url).status_code == 200
+    # Before the purge job has run: the bytes are still stored, and still not served.
+    with time_machine.travel(export.expires_at + dt.timedelta(minutes=1)):
+        gone = signed_in(org_a, "admin").get(url)
+        assert gone.status_code == 410 and not gone.streaming
+        assert "This file is no longer available" in gone.content.decode()
+    with org_a:
+        assert File.objects.filter(pk=export.file_id).exists()
+
+
+def test_a_file_without_an_expiry_downloads_as_before(org_a, data):
+    from apps.files import services as files
+
+    with org_a:
+        stored = files.file_store_bytes(content=b"a,b\r\n", filename="plain.csv", actor=person(org_a, "admin"))
+    assert stored.expires_at is None
+    with time_machine.travel(timezone.now() + services.keep_for() + dt.timedelta(days=1)):
+        assert signed_in(org_a, "admin").get(f"/files/{stored.pk}/download/").status_code == 200
