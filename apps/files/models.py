@@ -51,6 +51,10 @@ class File(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     integrity_failed_at = models.DateTimeField(_("found damaged"), null=True, blank=True, editable=False)
+    # A file the application keeps for a while only (a report's background export): from
+    # then on it is not served, even before the job that purges it has run. On the row
+    # itself, so the download checks it without a query about what the file belongs to.
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -70,6 +74,9 @@ class File(BaseModel):
         from django.urls import reverse
 
         return reverse("files:detail", args=[self.pk])
+
+    def expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
 
 class FilePermission(BaseModel):

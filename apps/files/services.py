@@ -11,7 +11,7 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -118,7 +118,13 @@ def accepted_labels(purpose: str) -> str:
 
 
 def file_create(
-    *, stored: Stored, actor: User, purpose: str = "document", description: str = "", attach_to: Model | None = None
+    *,
+    stored: Stored,
+    actor: User,
+    purpose: str = "document",
+    description: str = "",
+    attach_to: Model | None = None,
+    expires_at: datetime | None = None,
 ) -> File:
     """The row for bytes already in storage, in one transaction; the bytes are removed when
     the row cannot be stored (refused type, any error)."""
@@ -137,6 +143,7 @@ def file_create(
                 storage_tag=stored.tag,
                 uploaded_by=actor,
                 description=description[:500],
+                expires_at=expires_at,
             )
             if attach_to is not None:
                 file.content_type = ContentType.objects.get_for_model(attach_to)
@@ -157,9 +164,11 @@ def file_store_bytes(
     purpose: str = "document",
     description: str = "",
     attach_to: Model | None = None,
+    expires_at: datetime | None = None,
 ) -> File:
     """A file the application made (a printed care plan): stored, typed and hashed like an
-    upload, then its row; the bytes are removed if the row cannot be stored."""
+    upload, then its row; the bytes are removed if the row cannot be stored. One with
+    `expires_at` is not downloaded from then on (views.download)."""
     store = storage.current_store()
     stored_filename, key = storage.new_key(tenant_connection().schema_name)
     writer = store.writer(key)
@@ -180,7 +189,9 @@ def file_store_bytes(
         tag=tag,
         original_filename=clean_filename(filename),
     )
-    return file_create(stored=stored, actor=actor, purpose=purpose, description=description, attach_to=attach_to)
+    return file_create(
+        stored=stored, actor=actor, purpose=purpose, description=description, attach_to=attach_to, expires_at=expires_at
+    )
 
 
 # A record's photo (a client's, a staff member's): at most this size, as a JPEG.

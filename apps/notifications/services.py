@@ -18,16 +18,19 @@ the channel registered under their name (see CHANNELS).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role, User
+from apps.core import clock
 from apps.core.tenancy import current_organization
 from apps.notifications import defaults, rendering
 from apps.notifications.models import (
@@ -75,6 +78,27 @@ def _recipients(recipients: Iterable) -> list[User]:
         for user in User.objects.filter(role_id__in=role_ids):
             users.setdefault(user.pk, user)
     return [user for user in users.values() if user.status == User.Status.ACTIVE]
+
+
+def language_of(user: User | None, organization=None) -> str:
+    """The language a notification to this person is written in, wherever it is written (a
+    background job has no request, whose language is its visitor's): their own preference
+    when the accounts app keeps one (a `language` on the user; none yet), else their
+    organization's default (the active one's by default)."""
+    own = getattr(user, "language", "")
+    if own and own in dict(django_settings.LANGUAGES):
+        return own
+    organization = organization if organization is not None else current_organization()
+    return getattr(organization, "language", None) or django_settings.LANGUAGE_CODE
+
+
+@contextmanager
+def written_for(user: User | None, organization=None) -> Iterator[None]:
+    """Text and dates made inside this block read as the person would write them: in their
+    language (language_of) and their organization's time zone."""
+    organization = organization if organization is not None else current_organization()
+    with translation.override(language_of(user, organization)), timezone.override(clock.zone(organization)):
+        yield
 
 
 def mandatory_types(organization) -> set[str]:

@@ -3,7 +3,6 @@ or a printable PDF. The same cells as the page's table, totals row last."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -17,8 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.core import clock
-from apps.core.csvexport import csv_response
+from apps.core import clock, csvexport
 from apps.core.pdf import logo_data_url, pdf_response, render_pdf
 from apps.reports.registry import DATE, DATETIME, DECIMAL, INTEGER, MONEY, MONTH, Report
 
@@ -98,32 +96,33 @@ def _with_totals(report: Report, rows: list[dict[str, Any]], totals: dict[str, A
     return table
 
 
-def _csv_safe(value: Any) -> Any:
-    # The same rule as apps.core.csvexport: text starting like a formula never runs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _csv_rows(report: Report, rows, totals, *, progress: Progress | None = None):
+    """The table's lines as CSV cells. The table (and its translated "Total") is made now, in
+    the request's language: a streamed download reads the lines after the view has returned."""
+    kinds = [c.kind for c in report.columns]
+    table = _with_totals(report, rows, totals)
+
+    def lines():
+        for done, line in enumerate(table, start=1):
+            yield [_text_cell(v, k) for v, k in zip(line, kinds, strict=True)]
+            _report_progress(progress, done, len(table), 95)
+
+    return lines()
 
 
 def csv_bytes(report: Report, rows, totals, *, progress: Progress | None = None) -> bytes:
     """The CSV the request would have streamed, byte for byte, as one file to store."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c.label) for c in report.columns])
-    kinds = [c.kind for c in report.columns]
-    table = _with_totals(report, rows, totals)
-    for done, line in enumerate(table, start=1):
-        writer.writerow([_csv_safe(_text_cell(v, k)) for v, k in zip(line, kinds, strict=True)])
-        _report_progress(progress, done, len(table), 95)
-    return out.getvalue().encode()
+    return csvexport.csv_bytes(
+        _csv_rows(report, rows, totals, progress=progress), header=[str(c.label) for c in report.columns]
+    )
 
 
 def csv_file(report: Report, rows, totals, filters) -> StreamingHttpResponse:
-    kinds = [c.kind for c in report.columns]
-    lines = (
-        [_text_cell(v, k) for v, k in zip(line, kinds, strict=True)] for line in _with_totals(report, rows, totals)
+    return csvexport.csv_response(
+        _csv_rows(report, rows, totals),
+        header=[str(c.label) for c in report.columns],
+        filename=filename(report, filters, "csv"),
     )
-    return csv_response(lines, header=[str(c.label) for c in report.columns], filename=filename(report, filters, "csv"))
 
 
 def xlsx_bytes(report: Report, rows, totals, *, progress: Progress | None = None) -> bytes:

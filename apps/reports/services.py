@@ -101,12 +101,19 @@ def export_complete(*, export: Export, content: bytes, filename: str, row_count:
 
     if export.user is None:
         raise ValueError("an export whose person is gone has nobody to store it for")
+    expires_at = timezone.now() + keep_for()
+    # The file carries the date too: the files app's own download stops serving it then.
     stored = files.file_store_bytes(
-        content=content, filename=filename, actor=export.user, description=_title(export), attach_to=export
+        content=content,
+        filename=filename,
+        actor=export.user,
+        description=_title(export),
+        attach_to=export,
+        expires_at=expires_at,
     )
     export.file = stored
     export.status, export.progress, export.error, export.row_count = Export.Status.READY, 100, "", row_count
-    export.expires_at = timezone.now() + keep_for()
+    export.expires_at = expires_at
     export.save(update_fields=["file", "status", "progress", "error", "row_count", "expires_at", "updated_at"])
     notify(
         recipients=[export.user],

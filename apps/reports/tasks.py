@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from apps.core.tenancy import current_organization
+from apps.notifications.services import written_for
 from apps.reports import exports, registry, services
 from apps.reports.models import Export
 
@@ -79,21 +80,28 @@ def export_build(export_id: str) -> str:
         export = Export.objects.select_related("user").filter(pk=export_id).first()
         if export is None or export.finished:
             return "skipped"
-        services.export_start(export=export)
-        try:
-            if export.user is None:
-                raise Refused(_("The person who asked for it no longer has an account."))
-            content, name, count = build(export)
-            services.export_complete(export=export, content=content, filename=name, row_count=count)
-        except Refused as refused:
-            services.export_fail(export=export, reason=str(refused))
-            return "failed"
-        except Exception:
-            logger.exception("reports: export %s failed", export_id)
-            services.export_fail(
-                export=export, reason=_("Something went wrong while preparing it. Try again, or ask an administrator.")
-            )
-            return "failed"
+        # In the person's language and zone, not the worker's: the file, the reason it failed
+        # and the notification are all read by them.
+        with written_for(export.user):
+            return _run(export)
+
+
+def _run(export: Export) -> str:
+    services.export_start(export=export)
+    try:
+        if export.user is None:
+            raise Refused(_("The person who asked for it no longer has an account."))
+        content, name, count = build(export)
+        services.export_complete(export=export, content=content, filename=name, row_count=count)
+    except Refused as refused:
+        services.export_fail(export=export, reason=str(refused))
+        return "failed"
+    except Exception:
+        logger.exception("reports: export %s failed", export.pk)
+        services.export_fail(
+            export=export, reason=_("Something went wrong while preparing it. Try again, or ask an administrator.")
+        )
+        return "failed"
     return "ready"
 
 

@@ -42,7 +42,7 @@ def test_the_log_the_home_the_csv_and_the_access_report_mask_a_client_the_reader
     assert "a client (hidden)" in _text(log_reader.get("/audit/?action=3"))
     home = _text(log_reader.get("/"))
     assert "Recent access" in home and "Quixote" not in home and "a client (hidden)" in home
-    csv = b"".join(log_reader.get("/audit/?format=csv").streaming_content).decode()
+    csv = b"".join(log_reader.get("/audit/?format=csv").streaming_content).decode("utf-8-sig")
     assert "Quixote" not in csv and "a client (hidden)" in csv
     report = log_reader.get(f"/audit/access/clients.client/{zelda.pk}/")
     assert report.status_code == 200 and "Quixote" not in report.content.decode()
@@ -50,7 +50,7 @@ def test_the_log_the_home_the_csv_and_the_access_report_mask_a_client_the_reader
 
 def test_an_auditor_who_sees_clients_reads_their_names_everywhere(org_a, zelda):
     auditor = signed_in(org_a, "auditor")
-    csv = b"".join(auditor.get("/audit/?format=csv").streaming_content).decode()
+    csv = b"".join(auditor.get("/audit/?format=csv").streaming_content).decode("utf-8-sig")
     assert "Zelda Quixote" in csv
     assert "Quixote" in auditor.get(f"/audit/access/clients.client/{zelda.pk}/").content.decode()
 

@@ -79,7 +79,7 @@ def test_nothing_from_another_organization_shows(org_a, org_b):
     # Another organization's records are not here at all.
     assert client.get(f"/audit/history/accounts.role/{beta_role.pk}/").status_code == 404
     assert client.get(f"/audit/access/accounts.user/{beta_user.pk}/").status_code == 404
-    csv = b"".join(client.get("/audit/?format=csv").streaming_content).decode()
+    csv = b"".join(client.get("/audit/?format=csv").streaming_content).decode("utf-8-sig")
     assert "beta.test" not in csv and secret.hash not in csv and "alpha.test" in csv
     # Platform records are reachable through the search path; their pages are not offered.
     assert client.get(f"/audit/history/tenants.organization/{org_b.pk}/").status_code == 404
@@ -199,7 +199,7 @@ def test_the_csv_export_streams_every_filtered_entry(org_a):
     response = signed_in(org_a, "auditor").get(f"/audit/?resource=accounts.role&resource_id={role.pk}&format=csv")
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
-    lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     with org_a:
         expected = LogEntry.objects.filter(object_pk=str(role.pk)).count()
     assert lines[0].startswith("entry,timestamp_utc,user,action") and len(lines) == expected + 1
@@ -209,7 +209,9 @@ def test_the_csv_export_streams_every_filtered_entry(org_a):
 def test_csv_cells_that_look_like_formulas_are_defused(org_a, client_a):
     client_a.post("/accounts/sign-in/", {"email": "=HYPERLINK(1)@x.test", "password": "wrong password 123"})
     client_a.post("/accounts/sign-in/", {"email": "=cmd@alpha.test", "password": "wrong password 123"})
-    csv = b"".join(signed_in(org_a, "auditor").get("/audit/?action=10&format=csv").streaming_content).decode()
+    csv = b"".join(signed_in(org_a, "auditor").get("/audit/?action=10&format=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
     assert "'=cmd@alpha.test" in csv and ",=cmd" not in csv
 
 
@@ -242,7 +244,7 @@ def test_who_accessed_a_record_as_a_page_a_csv_and_a_pdf(org_a):
     summary = {row["actor_email"]: row["times"] for row in page.context["summary"]}
     assert summary == {nurse.email: 2, admin.email: 1}
     assert "Revealed SSN" in page.content.decode()
-    csv = b"".join(client.get(url + "?format=csv").streaming_content).decode()
+    csv = b"".join(client.get(url + "?format=csv").streaming_content).decode("utf-8-sig")
     assert csv.count(nurse.email) == 2 and "Printed" in csv
     pdf = client.get(url + "?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -7,6 +7,7 @@ the person who asked and admins reach it; "My exports" lists them at a constant 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -109,8 +110,8 @@ def test_an_export_above_the_threshold_runs_in_the_background_and_equals_the_inl
     assert export.expires_at - timezone.now() == pytest.approx(dt.timedelta(days=7), abs=dt.timedelta(minutes=1))
     stored = _download(browser, export)
     if fmt == "csv":
-        assert stored == inline
-        assert len(list(csv.reader(io.StringIO(stored.decode())))) == row_count + 2  # header and totals
+        assert stored == inline and stored.startswith(codecs.BOM_UTF8)
+        assert len(list(csv.reader(io.StringIO(stored.decode("utf-8-sig"))))) == row_count + 2  # header and totals
     else:
         rows = [list(r) for r in load_workbook(io.BytesIO(stored)).active.iter_rows(values_only=True)]
         assert rows == [list(r) for r in load_workbook(io.BytesIO(inline)).active.iter_rows(values_only=True)]
@@ -409,3 +410,79 @@ def test_a_broker_that_refuses_the_task_fails_the_export_with_a_message(org_a, d
         tasks.export_enqueue(export.pk)
         export.refresh_from_db()
     assert export.status == "failed" and "task queue is unavailable" in export.error
+
+
+# --- in the person's language; the file stops at expiry -----------------------------------------
+
+
+def _spanish(organization):
+    from apps.tenants import services as tenants
+
+    tenants.organization_update(organization=organization, settings={**(organization.settings or {}), "language": "es"})
+
+
+def test_the_notifications_are_written_in_the_persons_language_not_the_workers(org_a, data):
+    from django.utils import translation
+
+    _spanish(org_a)
+    with org_a:
+        ready = services.export_queue(
+            user=person(org_a, "hr"), report=REPORT, filters=FILTERS, format="csv", row_count=5000
+        )
+        failing = services.export_queue(
+            user=person(org_a, "hr"), report=catalog.BILLING, filters={}, format="csv", row_count=5000
+        )
+        Export.objects.filter(pk=failing.pk).update(filters={"payer": "00000000-0000-0000-0000-000000000000"})
+        # The worker's own language is English.
+        with translation.override("en"):
+            assert tasks.export_build(str(ready.pk)) == "ready"
+            assert tasks.export_build(str(failing.pk)) == "failed"
+        done = Notification.objects.get(notification_type="reports.export_ready")
+        failed = Notification.objects.get(notification_type="reports.export_failed")
+        failing.refresh_from_db()
+    assert done.title == "Su exportación está lista: Horas del personal por semana (nómina)"
+    assert failed.title.startswith("Su exportación falló:")
+    assert "Los filtros ya no coinciden con los registros" in failed.message
+    assert "Los filtros ya no coinciden" in failing.error
+
+
+def test_an_english_organizations_notifications_stay_english_on_a_spanish_worker(org_a, data):
+    from django.utils import translation
+
+    with org_a:
+        export = services.export_queue(
+            user=person(org_a, "hr"), report=REPORT, filters=FILTERS, format="csv", row_count=5000
+        )
+        with translation.override("es"):
+            assert tasks.export_build(str(export.pk)) == "ready"
+        done = Notification.objects.get(notification_type="reports.export_ready")
+    assert done.title == f"Your export is ready: {REPORT.title}"
+
+
+def test_the_files_own_download_stops_at_the_exports_expiry(
+    org_a, row_count, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_EXPORT_INLINE_ROWS = 1
+    _post(signed_in(org_a, "admin"), "csv", django_capture_on_commit_callbacks)
+    export = _latest(org_a)
+    assert export.file is not None and export.file.expires_at == export.expires_at
+    url = f"/files/{export.file_id}/download/"
+    with time_machine.travel(export.expires_at - dt.timedelta(minutes=1)):
+        assert signed_in(org_a, "admin").get(url).status_code == 200
+    # Before the purge job has run: the bytes are still stored, and still not served.
+    with time_machine.travel(export.expires_at + dt.timedelta(minutes=1)):
+        gone = signed_in(org_a, "admin").get(url)
+        assert gone.status_code == 410 and not gone.streaming
+        assert "This file is no longer available" in gone.content.decode()
+    with org_a:
+        assert File.objects.filter(pk=export.file_id).exists()
+
+
+def test_a_file_without_an_expiry_downloads_as_before(org_a, data):
+    from apps.files import services as files
+
+    with org_a:
+        stored = files.file_store_bytes(content=b"a,b\r\n", filename="plain.csv", actor=person(org_a, "admin"))
+    assert stored.expires_at is None
+    with time_machine.travel(timezone.now() + services.keep_for() + dt.timedelta(days=1)):
+        assert signed_in(org_a, "admin").get(f"/files/{stored.pk}/download/").status_code == 200

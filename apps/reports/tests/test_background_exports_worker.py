@@ -100,4 +100,4 @@ def test_a_worker_on_redis_builds_a_queued_export(queued, private_root, settings
     finally:
         storage._store.cache_clear()
     assert stored == expected
-    assert len(list(csv.reader(io.StringIO(stored.decode())))) == export.row_count + 2
+    assert len(list(csv.reader(io.StringIO(stored.decode("utf-8-sig"))))) == export.row_count + 2

@@ -70,7 +70,7 @@ def test_csv_and_xlsx_read_back_equal_to_the_table(org_a, data, report, filters)
     kinds = [c.kind for c in report.columns]
     table = report.table(rows) + ([["Total", *report.table([totals])[0][1:]]] if totals else [])
 
-    lines = list(csv.reader(io.StringIO(_export(browser, report, filters, "csv").decode())))
+    lines = list(csv.reader(io.StringIO(_export(browser, report, filters, "csv").decode("utf-8-sig"))))
     assert lines[0] == [str(c.label) for c in report.columns]
     assert lines[1:] == [[_plain(v, k) for v, k in zip(line, kinds, strict=True)] for line in table]
 

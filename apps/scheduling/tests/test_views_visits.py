@@ -252,7 +252,7 @@ def test_the_export_lists_verified_visits_in_the_documented_columns(org_a, dana,
         f"/scheduling/visits/export.csv?from={today - dt.timedelta(days=3)}&to={today}"
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r["visit_id"] for r in rows] == [str(verified.pk)] and str(odd.pk) not in str(rows)
     (row,) = rows
     assert list(row) == [
@@ -284,7 +284,7 @@ def test_the_export_lists_verified_visits_in_the_documented_columns(org_a, dana,
     assert row["status"] == "verified" and float(row["distance_m"]) == pytest.approx(100.1, abs=1)
     assert row["date"] == start.date().isoformat()
     before = signed_in(org_a, "billing").get("/scheduling/visits/export.csv?from=2020-01-01&to=2020-01-31")
-    assert b"".join(before.streaming_content).decode().count("\n") == 1
+    assert b"".join(before.streaming_content).decode("utf-8-sig").count("\n") == 1
     assert signed_in(org_a, "billing").get("/scheduling/visits/export.csv?from=nope&to=2020").status_code == 400
 
 

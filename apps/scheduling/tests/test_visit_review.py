@@ -283,7 +283,7 @@ def test_the_evv_export_carries_the_clock_out_reason_and_who_resolved_the_visit(
         services.visit_resolve(visit=visit, actor=person(org_a, "scheduler"), note="Went home early, agreed")
     day = night.shift_date
     response = signed_in(org_a, "billing").get(f"/scheduling/visits/export.csv?from={day}&to={day}")
-    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     assert row["exception_codes"] == "early_clock_out" and row["reason_code"] == ""
     assert row["clock_out_reason_code"] == "schedule_change" and row["resolved_by"] == "scheduler@alpha.test"
     assert dt.datetime.fromisoformat(row["resolved_at"]).utcoffset() is not None

@@ -1,6 +1,9 @@
 """Staff records, certifications, training and the compliance matrix."""
 
+import codecs
+import csv
 import datetime as dt
+import io
 import uuid
 import zoneinfo
 from decimal import Decimal
@@ -96,7 +99,7 @@ def test_pay_is_visible_and_editable_only_by_hr_and_admins(org_a):
         page = viewer.get(f"/staff/{staff.pk}/").content.decode()
         assert page and "21.50" not in page and "Hourly rate" not in page
     assert 'name="hourly_rate"' in hr.get(f"/staff/{staff.pk}/edit/").content.decode()
-    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode()
+    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode("utf-8-sig")
     assert "21.5" not in csv_text
     with org_a, pytest.raises(PermissionDenied):
         staff.hourly_rate = Decimal("99")
@@ -247,8 +250,18 @@ def test_the_directory_searches_and_the_matrix_exports(org_a):
     assert "Gonzalez" in html and "Lee" not in html
     with org_a:
         CertificationRequirement.objects.create(certification_type="CPR")
-    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode()
+    csv_text = b"".join(hr.get("/staff/compliance/?format=csv").streaming_content).decode("utf-8-sig")
     assert csv_text.splitlines()[0].endswith("CPR") and "Gonzalez, Maria" in csv_text and "missing" in csv_text
+
+
+def test_the_matrix_csv_opens_accented_names_right_in_excel(org_a):
+    # Excel on Windows reads a CSV as UTF-8 only when it starts with the byte order mark.
+    make_staff(org_a, n=3, first_name="José", last_name="Peña", department="Nursing")
+    raw = b"".join(signed_in(org_a, "hr").get("/staff/compliance/?format=csv").streaming_content)
+    assert raw.startswith(codecs.BOM_UTF8) and raw.count(codecs.BOM_UTF8) == 1
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert lines[0][:3] == ["Employee ID", "Name", "Department"]
+    assert ["E0003", "Peña, José", "Nursing"] in [line[:3] for line in lines[1:]]
 
 
 def test_query_counts_do_not_grow(org_a, django_assert_max_num_queries):
