@@ -48,3 +48,34 @@ def test_someone_who_reads_no_findings_sees_the_care_plan_numbers_without_the_li
     assert not context["chart"].table.footer.cells[0].url
     assert "/compliance/" not in section
     assert signed_in(org_a, "outsider").get(FINDINGS).status_code == 403
+
+
+def _section(html: str, key: str) -> str:
+    start = html.index(f'data-panel="{key}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_certification_panel_says_what_it_counts_and_links_to_the_compliance_report(org_a):
+    html = signed_in(org_a, "hr").get("/").content.decode()
+    section = _section(html, "certifications")
+    assert "suspended ones and training are left out" in section
+    assert '<a href="/reports/compliance/">Certification and training compliance report</a>' in section
+    assert signed_in(org_a, "hr").get("/reports/compliance/").status_code == 200
+
+
+def test_the_report_link_shows_only_to_whoever_may_open_the_report(org_a):
+    _custom_role(org_a, "Certificates", ["staff.view_staff", "staff.change_certification"])
+    html = signed_in(org_a, "outsider").get("/").content.decode()
+    section = _section(html, "certifications")
+    assert "suspended ones and training are left out" in section
+    assert "/reports/compliance/" not in section
+
+
+def test_the_certification_panel_reads_in_spanish(org_a):
+    from django.conf import settings
+
+    browser = signed_in(org_a, "hr")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    section = _section(browser.get("/").content.decode(), "certifications")
+    assert "Informe de cumplimiento de certificaciones y capacitación" in section
+    assert "se dejan fuera" in section
