@@ -73,6 +73,8 @@ class AuthorizationFilters:
     service: uuid.UUID | None = None
     ending_soon: bool = False
     near_limit: bool = False
+    # All their units used (what the home's "Used up" counts); a part of near_limit's rows.
+    used_up: bool = False
     query: str = ""
 
 
@@ -86,16 +88,19 @@ def authorization_list(filters: AuthorizationFilters, *, today: dt.date) -> Quer
         rows = rows.filter(service_id=filters.service)
     if filters.ending_soon:
         rows = rows.filter(end_date__gte=today, end_date__lte=today + dt.timedelta(days=ENDING_SOON_DAYS))
-    if filters.near_limit:
+    if filters.used_up:
+        rows = near_limit(rows, share=Decimal("1"))
+    elif filters.near_limit:
         rows = near_limit(rows)
     if filters.query:
         rows = rows.filter(Q(authorization_number__icontains=filters.query) | _name_matches(filters.query))
     return rows.order_by("end_date", "id")
 
 
-def near_limit(rows: QuerySet[ServiceAuthorization]) -> QuerySet[ServiceAuthorization]:
-    """Active authorizations with 80% or more of their units used (used up included), counted as
-    utilization counts them: the units of services ready to bill or on a claim under each."""
+def near_limit(rows: QuerySet[ServiceAuthorization], *, share: Decimal = NEAR_LIMIT) -> QuerySet[ServiceAuthorization]:
+    """Active authorizations with `share` (80%) or more of their units used (used up included),
+    counted as utilization counts them: the units of services ready to bill or on a claim under
+    each."""
     used = (
         BillableService.objects.filter(
             authorization=OuterRef("pk"),
@@ -110,7 +115,7 @@ def near_limit(rows: QuerySet[ServiceAuthorization]) -> QuerySet[ServiceAuthoriz
     return (
         rows.filter(status=ServiceAuthorization.Status.ACTIVE)
         .annotate(units_used=Coalesce(Subquery(used, output_field=units), Decimal("0"), output_field=units))
-        .filter(units_used__gte=F("units_authorized") * NEAR_LIMIT)
+        .filter(units_used__gte=F("units_authorized") * share)
     )
 
 

@@ -25,7 +25,12 @@ ORDER = ("-first_seen", "-id")
 class Filters:
     severity: str = ""
     rule: uuid.UUID | None = None
+    # One rule type (a registry key): what a home panel's number links to, whatever the rule.
+    rule_type: str = ""
     location: uuid.UUID | None = None
+    # The findings about no location (a person's or an authorization's have none): the
+    # dashboard's "No location" row links to them.
+    no_location: bool = False
     # "current" (open or acknowledged, the default), one status, or "" for all.
     status: str = "current"
     query: str = ""
@@ -86,8 +91,12 @@ def finding_list(filters: Filters, types: list[str]) -> QuerySet[Finding]:
         rows = rows.filter(severity=filters.severity)
     if filters.rule:
         rows = rows.filter(rule_id=filters.rule)
+    if filters.rule_type:
+        rows = rows.filter(rule__rule_type=filters.rule_type)
     if filters.location:
         rows = rows.filter(location_id=filters.location)
+    elif filters.no_location:
+        rows = rows.filter(location__isnull=True)
     if filters.query:
         rows = rows.filter(Q(label__icontains=filters.query) | Q(rule__rule_name__icontains=filters.query))
     return rows

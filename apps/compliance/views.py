@@ -21,22 +21,28 @@ from apps.compliance.services import finding_acknowledge, rules_evaluate
 from apps.core import pages
 
 STATUSES = ("current", *Finding.Status.values, "all")
+# The location filter's value for findings about no location (a location is otherwise a UUID).
+NO_LOCATION = "none"
 
 
 @login_required
 @permission_required("compliance.view_finding")
 def findings(request: OrgRequest) -> HttpResponse:
-    keys = ("severity", "rule", "location", "status", "q")
+    keys = ("severity", "rule", "type", "location", "status", "q")
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     status = params["status"] if params["status"] in STATUSES else "current"
+    types = rule_types.visible_to(request.user)
     filters = selectors.Filters(
         severity=params["severity"],
         rule=uuid_or_none(params["rule"]),
+        # A type the person may not see is no filter at all, as an unknown one: the list stays
+        # within `types` either way.
+        rule_type=params["type"] if params["type"] in types else "",
         location=uuid_or_none(params["location"]),
+        no_location=params["location"] == NO_LOCATION,
         status="" if status == "all" else status,
         query=params["q"],
     )
-    types = rule_types.visible_to(request.user)
     rows, next_cursor = selectors.finding_page(
         selectors.finding_list(filters, types), request.GET.get("after", "")[:200]
     )
@@ -53,6 +59,8 @@ def findings(request: OrgRequest) -> HttpResponse:
             "statuses": [("current", _("Open or acknowledged")), *Finding.Status.choices, ("all", _("All"))],
             "severities": selectors.current_by_severity(types),
             "severity_choices": [(s.value, s.label) for s in SEVERITY_ORDER],
+            "type_choices": [(key, title) for key, title in rule_types.choices() if key in types],
+            "no_location": NO_LOCATION,
             "rules": selectors.current_by_rule(types),
             "locations": selectors.current_by_location(types),
             "may_acknowledge": can(request.user, "compliance.acknowledge_finding"),

@@ -52,11 +52,40 @@ def person_tables(tables: tuple[str, ...]) -> None:
     PERSON_TABLES = tables
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link another app adds under a panel (a report that counts what the panel lists): the
+    panel's app cannot name a higher layer's page, so that layer registers it here."""
+
+    panel: str  # the panel's key
+    label: StrOrPromise  # a lazy translation
+    url_name: str
+    permission: str  # shown only to whoever may open the page
+
+
 _registry: dict[str, Panel] = {}
+_links: dict[str, list[Link]] = {}
 
 
 def register(panel: Panel) -> None:
     _registry[panel.key] = panel
+
+
+def register_link(link: Link) -> None:
+    links = _links.setdefault(link.panel, [])
+    if link not in links:
+        links.append(link)
+
+
+def links_for(request, key: str) -> list[dict]:
+    """The links registered under the panel that this person may follow, with their URLs."""
+    from django.urls import reverse
+
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in _links.get(key, [])
+        if request.user.has_perm(link.permission)
+    ]
 
 
 def registered() -> list[Panel]:
@@ -88,7 +117,13 @@ def panels_for(request) -> list[dict]:
     versions = dict(zip(watched, table_versions(*watched), strict=True)) if watched else {}
     shown = []
     for panel in allowed:
-        entry: dict[str, Any] = {"key": panel.key, "title": panel.title, "template": panel.template, "context": {}}
+        entry: dict[str, Any] = {
+            "key": panel.key,
+            "title": panel.title,
+            "template": panel.template,
+            "context": {},
+            "links": links_for(request, panel.key),
+        }
         entry["html"] = _kept(request, panel, entry, versions)
         if entry["html"]:
             shown.append(entry)

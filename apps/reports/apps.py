@@ -27,6 +27,16 @@ class ReportsConfig(AppConfig):
         )
         for panel in dashboards.PANELS:
             home.register(panel)
+        # HR's certification panel lists certificates; the compliance report counts what each
+        # person is required to hold (training too): the panel says so and links here.
+        home.register_link(
+            home.Link(
+                panel="certifications",
+                label=_("Certification and training compliance report"),
+                url_name=f"reports:{catalog.COMPLIANCE.slug}",
+                permission=catalog.COMPLIANCE.permission,
+            )
+        )
         for kind in kinds.ALL:
             defaults.register(kind)
         jobs.register(report_jobs.PURGE_EXPORTS)

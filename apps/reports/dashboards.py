@@ -162,6 +162,9 @@ def open_shifts_by_day(request) -> dict:
 # --- care plans due for review ------------------------------------------------------------------
 
 CARE_PLAN_HORIZON = 30
+# The compliance rule type whose findings are these plans (apps/compliance/rule_types.py; named,
+# not imported: nothing imports compliance).
+CARE_PLAN_RULE_TYPE = "care_plan_review_due"
 
 
 def care_plans_due(request) -> dict:
@@ -186,7 +189,21 @@ def care_plans_due(request) -> dict:
     chart = charts.bar_chart(
         _("Active care plans by review date"), items, label_header=_("Review"), value_header=_("Care plans")
     )
-    return {"chart": chart, "total": sum(found.values()), "horizon": CARE_PLAN_HORIZON}
+    total = sum(found.values())
+    # No page lists every client's plans by review date; the findings of the "care plan review
+    # due" rules list them (each rule with its own horizon, the starter's 30 days as here), for
+    # those who may read findings.
+    list_url = (
+        _url("compliance:findings", type=CARE_PLAN_RULE_TYPE)
+        if request.user.has_perm("compliance.view_finding")
+        else ""
+    )
+    footer = charts.Row(
+        charts.Cell(_("Within %(days)s days or overdue") % {"days": CARE_PLAN_HORIZON}),
+        (charts.Cell(charts.number(total), list_url),),
+    )
+    chart = dataclasses.replace(chart, table=dataclasses.replace(chart.table, footer=footer))
+    return {"chart": chart, "total": total, "horizon": CARE_PLAN_HORIZON, "list_url": list_url}
 
 
 # --- authorizations at risk ---------------------------------------------------------------------
@@ -224,7 +241,7 @@ def authorizations_at_risk(request) -> dict:
             found["near"],
             _url("billing:authorizations", near=1),
         ),
-        charts.Item(_("Used up"), found["used_up"], tone="chart-alert"),
+        charts.Item(_("Used up"), found["used_up"], _url("billing:authorizations", used_up=1), tone="chart-alert"),
         charts.Item(
             _("Ending within %(days)s days") % {"days": lists.ENDING_SOON_DAYS},
             found["ending"],

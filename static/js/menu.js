@@ -15,3 +15,17 @@
     });
   });
 })();
+
+// On a phone the main menu is one row that scrolls sideways, and the current page's entry may
+// sit past its right edge. Bring that entry into view, near the middle, by scrolling the row
+// only (scrollIntoView could move the page too); the entry keeps aria-current and its place in
+// the Tab order.
+(function () {
+  "use strict";
+  var row = document.querySelector(".main-nav ul");
+  var current = row && row.querySelector('[aria-current="page"]');
+  if (!current || row.scrollWidth <= row.clientWidth) { return; }
+  var entry = current.getBoundingClientRect();
+  var frame = row.getBoundingClientRect();
+  row.scrollLeft += entry.left - frame.left - (row.clientWidth - entry.width) / 2;
+})();

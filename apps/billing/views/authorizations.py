@@ -28,7 +28,7 @@ from apps.scheduling.models import Service
 @login_required
 def authorization_list(request: OrgRequest) -> HttpResponse:
     require(request, "billing.view_serviceauthorization")
-    keys = ("status", "payer", "service", "ending", "near", "q")
+    keys = ("status", "payer", "service", "ending", "near", "used_up", "q")
     params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
     filters = lists.AuthorizationFilters(
         status=params["status"] if params["status"] in ServiceAuthorization.Status.values else "",
@@ -36,6 +36,7 @@ def authorization_list(request: OrgRequest) -> HttpResponse:
         service=uuid_or_none(params["service"]),
         ending_soon=params["ending"] == "1",
         near_limit=params["near"] == "1",
+        used_up=params["used_up"] == "1",
         query=params["q"],
     )
     today = clock.today()

@@ -301,10 +301,10 @@ def test_authorization_numbers_agree_with_the_filtered_lists_they_link_to(org_a)
     client = signed_in(org_a, "admin")
     for row in _panels(org_a)["authorizations_at_risk"]["chart"].table.rows:
         cell = row.cells[0]
-        if cell.url:  # "used up" has no filter of its own
-            response = client.get(cell.url)
-            assert response.context["next_cursor"] in ("", None)  # all on one page
-            assert str(len(response.context["rows"])) == cell.text, cell.url
+        assert cell.url, row.head.text  # "Used up" too: the list's used_up filter
+        response = client.get(cell.url)
+        assert response.context["next_cursor"] in ("", None)  # all on one page
+        assert str(len(response.context["rows"])) == cell.text, cell.url
 
 
 def test_hours_of_a_service_nobody_is_authorized_for_are_not_drawn_as_over_delivery(org_a):
