@@ -71,6 +71,18 @@ def current_by_rule(types: list[str]) -> list[ComplianceRule]:
     )
 
 
+def rules_of(types: list[str]) -> QuerySet[ComplianceRule]:
+    """The rules of the types given, for the filter's choices (no counts: those are the summary's)."""
+    return ComplianceRule.objects.filter(rule_type__in=types).order_by("-is_active", "rule_name")
+
+
+def location_choices() -> list[tuple]:
+    """Every location, for the filter: a short list, read without counting any finding."""
+    from apps.clients.models import ClientLocation
+
+    return list(ClientLocation.objects.order_by("name").values_list("pk", "name"))
+
+
 def current_by_location(types: list[str]) -> list[dict]:
     """Locations with current findings, the most first; findings with no location together."""
     return list(

@@ -170,14 +170,17 @@ def _tell(rule: ComplianceRule, rule_type: rule_types.RuleType, count: int) -> N
 
     critical = rule.severity == Severity.CRITICAL
     recipients = list(Role.objects.filter(name__in=[roles.ORGANIZATION_ADMIN, *rule_type.responsible]))
-    notifications.notify(
-        recipients=recipients,
-        type=kinds.FINDINGS.key,
-        context={"rule": rule.rule_name, "count": count, "severity": rule.get_severity_display()},
-        priority=Notification.Priority.URGENT if critical else Notification.Priority.NORMAL,
-        channels=["in_app", "email"] if critical else ["in_app"],
-        link=f"{reverse('compliance:findings')}?rule={rule.pk}",
-    )
+    # Written in the organization's language: the nightly job has no visitor whose language
+    # it could take, and the rule's name and severity are words too.
+    with notifications.written_for(None):
+        notifications.notify(
+            recipients=recipients,
+            type=kinds.FINDINGS.key,
+            context={"rule": rule.display_name, "count": count, "severity": rule.get_severity_display()},
+            priority=Notification.Priority.URGENT if critical else Notification.Priority.NORMAL,
+            channels=["in_app", "email"] if critical else ["in_app"],
+            link=f"{reverse('compliance:findings')}?rule={rule.pk}",
+        )
 
 
 @transaction.atomic

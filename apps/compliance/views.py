@@ -6,23 +6,58 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can, permission_required
 from apps.billing.params import uuid_or_none
+from apps.clients.models import ClientLocation
 from apps.compliance import rule_types, selectors
 from apps.compliance.forms import AcknowledgeForm
-from apps.compliance.models import SEVERITY_ORDER, Finding
+from apps.compliance.models import SEVERITY_ORDER, ComplianceRule, Finding
 from apps.compliance.services import finding_acknowledge, rules_evaluate
-from apps.core import pages
+from apps.core import fragments, pages
+from apps.core.versions import tables_of
 
 STATUSES = ("current", *Finding.Status.values, "all")
 # The location filter's value for findings about no location (a location is otherwise a UUID).
 NO_LOCATION = "none"
+
+
+# What the dashboard's counts read: while none of these change, the counts are the same.
+SUMMARY_TABLES = tables_of(Finding, ComplianceRule, ClientLocation)
+
+
+def _summary(request: OrgRequest, types: list[str]) -> str:
+    """The counts by severity, rule and location (three aggregates over every current finding:
+    200 ms with 100,000 findings), kept in the worker while the findings, rules and locations
+    stand still, for each set of rule types a person may see. The nightly run, an
+    acknowledgement or a renamed location changes a table's version and they are counted anew."""
+
+    def render() -> str:
+        return render_to_string(
+            "compliance/partials/_summary.html",
+            {
+                "severities": selectors.current_by_severity(types),
+                "rules": selectors.current_by_rule(types),
+                "locations": selectors.current_by_location(types),
+                "no_location": NO_LOCATION,
+            },
+            request=request,
+        )
+
+    html = fragments.cached(
+        ("compliance-summary", get_language(), get_current_timezone_name(), tuple(types)),
+        tables=SUMMARY_TABLES,
+        render=render,
+    )
+    return mark_safe(html)  # noqa: S308 - the template's own output, escaped as it rendered # nosec B308, B703
 
 
 @login_required
@@ -57,12 +92,12 @@ def findings(request: OrgRequest) -> HttpResponse:
             "filtered": any(v for k, v in params.items() if k != "status") or status != "current",
             "status": status,
             "statuses": [("current", _("Open or acknowledged")), *Finding.Status.choices, ("all", _("All"))],
-            "severities": selectors.current_by_severity(types),
+            "summary": _summary(request, types),
             "severity_choices": [(s.value, s.label) for s in SEVERITY_ORDER],
             "type_choices": [(key, title) for key, title in rule_types.choices() if key in types],
             "no_location": NO_LOCATION,
-            "rules": selectors.current_by_rule(types),
-            "locations": selectors.current_by_location(types),
+            "rules": selectors.rules_of(types),
+            "location_choices": selectors.location_choices(),
             "may_acknowledge": can(request.user, "compliance.acknowledge_finding"),
             "may_run": can(request.user, "compliance.run_compliance"),
         },

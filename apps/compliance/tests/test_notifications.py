@@ -66,3 +66,18 @@ def test_findings_already_known_tell_nobody_again(at_noon):
         rules_evaluate(rules=[rule])
     assert len(_told()) == 2
     assert not Notification.objects.filter(notification_type="compliance.findings", created_at__gt=NOON).exists()
+
+
+def test_the_notification_is_written_in_the_organizations_language_whatever_the_workers(at_noon):
+    from django.utils import translation
+
+    from apps.tenants import services as tenants
+
+    tenants.organization_update(organization=at_noon, settings={**(at_noon.settings or {}), "language": "es"})
+    rule = make_rule("certification_expiring", {"certification_type": "CPR", "within_days": 30}, severity="critical")
+    make_certification(make_staff(), expires=TODAY)
+    with translation.override("en"):
+        rules_evaluate(rules=[rule])
+    note = _told()["hr"]
+    assert note.title.startswith("Nuevos hallazgos de cumplimiento"), note.title
+    assert "(Crítica)" in note.message, note.message
