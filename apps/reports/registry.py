@@ -9,7 +9,7 @@ Reports register themselves here (apps/reports/catalog.py, in ReportsConfig.read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -51,7 +51,7 @@ class Report:
     form: type[forms.Form]
     columns: tuple[Column, ...]
     # rows(cleaned filters) -> list of dicts keyed by column key: one aggregate query.
-    rows: Callable[[dict[str, Any]], list[dict[str, Any]]]
+    rows: Callable[[dict[str, Any]], Sequence[dict[str, Any]]]
     # Reports showing clients' protected health information: opening one is logged as access.
     phi: bool = False
     order: int = 100
@@ -64,7 +64,7 @@ class Report:
     def export_url_name(self) -> str:
         return f"reports:{self.slug}_export"
 
-    def totals(self, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    def totals(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
         """The totals row: the sum of each column marked `total`; None when nothing sums."""
         summed = [c for c in self.columns if c.total]
         if not summed:
@@ -75,7 +75,7 @@ class Report:
             totals[column.key] = sum((row[column.key] or zero for row in rows), zero)
         return totals
 
-    def table(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
+    def table(self, rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
         """The rows as lists of cells in column order (what every export writes)."""
         keys = [c.key for c in self.columns]
         return [[row[key] for key in keys] for row in rows]

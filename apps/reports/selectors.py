@@ -4,6 +4,7 @@ plain dicts keyed by the report's column keys (apps/reports/catalog.py names the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -69,7 +70,7 @@ def census(filters: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**row, "location": row["location__name"] or nowhere} for row in found]
 
 
-def client_roster(filters: dict[str, Any]) -> list[dict[str, Any]]:
+def client_roster(filters: dict[str, Any]) -> Sequence[dict[str, Any]]:
     """The census client by client: who is counted where, for a surveyor's or a payer's list.
     One query; the location's name comes by its join, the status's words from the choices."""
     clients = Client.objects.all()
@@ -93,8 +94,10 @@ def client_roster(filters: dict[str, Any]) -> list[dict[str, Any]]:
         "admission_date",
         "discharge_date",
     )
-    return [
-        {
+
+    def row(values: tuple) -> dict[str, Any]:
+        client_id, last, first, born, status, location, admitted, discharged = values
+        return {
             "client_id": client_id,
             "client": f"{last}, {first}",
             "date_of_birth": born,
@@ -103,8 +106,34 @@ def client_roster(filters: dict[str, Any]) -> list[dict[str, Any]]:
             "admitted": admitted,
             "discharged": discharged,
         }
-        for client_id, last, first, born, status, location, admitted, discharged in found
-    ]
+
+    return QueryRows(found, row)
+
+
+class QueryRows(Sequence):
+    """A report's rows read as they are needed: its length counted in the database, a page
+    read as a slice (a roster of 10,000 clients shows 50 at a time without reading the other
+    9,950), every row in chunks for an export. A report whose rows are a list of people, with
+    nothing to add up, returns these; aggregate reports return a list."""
+
+    def __init__(self, queryset, make: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset = queryset
+        self.make = make
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[override]  # a slice gives a list, as a list's does
+        if isinstance(index, slice):
+            return [self.make(values) for values in self.queryset[index]]
+        return self.make(self.queryset[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for values in self.queryset.iterator(chunk_size=2000):
+            yield self.make(values)
 
 
 # --- staff hours (payroll) -----------------------------------------------------------------------
