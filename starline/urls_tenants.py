@@ -22,6 +22,8 @@ urlpatterns = [
     path("billing/", include("apps.billing.urls")),
     path("compliance/", include("apps.compliance.urls")),
     path("reports/", include("apps.reports.urls")),
+    # Last of the settings/ includes: its "" would otherwise be tried before their own pages.
+    path("settings/", include("apps.tenants.settings_urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

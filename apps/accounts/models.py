@@ -177,6 +177,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):  # type: ignore[djang
             ("invite_user", _("Invite people")),
             ("manage_sessions", _("See and end other people's sessions")),
             ("manage_security", _("Change the organization's sign-in policy")),
+            ("manage_organization", _("Change the organization's settings")),
             ("reset_two_factor", _("Reset another person's two-factor sign-in")),
         ]
         indexes = [models.Index(fields=["status"], name="accounts_user_status_idx")]

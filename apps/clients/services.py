@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -23,6 +25,8 @@ from apps.core.validators import set_ssn
 from apps.tenants.models import Organization
 
 DEFAULT_ID_PATTERN = "C{number:05d}"
+ID_PATTERN_MAX_LENGTH = 40
+_ID_SPEC = re.compile(r"^(0?[1-9][0-9]?d?|d)?$")
 
 
 # --- organization settings --------------------------------------------------------------------
@@ -36,6 +40,35 @@ def _section(organization) -> dict:
 
 def id_pattern(organization) -> str:
     return str(_section(organization).get("id_pattern") or DEFAULT_ID_PATTERN)
+
+
+def id_pattern_check(pattern: str) -> str:
+    """An ID pattern an organization may choose, stripped, or a ValidationError: text with
+    {number} (formatted as Python does, {number:05d}) and optionally {year}, making IDs of at
+    most 50 characters. next_client_id falls back to the default for a pattern that fails."""
+    pattern = (pattern or "").strip()
+    if len(pattern) > ID_PATTERN_MAX_LENGTH:
+        raise ValidationError(_("Use at most %(count)d characters.") % {"count": ID_PATTERN_MAX_LENGTH})
+    try:
+        parts = [(name, spec, conversion) for _text, name, spec, conversion in string.Formatter().parse(pattern)]
+    except ValueError:
+        raise ValidationError(_("Check the braces: use {number} and {year} only.")) from None
+    names = {name for name, _spec, _conversion in parts if name is not None}
+    if "number" not in names:
+        raise ValidationError(_("The pattern needs {number}, for example C{number:05d}."))
+    # Only a zero-padded width: any other format (a width of millions, an attribute, !r) is
+    # either no ID or a way to make the server build a huge string.
+    if names - {"number", "year"} or any(
+        name is not None and (conversion or not _ID_SPEC.match(spec or "")) for name, spec, conversion in parts
+    ):
+        raise ValidationError(_("Use {number} and {year} only, with a width such as {number:05d}."))
+    try:
+        longest = pattern.format(number=10**9, year=9999)
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise ValidationError(_("This pattern cannot make an ID; try C{number:05d}.")) from None
+    if len(longest) > 50:
+        raise ValidationError(_("IDs from this pattern would be longer than 50 characters."))
+    return pattern
 
 
 def two_person_rule(organization) -> bool:

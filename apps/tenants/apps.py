@@ -13,3 +13,12 @@ class TenantsConfig(AppConfig):
         navigation.register(
             navigation.NavItem(key="home", label=_("Home"), url_name="home", order=0, requires_login=False)
         )
+        navigation.register(
+            navigation.NavItem(
+                key="settings",
+                label=_("Settings"),
+                url_name="orgsettings:index",
+                permission="accounts.manage_organization",
+                order=95,
+            )
+        )

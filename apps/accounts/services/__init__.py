@@ -26,7 +26,11 @@ from apps.accounts.services.people import (
     user_unlock,
 )
 from apps.accounts.services.roles import role_create, role_delete, role_update, system_roles_sync
-from apps.accounts.services.security import security_policy_update
+from apps.accounts.services.security import (
+    security_policy_changed_record,
+    security_policy_clean,
+    security_policy_update,
+)
 from apps.accounts.services.sessions import (
     SESSION_LAST_SEEN,
     SESSION_STARTED,
@@ -63,6 +67,8 @@ __all__ = [
     "role_create",
     "role_delete",
     "role_update",
+    "security_policy_changed_record",
+    "security_policy_clean",
     "security_policy_update",
     "session_revoke",
     "session_touch",

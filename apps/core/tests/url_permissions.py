@@ -128,6 +128,8 @@ COMMON = {
 TENANT = COMMON | {
     "home": PUBLIC,
     "favicon": PUBLIC,
+    # The organization settings page (its sign-in fieldset also needs accounts.manage_security).
+    "orgsettings:index": perms("accounts.manage_organization"),
     "audit:log": perms("audit.view_logentry"),
     "audit:history": perms("audit.view_logentry", scope=HISTORY_READERS),
     "audit:access_report": perms("audit.view_logentry"),
