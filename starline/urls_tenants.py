@@ -22,6 +22,7 @@ urlpatterns = [
     path("billing/", include("apps.billing.urls")),
     path("compliance/", include("apps.compliance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("settings/domains/", include("apps.tenants.domain_urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),

@@ -8,8 +8,10 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        from apps.core import navigation
+        from apps.core import jobs, navigation
+        from apps.tenants import domain_jobs
 
         navigation.register(
             navigation.NavItem(key="home", label=_("Home"), url_name="home", order=0, requires_login=False)
         )
+        jobs.register(domain_jobs.RECHECK)

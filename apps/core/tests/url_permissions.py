@@ -128,6 +128,10 @@ COMMON = {
 TENANT = COMMON | {
     "home": PUBLIC,
     "favicon": PUBLIC,
+    # The custom domain decides which host serves the sign-in page and keeps its cookies.
+    "domains:index": perms("accounts.manage_security"),
+    "domains:check": perms("accounts.manage_security"),
+    "domains:remove": perms("accounts.manage_security"),
     "audit:log": perms("audit.view_logentry"),
     "audit:history": perms("audit.view_logentry", scope=HISTORY_READERS),
     "audit:access_report": perms("audit.view_logentry"),
