@@ -118,3 +118,15 @@ def test_an_admins_session_means_nothing_on_another_organizations_host(org_a, or
 
 def test_the_page_is_not_on_the_platforms_host(public_client):
     assert public_client.get(URL).status_code == 404
+
+
+def test_the_page_and_its_messages_speak_spanish(org_a, fake_dns_records):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = "es"
+    assert "Añadir un dominio" in client.get(URL).content.decode()
+    response = client.post(URL, {"custom_domain": "192.0.2.10"})
+    assert "Una dirección IP no puede ser un dominio propio" in response.content.decode()
+    client.post(URL, {"custom_domain": HOST})
+    body = client.post(URL + "check/", follow=True).content.decode()
+    assert "No existe ningún registro TXT llamado _starline-verify.care.alpha-example.org." in body
+    assert "Pendiente de verificación" in body and "Comprobar ahora" in body
