@@ -130,6 +130,13 @@ TENANT_BASE_SCHEMA = env.str("TENANT_BASE_SCHEMA", default="tenant_template")
 TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CREATION_FAKES_MIGRATIONS", default=True)
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
 TENANT_HOST_CACHE_SECONDS = env.int("TENANT_HOST_CACHE_SECONDS", default=30)
+# Custom domains (apps/tenants/domain_services.py): a verified domain whose TXT record has gone
+# keeps routing this many days (the admins are told at once), then stops.
+CUSTOM_DOMAIN_GRACE_DAYS = env.int("CUSTOM_DOMAIN_GRACE_DAYS", default=7)
+# The DNS resolver the checks ask: a dotted path to a callable returning an object with
+# dnspython's `resolve(name, "TXT")`. Tests name a fake one; nothing else should change it.
+CUSTOM_DOMAIN_RESOLVER = env.str("CUSTOM_DOMAIN_RESOLVER", default="apps.tenants.domain_dns.system_resolver")
+CUSTOM_DOMAIN_DNS_TIMEOUT = env.float("CUSTOM_DOMAIN_DNS_TIMEOUT", default=5.0)
 PUBLIC_SCHEMA_URLCONF = "starline.urls_public"
 ROOT_URLCONF = "starline.urls_tenants"
 AUTH_USER_MODEL = "accounts.User"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("billing/", include("apps.billing.urls")),
     path("compliance/", include("apps.compliance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("settings/domains/", include("apps.tenants.domain_urls")),
     # Last of the settings/ includes: its "" would otherwise be tried before their own pages.
     path("settings/", include("apps.tenants.settings_urls")),
     path("admin/login/", sign_in_views.admin_login_redirect),

@@ -1,13 +1,13 @@
 """The platform admin (public schema only): operators create and manage organizations."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import tenant_connection
-from apps.tenants import services
+from apps.tenants import domain_services, services
 from apps.tenants.models import Domain, Organization
 
 
@@ -68,7 +68,15 @@ class OrganizationAdminForm(forms.ModelForm):
 
 class DomainInline(admin.TabularInline):
     model = Domain
-    readonly_fields = ("domain", "kind", "is_primary")
+    readonly_fields = (
+        "domain",
+        "kind",
+        "is_primary",
+        "status",
+        "verified_by_hand",
+        "failing_since",
+        "last_check_result",
+    )
     fields = readonly_fields
     extra = 0
     can_delete = False
@@ -85,7 +93,7 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "subdomain", "custom_domain", "contact_email"]
     readonly_fields = ["schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "reactivate", "verify_custom_domain", "check_custom_domain"]
     fieldsets = (
         (None, {"fields": ("name", "subdomain", "custom_domain", "is_active", "admin_email", "schema_name")}),
         (_("Brand"), {"fields": ("logo", "favicon", "primary_color", "secondary_color", "font_family")}),
@@ -128,3 +136,33 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
     def reactivate(self, request, queryset):
         for organization in queryset:
             services.organization_reactivate(organization=organization)
+
+    @admin.action(description=_("Verify the custom domain of selected organizations by hand"))
+    def verify_custom_domain(self, request, queryset):
+        """The operator vouches for the domain (they run its DNS for the agency, or checked it
+        another way): it routes at once and the daily check leaves it alone."""
+        for organization in queryset:
+            try:
+                domain = domain_services.custom_domain_verify_by_hand(organization=organization)
+            except ValidationError as exc:
+                self.message_user(request, f"{organization}: {' '.join(exc.messages)}", messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("%(domain)s verified by hand for %(organization)s.")
+                    % {"domain": domain.domain, "organization": organization},
+                )
+
+    @admin.action(description=_("Check the custom domain of selected organizations now (DNS)"))
+    def check_custom_domain(self, request, queryset):
+        for organization in queryset:
+            try:
+                domain, _event = domain_services.custom_domain_check(organization=organization)
+            except ValidationError as exc:
+                self.message_user(request, f"{organization}: {' '.join(exc.messages)}", messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_result}",
+                    messages.SUCCESS if domain.status == Domain.Status.VERIFIED else messages.WARNING,
+                )

@@ -8,7 +8,8 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        from apps.core import navigation
+        from apps.core import jobs, navigation
+        from apps.tenants import domain_jobs
 
         navigation.register(
             navigation.NavItem(key="home", label=_("Home"), url_name="home", order=0, requires_login=False)
@@ -22,3 +23,4 @@ class TenantsConfig(AppConfig):
                 order=95,
             )
         )
+        jobs.register(domain_jobs.RECHECK)

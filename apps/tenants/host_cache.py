@@ -3,7 +3,8 @@
 The lookup runs on every request; a per-process dictionary with a short TTL
 (TENANT_HOST_CACHE_SECONDS) turns it into a dictionary read. The provisioning service
 clears it when domains or organizations change; other processes pick the change up
-within the TTL. Unknown hosts are cached too (so a flood of random Host headers costs
+within the TTL. Only routable domains are found (Domain.objects.routable(): subdomains, and
+custom domains while verified). Unknown hosts are cached too (so a flood of random Host headers costs
 one query each per TTL), but the dictionary is bounded.
 """
 
@@ -27,7 +28,8 @@ def lookup(hostname: str):
         return hit[1]
     from apps.tenants.models import Domain
 
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    # A custom domain not verified (or lapsed) is an unknown host: it answers like one.
+    domain = Domain.objects.routable().select_related("tenant").filter(domain=hostname).first()
     organization = domain.tenant if domain is not None else None
     with _lock:
         if len(_entries) >= _MAX_ENTRIES:

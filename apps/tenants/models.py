@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
@@ -149,21 +151,57 @@ class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missi
         return validators.FONT_STACKS.get(self.font_family, validators.FONT_STACKS["System"])
 
 
+class DomainQuerySet(models.QuerySet):
+    def routable(self, *, now=None):
+        """Hosts that may serve their organization: every subdomain, and a custom domain once
+        its owner proved it (a TXT record) and while its record is found, or has been missing
+        for less than the grace period. Written as a query on the clock, not only as the
+        status the daily job sets, so a late job cannot stretch the grace period."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=django_settings.CUSTOM_DOMAIN_GRACE_DAYS)
+        verified = models.Q(status=Domain.Status.VERIFIED) & (
+            models.Q(failing_since__isnull=True) | models.Q(failing_since__gt=cutoff)
+        )
+        return self.filter(models.Q(kind=Domain.Kind.SUBDOMAIN) | verified)
+
+
 class Domain(DomainMixin):
     """A host name that resolves to an organization: its subdomain, or its custom domain.
 
-    Rows are written only by the provisioning service, which keeps them in step with
-    Organization.subdomain and Organization.custom_domain.
+    Rows are written only by the provisioning and domain services, which keep them in step
+    with Organization.subdomain and Organization.custom_domain. A custom domain routes only
+    once verified (apps/tenants/domain_services.py); a subdomain always does.
     """
 
     class Kind(models.TextChoices):
         SUBDOMAIN = "subdomain", _("Subdomain")
         CUSTOM = "custom", _("Custom domain")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        LAPSED = "lapsed", _("Lapsed")
+
     # Annotated: DomainMixin comes untyped from django-tenants, so the checker cannot infer it.
     kind: models.CharField[str, str] = models.CharField(
         _("kind"), max_length=10, choices=Kind.choices, default=Kind.SUBDOMAIN
     )
+    # Pending by default: a row written by any other path than the services must not route.
+    status: models.CharField[str, str] = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # What the TXT record must hold; published in DNS, so not a secret, but only its owner's.
+    token: models.CharField[str, str] = models.CharField(_("verification token"), max_length=64, blank=True)
+    verified_at: models.DateTimeField = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The platform's operator vouched for it: the daily check leaves it alone, since there may
+    # be no record to find (a domain the operator runs for the agency).
+    verified_by_hand: models.BooleanField = models.BooleanField(_("verified by hand"), default=False)
+    last_checked_at: models.DateTimeField = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    last_check_result: models.CharField[str, str] = models.CharField(_("last check result"), max_length=255, blank=True)
+    # Set when a verified domain's record is first found missing; cleared when it is back.
+    failing_since: models.DateTimeField = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    objects = DomainQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("domain")
@@ -171,3 +209,9 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def grace_ends_at(self):
+        if self.failing_since is None:
+            return None
+        return self.failing_since + timedelta(days=django_settings.CUSTOM_DOMAIN_GRACE_DAYS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import zoneinfo
 from collections.abc import Iterator
 from datetime import date
@@ -19,10 +20,13 @@ from django_tenants.utils import schema_exists
 from apps.core.db.roles import as_owner, grant_new_schema
 from apps.core.discovery import app_modules
 from apps.core.tenancy import tenant_connection
-from apps.tenants import host_cache
+from apps.tenants import domain_dns, host_cache
 from apps.tenants.models import Domain, Organization
 
 logger = logging.getLogger(__name__)
+
+# A DNS name's limit; the verification record's name adds its prefix to the domain.
+MAX_RECORD_NAME_LENGTH = 253
 
 # Fields an operator may set when creating or editing an organization.
 EDITABLE_FIELDS = (
@@ -74,12 +78,21 @@ def organization_check_available(*, subdomain: str, custom_domain: str = "", exc
                 taken = taken.exclude(tenant_id=exclude_pk)
             if custom_domain in settings.PUBLIC_HOSTS or taken.exists():
                 errors["custom_domain"] = [_("This domain is already in use.")]
+            elif len(domain_dns.record_name(custom_domain)) > MAX_RECORD_NAME_LENGTH:
+                errors["custom_domain"] = [
+                    _("This domain is too long: its verification record (%(name)s) would pass DNS's 253 characters.")
+                    % {"name": domain_dns.record_name(custom_domain)}
+                ]
     if errors:
         raise ValidationError(errors)
 
 
 def _sync_domains(*, organization: Organization) -> None:
-    """Make the Domain rows say exactly what subdomain and custom_domain say."""
+    """Make the Domain rows say exactly what subdomain and custom_domain say.
+
+    A new custom domain starts pending, with a token of its own: it routes once its owner
+    has proved it (apps/tenants/domain_services.py), whoever typed it in.
+    """
     wanted = {organization.primary_host: Domain.Kind.SUBDOMAIN}
     if organization.custom_domain:
         wanted[organization.custom_domain] = Domain.Kind.CUSTOM
@@ -91,14 +104,26 @@ def _sync_domains(*, organization: Organization) -> None:
         is_primary = kind == Domain.Kind.SUBDOMAIN
         current = existing.get(host)
         if current is None:
-            Domain.objects.create(domain=host, tenant=organization, kind=kind, is_primary=is_primary)
+            subdomain = kind == Domain.Kind.SUBDOMAIN
+            Domain.objects.create(
+                domain=host,
+                tenant=organization,
+                kind=kind,
+                is_primary=is_primary,
+                status=Domain.Status.VERIFIED if subdomain else Domain.Status.PENDING,
+                token="" if subdomain else new_domain_token(),
+            )
         elif current.kind != kind or current.is_primary != is_primary:
             current.kind, current.is_primary = kind, is_primary
             current.save(update_fields=["kind", "is_primary"])
-    _clear_host_cache()
+    clear_host_cache()
 
 
-def _clear_host_cache() -> None:
+def new_domain_token() -> str:
+    return secrets.token_hex(20)
+
+
+def clear_host_cache() -> None:
     # Now, for this request's own later lookups, and again after commit, so a lookup made
     # by another thread in between cannot keep the old state for a whole TTL.
     host_cache.clear()
@@ -228,7 +253,7 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
     if {"subdomain", "custom_domain"} & set(fields):
         _sync_domains(organization=organization)
     else:
-        _clear_host_cache()
+        clear_host_cache()
     return organization
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import zoneinfo
 from functools import lru_cache
@@ -47,6 +48,13 @@ def validate_subdomain(value: str) -> None:
 
 
 def validate_hostname(value: str) -> None:
+    try:
+        ipaddress.ip_address((value or "").strip("[]"))
+    except ValueError:
+        pass
+    else:
+        # Routing is by name, and an address proves nothing about who owns it.
+        raise ValidationError(_("An IP address cannot be a custom domain; enter a domain name."), code="ip")
     if not _HOSTNAME.match(value or ""):
         raise ValidationError(_("Enter a full domain name such as care.example.org."), code="invalid")
 

@@ -130,6 +130,10 @@ TENANT = COMMON | {
     "favicon": PUBLIC,
     # The organization settings page (its sign-in fieldset also needs accounts.manage_security).
     "orgsettings:index": perms("accounts.manage_organization"),
+    # The custom domain decides which host serves the sign-in page and keeps its cookies.
+    "domains:index": perms("accounts.manage_security"),
+    "domains:check": perms("accounts.manage_security"),
+    "domains:remove": perms("accounts.manage_security"),
     "audit:log": perms("audit.view_logentry"),
     "audit:history": perms("audit.view_logentry", scope=HISTORY_READERS),
     "audit:access_report": perms("audit.view_logentry"),

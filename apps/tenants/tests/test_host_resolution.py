@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test import override_settings
 
-from apps.tenants import host_cache, services
+from apps.tenants import domain_services, host_cache, services
 from conftest import host_client, signed_in
 
 
@@ -11,8 +11,10 @@ def test_it_serves_an_organization_on_its_subdomain(client_a, org_a):
     assert org_a.name in response.content.decode()
 
 
-def test_it_serves_an_organization_on_its_custom_domain(org_a):
+def test_it_serves_an_organization_on_its_custom_domain_once_verified(org_a):
     services.organization_update(organization=org_a, custom_domain="care.alpha-example.org")
+    assert host_client("care.alpha-example.org").get("/").status_code == 404
+    domain_services.custom_domain_verify_by_hand(organization=org_a)
     response = host_client("care.alpha-example.org").get("/")
     assert response.status_code == 200
     assert "Alpha Community Living" in response.content.decode()
@@ -113,8 +115,10 @@ def test_hosts_are_matched_without_regard_to_case(client_a, org_a):
 
 def test_www_is_not_stripped_so_it_never_reaches_another_organization(org_a, org_b):
     services.organization_update(organization=org_a, custom_domain="alpha-care.org")
+    domain_services.custom_domain_verify_by_hand(organization=org_a)
     assert host_client("www.alpha-care.org").get("/").status_code == 404
     services.organization_update(organization=org_b, custom_domain="www.alpha-care.org")
+    domain_services.custom_domain_verify_by_hand(organization=org_b)
     assert "Beta" in host_client("www.alpha-care.org").get("/").content.decode()
     assert "Alpha" in host_client("alpha-care.org").get("/").content.decode()
 
