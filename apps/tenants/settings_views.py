@@ -6,12 +6,35 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.core.pages import form_page
 from apps.tenants import settings_sections, settings_services
 from apps.tenants.http import OrganizationRequest
 from apps.tenants.settings_forms import OrganizationSettingsForm
+
+
+# The organization's other settings pages, each shown to those who may open it: (label, URL
+# name, permission). Named, not imported: they belong to apps above tenants.
+HUB = [
+    (_lazy("Branding: logo, colours and font"), "branding:index", "branding.manage_branding"),
+    (_lazy("Themes: custom colours and styles"), "themes:index", "themes.manage_themes"),
+    (_lazy("Custom domain"), "domains:index", "accounts.manage_security"),
+]
+
+
+def _hub(user) -> list[tuple[str, str]]:
+    links = []
+    for label, url_name, permission in HUB:
+        if not user.has_perm(permission):
+            continue
+        try:
+            links.append((str(label), reverse(url_name)))
+        except NoReverseMatch:  # a page not installed in this deployment
+            continue
+    return links
 
 
 @login_required
@@ -31,6 +54,7 @@ def index(request: OrganizationRequest) -> HttpResponse:
             organization=organization, sections=sections, data=data, actor=request.user, request=request
         ),
         template="tenants/settings/index.html",
+        context={"hub": _hub(request.user)},
         saved_message=_("Settings saved."),
         redirect_to="orgsettings:index",
     )
