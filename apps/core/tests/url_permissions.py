@@ -128,6 +128,8 @@ COMMON = {
 TENANT = COMMON | {
     "home": PUBLIC,
     "favicon": PUBLIC,
+    "logo": PUBLIC,
+    "branding:index": perms("branding.manage_branding"),
     "audit:log": perms("audit.view_logentry"),
     "audit:history": perms("audit.view_logentry", scope=HISTORY_READERS),
     "audit:access_report": perms("audit.view_logentry"),

@@ -1,0 +1,46 @@
+"""The WCAG 2.1 contrast arithmetic the branding page decides with, against known pairs
+(the WCAG definition and WebAIM's contrast checker)."""
+
+import pytest
+
+from apps.branding.services import colour_problem
+from apps.tenants import theme
+
+
+@pytest.mark.parametrize(
+    ("foreground", "background", "expected"),
+    [
+        ("#ffffff", "#000000", 21.0),
+        ("#000000", "#ffffff", 21.0),
+        ("#ffffff", "#ffffff", 1.0),
+        ("#777777", "#ffffff", 4.48),  # the classic "almost AA" grey
+        ("#767676", "#ffffff", 4.54),  # WebAIM: the lightest grey that passes on white
+        ("#595959", "#ffffff", 7.0),  # WebAIM: AAA on white
+        ("#0000ff", "#ffffff", 8.59),  # WebAIM's default example
+        ("#ff0000", "#ffffff", 4.0),
+        ("#2563eb", "#ffffff", 5.17),
+    ],
+)
+def test_the_contrast_ratio_matches_known_pairs(foreground, background, expected):
+    assert theme.contrast_ratio(foreground, background) == pytest.approx(expected, abs=0.01)
+
+
+def test_the_readable_text_colour_is_white_on_dark_and_near_black_on_light():
+    assert theme.readable_on("#1d4ed8") == theme.WHITE
+    assert theme.readable_on("#fde047") == theme.NEAR_BLACK
+    assert theme.best_text_contrast("#fde047") == pytest.approx(theme.contrast_ratio("#fde047", theme.NEAR_BLACK))
+
+
+@pytest.mark.parametrize("colour", ["#1d4ed8", "#7c3aed", "#b45309", "#fde047", "#000000", "#ffffff", "#64748b"])
+def test_a_colour_some_text_reads_on_is_accepted(colour):
+    assert colour_problem(colour) == ""
+
+
+@pytest.mark.parametrize(
+    ("colour", "shown"),
+    # The better of white and near-black on each, floored: 4.478 is not a passing 4.48 → 4.5.
+    [("#777777", "4.47:1"), ("#808080", "4.49:1"), ("#ff0000", "4.43:1")],
+)
+def test_a_colour_no_text_reads_on_is_refused_with_its_ratio(colour, shown):
+    problem = colour_problem(colour)
+    assert shown in problem and "4.5:1" in problem and colour in problem

@@ -1,0 +1,15 @@
+"""The brand in templates that have no theme in their context (emails rendered by a job)."""
+
+from __future__ import annotations
+
+from django import template
+
+from apps.tenants import theme
+
+register = template.Library()
+
+
+@register.filter
+def text_on(background: str) -> str:
+    """The readable text colour on a brand colour: white or near-black (WCAG contrast)."""
+    return theme.readable_on(background or theme.DEFAULT_PRIMARY)
