@@ -41,6 +41,18 @@ def test_the_admin_shows_the_organizations_name_logo_and_stylesheet(org_a):
     assert f"/theme.css?v={version}" in html
 
 
+def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a):
+    from apps.core import shell
+
+    org = _brand(org_a)
+    version = theme.for_organization(org).version
+    for client, path in ((signed_in(org_a, "dsp"), "/"), (client_a, "/accounts/sign-in/")):
+        html = client.get(path).content.decode()
+        assert f'src="{shell.logo_url(org)}"' in html, path
+        assert f"/theme.css?v={version}" in html, path
+        assert '<link rel="icon" href="/favicon.ico">' in html, path
+
+
 def test_the_stylesheet_loads_the_chosen_self_hosted_font(org_a, client_a):
     org = _brand(org_a)
     css = client_a.get(f"/theme.css?v={theme.for_organization(org).version}").content.decode()

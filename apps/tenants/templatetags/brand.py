@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from apps.core import shell
 from apps.tenants import theme
 
 register = template.Library()
@@ -13,3 +14,9 @@ register = template.Library()
 def text_on(background: str) -> str:
     """The readable text colour on a brand colour: white or near-black (WCAG contrast)."""
     return theme.readable_on(background or theme.DEFAULT_PRIMARY)
+
+
+@register.filter
+def logo_url(organization) -> str:
+    """The organization's logo at its host's lasting URL, versioned (apps.core.shell)."""
+    return shell.logo_url(organization)
