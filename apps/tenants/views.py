@@ -30,6 +30,9 @@ def home(request: OrganizationRequest) -> HttpResponse:
     return render(request, "tenants/today.html", {"panels": home_panels.panels_for(request)})
 
 
+_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/vnd.microsoft.icon"})
+
+
 @lru_cache(maxsize=64)
 def _stored_image(name: str) -> bytes:
     """A brand image's bytes, read once per process. Stored names are random and never reused
@@ -44,11 +47,15 @@ def _brand_image(field) -> HttpResponse | None:
     for a minute, and a browser or a mail reader keeps the icon or the logo far longer."""
     if not field:
         return None
+    # Served from the organization's own host: only as an image type, whatever a stored
+    # name (an older upload's, kept as it came) might say.
+    content_type = mimetypes.guess_type(field.name)[0]
+    if content_type not in _IMAGE_TYPES:
+        return None
     try:
         data = _stored_image(field.name)
     except OSError:
         return None
-    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     return HttpResponse(data, content_type=content_type)
 
 

@@ -98,3 +98,13 @@ def test_a_billing_summary_pdf_prints_the_organizations_name_and_logo(org_a):
     assert org.name in first.extract_text()
     assert len(first.images) == 1  # the logo
     assert first.images[0].image.size == (300, 100)
+
+
+def test_a_stored_file_that_is_not_named_as_an_image_is_never_served_from_the_host(org_a, client_a):
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("public/branding/old/logo.html", io.BytesIO(b"<script>alert(1)</script>"))
+    Organization.objects.filter(pk=org_a.pk).update(logo=name, favicon=name)
+    for path in ("/logo.png", "/favicon.ico"):
+        response = client_a.get(path)
+        assert response.status_code == 302 and response["Location"].endswith("img/favicon.svg"), path
