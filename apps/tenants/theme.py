@@ -16,6 +16,8 @@ WHITE = "#ffffff"
 NEAR_BLACK = "#111827"
 # WCAG 2.1 AA for normal text (success criterion 1.4.3).
 AA_NORMAL_TEXT = 4.5
+# The darker of the pages' light backgrounds (starline.css --sl-bg; cards are white).
+PAGE_BACKGROUND = "#f8fafc"
 
 # Self-hosted web fonts (static/fonts/<directory>/, from the @fontsource npm packages, each
 # with its OFL licence beside it): the latin subset at 400 and 700. Fonts not listed here
@@ -62,6 +64,21 @@ def best_text_contrast(background: str) -> float:
     return contrast_ratio(background, readable_on(background))
 
 
+def ink_on_page(colour: str) -> str:
+    """The colour as text on the page's light background (links, headings in print): itself
+    when it reads there (AA), else the same hue darkened until it does. A light brand colour
+    (yellow, with dark text on it) is accepted, and must not become yellow links."""
+    if contrast_ratio(colour, PAGE_BACKGROUND) >= AA_NORMAL_TEXT:
+        return colour
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(1, 21):
+        factor = 1 - step / 20
+        darker = f"#{int(r * factor):02x}{int(g * factor):02x}{int(b * factor):02x}"
+        if contrast_ratio(darker, PAGE_BACKGROUND) >= AA_NORMAL_TEXT:
+            return darker
+    return NEAR_BLACK
+
+
 def font_faces(font_family: str) -> str:
     """@font-face rules for a self-hosted font; empty for the device's own fonts."""
     directory = FONT_FILES.get(font_family)
@@ -85,6 +102,7 @@ class Theme:
     on_secondary: str
     font_stack: str
     font_faces: str = ""
+    primary_ink: str = DEFAULT_PRIMARY
 
     @cached_property
     def css(self) -> str:
@@ -92,7 +110,7 @@ class Theme:
         # typed can break out of the declaration.
         return self.font_faces + (
             ":root{"
-            f"--sl-primary:{self.primary};--sl-on-primary:{self.on_primary};"
+            f"--sl-primary:{self.primary};--sl-on-primary:{self.on_primary};--sl-primary-ink:{self.primary_ink};"
             f"--sl-secondary:{self.secondary};--sl-on-secondary:{self.on_secondary};"
             f"--sl-font:{self.font_stack};"
             "}"
@@ -113,6 +131,7 @@ def build(primary: str, secondary: str, font_family: str) -> Theme:
         on_secondary=readable_on(secondary),
         font_stack=FONT_STACKS.get(font_family, FONT_STACKS["System"]),
         font_faces=font_faces(font_family),
+        primary_ink=ink_on_page(primary),
     )
 
 

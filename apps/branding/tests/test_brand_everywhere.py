@@ -60,6 +60,8 @@ def test_the_stylesheet_loads_the_chosen_self_hosted_font(org_a, client_a):
     assert 'font-family:"Atkinson Hyperlegible"' in css
     assert "/static/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2" in css
     assert "--sl-on-primary:#111827" in css
+    # Yellow links on a light page would not read: links and the like use a darker yellow.
+    assert f"--sl-primary-ink:{theme.ink_on_page('#fde047')};" in css and "--sl-primary-ink:#fde047" not in css
     assert "http" not in css  # no font CDN, nothing from another host
 
 

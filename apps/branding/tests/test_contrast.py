@@ -44,3 +44,17 @@ def test_a_colour_some_text_reads_on_is_accepted(colour):
 def test_a_colour_no_text_reads_on_is_refused_with_its_ratio(colour, shown):
     problem = colour_problem(colour)
     assert shown in problem and "4.5:1" in problem and colour in problem
+
+
+@pytest.mark.parametrize("colour", ["#fde047", "#ffffff", "#93c5fd", "#64748b", "#2563eb", "#000000", "#f97316"])
+def test_the_brand_colour_as_text_on_the_page_always_reads(colour):
+    ink = theme.ink_on_page(colour)
+    assert theme.contrast_ratio(ink, theme.PAGE_BACKGROUND) >= 4.5
+    if theme.contrast_ratio(colour, theme.PAGE_BACKGROUND) >= 4.5:
+        assert ink == colour  # readable already: the brand colour itself
+
+
+def test_a_light_brand_colour_is_darkened_in_its_own_hue():
+    ink = theme.ink_on_page("#fde047")
+    r, g, b = (int(ink[i : i + 2], 16) for i in (1, 3, 5))
+    assert ink != "#fde047" and r > g > b  # still a yellow, only darker
