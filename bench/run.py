@@ -184,6 +184,8 @@ SCENARIOS = [
         Scenario(f"home_{role}", "sunrise.localhost", "/", role=role, target="p95 <= 50 ms")
         for role in ("dsp", "scheduler", "manager", "hr", "admin", "auditor")
     ],
+    # Issue 27: the org admin's branding page (the form and its live preview).
+    Scenario("branding_page", "sunrise.localhost", "/settings/branding/", admin=True, target="p95 <= 50 ms"),
 ]
 
 

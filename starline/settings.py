@@ -119,6 +119,7 @@ TENANT_APPS = [
     "apps.billing",
     "apps.compliance",
     "apps.reports",
+    "apps.branding",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

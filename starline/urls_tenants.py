@@ -11,6 +11,7 @@ from apps.tenants import views as tenant_views
 urlpatterns = [
     path("", tenant_views.home, name="home"),
     path("favicon.ico", tenant_views.favicon, name="favicon"),
+    path("logo.png", tenant_views.logo, name="logo"),
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
     path("notifications/", include("apps.notifications.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("billing/", include("apps.billing.urls")),
     path("compliance/", include("apps.compliance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("settings/branding/", include("apps.branding.urls")),
     path("settings/domains/", include("apps.tenants.domain_urls")),
     # Last of the settings/ includes: its "" would otherwise be tried before their own pages.
     path("settings/", include("apps.tenants.settings_urls")),

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from apps.clients.models import CarePlan
 from apps.core.pdf import logo_data_url, render_pdf
+from apps.tenants import theme
 from apps.tenants.models import Organization
 
 
@@ -27,7 +28,8 @@ def care_plan_pdf(*, plan: CarePlan, organization: Organization | None) -> bytes
                 "client": plan.client,
                 "organization": organization,
                 "logo": logo_data_url(organization),
-                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                # Headings in the brand colour on white paper: darkened if too light to read.
+                "color": theme.ink_on_page(getattr(organization, "primary_color", "") or theme.DEFAULT_PRIMARY),
                 "printed_at": timezone.localtime(),
                 "zone": str(zone),
             },

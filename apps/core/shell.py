@@ -19,11 +19,12 @@ footer's language links) is a placeholder, filled in on the way out by `fill()`.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 from django.conf import settings
 from django.middleware.csrf import get_token
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.translation import get_language
 
@@ -80,13 +81,24 @@ def page_key(request) -> tuple:
     )
 
 
+def logo_url(organization) -> str:
+    """The organization's logo as its own host serves it (the `logo` URL), or "" without one.
+
+    Not the storage's URL: on S3 that is signed for a minute, and a local disk's media are not
+    served at all in production. The version changes with each upload (a new stored name),
+    so browsers may keep the image."""
+    if organization is None or not organization.logo:
+        return ""
+    version = hashlib.sha256(organization.logo.name.encode()).hexdigest()[:12]
+    return f"{reverse('logo')}?v={version}"
+
+
 def fill(html: str, request, csrf_token=None) -> str:
     """The placeholders in `html` replaced with this request's values (escaped)."""
     if CSRF in html:
         html = html.replace(CSRF, str(csrf_token or get_token(request)))
     if LOGO in html:
-        organization = getattr(request, "organization", None)
-        html = html.replace(LOGO, escape(organization.logo.url) if organization and organization.logo else "")
+        html = html.replace(LOGO, escape(logo_url(getattr(request, "organization", None))))
     if PATH in html:
         html = html.replace(PATH, escape(quote(request.path)))
     return html

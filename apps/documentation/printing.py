@@ -15,6 +15,7 @@ from apps.core import clock
 from apps.core.pdf import logo_data_url
 from apps.documentation import reading, signing
 from apps.documentation.models import ElectronicSignature, FormSubmission
+from apps.tenants import theme
 
 
 def submission_pdf(*, submission: FormSubmission, organization) -> bytes:
@@ -41,7 +42,8 @@ def submission_pdf(*, submission: FormSubmission, organization) -> bytes:
                 "signed_hash": current[-1].content_hash if current else "",
                 "organization": organization,
                 "logo": logo_data_url(organization),
-                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                # Headings in the brand colour on white paper: darkened if too light to read.
+                "color": theme.ink_on_page(getattr(organization, "primary_color", "") or theme.DEFAULT_PRIMARY),
                 "printed_at": timezone.localtime(),
                 "zone": str(zone),
             },

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from apps.core import clock, csvexport
 from apps.core.pdf import logo_data_url, pdf_response, render_pdf
 from apps.reports.registry import DATE, DATETIME, DECIMAL, INTEGER, MONEY, MONTH, Report
+from apps.tenants import theme
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # WeasyPrint lays out about 15 pages a second here: longer documents are built in the
@@ -199,7 +200,8 @@ def pdf_bytes(report: Report, rows, totals, *, organization, summary: str, reque
                 "summary": summary,
                 "organization": organization,
                 "logo": logo_data_url(organization),
-                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                # Headings in the brand colour on white paper: darkened if too light to read.
+                "color": theme.ink_on_page(getattr(organization, "primary_color", "") or theme.DEFAULT_PRIMARY),
                 "printed_at": timezone.localtime(),
             },
             request=request,

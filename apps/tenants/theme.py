@@ -6,10 +6,37 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from django.templatetags.static import static
+
 from apps.tenants.validators import FONT_STACKS
 
 DEFAULT_PRIMARY = "#2563eb"
 DEFAULT_SECONDARY = "#64748b"
+WHITE = "#ffffff"
+NEAR_BLACK = "#111827"
+# WCAG 2.1 AA for normal text (success criterion 1.4.3).
+AA_NORMAL_TEXT = 4.5
+# The darker of the pages' light backgrounds (starline.css --sl-bg; cards are white).
+PAGE_BACKGROUND = "#f8fafc"
+
+# Self-hosted web fonts (static/fonts/<directory>/, from the @fontsource npm packages, each
+# with its OFL licence beside it): the latin subset at 400 and 700. Fonts not listed here
+# (System, Georgia) are the device's own.
+FONT_FILES = {
+    "Inter": "inter",
+    "Atkinson Hyperlegible": "atkinson-hyperlegible",
+    "Roboto": "roboto",
+    "Open Sans": "open-sans",
+    "Lato": "lato",
+    "Source Sans 3": "source-sans-3",
+}
+FONT_WEIGHTS = (400, 700)
+# The fontsource latin subset's range: a page's other characters fall through to the stack's
+# system fonts instead of waiting for a file that does not have them.
+LATIN_RANGE = (
+    "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,"
+    "U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD"
+)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -28,7 +55,43 @@ def contrast_ratio(a: str, b: str) -> float:
 
 def readable_on(background: str) -> str:
     """White or near-black, whichever reads better on the background (WCAG contrast)."""
-    return "#ffffff" if contrast_ratio(background, "#ffffff") >= contrast_ratio(background, "#111827") else "#111827"
+    return WHITE if contrast_ratio(background, WHITE) >= contrast_ratio(background, NEAR_BLACK) else NEAR_BLACK
+
+
+def best_text_contrast(background: str) -> float:
+    """The contrast of the text colour readable_on picks: below AA_NORMAL_TEXT, no text
+    colour Starline draws on this background is readable enough."""
+    return contrast_ratio(background, readable_on(background))
+
+
+def ink_on_page(colour: str) -> str:
+    """The colour as text on the page's light background (links, headings in print): itself
+    when it reads there (AA), else the same hue darkened until it does. A light brand colour
+    (yellow, with dark text on it) is accepted, and must not become yellow links."""
+    if contrast_ratio(colour, PAGE_BACKGROUND) >= AA_NORMAL_TEXT:
+        return colour
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(1, 21):
+        factor = 1 - step / 20
+        darker = f"#{int(r * factor):02x}{int(g * factor):02x}{int(b * factor):02x}"
+        if contrast_ratio(darker, PAGE_BACKGROUND) >= AA_NORMAL_TEXT:
+            return darker
+    return NEAR_BLACK
+
+
+def font_faces(font_family: str) -> str:
+    """@font-face rules for a self-hosted font; empty for the device's own fonts."""
+    directory = FONT_FILES.get(font_family)
+    if directory is None:
+        return ""
+    return "".join(
+        "@font-face{"
+        f'font-family:"{font_family}";font-style:normal;font-weight:{weight};font-display:swap;'
+        f'src:url("{static(f"fonts/{directory}/{directory}-latin-{weight}-normal.woff2")}") format("woff2");'
+        f"unicode-range:{LATIN_RANGE};"
+        "}"
+        for weight in FONT_WEIGHTS
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,14 +101,16 @@ class Theme:
     on_primary: str
     on_secondary: str
     font_stack: str
+    font_faces: str = ""
+    primary_ink: str = DEFAULT_PRIMARY
 
     @cached_property
     def css(self) -> str:
         # Values are validated #RRGGBB colours and fonts from a fixed list, so nothing a user
         # typed can break out of the declaration.
-        return (
+        return self.font_faces + (
             ":root{"
-            f"--sl-primary:{self.primary};--sl-on-primary:{self.on_primary};"
+            f"--sl-primary:{self.primary};--sl-on-primary:{self.on_primary};--sl-primary-ink:{self.primary_ink};"
             f"--sl-secondary:{self.secondary};--sl-on-secondary:{self.on_secondary};"
             f"--sl-font:{self.font_stack};"
             "}"
@@ -65,6 +130,8 @@ def build(primary: str, secondary: str, font_family: str) -> Theme:
         on_primary=readable_on(primary),
         on_secondary=readable_on(secondary),
         font_stack=FONT_STACKS.get(font_family, FONT_STACKS["System"]),
+        font_faces=font_faces(font_family),
+        primary_ink=ink_on_page(primary),
     )
 
 

@@ -1,4 +1,8 @@
+import mimetypes
+from functools import lru_cache
+
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -26,11 +30,45 @@ def home(request: OrganizationRequest) -> HttpResponse:
     return render(request, "tenants/today.html", {"panels": home_panels.panels_for(request)})
 
 
+_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/vnd.microsoft.icon"})
+
+
+@lru_cache(maxsize=64)
+def _stored_image(name: str) -> bytes:
+    """A brand image's bytes, read once per process. Stored names are random and never reused
+    (a new upload gets a new name), so a name's bytes never change under the cache; a failed
+    read raises, and is not cached."""
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def _brand_image(field) -> HttpResponse | None:
+    """The image itself rather than a redirect to its storage URL: on S3 that URL is signed
+    for a minute, and a browser or a mail reader keeps the icon or the logo far longer."""
+    if not field:
+        return None
+    # Served from the organization's own host: only as an image type, whatever a stored
+    # name (an older upload's, kept as it came) might say.
+    content_type = mimetypes.guess_type(field.name)[0]
+    if content_type not in _IMAGE_TYPES:
+        return None
+    try:
+        data = _stored_image(field.name)
+    except OSError:
+        return None
+    return HttpResponse(data, content_type=content_type)
+
+
 @cache_control(max_age=3600, public=True)
 def favicon(request: OrganizationRequest) -> HttpResponse:
-    org = request.organization
-    url = org.favicon.url if org.favicon else static("img/favicon.svg")
-    return HttpResponseRedirect(url)
+    return _brand_image(request.organization.favicon) or HttpResponseRedirect(static("img/favicon.svg"))
+
+
+@cache_control(max_age=3600, public=True)
+def logo(request: OrganizationRequest) -> HttpResponse:
+    """The organization's logo at a URL that lasts, for emails (a mail reader fetches it
+    whenever the message is opened) and the admin; Starline's mark when it has none."""
+    return _brand_image(request.organization.logo) or HttpResponseRedirect(static("img/favicon.svg"))
 
 
 def theme_css(request: HttpRequest) -> HttpResponse:

@@ -52,7 +52,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def get_extra_email_context(self) -> dict[str, object]:
         organization = self.request.organization
-        return {"organization": organization, "site_name": organization.name if organization else "Starline"}
+        return {
+            "organization": organization,
+            "site_name": organization.name if organization else "Starline",
+            # The layout's logo is an absolute URL on this host (mail readers fetch it later).
+            "base_url": services.base_url(request=self.request),
+        }
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = self.get_extra_email_context()

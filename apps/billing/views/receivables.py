@@ -16,6 +16,7 @@ from apps.billing import claim_selectors as selectors
 from apps.billing.params import require
 from apps.core import clock
 from apps.core.pdf import logo_data_url, pdf_response
+from apps.tenants import theme
 
 
 @login_required
@@ -61,7 +62,8 @@ def summary_pdf(request: OrgRequest) -> HttpResponse:
                 **data,
                 "organization": organization,
                 "logo": logo_data_url(organization),
-                "color": getattr(organization, "primary_color", "") or "#2563eb",
+                # Headings in the brand colour on white paper: darkened if too light to read.
+                "color": theme.ink_on_page(getattr(organization, "primary_color", "") or theme.DEFAULT_PRIMARY),
                 "printed_at": timezone.localtime(),
             },
         )

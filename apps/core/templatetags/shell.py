@@ -35,8 +35,7 @@ def shell_header(context) -> str:
     request = context.get("request")
     organization = context.get("organization")
     if request is None:  # rendered without a request (an error page): nothing to key on
-        logo = organization.logo.url if organization and organization.logo else ""
-        return _render(context, "partials/_header.html", {"logo_url": logo})
+        return _render(context, "partials/_header.html", {"logo_url": shell.logo_url(organization)})
     items = _value(context, "nav_items") or []
     shown = badges.shown(request)
     html = cached(

@@ -134,6 +134,8 @@ TENANT = COMMON | {
     "domains:index": perms("accounts.manage_security"),
     "domains:check": perms("accounts.manage_security"),
     "domains:remove": perms("accounts.manage_security"),
+    "logo": PUBLIC,
+    "branding:index": perms("branding.manage_branding"),
     "audit:log": perms("audit.view_logentry"),
     "audit:history": perms("audit.view_logentry", scope=HISTORY_READERS),
     "audit:access_report": perms("audit.view_logentry"),

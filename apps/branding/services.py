@@ -1,0 +1,87 @@
+"""Changes to the organization's brand: logo, favicon, colours and font.
+
+Written through apps.tenants.services.organization_update, so the organization's change is
+logged and the host and page caches see it, like every other change to an organization.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.branding import images
+from apps.tenants import services as tenant_services
+from apps.tenants import theme, validators
+from apps.tenants.models import Organization
+
+
+def colour_problem(colour: str) -> str:
+    """Why text could not be read on this colour (WCAG 2.1 AA), or "" when it can."""
+    ratio = theme.best_text_contrast(colour)
+    if ratio >= theme.AA_NORMAL_TEXT:
+        return ""
+    # Floored, not rounded: 4.48 must not read as a passing 4.5.
+    shown = f"{int(ratio * 100) / 100:.2f}"
+    return _(
+        "Neither white nor dark text is readable enough on %(colour)s: the better of the two reaches "
+        "%(ratio)s:1, and WCAG 2.1 AA asks for at least 4.5:1. Choose a darker or a lighter colour."
+    ) % {"colour": colour, "ratio": shown}
+
+
+@transaction.atomic
+def branding_update(
+    *,
+    organization: Organization,
+    primary_color: str,
+    secondary_color: str,
+    font_family: str,
+    logo=None,
+    favicon=None,
+    remove_logo: bool = False,
+    remove_favicon: bool = False,
+) -> Organization:
+    """Check everything first, then save once: a refused colour leaves the new logo unsaved
+    too, and a refused image leaves the colours as they were."""
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    for name, value in (("primary_color", primary_color), ("secondary_color", secondary_color)):
+        value = (value or "").strip().lower()
+        try:
+            validators.validate_hex_colour(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+            continue
+        problem = colour_problem(value)
+        if problem:
+            errors[name] = [problem]
+        fields[name] = value
+    if font_family not in validators.FONT_STACKS:
+        errors["font_family"] = [_("Choose one of the fonts in the list.")]
+    fields["font_family"] = font_family
+    for name, upload, remove, kind in (
+        ("logo", logo, remove_logo, images.LOGO),
+        ("favicon", favicon, remove_favicon, images.FAVICON),
+    ):
+        if upload is not None:
+            try:
+                fields[name] = images.process(upload, kind)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        elif remove:
+            fields[name] = ""
+    if errors:
+        raise ValidationError(errors)
+    old_files = [
+        (getattr(organization, name).storage, getattr(organization, name).name)
+        for name in ("logo", "favicon")
+        if name in fields and getattr(organization, name)
+    ]
+    tenant_services.organization_update(organization=organization, **fields)
+    # The old images go once the new ones are committed; until then a page may still show them.
+    for storage, name in old_files:
+        transaction.on_commit(partial(storage.delete, name))
+    return organization

@@ -1,0 +1,51 @@
+"""The organization's branding page: logo, favicon, colours and font."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from apps.accounts.http import OrgRequest
+from apps.accounts.permissions import permission_required
+from apps.branding import forms, services
+from apps.core.pages import form_page
+from apps.tenants import theme, validators
+
+
+@login_required
+@permission_required("branding.manage_branding")
+def index(request: OrgRequest) -> HttpResponse:
+    organization = request.organization
+    form = forms.BrandingForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "primary_color": organization.primary_color,
+            "secondary_color": organization.secondary_color,
+            "font_family": organization.font_family,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.branding_update(
+            organization=organization,
+            primary_color=data["primary_color"],
+            secondary_color=data["secondary_color"],
+            font_family=data["font_family"],
+            logo=data["logo"],
+            favicon=data["favicon"],
+            remove_logo=data["remove_logo"],
+            remove_favicon=data["remove_favicon"],
+        ),
+        template="branding/index.html",
+        context={
+            "font_stacks": validators.FONT_STACKS,
+            "aa_ratio": theme.AA_NORMAL_TEXT,
+            "white": theme.WHITE,
+            "near_black": theme.NEAR_BLACK,
+        },
+        saved_message=_("Branding saved."),
+        redirect_to="branding:index",
+    )
