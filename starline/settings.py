@@ -119,6 +119,7 @@ TENANT_APPS = [
     "apps.billing",
     "apps.compliance",
     "apps.reports",
+    "apps.themes",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -175,6 +176,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenants.context_processors.organization",
+                "apps.themes.context_processors.stylesheet",
                 "apps.core.context_processors.navigation",
                 "apps.accounts.context_processors.session_policy",
             ],
