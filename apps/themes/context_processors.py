@@ -8,6 +8,11 @@ from apps.tenants import theme
 from apps.themes import stylesheet as stylesheets
 
 
+def url_for(request: HttpRequest) -> str:
+    """The stylesheet URL for a request (kept pages fill it in on the way out)."""
+    return _url(getattr(request, "organization", None))
+
+
 def _url(organization) -> str:
     if organization is None:
         # The platform's host: no organization, no custom theme, the branding's default.

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from apps.themes.models import CustomTheme
 
-# Themes are a handful per organization; the list shows this many, newest changes first.
+# Themes are a handful per organization; the list shows at most this many, the active one first.
 LIST_LIMIT = 100
 
 

@@ -81,11 +81,3 @@ def theme_deactivate(*, theme: CustomTheme) -> CustomTheme:
         theme.save(update_fields=["is_active", "updated_at"])
     stylesheet.forget()
     return theme
-
-
-@transaction.atomic
-def theme_delete(*, theme: CustomTheme) -> None:
-    was_active = theme.is_active
-    theme.delete()
-    if was_active:
-        stylesheet.forget()

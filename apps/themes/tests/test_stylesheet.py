@@ -100,3 +100,17 @@ def test_the_stylesheet_is_built_from_the_cache_without_queries(org_a, client_a)
 def test_the_platform_host_keeps_the_default_theme_link(public_client):
     text = public_client.get("/").text
     assert re.search(r'href="/theme\.css\?v=[0-9a-f]{12}"', text)
+
+
+def test_a_page_kept_in_memory_links_the_stylesheet_of_the_moment(org_a):
+    # The clients list is kept whole (apps.core.fragments.cached_page) until a client changes;
+    # activating a theme changes no client, and the link is filled in per request.
+    theme = make_theme(org_a)
+    admin = signed_in(org_a, "admin")
+    before = linked(admin, "clients:list")
+    assert linked(admin, "clients:list") == before
+    # Followed to the themes list, which shows the message (a page with one is drawn afresh).
+    admin.post(reverse("themes:activate", args=[theme.pk]), follow=True)
+    after = linked(admin, "clients:list")
+    assert after != before
+    assert ".card{padding:2rem}" in admin.get(after).text
