@@ -4,6 +4,7 @@ authenticated pages, and a CSRF pair for the sign-in POST. Writes bench/results/
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from apps.accounts import services  # noqa: E402
 from apps.accounts.http import OrgRequest  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
+from apps.themes import services as theme_services  # noqa: E402
+from apps.themes.models import CustomTheme  # noqa: E402
 from bench import billing_volume, documentation_volume  # noqa: E402
 
 HOST = "sunrise.localhost"
@@ -318,6 +321,19 @@ def _audit_volume(organization, rows: int = AUDIT_ROWS) -> str:
     return str(admin.pk)
 
 
+def _active_theme(organization) -> None:
+    """An active custom theme, so the stylesheet measured joins the branding and a theme's CSS."""
+    with organization:
+        if CustomTheme.objects.filter(is_active=True).exists():
+            return
+        theme = theme_services.theme_create(
+            theme_name="Bench theme",
+            css_variables={"--sl-primary": "#0f766e", "--sl-radius": "6px"},
+            custom_css=".card{border-radius:var(--sl-radius)}\n@media (max-width:40rem){.card{padding:0.75rem}}",
+        )
+        theme_services.theme_activate(theme=theme)
+
+
 def _settle() -> None:
     """What autovacuum does to a live database within minutes of bulk loading: planner
     statistics and visibility maps. Without them the pages above are measured against plans
@@ -334,7 +350,11 @@ def _auth_values(organization) -> dict:
     sign-in POST."""
     client = Client(HTTP_HOST=HOST)
     page = client.get("/accounts/sign-in/")
+    # The stylesheet as the pages link it: its URL names the hash of its content.
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/theme-[0-9a-f]{12}\.css)">', page.content.decode())
+    assert stylesheet, "the sign-in page links the organization's hashed stylesheet"
     return {
+        "org_stylesheet": stylesheet.group(1),
         "session": _session_for(organization, "dsp@sunrise.test"),
         "admin_session": _session_for(organization, "admin@sunrise.test"),
         "role_sessions": {role: _session_for(organization, f"{role}@sunrise.test") for role in HOME_ROLES},
@@ -361,6 +381,7 @@ def main() -> None:
     audit_object = _audit_volume(organization)
     documentation = documentation_volume.make(organization)
     billing = billing_volume.make(organization)
+    _active_theme(organization)
     _settle()
     out.write_text(
         json.dumps(

@@ -120,6 +120,7 @@ TENANT_APPS = [
     "apps.compliance",
     "apps.reports",
     "apps.branding",
+    "apps.themes",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -183,6 +184,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenants.context_processors.organization",
+                "apps.themes.context_processors.stylesheet",
                 "apps.core.context_processors.navigation",
                 "apps.accounts.context_processors.session_policy",
             ],

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from apps.accounts.views import sign_in as sign_in_views
 from apps.core import views as core_views
 from apps.tenants import views as tenant_views
+from apps.themes import views as theme_views
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("billing/", include("apps.billing.urls")),
     path("compliance/", include("apps.compliance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("settings/themes/", include("apps.themes.urls")),
     path("settings/branding/", include("apps.branding.urls")),
     path("settings/domains/", include("apps.tenants.domain_urls")),
     # Last of the settings/ includes: its "" would otherwise be tried before their own pages.
@@ -30,6 +32,8 @@ urlpatterns = [
     path("admin/login/", sign_in_views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("theme.css", tenant_views.theme_css, name="theme_css"),
+    # The organization's stylesheet (branding and custom theme), named by its content's hash.
+    re_path(r"^theme-(?P<version>[0-9a-f]{12})\.css$", theme_views.stylesheet, name="org_stylesheet"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("hello", core_views.hello, name="hello"),

@@ -106,7 +106,11 @@ def cached_page(
 
     def render() -> tuple[str, str]:
         values = context()
-        html = render_to_string(template, {**values, "csrf_token": shell.CSRF, shell.DEFERRED: True}, request=request)
+        html = render_to_string(
+            template,
+            {**values, "csrf_token": shell.CSRF, "stylesheet_url": shell.STYLESHEET, shell.DEFERRED: True},
+            request=request,
+        )
         return html, label(values) if label else ""
 
     full_key = (*_request_key(request, template, key), shell.page_key(request))

@@ -20,6 +20,7 @@ footer's language links) is a placeholder, filled in on the way out by `fill()`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -33,6 +34,9 @@ from apps.core.tenancy import schema_name
 CSRF = "shell-csrf-7d2a9e"
 LOGO = "shell-logo-7d2a9e"
 PATH = "shell-path-7d2a9e"
+# The organization's stylesheet URL names its content's hash, which a custom theme changes
+# without touching any table a kept page names: filled in per request, never kept.
+STYLESHEET = "shell-stylesheet-7d2a9e"
 # Set in a template context while a whole page is rendered for keeping: the partials then
 # leave their placeholders for the page to fill.
 DEFERRED = "shell_fill_deferred"
@@ -93,6 +97,15 @@ def logo_url(organization) -> str:
     return f"{reverse('logo')}?v={version}"
 
 
+_stylesheet_url: Callable[..., str] | None = None
+
+
+def register_stylesheet(url: Callable[..., str]) -> None:
+    """`url(request)`: the stylesheet a page links (apps/themes registers it)."""
+    global _stylesheet_url
+    _stylesheet_url = url
+
+
 def fill(html: str, request, csrf_token=None) -> str:
     """The placeholders in `html` replaced with this request's values (escaped)."""
     if CSRF in html:
@@ -101,4 +114,6 @@ def fill(html: str, request, csrf_token=None) -> str:
         html = html.replace(LOGO, escape(logo_url(getattr(request, "organization", None))))
     if PATH in html:
         html = html.replace(PATH, escape(quote(request.path)))
+    if STYLESHEET in html:
+        html = html.replace(STYLESHEET, escape(_stylesheet_url(request)) if _stylesheet_url else "")
     return html

@@ -344,6 +344,15 @@ TENANT = COMMON | {
     "reports:evv-exceptions_export": perms("reports.view_evv_report"),
     "reports:phi-access": perms("reports.view_phi_access_report"),
     "reports:phi-access_export": perms("reports.view_phi_access_report"),
+    # The organization's stylesheet, linked by every page, sign-in included.
+    "org_stylesheet": PUBLIC,
+    "themes:index": perms("themes.manage_themes"),
+    "themes:create": perms("themes.manage_themes"),
+    "themes:detail": perms("themes.manage_themes"),
+    "themes:edit": perms("themes.manage_themes"),
+    "themes:preview": perms("themes.manage_themes"),
+    "themes:activate": perms("themes.manage_themes"),
+    "themes:deactivate": perms("themes.manage_themes"),
 }
 
 # The platform's host: the landing page, sign-in, and the admin where operators (superusers of

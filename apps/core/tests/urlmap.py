@@ -94,6 +94,7 @@ PARAMETERS = {
     "reports:export": {"pk": "export"},
     "reports:export_status": {"pk": "export"},
     "reports:export_download": {"pk": "export"},
+    "org_stylesheet": {"version": "stylesheet_version"},
 }
 # The rest take `pk` of the namespace's main record, by the first path segment after it.
 DEFAULT_PK = {
@@ -105,6 +106,7 @@ DEFAULT_PK = {
     "scheduling:visit": "visit",
     "scheduling:clock_out": "visit",
     "documentation": "submission",
+    "themes": "custom_theme",
 }
 
 
@@ -230,6 +232,7 @@ def records_for(org_a):
     from apps.scheduling import services as scheduling_services
     from apps.scheduling.models import Appointment, Schedule, Shift, Visit
     from apps.staff.models import Certification, Staff, TrainingProgram
+    from apps.themes import services as theme_services
 
     with org_a, open(os.devnull, "w") as quiet:
         for _label, seed in seeders():
@@ -281,8 +284,14 @@ def records_for(org_a):
             filename="census.csv",
             row_count=1,
         )
+        custom_theme = theme_services.theme_create(
+            theme_name="Crawler theme", css_variables={"--sl-primary": "#0f766e"}, custom_css=".card{padding:1rem}"
+        )
         return {
             "export": export.pk,
+            "custom_theme": custom_theme.pk,
+            # Any hash: a stale one gets the current stylesheet, not to be cached.
+            "stylesheet_version": "0" * 12,
             "client": client.pk,
             "client_type": ContentType.objects.get_for_model(Client).pk,
             "client_resource": "clients.client",

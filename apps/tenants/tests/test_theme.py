@@ -12,7 +12,8 @@ def _css_var(css: str, name: str) -> str:
 def _page_theme(client, path="/") -> str:
     """The theme stylesheet a page links to, fetched as the browser would."""
     html = client.get(path).content.decode()
-    link = re.search(r'<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+)">', html)
+    # The organization's stylesheet (apps/themes) on its pages, /theme.css in the admin.
+    link = re.search(r'<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+|/theme-[0-9a-f]{12}\.css)">', html)
     assert link, "the page links no theme stylesheet"
     response = client.get(link.group(1))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
@@ -33,12 +34,12 @@ def test_the_font_becomes_a_css_stack_with_system_fallbacks(org_a, client_a):
 
 def test_the_theme_stylesheet_is_cached_until_the_theme_changes(org_a, client_a):
     html = client_a.get("/").content.decode()
-    version = re.search(r"/theme\.css\?v=([0-9a-f]+)", html).group(1)
-    assert "immutable" in client_a.get(f"/theme.css?v={version}")["Cache-Control"]
+    url = re.search(r"/theme-[0-9a-f]{12}\.css", html).group(0)
+    assert "immutable" in client_a.get(url)["Cache-Control"]
     services.organization_update(organization=org_a, primary_color="#0e7490")
     html = client_a.get("/").content.decode()
-    assert f"v={version}" not in html
-    assert "no-cache" in client_a.get(f"/theme.css?v={version}")["Cache-Control"]
+    assert url not in html
+    assert "no-cache" in client_a.get(url)["Cache-Control"]
 
 
 def test_pages_have_no_inline_style_or_script_and_the_csp_forbids_them(client_a):

@@ -1,0 +1,83 @@
+"""Writing custom themes. Every write drops the cached stylesheet part (apps/themes/stylesheet.py),
+and the change log records it (apps/themes/audit_hooks.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from apps.themes import sanitizer, stylesheet, variables
+from apps.themes.models import CustomTheme
+
+NAME_MAX = 255
+
+
+def _clean(*, theme_name: str, css_variables: Any, custom_css: str) -> dict[str, Any]:
+    errors: dict[str, list] = {}
+    name = (theme_name or "").strip()
+    if not name:
+        errors["theme_name"] = [_("Give the theme a name.")]
+    elif len(name) > NAME_MAX:
+        errors["theme_name"] = [_("Keep the name under %(limit)s characters.") % {"limit": NAME_MAX}]
+    cleaned: dict[str, Any] = {"theme_name": name}
+    try:
+        cleaned["css_variables"] = variables.validate_variables(css_variables)
+    except ValidationError as exc:
+        errors["css_variables"] = exc.messages
+    try:
+        cleaned["custom_css"] = sanitizer.sanitize(custom_css or "")
+    except ValidationError as exc:
+        errors["custom_css"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def theme_create(*, theme_name: str, css_variables: Any, custom_css: str) -> CustomTheme:
+    return CustomTheme.objects.create(
+        **_clean(theme_name=theme_name, css_variables=css_variables, custom_css=custom_css)
+    )
+
+
+@transaction.atomic
+def theme_update(*, theme: CustomTheme, theme_name: str, css_variables: Any, custom_css: str) -> CustomTheme:
+    cleaned = _clean(theme_name=theme_name, css_variables=css_variables, custom_css=custom_css)
+    for field, value in cleaned.items():
+        setattr(theme, field, value)
+    theme.save(update_fields=[*cleaned, "updated_at"])
+    if theme.is_active:
+        stylesheet.forget()
+    return theme
+
+
+@transaction.atomic
+def theme_activate(*, theme: CustomTheme) -> CustomTheme:
+    """Make this the organization's theme; the one active before stops being."""
+    # The row lock orders two activations at once; the partial unique index is the backstop.
+    for other in CustomTheme.objects.select_for_update().filter(is_active=True).exclude(pk=theme.pk):
+        other.is_active = False
+        other.save(update_fields=["is_active", "updated_at"])
+    if not theme.is_active:
+        theme.is_active = True
+        try:
+            with transaction.atomic():
+                theme.save(update_fields=["is_active", "updated_at"])
+        except IntegrityError as exc:
+            theme.is_active = False
+            raise ValidationError(_("Another theme was activated at the same moment; try again.")) from exc
+    stylesheet.forget()
+    return theme
+
+
+@transaction.atomic
+def theme_deactivate(*, theme: CustomTheme) -> CustomTheme:
+    """Back to the branding alone."""
+    if theme.is_active:
+        theme.is_active = False
+        theme.save(update_fields=["is_active", "updated_at"])
+    stylesheet.forget()
+    return theme

@@ -1,0 +1,86 @@
+"""Theme variables: known names only, colours and bounded lengths, a message per bad entry."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.themes.variables import VARIABLES, declarations, validate_variables
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("--sl-primary", "#0f766e"),
+        ("--sl-primary", "#FFF"),
+        ("--sl-text", "rgb(17, 24, 39)"),
+        ("--sl-bg", "rgba(255,255,255,0.9)"),
+        ("--sl-border", "hsl(210, 20%, 80%)"),
+        ("--sl-radius", "12px"),
+        ("--sl-radius", "0.5rem"),
+        ("--sl-space", "1.25em"),
+        ("--sl-max", "80rem"),
+        ("--sl-max", "90%"),
+        ("--sl-font", "Atkinson Hyperlegible"),
+    ],
+)
+def test_good_values_are_kept(name, value):
+    assert name in validate_variables({name: value})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("--sl-primary", "red;}body{background:url(x)", "not a colour"),
+        ("--sl-primary", "#12345", "not a colour"),
+        ("--sl-primary", "rgb(300,0,0)", "not a colour"),
+        ("--sl-primary", "hsl(10,150%,50%)", "not a colour"),
+        ("--sl-primary", "12px", "not a colour"),
+        ("--sl-radius", "#fff", "not a length"),
+        ("--sl-radius", "500px", "not a length"),
+        ("--sl-space", "-1rem", "not a length"),
+        ("--sl-max", "1px", "not a length"),
+        ("--sl-max", "calc(1px)", "not a length"),
+        ("--sl-font", "Comic Sans", "not one of the fonts"),
+        ("--sl-font", '"Inter"</style>', "not one of the fonts"),
+        ("--evil", "#fff", "not a theme variable"),
+        ("color", "#fff", "not a theme variable"),
+    ],
+)
+def test_bad_entries_are_refused_by_name(name, value, said):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({name: value})
+    (message,) = refused.value.messages
+    assert name in message and said in message
+
+
+def test_every_bad_entry_gets_its_own_message():
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({"--sl-primary": "nope", "--sl-radius": "9000px", "--sl-secondary": "#abc", "--x": "1"})
+    assert len(refused.value.messages) == 3
+
+
+def test_values_must_be_text():
+    with pytest.raises(ValidationError):
+        validate_variables({"--sl-primary": ["#fff"]})
+    with pytest.raises(ValidationError):
+        validate_variables(["--sl-primary", "#fff"])
+
+
+def test_fonts_are_served_as_their_stacks():
+    assert declarations({"--sl-font": "Georgia", "--sl-primary": "#abc"}).startswith('--sl-font:Georgia, "Times')
+
+
+def test_the_list_names_the_variables_the_stylesheets_use():
+    assert {"--sl-primary", "--sl-secondary", "--sl-on-primary", "--sl-font", "--sl-radius"} <= set(VARIABLES)
+
+
+def test_every_variable_the_stylesheet_declares_is_known():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static/css/starline.css").read_text()
+    root = css[css.index(":root") : css.index("}", css.index(":root"))]
+    assert set(re.findall(r"(--sl-[a-z-]+)\s*:", root)) == set(VARIABLES)

@@ -1,0 +1,154 @@
+"""The theme's CSS custom properties: the one list of the names a custom theme may set, and
+the check of each value.
+
+The names are those static/css/starline.css declares in its :root and apps/tenants/theme.py
+serves from the organization's branding; a name outside this list would style nothing, so
+it is refused rather than stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from apps.tenants.validators import FONT_STACKS
+
+COLOUR = "colour"
+LENGTH = "length"
+FONT = "font"
+
+
+@dataclass(frozen=True)
+class Variable:
+    kind: str
+    # Lengths only: the bounds of the value in rem (px are converted at 16px to the rem).
+    least: Decimal = Decimal(0)
+    most: Decimal = Decimal(0)
+
+
+VARIABLES: dict[str, Variable] = {
+    "--sl-primary": Variable(COLOUR),
+    "--sl-on-primary": Variable(COLOUR),
+    "--sl-secondary": Variable(COLOUR),
+    "--sl-on-secondary": Variable(COLOUR),
+    "--sl-text": Variable(COLOUR),
+    "--sl-muted": Variable(COLOUR),
+    "--sl-bg": Variable(COLOUR),
+    "--sl-surface": Variable(COLOUR),
+    "--sl-border": Variable(COLOUR),
+    "--sl-focus": Variable(COLOUR),
+    "--sl-danger": Variable(COLOUR),
+    "--sl-success": Variable(COLOUR),
+    "--sl-font": Variable(FONT),
+    "--sl-radius": Variable(LENGTH, Decimal(0), Decimal(2)),
+    "--sl-space": Variable(LENGTH, Decimal("0.25"), Decimal(3)),
+    "--sl-max": Variable(LENGTH, Decimal(30), Decimal(120)),
+}
+
+_HEX = re.compile(r"^#(?:[0-9a-f]{3}|[0-9a-f]{6})$")
+_NUMBER = r"\s*(-?\d{1,3}(?:\.\d{1,4})?)"
+_RGB = re.compile(rf"^rgba?\({_NUMBER}(%?)\s*,{_NUMBER}(%?)\s*,{_NUMBER}(%?)\s*(?:,{_NUMBER}(%?)\s*)?\)$")
+_HSL = re.compile(rf"^hsla?\({_NUMBER}(?:deg)?\s*,{_NUMBER}%\s*,{_NUMBER}%\s*(?:,{_NUMBER}(%?)\s*)?\)$")
+_LENGTH = re.compile(r"^(\d{1,4}(?:\.\d{1,4})?)(px|rem|em|%)$")
+# A percentage length is of the space it sits in: only --sl-max's share of the page is one.
+_PX_PER_REM = Decimal(16)
+
+
+def _in(value: str, least: Decimal, most: Decimal) -> bool:
+    try:
+        return least <= Decimal(value) <= most
+    except InvalidOperation:
+        return False
+
+
+def _alpha_ok(value: str | None, percent: str | None) -> bool:
+    if value is None:
+        return True
+    return _in(value, Decimal(0), Decimal(100) if percent else Decimal(1))
+
+
+def is_colour(value: str) -> bool:
+    """#rgb, #rrggbb, rgb()/rgba() or hsl()/hsla() with numbers in range."""
+    value = value.strip().lower()
+    if _HEX.match(value):
+        return True
+    if match := _RGB.match(value):
+        n1, p1, n2, p2, n3, p3, alpha, alpha_percent = match.groups()
+        channels = ((n1, p1), (n2, p2), (n3, p3))
+        return all(_in(n, Decimal(0), Decimal(100) if p else Decimal(255)) for n, p in channels) and _alpha_ok(
+            alpha, alpha_percent
+        )
+    if match := _HSL.match(value):
+        hue, saturation, lightness, alpha, alpha_percent = match.groups()
+        return (
+            _in(hue, Decimal(-360), Decimal(360))
+            and _in(saturation, Decimal(0), Decimal(100))
+            and _in(lightness, Decimal(0), Decimal(100))
+            and _alpha_ok(alpha, alpha_percent)
+        )
+    return False
+
+
+def length_in_bounds(value: str, variable: Variable) -> bool:
+    match = _LENGTH.match(value.strip().lower())
+    if not match:
+        return False
+    number, unit = Decimal(match.group(1)), match.group(2)
+    if unit == "%":
+        return Decimal(0) <= number <= Decimal(100)
+    rem = number / _PX_PER_REM if unit == "px" else number
+    return variable.least <= rem <= variable.most
+
+
+def _problem(name: str, value: object) -> str | None:
+    variable = VARIABLES.get(name)
+    if variable is None:
+        return _("“%(name)s” is not a theme variable. Known: %(known)s.") % {
+            "name": name,
+            "known": ", ".join(VARIABLES),
+        }
+    if not isinstance(value, str):
+        return _("%(name)s: enter the value as text.") % {"name": name}
+    if variable.kind == COLOUR and not is_colour(value):
+        return _("%(name)s: “%(value)s” is not a colour (use #rgb, #rrggbb, rgb() or hsl()).") % {
+            "name": name,
+            "value": value,
+        }
+    if variable.kind == LENGTH and not length_in_bounds(value, variable):
+        return _("%(name)s: “%(value)s” is not a length between %(least)srem and %(most)srem (px, rem, em or %%).") % {
+            "name": name,
+            "value": value,
+            "least": variable.least,
+            "most": variable.most,
+        }
+    if variable.kind == FONT and value not in FONT_STACKS:
+        return _("%(name)s: “%(value)s” is not one of the fonts: %(fonts)s.") % {
+            "name": name,
+            "value": value,
+            "fonts": ", ".join(FONT_STACKS),
+        }
+    return None
+
+
+def validate_variables(variables: object) -> dict[str, str]:
+    """The variables, cleaned (values trimmed, colours in lower case), or a ValidationError
+    with one message per bad entry."""
+    if not isinstance(variables, dict):
+        raise ValidationError(_("The theme variables must be pairs of a name and a value."), code="invalid")
+    problems = [problem for name, value in variables.items() if (problem := _problem(str(name), value))]
+    if problems:
+        raise ValidationError([ValidationError(p, code="invalid") for p in problems])
+    return {name: value.strip().lower() if VARIABLES[name].kind != FONT else value for name, value in variables.items()}
+
+
+def declarations(variables: dict[str, str]) -> str:
+    """The validated variables as declarations, fonts as their stacks."""
+    parts = []
+    for name, value in variables.items():
+        shown = FONT_STACKS[value] if VARIABLES[name].kind == FONT else value
+        parts.append(f"{name}:{shown};")
+    return "".join(parts)
