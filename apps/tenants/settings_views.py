@@ -15,7 +15,6 @@ from apps.tenants import settings_sections, settings_services
 from apps.tenants.http import OrganizationRequest
 from apps.tenants.settings_forms import OrganizationSettingsForm
 
-
 # The organization's other settings pages, each shown to those who may open it: (label, URL
 # name, permission). Named, not imported: they belong to apps above tenants.
 HUB = [

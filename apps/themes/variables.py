@@ -33,6 +33,7 @@ class Variable:
 VARIABLES: dict[str, Variable] = {
     "--sl-primary": Variable(COLOUR),
     "--sl-on-primary": Variable(COLOUR),
+    "--sl-primary-ink": Variable(COLOUR),
     "--sl-secondary": Variable(COLOUR),
     "--sl-on-secondary": Variable(COLOUR),
     "--sl-text": Variable(COLOUR),

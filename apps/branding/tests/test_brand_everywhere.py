@@ -44,12 +44,17 @@ def test_the_admin_shows_the_organizations_name_logo_and_stylesheet(org_a):
 def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a):
     from apps.core import shell
 
+    from apps.themes import stylesheet
+
     org = _brand(org_a)
-    version = theme.for_organization(org).version
+    with org:
+        # The organization's stylesheet, named by the hash of its content: the brand's colours
+        # and font (and the active custom theme, none here).
+        version = stylesheet.for_organization(org).version
     for client, path in ((signed_in(org_a, "dsp"), "/"), (client_a, "/accounts/sign-in/")):
         html = client.get(path).content.decode()
         assert f'src="{shell.logo_url(org)}"' in html, path
-        assert f"/theme.css?v={version}" in html, path
+        assert f"/theme-{version}.css" in html, path
         assert '<link rel="icon" href="/favicon.ico">' in html, path
 
 
