@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "apps.tenants.middleware.OrganizationLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "apps.core.middleware.RejectNullBytesMiddleware",
+    "apps.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.clients.models import CarePlan
+from apps.clients.models import CarePlan, Client
 from apps.clients.selectors import sees_every_client, visible_clients
 from apps.clients.services import two_person_rule
 from apps.core import clock, home
@@ -42,9 +42,10 @@ def care_plans(request) -> dict:
         "awaiting": home.rows_and_more(awaiting.order_by("updated_at", "pk")),
         # careplan_review_idx: the partial index on active plans' review dates.
         "due": home.rows_and_more(
-            plans.filter(
-                status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=REVIEW_WITHIN_DAYS)
-            ).order_by("review_date", "pk")
+            plans.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=REVIEW_WITHIN_DAYS))
+            # A discharged client's plan has nothing left to review.
+            .exclude(client__status__in=Client.CLOSED)
+            .order_by("review_date", "pk")
         ),
     }
 

@@ -164,6 +164,8 @@ def plans_due_for_review(*, within_days: int = 14, today: dt.date | None = None)
     today = today or clock.today()
     return (
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_date__lte=today + dt.timedelta(days=within_days))
+        # A discharged client's plan has nothing left to review.
+        .exclude(client__status__in=Client.CLOSED)
         .select_related("client", "created_by")
         .defer(*clinical_of())
         .order_by("review_date")

@@ -4,7 +4,7 @@ list filtered by them), running the rules now, and acknowledging a finding."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +26,7 @@ from apps.core import fragments, pages
 from apps.core.versions import tables_of
 
 STATUSES = ("current", *Finding.Status.values, "all")
+FILTER_KEYS = ("severity", "rule", "type", "location", "status", "q")
 # The location filter's value for findings about no location (a location is otherwise a UUID).
 NO_LOCATION = "none"
 
@@ -63,8 +64,7 @@ def _summary(request: OrgRequest, types: list[str]) -> str:
 @login_required
 @permission_required("compliance.view_finding")
 def findings(request: OrgRequest) -> HttpResponse:
-    keys = ("severity", "rule", "type", "location", "status", "q")
-    params = {k: request.GET.get(k, "").strip()[:100] for k in keys}
+    params = {k: request.GET.get(k, "").strip()[:100] for k in FILTER_KEYS}
     status = params["status"] if params["status"] in STATUSES else "current"
     types = rule_types.visible_to(request.user)
     filters = selectors.Filters(
@@ -123,17 +123,30 @@ def run_now(request: OrgRequest) -> HttpResponse:
     )
 
 
+def _findings_url(query: str) -> str:
+    """The dashboard with the filters it was left with (`query`, as its own query string): only
+    its own filters are kept, so the address cannot lead anywhere else."""
+    given, kept = QueryDict(query[:1000]), QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        if value := given.get(key, ""):
+            kept[key] = value[:100]
+    url = reverse("compliance:findings")
+    return f"{url}?{kept.urlencode()}#findings" if kept else url
+
+
 @login_required
 @permission_required("compliance.acknowledge_finding")
 def acknowledge(request: OrgRequest) -> HttpResponse:
-    finding = selectors.get_finding_for_user(request.user, (request.POST or request.GET).get("finding", ""))
+    data = request.POST or request.GET
+    finding = selectors.get_finding_for_user(request.user, data.get("finding", ""))
+    back = _findings_url(data.get("back", ""))
     form = AcknowledgeForm(request.POST or None)
     return pages.form_page(
         request,
         form,
         save=lambda data: finding_acknowledge(finding=finding, actor=request.user, note=data["note"]),
         template="compliance/acknowledge.html",
-        context={"finding": finding},
+        context={"finding": finding, "back": back, "back_query": data.get("back", "")[:1000]},
         saved_message=_("Finding acknowledged."),
-        redirect_to=reverse("compliance:findings"),
+        redirect_to=back,
     )

@@ -48,3 +48,25 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a form's POST (running the rules, checking a domain) answers
+    a GET with 405 and, from Django, an empty body: a bookmark or the browser's history then
+    shows a blank page. A person opening it gets a page saying what happened, with the way
+    back to the page the form is on (the address one level up); the status and Allow stay."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method not in ("GET", "HEAD") or response.content:
+            return response
+        from django.shortcuts import render
+
+        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        page = render(request, "405.html", {"back": parent}, status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -31,3 +31,20 @@ def clean_phone(value: str) -> str:
         return to_e164(value)
     except InvalidNumber as exc:
         raise forms.ValidationError(_("Enter a phone number, for example (415) 555-2671.")) from exc
+
+
+def display(number: str) -> str:
+    """A stored number as people read it: "(503) 555-0142" for the organization's own country,
+    "+44 20 7946 0958" for another's; what was stored when it is no number (typed before
+    numbers were checked)."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, settings.SMS_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_valid_number(parsed):
+        return number
+    home = phonenumbers.region_code_for_number(parsed) == settings.SMS_DEFAULT_REGION
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)

@@ -56,7 +56,8 @@ STAFF_HOURS = Report(
     slug="staff-hours",
     title=_("Staff hours by week (payroll)"),
     description=_(
-        "Hours worked from clocked-out visits, by person and Monday-to-Sunday week: regular and overtime"
+        "Hours worked from clocked-out visits, by person and week (the organization's week, as in its settings):"
+        " regular and overtime"
         " (over 40 hours a week, hourly staff only)."
     ),
     permission="reports.view_staff_hours_report",

@@ -170,15 +170,20 @@ CARE_PLAN_RULE_TYPE = "care_plan_review_due"
 def care_plans_due(request) -> dict:
     today = clock.today(request.organization)
     day = dt.timedelta
-    found = CarePlan.objects.filter(
-        # careplan_review_idx: the partial index on active plans' review dates.
-        status=CarePlan.Status.ACTIVE,
-        review_date__lte=today + day(CARE_PLAN_HORIZON),
-    ).aggregate(
-        overdue=Count("pk", filter=Q(review_date__lt=today)),
-        week=Count("pk", filter=Q(review_date__gte=today, review_date__lte=today + day(7))),
-        fortnight=Count("pk", filter=Q(review_date__gt=today + day(7), review_date__lte=today + day(14))),
-        month=Count("pk", filter=Q(review_date__gt=today + day(14))),
+    found = (
+        CarePlan.objects.filter(
+            # careplan_review_idx: the partial index on active plans' review dates.
+            status=CarePlan.Status.ACTIVE,
+            review_date__lte=today + day(CARE_PLAN_HORIZON),
+        )
+        # Discharged or deceased clients' plans have nothing left to review (as the rule finds).
+        .exclude(client__status__in=Client.CLOSED)
+        .aggregate(
+            overdue=Count("pk", filter=Q(review_date__lt=today)),
+            week=Count("pk", filter=Q(review_date__gte=today, review_date__lte=today + day(7))),
+            fortnight=Count("pk", filter=Q(review_date__gt=today + day(7), review_date__lte=today + day(14))),
+            month=Count("pk", filter=Q(review_date__gt=today + day(14))),
+        )
     )
     items = [
         charts.Item(_("Overdue"), found["overdue"], tone="chart-alert"),
@@ -473,7 +478,7 @@ PANELS = [
         permissions=("clients.view_client", "clients.view_careplan"),
         order=62,
         context=care_plans_due,
-        tables=tables_of(CarePlan),
+        tables=tables_of(CarePlan, Client),
     ),
     home.Panel(
         key="authorizations_at_risk",

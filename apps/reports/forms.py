@@ -75,7 +75,7 @@ class StaffHoursForm(DateRangeForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            # Overtime is counted by the week: the period is the whole Monday-to-Sunday weeks
+            # Overtime is counted by the week: the period is the organization's whole weeks
             # it touches, and the fields and the caption say so (payroll reads them).
             cleaned["start"], cleaned["end"] = payroll_weeks(cleaned["start"], cleaned["end"])
         return cleaned
@@ -115,8 +115,3 @@ class EvvForm(DateRangeForm):
 
 class PhiAccessForm(DateRangeForm):
     q = _search_field(_("Client name or ID"))
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of `day`'s week (payroll weeks run Monday to Sunday, as PostgreSQL's)."""
-    return day - dt.timedelta(days=day.weekday())

@@ -71,7 +71,8 @@ class Report:
             return None
         totals: dict[str, Any] = {c.key: "" for c in self.columns}
         for column in summed:
-            zero: Any = 0 if column.kind == INTEGER else Decimal(0)
+            # Written as the column's cells are ("0.00" for money, not "0") when nothing adds up.
+            zero: Any = 0 if column.kind == INTEGER else Decimal("0.00")
             totals[column.key] = sum((row[column.key] or zero for row in rows), zero)
         return totals
 

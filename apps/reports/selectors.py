@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -20,6 +21,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
@@ -34,7 +36,8 @@ from apps.scheduling.models import Visit
 from apps.staff import selectors as staff_selectors
 from apps.staff.models import Staff
 
-# Hours over this in a Monday–Sunday week are overtime (the US federal rule, FLSA).
+# Hours over this in a workweek are overtime (the US federal rule, FLSA: a fixed seven days the
+# employer chooses, here the organization's week).
 OVERTIME_AFTER = Decimal(40)
 HUNDREDTH = Decimal("0.01")
 
@@ -139,12 +142,34 @@ class QueryRows(Sequence):
 # --- staff hours (payroll) -----------------------------------------------------------------------
 
 
+def payroll_week_start() -> int:
+    """The weekday the organization's weeks start on (0 = Monday; Sunday by default): its
+    workweek, the one scheduling warns about overtime in and payroll counts overtime by."""
+    from apps.core.tenancy import current_organization
+    from apps.scheduling import rules
+
+    return rules.for_organization(current_organization()).week_start
+
+
 def payroll_weeks(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The whole Monday–Sunday weeks covering [start, end]: overtime is counted by the week,
+    """The organization's whole weeks covering [start, end]: overtime is counted by the week,
     so a week is never cut in two."""
-    first = start - dt.timedelta(days=start.weekday())
-    last = end + dt.timedelta(days=6 - end.weekday())
+    from apps.scheduling.timing import week_of
+
+    first_weekday = payroll_week_start()
+    first = week_of(start, first_weekday)
+    last = week_of(end, first_weekday) + dt.timedelta(days=6)
     return first, last
+
+
+def _week_of(instant: str, first_weekday: int):
+    """The first day of the organization's week holding `instant`, in its zone, in SQL.
+    PostgreSQL's weeks start on Monday: the instant is moved forward by the days from the
+    organization's first weekday to Monday, truncated to its Monday, and moved back."""
+    shift = dt.timedelta(days=(7 - first_weekday) % 7)
+    moved = ExpressionWrapper(F(instant) + Value(shift), output_field=DateTimeField())
+    monday = TruncWeek(moved, output_field=DateField(), tzinfo=clock.zone())
+    return Cast(ExpressionWrapper(monday - Value(shift), output_field=DateTimeField()), DateField())
 
 
 def staff_hours(filters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -163,7 +188,7 @@ def staff_hours(filters: dict[str, Any]) -> list[dict[str, Any]]:
         )
     worked = ExpressionWrapper(F("clock_out_at") - F("clock_in_at"), output_field=DurationField())
     found = (
-        visits.annotate(week=TruncWeek("clock_in_at", output_field=DateField(), tzinfo=clock.zone()))
+        visits.annotate(week=_week_of("clock_in_at", payroll_week_start()))
         .values("staff_id", "staff__employee_id", "staff__first_name", "staff__last_name", "staff__pay_type", "week")
         .annotate(worked=Sum(worked))
         .order_by("staff__last_name", "staff__first_name", "staff_id", "week")

@@ -10,9 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.pages import form_page
 from apps.tenants import domain_dns, domain_forms, domain_services
@@ -61,8 +61,15 @@ def check(request: OrganizationRequest) -> HttpResponse:
 
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove(request: OrganizationRequest) -> HttpResponse:
+    """A page that says what removing does (a verified domain stops serving the site at once),
+    and the POST that does it."""
+    if request.method == "GET":
+        domain = domain_services.custom_domain_of(request.organization)
+        if domain is None:
+            return redirect("domains:index")
+        return render(request, "tenants/domain_remove.html", {"domain": domain})
     try:
         domain_services.custom_domain_remove(organization=request.organization)
     except ValidationError as exc:

@@ -23,6 +23,12 @@ def security_policy_clean(
         errors["idle_minutes"] = [_("Choose between 1 and 240 minutes.")]
     if not isinstance(absolute_hours, int) or not 1 <= absolute_hours <= 24:
         errors["absolute_hours"] = [_("Choose between 1 and 24 hours.")]
+    if not errors and idle_minutes > absolute_hours * 60:
+        # The absolute limit would always come first: the idle one would mean nothing.
+        errors["idle_minutes"] = [
+            _("The idle limit must not be longer than the limit for an active session (%(hours)s h).")
+            % {"hours": absolute_hours}
+        ]
     if two_factor not in (selectors.TWO_FACTOR_OPTIONAL, selectors.TWO_FACTOR_ROLES, selectors.TWO_FACTOR_EVERYONE):
         errors["two_factor"] = [_("Choose a valid policy.")]
     if two_factor == selectors.TWO_FACTOR_ROLES and not two_factor_roles:

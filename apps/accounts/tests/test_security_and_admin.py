@@ -36,6 +36,8 @@ def test_an_admin_sets_the_sign_in_policy(org_a):
         ({"idle_minutes": 15, "absolute_hours": 99, "two_factor": "optional"}, "absolute_hours"),
         ({"idle_minutes": 15, "absolute_hours": 8, "two_factor": "roles"}, "two_factor_roles"),
         ({"idle_minutes": 15, "absolute_hours": 8, "two_factor": "sometimes"}, "two_factor"),
+        # Idle for longer than a session may last at all: the idle limit would never apply.
+        ({"idle_minutes": 200, "absolute_hours": 1, "two_factor": "optional"}, "idle_minutes"),
     ],
 )
 def test_a_bad_policy_is_refused_next_to_the_field_and_nothing_is_saved(org_a, data, field):

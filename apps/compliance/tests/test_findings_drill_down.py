@@ -38,7 +38,7 @@ def test_the_no_location_row_links_to_the_findings_about_no_location(org_a, quie
     nowhere = _expiring(org_a)
     browser = signed_in(org_a, "manager")
     page = browser.get("/compliance/").content.decode()
-    assert '<a href="?location=none">No location</a>' in page
+    assert '<a href="?location=none#findings">No location</a>' in page
     assert '<option value="none">No location</option>' in page
     assert _rules(browser, "location=none") == {nowhere.pk}
     assert _rules(browser, "") == {placed.pk, nowhere.pk}
@@ -66,3 +66,26 @@ def test_a_rule_type_the_person_may_not_see_shows_none_of_its_findings(org_a, qu
     assert response.status_code == 200
     assert response.context["rows"] == []
     assert 'value="certification_expiring"' not in response.content.decode()
+
+
+def test_acknowledging_returns_to_the_list_as_it_was_filtered(org_a, quiet):
+    from apps.compliance.models import Finding
+
+    rule = _expiring(org_a, location="Cedar House")
+    browser = signed_in(org_a, "manager")
+    page = browser.get(f"/compliance/?rule={rule.pk}&status=open").content.decode()
+    with org_a:
+        finding = Finding.objects.get(rule=rule)
+    link = f"/compliance/acknowledge/?finding={finding.pk}&amp;back=rule%3D{rule.pk}%26status%3Dopen"
+    assert link in page
+    form = browser.get(link.replace("&amp;", "&")).content.decode()
+    assert f'href="/compliance/?rule={rule.pk}&amp;status=open#findings">Cancel</a>' in form
+    response = browser.post(
+        "/compliance/acknowledge/",
+        {"finding": str(finding.pk), "note": "Renewal booked.", "back": f"rule={rule.pk}&status=open"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/compliance/?rule={rule.pk}&status=open#findings"
+    # Only the dashboard's own filters come back: nothing else rides along.
+    other = browser.get(f"/compliance/acknowledge/?finding={finding.pk}&back=next%3Dhttps%3A%2F%2Fevil.example")
+    assert "evil.example" not in other.content.decode()

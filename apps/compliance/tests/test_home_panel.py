@@ -18,7 +18,7 @@ def test_the_home_panel_counts_open_findings_by_severity(org_a):
         rules_evaluate(rules=[rule])
     page = signed_in(org_a, "manager").get("/").content.decode()
     assert "Compliance findings" in page
-    assert '/compliance/?severity=critical&amp;status=open">3</a>' in page
+    assert '/compliance/?severity=critical&amp;status=open#findings">3</a>' in page
 
 
 def test_people_who_do_not_read_findings_have_no_panel(org_a):

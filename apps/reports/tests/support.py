@@ -144,8 +144,21 @@ def make_incident(client, day: dt.date, answers: dict, status: str):
     )
 
 
+def weeks_start_on(weekday: int) -> None:
+    """The active organization's weeks start on `weekday` (0 = Monday): payroll counts by them."""
+    from apps.core.tenancy import current_organization
+    from apps.tenants import services as tenants
+
+    organization = current_organization()
+    settings = dict(organization.settings or {})
+    settings["scheduling"] = {**(settings.get("scheduling") or {}), "week_start": weekday}
+    tenants.organization_update(organization=organization, settings=settings)
+
+
 def build() -> dict:
-    """Records for every report, with something each filter leaves out."""
+    """Records for every report, with something each filter leaves out. The organization's
+    weeks start on Monday here (the numbers below are worked out by Monday weeks)."""
+    weeks_start_on(0)
     elm = ClientLocation.objects.create(name="Elm House")
     oak = ClientLocation.objects.create(name="Oak Day Program")
     clients = [

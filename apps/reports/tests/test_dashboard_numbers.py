@@ -100,6 +100,14 @@ def test_care_plan_reviews_are_counted_by_how_soon_they_fall_due(org_a, org_b):
     data.fill(org_a, 2)
     data.fill(org_b, 1)
     today = clock.today(org_a)
+    with org_a:
+        # A discharged client's plan, still active and overdue: nothing left to review.
+        from apps.clients.models import CarePlan, Client
+
+        plan = CarePlan.objects.filter(status="active").order_by("review_date").first()
+        Client.objects.filter(pk=plan.client_id).update(status="discharged")
+        left_out = CarePlan.objects.filter(client_id=plan.client_id, status="active").count()
+    assert left_out >= 1
     panel = _panels(org_a)["care_plans_due"]
     (row,) = _sql(
         org_a,
@@ -107,10 +115,13 @@ def test_care_plan_reviews_are_counted_by_how_soon_they_fall_due(org_a, org_b):
         "count(*) FILTER (WHERE review_date - %(t)s BETWEEN 0 AND 7), "
         "count(*) FILTER (WHERE review_date - %(t)s BETWEEN 8 AND 14), "
         "count(*) FILTER (WHERE review_date - %(t)s BETWEEN 15 AND 30) "
-        "FROM clients_careplan WHERE status = 'active'",
+        "FROM clients_careplan p JOIN clients_client c ON c.id = p.client_id"
+        " WHERE p.status = 'active' AND c.status NOT IN ('discharged', 'deceased')",
         {"t": today},
     )
-    assert [r.cells[0].text for r in panel["chart"].table.rows] == [str(v) for v in row] == ["2", "4", "4", "4"]
+    shown = [r.cells[0].text for r in panel["chart"].table.rows]
+    assert shown == [str(v) for v in row]
+    assert 0 < sum(row) < 14  # the discharged client's overdue plan is not among them
 
 
 def test_authorizations_at_risk_are_counted_as_the_authorization_list_filters_them(org_a, org_b):

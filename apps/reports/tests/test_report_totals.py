@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from apps.core import clock
 from apps.reports import catalog
 from apps.reports.tests import support
 
@@ -98,6 +99,27 @@ def test_client_roster_filters_by_location_status_and_name(org_a, data):
     assert [row["client_id"] for row in found] == [one["client_id"]]
     by_name, _totals = _run(catalog.CLIENT_ROSTER, org_a, q=one["client"].split(", ")[0].upper())
     assert one["client_id"] in [row["client_id"] for row in by_name]
+
+
+def test_staff_hours_count_overtime_by_the_organizations_own_week(org_a, data):
+    """With weeks from Sunday (the default), Adams's 45 hours of 2 to 6 November and Sunday the
+    8th's hours fall in other weeks than Monday's: the report buckets by the setting."""
+    with org_a:
+        support.weeks_start_on(6)
+    rows, _totals = _run(catalog.STAFF_HOURS, org_a, start=START, end=END)
+    weeks = {row["week"] for row in rows}
+    assert weeks and all(week.weekday() == 6 for week in weeks), weeks
+    # Every hour is still counted once: the same total as the raw visits of those weeks.
+    first, last = min(weeks), max(weeks) + dt.timedelta(days=6)
+    since = clock.start_of_day(first, org_a)
+    until = clock.start_of_day(last + dt.timedelta(days=1), org_a)
+    (hours,) = _sql(
+        org_a,
+        "SELECT round(sum(extract(epoch FROM clock_out_at - clock_in_at)) / 3600, 2) FROM scheduling_visit"
+        " WHERE clock_out_at IS NOT NULL AND clock_in_at >= %s AND clock_in_at < %s",
+        [since, until],
+    )
+    assert sum(row["hours"] for row in rows) == hours
 
 
 def test_staff_hours_split_regular_and_overtime_by_week(org_a, data):

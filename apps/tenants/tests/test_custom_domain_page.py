@@ -59,6 +59,23 @@ def test_a_bad_domain_is_refused_on_the_page_with_its_message(org_a, typed, said
     assert not Domain.objects.filter(tenant=org_a, kind=Domain.Kind.CUSTOM).exists()
 
 
+def test_removing_asks_first_and_a_get_removes_nothing(org_a):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": HOST})
+    page = client.get(URL).content.decode()
+    # The page's button leads to a confirmation, not straight to the removal.
+    assert f'<a class="button button-danger" href="{URL}remove/">' in page
+    confirm = client.get(URL + "remove/")
+    assert confirm.status_code == 200
+    body = confirm.content.decode()
+    assert f"After this, {HOST} no longer serves your site" in body and 'method="post"' in body
+    assert Domain.objects.filter(domain=HOST, tenant=org_a).exists()
+    assert client.post(URL + "remove/").status_code == 302
+    assert not Domain.objects.filter(domain=HOST, tenant=org_a).exists()
+    # With no domain left, the confirmation page has nothing to confirm.
+    assert client.get(URL + "remove/")["Location"] == URL
+
+
 def test_a_domain_another_organization_claimed_is_refused_without_naming_it(org_a, org_b):
     domain_services.custom_domain_claim(organization=org_b, domain=HOST)
     response = signed_in(org_a, "admin").post(URL, {"custom_domain": HOST})
@@ -86,6 +103,7 @@ def test_people_without_the_sign_in_policy_permission_get_403(org_a, role):
     assert client.post(URL, {"custom_domain": "other-alpha.org"}).status_code == 403
     assert client.post(URL + "check/").status_code == 403
     assert client.post(URL + "remove/").status_code == 403
+    assert client.get(URL + "remove/").status_code == 403
     assert Domain.objects.filter(domain=HOST, tenant=org_a).exists()
 
 
