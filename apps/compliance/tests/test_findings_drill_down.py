@@ -28,6 +28,11 @@ def _expiring(org, *, location: str = "") -> ComplianceRule:
 
 
 def _rules(browser, query: str) -> set:
+    """The rules of the listed findings, from the rows the list was drawn with (drawn afresh:
+    the list is otherwise kept while nothing changes, apps/compliance/views.py)."""
+    from apps.core import fragments
+
+    fragments.clear()
     response = browser.get(f"/compliance/?{query}")
     assert response.status_code == 200
     return {finding.rule_id for finding in response.context["rows"]}

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.compliance.models import ComplianceRule, Finding
 from apps.compliance.services import rules_evaluate
 from apps.compliance.tests.support import TODAY, make_certification, make_location, make_rule, make_staff
+from apps.core import fragments
 from conftest import signed_in
 
 DAY = dt.timedelta(days=1)
@@ -55,6 +56,7 @@ def test_the_list_filters_by_severity_rule_location_status_and_search(org_a, qui
     browser = signed_in(org_a, "manager")
 
     def labels(query: str) -> set[str]:
+        fragments.clear()  # drawn afresh, so the rows it was drawn with are in the context
         return {f.rule_id for f in browser.get(f"/compliance/?{query}").context["rows"]}
 
     assert labels("severity=low") == {low.pk}

@@ -68,3 +68,19 @@ def test_each_person_sees_the_counts_of_the_rule_types_they_may_see(org_a, quiet
     assert hidden.display_name in admin
     assert hidden.display_name not in hr
     assert "Birch House" in hr
+
+
+def test_the_list_is_kept_until_its_findings_change(org_a, quiet):
+    rule = _expiring(org_a, "Aspen House")
+    browser = signed_in(org_a, "manager")
+    first = browser.get("/compliance/").content.decode()
+    assert "/compliance/acknowledge/?finding=" in first
+    with CaptureQueriesContext(connection) as kept:
+        again = browser.get("/compliance/").content.decode()
+    assert "/compliance/acknowledge/?finding=" in again and "Aspen House" in again
+    assert not any('FROM "compliance_finding"' in q["sql"] and "LIMIT" in q["sql"] for q in kept.captured_queries)
+    with org_a:
+        finding = Finding.objects.get(rule=rule)
+        finding_acknowledge(finding=finding, actor=person(org_a, "manager"), note="Class booked.")
+    after = browser.get("/compliance/").content.decode()
+    assert "Class booked." in after and "/compliance/acknowledge/?finding=" not in after
