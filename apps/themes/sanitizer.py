@@ -219,7 +219,8 @@ def _declarations(content: list) -> str:
     rebuilt = []
     for item in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
         if isinstance(item, ast.ParseError):
-            raise Refused(_("A declaration could not be read: %(message)s.") % {"message": item.message})
+            # The parser's own words are English and technical: a person needs where to look.
+            raise Refused(_("A declaration could not be read: check its colons, semicolons and quotes."))
         if isinstance(item, ast.AtRule):
             raise Refused(_("@%(name)s is not allowed inside a rule.") % {"name": item.at_keyword[:40]})
         if not isinstance(item, ast.Declaration):
@@ -280,7 +281,9 @@ def _top_level(node, *, nested: bool) -> str:
         inner = tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True)
         return f"@media {query}{{{''.join(_top_level(n, nested=True) for n in inner)}}}"
     if isinstance(node, ast.ParseError):
-        raise Refused(_("The CSS could not be read: %(message)s.") % {"message": node.message})
+        raise Refused(
+            _("The CSS could not be read: check that every { has its } and that it holds rules only (no HTML).")
+        )
     raise Refused(_("The CSS could not be read."))
 
 

@@ -8,6 +8,7 @@ it is refused rather than stored.
 
 from __future__ import annotations
 
+import colorsys
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.tenants import theme
 from apps.tenants.validators import FONT_STACKS
 
 COLOUR = "colour"
@@ -143,13 +145,82 @@ def validate_variables(variables: object) -> dict[str, str]:
     problems = [problem for name, value in variables.items() if (problem := _problem(str(name), value))]
     if problems:
         raise ValidationError([ValidationError(p, code="invalid") for p in problems])
-    return {name: value.strip().lower() if VARIABLES[name].kind != FONT else value for name, value in variables.items()}
+    cleaned = {
+        name: value.strip().lower() if VARIABLES[name].kind != FONT else value for name, value in variables.items()
+    }
+    if problems := contrast_problems(cleaned):
+        raise ValidationError([ValidationError(p, code="contrast") for p in problems])
+    return cleaned
+
+
+# The colours starline.css starts from (its :root): what a theme's colours are read against when
+# it leaves their partner unset.
+PAGE_DEFAULTS = {"--sl-text": "#111827", "--sl-bg": "#f8fafc", "--sl-surface": "#ffffff"}
+# Each background and the text drawn on it. A theme naming the background and not the text gets
+# the readable text (`derived`); one naming both must make them readable together.
+PAIRS = (
+    ("--sl-primary", "--sl-on-primary"),
+    ("--sl-secondary", "--sl-on-secondary"),
+    ("--sl-bg", "--sl-text"),
+    ("--sl-surface", "--sl-text"),
+)
+
+
+def hex_of(value: str) -> str:
+    """A valid colour value as #rrggbb (alpha ignored: the contrast of the opaque colour)."""
+    value = value.strip().lower()
+    if _HEX.match(value):
+        if len(value) == 4:
+            value = "#" + "".join(c * 2 for c in value[1:])
+        return value
+    if match := _RGB.match(value):
+        n1, p1, n2, p2, n3, p3, _alpha, _alpha_percent = match.groups()
+        channels = [Decimal(n) * Decimal("2.55") if p else Decimal(n) for n, p in ((n1, p1), (n2, p2), (n3, p3))]
+        return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in channels)
+    match = _HSL.match(value)
+    assert match is not None, value  # validated before
+    hue, saturation, lightness = (float(match.group(i)) for i in (1, 2, 3))
+    red, green, blue = colorsys.hls_to_rgb((hue % 360) / 360, lightness / 100, saturation / 100)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (red, green, blue))
+
+
+def derived(variables: dict[str, str]) -> dict[str, str]:
+    """What the theme leaves unset but its colours decide: the readable text on a background it
+    sets (white or near-black, as the branding page picks), and the primary colour as ink on
+    the page (links), so a light primary never becomes light links."""
+    made = {}
+    for background, text in PAIRS[:2]:
+        if background in variables and text not in variables:
+            made[text] = theme.readable_on(hex_of(variables[background]))
+    if "--sl-primary" in variables and "--sl-primary-ink" not in variables:
+        made["--sl-primary-ink"] = theme.ink_on_page(hex_of(variables["--sl-primary"]))
+    return made
+
+
+def contrast_problems(variables: dict[str, str]) -> list[str]:
+    """WCAG 2.1 AA for the theme's text on its backgrounds (4.5:1), as the branding page asks of
+    the brand's colours: each pair the theme touches, with the ratio it reaches."""
+    chosen = {**PAGE_DEFAULTS, **variables, **derived(variables)}
+    problems = []
+    for background, text in PAIRS:
+        if background not in variables and text not in variables:
+            continue
+        if background not in chosen or text not in chosen:
+            continue  # the branding's own, checked on its page
+        ratio = theme.contrast_ratio(hex_of(chosen[background]), hex_of(chosen[text]))
+        if ratio < theme.AA_NORMAL_TEXT:
+            problems.append(
+                _("%(text)s on %(background)s: a contrast of %(ratio)s:1, below the 4.5:1 that text needs (WCAG AA).")
+                % {"text": text, "background": background, "ratio": f"{int(ratio * 100) / 100:.2f}"}
+            )
+    return problems
 
 
 def declarations(variables: dict[str, str]) -> str:
-    """The validated variables as declarations, fonts as their stacks."""
+    """The validated variables as declarations, fonts as their stacks, and what they decide
+    (`derived`: the readable text on the theme's own primary and secondary)."""
     parts = []
-    for name, value in variables.items():
+    for name, value in {**variables, **derived(variables)}.items():
         shown = FONT_STACKS[value] if VARIABLES[name].kind == FONT else value
         parts.append(f"{name}:{shown};")
     return "".join(parts)

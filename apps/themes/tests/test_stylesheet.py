@@ -41,7 +41,11 @@ def test_the_active_themes_variables_and_css_follow_the_branding(org_a, client_a
     make_theme(org_a, active=True, css=".card{padding:2rem}", variables={"--sl-primary": "#0f766e"})
     text = client_a.get(linked(client_a)).text
     base = branding.for_organization(org_a).css
-    assert text.index(base) < text.index(":root{--sl-primary:#0f766e;}") < text.index(".card{padding:2rem}")
+    assert (
+        text.index(base)
+        < text.index(":root{--sl-primary:#0f766e;--sl-on-primary:#ffffff;--sl-primary-ink:#0f766e;}")
+        < text.index(".card{padding:2rem}")
+    )
 
 
 def test_the_hash_changes_when_a_theme_is_activated_and_deactivated(

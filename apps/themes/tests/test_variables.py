@@ -84,3 +84,39 @@ def test_every_variable_the_stylesheet_declares_is_known():
     css = (Path(settings.BASE_DIR) / "static/css/starline.css").read_text()
     root = css[css.index(":root") : css.index("}", css.index(":root"))]
     assert set(re.findall(r"(--sl-[a-z-]+)\s*:", root)) == set(VARIABLES)
+
+
+# --- contrast: a theme's text must read on its backgrounds, as the brand's must -----------------
+
+
+def test_a_light_primary_alone_gets_dark_text_and_darkened_links():
+    cleaned = validate_variables({"--sl-primary": "#ffff00"})
+    declared = declarations(cleaned)
+    assert "--sl-on-primary:#111827;" in declared
+    ink = declared.split("--sl-primary-ink:")[1].split(";")[0]
+    from apps.tenants.theme import PAGE_BACKGROUND, contrast_ratio
+
+    assert contrast_ratio(ink, PAGE_BACKGROUND) >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("variables", "named", "ratio"),
+    [
+        ({"--sl-primary": "#ffff00", "--sl-on-primary": "#ffffff"}, "--sl-on-primary on --sl-primary", "1.07"),
+        ({"--sl-text": "#f8f8f8"}, "--sl-text on --sl-bg", "1.01"),
+        ({"--sl-bg": "rgb(17, 24, 39)"}, "--sl-text on --sl-bg", "1.00"),
+        ({"--sl-secondary": "hsl(0, 0%, 50%)", "--sl-on-secondary": "#808080"}, "--sl-on-secondary on", "1.00"),
+    ],
+)
+def test_text_that_does_not_read_on_its_background_is_refused_with_the_ratio(variables, named, ratio):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables(variables)
+    text = " ".join(refused.value.messages)
+    assert named in text and f"{ratio}:1" in text, text
+
+
+def test_readable_pairs_in_every_notation_are_kept():
+    kept = validate_variables(
+        {"--sl-primary": "#1d4ed8", "--sl-on-primary": "rgb(255, 255, 255)", "--sl-text": "hsl(220, 40%, 10%)"}
+    )
+    assert kept["--sl-on-primary"] == "rgb(255, 255, 255)"
