@@ -66,6 +66,9 @@ def id_pattern_check(pattern: str) -> str:
         longest = pattern.format(number=10**9, year=9999)
     except (KeyError, IndexError, ValueError, TypeError):
         raise ValidationError(_("This pattern cannot make an ID; try C{number:05d}.")) from None
+    if "{" in longest or "}" in longest:
+        # Doubled braces ({{) are Python's literal brace: an ID with a brace in it is a typo.
+        raise ValidationError(_("Check the braces: use {number} and {year} only."))
     if len(longest) > 50:
         raise ValidationError(_("IDs from this pattern would be longer than 50 characters."))
     return pattern

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.core.pages import form_page
 from apps.tenants import settings_sections, settings_services
@@ -18,9 +18,9 @@ from apps.tenants.settings_forms import OrganizationSettingsForm
 # The organization's other settings pages, each shown to those who may open it: (label, URL
 # name, permission). Named, not imported: they belong to apps above tenants.
 HUB = [
-    (_lazy("Branding: logo, colours and font"), "branding:index", "branding.manage_branding"),
-    (_lazy("Themes: custom colours and styles"), "themes:index", "themes.manage_themes"),
-    (_lazy("Custom domain"), "domains:index", "accounts.manage_security"),
+    (gettext_lazy("Branding: logo, colours and font"), "branding:index", "branding.manage_branding"),
+    (gettext_lazy("Themes: custom colours and styles"), "themes:index", "themes.manage_themes"),
+    (gettext_lazy("Custom domain"), "domains:index", "accounts.manage_security"),
 ]
 
 

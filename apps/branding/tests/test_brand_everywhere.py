@@ -43,7 +43,6 @@ def test_the_admin_shows_the_organizations_name_logo_and_stylesheet(org_a):
 
 def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a):
     from apps.core import shell
-
     from apps.themes import stylesheet
 
     org = _brand(org_a)

@@ -167,6 +167,7 @@ REFUSALS = [
     ("id_pattern", "{number:>99999999}"),
     ("id_pattern", "{number}-{name}"),
     ("id_pattern", "C{number"),
+    ("id_pattern", "{number}{{"),
     ("audit_retention_years", 5),
     ("audit_retention_years", "six"),
 ]
