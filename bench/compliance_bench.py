@@ -28,7 +28,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.compliance import rule_types, services  # noqa: E402
-from apps.compliance.models import ComplianceRule, Finding  # noqa: E402
+from apps.compliance.models import ComplianceRule  # noqa: E402
 from apps.core import clock  # noqa: E402
 from apps.tenants.models import Organization  # noqa: E402
 
@@ -53,7 +53,9 @@ def main() -> None:
             cursor.execute("SELECT count(*) FROM staff_staff")
             staff = cursor.fetchone()[0]
         # What the demo seed's own evaluation found, cleared: the first run finds it all anew.
-        Finding.objects.all().delete()
+        # One statement: the ORM's delete reads every finding first (minutes for 100,000).
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM compliance_finding")
         start = time.perf_counter()
         first = services.rules_evaluate()
         first_s = time.perf_counter() - start

@@ -155,7 +155,8 @@ SCENARIOS = [
         "sign_in_post", "sunrise.localhost", "/accounts/sign-in/", post_sign_in=True, target="report (Argon2 dominates)"
     ),
     # The insights issue: the findings dashboard after a night's evaluation of every rule on
-    # the bench's volumes, and the reports as their readers open them (a month by default).
+    # the bench's volumes (its target), and the reports as their readers open them (a month by
+    # default; the issue sets them no latency target: measured to watch).
     Scenario(
         "compliance_findings",
         "sunrise.localhost",
@@ -167,7 +168,7 @@ SCENARIOS = [
     # off the sign-in page), an active custom theme joined to the branding.
     Scenario("org_stylesheet", "sunrise.localhost", "{org_stylesheet}", concurrency=2, target="p95 <= 10 ms"),
     Scenario("reports_index", "sunrise.localhost", "/reports/", admin=True, target="p95 <= 100 ms"),
-    Scenario("report_census", "sunrise.localhost", "/reports/census/", role="manager", target="p95 <= 100 ms"),
+    Scenario("report_census", "sunrise.localhost", "/reports/census/", role="manager", target="report (no target set)"),
     Scenario(
         "report_client_roster",
         "sunrise.localhost",
@@ -175,11 +176,21 @@ SCENARIOS = [
         role="manager",
         target="report (10,000 clients, a page of 50)",
     ),
-    Scenario("report_staff_hours", "sunrise.localhost", "/reports/staff-hours/", role="hr", target="p95 <= 100 ms"),
-    Scenario("report_compliance", "sunrise.localhost", "/reports/compliance/", role="hr", target="p95 <= 100 ms"),
-    Scenario("report_billing", "sunrise.localhost", "/reports/billing/", role="billing", target="p95 <= 100 ms"),
     Scenario(
-        "report_utilization", "sunrise.localhost", "/reports/utilization/", role="billing", target="p95 <= 100 ms"
+        "report_staff_hours", "sunrise.localhost", "/reports/staff-hours/", role="hr", target="report (no target set)"
+    ),
+    Scenario(
+        "report_compliance", "sunrise.localhost", "/reports/compliance/", role="hr", target="report (no target set)"
+    ),
+    Scenario(
+        "report_billing", "sunrise.localhost", "/reports/billing/", role="billing", target="report (no target set)"
+    ),
+    Scenario(
+        "report_utilization",
+        "sunrise.localhost",
+        "/reports/utilization/",
+        role="billing",
+        target="report (no target set)",
     ),
     # Issue 21: each role's home shows today's work, on the bench's volumes (10,000 clients,
     # 500 staff, 60,000 shifts, 5 M audit entries), signed in as that demo account.
