@@ -121,6 +121,22 @@ lint: install
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
+# As .ci/run does: with DATABASE_URL and REDIS_URL unset, the tests use the machine's PostgreSQL
+# and Redis on 127.0.0.1 when they answer, and the embedded database only when none does (the
+# fault and production-headers tests start servers of their own, which need a database they can
+# reach by TCP and copy with the machine's pg_dump).
+answers = $(shell timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$(1)' 2>/dev/null && echo yes)
+ifeq ($(DATABASE_URL),)
+ifeq ($(call answers,5432),yes)
+test test-times: export DATABASE_URL := postgres://postgres@127.0.0.1:5432/starline
+endif
+endif
+ifeq ($(REDIS_URL),)
+ifeq ($(call answers,6379),yes)
+test test-times: export REDIS_URL := redis://127.0.0.1:6379/1
+endif
+endif
+
 test: messages browser-deps service-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
