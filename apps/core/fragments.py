@@ -62,9 +62,17 @@ def clear() -> None:
         _size = 0
 
 
-def cached_template(request, template: str, *, key: tuple, tables: tuple[str, ...], context: Callable[[], dict]) -> str:
+def cached_template(
+    request,
+    template: str,
+    *,
+    key: tuple,
+    tables: tuple[str, ...],
+    context: Callable[[], dict],
+    versions: dict | None = None,
+) -> str:
     """`template` rendered with `context()`, reused for the same language, time zone, query
-    string and `key` while `tables` are unchanged. The template may read request.GET
+    string and `key` while `tables` are unchanged (`versions`: as for cached()). The template may read request.GET
     (pagination links) and use {% csrf_token %}, but nothing else about the request or the
     viewer beyond what `key` names."""
     from django.template.loader import render_to_string
@@ -76,7 +84,7 @@ def cached_template(request, template: str, *, key: tuple, tables: tuple[str, ..
         # The token is per visitor, the forms around it are not: filled in on the way out.
         return render_to_string(template, {**context(), "csrf_token": shell.CSRF}, request=request)
 
-    html = cached(_request_key(request, template, key), tables=tables, render=render)
+    html = cached(_request_key(request, template, key), tables=tables, render=render, versions=versions)
     return mark_safe(shell.fill(html, request))  # noqa: S308 - the template's own output, escaped as it rendered # nosec B308, B703
 
 
