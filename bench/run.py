@@ -526,6 +526,21 @@ def table(results: dict) -> str:
             f"conflict check, publishing a {publish['shifts']}-shift week: {publish['median_s']} s "
             f"(median of {len(publish['runs_s'])}; target <= 0.2 s; {publish['queries']} queries)"
         )
+    mixed = results.get("mixed")
+    if mixed:
+        lines += [
+            "",
+            f"mixed load: {mixed['organizations']} organizations at once, {mixed['concurrency']} connections, "
+            f"{mixed['seconds']} s ({mixed['target']}); errors {mixed['errors']}",
+        ]
+        lines.append(
+            f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'cold p95':>10}"
+        )
+        for name, r in mixed["pages"].items():
+            cold = mixed["cold"].get(name, {}).get("p95_ms", "")
+            lines.append(
+                f"{name:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}{r['requests']:>10}{r['errors']:>8}{cold:>10}"
+            )
     for name, value in results.get("extra", {}).items():
         lines.append(f"{name}: {value}")
     return "\n".join(lines)
@@ -594,6 +609,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Fifty organizations' day at once (issue 28), on gunicorns of its own.
+    results["mixed"] = _script(env, "bench/mixed.py")
     # Last: it adds staff records, which would otherwise grow the pages measured above.
     results["audit_overhead"] = _script(env, "bench/audit_overhead.py")
     results["notify"] = _script(env, "bench/notify_bench.py")
@@ -613,6 +630,12 @@ def main() -> None:
 
 
 def partial(env: dict[str, str]) -> None:
+    if ONLY == ["mixed"]:
+        # The mixed load alone, on the last full run's database.
+        mixed = _script(env, "bench/mixed.py")
+        (RESULTS.parent / "partial.json").write_text(json.dumps({"mixed": mixed}, indent=2) + "\n")
+        print(table({"scenarios": {}, "mixed": mixed}))
+        return
     unknown = set(ONLY) - {s.name for s in SCENARIOS}
     if unknown:
         raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")

@@ -132,6 +132,9 @@ TENANT_BASE_SCHEMA = env.str("TENANT_BASE_SCHEMA", default="tenant_template")
 TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CREATION_FAKES_MIGRATIONS", default=True)
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
 TENANT_HOST_CACHE_SECONDS = env.int("TENANT_HOST_CACHE_SECONDS", default=30)
+# Rendered fragments kept in the worker (apps/core/fragments.py). Off only to measure what the
+# pages cost when nothing is kept (`make bench`, the mixed load's cold figures).
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 # Custom domains (apps/tenants/domain_services.py): a verified domain whose TXT record has gone
 # keeps routing this many days (the admins are told at once), then stops.
 CUSTOM_DOMAIN_GRACE_DAYS = env.int("CUSTOM_DOMAIN_GRACE_DAYS", default=7)

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.http import HttpResponse
 
 from apps.core.tenancy import schema_name
@@ -33,6 +34,8 @@ def cached(key: tuple, *, tables: tuple[str, ...], render: Callable[[], T], vers
     """`render()`'s value (a string, or a tuple of strings) for `key` at the tables' versions
     (`versions`: already read for several fragments at once, {table: version})."""
     global _size
+    if not settings.FRAGMENT_CACHE:
+        return render()
     if versions is not None:
         current = tuple(versions.get(table, 0) for table in tables)
     else:

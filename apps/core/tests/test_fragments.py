@@ -61,6 +61,21 @@ def test_a_fragment_is_reused_until_one_of_its_tables_changes(org_a):
     assert len(renders) == 3
 
 
+def test_with_the_cache_off_every_request_renders(org_a, settings):
+    """FRAGMENT_CACHE=off: the bench's cold figures measure the pages as if nothing were kept."""
+    settings.FRAGMENT_CACHE = False
+    renders = []
+
+    def render():
+        renders.append(1)
+        return "<p>fresh</p>"
+
+    with org_a:
+        for _ in range(3):
+            assert fragments.cached(("test",), tables=("clients_client",), render=render) == "<p>fresh</p>"
+    assert len(renders) == 3
+
+
 def test_fragments_of_two_organizations_never_mix(org_a, org_b):
     make_client(org_a, last_name="Alpha")
     with org_a:
