@@ -104,3 +104,13 @@ def theme_deactivate(*, theme: CustomTheme) -> CustomTheme:
     stylesheet.forget()
     return theme
 
+
+@transaction.atomic
+def theme_delete(*, theme: CustomTheme) -> None:
+    """Delete the theme; when it was the active one the organization's pages go back to the
+    branding's colours and font (the stylesheet is the branding's alone again). The change log
+    keeps the deleted theme's values (apps/themes/audit_hooks.py)."""
+    was_active = theme.is_active
+    theme.delete()
+    if was_active:
+        stylesheet.forget()

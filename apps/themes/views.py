@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
@@ -125,6 +125,20 @@ def preview(request: OrgRequest, pk: UUID) -> HttpResponse:
         # is not inlined.
         raise Http404
     return render(request, "themes/preview.html", {"custom_theme": theme, "preview_css": css})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required(MANAGE)
+def delete(request: OrgRequest, pk: UUID) -> HttpResponse:
+    """GET asks to confirm (and says what deleting the active theme does); only a POST deletes."""
+    theme = selectors.get_theme(pk)
+    if request.method != "POST":
+        return render(request, "themes/delete.html", {"custom_theme": theme})
+    name = theme.theme_name
+    services.theme_delete(theme=theme)
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
+    return redirect("themes:index")
 
 
 def _switch(request: OrgRequest, pk: UUID, *, on: bool) -> HttpResponse:
