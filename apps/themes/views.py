@@ -28,17 +28,25 @@ YEAR = 365 * 24 * 3600
 
 def stylesheet(request: HttpRequest, version: str) -> HttpResponse:
     """The organization's stylesheet. Its URL names the hash of its content, so the current
-    one is cached for a year; an older hash (a page cached before a change) gets the current
-    CSS, not to be kept."""
+    one is cached for a year.
+
+    Any other hash (a page kept from before a change, another organization's hash, a made-up
+    one) is sent on to the current URL rather than answered with this CSS: an answer at that
+    URL would be this organization's CSS under a name that is not its hash, which a browser
+    or a shared cache could keep as such. A redirect rather than a 404 because a page still
+    linking an older hash is then styled, not bare. The redirect itself is not to be kept
+    (no-cache): the current hash moves on, and deactivating a theme brings an old hash back,
+    so a kept redirect could point in a circle."""
     organization = getattr(request, "organization", None)
     if organization is None:
         raise Http404
     sheet = stylesheets.for_organization(organization)
-    response = HttpResponse(sheet.css, content_type="text/css; charset=utf-8")
-    if version == sheet.version:
-        patch_cache_control(response, public=True, max_age=YEAR, immutable=True)
-    else:
+    if version != sheet.version:
+        response: HttpResponse = redirect("org_stylesheet", version=sheet.version)
         patch_cache_control(response, no_cache=True)
+        return response
+    response = HttpResponse(sheet.css, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=YEAR, immutable=True)
     return response
 
 
