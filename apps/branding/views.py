@@ -9,8 +9,15 @@ from django.utils.translation import gettext as _
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
 from apps.branding import forms, services
+from apps.core.discovery import app_modules
 from apps.core.pages import form_page
 from apps.tenants import theme, validators
+
+
+def _overrides(user) -> list[dict[str, str]]:
+    """What another app says takes the place of this page's settings (an active custom
+    theme's colours: apps/themes/branding_overrides.py), each a message and a link."""
+    return [note for _label, module in app_modules("branding_overrides") for note in module.overrides(user)]
 
 
 @login_required
@@ -45,6 +52,7 @@ def index(request: OrgRequest) -> HttpResponse:
             "aa_ratio": theme.AA_NORMAL_TEXT,
             "white": theme.WHITE,
             "near_black": theme.NEAR_BLACK,
+            "overrides": _overrides(request.user),
         },
         saved_message=_("Branding saved."),
         redirect_to="branding:index",

@@ -57,6 +57,8 @@ def site_key(organization) -> tuple:
             organization.contact_phone,
             organization.contact_email,
             organization.logo.name,
+            # base.html's <head> links the favicon by a URL versioned like the logo's.
+            organization.favicon.name,
         ),
     )
 
@@ -95,6 +97,16 @@ def logo_url(organization) -> str:
         return ""
     version = hashlib.sha256(organization.logo.name.encode()).hexdigest()[:12]
     return f"{reverse('logo')}?v={version}"
+
+
+def favicon_url(organization) -> str:
+    """The organization's favicon as its host serves it, versioned by the stored name like
+    the logo: browsers keep an icon long after its cache time, and only a new URL makes
+    them fetch a new upload. Without one, the URL unversioned (Starline's mark)."""
+    url = reverse("favicon")
+    if organization is None or not organization.favicon:
+        return url
+    return f"{url}?v={hashlib.sha256(organization.favicon.name.encode()).hexdigest()[:12]}"
 
 
 _stylesheet_url: Callable[..., str] | None = None

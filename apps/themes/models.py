@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,15 @@ class CustomTheme(BaseModel):
                 condition=Q(is_active=True),
                 name="customtheme_one_active",
                 violation_error_message=_("Another theme is already active."),
-            )
+            ),
+            # Names pick a theme out of the list: "Evergreen" and "evergreen" would be two
+            # lines nobody can tell apart. The service says so by the field first; this is
+            # the backstop for two saves at once.
+            models.UniqueConstraint(
+                Lower("theme_name"),
+                name="customtheme_name_unique_ci",
+                violation_error_message=_("Another theme already has this name."),
+            ),
         ]
 
     def __str__(self) -> str:

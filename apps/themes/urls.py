@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:pk>/preview/", views.preview, name="preview"),
     path("<uuid:pk>/activate/", views.activate, name="activate"),
     path("<uuid:pk>/deactivate/", views.deactivate, name="deactivate"),
+    path("<uuid:pk>/delete/", views.delete, name="delete"),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
@@ -28,17 +28,25 @@ YEAR = 365 * 24 * 3600
 
 def stylesheet(request: HttpRequest, version: str) -> HttpResponse:
     """The organization's stylesheet. Its URL names the hash of its content, so the current
-    one is cached for a year; an older hash (a page cached before a change) gets the current
-    CSS, not to be kept."""
+    one is cached for a year.
+
+    Any other hash (a page kept from before a change, another organization's hash, a made-up
+    one) is sent on to the current URL rather than answered with this CSS: an answer at that
+    URL would be this organization's CSS under a name that is not its hash, which a browser
+    or a shared cache could keep as such. A redirect rather than a 404 because a page still
+    linking an older hash is then styled, not bare. The redirect itself is not to be kept
+    (no-cache): the current hash moves on, and deactivating a theme brings an old hash back,
+    so a kept redirect could point in a circle."""
     organization = getattr(request, "organization", None)
     if organization is None:
         raise Http404
     sheet = stylesheets.for_organization(organization)
-    response = HttpResponse(sheet.css, content_type="text/css; charset=utf-8")
-    if version == sheet.version:
-        patch_cache_control(response, public=True, max_age=YEAR, immutable=True)
-    else:
+    if version != sheet.version:
+        response: HttpResponse = redirect("org_stylesheet", version=sheet.version)
         patch_cache_control(response, no_cache=True)
+        return response
+    response = HttpResponse(sheet.css, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=YEAR, immutable=True)
     return response
 
 
@@ -125,6 +133,20 @@ def preview(request: OrgRequest, pk: UUID) -> HttpResponse:
         # is not inlined.
         raise Http404
     return render(request, "themes/preview.html", {"custom_theme": theme, "preview_css": css})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required(MANAGE)
+def delete(request: OrgRequest, pk: UUID) -> HttpResponse:
+    """GET asks to confirm (and says what deleting the active theme does); only a POST deletes."""
+    theme = selectors.get_theme(pk)
+    if request.method != "POST":
+        return render(request, "themes/delete.html", {"custom_theme": theme})
+    name = theme.theme_name
+    services.theme_delete(theme=theme)
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": name})
+    return redirect("themes:index")
 
 
 def _switch(request: OrgRequest, pk: UUID, *, on: bool) -> HttpResponse:

@@ -54,7 +54,7 @@ def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a
         html = client.get(path).content.decode()
         assert f'src="{shell.logo_url(org)}"' in html, path
         assert f"/theme-{version}.css" in html, path
-        assert '<link rel="icon" href="/favicon.ico">' in html, path
+        assert f'<link rel="icon" href="{shell.favicon_url(org)}">' in html, path
 
 
 def test_the_stylesheet_loads_the_chosen_self_hosted_font(org_a, client_a):

@@ -353,6 +353,7 @@ TENANT = COMMON | {
     "themes:preview": perms("themes.manage_themes"),
     "themes:activate": perms("themes.manage_themes"),
     "themes:deactivate": perms("themes.manage_themes"),
+    "themes:delete": perms("themes.manage_themes"),
 }
 
 # The platform's host: the landing page, sign-in, and the admin where operators (superusers of

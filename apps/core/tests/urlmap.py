@@ -290,7 +290,7 @@ def records_for(org_a):
         return {
             "export": export.pk,
             "custom_theme": custom_theme.pk,
-            # Any hash: a stale one gets the current stylesheet, not to be cached.
+            # Any hash: a stale one is sent on to the current stylesheet.
             "stylesheet_version": "0" * 12,
             "client": client.pk,
             "client_type": ContentType.objects.get_for_model(Client).pk,

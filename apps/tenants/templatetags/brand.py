@@ -20,3 +20,9 @@ def text_on(background: str) -> str:
 def logo_url(organization) -> str:
     """The organization's logo at its host's lasting URL, versioned (apps.core.shell)."""
     return shell.logo_url(organization)
+
+
+@register.filter
+def favicon_url(organization) -> str:
+    """The organization's favicon at its host's URL, versioned (apps.core.shell)."""
+    return shell.favicon_url(organization)

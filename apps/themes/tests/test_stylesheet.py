@@ -76,12 +76,44 @@ def test_activating_through_the_page_changes_the_link(org_a):
     assert linked(admin, "themes:index") != before
 
 
-def test_an_old_hash_gets_the_current_stylesheet_not_to_be_kept(org_a, client_a):
+def test_an_unknown_hash_is_sent_on_to_the_current_stylesheet_not_answered(org_a, client_a):
     make_theme(org_a, active=True)
+    current = linked(client_a)
     response = client_a.get(reverse("org_stylesheet", kwargs={"version": "0" * 12}))
-    assert response.status_code == 200
-    assert ".card{padding:2rem}" in response.text
-    assert "no-cache" in response["Cache-Control"] and "immutable" not in response["Cache-Control"]
+    assert response.status_code == 302 and response["Location"] == current
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=31536000" not in response["Cache-Control"] and "immutable" not in response["Cache-Control"]
+    assert ".card{padding:2rem}" not in response.text
+
+
+def test_a_hash_gone_stale_is_sent_on_to_the_new_one(org_a, client_a, django_capture_on_commit_callbacks):
+    before = linked(client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_theme(org_a, active=True)
+    after = linked(client_a)
+    response = client_a.get(before)
+    assert response.status_code == 302 and response["Location"] == after
+    assert "immutable" not in response["Cache-Control"]
+
+
+def test_another_organizations_hash_is_not_answered_with_this_organizations_css(org_a, org_b, client_a, client_b):
+    make_theme(org_a, active=True, css=".alpha-only{color:red}")
+    make_theme(org_b, active=True, css=".beta-only{color:blue}")
+    url_a, url_b = linked(client_a), linked(client_b)
+    assert url_a != url_b
+    # B's stylesheet URL asked on A's host: not A's CSS under B's hash (nor B's CSS).
+    response = client_a.get(url_b)
+    assert response.status_code == 302 and response["Location"] == url_a
+    assert "immutable" not in response["Cache-Control"] and "max-age=31536000" not in response["Cache-Control"]
+    assert ".alpha-only" not in response.text and ".beta-only" not in response.text
+    # Each host's own hash is its own CSS, kept for a year.
+    for client, url, own, other in (
+        (client_a, url_a, ".alpha-only", ".beta-only"),
+        (client_b, url_b, ".beta-only", ".alpha-only"),
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200 and "immutable" in answer["Cache-Control"]
+        assert own in answer.text and other not in answer.text
 
 
 def test_each_organization_gets_its_own_stylesheet(org_a, org_b, client_a, client_b):
