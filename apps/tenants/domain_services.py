@@ -1,13 +1,17 @@
 """Custom domains: an organization claims one, proves it with a DNS TXT record, keeps it while
 the record stays.
 
-    claim        the domain is saved pending, with a token (the TXT record's value)
+    claim        the domain is saved pending, with a token (the TXT record's value); several
+                 organizations may claim the same name, each with its own token, unless it
+                 already serves one of them
     check        the record is looked up (the admin's "Check now", the daily job): found, a
-                 pending or lapsed domain is verified; missing, a verified domain starts
-                 failing, keeps routing for CUSTOM_DOMAIN_GRACE_DAYS, then lapses
+                 pending or lapsed domain is verified, unless another organization's domain
+                 of that name routes ("taken"); missing, a verified domain starts failing,
+                 keeps routing for CUSTOM_DOMAIN_GRACE_DAYS, then lapses
     verify       by hand, by the platform's operator (the public admin)
 
-Only verified domains route (Domain.objects.routable(), read by the host cache). The
+Only verified domains route (Domain.objects.routable(), read by the host cache), and only one
+organization's at a time (a unique index on routing hosts, Domain.Meta.constraints). The
 organization's admins are told when a domain starts failing and when it lapses, by the apps
 that offer `apps/<app>/domain_events.py` (notifications; tenants may not import it).
 """
@@ -56,7 +60,7 @@ def custom_domain_claim(*, organization: Organization, domain: str) -> Domain:
     if not domain:
         raise ValidationError({"custom_domain": [_("Enter a domain name.")]}, code="required")
     # The organization's own validation and availability checks (the base domain, an IP
-    # address, a domain another organization claimed), with their messages.
+    # address, a domain serving another organization), with their messages.
     services.organization_update(organization=organization, custom_domain=domain)
     claimed = custom_domain_of(organization)
     assert claimed is not None  # just written by the sync above
