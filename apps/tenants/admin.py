@@ -75,11 +75,15 @@ class DomainInline(admin.TabularInline):
         "status",
         "verified_by_hand",
         "failing_since",
-        "last_check_result",
+        "last_check",
     )
     fields = readonly_fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("last check result"))
+    def last_check(self, obj):
+        return obj.last_check_message
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -163,6 +167,6 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_result}",
+                    f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_message}",
                     messages.SUCCESS if domain.status == Domain.Status.VERIFIED else messages.WARNING,
                 )

@@ -14,7 +14,7 @@ import dns.name
 import dns.resolver
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 # The record sits under a name of its own, so it never collides with the domain's own TXT
 # records (SPF and the like) and can be removed without touching them.
@@ -25,11 +25,47 @@ def record_name(domain: str) -> str:
     return f"{RECORD_PREFIX}.{domain}"
 
 
+# What a check saw, stored as a code (Domain.last_check_code) and put in words only when shown,
+# in the language of whoever reads it: the daily job and an admin clicking "Check now" in
+# Spanish must not leave a sentence in their own language for everyone else.
+FOUND = "found"
+NXDOMAIN = "nxdomain"
+NO_TXT = "no_txt"
+WRONG_TOKEN = "wrong_token"  # noqa: S105 - a check result code, not a secret
+TOO_LONG = "too_long"
+TIMEOUT = "timeout"
+DNS_ERROR = "dns_error"
+# Not DNS answers, but what became of a check or of the operator's word.
+TAKEN = "taken"
+BY_HAND = "by_hand"
+
+MESSAGES = {
+    FOUND: _("The TXT record holds the token."),
+    NXDOMAIN: _("No TXT record named %(name)s exists."),
+    NO_TXT: _("%(name)s has no TXT record."),
+    WRONG_TOKEN: _("%(name)s has a TXT record, but not with this token."),
+    TOO_LONG: _("The domain is too long for a verification record."),
+    TIMEOUT: _("DNS did not answer in time; try again in a few minutes."),
+    DNS_ERROR: _("DNS could not be asked about %(name)s; try again in a few minutes."),
+    TAKEN: _(
+        "This domain is already verified elsewhere, so it cannot serve your site. If you own it, contact support."
+    ),
+    BY_HAND: _("Verified by hand by the platform's operator."),
+}
+
+
+def check_message(code: str, domain: str) -> str:
+    """The words for a stored check code, in the active language ("" for no check yet; an
+    unknown code, from a newer release, says nothing rather than fail the page)."""
+    message = MESSAGES.get(code)
+    return str(message) % {"name": record_name(domain)} if message is not None else ""
+
+
 @dataclass(frozen=True)
 class Check:
     found: bool
-    # What the check saw, in words for the page and the notifications.
-    result: str
+    # One of the codes above; check_message() puts it in words.
+    code: str
 
 
 def system_resolver() -> dns.resolver.Resolver:
@@ -51,17 +87,15 @@ def txt_check(domain: str, token: str, *, resolver=None) -> Check:
         resolver = resolver if resolver is not None else resolver_from_settings()
         answer = resolver.resolve(name, "TXT")
     except dns.resolver.NXDOMAIN:
-        return Check(False, _("No TXT record named %(name)s exists.") % {"name": name})
+        return Check(False, NXDOMAIN)
     except dns.resolver.NoAnswer:
-        return Check(False, _("%(name)s has no TXT record.") % {"name": name})
+        return Check(False, NO_TXT)
     except dns.name.NameTooLong:
-        return Check(False, _("The domain is too long for a verification record."))
+        return Check(False, TOO_LONG)
     except dns.exception.Timeout:
-        return Check(False, _("DNS did not answer in time; try again in a few minutes."))
+        return Check(False, TIMEOUT)
     except dns.exception.DNSException:
-        return Check(False, _("DNS could not be asked about %(name)s; try again in a few minutes.") % {"name": name})
+        return Check(False, DNS_ERROR)
     # A TXT value may come in several strings of at most 255 bytes; together they are one.
     values = {b"".join(rdata.strings).decode("utf-8", "replace").strip() for rdata in answer}
-    if token in values:
-        return Check(True, _("The TXT record holds the token."))
-    return Check(False, _("%(name)s has a TXT record, but not with this token.") % {"name": name})
+    return Check(True, FOUND) if token in values else Check(False, WRONG_TOKEN)

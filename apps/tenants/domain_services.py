@@ -1,13 +1,17 @@
 """Custom domains: an organization claims one, proves it with a DNS TXT record, keeps it while
 the record stays.
 
-    claim        the domain is saved pending, with a token (the TXT record's value)
+    claim        the domain is saved pending, with a token (the TXT record's value); several
+                 organizations may claim the same name, each with its own token, unless it
+                 already serves one of them
     check        the record is looked up (the admin's "Check now", the daily job): found, a
-                 pending or lapsed domain is verified; missing, a verified domain starts
-                 failing, keeps routing for CUSTOM_DOMAIN_GRACE_DAYS, then lapses
+                 pending or lapsed domain is verified, unless another organization's domain
+                 of that name routes ("taken"); missing, a verified domain starts failing,
+                 keeps routing for CUSTOM_DOMAIN_GRACE_DAYS, then lapses
     verify       by hand, by the platform's operator (the public admin)
 
-Only verified domains route (Domain.objects.routable(), read by the host cache). The
+Only verified domains route (Domain.objects.routable(), read by the host cache), and only one
+organization's at a time (a unique index on routing hosts, Domain.Meta.constraints). The
 organization's admins are told when a domain starts failing and when it lapses, by the apps
 that offer `apps/<app>/domain_events.py` (notifications; tenants may not import it).
 """
@@ -15,9 +19,11 @@ that offer `apps/<app>/domain_events.py` (notifications; tenants may not import 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +60,7 @@ def custom_domain_claim(*, organization: Organization, domain: str) -> Domain:
     if not domain:
         raise ValidationError({"custom_domain": [_("Enter a domain name.")]}, code="required")
     # The organization's own validation and availability checks (the base domain, an IP
-    # address, a domain another organization claimed), with their messages.
+    # address, a domain serving another organization), with their messages.
     services.organization_update(organization=organization, custom_domain=domain)
     claimed = custom_domain_of(organization)
     assert claimed is not None  # just written by the sync above
@@ -83,13 +89,16 @@ def custom_domain_check(*, organization: Organization, resolver=None, now=None) 
 def _record_check(*, domain_pk, organization: Organization, check: domain_dns.Check, now) -> tuple[Domain, str | None]:
     domain = Domain.objects.select_for_update().get(pk=domain_pk)
     event: str | None = None
-    fields = ["last_checked_at", "last_check_result"]
-    domain.last_checked_at, domain.last_check_result = now, check.result[:255]
+    fields = ["last_checked_at", "last_check_code"]
+    domain.last_checked_at, domain.last_check_code = now, check.code
     if check.found:
         if domain.status != Domain.Status.VERIFIED:
-            event = VERIFIED
-            domain.status, domain.verified_at, domain.failing_since = Domain.Status.VERIFIED, now, None
-            fields += ["status", "verified_at", "failing_since"]
+            if _take(domain, now=now):
+                event = VERIFIED
+                domain.status, domain.verified_at, domain.failing_since = Domain.Status.VERIFIED, now, None
+                fields += ["status", "verified_at", "failing_since"]
+            else:
+                domain.last_check_code = domain_dns.TAKEN
         elif domain.failing_since is not None:
             event = RECOVERED
             domain.failing_since = None
@@ -115,19 +124,55 @@ def _record_check(*, domain_pk, organization: Organization, check: domain_dns.Ch
     return domain, event
 
 
+def _take(domain: Domain, *, now) -> bool:
+    """Make `domain` (a claim about to be verified) the one row that routes its name, unless
+    another organization's row does: False then, and nothing changed.
+
+    Another organization's verified row whose grace period is over routes nothing already
+    (routable()); it is lapsed here, as the daily job would, and its admins told. The unique
+    constraint on routing hosts decides the rest, races included: of two claims verified at
+    once, the second waits for the first to commit, then fails the constraint, here, in a
+    savepoint of its own, and gets "taken".
+    """
+    cutoff = now - timedelta(days=django_settings.CUSTOM_DOMAIN_GRACE_DAYS)
+    stale = (
+        Domain.objects.select_for_update()
+        .select_related("tenant")
+        .filter(domain=domain.domain, kind=Domain.Kind.CUSTOM, status=Domain.Status.VERIFIED)
+        .filter(failing_since__lte=cutoff)
+        .exclude(tenant_id=domain.tenant_id)
+    )
+    for other in stale:
+        other.status = Domain.Status.LAPSED
+        other.save(update_fields=["status"])
+        _announce(organization=other.tenant, domain=other, event=LAPSED)
+    try:
+        with transaction.atomic():
+            Domain.objects.filter(pk=domain.pk).update(status=Domain.Status.VERIFIED)
+    except IntegrityError:
+        return False
+    return True
+
+
 @transaction.atomic
 def custom_domain_verify_by_hand(*, organization: Organization) -> Domain:
     """The platform's operator vouches for the organization's custom domain: it routes now,
-    and the daily check leaves it alone until a check finds its record."""
+    and the daily check leaves it alone until a check finds its record. Refused while
+    another organization's domain of the same name routes."""
     domain = custom_domain_of(organization)
     if domain is None:
         raise ValidationError(_("This organization has no custom domain."), code="none")
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     now = timezone.now()
+    if domain.status != Domain.Status.VERIFIED and not _take(domain, now=now):
+        raise ValidationError(
+            _("%(domain)s already serves another organization; remove it there first.") % {"domain": domain.domain},
+            code="taken",
+        )
     domain.status, domain.verified_at, domain.failing_since = Domain.Status.VERIFIED, now, None
     domain.verified_by_hand = True
-    domain.last_check_result = _("Verified by hand by the platform's operator.")
-    domain.save(update_fields=["status", "verified_at", "failing_since", "verified_by_hand", "last_check_result"])
+    domain.last_check_code = domain_dns.BY_HAND
+    domain.save(update_fields=["status", "verified_at", "failing_since", "verified_by_hand", "last_check_code"])
     services.clear_host_cache()
     return domain
 

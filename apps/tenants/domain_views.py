@@ -55,7 +55,7 @@ def check(request: OrganizationRequest) -> HttpResponse:
     if domain.status == domain.Status.VERIFIED and domain.failing_since is None:
         messages.success(request, _("%(domain)s is verified and serves your site.") % {"domain": domain.domain})
     else:
-        messages.error(request, domain.last_check_result)
+        messages.error(request, domain.last_check_message)
     return redirect("domains:index")
 
 

@@ -14,7 +14,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
 from apps.core.models import BaseModel
-from apps.tenants import cloning, validators
+from apps.tenants import cloning, domain_dns, validators
 
 
 def _branding_path(instance: Organization, filename: str) -> str:
@@ -69,14 +69,8 @@ class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missi
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["custom_domain"],
-                condition=~models.Q(custom_domain=""),
-                name="organization_custom_domain_unique",
-                violation_error_message=_("Another organization already uses this custom domain."),
-            )
-        ]
+        # custom_domain is not unique: several organizations may claim the same name while
+        # none has proved it. Only one can route it: Domain's constraint says so.
 
     def __str__(self) -> str:
         return self.name
@@ -182,6 +176,9 @@ class Domain(DomainMixin):
         VERIFIED = "verified", _("Verified")
         LAPSED = "lapsed", _("Lapsed")
 
+    # Not unique, as DomainMixin has it: claims wait pending, each organization with a token
+    # of its own, until one proves the name. Routing hosts are unique (Meta.constraints).
+    domain: models.CharField[str, str] = models.CharField(_("domain"), max_length=253, db_index=True)
     # Annotated: DomainMixin comes untyped from django-tenants, so the checker cannot infer it.
     kind: models.CharField[str, str] = models.CharField(
         _("kind"), max_length=10, choices=Kind.choices, default=Kind.SUBDOMAIN
@@ -197,7 +194,9 @@ class Domain(DomainMixin):
     # be no record to find (a domain the operator runs for the agency).
     verified_by_hand: models.BooleanField = models.BooleanField(_("verified by hand"), default=False)
     last_checked_at: models.DateTimeField = models.DateTimeField(_("last checked at"), null=True, blank=True)
-    last_check_result: models.CharField[str, str] = models.CharField(_("last check result"), max_length=255, blank=True)
+    # A code (domain_dns: found, nxdomain, timeout, taken, by_hand...), put in words in the
+    # reader's language by last_check_message.
+    last_check_code: models.CharField[str, str] = models.CharField(_("last check result"), max_length=20, blank=True)
     # Set when a verified domain's record is first found missing; cleared when it is back.
     failing_since: models.DateTimeField = models.DateTimeField(_("failing since"), null=True, blank=True)
 
@@ -206,9 +205,25 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+        constraints = [
+            # No two organizations ever route the same host: a subdomain routes always, a custom
+            # domain while verified (routable() narrows that by the grace period, which the
+            # database cannot see, so a verified row holds the name until it is lapsed).
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(kind="subdomain") | models.Q(status="verified"),
+                name="domain_routing_host_unique",
+                violation_error_message=_("This domain cannot be added. If you own it, contact support."),
+            ),
+            models.UniqueConstraint(fields=["tenant", "domain"], name="domain_once_per_organization"),
+        ]
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def last_check_message(self) -> str:
+        return domain_dns.check_message(self.last_check_code, self.domain)
 
     @property
     def grace_ends_at(self):

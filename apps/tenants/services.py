@@ -55,7 +55,8 @@ def schema_name_for(subdomain: str) -> str:
 
 
 def organization_check_available(*, subdomain: str, custom_domain: str = "", exclude_pk=None) -> None:
-    """Refuse a subdomain or custom domain another organization (or the platform) uses."""
+    """Refuse a subdomain another organization has, or a custom domain the platform or
+    another organization serves."""
     errors: dict[str, list[str]] = {}
     others = Organization.objects.exclude(pk=exclude_pk) if exclude_pk else Organization.objects.all()
     if others.filter(subdomain__iexact=subdomain).exists() or (
@@ -73,11 +74,15 @@ def organization_check_available(*, subdomain: str, custom_domain: str = "", exc
                 % {"base": settings.BASE_DOMAIN}
             ]
         else:
-            taken = Domain.objects.filter(domain=custom_domain)
+            # Only a domain that routes blocks (verified, or failing within its grace period):
+            # a pending claim proves nothing, so it must not let anyone squat a name. Several
+            # organizations may wait on the same name; the first to prove it takes it. The
+            # message names nobody: which agency uses a domain is not another agency's business.
+            taken = Domain.objects.routable().filter(domain=custom_domain)
             if exclude_pk:
                 taken = taken.exclude(tenant_id=exclude_pk)
             if custom_domain in settings.PUBLIC_HOSTS or taken.exists():
-                errors["custom_domain"] = [_("This domain is already in use.")]
+                errors["custom_domain"] = [_("This domain cannot be added. If you own it, contact support.")]
             elif len(domain_dns.record_name(custom_domain)) > MAX_RECORD_NAME_LENGTH:
                 errors["custom_domain"] = [
                     _("This domain is too long: its verification record (%(name)s) would pass DNS's 253 characters.")

@@ -263,11 +263,18 @@ def test_bad_colours_timezones_and_domains_are_refused(db):
     assert not schema_exists("org_epsilon")
 
 
-def test_a_custom_domain_used_elsewhere_is_refused(db, org_a):
+def test_a_custom_domain_serving_elsewhere_is_refused_but_a_pending_claim_is_not(db, org_a):
+    from apps.tenants import domain_services
+
     services.organization_update(organization=org_a, custom_domain="shared-care.org")
+    assert _create("zeta", custom_domain="shared-care.org").custom_domain == "shared-care.org"
+    domain_services.custom_domain_verify_by_hand(organization=org_a)
     with pytest.raises(ValidationError) as excinfo:
-        _create("zeta", custom_domain="shared-care.org")
-    assert "already in use" in excinfo.value.message_dict["custom_domain"][0]
+        _create("iota", custom_domain="shared-care.org")
+    assert excinfo.value.message_dict["custom_domain"] == [
+        "This domain cannot be added. If you own it, contact support."
+    ]
+    assert not Organization.objects.filter(subdomain="iota").exists()
 
 
 def test_a_failed_provisioning_leaves_nothing_behind(db, monkeypatch):
