@@ -206,6 +206,10 @@ class StandbyCluster(PostgresCluster):
             )
         super().start()
 
+    def __enter__(self) -> StandbyCluster:
+        self.start()
+        return self
+
     def stopped(self) -> bool:
         return not (self.data / "postmaster.pid").exists()
 
