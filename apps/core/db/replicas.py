@@ -108,16 +108,6 @@ def replica_reads(view: Callable) -> Callable:
     return wrapped
 
 
-@contextmanager
-def primary_reads() -> Iterator[None]:
-    """Every read in the block goes to the primary, replica views included."""
-    token = _wrote_recently.set(True)
-    try:
-        yield
-    finally:
-        _wrote_recently.reset(token)
-
-
 # --- health ----------------------------------------------------------------------------
 
 # alias -> (monotonic time until which the answer holds, usable)
@@ -171,11 +161,6 @@ def replica_usable(alias: str) -> bool:
         return usable
 
 
-def forget_health() -> None:
-    """Check every replica again on its next use."""
-    _health.clear()
-
-
 def _choose() -> str:
     healthy = [alias for alias in replica_aliases() if replica_usable(alias)]
     # Spreading the load, not a secret.
@@ -219,16 +204,26 @@ def read_connection():
     return connections[read_alias()]
 
 
-class ReplicaRouter:
-    """Reads go where read_alias() says; writes always to the primary (an object read from a
-    replica is saved on the primary, never on the read-only replica). Listed before
-    django-tenants' TenantSyncRouter, which decides migrations (only on "default")."""
-
-    def db_for_read(self, model, **hints) -> str:
-        return read_alias()
-
-    def db_for_write(self, model, **hints) -> str:
+def _off_replica(hints: dict) -> str | None:
+    """The primary for an object read from a replica (outside a replica block, its related
+    objects are read, and it is saved, on the primary; a replica is read-only); otherwise no
+    opinion, so Django keeps its own choice (the object's database, else "default")."""
+    instance = hints.get("instance")
+    if instance is not None and instance._state.db in replica_aliases():
         return DEFAULT_DB_ALIAS
+    return None
+
+
+class ReplicaRouter:
+    """Reads go where read_alias() says, writes to the primary. Listed before django-tenants'
+    TenantSyncRouter, which decides migrations (only on "default")."""
+
+    def db_for_read(self, model, **hints) -> str | None:
+        alias = read_alias()
+        return alias if alias != DEFAULT_DB_ALIAS else _off_replica(hints)
+
+    def db_for_write(self, model, **hints) -> str | None:
+        return _off_replica(hints)
 
     def allow_relation(self, obj1, obj2, **hints) -> bool | None:
         ours = {DEFAULT_DB_ALIAS, *replica_aliases()}
