@@ -57,8 +57,9 @@ browser-deps:
 	fi
 
 # The fault tests (apps/core/tests/faults.py) stop and start a Redis and a PostgreSQL 15 of
-# their own, never the machine's: they need the server programs, and PostgreSQL's `postgres`
-# user when run as root. Installed without starting anything (policy-rc.d refuses).
+# their own, never the machine's, and the read replica tests a PostgreSQL 15 primary with a
+# hot standby made by its pg_basebackup (same package): they need the server programs, and
+# PostgreSQL's `postgres` user when run as root. Installed without starting anything (policy-rc.d refuses).
 service-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \

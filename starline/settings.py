@@ -258,6 +258,38 @@ if _owner is not None:
     DATABASES["owner"] = {**_owner, **_engine, "CONN_MAX_AGE": 0, "TEST": {"MIRROR": "default"}}
 # django-tenants issues `SET search_path` once per request instead of once per cursor.
 TENANT_LIMIT_SET_CALLS = True
+# Streaming replicas for the reads that may lag (reports, exports, dashboards, the audit log):
+# apps/core/db/replicas.py and README, "Read replicas". Comma-separated database URLs; each
+# becomes an alias replica1, replica2, ... with the primary's engine, so django-tenants sets
+# the organization's search_path on it as on the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+# A replica more than this far behind the primary is skipped (the primary is read instead).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# After a write that succeeded, the person reads the primary for this long (keep it at least
+# REPLICA_MAX_LAG_SECONDS, so that nobody sees what they just saved disappear).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+# How long a process trusts a replica's health (lag) before checking it again, and how long
+# it leaves one that did not answer before trying it again.
+REPLICA_HEALTH_SECONDS = env.float("REPLICA_HEALTH_SECONDS", default=1.0)
+REPLICA_DOWN_RETRY_SECONDS = env.float("REPLICA_DOWN_RETRY_SECONDS", default=10.0)
+# Seconds to wait for a replica to answer a connection (libpq's minimum is 2): a replica that
+# is down is skipped after this, not after the primary's DATABASE_CONNECT_TIMEOUT.
+REPLICA_CONNECT_TIMEOUT = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+REPLICA_DATABASES: list[str] = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = {**env.db_url_config(_url), **_engine}
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = REPLICA_CONNECT_TIMEOUT
+    # Tests have no replica of the test database: a replica alias reads the test database.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    REPLICA_DATABASES.append(f"replica{_number}")
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["apps.core.db.replicas.ReplicaRouter", *DATABASE_ROUTERS]
+    # Right after the security headers, around everything that may read or write.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "apps.core.db.replicas.ReplicaStickyMiddleware",
+    )
 
 # --- cache, sessions, Celery -----------------------------------------------------------
 

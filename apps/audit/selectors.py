@@ -17,7 +17,6 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit import naming, registry
 from apps.audit.models import ACCESS_KINDS, LogEntry
+from apps.core.db.replicas import read_connection
 from apps.core.formats import time_with_seconds_format
 
 PAGE_SIZE = 50
@@ -174,7 +174,8 @@ def _fetch(entries: QuerySet[LogEntry], limit: int) -> list:
     monthly partitions, planning the query costs more than running it."""
     sql, params = entries.values_list(*PAGE_COLUMNS)[:limit].query.sql_with_params()
     rows = []
-    for values in connection.fetch_prepared(sql, params):  # type: ignore[attr-defined]  # apps/core/db's backend
+    # The connection the ORM would read from: a replica in the audit log's pages.
+    for values in read_connection().fetch_prepared(sql, params):  # type: ignore[attr-defined]  # apps/core/db's backend
         values = list(values)
         for index in _JSON:
             if isinstance(values[index], str):

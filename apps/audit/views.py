@@ -20,6 +20,7 @@ from apps.accounts.permissions import can, permission_required
 from apps.audit import forms, naming, selectors
 from apps.audit.models import LogEntry
 from apps.core.csvexport import csv_response as _csv_response
+from apps.core.db.replicas import replica_reads
 from apps.core.pdf import pdf_response, render_pdf
 
 
@@ -71,6 +72,7 @@ def _filename(request: OrgRequest, kind: str) -> str:
 
 @login_required
 @permission_required("audit.view_logentry")
+@replica_reads
 def log(request: OrgRequest) -> HttpResponseBase:
     form = forms.AuditFilterForm(request.GET or None)
     cursor = request.GET.get("after", "")
@@ -126,6 +128,7 @@ def _subject(resource: str, pk: str):
 
 
 @login_required
+@replica_reads
 def history(request: OrgRequest, resource: str, pk: str) -> HttpResponse:
     resource = resource.lower()
     context = history_context(request, resource, pk)
@@ -174,6 +177,7 @@ def history_context(request: OrgRequest, resource: str, pk: object) -> dict:
 
 @login_required
 @permission_required("audit.view_logentry")
+@replica_reads
 def access_report(request: OrgRequest, resource: str, pk: str) -> HttpResponseBase:
     content_type, title, obj = _subject(resource, pk)
     model = content_type.model_class()

@@ -24,6 +24,7 @@ from apps.compliance.forms import AcknowledgeForm
 from apps.compliance.models import SEVERITY_ORDER, ComplianceRule, Finding
 from apps.compliance.services import finding_acknowledge, rules_evaluate
 from apps.core import fragments, pages
+from apps.core.db.replicas import replica_reads
 from apps.core.versions import table_versions, tables_of
 
 STATUSES = ("current", *Finding.Status.values, "all")
@@ -102,6 +103,7 @@ def _listing(
 
 @login_required
 @permission_required("compliance.view_finding")
+@replica_reads
 def findings(request: OrgRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "").strip()[:100] for k in FILTER_KEYS}
     status = params["status"] if params["status"] in STATUSES else "current"

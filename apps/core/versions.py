@@ -17,7 +17,7 @@ other at that statement. Watch tables written by people (clients, staff), not lo
 
 from __future__ import annotations
 
-from django.db import connection
+from apps.core.db.replicas import read_connection
 
 FUNCTION = r"""
 CREATE SEQUENCE IF NOT EXISTS public.starline_version_seq;
@@ -51,8 +51,12 @@ def watch(table: str):
 
 
 def table_versions(*tables: str) -> tuple[int, ...]:
-    """The current version of each table, in order (0 for one never written since watched)."""
-    with connection.cursor() as cursor:
+    """The current version of each table, in order (0 for one never written since watched).
+
+    Read where the page's rows are (a replica for a dashboard): the triggers bump a version in
+    the transaction that writes the table, so a replica's versions match the rows it holds,
+    and a page kept under them never holds rows older than its versions say."""
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT name, version FROM core_tableversion WHERE name = ANY(%s)", [list(tables)])
         found = dict(cursor.fetchall())
     return tuple(found.get(table, 0) for table in tables)

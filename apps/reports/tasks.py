@@ -17,6 +17,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from apps.core.db.replicas import reads_from_replica
 from apps.core.tenancy import current_organization
 from apps.notifications.services import written_for
 from apps.reports import exports, registry, services
@@ -54,22 +55,25 @@ def build(export: Export) -> tuple[bytes, str, int]:
     if not form.is_valid():
         # A location or payer chosen in the filters was removed since.
         raise Refused(_("The filters no longer match the records; export again from the report."))
-    rows = report.rows(form.cleaned_data)
-    totals = report.totals(rows)
+    # The rows may come from a replica, read as the file is written (the export's record and
+    # its progress are written on the primary).
+    with reads_from_replica():
+        rows = report.rows(form.cleaned_data)
+        totals = report.totals(rows)
 
-    def progress(percent: int) -> None:
-        services.export_progress(export=export, progress=percent)
+        def progress(percent: int) -> None:
+            services.export_progress(export=export, progress=percent)
 
-    if export.format == Export.Format.CSV:
-        content = exports.csv_bytes(report, rows, totals, progress=progress)
-    elif export.format == Export.Format.XLSX:
-        content = exports.xlsx_bytes(report, rows, totals, progress=progress)
-    else:
-        progress(10)  # the rows are read; WeasyPrint lays the pages out in one go
-        content = exports.pdf_bytes(
-            report, rows, totals, organization=current_organization(), summary=exports.summary(form)
-        )
-    return content, exports.filename(report, form.cleaned_data, export.format), len(rows)
+        if export.format == Export.Format.CSV:
+            content = exports.csv_bytes(report, rows, totals, progress=progress)
+        elif export.format == Export.Format.XLSX:
+            content = exports.xlsx_bytes(report, rows, totals, progress=progress)
+        else:
+            progress(10)  # the rows are read; WeasyPrint lays the pages out in one go
+            content = exports.pdf_bytes(
+                report, rows, totals, organization=current_organization(), summary=exports.summary(form)
+            )
+        return content, exports.filename(report, form.cleaned_data, export.format), len(rows)
 
 
 @shared_task(name="apps.reports.tasks.export_build")

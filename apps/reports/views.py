@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import can
 from apps.audit.services import access_record
+from apps.core.db.replicas import replica_reads
 from apps.reports import exports, registry, selectors, services, tasks
 from apps.reports.exports import summary
 from apps.reports.models import Export
@@ -67,6 +68,7 @@ def _show_defaults(form: forms.Form) -> None:
 
 @login_required
 @require_GET
+@replica_reads
 def report_page(request: OrgRequest, slug: str) -> HttpResponse:
     report = _report_for(request, slug)
     form = report.form(request.GET)
@@ -88,6 +90,7 @@ def report_page(request: OrgRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@replica_reads  # the rows (read as the file is written); the export's record is written on the primary
 def report_export(request: OrgRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     report = _report_for(request, slug)
     form = report.form(request.POST)

@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 
 from apps.core import home as home_panels
+from apps.core.db.replicas import reads_from_replica
 from apps.core.page_cache import anonymous_page
 from apps.tenants import theme
 from apps.tenants.http import OrganizationRequest
@@ -27,7 +28,10 @@ def home(request: OrganizationRequest) -> HttpResponse:
     in: today's work, as panels the apps register (apps/core/home.py) and the person may see."""
     if not request.user.is_authenticated:
         return render(request, "tenants/home.html")
-    return render(request, "tenants/today.html", {"panels": home_panels.panels_for(request)})
+    # The panels are dashboards: they may lag a few seconds (not behind the person's own writes).
+    with reads_from_replica():
+        panels = home_panels.panels_for(request)
+    return render(request, "tenants/today.html", {"panels": panels})
 
 
 _IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/vnd.microsoft.icon"})

@@ -166,6 +166,61 @@ class PostgresCluster:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
+class StandbyCluster(PostgresCluster):
+    """A streaming replica of `primary` (a running PostgresCluster): a base backup taken with
+    `pg_basebackup -R`, which writes the standby.signal and the primary's address, started as
+    a hot standby on a port of its own."""
+
+    def __init__(self, primary: PostgresCluster) -> None:
+        super().__init__()
+        self.primary = primary
+        self.basebackup = _binary(
+            "pg_basebackup", "/usr/local/bin/pg_basebackup", "/usr/lib/postgresql/15/bin/pg_basebackup"
+        )
+
+    def start(self) -> None:
+        if not self.data.exists():
+            if os.geteuid() == 0:
+                shutil.chown(self.directory, "postgres", "postgres")
+            subprocess.run(
+                self._as_owner(
+                    [
+                        self.basebackup,
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.primary.port),
+                        "-U",
+                        "postgres",
+                        "-D",
+                        str(self.data),
+                        "-R",
+                        "-X",
+                        "stream",
+                        "--no-sync",
+                    ]
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        super().start()
+
+    def __enter__(self) -> StandbyCluster:
+        self.start()
+        return self
+
+    def stopped(self) -> bool:
+        return not (self.data / "postmaster.pid").exists()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if not self.stopped():  # a test may have stopped it already
+                self.stop()
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
 @contextmanager
 def full_disk(kilobytes: int = 64) -> Iterator[Path]:
     """A directory on a filesystem of `kilobytes` (a tmpfs, as root may mount): writes past

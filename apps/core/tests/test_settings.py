@@ -122,3 +122,31 @@ def test_x_forwarded_proto_is_trusted_only_when_asked():
     assert _settings({}, "SECURE_PROXY_SSL_HEADER").get("SECURE_PROXY_SSL_HEADER") is None
     trusted = _settings({"TRUST_X_FORWARDED_PROTO": "True"}, "SECURE_PROXY_SSL_HEADER")
     assert trusted["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_each_replica_url_becomes_a_replica_alias_with_the_primarys_engine_and_a_short_connect_timeout():
+    found = _settings(
+        {
+            "DATABASE_REPLICA_URLS": "postgres://app@replica-a:5432/starline,postgres://app@replica-b:5433/starline",
+            "REPLICA_CONNECT_TIMEOUT": "3",
+        },
+        "DATABASES",
+        "REPLICA_DATABASES",
+        "DATABASE_ROUTERS",
+        "MIDDLEWARE",
+    )
+    assert found["REPLICA_DATABASES"] == ["replica1", "replica2"]
+    second = found["DATABASES"]["replica2"]
+    assert (second["HOST"], second["PORT"], second["ENGINE"]) == ("replica-b", 5433, "apps.core.db")
+    assert second["OPTIONS"]["connect_timeout"] == 3
+    # No test database of its own: in tests a replica alias reads the test database.
+    assert second["TEST"] == {"MIRROR": "default"}
+    assert found["DATABASE_ROUTERS"][0] == "apps.core.db.replicas.ReplicaRouter"
+    assert "apps.core.db.replicas.ReplicaStickyMiddleware" in found["MIDDLEWARE"]
+
+
+def test_without_replicas_there_is_no_replica_router_and_no_sticky_cookie():
+    found = _settings({"DATABASE_REPLICA_URLS": ""}, "DATABASES", "DATABASE_ROUTERS", "MIDDLEWARE")
+    assert not any(alias.startswith("replica") for alias in found["DATABASES"])
+    assert found["DATABASE_ROUTERS"] == ["django_tenants.routers.TenantSyncRouter"]
+    assert "apps.core.db.replicas.ReplicaStickyMiddleware" not in found["MIDDLEWARE"]
