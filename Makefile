@@ -159,7 +159,7 @@ TIME_TRAVEL_AT := \
 
 # Left out of these runs: modules whose tests check other processes (settings read by a fresh
 # interpreter, import-linter, the embedded database server, a Celery worker, a gunicorn, Redis or
-# S3 server of their own: the fault tests). time-machine moves the clock of this process only, so
+# S3 server of their own: the fault tests; a streaming replica of their own: the replica tests). time-machine moves the clock of this process only, so
 # under it they would test nothing new (a session signed in at a moved "now" looks twelve hours
 # old to a gunicorn on the real clock; a throwaway Redis keeps real time), and they are among the
 # slowest. Also left out, as their subject is not the date: the two sweeps of every URL (hostile
@@ -174,7 +174,7 @@ TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers
 	apps/core/tests/test_fault_redis_down.py apps/notifications/tests/test_outbox.py \
 	apps/files/tests/test_storage_faults.py apps/core/tests/test_forms_fuzzed.py \
 	apps/core/tests/test_no_get_changes_state.py apps/reports/tests/test_background_exports_worker.py \
-	apps/clients/tests/test_address.py
+	apps/clients/tests/test_address.py apps/core/tests/test_read_replicas.py
 
 # The first instant creates the test databases and the others keep them (--reuse-db; conftest.py
 # moves alpha to the instant's zone): every test rolls back what it writes, so they start as the
