@@ -159,8 +159,8 @@ TIME_TRAVEL_AT := \
 
 # Left out of these runs: modules whose tests check other processes (settings read by a fresh
 # interpreter, import-linter, the embedded database server, a Celery worker, a gunicorn, Redis or
-# S3 server of their own: the fault tests; a streaming replica of their own: the replica tests). time-machine moves the clock of this process only, so
-# under it they would test nothing new (a session signed in at a moved "now" looks twelve hours
+# S3 server of their own: the fault tests; a primary and standby of their own: the read replica
+# tests). time-machine moves the clock of this process only, so under it they would test nothing new (a session signed in at a moved "now" looks twelve hours
 # old to a gunicorn on the real clock; a throwaway Redis keeps real time), and they are among the
 # slowest. Also left out, as their subject is not the date: the two sweeps of every URL (hostile
 # form input, what a GET writes: a minute and a half of each instant) and clients' addresses
