@@ -160,14 +160,15 @@ TIME_TRAVEL_AT := \
 # Left out of these runs: modules whose tests check other processes (settings read by a fresh
 # interpreter, import-linter, the embedded database server, a Celery worker, a gunicorn, Redis or
 # S3 server of their own: the fault tests; a primary and standby of their own: the read replica
-# tests). time-machine moves the clock of this process only, so under it they would test nothing new (a session signed in at a moved "now" looks twelve hours
-# old to a gunicorn on the real clock; a throwaway Redis keeps real time), and they are among the
-# slowest. Also left out, as their subject is not the date: the two sweeps of every URL (hostile
-# form input, what a GET writes: a minute and a half of each instant) and clients' addresses
-# (twenty seconds of seeding the whole demo, which the seed tests of documentation, scheduling
-# and compliance do at each instant anyway). The crawler opens every page as every role of A at
-# each instant, which would show a page that fails on one of these days (B's half, isolation,
-# runs in `make test`). Every other test of those apps runs at each instant.
+# tests). time-machine moves the clock of this process only, so under it they would test nothing
+# new (a session signed in at a moved "now" looks twelve hours old to a gunicorn on the real
+# clock; a throwaway Redis keeps real time), and they are among the slowest. Also left out, as
+# their subject is not the date: the two sweeps of every URL (hostile form input, what a GET
+# writes: a minute and a half of each instant) and clients' addresses (twenty seconds of seeding
+# the whole demo, which the seed tests of documentation, scheduling and compliance do at each
+# instant anyway). The crawler opens every page as every role of A at each instant, which would
+# show a page that fails on one of these days (B's half, isolation, runs in `make test`). Every
+# other test of those apps runs at each instant.
 TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers.py \
 	apps/core/tests/test_embedded_database.py apps/notifications/tests/test_worker.py \
 	apps/core/tests/test_headers_production.py apps/core/tests/test_fault_database_restart.py \
