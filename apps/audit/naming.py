@@ -10,6 +10,9 @@ team sees its own clients) provides `apps/<app>/audit_hooks.py` with
     HISTORY_TABS = {"app.model": "app:url_name"}  # the record's own page shows its history
     VALUES = {("app.model", "field"): words(value) -> value}  # codes in a logged value, in words
     STORED_NAMES = {"app.model": name(object_repr) -> str}  # a deleted record's stored name, read
+    EXPANDED = {("app.model", "field"): rows(before, after, cache) -> [(label, before, after)] | None}
+        # a field that holds many settings (a JSON object), one line per setting that changed;
+        # `cache` is the page's (one dict per page or export); None shows the value as logged
 
 Other records are named for readers holding the model's view permission.
 """
@@ -31,11 +34,12 @@ _hooks: dict[str, dict[Any, Any]] = {}
 
 def hooks() -> dict[str, dict[Any, Any]]:
     if not _hooks:
-        found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}, "values": {}, "stored": {}}
+        found: dict[str, dict] = {"names": {}, "readers": {}, "tabs": {}, "values": {}, "stored": {}, "expanded": {}}
         for _label, module in app_modules("audit_hooks"):
             found["names"].update(getattr(module, "NAMES", {}))
             found["values"].update(getattr(module, "VALUES", {}))
             found["stored"].update(getattr(module, "STORED_NAMES", {}))
+            found["expanded"].update(getattr(module, "EXPANDED", {}))
             found["readers"].update(getattr(module, "HISTORY_READERS", {}))
             found["tabs"].update(getattr(module, "HISTORY_TABS", {}))
         _hooks.update(found)
@@ -75,6 +79,17 @@ def history_tab(label: str) -> str | None:
 def value_hook(model, name: str) -> Callable | None:
     """How an app words the codes in a field's logged values (a goal's status), if it does."""
     return hooks()["values"].get((label_of(model), name))
+
+
+def expanded(model, name: str) -> Callable | None:
+    """How an app splits a field's logged values into lines of their own, if it does."""
+    return hooks()["expanded"].get((label_of(model), name))
+
+
+def has_expanded(model) -> bool:
+    """Does an app split any of this kind's fields into lines?"""
+    label = label_of(model)
+    return any(kind == label for kind, _name in hooks()["expanded"])
 
 
 def stored_name(model, object_repr: str) -> str:

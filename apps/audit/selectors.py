@@ -402,7 +402,7 @@ def describe_all(entries, *, changes: int | None = None, reader=None) -> list[di
             continue
         subjects.setdefault(model, set()).add(entry.object_pk)
         shown = [(name, values) for name, values in (entry.changes or {}).items() if name != "id"]
-        for name, values in shown[:changes]:
+        for name, values in shown[: _limit(model, changes)]:
             related = _related_model(model, name, names["fields"])
             if related is not None and isinstance(values, list | tuple):
                 refs.setdefault(related, set()).update(str(v) for v in values if v not in (None, "", registry.MASK))
@@ -422,6 +422,14 @@ def describe_all(entries, *, changes: int | None = None, reader=None) -> list[di
         "visible": naming.subjects_visible(reader, subjects, named=named) if reader is not None else {},
     }
     return [describe(entry, names, changes=changes, context=context) for entry in entries]
+
+
+def _limit(model, changes: int | None) -> int | None:
+    """How many of an entry's fields a list shows: the platform's records (an organization's
+    settings) have no history page to show the rest on, so all of theirs."""
+    if model is not None and model._meta.app_label in PLATFORM_APPS:
+        return None
+    return changes
 
 
 def _model_of(content_type_id, names: dict):
@@ -542,14 +550,21 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
     content_type = names["types"].get(entry.content_type_id)
     if content_type is None and model is not None:
         content_type = ContentType.objects.get_for_model(model)
-    limit = changes
+    limit = _limit(model, changes)
     changes_shown: list[dict] = []
+    fields_shown = 0
     # A record's own id says nothing its entry does not (the record is named beside it).
     fields = {name: values for name, values in (entry.changes or {}).items() if name != "id"}
     for name, values in list(fields.items())[:limit]:
         label, shown = _field_label(model, name, names["fields"])
         related = _related_model(model, name, names["fields"]) if model is not None else None
-        if isinstance(values, dict) and values.get("type") == "m2m":
+        lines = _expanded(model, name, values, context)
+        if lines is not None:
+            # One logged field, every line of it: the limit counts fields.
+            fields_shown += 1
+            changes_shown.extend({"field": line, "before": _show(was), "after": _show(now)} for line, was, now in lines)
+        elif isinstance(values, dict) and values.get("type") == "m2m":
+            fields_shown += 1
             sign = "+" if values.get("operation") == "add" else "−"
             changes_shown.append(
                 {"field": label, "before": "", "after": _show(f"{sign} " + ", ".join(values.get("objects", [])))}
@@ -563,6 +578,7 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
             else:
                 convert = _converter(model, name, names["fields"], shown)
                 before, after = (convert(v) for v in values)
+            fields_shown += 1
             changes_shown.append({"field": label, "before": _show(before), "after": _show(after)})
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     # Only audited kinds have a history page (an exempt one, a report's export record, has none).
@@ -602,10 +618,33 @@ def describe(entry, names: dict | None = None, *, changes: int | None = None, co
         "history_url": f"{names['history']}{label}/{entry.object_pk}/" if linkable else "",
         "changes": changes_shown,
         # The log lists the first few fields; the record's history shows them all.
-        "more_changes": max(0, len(fields) - len(changes_shown)) if limit is not None else 0,
+        "more_changes": max(0, len(fields) - fields_shown) if limit is not None else 0,
         "detail": "; ".join(f"{_words(k)}: {readable(v)}" for k, v in detail.items()),
         "ip": entry.remote_addr or "—",
     }
+
+
+def _expanded(model, name: str, values, context: dict) -> list | None:
+    """A field an app splits into lines (the organization's settings), or None."""
+    hook = naming.expanded(model, name) if model is not None else None
+    if hook is None or not isinstance(values, list | tuple) or len(values) != 2:
+        return None
+    return hook(values[0], values[1], context.setdefault("expanded", {}))
+
+
+def export_changes(entry, model, cache: dict) -> dict:
+    """An entry's changes for the CSV: as logged (field names, stored values), except a field
+    an app splits into lines, written as the page shows it: a key per line, labelled in the
+    reader's language, its values in words. `cache` is the export's, one for all its rows."""
+    found: dict = {}
+    for name, values in (entry.changes or {}).items():
+        lines = _expanded(model, name, values, {"expanded": cache})
+        if lines is None:
+            found[name] = values
+            continue
+        for line, was, now in lines:
+            found[line] = [_show(was, limit=1000), _show(now, limit=1000)]
+    return found
 
 
 def when_text(moment: datetime) -> str:

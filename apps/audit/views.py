@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.http import OrgRequest
@@ -24,10 +24,16 @@ from apps.core.db.replicas import replica_reads
 from apps.core.pdf import pdf_response, render_pdf
 
 
-def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden: dict[int, str]) -> list:
+def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden: dict[int, str], export: dict) -> list:
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     details = {k: v for k, v in data.items() if k not in ("event", "via")}
     masked = hidden.get(entry.content_type_id)
+    changes = entry.changes
+    model = export["models"].get(entry.content_type_id)
+    if changes and not masked and model is not None and naming.has_expanded(model):
+        # Rows are written after the view returns: the lines' labels in the reader's language.
+        with translation.override(export["language"]):
+            changes = selectors.export_changes(entry, model, export["cache"])
     return [
         entry.id,
         entry.timestamp.astimezone(UTC).isoformat(),
@@ -40,7 +46,7 @@ def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden:
         entry.remote_addr or "",
         entry.user_agent,
         entry.origin,
-        json.dumps(entry.changes, ensure_ascii=False) if entry.changes and not masked else "",
+        json.dumps(changes, ensure_ascii=False) if changes and not masked else "",
         json.dumps(details, ensure_ascii=False) if details else "",
         entry.hash,
     ]
@@ -91,8 +97,13 @@ def log(request: OrgRequest) -> HttpResponseBase:
         hidden = naming.hidden_kinds(
             request.user, ((ct.pk, ct.model_class()) for _l, _n, ct in selectors.resource_types())
         )
+        export = {
+            "models": {ct.pk: ct.model_class() for _l, _n, ct in selectors.resource_types()},
+            "language": translation.get_language(),
+            "cache": {},
+        }
         return _csv_response(
-            (_entry_row(entry, types, names, hidden) for entry in entries.iterator(chunk_size=2000)),
+            (_entry_row(entry, types, names, hidden, export) for entry in entries.iterator(chunk_size=2000)),
             header=ENTRY_HEADER,
             filename=_filename(request, "audit-log") + ".csv",
         )

@@ -13,9 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.branding import images
+from apps.tenants import images, theme, validators
 from apps.tenants import services as tenant_services
-from apps.tenants import theme, validators
 from apps.tenants.models import Organization
 
 

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from apps.accounts.models import Role, User
@@ -416,6 +417,15 @@ def template_reset(*, kind: str, channel: str) -> int:
     else:
         deleted, _rows = NotificationTemplate.objects.filter(notification_type=kind, template_type=channel).delete()
     return deleted
+
+
+def email_document(*, html: str, organization: Any, site_name: str, base: str) -> str:
+    """A message's HTML in the organization's branded email (its colours, its logo from its
+    own host at `base`, its contact details): what is sent, and what the preview shows."""
+    return render_to_string(
+        "notifications/emails/notification_body.html",
+        {"body": html, "organization": organization, "site_name": site_name, "base_url": base},
+    )
 
 
 def email_template_preview(

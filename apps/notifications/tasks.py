@@ -10,7 +10,6 @@ import smtplib
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.core.tenancy import current_organization
@@ -51,7 +50,7 @@ def _pending_delivery(delivery_id: str) -> Delivery | None:
 )
 def deliver_email(self, delivery_id: str) -> str:
     from apps.accounts.services import base_url
-    from apps.notifications.services import email_content, message_values
+    from apps.notifications.services import email_content, email_document, message_values
 
     failure = None
     with transaction.atomic():
@@ -68,10 +67,7 @@ def deliver_email(self, delivery_id: str) -> str:
         try:
             message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
             message.attach_alternative(
-                render_to_string(
-                    "notifications/emails/notification_body.html",
-                    {"body": html, "organization": organization, "site_name": values["organization"], "base_url": base},
-                ),
+                email_document(html=html, organization=organization, site_name=values["organization"], base=base),
                 "text/html",
             )
             message.send()

@@ -7,13 +7,11 @@ import re
 from typing import Any
 from uuid import UUID
 
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.http import OrgRequest
 from apps.accounts.permissions import permission_required
+from apps.accounts.services import base_url
 from apps.core.pages import form_page
 from apps.notifications import defaults, forms, selectors, services, sms
 from apps.notifications.models import Delivery, Notification, NotificationTemplate, OrgEmailTemplate
@@ -150,13 +149,14 @@ def _template_save(kind: str, channel: str, data: dict[str, Any]) -> OrgEmailTem
 # runs in a sandbox (no scripts, no forms, no same-origin access) with the inline styles
 # emails rely on, and nothing else of the page's policy is loosened.
 EMAIL_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+PREVIEW_IMAGES = ["data:", "https:"]
 PREVIEW_POLICY = {
     "default-src": ["'none'"],
     "script-src": ["'none'"],
     "connect-src": ["'none'"],
     "font-src": ["'none'"],
     "style-src": ["'unsafe-inline'"],
-    "img-src": ["data:", "https:"],
+    "img-src": PREVIEW_IMAGES,
     "frame-ancestors": ["'self'"],
     "form-action": ["'none'"],
     "sandbox": True,
@@ -166,16 +166,16 @@ PREVIEW_POLICY = {
 @login_required
 @permission_required(*TEMPLATE_PERMISSIONS)
 @xframe_options_sameorigin
-# django-csp types its decorators for views that take the request alone, not URL arguments.
-@csp_replace(PREVIEW_POLICY)  # type: ignore[arg-type]
 def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpResponse:
     """GET: the saved (or shipped) wording; POST: what the editor holds now, unsaved."""
     template = selectors.template_for(kind, channel)
     form = forms.template_form(kind, channel, instance=template, data=request.POST or None)
     organization = request.organization
+    # Where the sent email's images (the logo) come from: the organization's own host.
+    base = base_url(organization=organization)
     context = {"form": form, "channel": channel, "organization": organization}
     if request.method == "POST" and not form.is_valid():
-        return render(request, "notifications/template_preview.html", context, status=400)
+        return _preview_response(request, context, base, status=400)
     # The saved (or shipped) wording, or on a POST what the editor holds now.
     shown = form.instance
     preview: dict[str, Any]
@@ -187,9 +187,8 @@ def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpRespon
             text_content=shown.text_content,
             organization=organization,
         )
-        email = render_to_string(
-            "notifications/emails/notification_body.html",
-            {"body": preview["html"], "organization": organization, "site_name": organization.name},
+        email = services.email_document(
+            html=preview["html"], organization=organization, site_name=organization.name, base=base
         )
         # The branded email as sent, minus its own <html> and <body>: it sits in this page's.
         body = EMAIL_BODY.search(email)
@@ -199,7 +198,18 @@ def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpRespon
         preview = services.message_template_preview(
             kind=kind, channel=channel, subject=shown.subject, body=shown.body, organization=organization
         )
-    return render(request, "notifications/template_preview.html", {**context, "preview": preview})
+    return _preview_response(request, {**context, "preview": preview}, base)
+
+
+def _preview_response(request: OrgRequest, context: dict, base: str, *, status: int = 200) -> HttpResponse:
+    response = render(request, "notifications/template_preview.html", context, status=status)
+    # The preview's policy, with the images of the host the email's logo is served from
+    # (a development host is plain http, which "https:" leaves out). Set here rather than by
+    # csp_replace: the origin is the organization's, known only in the request. The
+    # attribute is the one django-csp's own decorators set.
+    policy = {**PREVIEW_POLICY, "img-src": [*PREVIEW_IMAGES, base]}
+    response._csp_replace = policy  # type: ignore[attr-defined]
+    return response
 
 
 @login_required

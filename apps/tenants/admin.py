@@ -1,13 +1,17 @@
 """The platform admin (public schema only): operators create and manage organizations."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import tenant_connection
-from apps.tenants import domain_services, services
+from apps.tenants import domain_services, images, services
 from apps.tenants.models import Domain, Organization
 
 
@@ -45,6 +49,23 @@ class OrganizationAdminForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = list(services.EDITABLE_FIELDS)
+        # Plain file fields: images.process decodes, checks and re-encodes an upload with its
+        # own messages (SVG, size, pixels), as the branding page does; Django's ImageField
+        # would accept any format Pillow reads and keep the file as uploaded.
+        field_classes = {"logo": forms.FileField, "favicon": forms.FileField}
+
+    def _image(self, name: str, kind: images.Kind):
+        value = self.cleaned_data.get(name)
+        # A new upload; False (the box to clear it) and the current file pass as they are.
+        if isinstance(value, UploadedFile):
+            return images.process(value, kind)
+        return value
+
+    def clean_logo(self):
+        return self._image("logo", images.LOGO)
+
+    def clean_favicon(self):
+        return self._image("favicon", images.FAVICON)
 
     def clean(self):
         cleaned = super().clean()
@@ -120,7 +141,14 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
         data = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS if f in form.cleaned_data}
         if change:
             changed = {f: data[f] for f in form.changed_data if f in data}
+            # The images they replace or clear, read from the form's initial values (the
+            # instance already holds the new ones).
+            replaced = [form.initial.get(f) for f in ("logo", "favicon") if f in changed]
             services.organization_update(organization=obj, **changed)
+            # Deleted once the new ones are committed, as the branding page does.
+            for old in replaced:
+                if old:
+                    transaction.on_commit(partial(old.storage.delete, old.name))
             return
         created = services.organization_create(admin_email=form.cleaned_data.get("admin_email") or None, **data)
         obj.pk = created.pk

@@ -1,4 +1,6 @@
-"""The tenants app's models in the change log (see apps/audit/registry.py)."""
+"""The tenants app's models in the change log (see apps/audit/registry.py and apps/audit/naming.py)."""
+
+from apps.tenants import settings_audit
 
 AUDITED: dict[str, dict] = {"tenants.Organization": {}, "tenants.Domain": {}}
 NOT_IN_FILTER = {
@@ -6,3 +8,5 @@ NOT_IN_FILTER = {
     "tenants.domain": "The platform's.",
 }
 VIEW_PERMISSIONS = {"tenants.organization": "audit.view_logentry", "tenants.domain": "audit.view_logentry"}
+# The settings page's values, one JSON field: one line per setting in the log.
+EXPANDED = {("tenants.organization", "settings"): settings_audit.changes}

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from apps.branding import images as processing
 from apps.branding.tests.images import SVG, image_bytes, jpeg_with_exif, upload
+from apps.tenants import images as processing
 
 
 def _decoded(content) -> Image.Image:

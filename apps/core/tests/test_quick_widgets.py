@@ -69,3 +69,45 @@ def test_text_is_escaped_and_options_keep_their_state():
     assert "Alpha &amp; &lt;b&gt;" in html["one"] and 'value="b" selected' in html["one"]
     assert html["radio"].startswith('<div id="id_radio" class="inline">')
     assert html["several"].count("checked") == 2
+
+
+def _groups(renderer_class, data, errors=None):
+    class Form(Everything):
+        default_renderer = renderer_class
+
+    form = Form(data) if data is not None else Form()
+    if data is not None:
+        form.is_valid()
+    for name, message in (errors or {}).items():
+        form.add_error(name, message)
+    return {name: str(form[name].as_field_group()) for name in form.fields}, str(form)
+
+
+class WrapperByTemplate(QuickWidgets):
+    """The widgets drawn in Python, the field's wrapper by its template: the reference."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == self.field_template_name:
+            return FormRenderer.render(self, template_name, context, request=request)
+        return super().render(template_name, context, request=request)
+
+
+def test_each_fields_wrapper_is_drawn_as_the_field_template_draws_it_to_the_character():
+    """partials/_field.html stays the reference: the Python drawing must match it exactly, for
+    plain, checkbox and fieldset fields, with and without help, errors and odd text."""
+    cases = [
+        (None, None),
+        (DATA, None),
+        ({"tick": "", "several": ["b"], "radio": "zz"}, None),
+        (DATA, {"tick": 'Tick <b>"this"</b>', "radio": "Pick one & only one", "long": "Too long"}),
+    ]
+    for data, errors in cases:
+        quick, templates = _groups(QuickWidgets, data, errors), _groups(WrapperByTemplate, data, errors)
+        assert quick == templates
+        # And as the templates draw everything, but for the whitespace between tags.
+        everything = _groups(FormRenderer, data, errors)
+        assert re.sub(r">\s+<", "><", quick[1]) == re.sub(r">\s+<", "><", everything[1])
+    html, _whole = _groups(QuickWidgets, DATA, {"tick": "<b>no</b>"})
+    assert "&lt;b&gt;no&lt;/b&gt;" in html["tick"] and "field-checkbox" in html["tick"]
+    assert html["radio"].startswith('<fieldset class="field field-group"')
+    assert '<p class="help" id="id_text_helptext">Help</p>' in html["text"]
