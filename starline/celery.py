@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from celery.signals import worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "starline.settings")
@@ -43,3 +44,18 @@ class JobSchedule(Mapping[str, dict[str, Any]]):
 
 
 app.conf.beat_schedule = JobSchedule()
+
+
+@worker_init.connect
+def refuse_transaction_pooling(**kwargs: Any) -> None:
+    """A worker behind PgBouncer pooling by transaction would run tasks with another
+    organization's search_path (apps/core/db/pooling.py): it stops before taking any.
+    SystemExit, because Celery logs and ignores a signal handler's ordinary exceptions."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.core.db.pooling import ensure_session_pooling
+
+    try:
+        ensure_session_pooling()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"Refusing to start: {exc}") from exc

@@ -255,6 +255,10 @@ if _owner is not None:
     DATABASES["owner"] = {**_owner, **_engine, "CONN_MAX_AGE": 0, "TEST": {"MIRROR": "default"}}
 # django-tenants issues `SET search_path` once per request instead of once per cursor.
 TENANT_LIMIT_SET_CALLS = True
+# Behind PgBouncer the web and worker processes refuse to start unless it pools by session
+# (apps/core/db/pooling.py reads the mode from PgBouncer's admin console). Set to "session"
+# when PgBouncer does not let the app's role read its console; unset, the mode is read.
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="")
 
 # --- cache, sessions, Celery -----------------------------------------------------------
 

@@ -48,6 +48,7 @@ def flaky_job(org_a, monkeypatch):
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not settings.REDIS_URL, reason="no REDIS_URL: no broker for a worker")
 def test_with_a_worker_a_job_runs_as_one_task_per_organization_and_one_failure_stays_its_own(org_a, org_b):
     record_key = f"fanout-{uuid.uuid4().hex[:8]}"
