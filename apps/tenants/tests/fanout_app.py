@@ -17,6 +17,7 @@ def _record(*, day=None) -> int:
     import redis
     from celery import current_task
     from django.conf import settings
+    from django.db import connection
     from django.utils import timezone
 
     from apps.core.tenancy import schema_name
@@ -29,6 +30,8 @@ def _record(*, day=None) -> int:
         "task": current_task.request.id if current_task else None,
         "timezone": timezone.get_current_timezone_name(),
         "day": day.isoformat() if day else None,
+        "process": os.getpid(),
+        "backend": connection.cursor().connection.info.backend_pid,
     }
     redis.Redis.from_url(settings.REDIS_URL).rpush(os.environ["FANOUT_RECORD_KEY"], json.dumps(entry))
     return 1

@@ -61,16 +61,23 @@ def test_with_a_worker_a_job_runs_as_one_task_per_organization_and_one_failure_s
     }
     try:
         with celery_worker(tasks.run_job_all.app, env=env, module="apps.tenants.tests.fanout_app", processes=2) as w:
-            sent = tasks.run_job_all.apply_async(args=[RECORDING_JOB], queue=w.queue)
-            children = AsyncResult(sent.id, backend=backend).get(timeout=90)
-            results = {
-                schema: AsyncResult(task_id, backend=backend).get(timeout=90) for schema, task_id in children.items()
-            }
+            # Three runs, one after the other: the first is checked whole, all three show
+            # whether a worker process keeps its database connection from task to task.
+            runs = []
+            for _run in range(3):
+                sent = tasks.run_job_all.apply_async(args=[RECORDING_JOB], queue=w.queue)
+                children = AsyncResult(sent.id, backend=backend).get(timeout=90)
+                results = {
+                    schema: AsyncResult(task, backend=backend).get(timeout=90) for schema, task in children.items()
+                }
+                runs.append((children, results))
             assert w.stderr_if_dead() is None
-        ran = [json.loads(entry) for entry in redis.lrange(record_key, 0, -1)]
+        recorded = [json.loads(entry) for entry in redis.lrange(record_key, 0, -1)]
     finally:
         redis.delete(record_key)
 
+    children, results = runs[0]
+    ran = [entry for entry in recorded if entry["task"] in set(children.values())]
     everyone = _every_organization()
     # One task per organization, each its own.
     assert set(children) == everyone and {org_a.schema_name, org_b.schema_name} <= everyone
@@ -80,6 +87,13 @@ def test_with_a_worker_a_job_runs_as_one_task_per_organization_and_one_failure_s
     assert all(results[schema] == 1 for schema in everyone - {org_a.schema_name})
     assert sorted(entry["schema"] for entry in ran) == sorted(everyone - {org_a.schema_name})
     assert all(entry["task"] == children[entry["schema"]] for entry in ran)
+    # Database connections are kept from one task to the next (CELERY_DB_REUSE_MAX): one
+    # PostgreSQL backend per worker process, not one per task.
+    assert len(recorded) == 3 * len(ran) >= 3
+    backends: dict[int, set[int]] = {}
+    for entry in recorded:
+        backends.setdefault(entry["process"], set()).add(entry["backend"])
+    assert all(len(pids) == 1 for pids in backends.values()), backends
     # Each in its own organization's time zone.
     zones = dict(Organization.objects.real().values_list("schema_name", "timezone"))
     assert all(entry["timezone"] == (zones[entry["schema"]] or "UTC") for entry in ran)
