@@ -4,10 +4,12 @@ one of N organizations, one Celery task each, on a real worker with 2 processes 
 Self-contained: its own database (`starline_fanout` on the PostgreSQL at 127.0.0.1:5432, or
 FANOUT_DATABASE_URL, whose name must end in _fanout), made fresh each run with N real
 organizations cloned from the template, as the platform creates them. FANOUT_ORGS (1000) is
-N; FANOUT_REUSE=1 keeps the database and its organizations (adding any missing), for
-re-measuring without provisioning again. FANOUT_ROUNDS (3) rounds: the first meets cold
-worker processes, the others are reported as their median. The result goes into
-bench/results/fleet.json under "fanout", beside whatever else the file holds.
+N; FANOUT_REUSE=1 keeps the database and its organizations (cloning only as many as make N),
+for re-measuring without provisioning again, or for a fleet's database made elsewhere
+(FANOUT_DATABASE_URL; it must be migrated, and every organization in it takes part).
+FANOUT_ROUNDS (3) rounds: the first meets cold worker processes, the others are reported as
+their median. The result goes into bench/results/fleet.json under "fanout", beside whatever
+else the file holds.
 
     FANOUT_ORGS=50 .venv/bin/python bench/fanout_bench.py
 """
@@ -66,8 +68,8 @@ def _environment() -> dict[str, str]:
 
 def _database(fresh: bool) -> None:
     base, name = DATABASE_URL.rsplit("/", 1)
-    if not name.endswith("_fanout"):
-        raise SystemExit(f"refusing to use {name!r}: the fan-out bench's database name must end in _fanout")
+    if fresh and not name.endswith("_fanout"):
+        raise SystemExit(f"refusing to recreate {name!r}: the fan-out bench's database name must end in _fanout")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
@@ -88,8 +90,10 @@ def _provision(fresh: bool) -> dict:
         call_command("migrate_schemas", interactive=False, verbosity=0)
     services.template_schema_ensure()
     migrated = time.perf_counter()
+    # Only as many as are missing: a reused database (a fleet's) keeps what it has.
     have = set(Organization.objects.real().values_list("subdomain", flat=True))
-    missing = [f"fanout-{number:04d}" for number in range(1, ORGS + 1) if f"fanout-{number:04d}" not in have]
+    names = (f"fanout-{number:04d}" for number in range(1, ORGS + len(have) + 1))
+    missing = [name for name in names if name not in have][: max(ORGS - len(have), 0)]
     for subdomain in missing:
         services.organization_create(
             name=f"Fan-out {subdomain[7:]}", subdomain=subdomain, contact_email=f"ops@{subdomain}.invalid"
