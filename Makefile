@@ -59,11 +59,14 @@ browser-deps:
 # The fault tests (apps/core/tests/faults.py) stop and start a Redis and a PostgreSQL 15 of
 # their own, never the machine's, and the read replica tests a PostgreSQL 15 primary with a
 # hot standby made by its pg_basebackup (same package): they need the server programs, and
-# PostgreSQL's `postgres` user when run as root. Installed without starting anything (policy-rc.d refuses).
+# PostgreSQL's `postgres` user when run as root. The pool-mode tests and BENCH_PGBOUNCER=1 start
+# PgBouncers of their own (bench/pgbouncer.py). Installed without starting anything (policy-rc.d
+# refuses).
 service-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || command -v initdb >/dev/null || missing="$$missing postgresql-15"; \
+	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing for the fault tests:$$missing"; \
 	  ours=""; if [ ! -e /usr/sbin/policy-rc.d ]; then ours=1; \
@@ -175,7 +178,8 @@ TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers
 	apps/core/tests/test_fault_redis_down.py apps/notifications/tests/test_outbox.py \
 	apps/files/tests/test_storage_faults.py apps/core/tests/test_forms_fuzzed.py \
 	apps/core/tests/test_no_get_changes_state.py apps/reports/tests/test_background_exports_worker.py \
-	apps/clients/tests/test_address.py apps/core/tests/test_read_replicas.py
+	apps/clients/tests/test_address.py apps/core/tests/test_read_replicas.py \
+	apps/core/tests/test_pgbouncer_pool_mode.py
 
 # The first instant creates the test databases and the others keep them (--reuse-db; conftest.py
 # moves alpha to the instant's zone): every test rolls back what it writes, so they start as the
@@ -198,7 +202,8 @@ scan: messages
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wapiti >/dev/null; }
 	$(PY) scan/run.py
 
-bench: messages
+# BENCH_PGBOUNCER=1 serves the bench through a PgBouncer of its own, in session mode.
+bench: messages $(if $(filter 1,$(BENCH_PGBOUNCER)),service-deps)
 	$(PY) bench/run.py
 
 clean:

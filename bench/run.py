@@ -18,10 +18,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -35,6 +37,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # While working on one page: `BENCH_ONLY=client_list,client_search make bench` measures just
 # those scenarios, reusing the last run's database and sessions, into partial.json.
 ONLY = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+# BENCH_PGBOUNCER=1: gunicorn reaches the bench database through a PgBouncer of the bench's
+# own, in session mode (bench/pgbouncer.py); preparation still connects directly.
+PGBOUNCER = os.environ.get("BENCH_PGBOUNCER", "") == "1"
 
 
 @dataclass
@@ -279,6 +284,29 @@ def ensure_database(env: dict[str, str], purpose: str = "bench") -> None:
         "c.execute('CREATE DATABASE \"'+n+'\"')"
     )
     subprocess.run([PY, "-c", code, url, name], check=True, cwd=ROOT)
+
+
+@contextmanager
+def serving_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The environment gunicorn serves with: the bench's, or with BENCH_PGBOUNCER=1 the same
+    database reached through a session-mode PgBouncer started for the run (its admin console
+    readable by the app's role, so the start-up pool-mode check reads "session")."""
+    if not PGBOUNCER:
+        yield env
+        return
+    sys.path.insert(0, str(ROOT))
+    from bench.pgbouncer import pgbouncer
+
+    url = urlsplit(env.get("DATABASE_URL", ""))
+    if not url.hostname:
+        raise SystemExit("BENCH_PGBOUNCER=1 needs a PostgreSQL reached over TCP (BENCH_DATABASE_URL)")
+    user, password = unquote(url.username or "postgres"), unquote(url.password or "")
+    # The default pool (20) gives 2 workers x 2 threads and the files bench a server connection each.
+    with pgbouncer(
+        server_host=url.hostname, server_port=url.port or 5432, users={user: password}, stats_users=(user,)
+    ) as port:
+        credentials = user + (f":{url.password}" if url.password else "")
+        yield {**env, "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{port}{url.path}"}
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -560,7 +588,8 @@ def main() -> None:
             "system": platform.platform(),
             "python_loop_10m_s": python_loop_seconds(),
         },
-        "database": "postgresql (tcp)" if env.get("DATABASE_URL") else "postgresql (embedded)",
+        "database": ("postgresql (tcp)" if env.get("DATABASE_URL") else "postgresql (embedded)")
+        + (", web through pgbouncer (session mode)" if PGBOUNCER else ""),
         "cache": "redis" if env.get("REDIS_URL") else "local memory",
         "seconds_per_round": SECONDS,
         "rounds": ROUNDS,
@@ -573,6 +602,29 @@ def main() -> None:
         "compliance": _script(env, "bench/compliance_bench.py"),
         "scenarios": {},
     }
+    with serving_env(env) as web_env:
+        _serve_and_measure(web_env, results)
+        # Fifty organizations' day at once (issue 28), on gunicorns of its own.
+        results["mixed"] = _script(web_env, "bench/mixed.py")
+    # Last: it adds staff records, which would otherwise grow the pages measured above.
+    results["audit_overhead"] = _script(env, "bench/audit_overhead.py")
+    results["notify"] = _script(env, "bench/notify_bench.py")
+    results["publish_check"] = _script(env, "bench/publish_bench.py")
+    results["care_plan_pdf"] = _script(env, "bench/care_plan_pdf.py")
+    results["documentation"] = _script(env, "bench/documentation_bench.py")
+    results["x12_837p"] = _script(env, "bench/x12_bench.py")
+    results["remit"] = _script(env, "bench/remit_bench.py")
+    results["reports"] = _script(env, "bench/reports_bench.py")
+    hello = results["scenarios"]["hello"]["rps"]
+    home = results["scenarios"]["org_home"]["rps"]
+    results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}", **password_hash_cost(env)}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+def _serve_and_measure(env: dict[str, str], results: dict) -> None:
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"],
         cwd=ROOT,
@@ -609,30 +661,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    # Fifty organizations' day at once (issue 28), on gunicorns of its own.
-    results["mixed"] = _script(env, "bench/mixed.py")
-    # Last: it adds staff records, which would otherwise grow the pages measured above.
-    results["audit_overhead"] = _script(env, "bench/audit_overhead.py")
-    results["notify"] = _script(env, "bench/notify_bench.py")
-    results["publish_check"] = _script(env, "bench/publish_bench.py")
-    results["care_plan_pdf"] = _script(env, "bench/care_plan_pdf.py")
-    results["documentation"] = _script(env, "bench/documentation_bench.py")
-    results["x12_837p"] = _script(env, "bench/x12_bench.py")
-    results["remit"] = _script(env, "bench/remit_bench.py")
-    results["reports"] = _script(env, "bench/reports_bench.py")
-    hello = results["scenarios"]["hello"]["rps"]
-    home = results["scenarios"]["org_home"]["rps"]
-    results["extra"] = {"org_home_rps_vs_hello": f"{home / hello:.0%}", **password_hash_cost(env)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(table(results))
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 
 def partial(env: dict[str, str]) -> None:
     if ONLY == ["mixed"]:
         # The mixed load alone, on the last full run's database.
-        mixed = _script(env, "bench/mixed.py")
+        with serving_env(env) as web_env:
+            mixed = _script(web_env, "bench/mixed.py")
         (RESULTS.parent / "partial.json").write_text(json.dumps({"mixed": mixed}, indent=2) + "\n")
         print(table({"scenarios": {}, "mixed": mixed}))
         return
@@ -640,6 +675,11 @@ def partial(env: dict[str, str]) -> None:
     if unknown:
         raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")
     subprocess.run([PY, str(ROOT / "bench" / "prepare.py"), "--sessions"], cwd=ROOT, env=env, check=True)
+    with serving_env(env) as web_env:
+        _serve_partial(web_env)
+
+
+def _serve_partial(env: dict[str, str]) -> None:
     server = subprocess.Popen([PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"], cwd=ROOT, env=env)
     results: dict = {"machine": {"python_loop_10m_s": python_loop_seconds()}, "scenarios": {}}
     try:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from celery.signals import task_prerun, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "starline.settings")
@@ -43,3 +44,31 @@ class JobSchedule(Mapping[str, dict[str, Any]]):
 
 
 app.conf.beat_schedule = JobSchedule()
+
+
+@worker_init.connect
+def refuse_transaction_pooling(**kwargs: Any) -> None:
+    """A worker behind PgBouncer pooling by transaction would run tasks with another
+    organization's search_path (apps/core/db/pooling.py): it stops before taking any.
+    SystemExit, because Celery logs and ignores a signal handler's ordinary exceptions."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.core.db.pooling import ensure_session_pooling
+
+    try:
+        ensure_session_pooling()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"Refusing to start: {exc}") from exc
+
+
+@task_prerun.connect
+def close_old_database_connections(sender: Any = None, **kwargs: Any) -> None:
+    """What Django does at each request's start, before each task: a connection that broke
+    (the database restarted) or outlived CONN_MAX_AGE is closed, the others are reused
+    (CELERY_DB_REUSE_MAX). Not in process: there the caller's connection, maybe inside its
+    transaction, is the task's."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -290,6 +290,10 @@ if REPLICA_DATABASES:
         MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
         "apps.core.db.replicas.ReplicaStickyMiddleware",
     )
+# Behind PgBouncer the web and worker processes refuse to start unless it pools by session
+# (apps/core/db/pooling.py reads the mode from PgBouncer's admin console). Set to "session"
+# when PgBouncer does not let the app's role read its console; unset, the mode is read.
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="")
 
 # --- cache, sessions, Celery -----------------------------------------------------------
 
@@ -340,6 +344,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 # deliveries on the delivery): the request that queued it carries on. Celery also re-runs
 # in-process retries only when errors do not propagate.
 CELERY_TASK_EAGER_PROPAGATES = False
+# Celery's Django fixup closes every database connection before and after each task unless
+# this is set: a new PostgreSQL backend for every task, most of a fanned-out job's time
+# (bench/fanout_bench.py). Workers keep their connections as the web does (CONN_MAX_AGE, the
+# health check: starline/celery.py closes an unusable or expired one before each task), and
+# the fixup still recycles them after this many tasks.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TIMEZONE = "UTC"
 # Report exports of more rows than this (and PDFs longer than exports.PDF_MAX_ROWS) are built
 # by a Celery task and stored through the files app, instead of inside the request.

@@ -3,8 +3,10 @@ built from this registry (starline/celery.py reads `beat_schedule()` when beat s
 nothing else needs editing when an app lands.
 
 A job runs inside one organization's schema and reads only that schema; apps/tenants runs
-it for every organization (beat's task `run_job_all`, and `manage.py run_job NAME`). Jobs
-must be safe to run twice (see notifications.jobs.claim for jobs that send).
+it for every organization: beat's task `run_job_all` sends one task per organization to the
+workers (in process, without a broker, it runs them in turn), and `manage.py run_job NAME`
+runs them in turn. Jobs must be safe to run twice (see notifications.jobs.claim for jobs
+that send).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django_tenants.utils import schema_exists
 
 from apps.core.db.roles import as_owner, grant_new_schema
 from apps.core.discovery import app_modules
+from apps.core.jobs import Job
 from apps.core.tenancy import tenant_connection
 from apps.tenants import domain_dns, host_cache
 from apps.tenants.models import Domain, Organization
@@ -304,7 +305,8 @@ def run_job_everywhere(
 ) -> Iterator[tuple[Organization, int | str]]:
     """Run a scheduled job (apps.core.jobs) in each organization's schema in turn, yielding
     (organization, what it did). One organization's data never meets another's: each run
-    sees only its own schema."""
+    sees only its own schema. (Beat's task sends one task per organization instead when there
+    is a worker: apps.tenants.tasks.)"""
     from apps.core.jobs import JOBS
 
     job = JOBS[name]
@@ -313,15 +315,39 @@ def run_job_everywhere(
         organizations = organizations.filter(schema_name=schema)
     try:
         for organization in organizations:
-            # One organization's failure is logged and the others still get their run.
-            done: int | str
-            try:
-                # The organization's schema and its own day: "today" in a job is theirs.
-                with organization, timezone.override(zoneinfo.ZoneInfo(organization.timezone or "UTC")):
-                    done = job.run(day=day)
-            except Exception:
-                logger.exception("scheduled job %s failed for %s", name, organization.schema_name)
-                done = "failed"
-            yield organization, done
+            yield organization, _run_job_in(organization, job=job, day=day)
     finally:
         tenant_connection().set_schema_to_public()
+
+
+def run_job_in_schema(name: str, *, schema: str, day: date | None = None) -> int | str:
+    """Run a scheduled job in one organization, the one a fanned-out task names: what it did,
+    "failed" (logged), or "gone" when the organization was removed after the task was sent."""
+    from apps.core.jobs import JOBS
+
+    job = JOBS[name]
+    organization = Organization.objects.real().filter(schema_name=schema).first()
+    if organization is None:
+        logger.warning("scheduled job %s: no organization has the schema %s any more", name, schema)
+        return "gone"
+    try:
+        return _run_job_in(organization, job=job, day=day)
+    finally:
+        tenant_connection().set_schema_to_public()
+
+
+def job_schemas() -> list[str]:
+    """Every organization's schema, in one query: what a fanned-out job sends a task for."""
+    return list(Organization.objects.real().order_by("schema_name").values_list("schema_name", flat=True))
+
+
+def _run_job_in(organization: Organization, *, job: Job, day: date | None) -> int | str:
+    # One organization's failure is logged and stays its own: the others still get their run.
+    try:
+        # The organization's schema and its own day: "today" in a job is theirs.
+        with organization, timezone.override(zoneinfo.ZoneInfo(organization.timezone or "UTC")):
+            done: int = job.run(day=day)
+            return done
+    except Exception:
+        logger.exception("scheduled job %s failed for %s", job.name, organization.schema_name)
+        return "failed"

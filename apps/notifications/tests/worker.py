@@ -30,7 +30,11 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(app, *, env: dict[str, str] | None = None) -> Iterator[Worker]:
+def celery_worker(
+    app, *, env: dict[str, str] | None = None, module: str = "starline", processes: int = 1
+) -> Iterator[Worker]:
+    """`module` is the Celery app's (a test's own may register a job first); more than one
+    process runs the prefork pool, as a deployed worker does."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     environment = {
         **os.environ,
@@ -48,9 +52,9 @@ def celery_worker(app, *, env: dict[str, str] | None = None) -> Iterator[Worker]
             "-m",
             "celery",
             "-A",
-            "starline",
+            module,
             "worker",
-            "--pool=solo",
+            *(["--pool=solo"] if processes == 1 else ["--pool=prefork", f"--concurrency={processes}"]),
             "-Q",
             queue,
             "--loglevel=WARNING",
