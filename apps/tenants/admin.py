@@ -8,7 +8,7 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import tenant_connection
 from apps.tenants import domain_services, services
-from apps.tenants.models import Domain, Organization
+from apps.tenants.models import DeletedOrganization, Domain, Organization
 
 
 class PublicSchemaOnlyMixin:
@@ -166,3 +166,35 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
                     f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_result}",
                     messages.SUCCESS if domain.status == Domain.Status.VERIFIED else messages.WARNING,
                 )
+
+
+@admin.register(DeletedOrganization)
+class DeletedOrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
+    """What delete_organization removed, by whom and when: read only, written by the command alone."""
+
+    list_display = ["name", "subdomain", "deleted_at", "deleted_by", "rows", "files"]
+    search_fields = ["name", "subdomain", "schema_name", "deleted_by"]
+    date_hierarchy = "deleted_at"
+    readonly_fields = (
+        "name",
+        "subdomain",
+        "schema_name",
+        "organization_id",
+        "suspended_at",
+        "deleted_at",
+        "deleted_by",
+        "system_user",
+        "reason",
+        "tables",
+        "rows",
+        "rows_by_table",
+        "files",
+        "file_bytes",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
