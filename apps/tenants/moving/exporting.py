@@ -38,6 +38,9 @@ ORGANIZATION_FIELDS = (
     "billing_settings",
 )
 BRANDING_FIELDS = ("logo", "favicon")
+# Tables whose rows stay behind. A live session is a credential, not a record: whoever held a
+# cookie of the old host would be signed in on the new one. People sign in again there.
+LEFT_BEHIND = {"django_session": "live sessions are credentials; people sign in again after the move"}
 
 
 def starline_version() -> str:
@@ -93,12 +96,13 @@ def _export(organization: Organization, writer: archive.Writer, log) -> dict[str
         for table in catalog.tables(schema):
             member = f"tables/{table['name']}"
             counter = [0]
-            chunks = _counted(_copy_out(schema, table), counter)
+            chunks = _counted(iter(()) if table["name"] in LEFT_BEHIND else _copy_out(schema, table), counter)
             convert = rows.converter(table["columns"], encrypted.get(table["name"], {}), rows.REVEAL)
             if convert is not None:
                 chunks = rows.lines_through(chunks, convert)
             written = writer.member(member, chunks)
-            tables.append({**table, "member": member, "rows": counter[0], **written})
+            left = {"left_behind": LEFT_BEHIND[table["name"]]} if table["name"] in LEFT_BEHIND else {}
+            tables.append({**table, "member": member, "rows": counter[0], **written, **left})
             log(f"{table['name']}: {counter[0]} rows")
         files = []
         with organization:

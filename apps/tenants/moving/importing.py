@@ -175,6 +175,7 @@ def _load_rows(reader: archive.Reader, manifest: dict[str, Any], schema: str, lo
                 cursor.execute(f"ALTER SEQUENCE {name} RESTART")
             else:
                 cursor.execute("SELECT setval(%s, %s, true)", [name, sequence["last_value"]])
+        _sequences_past_their_columns(cursor, schema)
         # The foreign keys are checked now (a table cannot be altered with checks pending),
         # then left deferred again as Django declares them.
         try:
@@ -189,6 +190,32 @@ def _load_rows(reader: archive.Reader, manifest: dict[str, Any], schema: str, lo
             # Fresh numbers from this cluster's sequence: page caches never take an imported
             # version for one of theirs.
             cursor.execute(f"UPDATE {q}.core_tableversion SET version = nextval('public.starline_version_seq')")  # noqa: S608 - identifier quoted # nosec B608
+
+
+def _sequences_past_their_columns(cursor, schema: str) -> None:
+    """An identity's next value beyond every id loaded, whatever the archive said of its
+    sequence (a role without rights on a sequence reads its last value as NULL)."""
+    cursor.execute(
+        """
+        SELECT s.relname, t.relname, a.attname FROM pg_class s
+        JOIN pg_namespace n ON n.oid = s.relnamespace
+        JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
+             AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+        JOIN pg_class t ON t.oid = d.refobjid
+        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+        WHERE n.nspname = %s AND s.relkind = 'S'
+        """,
+        [schema],
+    )
+    q = catalog.ident(schema)
+    for sequence, table, column in cursor.fetchall():
+        name = f"{q}.{catalog.ident(sequence)}"
+        cursor.execute(f"SELECT max({catalog.ident(column)}) FROM {q}.{catalog.ident(table)}")  # noqa: S608 - identifiers from the catalog, quoted # nosec B608
+        highest = cursor.fetchone()[0]
+        cursor.execute(f"SELECT last_value, is_called FROM {name}")  # noqa: S608 - identifiers from the catalog, quoted # nosec B608
+        last, called = cursor.fetchone()
+        if highest is not None and (highest > last or (highest == last and not called)):
+            cursor.execute("SELECT setval(%s, %s, true)", [name, highest])
 
 
 def _branding(reader: archive.Reader, manifest: dict[str, Any], organization: Organization, undo: list) -> None:
