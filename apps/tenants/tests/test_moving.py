@@ -11,6 +11,8 @@ import zipfile
 
 import pytest
 from cryptography.fernet import Fernet
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_exists
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.slow
 PASSPHRASE = "a long and careful passphrase"
 DIAGNOSIS = "F84.0 Autism spectrum disorder"
 NOTES = "Tabs\tnewlines\nand back\\slashes survive"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n" + bytes(range(256)) * 700
 
 
@@ -61,8 +64,12 @@ def seeded(org_a):
         kept = file_services.file_store_bytes(content=PDF, filename="plan.pdf", actor=admin, attach_to=maria)
         gone = file_services.file_store_bytes(content=PDF[:5000], filename="old.pdf", actor=admin)
         file_services.file_delete(file=gone, actor=admin)
+        admin.profile_picture.save("me.png", ContentFile(PNG), save=False)
+        get_user_model().objects.filter(pk=admin.pk).update(profile_picture=admin.profile_picture.name)
+    org_a.logo.save("logo.png", ContentFile(PNG), save=False)
+    Organization.objects.filter(pk=org_a.pk).update(logo=org_a.logo.name)
     signed_in(org_a, "admin")  # a live session, which must not move
-    return {"maria": maria, "file": kept}
+    return {"maria": maria, "file": kept, "admin": admin}
 
 
 def export(org, path, **extra) -> str:
@@ -125,6 +132,10 @@ def test_the_round_trip_keeps_every_row_and_file_and_the_audit_chain_verifies(or
         assert copy.file_path.startswith("org_alpha_moved/files/")
         assert Client.objects.get(pk=seeded["maria"].pk).primary_diagnosis == DIAGNOSIS
         assert ClientContact.objects.get(client_id=seeded["maria"].pk).notes == NOTES
+    with moved:
+        picture = User.objects.get(pk=seeded["admin"].pk).profile_picture
+        assert picture.name.startswith("org_alpha_moved/profile/") and picture.read() == PNG
+    assert moved.logo.name.startswith("public/branding/org_alpha_moved/") and moved.logo.read() == PNG
     out = io.StringIO()
     call_command("verify_audit_chain", schema=moved.schema_name, stdout=out)
     assert "intact" in out.getvalue()
@@ -280,3 +291,20 @@ def test_a_taken_subdomain_is_refused(org_a, org_b, roots):
     export(org_a, path)
     with pytest.raises(CommandError, match="subdomain"):
         import_(path, org_b.subdomain)
+
+
+def test_an_archive_from_an_older_starline_is_refused(org_a, seeded, roots):
+    path = roots / "alpha.starline"
+    export(org_a, path)
+    dropped = []
+
+    def older(plain: bytes) -> bytes:
+        manifest = json.loads(plain)
+        dropped.append(manifest["migrations"].pop())
+        return json.dumps(manifest).encode()
+
+    _rewrite_member(path, archive.MANIFEST, older)
+    app, name = dropped[0]
+    with pytest.raises(CommandError, match=rf"older Starline.*{app}\.{name}"):
+        import_(path, "alpha-past")
+    assert not schema_exists("org_alpha_past")
