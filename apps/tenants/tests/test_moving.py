@@ -308,3 +308,25 @@ def test_an_archive_from_an_older_starline_is_refused(org_a, seeded, roots):
     with pytest.raises(CommandError, match=rf"older Starline.*{app}\.{name}"):
         import_(path, "alpha-past")
     assert not schema_exists("org_alpha_past")
+
+
+def test_files_on_s3_move_to_a_deployment_that_keeps_them_on_its_disk(org_a, roots, settings, moto_s3, moto_endpoint):
+    moto_s3.create_bucket(Bucket="starline-moving")
+    settings.AWS_STORAGE_BUCKET_NAME = "starline-moving"
+    settings.AWS_S3_ENDPOINT_URL = moto_endpoint
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_S3_KMS_KEY_ID = ""
+    settings.AWS_CLOUDFRONT_DOMAIN = ""
+    storage._store.cache_clear()
+    with org_a:
+        on_s3 = file_services.file_store_bytes(content=PDF, filename="plan.pdf", actor=person(org_a, "admin"))
+    assert on_s3.storage_provider == File.Provider.S3
+    path = roots / "alpha.starline"
+    export(org_a, path)
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    storage._store.cache_clear()
+    moved = import_(path, "alpha-disk")
+    with moved:
+        copy = File.objects.get(pk=on_s3.pk)
+    assert copy.storage_provider == File.Provider.LOCAL and copy.file_path.startswith("org_alpha_disk/")
+    assert b"".join(storage.store_for(copy.storage_provider).chunks(copy.file_path)) == PDF
