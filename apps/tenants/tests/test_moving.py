@@ -155,6 +155,7 @@ def test_the_round_trip_keeps_every_row_and_file_and_the_audit_chain_verifies(or
 def test_encrypted_columns_are_readable_under_other_keys_and_never_plain_in_the_archive(org_a, seeded, roots, settings):
     path = roots / "alpha.starline"
     export(org_a, path)
+    assert path.stat().st_mode & 0o077 == 0
     raw = path.read_bytes()
     assert b"Autism" not in raw and b"Penicillin" not in raw and b"%PDF" not in raw
     # The other cluster: other field keys, another files key.

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.tenants.models import Organization
@@ -21,8 +23,9 @@ class Command(BaseCommand):
             raise CommandError(f"No organization has the schema {schema!r}.")
         try:
             passphrase = archive.read_passphrase(passphrase_file)
-            with open(output, "xb"):
-                pass  # claimed now: an existing file is never overwritten
+            # Claimed now, readable by its owner only: an existing file is never overwritten,
+            # and the archive, though encrypted, is the agency's records in bulk.
+            os.close(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             raise CommandError(f"{output} exists; choose another name.") from None
         except (OSError, archive.ArchiveError) as exc:
