@@ -88,10 +88,11 @@ class DomainInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
-    list_display = ["name", "subdomain", "custom_domain", "schema_name", "is_active", "created_at"]
+    list_display = ["name", "subdomain", "custom_domain", "schema_name", "is_active", "deactivated_at", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "subdomain", "custom_domain", "contact_email"]
-    readonly_fields = ["schema_name", "created_at", "updated_at"]
+    # When it was suspended: delete_organization waits ORGANIZATION_DELETION_DAYS from then.
+    readonly_fields = ["schema_name", "deactivated_at", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate", "verify_custom_domain", "check_custom_domain"]
     fieldsets = (
@@ -99,7 +100,7 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
         (_("Brand"), {"fields": ("logo", "favicon", "primary_color", "secondary_color", "font_family")}),
         (_("Contact"), {"fields": ("contact_email", "contact_phone", "address", "timezone")}),
         (_("Configuration"), {"fields": ("settings", "feature_flags", "billing_settings")}),
-        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+        (_("Dates"), {"fields": ("created_at", "updated_at", "deactivated_at")}),
     )
 
     def get_queryset(self, request):
