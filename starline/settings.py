@@ -138,6 +138,9 @@ FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 # Custom domains (apps/tenants/domain_services.py): a verified domain whose TXT record has gone
 # keeps routing this many days (the admins are told at once), then stops.
 CUSTOM_DOMAIN_GRACE_DAYS = env.int("CUSTOM_DOMAIN_GRACE_DAYS", default=7)
+# delete_organization removes an organization only this many days after it was suspended:
+# time for the agency to ask for its export (export_organization) and to change its mind.
+ORGANIZATION_DELETION_DAYS = env.int("ORGANIZATION_DELETION_DAYS", default=30)
 # The DNS resolver the checks ask: a dotted path to a callable returning an object with
 # dnspython's `resolve(name, "TXT")`. Tests name a fake one; nothing else should change it.
 CUSTOM_DOMAIN_RESOLVER = env.str("CUSTOM_DOMAIN_RESOLVER", default="apps.tenants.domain_dns.system_resolver")

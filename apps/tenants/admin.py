@@ -12,7 +12,7 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import tenant_connection
 from apps.tenants import domain_services, images, services
-from apps.tenants.models import Domain, Organization
+from apps.tenants.models import DeletedOrganization, Domain, Organization
 
 
 class PublicSchemaOnlyMixin:
@@ -113,10 +113,11 @@ class DomainInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
-    list_display = ["name", "subdomain", "custom_domain", "schema_name", "is_active", "created_at"]
+    list_display = ["name", "subdomain", "custom_domain", "schema_name", "is_active", "deactivated_at", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "subdomain", "custom_domain", "contact_email"]
-    readonly_fields = ["schema_name", "created_at", "updated_at"]
+    # When it was suspended: delete_organization waits ORGANIZATION_DELETION_DAYS from then.
+    readonly_fields = ["schema_name", "deactivated_at", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate", "verify_custom_domain", "check_custom_domain"]
     fieldsets = (
@@ -124,7 +125,7 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
         (_("Brand"), {"fields": ("logo", "favicon", "primary_color", "secondary_color", "font_family")}),
         (_("Contact"), {"fields": ("contact_email", "contact_phone", "address", "timezone")}),
         (_("Configuration"), {"fields": ("settings", "feature_flags", "billing_settings")}),
-        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+        (_("Dates"), {"fields": ("created_at", "updated_at", "deactivated_at")}),
     )
 
     def get_queryset(self, request):
@@ -198,3 +199,35 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
                     f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_message}",
                     messages.SUCCESS if domain.status == Domain.Status.VERIFIED else messages.WARNING,
                 )
+
+
+@admin.register(DeletedOrganization)
+class DeletedOrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
+    """What delete_organization removed, by whom and when: read only, written by the command alone."""
+
+    list_display = ["name", "subdomain", "deleted_at", "deleted_by", "rows", "files"]
+    search_fields = ["name", "subdomain", "schema_name", "deleted_by"]
+    date_hierarchy = "deleted_at"
+    readonly_fields = (
+        "name",
+        "subdomain",
+        "schema_name",
+        "organization_id",
+        "suspended_at",
+        "deleted_at",
+        "deleted_by",
+        "system_user",
+        "reason",
+        "tables",
+        "rows",
+        "rows_by_table",
+        "files",
+        "file_bytes",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -58,6 +58,9 @@ class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missi
         _("billing settings"), default=dict, blank=True, validators=[validators.validate_json_object]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # When it was last suspended (set by save(), cleared on reactivation): the clock that
+    # delete_organization's waiting period runs on.
+    deactivated_at = models.DateTimeField(_("suspended since"), null=True, blank=True, editable=False)
 
     # Dropping a schema loses an agency's records; it must be an explicit operator action.
     auto_drop_schema = False
@@ -74,6 +77,14 @@ class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missi
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        stamp = None if self.is_active else (self.deactivated_at or timezone.now())
+        if stamp != self.deactivated_at:
+            self.deactivated_at = stamp
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "deactivated_at"]
+        super().save(*args, **kwargs)
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Clone the template with Starline's fast cloner; django-tenants' path otherwise.
@@ -230,3 +241,32 @@ class Domain(DomainMixin):
         if self.failing_since is None:
             return None
         return self.failing_since + timedelta(days=django_settings.CUSTOM_DOMAIN_GRACE_DAYS)
+
+
+class DeletedOrganization(BaseModel):
+    """The record that an organization's schema and files were removed: who asked, when,
+    and how much went. Kept in the public schema after everything else of the agency is gone."""
+
+    name = models.CharField(_("name"), max_length=255)
+    subdomain = models.CharField(_("subdomain"), max_length=63)
+    schema_name = models.CharField(_("schema"), max_length=63)
+    organization_id = models.UUIDField(_("organization ID"))
+    suspended_at = models.DateTimeField(_("suspended since"), null=True)
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    # The platform operator who confirmed, and the server account the command ran under.
+    deleted_by = models.CharField(_("deleted by"), max_length=255)
+    system_user = models.CharField(_("server account"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    tables = models.PositiveIntegerField(_("tables"), default=0)
+    rows = models.BigIntegerField(_("rows"), default=0)
+    rows_by_table = models.JSONField(_("rows by table"), default=dict)
+    files = models.PositiveIntegerField(_("files"), default=0)
+    file_bytes = models.BigIntegerField(_("file bytes"), default=0)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        verbose_name = _("deleted organization")
+        verbose_name_plural = _("deleted organizations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subdomain})"
