@@ -16,7 +16,7 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: service-deps run test test-times lint bench install lock scan system-deps browser-deps messages migrate seed clean
+.PHONY: service-deps run test test-times lint bench citus-check install lock scan system-deps browser-deps messages migrate seed clean
 
 # The virtualenv is rebuilt when a lock file changes. Every package, pip included, is installed
 # from the locks with --require-hashes: a download that differs from what was locked is refused.
@@ -205,6 +205,14 @@ scan: messages
 # BENCH_PGBOUNCER=1 serves the bench through a PgBouncer of its own, in session mode.
 bench: messages $(if $(filter 1,$(BENCH_PGBOUNCER)),service-deps)
 	$(PY) bench/run.py
+
+# Starline on a throwaway Citus cluster (coordinator and two workers, schema-based sharding):
+# bootstrap, a few organizations provisioned, their placement on the workers, the triggers,
+# the cross-organization tests and a short bench (bench/citus_check.py). Not part of `make test`.
+# Needs Citus built for the machine's PostgreSQL; the script says where to get it when missing.
+citus-check: messages service-deps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/citus_check.py
 
 clean:
 	rm -rf $(VENV) $(PIP_TOOLS_VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -19,35 +19,82 @@ from __future__ import annotations
 
 from apps.core.db.replicas import read_connection
 
-FUNCTION = r"""
-CREATE SEQUENCE IF NOT EXISTS public.starline_version_seq;
+# One statement per item: Citus runs a schema's statements on its worker as prepared
+# statements, which hold one command each.
+FUNCTION = [
+    "CREATE SEQUENCE IF NOT EXISTS public.starline_version_seq",
+    r"""
 CREATE OR REPLACE FUNCTION public.starline_bump_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- The table's name comes as the trigger's argument: on Citus the trigger fires on the
+    -- table's shard, whose name carries a shard number. Triggers made before it had one.
     EXECUTE format(
         'INSERT INTO %I.core_tableversion AS v (name, version) VALUES ($1, nextval(''public.starline_version_seq'')) '
         'ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version',
         TG_TABLE_SCHEMA
-    ) USING TG_TABLE_NAME;
+    ) USING coalesce(TG_ARGV[0], TG_TABLE_NAME);
     RETURN NULL;
 END
-$$;
+$$
+""",
+]
+DROP_FUNCTION = [
+    "DROP FUNCTION IF EXISTS public.starline_bump_version()",
+    "DROP SEQUENCE IF EXISTS public.starline_version_seq",
+]
+
+
+# On Citus the triggers fire on the worker holding the schema, where the sequence must exist
+# too: each worker gets its own, counting in a range of its own (its group id << 48, as Citus
+# does for the sequences of distributed tables), so a schema moved to another worker never
+# meets a number it had before. A worker added later gets it from `citus_sequences_ensure()`.
+CITUS_WORKER_SEQUENCE = r"""
+SELECT run_command_on_workers($cmd$
+DO $$
+DECLARE
+    first bigint := ((SELECT groupid FROM pg_dist_local_group)::bigint << 48) + 1;
+BEGIN
+    EXECUTE format('CREATE SEQUENCE IF NOT EXISTS public.starline_version_seq MINVALUE %s START %s', first, first);
+END
+$$
+$cmd$)
 """
-DROP_FUNCTION = (
-    "DROP FUNCTION IF EXISTS public.starline_bump_version(); DROP SEQUENCE IF EXISTS public.starline_version_seq;"
-)
+
+
+def citus_sequences_ensure(schema_editor) -> None:
+    """Creates the version sequence on every Citus worker that lacks it (nothing on plain
+    PostgreSQL)."""
+    if getattr(schema_editor.connection, "citus_version", None):
+        schema_editor.execute(CITUS_WORKER_SEQUENCE, params=None)
+
+
+def watch_statements(table: str) -> tuple[str, str]:
+    """The triggers that bump `table`'s version. TRUNCATE has a trigger of its own: Citus
+    creates no trigger that names TRUNCATE on a table's shards (it fires on the coordinator's
+    table instead), so one trigger for all four events would never fire there."""
+    name = table.replace('"', '""')
+    return (
+        f'CREATE TRIGGER "{name}_version" AFTER INSERT OR UPDATE OR DELETE ON "{name}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION public.starline_bump_version('{table}')",
+        f'CREATE TRIGGER "{name}_version_truncate" AFTER TRUNCATE ON "{name}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION public.starline_bump_version('{table}')",
+    )
+
+
+def unwatch_statements(table: str) -> tuple[str, str]:
+    name = table.replace('"', '""')
+    return (
+        f'DROP TRIGGER IF EXISTS "{name}_version_truncate" ON "{name}"',
+        f'DROP TRIGGER IF EXISTS "{name}_version" ON "{name}"',
+    )
 
 
 def watch(table: str):
     """A migration operation: `table`'s writes change its version from now on."""
     from django.db import migrations
 
-    trigger = f'"{table}_version"'
-    return migrations.RunSQL(
-        f'CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-        "FOR EACH STATEMENT EXECUTE FUNCTION public.starline_bump_version();",
-        f'DROP TRIGGER IF EXISTS {trigger} ON "{table}";',
-    )
+    return migrations.RunSQL(watch_statements(table), unwatch_statements(table))
 
 
 def table_versions(*tables: str) -> tuple[int, ...]:

@@ -356,6 +356,12 @@ def clone_statements(template: str, target: str) -> list[str]:
 def clone_schema(template: str, target: str) -> None:
     statements = clone_statements(template, target)
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements))
+        if getattr(connection, "citus_version", None):
+            # Citus sends a schema's DDL on to its worker as prepared statements, which hold
+            # one command each: one round trip per statement there.
+            for statement in statements:
+                cursor.execute(statement)
+        else:
+            cursor.execute(";\n".join(statements))
     # The batch changed search_path behind django-tenants' back; make it set it again.
     tenant_connection().search_path_set_schemas = None

@@ -79,7 +79,10 @@ END
 $$;
 """
 
-TABLE = """
+# One statement per item: on Citus the schema's statements run on a worker as prepared
+# statements, which hold one command each.
+TABLE: tuple[str, ...] = (
+    """
 CREATE TABLE "audit_logentry" (
     "object_repr" text NOT NULL, "serialized_data" jsonb NULL, "changes_text" text NOT NULL,
     "changes" jsonb NULL, "remote_addr" inet NULL, "remote_port" integer NULL CHECK ("remote_port" >= 0),
@@ -89,21 +92,22 @@ CREATE TABLE "audit_logentry" (
     "user_agent" text NOT NULL, "origin" varchar(200) NOT NULL, "prev_hash" varchar(64) NOT NULL,
     "hash" varchar(64) NOT NULL, "actor_id" uuid NULL, "content_type_id" integer NOT NULL,
     PRIMARY KEY ("id", "timestamp")
-) PARTITION BY RANGE ("timestamp");
-CREATE INDEX "audit_entry_time_idx" ON "audit_logentry" ("timestamp", "id");
-CREATE INDEX "audit_entry_object_idx" ON "audit_logentry" ("content_type_id", "object_pk", "timestamp", "id");
-CREATE INDEX "audit_entry_type_idx" ON "audit_logentry" ("content_type_id", "timestamp", "id");
-CREATE INDEX "audit_entry_actor_idx" ON "audit_logentry" ("actor_id", "timestamp", "id");
-CREATE INDEX "audit_entry_action_idx" ON "audit_logentry" ("action", "timestamp", "id");
-CREATE TRIGGER "audit_entry_chain" BEFORE INSERT ON "audit_logentry"
-    FOR EACH ROW EXECUTE FUNCTION public.starline_audit_chain();
-CREATE TRIGGER "audit_entry_append_only" BEFORE UPDATE OR DELETE ON "audit_logentry"
-    FOR EACH ROW EXECUTE FUNCTION public.starline_audit_append_only();
-
-INSERT INTO "audit_chainhead" ("id", "last_id", "last_hash", "retained_from", "anchor_hash") VALUES (1, 0, '', 0, '');
-CREATE TRIGGER "audit_chainhead_guard" BEFORE UPDATE OR DELETE ON "audit_chainhead"
-    FOR EACH ROW EXECUTE FUNCTION public.starline_audit_head_guard();
-"""
+) PARTITION BY RANGE ("timestamp")
+""",
+    'CREATE INDEX "audit_entry_time_idx" ON "audit_logentry" ("timestamp", "id")',
+    'CREATE INDEX "audit_entry_object_idx" ON "audit_logentry" ("content_type_id", "object_pk", "timestamp", "id")',
+    'CREATE INDEX "audit_entry_type_idx" ON "audit_logentry" ("content_type_id", "timestamp", "id")',
+    'CREATE INDEX "audit_entry_actor_idx" ON "audit_logentry" ("actor_id", "timestamp", "id")',
+    'CREATE INDEX "audit_entry_action_idx" ON "audit_logentry" ("action", "timestamp", "id")',
+    'CREATE TRIGGER "audit_entry_chain" BEFORE INSERT ON "audit_logentry" '
+    "FOR EACH ROW EXECUTE FUNCTION public.starline_audit_chain()",
+    'CREATE TRIGGER "audit_entry_append_only" BEFORE UPDATE OR DELETE ON "audit_logentry" '
+    "FOR EACH ROW EXECUTE FUNCTION public.starline_audit_append_only()",
+    'INSERT INTO "audit_chainhead" ("id", "last_id", "last_hash", "retained_from", "anchor_hash") '
+    "VALUES (1, 0, '', 0, '')",
+    'CREATE TRIGGER "audit_chainhead_guard" BEFORE UPDATE OR DELETE ON "audit_chainhead" '
+    "FOR EACH ROW EXECUTE FUNCTION public.starline_audit_head_guard()",
+)
 
 
 def create_functions(apps, schema_editor):

@@ -13,6 +13,9 @@ so a slow transaction never stalls the organization's other writes and cannot de
 a generic plan kept for the connection. Planning a query over a table with dozens of monthly
 partitions costs more than running it (2 ms against 0.3 ms for an audit page); a generic
 plan prunes partitions when it runs instead.
+
+On a Citus cluster (the `citus` extension in this database) each new connection turns on
+what Starline's schema-per-organization layout needs there (`CITUS_SESSION_SETTINGS`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,32 @@ from __future__ import annotations
 import psycopg
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from apps.core.db.schema import DatabaseSchemaEditor
+
+# Citus (schema-based sharding) puts each schema created afterwards whole on one worker node,
+# organizations' schemas included, whichever code creates them (django-tenants, the cloner,
+# a fleet migration). Triggers on its tables are refused unless allowed: ours (the audit chain,
+# table versions, claim totals) only touch tables of the schema that fired them, which live on
+# the same node: the one case in which Citus's triggers are safe. Both are session settings so that nothing
+# depends on an operator's ALTER DATABASE; plain PostgreSQL never sees them.
+CITUS_SESSION_SETTINGS = (
+    "SET citus.enable_schema_based_sharding = on",
+    "SET citus.enable_unsafe_triggers = on",
+)
+
+
+def citus_version(connection) -> str | None:
+    """The Citus version installed in the connected database, or None (plain PostgreSQL).
+    `connection` is a psycopg connection or a cursor-bearing Django connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._commit_queue: list[tuple[str, list]] = []
@@ -29,6 +56,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # Tests never commit (each runs in a rolled-back transaction), so there queued
         # statements run at once instead; see conftest.py.
         self.run_before_commit_at_once = False
+        self.citus_version: str | None = None
 
     def get_connection_params(self):
         params = super().get_connection_params()
@@ -45,6 +73,17 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         if params.get("prepare_threshold") is None:
             params["prepare_threshold"] = 1_000_000
         return params
+
+    def _configure_connection(self, connection):
+        commit = super()._configure_connection(connection)
+        # One small catalog read per new connection (connections are kept: CONN_MAX_AGE).
+        self.citus_version = citus_version(connection)
+        if self.citus_version:
+            with connection.cursor() as cursor:
+                for statement in CITUS_SESSION_SETTINGS:
+                    cursor.execute(statement)
+            commit = True
+        return commit
 
     def fetch_prepared(self, sql: str, params=()) -> list[tuple]:
         with self.cursor():

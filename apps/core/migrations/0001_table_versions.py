@@ -6,12 +6,14 @@ from apps.core.versions import DROP_FUNCTION, FUNCTION
 def create_function(apps, schema_editor):
     # Shared by every schema's triggers: created once, with the public schema.
     if getattr(schema_editor.connection, "schema_name", "public") == "public":
-        schema_editor.execute(FUNCTION, params=None)
+        for statement in FUNCTION:
+            schema_editor.execute(statement, params=None)
 
 
 def drop_function(apps, schema_editor):
     if getattr(schema_editor.connection, "schema_name", "public") == "public":
-        schema_editor.execute(DROP_FUNCTION, params=None)
+        for statement in DROP_FUNCTION:
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
