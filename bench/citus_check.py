@@ -340,6 +340,13 @@ def main() -> int:
         )
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         report["bootstrap_s"] = round(time.perf_counter() - started, 1)
+        # What docs/scaling.md has an operator run after adding a node: harmless when every
+        # worker already has the sequence, and it must say so on a real cluster.
+        ready = subprocess.run(
+            [PY, "manage.py", "citus_nodes_ready"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout
+        if "Every worker has the version sequence" not in ready:
+            problems.append(f"citus_nodes_ready said: {ready.strip()}")
         done(started)
 
         started = step(f"provisioning {len(ORGANIZATIONS)} organizations by cloning")
