@@ -83,7 +83,7 @@ run migrate seed: export EMBEDDED_APP_ROLE ?= starline_app
 # Shared schema, then every organization (the clone template included), then the app role's
 # grants (as the owner: starline/settings.py), then demo data.
 migrate: install
-	$(PY) manage.py migrate_schemas --noinput -v0
+	$(PY) manage.py migrate_fleet --noinput -v0
 	$(PY) manage.py db_roles -v0
 
 seed: migrate

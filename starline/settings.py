@@ -210,7 +210,7 @@ _NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
 # table and function. These commands change the schema or provision organizations (the demo
 # data's), so they run as the owner throughout; the app reaches the owner only inside
 # apps.core.db.roles.as_owner() (provisioning, audit retention).
-_OWNER_COMMANDS = {"migrate", "migrate_schemas", "bootstrap_dev", "db_roles", "seed_demo"}
+_OWNER_COMMANDS = {"migrate", "migrate_schemas", "migrate_fleet", "bootstrap_dev", "db_roles", "seed_demo"}
 _command = sys.argv[1] if len(sys.argv) > 1 else ""
 _owner: dict | None = None
 if env.str("DATABASE_URL", default=""):
