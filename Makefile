@@ -16,7 +16,7 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: service-deps run test test-times lint bench install lock scan system-deps browser-deps messages migrate seed clean
+.PHONY: service-deps run test test-times lint bench bench-fleet install lock scan system-deps browser-deps messages migrate seed clean
 
 # The virtualenv is rebuilt when a lock file changes. Every package, pip included, is installed
 # from the locks with --require-hashes: a download that differs from what was locked is refused.
@@ -198,6 +198,12 @@ scan: messages
 
 bench: messages
 	$(PY) bench/run.py
+
+# A fleet of FLEET_SIZE organizations (1,000 by default) in a database of its own
+# (starline_fleet): provisioning, catalog, memory, fleet migrations; bench/results/fleet.json.
+# Not part of `bench`: it takes a while.
+bench-fleet: messages
+	$(PY) bench/fleet.py
 
 clean:
 	rm -rf $(VENV) $(PIP_TOOLS_VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

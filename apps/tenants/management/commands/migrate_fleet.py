@@ -2,6 +2,8 @@
 that are up to date after one catalog query (apps/tenants/fleet.py). `make migrate` and the
 deploy run it instead of django-tenants' `migrate_schemas`."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.tenants import fleet
@@ -25,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
+        started = time.perf_counter()
         result = fleet.migrate_fleet(
             everything=options["everything"],
             verbosity=verbosity,
@@ -34,7 +37,8 @@ class Command(BaseCommand):
         )
         if verbosity >= 1:
             self.stdout.write(
-                f"{len(result.up_to_date)} up to date, {len(result.migrated)} migrated, {len(result.failed)} failed"
+                f"{len(result.up_to_date)} up to date, {len(result.migrated)} migrated, {len(result.failed)} failed "
+                f"in {time.perf_counter() - started:.2f} s"
             )
         if result.failed:
             for schema, message in result.failed.items():
