@@ -333,6 +333,8 @@ def serve(env: dict[str, str]) -> dict:
         "worker_after_one_org": after_one,
         "worker_after_every_org": after_all,
         "worker_rss_ratio": round(after_all["vm_rss_mb"] / after_one["vm_rss_mb"], 2),
+        # Past this many organizations a kept connection is closed between requests.
+        "database_schemas_per_connection": int(env.get("DATABASE_SCHEMAS_PER_CONNECTION", "100")),
         "signed_in_home_median_ms": round(statistics.median(times) * 1000, 1),
         "first_request_unseen_org_median_ms": round(statistics.median(unseen) * 1000, 1),
         "first_request_unseen_org_max_ms": round(max(unseen) * 1000, 1),
@@ -475,7 +477,8 @@ def summary(results: dict) -> str:
         f"{b['before']['rss_anon_mb']} MB)",
         f"gunicorn worker: {s['worker_after_one_org']['vm_rss_mb']} MB after one organization, "
         f"{s['worker_after_every_org']['vm_rss_mb']} MB after a signed-in home for every one: "
-        f"{s['worker_rss_ratio']}x (target <= 2x); its database backends "
+        f"{s['worker_rss_ratio']}x (target <= 2x); its database backends (closed past "
+        f"{s['database_schemas_per_connection']} organizations) "
         f"{s['worker_after_one_org']['db']['rss_anon_mb']} -> {s['worker_after_every_org']['db']['rss_anon_mb']} MB "
         "RssAnon",
         f"signed-in home: median {s['signed_in_home_median_ms']} ms; first request to an organization the warm "
