@@ -420,6 +420,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "system": platform.platform(),
         "python_loop_10m_s": run.python_loop_seconds(),
+        # Other work on the machine (the database server's included) slows every number here.
+        "load_average_1_5_15": [round(value, 2) for value in os.getloadavg()],
     }
 
 
@@ -465,7 +467,8 @@ def summary(results: dict) -> str:
     b, s, g = results["backend_reading_every_schema"], results["serving"], results["migrations"]
     a = g["additive"]
     lines = [
-        f"machine: {m['cpu']}, {m['cpus']} cores; ten million Python additions in {m['python_loop_10m_s']} s",
+        f"machine: {m['cpu']}, {m['cpus']} cores; ten million Python additions in {m['python_loop_10m_s']} s; "
+        f"load average at the start {m.get('load_average_1_5_15')}",
         f"{results['organizations']} organizations provisioned by cloning in {p['total_s']} s: median "
         f"{p['per_org_median_s']} s each, p95 {p['per_org_p95_s']} s, max {p['per_org_max_s']} s (target <= 0.5 s); "
         f"first tenth {p['first_tenth_mean_s']} s, last tenth {p['last_tenth_mean_s']} s",
