@@ -29,6 +29,6 @@ RUN export DEBUG=False SECRET_KEY=build-only FIELD_ENCRYPTION_KEYS=build-only \
 
 USER starline
 EXPOSE 8000
-# Serves as DATABASE_URL's role, which should own nothing: run `manage.py migrate_schemas` and
+# Serves as DATABASE_URL's role, which should own nothing: run `manage.py migrate_fleet` and
 # `manage.py db_roles` with DATABASE_OWNER_URL set first (docker-compose.yml does; README).
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "starline.wsgi"]

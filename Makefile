@@ -16,7 +16,7 @@ export DEBUG ?= True
 # Links in emails sent without a request (a new organization's invitation) use this port.
 export LINK_PORT ?= $(PORT)
 
-.PHONY: service-deps run test test-times lint bench citus-check install lock scan system-deps browser-deps messages migrate seed clean
+.PHONY: service-deps run test test-times lint bench bench-fleet citus-check install lock scan system-deps browser-deps messages migrate seed clean
 
 # The virtualenv is rebuilt when a lock file changes. Every package, pip included, is installed
 # from the locks with --require-hashes: a download that differs from what was locked is refused.
@@ -87,7 +87,7 @@ run migrate seed: export EMBEDDED_APP_ROLE ?= starline_app
 # Shared schema, then every organization (the clone template included), then the app role's
 # grants (as the owner: starline/settings.py), then demo data.
 migrate: install
-	$(PY) manage.py migrate_schemas --noinput -v0
+	$(PY) manage.py migrate_fleet --noinput -v0
 	$(PY) manage.py db_roles -v0
 
 seed: migrate
@@ -213,6 +213,12 @@ bench: messages $(if $(filter 1,$(BENCH_PGBOUNCER)),service-deps)
 citus-check: messages service-deps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/citus_check.py
+
+# A fleet of FLEET_SIZE organizations (1,000 by default) in a database of its own
+# (starline_fleet): provisioning, catalog, memory, fleet migrations; bench/results/fleet.json.
+# Not part of `bench`: it takes a while.
+bench-fleet: messages
+	$(PY) bench/fleet.py
 
 clean:
 	rm -rf $(VENV) $(PIP_TOOLS_VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -217,31 +217,38 @@ def _answers(port: int) -> bool:
 SECRETS = ROOT / "bench" / "results" / ".secrets.json"
 
 
-def run_secrets() -> dict[str, str]:
+def run_secrets(path: Path = SECRETS) -> dict[str, str]:
     """Made up per run (production settings refuse to start without them); a partial run
     reuses the last full run's, since its sessions and encrypted fields were made with them."""
-    if ONLY and SECRETS.exists():
-        return json.loads(SECRETS.read_text())
+    if ONLY and path.exists():
+        return json.loads(path.read_text())
     made = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "FILES_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
-    SECRETS.parent.mkdir(parents=True, exist_ok=True)
-    SECRETS.write_text(json.dumps(made))
-    SECRETS.chmod(0o600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(made))
+    path.chmod(0o600)
     return made
 
 
 def bench_env() -> dict[str, str]:
+    return bench_env_for("bench")
+
+
+def bench_env_for(purpose: str) -> dict[str, str]:
+    """The production-like environment of `make bench` ("bench") or `make bench-fleet`
+    ("fleet"): a database starline_<purpose> (or <PURPOSE>_DATABASE_URL) and secrets of its own."""
     env = dict(os.environ)
-    if _answers(5432) and not env.get("BENCH_DATABASE_URL"):
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/starline_bench"
-    elif env.get("BENCH_DATABASE_URL"):
-        env["DATABASE_URL"] = env["BENCH_DATABASE_URL"]
+    own_url = env.get(f"{purpose.upper()}_DATABASE_URL")
+    if _answers(5432) and not own_url:
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/starline_{purpose}"
+    elif own_url:
+        env["DATABASE_URL"] = own_url
     if not env.get("DATABASE_URL"):
         # The embedded server, with a data directory of its own: never the `make run` data.
-        env["EMBEDDED_PGDATA"] = str(ROOT / ".pgdata-bench")
+        env["EMBEDDED_PGDATA"] = str(ROOT / f".pgdata-{purpose}")
     if _answers(6379) and not env.get("REDIS_URL"):
         # Production-like: cache and sessions shared by the workers, in a database of its own:
         # not `.ci/run`'s 1 nor its test workers' 2 and 3 (conftest.py), which flush theirs.
@@ -250,7 +257,7 @@ def bench_env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="starline.settings",
         STARLINE_TESTING="0",
         DEBUG="False",
-        **run_secrets(),
+        **run_secrets(SECRETS if purpose == "bench" else SECRETS.with_name(f".secrets-{purpose}.json")),
         SECURE_SSL_REDIRECT="False",
         SESSION_COOKIE_SECURE="False",
         CSRF_COOKIE_SECURE="False",

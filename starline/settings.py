@@ -209,6 +209,10 @@ ASGI_APPLICATION = "starline.asgi.application"
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
+# A persistent connection is closed between requests once it has served more organizations'
+# schemas than this (0: never): a PostgreSQL backend's catalog caches grow with every
+# organization it touches and never shrink (apps/core/db/base.py).
+DATABASE_SCHEMAS_PER_CONNECTION = env.int("DATABASE_SCHEMAS_PER_CONNECTION", default=100)
 # Commands that never touch the database should not start the embedded server.
 _NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
 # Two roles (README, "Database roles"): the app connects as DATABASE_URL's role, which owns
@@ -216,7 +220,7 @@ _NO_DATABASE_COMMANDS = {"compilemessages", "makemessages", "collectstatic"}
 # table and function. These commands change the schema or provision organizations (the demo
 # data's), so they run as the owner throughout; the app reaches the owner only inside
 # apps.core.db.roles.as_owner() (provisioning, audit retention).
-_OWNER_COMMANDS = {"migrate", "migrate_schemas", "bootstrap_dev", "db_roles", "seed_demo"}
+_OWNER_COMMANDS = {"migrate", "migrate_schemas", "migrate_fleet", "bootstrap_dev", "db_roles", "seed_demo"}
 _command = sys.argv[1] if len(sys.argv) > 1 else ""
 _owner: dict | None = None
 if env.str("DATABASE_URL", default=""):

@@ -21,6 +21,7 @@ what Starline's schema-per-organization layout needs there (`CITUS_SESSION_SETTI
 from __future__ import annotations
 
 import psycopg
+from django.conf import settings
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 from apps.core.db.schema import DatabaseSchemaEditor
@@ -57,6 +58,39 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # statements run at once instead; see conftest.py.
         self.run_before_commit_at_once = False
         self.citus_version: str | None = None
+        # The schemas this server connection has run statements in (schemas_used_too_many).
+        self.schemas_used: set[str] = set()
+
+    def connect(self):
+        super().connect()
+        self.schemas_used = set()
+
+    def _cursor(self, name=None):
+        cursor = super()._cursor(name=name)
+        self.schemas_used.add(self.schema_name)
+        return cursor
+
+    def schemas_used_too_many(self) -> bool:
+        """Whether this connection has served more organizations than
+        DATABASE_SCHEMAS_PER_CONNECTION.
+
+        A PostgreSQL backend keeps the catalog entries of every table and index it has opened
+        for as long as it lives, and each organization has its own: measured by
+        `make bench-fleet`, a worker's backend grew by about 1.4 MB per organization whose
+        signed-in home it served (150 MB after 100), a backend that read every table of every
+        schema by 2.7 MB per organization. A persistent connection serving a thousand
+        organizations would hold gigabytes; closed between requests past the limit, it is
+        opened again (a few milliseconds) with empty caches.
+        """
+        limit = settings.DATABASE_SCHEMAS_PER_CONNECTION
+        return bool(limit) and len(self.schemas_used) > limit
+
+    def close_if_unusable_or_obsolete(self):
+        # Called by Django between requests (and by Celery between tasks), outside transactions.
+        if self.connection is not None and not self.in_atomic_block and self.schemas_used_too_many():
+            self.close()
+            return
+        super().close_if_unusable_or_obsolete()
 
     def get_connection_params(self):
         params = super().get_connection_params()

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--allow-production", action="store_true", help="passed to seed_demo")
 
     def handle(self, *args, **options):
-        call_command("migrate_schemas", interactive=False, verbosity=0)
+        call_command("migrate_fleet", verbosity=0)
         services.template_schema_ensure()
         # The app role (EMBEDDED_APP_ROLE, or DATABASE_URL's user beside DATABASE_OWNER_URL)
         # and its grants, before the demo organizations so that theirs follow.
