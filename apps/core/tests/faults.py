@@ -166,6 +166,44 @@ class PostgresCluster:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def postgres_binary(name: str) -> str:
+    """Debian's PostgreSQL 15 program (the fault and replica tests' servers are 15)."""
+    for candidate in (f"/usr/lib/postgresql/15/bin/{name}", f"/usr/local/bin/{name}"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return name
+
+
+def copy_database(source: dict, pg: PostgresCluster, name: str = "starline") -> None:
+    """A copy of the database `source` (a Django settings dict: the test database) in the
+    cluster `pg`, as `name`: pg_dump piped into psql, owners and grants left out."""
+    subprocess.run(
+        [postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", name], check=True
+    )
+    dump = subprocess.Popen(
+        [
+            postgres_binary("pg_dump"),
+            "-h",
+            source.get("HOST") or "127.0.0.1",
+            "-p",
+            str(source.get("PORT") or 5432),
+            "-U",
+            source.get("USER") or "postgres",
+            "--no-owner",
+            "--no-privileges",
+            source["NAME"],
+        ],
+        stdout=subprocess.PIPE,
+    )
+    subprocess.run(
+        [postgres_binary("psql"), "-q", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", name],
+        stdin=dump.stdout,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    assert dump.wait() == 0
+
+
 class StandbyCluster(PostgresCluster):
     """A streaming replica of `primary` (a running PostgresCluster): a base backup taken with
     `pg_basebackup -R`, which writes the standby.signal and the primary's address, started as

@@ -19,7 +19,7 @@ import pytest
 import requests
 from django.db import connection
 
-from apps.core.tests.faults import SERVER_PORTS, PostgresCluster, free_port, wait_for_port
+from apps.core.tests.faults import SERVER_PORTS, PostgresCluster, copy_database, free_port, wait_for_port
 from conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -31,44 +31,12 @@ HOST = "alpha.localhost"
 PATIENCE = 55
 
 
-def _postgres_binary(name: str) -> str:
-    for candidate in (f"/usr/lib/postgresql/15/bin/{name}", f"/usr/local/bin/{name}"):
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return name
-
-
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker):
     """A cluster of our own with a copy of the test database in it, as `starline`."""
     source = connection.settings_dict
     with PostgresCluster() as pg:
-        subprocess.run(
-            [_postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "starline"],
-            check=True,
-        )
-        dump = subprocess.Popen(
-            [
-                _postgres_binary("pg_dump"),
-                "-h",
-                source.get("HOST") or "127.0.0.1",
-                "-p",
-                str(source.get("PORT") or 5432),
-                "-U",
-                source.get("USER") or "postgres",
-                "--no-owner",
-                "--no-privileges",
-                source["NAME"],
-            ],
-            stdout=subprocess.PIPE,
-        )
-        subprocess.run(
-            [_postgres_binary("psql"), "-q", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", "starline"],
-            stdin=dump.stdout,
-            stdout=subprocess.DEVNULL,
-            check=True,
-        )
-        assert dump.wait() == 0
+        copy_database(source, pg)
         yield pg
 
 

@@ -33,7 +33,14 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from apps.clients.models import Client
 from apps.core.db.replicas import STICKY_COOKIE
-from apps.core.tests.faults import SERVER_PORTS, PostgresCluster, StandbyCluster, free_port, wait_for_port
+from apps.core.tests.faults import (
+    SERVER_PORTS,
+    PostgresCluster,
+    StandbyCluster,
+    copy_database,
+    free_port,
+    wait_for_port,
+)
 from apps.tenants.models import Organization
 from conftest import TEST_PASSWORD
 
@@ -45,43 +52,6 @@ KNOWN = "Replicated"  # a client both servers hold
 NEW = "Unreplayed"  # a client added on the primary while the standby's replay is paused
 ROSTER = "/reports/client-roster/"
 HEALTH_SECONDS = 0.3
-
-
-def _postgres_binary(name: str) -> str:
-    for candidate in (f"/usr/lib/postgresql/15/bin/{name}", f"/usr/local/bin/{name}"):
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return name
-
-
-def _copy_test_database(pg: PostgresCluster) -> None:
-    source = connection.settings_dict
-    subprocess.run(
-        [_postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "starline"],
-        check=True,
-    )
-    dump = subprocess.Popen(
-        [
-            _postgres_binary("pg_dump"),
-            "-h",
-            source.get("HOST") or "127.0.0.1",
-            "-p",
-            str(source.get("PORT") or 5432),
-            "-U",
-            source.get("USER") or "postgres",
-            "--no-owner",
-            "--no-privileges",
-            source["NAME"],
-        ],
-        stdout=subprocess.PIPE,
-    )
-    subprocess.run(
-        [_postgres_binary("psql"), "-q", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", "starline"],
-        stdin=dump.stdout,
-        stdout=subprocess.DEVNULL,
-        check=True,
-    )
-    assert dump.wait() == 0
 
 
 def _sql(pg: PostgresCluster, sql: str):
@@ -133,7 +103,7 @@ class Scene:
 @pytest.fixture(scope="module")
 def scene(django_db_setup, django_db_blocker) -> Iterator[Scene]:
     with django_db_blocker.unblock(), PostgresCluster() as primary:
-        _copy_test_database(primary)
+        copy_database(connection.settings_dict, primary)
         with _orm_on(primary, "alpha"):
             _add_client(KNOWN)
         with StandbyCluster(primary) as standby:
