@@ -79,7 +79,24 @@ def branding_update(
         for name in ("logo", "favicon")
         if name in fields and getattr(organization, name)
     ]
-    tenant_services.organization_update(organization=organization, **fields)
+    # The new images go to storage under their final names before the organization is saved,
+    # and the field gets that name: the change log then records the stored path on both sides
+    # (an ImageField would store the file only in its pre_save, after auditlog has read the
+    # uploaded file's own name, "logo.png", as the new value).
+    new_files = []
+    for name in ("logo", "favicon"):
+        content = fields.get(name)
+        if content:
+            field = Organization._meta.get_field(name)
+            stored = field.storage.save(field.generate_filename(organization, content.name), content)
+            new_files.append((field.storage, stored))
+            fields[name] = stored
+    try:
+        tenant_services.organization_update(organization=organization, **fields)
+    except BaseException:
+        for storage, name in new_files:
+            storage.delete(name)
+        raise
     # The old images go once the new ones are committed; until then a page may still show them.
     for storage, name in old_files:
         transaction.on_commit(partial(storage.delete, name))
