@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from apps.tenants import images, theme, validators
@@ -88,6 +88,7 @@ def branding_update(
         content = fields.get(name)
         if content:
             field = Organization._meta.get_field(name)
+            assert isinstance(field, models.FileField)  # logo and favicon are ImageFields
             stored = field.storage.save(field.generate_filename(organization, content.name), content)
             new_files.append((field.storage, stored))
             fields[name] = stored
