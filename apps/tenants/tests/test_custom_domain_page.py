@@ -156,6 +156,7 @@ def test_an_internationalised_domain_is_stored_in_ascii_and_shown_both_ways(org_
     assert '<h2 id="domain-title">bücher.example.org</h2>' in body
     assert "this domain is written xn--bcher-kva.example.org" in body
     assert "<code>_starline-verify.xn--bcher-kva.example.org</code>" in body
+    assert "After this, bücher.example.org no longer serves your site" in client.get(URL + "remove/").content.decode()
 
 
 def test_a_name_the_idna_codec_refuses_gets_the_domain_message(org_a):
@@ -189,3 +190,14 @@ def test_the_apex_instructions_are_in_spanish_too(org_a):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "es"
     body = client.get(URL).content.decode()
     assert "registro ALIAS o ANAME" in body
+
+
+def test_a_verified_internationalised_domain_serves_the_site_at_its_ascii_host(org_a, fake_dns_records):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": "bücher.example.org"})
+    ascii_host = "xn--bcher-kva.example.org"
+    fake_dns_records.publish("_starline-verify." + ascii_host, Domain.objects.get(domain=ascii_host).token)
+    body = client.post(URL + "check/", follow=True).content.decode()
+    assert "Serves your site." in body
+    # Browsers send the ASCII form in the Host header.
+    assert host_client(ascii_host).get("/").status_code == 200
