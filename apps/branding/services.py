@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from apps.tenants import images, theme, validators
@@ -79,7 +79,25 @@ def branding_update(
         for name in ("logo", "favicon")
         if name in fields and getattr(organization, name)
     ]
-    tenant_services.organization_update(organization=organization, **fields)
+    # The new images go to storage under their final names before the organization is saved,
+    # and the field gets that name: the change log then records the stored path on both sides
+    # (an ImageField would store the file only in its pre_save, after auditlog has read the
+    # uploaded file's own name, "logo.png", as the new value).
+    new_files = []
+    for name in ("logo", "favicon"):
+        content = fields.get(name)
+        if content:
+            field = Organization._meta.get_field(name)
+            assert isinstance(field, models.FileField)  # logo and favicon are ImageFields
+            stored = field.storage.save(field.generate_filename(organization, content.name), content)
+            new_files.append((field.storage, stored))
+            fields[name] = stored
+    try:
+        tenant_services.organization_update(organization=organization, **fields)
+    except BaseException:
+        for storage, name in new_files:
+            storage.delete(name)
+        raise
     # The old images go once the new ones are committed; until then a page may still show them.
     for storage, name in old_files:
         transaction.on_commit(partial(storage.delete, name))

@@ -56,6 +56,9 @@ def id_pattern_check(pattern: str) -> str:
     names = {name for name, _spec, _conversion in parts if name is not None}
     if "number" not in names:
         raise ValidationError(_("The pattern needs {number}, for example C{number:05d}."))
+    if sum(1 for name, _spec, _conversion in parts if name == "number") > 1:
+        # C{number:05d}{number} would write the number twice: an ID holds one number.
+        raise ValidationError(_("Use {number} only once: each ID holds one number."))
     # Only a zero-padded width: any other format (a width of millions, an attribute, !r) is
     # either no ID or a way to make the server build a huge string.
     if names - {"number", "year"} or any(

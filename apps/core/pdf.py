@@ -1,14 +1,18 @@
 """PDF documents rendered from templates with WeasyPrint.
 
 PDF templates carry their own styles and images as data URLs. WeasyPrint's fetcher is
-replaced by one that refuses everything else, so rendering never reaches the network (not
-even this server: a PDF made inside a request must not wait on another request).
+replaced by one that refuses everything else but the vendored font files (static/fonts/, read
+from disk), so rendering never reaches the network (not even this server: a PDF made inside a
+request must not wait on another request).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
+import shutil
 import threading
+import weakref
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -23,6 +27,15 @@ _was_enabled = True
 
 
 UA_STYLESHEET = Path(__file__).with_name("pdf_ua.css")
+# The self-hosted web fonts (apps/tenants/theme.py FONT_FILES): the only files a PDF may read.
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
+
+
+def font_file_url(relative: str) -> str:
+    """A vendored font's file:// URL, for a PDF template's @font-face. A stable URL matters:
+    WeasyPrint keys the faces it has loaded into a font configuration by their rule, so the
+    thread's kept configuration (_font_config) decodes each file once, not once a document."""
+    return (FONT_DIR / relative).as_uri()
 
 
 def render_pdf(*, template: str, context: dict, request=None) -> bytes:
@@ -54,14 +67,27 @@ def _font_config():
 
     A new one per document reloads the system font configuration and starts Pango's font and
     shaping caches cold. Pango objects are not safe to share between threads, hence one each.
-    Templates declare no @font-face, so what the configuration holds does not grow.
+    Templates declare @font-face only for the vendored fonts, at fixed file URLs, so what the
+    configuration holds stops growing once each face has been used.
     """
     config = getattr(_local, "font_config", None)
     if config is None:
         from weasyprint.text.fonts import FontConfiguration
 
         config = _local.font_config = FontConfiguration()
+        atexit.register(_drop_font_files, weakref.ref(config))
     return config
+
+
+def _drop_font_files(config_ref) -> None:
+    """Remove the decoded fonts' temporary folder at exit. WeasyPrint's own __del__ does, but a
+    configuration kept for the thread's life reaches it at interpreter shutdown, when the
+    functions it calls are gone: the folder would stay in /tmp after each process."""
+    config = config_ref()
+    folder = getattr(config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None
 
 
 @contextmanager
@@ -86,13 +112,35 @@ def _collector_paused():
 
 
 def _fetcher():
-    """WeasyPrint's own fetcher, limited to data: URLs (the templates' inline images);
-    anything else is refused and left out of the document. WeasyPrint 70 takes a URLFetcher
-    (it reads the fetcher's settings when a fetch fails), not a bare function. A new one per
-    document: it keeps the request it is fetching."""
+    """WeasyPrint's own fetcher, limited to data: URLs (the templates' inline images) and the
+    vendored woff2 files; anything else is refused and left out of the document. WeasyPrint 70
+    takes a URLFetcher (it reads the fetcher's settings when a fetch fails), not a bare
+    function. A new one per document: it keeps the request it is fetching."""
+    return _fetcher_class()(allowed_protocols={"data", "file"})
+
+
+@cache
+def _fetcher_class():
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"data"})
+    class FontsAndDataFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url[:5].lower() == "file:" and not _is_vendored_font(url):
+                raise ValueError(f"PDF templates read no files but the vendored fonts: {url}")
+            return super().fetch(url, headers)
+
+    return FontsAndDataFetcher
+
+
+def _is_vendored_font(url: str) -> bool:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+        return False
+    # Resolved: no "..", no symlink, leads out of the fonts directory.
+    path = Path(unquote(parts.path)).resolve()
+    return path.suffix == ".woff2" and path.is_relative_to(FONT_DIR) and path.is_file()
 
 
 def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:

@@ -32,6 +32,12 @@ HELP = {
     "week_start": gettext_lazy("For overtime and the schedule's weeks."),
 }
 
+ERRORS = {
+    "min_visit_minutes": {
+        "min_value": gettext_lazy("Enter at least 1 minute: with 0, no visit would ever count as too short."),
+    },
+}
+
 
 def _fields(organization) -> dict[str, forms.Field]:
     found: dict[str, forms.Field] = {}
@@ -46,7 +52,11 @@ def _fields(organization) -> dict[str, forms.Field]:
         # so 9.5 hours would quietly become 9.
         kind = forms.IntegerField if isinstance(field.default, int) else forms.FloatField
         found[field.name] = kind(
-            label=LABELS[field.name], min_value=low, max_value=high, help_text=HELP.get(field.name, "")
+            label=LABELS[field.name],
+            min_value=low,
+            max_value=high,
+            help_text=HELP.get(field.name, ""),
+            error_messages=ERRORS.get(field.name),
         )
     return found
 

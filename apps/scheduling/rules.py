@@ -30,7 +30,8 @@ LIMITS = {
     "geofence_m": (10, 10_000),
     "max_accuracy_m": (5, 10_000),
     "early_late_minutes": (0, 24 * 60),
-    "min_visit_minutes": (0, 24 * 60),
+    # At least a minute: with 0, no visit would ever be flagged as too short.
+    "min_visit_minutes": (1, 24 * 60),
     "min_rest_hours": (0, 24),
     "overtime_hours": (1, 168),
     "week_start": (0, 6),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.discovery import app_modules
-from apps.tenants import domain_dns, services
+from apps.tenants import domain_dns, services, validators
 from apps.tenants.models import Domain, Organization
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def custom_domain_routes(domain: Domain) -> bool:
 @transaction.atomic
 def custom_domain_claim(*, organization: Organization, domain: str) -> Domain:
     """Claim a domain for the organization: saved pending, routing nothing until checked."""
-    domain = (domain or "").strip().lower().rstrip(".")
+    domain = validators.hostname_to_ascii(domain)
     if custom_domain_of(organization) is not None:
         raise ValidationError(
             {"custom_domain": [_("Remove the current custom domain before adding another.")]}, code="one"

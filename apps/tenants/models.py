@@ -237,6 +237,15 @@ class Domain(DomainMixin):
         return domain_dns.check_message(self.last_check_code, self.domain)
 
     @property
+    def display_name(self) -> str:
+        """The name as people write it (bücher.example), where the stored one is ASCII."""
+        return validators.hostname_for_display(self.domain)
+
+    @property
+    def is_apex(self) -> bool:
+        return validators.hostname_is_apex(self.domain)
+
+    @property
     def grace_ends_at(self):
         if self.failing_since is None:
             return None

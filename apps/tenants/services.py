@@ -21,7 +21,7 @@ from apps.core.db.roles import as_owner, grant_new_schema
 from apps.core.discovery import app_modules
 from apps.core.jobs import Job
 from apps.core.tenancy import tenant_connection
-from apps.tenants import domain_dns, host_cache
+from apps.tenants import domain_dns, host_cache, validators
 from apps.tenants.models import Domain, Organization
 
 logger = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def _organization_create(
         raise TypeError(f"unknown organization fields: {sorted(unknown)}")
     subdomain = (subdomain or "").strip()
     if "custom_domain" in fields:
-        fields["custom_domain"] = (fields["custom_domain"] or "").strip().lower()
+        fields["custom_domain"] = validators.hostname_to_ascii(fields["custom_domain"])
     organization = Organization(
         name=(name or "").strip(),
         subdomain=subdomain,
@@ -246,7 +246,7 @@ def organization_update(*, organization: Organization, **fields: Any) -> Organiz
     if unknown:
         raise TypeError(f"unknown organization fields: {sorted(unknown)}")
     if "custom_domain" in fields:
-        fields["custom_domain"] = (fields["custom_domain"] or "").strip().lower()
+        fields["custom_domain"] = validators.hostname_to_ascii(fields["custom_domain"])
     for field, value in fields.items():
         setattr(organization, field, value)
     organization.full_clean(exclude=["schema_name"], validate_unique=False, validate_constraints=False)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from apps.tenants import settings_audit
 from apps.tenants.models import Organization
 from apps.tenants.services import organization_update
 from apps.tenants.settings_sections import Section
@@ -42,7 +43,10 @@ def organization_settings_update(
     if errors:
         raise ValidationError(errors)
     changed = {name: value for name, value in fields.items() if getattr(current, name) != value}
-    if settings_value != before:
+    # A first save writes down the defaults the page showed: the stored object differs, but no
+    # setting does, and the change log would show an entry nobody made. Only a setting whose
+    # value as its reader sees it moved is a change (the same test as the log's lines).
+    if settings_value != before and settings_audit.changes(before, settings_value, {}) != []:
         changed["settings"] = settings_value
     if not changed:
         return current

@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 
 from django.templatetags.static import static
 
+from apps.core.pdf import font_file_url
 from apps.tenants.validators import FONT_STACKS
 
 DEFAULT_PRIMARY = "#2563eb"
@@ -92,6 +93,35 @@ def font_faces(font_family: str) -> str:
         "}"
         for weight in FONT_WEIGHTS
     )
+
+
+# What PDFs fall back to: fonts WeasyPrint finds on the server (Debian's fonts-dejavu), with
+# every glyph the brand's latin subset lacks.
+PDF_FALLBACK = '"DejaVu Sans", sans-serif'
+PDF_FALLBACK_SERIF = '"DejaVu Serif", serif'
+
+
+def pdf_font_faces(font_family: str) -> str:
+    """@font-face rules for a PDF: the vendored files by their file:// URLs, which the PDF
+    renderer may read (apps/core/pdf.py); empty for the device's own fonts."""
+    directory = FONT_FILES.get(font_family)
+    if directory is None:
+        return ""
+    return "".join(
+        "@font-face{"
+        f'font-family:"{font_family}";font-style:normal;font-weight:{weight};'
+        f'src:url("{font_file_url(f"{directory}/{directory}-latin-{weight}-normal.woff2")}") format("woff2");'
+        "}"
+        for weight in FONT_WEIGHTS
+    )
+
+
+def pdf_font_stack(font_family: str) -> str:
+    """The organization's font first when the server has its files, then DejaVu (serif for a
+    serif brand: Georgia is no server's font)."""
+    if font_family in FONT_FILES:
+        return f'"{font_family}", {PDF_FALLBACK}'
+    return PDF_FALLBACK_SERIF if font_family == "Georgia" else PDF_FALLBACK
 
 
 @dataclass(frozen=True, eq=False)

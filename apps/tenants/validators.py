@@ -15,7 +15,40 @@ RESERVED_SUBDOMAINS = frozenset({"www", "admin", "api", "static", "media", "mail
 # names stop at 63.
 MAX_SUBDOMAIN_LENGTH = 59
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# The last label is letters, or an internationalised top-level domain in its ASCII form (xn--...).
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+# Public suffixes of two labels common among our agencies' countries: a domain directly under
+# one (agency.co.uk) is the apex of its zone, as a two-label name (agency.org) is anywhere else.
+_TWO_LABEL_SUFFIXES = frozenset(
+    {
+        "co.uk",
+        "org.uk",
+        "me.uk",
+        "ltd.uk",
+        "plc.uk",
+        "com.au",
+        "org.au",
+        "net.au",
+        "co.nz",
+        "org.nz",
+        "com.mx",
+        "org.mx",
+        "gob.mx",
+        "com.ar",
+        "org.ar",
+        "com.br",
+        "org.br",
+        "com.co",
+        "org.co",
+        "co.za",
+        "org.za",
+        "co.in",
+        "org.in",
+        "com.es",
+        "org.es",
+        "nom.es",
+    }
+)
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # Fonts an organization may choose. Each maps to a CSS stack ending in system fonts, so a
@@ -57,6 +90,41 @@ def validate_hostname(value: str) -> None:
         raise ValidationError(_("An IP address cannot be a custom domain; enter a domain name."), code="ip")
     if not _HOSTNAME.match(value or ""):
         raise ValidationError(_("Enter a full domain name such as care.example.org."), code="invalid")
+
+
+def hostname_to_ascii(value: str) -> str:
+    """The host name as DNS and browsers carry it: lowercase, without the root's dot, and an
+    internationalised name (bücher.example) in its ASCII form (xn--bcher-kva.example).
+
+    Browsers send the ASCII form in the Host header, so that is the form stored and routed.
+    A name the IDNA codec cannot convert comes back as it was, for validate_hostname to refuse.
+    """
+    value = (value or "").strip().lower().rstrip(".")
+    if value.isascii():
+        return value
+    try:
+        return value.encode("idna").decode("ascii")
+    except UnicodeError:
+        return value
+
+
+def hostname_for_display(value: str) -> str:
+    """The host name as people write it: an xn-- label back in its own script."""
+    if "xn--" not in value:
+        return value
+    try:
+        return value.encode("ascii").decode("idna")
+    except UnicodeError:
+        return value
+
+
+def hostname_is_apex(value: str) -> bool:
+    """Whether the name is the root of its DNS zone (example.org, agency.co.uk), where DNS
+    allows no CNAME record beside the zone's own SOA and NS records."""
+    labels = value.split(".")
+    if len(labels) <= 2:
+        return True
+    return len(labels) == 3 and ".".join(labels[1:]) in _TWO_LABEL_SUFFIXES
 
 
 def validate_hex_colour(value: str) -> None:

@@ -153,3 +153,41 @@ def test_a_replaced_logo_is_deleted_once_the_new_one_is_saved(org_a, django_capt
     second = Organization.objects.get(pk=org_a.pk).logo
     assert second.name != first.name and second.storage.exists(second.name)
     assert not first.storage.exists(first.name)
+
+
+def test_a_new_logo_is_logged_with_its_stored_name_before_and_after(org_a):
+    from apps.audit.models import LogEntry
+
+    client = signed_in(org_a, "admin")
+    client.post(URL, _form(logo=upload(image_bytes())))
+    first = Organization.objects.get(pk=org_a.pk).logo.name
+    client.post(URL, _form(logo=upload(image_bytes("JPEG"), "photo.jpg", "image/jpeg")))
+    second = Organization.objects.get(pk=org_a.pk).logo.name
+    assert first != second and second.startswith(f"public/branding/{org_a.schema_name}/")
+    with org_a:
+        entry = LogEntry.objects.filter(object_pk=str(org_a.pk)).order_by("-timestamp").first()
+    # Both sides the stored path, never the uploader's file name.
+    assert entry is not None and entry.changes_dict["logo"] == [first, second]
+    assert Organization.objects.get(pk=org_a.pk).logo.storage.exists(second)
+
+
+def test_a_refused_save_leaves_no_new_image_in_storage(org_a, monkeypatch, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from apps.tenants import services as tenant_services
+
+    def refuse(**kwargs):
+        raise ValidationError({"name": ["refused"]})
+
+    monkeypatch.setattr(tenant_services, "organization_update", refuse)
+    from apps.branding import services
+
+    with pytest.raises(ValidationError):
+        services.branding_update(
+            organization=Organization.objects.get(pk=org_a.pk),
+            primary_color="#1d4ed8",
+            secondary_color="#0f766e",
+            font_family="Lato",
+            logo=upload(image_bytes()),
+        )
+    assert not any(path.is_file() for path in tmp_path.rglob("*.png"))

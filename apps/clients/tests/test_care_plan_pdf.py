@@ -66,3 +66,13 @@ def test_empty_dates_print_blank(org_a, plan):
         assert dash_for_no_date not in text
     plan.goals = [{**GOAL, "target_date": "2026-06-30"}]
     assert "– Jun 30, 2026" in pages(org_a, plan)[0]
+
+
+def test_the_plan_prints_in_the_organizations_font(org_a, plan):
+    from apps.core.tests.pdf_fonts import embeds, font_names
+
+    org_a.font_family = "Atkinson Hyperlegible"
+    with org_a:
+        pdf = printing.care_plan_pdf(plan=plan, organization=org_a)
+    assert embeds(pdf, "Atkinson Hyperlegible") and embeds(pdf, "Atkinson Hyperlegible Bold"), font_names(pdf)
+    assert not embeds(pdf, "DejaVu Sans"), font_names(pdf)

@@ -145,3 +145,12 @@ def test_the_filename_names_the_form_the_client_and_the_day(org_a, signed):
     with org_a:
         name = printing.filename(signed)
     assert name.startswith("visit-record-") and signed.client.client_id in name and name.endswith(".pdf")
+
+
+def test_the_pdf_prints_in_the_organizations_font(org_a, signed):
+    from apps.core.tests.pdf_fonts import embeds, font_names
+
+    org_a.font_family = "Roboto"
+    with org_a:
+        pdf = printing.submission_pdf(submission=signed, organization=org_a)
+    assert embeds(pdf, "Roboto"), font_names(pdf)

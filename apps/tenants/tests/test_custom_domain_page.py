@@ -5,6 +5,7 @@ touches another's domain."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 
 from apps.tenants import domain_services
 from apps.tenants.models import Domain
@@ -140,3 +141,63 @@ def test_the_page_and_its_messages_speak_spanish(org_a, fake_dns_records):
     body = client.post(URL + "check/", follow=True).content.decode()
     assert "No existe ningún registro TXT llamado _starline-verify.care.alpha-example.org." in body
     assert "Pendiente de verificación" in body and "Comprobar ahora" in body
+
+
+def test_an_internationalised_domain_is_stored_in_ascii_and_shown_both_ways(org_a):
+    client = signed_in(org_a, "admin")
+    response = client.post(URL, {"custom_domain": "Bücher.example.org"})
+    assert response.status_code == 302
+    # Browsers send the ASCII form in the Host header: that is the form stored and routed.
+    domain = Domain.objects.get(tenant=org_a, kind=Domain.Kind.CUSTOM)
+    assert domain.domain == "xn--bcher-kva.example.org"
+    org_a.refresh_from_db()
+    assert org_a.custom_domain == "xn--bcher-kva.example.org"
+    body = client.get(URL).content.decode()
+    assert '<h2 id="domain-title">bücher.example.org</h2>' in body
+    assert "this domain is written xn--bcher-kva.example.org" in body
+    assert "<code>_starline-verify.xn--bcher-kva.example.org</code>" in body
+    assert "After this, bücher.example.org no longer serves your site" in client.get(URL + "remove/").content.decode()
+
+
+def test_a_name_the_idna_codec_refuses_gets_the_domain_message(org_a):
+    client = signed_in(org_a, "admin")
+    response = client.post(URL, {"custom_domain": "bü..example.org"})
+    assert response.status_code == 400
+    assert "Enter a full domain name" in response.content.decode()
+    assert not Domain.objects.filter(tenant=org_a, kind=Domain.Kind.CUSTOM).exists()
+
+
+@pytest.mark.parametrize("apex", ["alpha-example.org", "alpha.co.uk"])
+def test_an_apex_domain_is_told_to_use_an_alias_record_not_a_cname(org_a, apex):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": apex})
+    body = client.get(URL).content.decode()
+    assert "where DNS does not allow a CNAME record" in body
+    assert "ALIAS or ANAME record" in body and f"www.{apex}" in body
+    assert "(a CNAME record)" not in body
+
+
+def test_a_subdomain_is_told_to_use_a_cname(org_a):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": HOST})
+    body = client.get(URL).content.decode()
+    assert "(a CNAME record)" in body and "ALIAS" not in body
+
+
+def test_the_apex_instructions_are_in_spanish_too(org_a):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": "alpha-example.org"})
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "es"
+    body = client.get(URL).content.decode()
+    assert "registro ALIAS o ANAME" in body
+
+
+def test_a_verified_internationalised_domain_serves_the_site_at_its_ascii_host(org_a, fake_dns_records):
+    client = signed_in(org_a, "admin")
+    client.post(URL, {"custom_domain": "bücher.example.org"})
+    ascii_host = "xn--bcher-kva.example.org"
+    fake_dns_records.publish("_starline-verify." + ascii_host, Domain.objects.get(domain=ascii_host).token)
+    body = client.post(URL + "check/", follow=True).content.decode()
+    assert "Serves your site." in body
+    # Browsers send the ASCII form in the Host header.
+    assert host_client(ascii_host).get("/").status_code == 200

@@ -229,8 +229,8 @@ def test_the_platform_admin_action_verifies_by_hand(org_a, fake_dns_records):
         follow=True,
     )
     assert response.status_code == 200
-    # The admin capitalises its messages' first letter.
-    assert "Care.alpha-example.org verified by hand for Alpha Community Living." in response.content.decode()
+    # The domain keeps its case: Django's admin would capitalise the message's first letter.
+    assert "care.alpha-example.org verified by hand for Alpha Community Living." in response.content.decode()
     assert Domain.objects.get(domain=HOST).status == Domain.Status.VERIFIED
     assert host_client(HOST).get("/").status_code == 200
 

@@ -157,6 +157,7 @@ REFUSALS = [
     ("max_accuracy_m", 20000),
     ("early_late_minutes", -1),
     ("min_visit_minutes", 1441),
+    ("min_visit_minutes", 0),
     ("min_rest_hours", 24.5),
     ("overtime_hours", "nan"),
     ("week_start", 7),
@@ -168,6 +169,7 @@ REFUSALS = [
     ("id_pattern", "{number}-{name}"),
     ("id_pattern", "C{number"),
     ("id_pattern", "{number}{{"),
+    ("id_pattern", "C{number:05d}{number}"),
     ("audit_retention_years", 5),
     ("audit_retention_years", "six"),
 ]

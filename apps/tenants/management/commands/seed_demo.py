@@ -12,6 +12,8 @@ from apps.core.seeding import seeders
 from apps.tenants import services
 from apps.tenants.models import Organization
 
+# Phones in E.164, as the settings page stores them: a number in another form would be
+# rewritten by the first save and logged as a change nobody made.
 DEMO_ORGANIZATIONS = [
     {
         "name": "Sunrise Supports",
@@ -20,7 +22,7 @@ DEMO_ORGANIZATIONS = [
         "secondary_color": "#0f766e",
         "font_family": "Inter",
         "contact_email": "office@sunrise.test",
-        "contact_phone": "+1 503 555 0142",
+        "contact_phone": "+15035550142",
         "address": "1200 SE Morrison St, Portland, OR 97214",
         "timezone": "America/Los_Angeles",
         "settings": {"demo": True},
@@ -32,7 +34,7 @@ DEMO_ORGANIZATIONS = [
         "secondary_color": "#334155",
         "font_family": "Atkinson Hyperlegible",
         "contact_email": "hello@harbor.test",
-        "contact_phone": "+1 207 555 0199",
+        "contact_phone": "+12075550199",
         "address": "45 Commercial St, Portland, ME 04101",
         "timezone": "America/New_York",
         "settings": {"language": "en", "demo": True},
