@@ -11,6 +11,7 @@ from apps.branding import services
 from apps.branding.tests.images import image_bytes, upload
 from apps.tenants import theme
 from apps.tenants.models import Organization
+from apps.themes import stylesheet
 from conftest import signed_in
 
 
@@ -37,13 +38,14 @@ def test_the_admin_shows_the_organizations_name_logo_and_stylesheet(org_a):
     html = signed_in(org_a, "admin").get("/admin/").content.decode()
     assert org.name in html
     assert 'class="admin-brand-logo" src="/logo.png?v=' in html
-    version = theme.for_organization(org).version
-    assert f"/theme.css?v={version}" in html
+    # The same stylesheet as the app pages: the branding and the active custom theme.
+    with org:
+        version = stylesheet.for_organization(org).version
+    assert f'<link rel="stylesheet" href="/theme-{version}.css">' in html
 
 
 def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a):
     from apps.core import shell
-    from apps.themes import stylesheet
 
     org = _brand(org_a)
     with org:
