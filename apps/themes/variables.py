@@ -213,6 +213,18 @@ def contrast_problems(variables: dict[str, str]) -> list[str]:
                 _("%(text)s on %(background)s: a contrast of %(ratio)s:1, below the 4.5:1 that text needs (WCAG AA).")
                 % {"text": text, "background": background, "ratio": f"{int(ratio * 100) / 100:.2f}"}
             )
+    if "--sl-primary" in variables:
+        # Buttons in the primary colour on the cards (--sl-surface, white unless the theme sets it):
+        # WCAG 2.1 non-text contrast, as the branding page asks of the brand's primary colour.
+        ratio = theme.contrast_ratio(hex_of(chosen["--sl-primary"]), hex_of(chosen["--sl-surface"]))
+        if ratio < theme.UI_COMPONENT:
+            problems.append(
+                _(
+                    "--sl-primary on --sl-surface: a contrast of %(ratio)s:1, below the 3:1 that buttons need to "
+                    "stand out (WCAG 2.1)."
+                )
+                % {"ratio": theme.floored(ratio)}
+            )
     return problems
 
 

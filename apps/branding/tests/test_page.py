@@ -153,3 +153,29 @@ def test_a_replaced_logo_is_deleted_once_the_new_one_is_saved(org_a, django_capt
     second = Organization.objects.get(pk=org_a.pk).logo
     assert second.name != first.name and second.storage.exists(second.name)
     assert not first.storage.exists(first.name)
+
+
+@pytest.mark.parametrize(("colour", "shown"), [("#ffffff", "1.00:1"), ("#fde047", "1.31:1"), ("#ca8a04", "2.93:1")])
+def test_a_primary_colour_that_vanishes_on_the_white_page_is_refused_at_its_field(org_a, colour, shown):
+    # Text on it would read (dark text), but white buttons on white cards would not show.
+    before = Organization.objects.get(pk=org_a.pk)
+    response = signed_in(org_a, "admin").post(URL, _form(primary_color=colour))
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html[html.index('id="id_primary_color_error"') :]
+    assert shown in error[:600] and "3:1" in error[:600]
+    assert Organization.objects.get(pk=org_a.pk).primary_color == before.primary_color
+
+
+def test_the_same_light_colour_is_accepted_as_the_secondary_colour(org_a):
+    response = signed_in(org_a, "admin").post(URL, _form(secondary_color="#fde047"))
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=org_a.pk).secondary_color == "#fde047"
+
+
+def test_the_spanish_page_refuses_a_white_primary_in_spanish(org_a):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = "es"
+    response = client.post(URL, _form(primary_color="#ffffff"))
+    assert response.status_code == 400
+    assert "1.00:1" in response.content.decode() and "página blanca" in response.content.decode()
