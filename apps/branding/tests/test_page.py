@@ -179,3 +179,29 @@ def test_the_spanish_page_refuses_a_white_primary_in_spanish(org_a):
     response = client.post(URL, _form(primary_color="#ffffff"))
     assert response.status_code == 400
     assert "1.00:1" in response.content.decode() and "página blanca" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "lines"),
+    [
+        (
+            "en",
+            ("Contrast of the primary colour", "Contrast of the secondary colour"),
+            ("Text on the primary colour", "Text on the secondary colour"),
+        ),
+        (
+            "es",
+            ("Contraste del color principal", "Contraste del color secundario"),
+            ("Texto sobre el color principal", "Texto sobre el color secundario"),
+        ),
+    ],
+)
+def test_the_previews_contrast_lines_say_which_colour_they_are_of(org_a, language, labels, lines):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = language
+    html = client.get(URL).content.decode()
+    for label in labels:
+        assert f'role="status" aria-label="{label}"' in html
+    for line in lines:
+        assert f'data-msg-ok="{line}: {{ratio}}:1' in html
+    assert "Text on it:" not in html and "Texto sobre él:" not in html
