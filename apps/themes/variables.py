@@ -96,6 +96,24 @@ def is_colour(value: str) -> bool:
     return False
 
 
+# Colours that text is drawn in: see-through, they pass the contrast check (alpha is ignored
+# there) and still fade the text into its background, as `color: transparent` would.
+TEXT_COLOURS = frozenset({"--sl-text", "--sl-muted", "--sl-on-primary", "--sl-on-secondary", "--sl-primary-ink"})
+
+
+def see_through(value: str) -> bool:
+    """A valid colour value with an alpha below full."""
+    value = value.strip().lower()
+    match = _RGB.match(value)
+    if match:
+        alpha, percent = match.group(7), match.group(8)
+    elif match := _HSL.match(value):
+        alpha, percent = match.group(4), match.group(5)
+    else:
+        return False
+    return alpha is not None and Decimal(alpha) < (Decimal(100) if percent else Decimal(1))
+
+
 def length_in_bounds(value: str, variable: Variable) -> bool:
     match = _LENGTH.match(value.strip().lower())
     if not match:
@@ -118,6 +136,11 @@ def _problem(name: str, value: object) -> str | None:
         return _("%(name)s: enter the value as text.") % {"name": name}
     if variable.kind == COLOUR and not is_colour(value):
         return _("%(name)s: “%(value)s” is not a colour (use #rgb, #rrggbb, rgb() or hsl()).") % {
+            "name": name,
+            "value": value,
+        }
+    if name in TEXT_COLOURS and see_through(value):
+        return _("%(name)s: text may not be drawn in a see-through colour (“%(value)s”).") % {
             "name": name,
             "value": value,
         }

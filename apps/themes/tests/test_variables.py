@@ -134,3 +134,21 @@ def test_a_light_primary_on_a_dark_surface_is_accepted():
     validate_variables(
         {"--sl-primary": "#fde047", "--sl-surface": "#111827", "--sl-bg": "#111827", "--sl-text": "#f8fafc"}
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("--sl-text", "rgba(17, 24, 39, 0)"),
+        ("--sl-muted", "hsla(0, 0%, 30%, 50%)"),
+        ("--sl-on-primary", "rgb(255,255,255,0.2)"),
+    ],
+)
+def test_text_in_a_see_through_colour_is_refused(name, value):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({name: value})
+    assert name in refused.value.messages[0] and "see-through" in refused.value.messages[0]
+
+
+def test_an_opaque_alpha_and_a_see_through_background_are_kept():
+    assert validate_variables({"--sl-text": "rgba(17, 24, 39, 1)", "--sl-bg": "rgba(255,255,255,0.9)"})
