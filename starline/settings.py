@@ -19,6 +19,8 @@ from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from starline import static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -81,6 +83,10 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "apps.core.apps.AdminConfig",
+    # `manage.py runserver` (make run) serves /static/ through whitenoise too, with the same
+    # headers as production, instead of Django's own handler (which sent no CORS header, so the
+    # theme preview's sandboxed frame could not load the fonts).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # For operator classes in index expressions (the "starts with" search indexes).
     "django.contrib.postgres",
@@ -404,6 +410,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (development, tests), whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Only the self-hosted fonts answer any origin (whitenoise's default is every file): the theme
+# preview's sandboxed frame is of origin null and fetches fonts in CORS mode.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers.add_headers
 # Stored files (apps/files): on this disk, encrypted by the application, unless S3 is
 # configured below. Never under MEDIA_ROOT: nothing here is served except through the
 # download view's permission check.

@@ -34,7 +34,10 @@ class BrandingForm(forms.Form):
     primary_color = forms.CharField(
         label=_("Primary colour"),
         max_length=7,
-        help_text=_("Buttons and the page header. Text on it must stay readable (at least 4.5:1)."),
+        help_text=_(
+            "Buttons and the page header. Text on it must stay readable (at least 4.5:1), and it must stand out "
+            "on the white page (at least 3:1)."
+        ),
         widget=ColourInput(attrs={"data-preview": "primary"}),
     )
     secondary_color = forms.CharField(

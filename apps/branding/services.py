@@ -24,11 +24,23 @@ def colour_problem(colour: str) -> str:
     if ratio >= theme.AA_NORMAL_TEXT:
         return ""
     # Floored, not rounded: 4.48 must not read as a passing 4.5.
-    shown = f"{int(ratio * 100) / 100:.2f}"
+    shown = theme.floored(ratio)
     return _(
         "Neither white nor dark text is readable enough on %(colour)s: the better of the two reaches "
         "%(ratio)s:1, and WCAG 2.1 AA asks for at least 4.5:1. Choose a darker or a lighter colour."
     ) % {"colour": colour, "ratio": shown}
+
+
+def primary_problem(colour: str) -> str:
+    """Why buttons in this primary colour would not stand out on the white page (WCAG 2.1
+    non-text contrast, 3:1), or "" when they do."""
+    ratio = theme.contrast_ratio(colour, theme.WHITE)
+    if ratio >= theme.UI_COMPONENT:
+        return ""
+    return _(
+        "Buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and WCAG 2.1 "
+        "asks for at least 3:1. Choose a darker colour."
+    ) % {"colour": colour, "ratio": theme.floored(ratio)}
 
 
 @transaction.atomic
@@ -54,7 +66,7 @@ def branding_update(
         except ValidationError as exc:
             errors[name] = exc.messages
             continue
-        problem = colour_problem(value)
+        problem = colour_problem(value) or (primary_problem(value) if name == "primary_color" else "")
         if problem:
             errors[name] = [problem]
         fields[name] = value

@@ -38,6 +38,7 @@ def index(request: OrgRequest) -> HttpResponse:
     context = {
         "font_stacks": validators.FONT_STACKS,
         "aa_ratio": theme.AA_NORMAL_TEXT,
+        "ui_ratio": theme.UI_COMPONENT,
         "white": theme.WHITE,
         "near_black": theme.NEAR_BLACK,
         "overrides": _overrides(request.user),

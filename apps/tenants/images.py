@@ -10,6 +10,7 @@ hold scripts and fetch other URLs, not a picture.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -71,8 +72,17 @@ def process(upload, kind: Kind) -> ContentFile:
     not_an_image = ValidationError(
         _("This file is not a PNG, JPEG, WebP or GIF image (or it is damaged)."), code="not_an_image"
     )
+    too_many_pixels = ValidationError(
+        _("This image is too large: at most %(limit)s million pixels.") % {"limit": MAX_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
     try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
+        with warnings.catch_warnings():
+            # Pillow warns past its own limit and refuses past twice that (DecompressionBombError,
+            # below); ours, far lower, is checked on the declared size before anything is decoded.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        with probe:
             width, height = probe.size
             if width * height > MAX_PIXELS:
                 raise ValidationError(
@@ -88,7 +98,10 @@ def process(upload, kind: Kind) -> ContentFile:
             picture = _normalised(image)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+    except Image.DecompressionBombError:
+        # A canvas so large (a 30000 × 30000 PNG of a few kilobytes) that Pillow will not even open it.
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image from None
     picture = _fitted(picture, kind)
     out = io.BytesIO()

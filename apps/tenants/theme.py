@@ -17,6 +17,9 @@ WHITE = "#ffffff"
 NEAR_BLACK = "#111827"
 # WCAG 2.1 AA for normal text (success criterion 1.4.3).
 AA_NORMAL_TEXT = 4.5
+# WCAG 2.1 non-text contrast (1.4.11): a button in the primary colour against the white cards and
+# pages it sits on; below this a white or very light primary makes the buttons vanish.
+UI_COMPONENT = 3.0
 # The darker of the pages' light backgrounds (starline.css --sl-bg; cards are white).
 PAGE_BACKGROUND = "#f8fafc"
 
@@ -63,6 +66,11 @@ def best_text_contrast(background: str) -> float:
     """The contrast of the text colour readable_on picks: below AA_NORMAL_TEXT, no text
     colour Starline draws on this background is readable enough."""
     return contrast_ratio(background, readable_on(background))
+
+
+def floored(ratio: float) -> str:
+    """A ratio as shown to people: floored, not rounded, so 4.48 never reads as a passing 4.5."""
+    return f"{int(ratio * 100) / 100:.2f}"
 
 
 def ink_on_page(colour: str) -> str:

@@ -107,6 +107,16 @@ STRING = re.compile(r"^[a-zA-Z0-9 _-]*$")
 HEX = re.compile(r"^(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
+# Selectors that reach (nearly) all of the page: a rule on them that hides text hides everything,
+# which the contrast check of the theme's colours cannot see.
+BROAD_TYPES = frozenset({"html", "body", "main"})
+# The smallest font size a broad rule may set, per unit (10px at the browser's 16px).
+MIN_FONT_SIZE = {"px": 10.0, "rem": 0.625, "em": 0.625, "%": 62.5}
+MIN_OPACITY = 0.5
+# Properties whose value is the colour of the text itself.
+TEXT_COLOUR_PROPERTIES = frozenset({"color", "-webkit-text-fill-color"})
+
+
 class Refused(Exception):
     """One thing the allow-list does not take; its message names it."""
 
@@ -215,7 +225,108 @@ def _check_selector_block(tokens: list, where: str) -> None:
             raise Refused(_refusal(token, where))
 
 
-def _declarations(content: list) -> str:
+def _is_broad(tokens: list) -> bool:
+    """Whether a selector (list) names `*`, html, body, main or :root anywhere in it, so that
+    its rule reaches the whole page or all of its content."""
+    previous = None
+    for token in tokens:
+        if isinstance(token, ast.WhitespaceToken):
+            previous = None
+            continue
+        if isinstance(token, ast.LiteralToken) and token.value == "*":
+            return True
+        if isinstance(token, ast.IdentToken):
+            after_mark = isinstance(previous, ast.LiteralToken) and previous.value in {".", ":"}
+            if not after_mark and token.lower_value in BROAD_TYPES:
+                return True
+            if isinstance(previous, ast.LiteralToken) and previous.value == ":" and token.lower_value == "root":
+                return True
+        if isinstance(token, ast.FunctionBlock) and token.lower_name in {"is", "where"} and _is_broad(token.arguments):
+            return True
+        previous = token
+    return False
+
+
+def _meaningful(tokens: list) -> list:
+    return [t for t in tokens if not isinstance(t, (ast.WhitespaceToken, ast.Comment))]
+
+
+def _alpha_below_one(token) -> bool:
+    """A colour token that lets what is behind it show through: transparent, #rgba/#rrggbbaa
+    with alpha below full, rgb()/rgba()/hsl()/hsla() with an alpha below 1 (or 100%)."""
+    if isinstance(token, ast.IdentToken):
+        return token.lower_value == "transparent"
+    if isinstance(token, ast.HashToken):
+        value = token.value.lower()
+        return (len(value) == 4 and value[3] != "f") or (len(value) == 8 and value[6:] != "ff")
+    if isinstance(token, ast.FunctionBlock):
+        if token.lower_name in {"rgb", "rgba", "hsl", "hsla"}:
+            parts = [t for t in _meaningful(token.arguments) if not isinstance(t, ast.LiteralToken)]
+            if len(parts) >= 4:
+                alpha = parts[3]
+                if isinstance(alpha, ast.NumberToken):
+                    return alpha.value < 1
+                if isinstance(alpha, ast.PercentageToken):
+                    return alpha.value < 100
+                return True  # an alpha that is not a plain number cannot be checked
+            return False
+        return any(_alpha_below_one(t) for t in token.arguments)
+    return False
+
+
+def _check_readable(name: str, tokens: list, *, broad: bool) -> None:
+    """Refuse what makes text invisible or unreadably small while its colours pass the contrast
+    check: see-through text, a faded-out element, and (on the whole page) tiny text."""
+    if name in TEXT_COLOUR_PROPERTIES and any(_alpha_below_one(t) for t in tokens):
+        raise Refused(
+            _("The text colour in “%(name)s” may not be transparent or see-through: text must stay readable.")
+            % {"name": name}
+        )
+    if name == "opacity":
+        value = _meaningful(tokens)
+        ok = len(value) == 1 and (
+            (isinstance(value[0], ast.NumberToken) and value[0].value >= MIN_OPACITY)
+            or (isinstance(value[0], ast.PercentageToken) and value[0].value >= MIN_OPACITY * 100)
+        )
+        if not ok:
+            raise Refused(
+                _("opacity must be a number of at least %(least)s (or %(percent)s%%): below that, text fades away.")
+                % {"least": MIN_OPACITY, "percent": int(MIN_OPACITY * 100)}
+            )
+    if name == "font-size" and broad and not _font_size_ok(tokens):
+        raise Refused(
+            _(
+                "font-size on *, html, body, main or :root must be at least 10px (0.625rem, 0.625em or 62.5%%), "
+                "written without arithmetic or viewport units."
+            )
+        )
+
+
+def _font_size_ok(tokens: list) -> bool:
+    for token in tokens:
+        if isinstance(token, (ast.WhitespaceToken, ast.Comment)):
+            continue
+        if isinstance(token, ast.DimensionToken):
+            least = MIN_FONT_SIZE.get(token.lower_unit)
+            if least is None or token.value < least:
+                return False
+        elif isinstance(token, ast.PercentageToken):
+            if token.value < MIN_FONT_SIZE["%"]:
+                return False
+        elif isinstance(token, ast.NumberToken):
+            return False  # a bare number is 0 or not a font size
+        elif isinstance(token, ast.IdentToken):
+            if token.lower_value in {"xx-small", "x-small", "smaller"}:
+                return False
+        elif isinstance(token, ast.FunctionBlock):
+            if token.lower_name not in {"min", "max", "clamp", "var"} or not _font_size_ok(token.arguments):
+                return False
+        elif isinstance(token, ast.LiteralToken) and token.value != ",":
+            return False  # calc's - * / can subtract the size away
+    return True
+
+
+def _declarations(content: list, *, broad: bool = False) -> str:
     rebuilt = []
     for item in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
         if isinstance(item, ast.ParseError):
@@ -233,6 +344,7 @@ def _declarations(content: list) -> str:
             raise Refused(_("The property “%(name)s” is not allowed.") % {"name": name[:40]})
         where = _("the property “%(name)s”") % {"name": name}
         _check_value(item.value, where)
+        _check_readable(name, item.value, broad=broad)
         value = tinycss2.serialize(item.value).strip()
         if not value:
             raise Refused(_("The property “%(name)s” has no value.") % {"name": name})
@@ -266,7 +378,7 @@ def _media_query(tokens: list, depth: int = 0) -> str:
 
 def _rule(rule: ast.QualifiedRule) -> str:
     selector = _check_selector(rule.prelude)
-    return f"{selector}{{{_declarations(rule.content)}}}"
+    return f"{selector}{{{_declarations(rule.content, broad=_is_broad(rule.prelude))}}}"
 
 
 def _top_level(node, *, nested: bool) -> str:

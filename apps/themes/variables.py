@@ -96,6 +96,24 @@ def is_colour(value: str) -> bool:
     return False
 
 
+# Colours that text is drawn in: see-through, they pass the contrast check (alpha is ignored
+# there) and still fade the text into its background, as `color: transparent` would.
+TEXT_COLOURS = frozenset({"--sl-text", "--sl-muted", "--sl-on-primary", "--sl-on-secondary", "--sl-primary-ink"})
+
+
+def see_through(value: str) -> bool:
+    """A valid colour value with an alpha below full."""
+    value = value.strip().lower()
+    match = _RGB.match(value)
+    if match:
+        alpha, percent = match.group(7), match.group(8)
+    elif match := _HSL.match(value):
+        alpha, percent = match.group(4), match.group(5)
+    else:
+        return False
+    return alpha is not None and Decimal(alpha) < (Decimal(100) if percent else Decimal(1))
+
+
 def length_in_bounds(value: str, variable: Variable) -> bool:
     match = _LENGTH.match(value.strip().lower())
     if not match:
@@ -118,6 +136,11 @@ def _problem(name: str, value: object) -> str | None:
         return _("%(name)s: enter the value as text.") % {"name": name}
     if variable.kind == COLOUR and not is_colour(value):
         return _("%(name)s: “%(value)s” is not a colour (use #rgb, #rrggbb, rgb() or hsl()).") % {
+            "name": name,
+            "value": value,
+        }
+    if name in TEXT_COLOURS and see_through(value):
+        return _("%(name)s: text may not be drawn in a see-through colour (“%(value)s”).") % {
             "name": name,
             "value": value,
         }
@@ -212,6 +235,18 @@ def contrast_problems(variables: dict[str, str]) -> list[str]:
             problems.append(
                 _("%(text)s on %(background)s: a contrast of %(ratio)s:1, below the 4.5:1 that text needs (WCAG AA).")
                 % {"text": text, "background": background, "ratio": f"{int(ratio * 100) / 100:.2f}"}
+            )
+    if "--sl-primary" in variables:
+        # Buttons in the primary colour on the cards (--sl-surface, white unless the theme sets it):
+        # WCAG 2.1 non-text contrast, as the branding page asks of the brand's primary colour.
+        ratio = theme.contrast_ratio(hex_of(chosen["--sl-primary"]), hex_of(chosen["--sl-surface"]))
+        if ratio < theme.UI_COMPONENT:
+            problems.append(
+                _(
+                    "--sl-primary on --sl-surface: a contrast of %(ratio)s:1, below the 3:1 that buttons need to "
+                    "stand out (WCAG 2.1)."
+                )
+                % {"ratio": theme.floored(ratio)}
             )
     return problems
 

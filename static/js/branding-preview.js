@@ -8,6 +8,7 @@
   var stacksElement = document.getElementById("font-stacks");
   var stacks = stacksElement ? JSON.parse(stacksElement.textContent) : {};
   var white = preview.dataset.white, nearBlack = preview.dataset.nearBlack, aa = parseFloat(preview.dataset.aa);
+  var ui = parseFloat(preview.dataset.ui);
 
   function luminance(hex) {
     var channels = [1, 3, 5].map(function (i) {
@@ -19,6 +20,9 @@
   function contrast(a, b) {
     var la = luminance(a), lb = luminance(b);
     return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+  function floored(ratio) {
+    return (Math.floor(ratio * 100) / 100).toFixed(2);
   }
   function update(input) {
     var part = input.dataset.preview;
@@ -36,7 +40,14 @@
     if (note) {
       var ok = ratio >= aa;
       // Floored like the server's message: 4.48 never shows as a passing 4.5.
-      note.textContent = (ok ? preview.dataset.msgOk : preview.dataset.msgBad).replace("{ratio}", (Math.floor(ratio * 100) / 100).toFixed(2));
+      var message = (ok ? note.dataset.msgOk : note.dataset.msgBad).replace("{ratio}", floored(ratio));
+      // The primary colour's buttons must also stand out on the white page (WCAG 1.4.11, 3:1).
+      var onPage = contrast(colour, white);
+      if (note.dataset.msgFaint && onPage < ui) {
+        ok = false;
+        message += " " + note.dataset.msgFaint.replace("{ratio}", floored(onPage));
+      }
+      note.textContent = message;
       note.classList.toggle("is-refused", !ok);
     }
   }

@@ -11,6 +11,7 @@ from apps.branding import services
 from apps.branding.tests.images import image_bytes, upload
 from apps.tenants import theme
 from apps.tenants.models import Organization
+from apps.themes import stylesheet
 from conftest import signed_in
 
 
@@ -21,7 +22,8 @@ def _media(settings, tmp_path):
 
 def _brand(org, **changes) -> Organization:
     values = {
-        "primary_color": "#fde047",  # light: the readable text on it is near-black, not white
+        # Light enough that the readable text on it is near-black, not white (still 3:1 on the page).
+        "primary_color": "#d97706",
         "secondary_color": "#0f766e",
         "font_family": "Atkinson Hyperlegible",
         "logo": upload(image_bytes(size=(300, 100), colour=(200, 30, 30))),
@@ -37,13 +39,14 @@ def test_the_admin_shows_the_organizations_name_logo_and_stylesheet(org_a):
     html = signed_in(org_a, "admin").get("/admin/").content.decode()
     assert org.name in html
     assert 'class="admin-brand-logo" src="/logo.png?v=' in html
-    version = theme.for_organization(org).version
-    assert f"/theme.css?v={version}" in html
+    # The same stylesheet as the app pages: the branding and the active custom theme.
+    with org:
+        version = stylesheet.for_organization(org).version
+    assert f'<link rel="stylesheet" href="/theme-{version}.css">' in html
 
 
 def test_app_pages_and_sign_in_carry_the_logo_and_the_stylesheet(org_a, client_a):
     from apps.core import shell
-    from apps.themes import stylesheet
 
     org = _brand(org_a)
     with org:
@@ -64,8 +67,8 @@ def test_the_stylesheet_loads_the_chosen_self_hosted_font(org_a, client_a):
     assert 'font-family:"Atkinson Hyperlegible"' in css
     assert "/static/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2" in css
     assert "--sl-on-primary:#111827" in css
-    # Yellow links on a light page would not read: links and the like use a darker yellow.
-    assert f"--sl-primary-ink:{theme.ink_on_page('#fde047')};" in css and "--sl-primary-ink:#fde047" not in css
+    # Amber links on a light page would not read (AA): links and the like use a darker amber.
+    assert f"--sl-primary-ink:{theme.ink_on_page('#d97706')};" in css and "--sl-primary-ink:#d97706" not in css
     assert "http" not in css  # no font CDN, nothing from another host
 
 
@@ -90,7 +93,7 @@ def test_the_email_layout_carries_the_logo_colour_and_readable_text(org_a, clien
     assert len(mail.outbox) == 1
     html = mail.outbox[0].alternatives[0][0]
     assert "Alpha Community Living" in html
-    assert "background:#fde047;color:#111827" in html  # the header, and the button
+    assert "background:#d97706;color:#111827" in html  # the header, and the button
     assert "color:#ffffff" not in html
     assert f"http://{org_a.primary_host}" in html and "/logo.png?v=" in html
 

@@ -18,10 +18,20 @@ def test_the_preview_follows_the_colours_and_the_font_as_they_change(demo, page,
     bar = page.locator(".brand-preview-bar")
     note = page.locator('[data-ratio="primary"]')
 
+    page.locator("#id_primary_color").fill("#d97706")
+    assert bar.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(217, 119, 6)"
+    assert bar.evaluate("el => getComputedStyle(el).color") == "rgb(17, 24, 39)"  # near-black on amber
+    assert "Text on the primary colour: 5.56:1" in note.inner_text()
+    assert "is-refused" not in (note.get_attribute("class") or "")
+    # Each status line says which colour it is of, and is named for screen readers.
+    secondary = page.locator('[data-ratio="secondary"]')
+    assert secondary.inner_text().startswith("Text on the secondary colour:")
+    assert note.get_attribute("role") == "status" and note.get_attribute("aria-label")
+
+    # Text on it reads (near-black, 13.45:1), but the buttons would vanish on the white page.
     page.locator("#id_primary_color").fill("#fde047")
-    assert bar.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(253, 224, 71)"
-    assert bar.evaluate("el => getComputedStyle(el).color") == "rgb(17, 24, 39)"  # near-black on yellow
-    assert "13.45:1" in note.inner_text() and "is-refused" not in (note.get_attribute("class") or "")
+    assert "13.45:1" in note.inner_text() and "1.31:1" in note.inner_text()
+    assert "is-refused" in (note.get_attribute("class") or "")
 
     page.locator("#id_primary_color").fill("#777777")
     assert bar.evaluate("el => getComputedStyle(el).color") == "rgb(255, 255, 255)"

@@ -3,7 +3,7 @@
 
 import pytest
 
-from apps.branding.services import colour_problem
+from apps.branding.services import colour_problem, primary_problem
 from apps.tenants import theme
 
 
@@ -58,3 +58,14 @@ def test_a_light_brand_colour_is_darkened_in_its_own_hue():
     ink = theme.ink_on_page("#fde047")
     r, g, b = (int(ink[i : i + 2], 16) for i in (1, 3, 5))
     assert ink != "#fde047" and r > g > b  # still a yellow, only darker
+
+
+@pytest.mark.parametrize("colour", ["#1d4ed8", "#15803d", "#0f766e", "#2563eb", "#d97706", "#000000"])
+def test_the_demo_and_bench_primary_colours_stand_out_on_the_page(colour):
+    assert primary_problem(colour) == "" and colour_problem(colour) == ""
+
+
+@pytest.mark.parametrize(("colour", "shown"), [("#ffffff", "1.00:1"), ("#fde047", "1.31:1"), ("#ca8a04", "2.93:1")])
+def test_a_primary_colour_below_3_to_1_on_white_is_refused_with_its_ratio(colour, shown):
+    problem = primary_problem(colour)
+    assert shown in problem and "3:1" in problem and colour in problem

@@ -4,10 +4,12 @@ at a font CDN."""
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from apps.tenants import theme
 from apps.tenants.validators import FONT_STACKS
+from starline import static_headers
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 DEVICE_FONTS = {"System", "Georgia"}
@@ -48,3 +50,31 @@ def test_no_template_or_stylesheet_loads_fonts_from_another_host():
         text = path.read_text()
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
         assert not re.search(r"@import\s+url\(\s*['\"]?https?:", text), path
+
+
+@pytest.mark.django_db
+def test_font_files_answer_any_origin_and_other_static_files_do_not(client_a):
+    # The theme preview is a sandboxed frame of origin null: without this header its browser
+    # refuses the self-hosted fonts.
+    font = client_a.get(theme.font_faces("Inter").split('url("')[1].split('")')[0], HTTP_ORIGIN="null")
+    assert font.status_code == 200
+    assert font["Access-Control-Allow-Origin"] == "*"
+    for path in ("/static/css/starline.css", "/static/fonts/inter/OFL.txt"):
+        response = client_a.get(path, HTTP_ORIGIN="null")
+        assert response.status_code == 200, path
+        assert "Access-Control-Allow-Origin" not in response, path
+
+
+def test_hashed_font_urls_of_collected_static_files_get_the_header_too():
+    headers: dict[str, str] = {}
+    static_headers.add_headers(headers, "/srv/staticfiles/fonts/inter/x.woff2", "/static/fonts/inter/x.0a1b2c3d.woff2")
+    assert headers == {"Access-Control-Allow-Origin": "*"}
+    static_headers.add_headers(headers := {}, "/srv/staticfiles/js/x.js", "/static/js/fonts/x.woff2.js")
+    assert headers == {}
+
+
+def test_runserver_serves_static_files_through_whitenoise():
+    # Django's own runserver handler answers /static/ without whitenoise's headers.
+    from django.core.management import get_commands
+
+    assert get_commands()["runserver"] == "whitenoise.runserver_nostatic"

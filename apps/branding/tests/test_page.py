@@ -191,3 +191,55 @@ def test_a_refused_save_leaves_no_new_image_in_storage(org_a, monkeypatch, tmp_p
             logo=upload(image_bytes()),
         )
     assert not any(path.is_file() for path in tmp_path.rglob("*.png"))
+
+
+@pytest.mark.parametrize(("colour", "shown"), [("#ffffff", "1.00:1"), ("#fde047", "1.31:1"), ("#ca8a04", "2.93:1")])
+def test_a_primary_colour_that_vanishes_on_the_white_page_is_refused_at_its_field(org_a, colour, shown):
+    # Text on it would read (dark text), but white buttons on white cards would not show.
+    before = Organization.objects.get(pk=org_a.pk)
+    response = signed_in(org_a, "admin").post(URL, _form(primary_color=colour))
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html[html.index('id="id_primary_color_error"') :]
+    assert shown in error[:600] and "3:1" in error[:600]
+    assert Organization.objects.get(pk=org_a.pk).primary_color == before.primary_color
+
+
+def test_the_same_light_colour_is_accepted_as_the_secondary_colour(org_a):
+    response = signed_in(org_a, "admin").post(URL, _form(secondary_color="#fde047"))
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=org_a.pk).secondary_color == "#fde047"
+
+
+def test_the_spanish_page_refuses_a_white_primary_in_spanish(org_a):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = "es"
+    response = client.post(URL, _form(primary_color="#ffffff"))
+    assert response.status_code == 400
+    assert "1.00:1" in response.content.decode() and "página blanca" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "lines"),
+    [
+        (
+            "en",
+            ("Contrast of the primary colour", "Contrast of the secondary colour"),
+            ("Text on the primary colour", "Text on the secondary colour"),
+        ),
+        (
+            "es",
+            ("Contraste del color principal", "Contraste del color secundario"),
+            ("Texto sobre el color principal", "Texto sobre el color secundario"),
+        ),
+    ],
+)
+def test_the_previews_contrast_lines_say_which_colour_they_are_of(org_a, language, labels, lines):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = language
+    html = client.get(URL).content.decode()
+    for label in labels:
+        assert f'role="status" aria-label="{label}"' in html
+    for line in lines:
+        assert f'data-msg-ok="{line}: {{ratio}}:1' in html
+    assert "Text on it:" not in html and "Texto sobre él:" not in html

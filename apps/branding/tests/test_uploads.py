@@ -94,3 +94,41 @@ def test_a_small_file_declaring_a_huge_canvas_is_refused():
     data = image_bytes(size=(6000, 5000))
     assert len(data) < processing.MAX_UPLOAD_BYTES
     assert _refusal(data).code == "too_many_pixels"
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A valid PNG header declaring the canvas, with one tiny compressed row: a few hundred
+    bytes that would decode to gigabytes (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [30000, 10000])
+def test_a_decompression_bomb_is_refused_as_too_large_not_as_damaged(side):
+    # 30000² is past Pillow's own hard limit (it will not open it); 10000² only past its warning.
+    refusal = _refusal(_png_declaring(side, side))
+    assert refusal.code == "too_many_pixels"
+    assert f"{processing.MAX_PIXELS // 1_000_000} million pixels" in refusal.messages[0]
+    assert "damaged" not in refusal.messages[0]
+
+
+@pytest.mark.django_db
+def test_the_bomb_is_refused_next_to_the_logo_field_in_english_and_spanish(org_a):
+    from apps.branding.tests.test_page import URL, _form
+    from conftest import signed_in
+
+    client = signed_in(org_a, "admin")
+    bomb = upload(_png_declaring(30000, 30000))
+    html = client.post(URL, _form(logo=bomb)).content.decode()
+    assert "This image is too large: at most 25 million pixels." in html
+    client.cookies["django_language"] = "es"
+    html = client.post(URL, _form(logo=upload(_png_declaring(30000, 30000)))).content.decode()
+    assert "Esta imagen es demasiado grande: como máximo 25 millones de píxeles." in html

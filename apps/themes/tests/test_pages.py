@@ -88,7 +88,7 @@ def test_the_theme_page_frames_its_preview_in_a_sandbox(org_a):
     response = signed_in(org_a, "admin").get(reverse("themes:detail", args=[theme.pk]))
     assert response.status_code == 200
     preview_url = reverse("themes:preview", args=[theme.pk])
-    assert f'sandbox="" src="{preview_url}"' in response.text
+    assert f'sandbox="" tabindex="-1" src="{preview_url}"' in response.text
 
 
 def test_the_preview_applies_the_theme_and_forbids_scripts(org_a):

@@ -69,6 +69,31 @@ HOSTILE = {
     "functions nested thousands deep": "a{color:" + "rgb(" * 4000 + "}",
     "selectors nested thousands deep": "a" + ":not(" * 2000 + ")" * 2000 + "{color:red}",
     "media queries nested thousands deep": "@media " + "(" * 5000 + ")" * 5000 + "{a{color:red}}",
+    # Unreadable text that passes the contrast check of the theme's colours.
+    "transparent text everywhere": "*{color:transparent}",
+    "transparent text, upper case": "p{color:TRANSPARENT}",
+    "see-through text, rgba": "p{color:rgba(17,24,39,0.2)}",
+    "see-through text, hsla percent": "p{color:hsla(0,0%,10%,10%)}",
+    "see-through text, space syntax": "p{color:rgb(0 0 0 / 0.1)}",
+    "see-through text, #rrggbbaa": "p{color:#11182710}",
+    "see-through text, #rgba": "p{color:#1110}",
+    "text fill colour": "p{-webkit-text-fill-color:transparent}",
+    "main faded out": "main{opacity:0}",
+    "anything faded out": ".card{opacity:0.2}",
+    "faded out, percent": ".card{opacity:10%}",
+    "opacity through arithmetic": ".card{opacity:calc(1 - 0.99)}",
+    "main hidden": "main{visibility:hidden}",
+    "rows collapsed": "tr{visibility:collapse}",
+    "body not displayed": "body{display:none}",
+    "tiny text on the whole page": "body{font-size:2px}",
+    "zero text size on :root": ":root{font-size:0}",
+    "tiny text in rem on html": "html{font-size:0.1rem}",
+    "tiny text in percent, in a selector list": ".card,main{font-size:10%}",
+    "tiny text on everything under a class": ".page *{font-size:0.5em}",
+    "tiny text by subtraction": "main{font-size:calc(20px - 19px)}",
+    "tiny text by viewport units": "body{font-size:0.5vw}",
+    "tiny text inside is()": ":is(main,aside){font-size:1px}",
+    "tiny text keyword": "body{font-size:xx-small}",
 }
 
 
@@ -135,3 +160,29 @@ def test_the_size_limit_names_the_limit():
 def test_an_empty_stylesheet_is_allowed():
     assert sanitize("") == ""
     assert sanitize("/* nothing */") == ""
+
+
+def test_readable_styling_is_kept():
+    css = (
+        ".card{opacity:0.8}\n"
+        ".hint{opacity:50%}\n"
+        "body{font-size:1.0625rem;color:#111827}\n"
+        "html{font-size:100%}\n"
+        "main{font-size:clamp(1rem,1.2em,20px)}\n"
+        ".badge{font-size:0.7rem;color:rgba(17,24,39,1)}\n"
+        ".main{font-size:8px}\n"
+        "a{color:#0f766eff;background:transparent}\n"
+        ".stripe{background-color:rgba(0,0,0,0.03)}"
+    )
+    assert sanitize(css) == css
+
+
+def test_unreadable_text_is_refused_with_a_reason():
+    for css, words in (
+        ("*{color:transparent}", "transparent"),
+        ("main{opacity:0}", "0.5"),
+        ("body{font-size:2px}", "10px"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            sanitize(css)
+        assert words in " ".join(refused.value.messages), css

@@ -150,3 +150,13 @@ def test_a_page_kept_in_memory_links_the_stylesheet_of_the_moment(org_a):
     after = linked(admin, "clients:list")
     assert after != before
     assert ".card{padding:2rem}" in admin.get(after).text
+
+
+def test_the_admin_links_the_stylesheet_with_the_active_theme(org_a):
+    # The Django admin once linked /theme.css (the branding alone) and ignored the theme.
+    make_theme(org_a, active=True, variables={"--sl-primary": "#7c2d12"})
+    admin = signed_in(org_a, "admin")
+    match = re.search(r'<link rel="stylesheet" href="(/theme-[0-9a-f]{12}\.css)">', admin.get("/admin/").text)
+    assert match, "the admin links the organization's hashed stylesheet"
+    assert match.group(1) == linked(admin, "themes:index"), "the same stylesheet as the app pages"
+    assert "--sl-primary:#7c2d12" in admin.get(match.group(1)).text

@@ -12,7 +12,7 @@ from apps.themes.variables import VARIABLES, declarations, validate_variables
     ("name", "value"),
     [
         ("--sl-primary", "#0f766e"),
-        ("--sl-primary", "#FFF"),
+        ("--sl-secondary", "#FFF"),
         ("--sl-text", "rgb(17, 24, 39)"),
         ("--sl-bg", "rgba(255,255,255,0.9)"),
         ("--sl-border", "hsl(210, 20%, 80%)"),
@@ -90,7 +90,7 @@ def test_every_variable_the_stylesheet_declares_is_known():
 
 
 def test_a_light_primary_alone_gets_dark_text_and_darkened_links():
-    cleaned = validate_variables({"--sl-primary": "#ffff00"})
+    cleaned = validate_variables({"--sl-primary": "#d97706"})
     declared = declarations(cleaned)
     assert "--sl-on-primary:#111827;" in declared
     ink = declared.split("--sl-primary-ink:")[1].split(";")[0]
@@ -120,3 +120,35 @@ def test_readable_pairs_in_every_notation_are_kept():
         {"--sl-primary": "#1d4ed8", "--sl-on-primary": "rgb(255, 255, 255)", "--sl-text": "hsl(220, 40%, 10%)"}
     )
     assert kept["--sl-on-primary"] == "rgb(255, 255, 255)"
+
+
+@pytest.mark.parametrize(("primary", "shown"), [("#ffffff", "1.00"), ("#ffff00", "1.07"), ("rgb(202, 138, 4)", "2.93")])
+def test_a_primary_colour_that_vanishes_on_the_cards_is_refused_with_the_ratio(primary, shown):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({"--sl-primary": primary})
+    text = " ".join(refused.value.messages)
+    assert "--sl-primary on --sl-surface" in text and f"{shown}:1" in text and "3:1" in text, text
+
+
+def test_a_light_primary_on_a_dark_surface_is_accepted():
+    validate_variables(
+        {"--sl-primary": "#fde047", "--sl-surface": "#111827", "--sl-bg": "#111827", "--sl-text": "#f8fafc"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("--sl-text", "rgba(17, 24, 39, 0)"),
+        ("--sl-muted", "hsla(0, 0%, 30%, 50%)"),
+        ("--sl-on-primary", "rgb(255,255,255,0.2)"),
+    ],
+)
+def test_text_in_a_see_through_colour_is_refused(name, value):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({name: value})
+    assert name in refused.value.messages[0] and "see-through" in refused.value.messages[0]
+
+
+def test_an_opaque_alpha_and_a_see_through_background_are_kept():
+    assert validate_variables({"--sl-text": "rgba(17, 24, 39, 1)", "--sl-bg": "rgba(255,255,255,0.9)"})
