@@ -170,7 +170,7 @@ def app_env(cluster: Cluster, files: Path) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "FILES_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
-    run.run_secrets = lambda: made
+    run.run_secrets = lambda *_args, **_kwargs: made
     os.environ["BENCH_DATABASE_URL"] = cluster.url(APP_DB)
     env = run.bench_env()
     env["DATABASE_URL"] = cluster.url(APP_DB)
