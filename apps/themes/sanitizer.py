@@ -296,7 +296,7 @@ def _check_readable(name: str, tokens: list, *, broad: bool) -> None:
     if name == "font-size" and broad and not _font_size_ok(tokens):
         raise Refused(
             _(
-                "font-size on *, html, body, main or :root must be at least 10px (0.625rem, 0.625em or 62.5%%), "
+                "font-size on *, html, body, main or :root must be at least 10px (0.625rem, 0.625em or 62.5%), "
                 "written without arithmetic or viewport units."
             )
         )
