@@ -22,6 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format, time_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -269,7 +270,8 @@ def _field_label(model, name: str, cache: dict) -> tuple[str, dict]:
         elif field is not None and field.get_internal_type() == "BooleanField":
             values = {"True": str(_("Yes")), "False": str(_("No"))}
         override = registry.FIELD_LABELS.get((naming.label_of(model), name)) if model is not None else None
-        cache[key] = (str(override or _verbose(model, name)).capitalize(), values)
+        # capfirst, not capitalize: a label's own capitals stay ("custom CSS", not "Custom css").
+        cache[key] = (capfirst(str(override or _verbose(model, name))), values)
     return cache[key]
 
 
@@ -359,7 +361,7 @@ KEY_LABELS = {
 
 
 def _words(key) -> str:
-    return str(KEY_LABELS.get(key) or str(key).replace("_", " ")).capitalize()
+    return capfirst(str(KEY_LABELS.get(key) or str(key).replace("_", " ")))
 
 
 def labels() -> dict:
