@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.themes import sanitizer, stylesheet, variables
@@ -17,6 +17,15 @@ NAME_MAX = 255
 
 def _name_taken_message(name: str) -> str:
     return _("Another theme is already called “%(name)s” (names differ by more than capitals).") % {"name": name}
+
+
+def _brand() -> dict[str, str] | None:
+    """The branding colours of the organization whose schema this is (the schema is the
+    organization): a theme is checked against the colours it leaves to the branding."""
+    organization = getattr(connection, "tenant", None)
+    if not hasattr(organization, "primary_color"):
+        return None
+    return variables.brand_variables(organization)
 
 
 def _clean(*, theme_name: str, css_variables: Any, custom_css: str, theme: CustomTheme | None = None) -> dict[str, Any]:
@@ -34,7 +43,7 @@ def _clean(*, theme_name: str, css_variables: Any, custom_css: str, theme: Custo
             errors["theme_name"] = [_name_taken_message(name)]
     cleaned: dict[str, Any] = {"theme_name": name}
     try:
-        cleaned["css_variables"] = variables.validate_variables(css_variables)
+        cleaned["css_variables"] = variables.validate_variables(css_variables, _brand())
     except ValidationError as exc:
         errors["css_variables"] = exc.messages
     try:

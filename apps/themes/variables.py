@@ -160,9 +160,11 @@ def _problem(name: str, value: object) -> str | None:
     return None
 
 
-def validate_variables(variables: object) -> dict[str, str]:
+def validate_variables(variables: object, brand: dict[str, str] | None = None) -> dict[str, str]:
     """The variables, cleaned (values trimmed, colours in lower case), or a ValidationError
-    with one message per bad entry."""
+    with one message per bad entry. `brand` is the organization's branding colours
+    (`brand_variables`): what the theme's colours are read against where it leaves their
+    partner unset."""
     if not isinstance(variables, dict):
         raise ValidationError(_("The theme variables must be pairs of a name and a value."), code="invalid")
     problems = [problem for name, value in variables.items() if (problem := _problem(str(name), value))]
@@ -171,7 +173,7 @@ def validate_variables(variables: object) -> dict[str, str]:
     cleaned = {
         name: value.strip().lower() if VARIABLES[name].kind != FONT else value for name, value in variables.items()
     }
-    if problems := contrast_problems(cleaned):
+    if problems := contrast_problems(cleaned, brand):
         raise ValidationError([ValidationError(p, code="contrast") for p in problems])
     return cleaned
 
@@ -179,6 +181,15 @@ def validate_variables(variables: object) -> dict[str, str]:
 # The colours starline.css starts from (its :root): what a theme's colours are read against when
 # it leaves their partner unset.
 PAGE_DEFAULTS = {"--sl-text": "#111827", "--sl-bg": "#f8fafc", "--sl-surface": "#ffffff"}
+# Text the theme may set that nothing derives when it sets the background: checked against the
+# backgrounds in effect only when the theme sets the text itself (the branding's own ink is made
+# readable on the default page by apps/tenants/theme.py).
+TEXT_SET_PAIRS = (
+    ("--sl-bg", "--sl-muted"),
+    ("--sl-surface", "--sl-muted"),
+    ("--sl-bg", "--sl-primary-ink"),
+    ("--sl-surface", "--sl-primary-ink"),
+)
 # Each background and the text drawn on it. A theme naming the background and not the text gets
 # the readable text (`derived`); one naming both must make them readable together.
 PAIRS = (
@@ -220,14 +231,29 @@ def derived(variables: dict[str, str]) -> dict[str, str]:
     return made
 
 
-def contrast_problems(variables: dict[str, str]) -> list[str]:
+def brand_variables(organization) -> dict[str, str]:
+    """The organization's branding colours as the variables apps/tenants/theme.py serves: a
+    theme is layered over them, so a colour it leaves unset is the branding's."""
+    brand = theme.for_organization(organization)
+    return {
+        "--sl-primary": brand.primary,
+        "--sl-on-primary": brand.on_primary,
+        "--sl-primary-ink": brand.primary_ink,
+        "--sl-secondary": brand.secondary,
+        "--sl-on-secondary": brand.on_secondary,
+    }
+
+
+def contrast_problems(variables: dict[str, str], brand: dict[str, str] | None = None) -> list[str]:
     """WCAG 2.1 AA for the theme's text on its backgrounds (4.5:1), as the branding page asks of
-    the brand's colours: each pair the theme touches, with the ratio it reaches."""
-    chosen = {**PAGE_DEFAULTS, **variables, **derived(variables)}
+    the brand's colours: each pair the theme touches, with the ratio it reaches. A colour the
+    theme leaves unset is the one in effect: what its own colours decide (`derived`), else the
+    branding's (`brand`), else starline.css's."""
+    chosen = {**PAGE_DEFAULTS, **(brand or {}), **variables, **derived(variables)}
     problems = []
-    for background, text in PAIRS:
-        if background not in variables and text not in variables:
-            continue
+    checked = [pair for pair in PAIRS if pair[0] in variables or pair[1] in variables]
+    checked += [pair for pair in TEXT_SET_PAIRS if pair[1] in variables]
+    for background, text in checked:
         if background not in chosen or text not in chosen:
             continue  # the branding's own, checked on its page
         ratio = theme.contrast_ratio(hex_of(chosen[background]), hex_of(chosen[text]))
