@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from apps.tenants.theme import contrast_ratio
 from apps.themes.models import CustomTheme
 from apps.themes.tests.support import make_theme
 from conftest import signed_in
@@ -89,6 +90,36 @@ def test_the_theme_page_frames_its_preview_in_a_sandbox(org_a):
     assert response.status_code == 200
     preview_url = reverse("themes:preview", args=[theme.pk])
     assert f'sandbox="" tabindex="-1" src="{preview_url}"' in response.text
+
+
+def test_the_theme_page_shows_no_template_comment(org_a):
+    theme = make_theme(org_a)
+    response = signed_in(org_a, "admin").get(reverse("themes:detail", args=[theme.pk]))
+    assert response.status_code == 200
+    assert "{#" not in response.text and "sandbox with no allowances" not in response.text
+
+
+def test_header_text_in_the_organizations_own_primary_is_refused_with_the_ratio(org_a):
+    # The theme sets only the text on the primary; the primary in effect is the branding's.
+    data = {"theme_name": "Invisible", "css_variables": f"--sl-on-primary: {org_a.primary_color}", "custom_css": ""}
+    client = signed_in(org_a, "admin")
+    response = client.post(reverse("themes:create"), data)
+    assert response.status_code == 400
+    said = " ".join(response.context["form"].errors["css_variables"])
+    assert "--sl-on-primary on --sl-primary" in said and "1.00:1" in said, said
+    client.cookies["django_language"] = "es"
+    response = client.post(reverse("themes:create"), data)
+    said = " ".join(response.context["form"].errors["css_variables"])
+    assert "--sl-on-primary sobre --sl-primary" in said and "1.00:1" in said, said
+    with org_a:
+        assert not CustomTheme.objects.exists()
+
+
+def test_readable_header_text_on_the_organizations_primary_is_kept(org_a):
+    data = {"theme_name": "Crisp", "css_variables": "--sl-on-primary: #ffffff", "custom_css": ""}
+    assert contrast_ratio(org_a.primary_color, "#ffffff") >= 4.5  # the fixture's primary is a dark one
+    response = signed_in(org_a, "admin").post(reverse("themes:create"), data)
+    assert response.status_code == 302
 
 
 def test_the_preview_applies_the_theme_and_forbids_scripts(org_a):

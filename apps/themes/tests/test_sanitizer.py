@@ -186,3 +186,10 @@ def test_unreadable_text_is_refused_with_a_reason():
         with pytest.raises(ValidationError) as refused:
             sanitize(css)
         assert words in " ".join(refused.value.messages), css
+
+
+def test_the_font_size_refusal_shows_a_plain_percent_sign():
+    with pytest.raises(ValidationError) as refused:
+        sanitize("body{font-size:2px}")
+    text = " ".join(refused.value.messages)
+    assert "62.5%)" in text and "%%" not in text, text

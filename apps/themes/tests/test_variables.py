@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.themes.variables import VARIABLES, declarations, validate_variables
+from apps.tenants import theme
+from apps.themes.variables import VARIABLES, brand_variables, declarations, validate_variables
 
 
 @pytest.mark.parametrize(
@@ -152,3 +153,75 @@ def test_text_in_a_see_through_colour_is_refused(name, value):
 
 def test_an_opaque_alpha_and_a_see_through_background_are_kept():
     assert validate_variables({"--sl-text": "rgba(17, 24, 39, 1)", "--sl-bg": "rgba(255,255,255,0.9)"})
+
+
+# --- the colours in effect: what a theme leaves unset is the branding's ----------------------------
+
+BRAND = {
+    "--sl-primary": "#1d4ed8",
+    "--sl-on-primary": "#ffffff",
+    "--sl-primary-ink": "#1d4ed8",
+    "--sl-secondary": "#334155",
+    "--sl-on-secondary": "#ffffff",
+}
+
+
+@pytest.mark.parametrize(
+    ("variables", "named", "ratio"),
+    [
+        ({"--sl-on-primary": "#1d4ed8"}, "--sl-on-primary on --sl-primary", "1.00"),
+        ({"--sl-on-secondary": "#334155"}, "--sl-on-secondary on --sl-secondary", "1.00"),
+        ({"--sl-primary-ink": "#fafafa"}, "--sl-primary-ink on --sl-surface", "1.04"),
+    ],
+)
+def test_text_set_alone_is_read_against_the_brands_colour_in_effect(variables, named, ratio):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables(variables, BRAND)
+    text = " ".join(refused.value.messages)
+    assert named in text and f"{ratio}:1" in text, text
+
+
+def test_a_primary_set_alone_is_read_against_the_text_it_gets():
+    # Its text is derived (white or near-black, whichever reads better): a mid grey gets neither.
+    with pytest.raises(ValidationError) as refused:
+        validate_variables({"--sl-primary": "#777777"}, BRAND)
+    text = " ".join(refused.value.messages)
+    assert "--sl-on-primary on --sl-primary" in text and "4.47:1" in text, text
+    assert validate_variables({"--sl-primary": "#0f766e"}, BRAND) == {"--sl-primary": "#0f766e"}
+
+
+def test_a_theme_primary_is_read_against_its_own_text_not_the_brands():
+    # The brand's text is white; the theme's light primary with its own dark text reads.
+    assert validate_variables({"--sl-primary": "#d97706", "--sl-on-primary": "#000000"}, BRAND)
+
+
+def test_the_brand_variables_are_those_the_branding_serves(org_a):
+    served = theme.for_organization(org_a).css
+    brand = brand_variables(org_a)
+    assert brand["--sl-primary"] == org_a.primary_color and brand["--sl-secondary"] == org_a.secondary_color
+    assert all(f"{name}:{value};" in served for name, value in brand.items()), (brand, served)
+
+
+@pytest.mark.parametrize(
+    ("variables", "named", "ratio"),
+    [
+        ({"--sl-muted": "#fafafa"}, "--sl-muted on --sl-surface", "1.04"),
+        ({"--sl-muted": "#9ca3af"}, "--sl-muted on --sl-surface", "2.53"),
+        (
+            {"--sl-muted": "#6b7280", "--sl-bg": "#111827", "--sl-surface": "#111827", "--sl-text": "#f8fafc"},
+            "--sl-muted on --sl-bg",
+            "3.66",
+        ),
+    ],
+)
+def test_muted_text_that_does_not_read_on_the_background_in_effect_is_refused(variables, named, ratio):
+    with pytest.raises(ValidationError) as refused:
+        validate_variables(variables)
+    text = " ".join(refused.value.messages)
+    assert named in text and f"{ratio}:1" in text, text
+
+
+def test_readable_muted_text_is_kept():
+    assert validate_variables({"--sl-muted": "#4b5563"}) == {"--sl-muted": "#4b5563"}
+    dark = {"--sl-muted": "#9ca3af", "--sl-bg": "#111827", "--sl-surface": "#111827", "--sl-text": "#f8fafc"}
+    assert validate_variables(dark) == dark
