@@ -43,7 +43,10 @@ class BrandingForm(forms.Form):
     secondary_color = forms.CharField(
         label=_("Secondary colour"),
         max_length=7,
-        help_text=_("Accents and links on hover. Text on it must stay readable too."),
+        help_text=_(
+            "Secondary buttons, accents and links on hover. Text on it must stay readable (at least 4.5:1), and it "
+            "must stand out on the white page (at least 3:1)."
+        ),
         widget=ColourInput(attrs={"data-preview": "secondary"}),
     )
     font_family = forms.ChoiceField(

@@ -17,30 +17,9 @@ from apps.tenants import images, theme, validators
 from apps.tenants import services as tenant_services
 from apps.tenants.models import Organization
 
-
-def colour_problem(colour: str) -> str:
-    """Why text could not be read on this colour (WCAG 2.1 AA), or "" when it can."""
-    ratio = theme.best_text_contrast(colour)
-    if ratio >= theme.AA_NORMAL_TEXT:
-        return ""
-    # Floored, not rounded: 4.48 must not read as a passing 4.5.
-    shown = theme.floored(ratio)
-    return _(
-        "Neither white nor dark text is readable enough on %(colour)s: the better of the two reaches "
-        "%(ratio)s:1, and WCAG 2.1 AA asks for at least 4.5:1. Choose a darker or a lighter colour."
-    ) % {"colour": colour, "ratio": shown}
-
-
-def primary_problem(colour: str) -> str:
-    """Why buttons in this primary colour would not stand out on the white page (WCAG 2.1
-    non-text contrast, 3:1), or "" when they do."""
-    ratio = theme.contrast_ratio(colour, theme.WHITE)
-    if ratio >= theme.UI_COMPONENT:
-        return ""
-    return _(
-        "Buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and WCAG 2.1 "
-        "asks for at least 3:1. Choose a darker colour."
-    ) % {"colour": colour, "ratio": theme.floored(ratio)}
+# The rules live with the theme (apps/tenants/theme.py) so the platform admin applies them too.
+colour_problem = theme.colour_problem
+primary_problem = theme.primary_problem
 
 
 @transaction.atomic
@@ -66,7 +45,7 @@ def branding_update(
         except ValidationError as exc:
             errors[name] = exc.messages
             continue
-        problem = colour_problem(value) or (primary_problem(value) if name == "primary_color" else "")
+        problem = theme.brand_colour_problem(name, value)
         if problem:
             errors[name] = [problem]
         fields[name] = value

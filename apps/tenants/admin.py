@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import tenant_connection
-from apps.tenants import domain_services, images, services
+from apps.tenants import domain_services, images, services, theme, validators
 from apps.tenants.models import DeletedOrganization, Domain, Organization
 
 
@@ -60,6 +60,22 @@ class OrganizationAdminForm(forms.ModelForm):
         if isinstance(value, UploadedFile):
             return images.process(value, kind)
         return value
+
+    def _colour(self, name: str) -> str:
+        # The branding page's rule (apps/tenants/theme.py): a colour refused there must not get in
+        # here, or the agency could not save its own branding page afterwards.
+        value = (self.cleaned_data.get(name) or "").strip().lower()
+        if value:
+            validators.validate_hex_colour(value)  # before the contrast, which reads #rrggbb
+        if value and (problem := theme.brand_colour_problem(name, value)):
+            raise ValidationError(problem)
+        return value
+
+    def clean_primary_color(self):
+        return self._colour("primary_color")
+
+    def clean_secondary_color(self):
+        return self._colour("secondary_color")
 
     def clean_logo(self):
         return self._image("logo", images.LOGO)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from apps.core.pdf import font_file_url
 from apps.tenants.validators import FONT_STACKS
@@ -86,6 +87,49 @@ def ink_on_page(colour: str) -> str:
         if contrast_ratio(darker, PAGE_BACKGROUND) >= AA_NORMAL_TEXT:
             return darker
     return NEAR_BLACK
+
+
+def colour_problem(colour: str) -> str:
+    """Why text could not be read on this colour (WCAG 2.1 AA), or "" when it can."""
+    ratio = best_text_contrast(colour)
+    if ratio >= AA_NORMAL_TEXT:
+        return ""
+    # Floored, not rounded: 4.48 must not read as a passing 4.5.
+    return _(
+        "Neither white nor dark text is readable enough on %(colour)s: the better of the two reaches "
+        "%(ratio)s:1, and WCAG 2.1 AA asks for at least 4.5:1. Choose a darker or a lighter colour."
+    ) % {"colour": colour, "ratio": floored(ratio)}
+
+
+def primary_problem(colour: str) -> str:
+    """Why buttons in this primary colour would not stand out on the white page (WCAG 2.1
+    non-text contrast, 3:1), or "" when they do."""
+    ratio = contrast_ratio(colour, WHITE)
+    if ratio >= UI_COMPONENT:
+        return ""
+    return _(
+        "Buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and WCAG 2.1 "
+        "asks for at least 3:1. Choose a darker colour."
+    ) % {"colour": colour, "ratio": floored(ratio)}
+
+
+def secondary_problem(colour: str) -> str:
+    """The same 3:1 on the white page for the secondary colour: secondary buttons and the
+    footer's rule are drawn in it, and a white or near-white one makes them vanish."""
+    ratio = contrast_ratio(colour, WHITE)
+    if ratio >= UI_COMPONENT:
+        return ""
+    return _(
+        "Secondary buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and "
+        "WCAG 2.1 asks for at least 3:1. Choose a darker colour."
+    ) % {"colour": colour, "ratio": floored(ratio)}
+
+
+def brand_colour_problem(field: str, colour: str) -> str:
+    """The one rule for a brand colour ("primary_color" or "secondary_color", a valid #rrggbb),
+    wherever it is set (the branding page, the platform admin): "" when it is accepted."""
+    on_page = primary_problem if field == "primary_color" else secondary_problem
+    return colour_problem(colour) or on_page(colour)
 
 
 def font_faces(font_family: str) -> str:

@@ -69,3 +69,14 @@ def test_the_demo_and_bench_primary_colours_stand_out_on_the_page(colour):
 def test_a_primary_colour_below_3_to_1_on_white_is_refused_with_its_ratio(colour, shown):
     problem = primary_problem(colour)
     assert shown in problem and "3:1" in problem and colour in problem
+
+
+@pytest.mark.parametrize(("colour", "shown"), [("#ffffff", "1.00:1"), ("#fde047", "1.31:1")])
+def test_a_secondary_colour_below_3_to_1_on_white_is_refused_with_its_ratio(colour, shown):
+    problem = theme.brand_colour_problem("secondary_color", colour)
+    assert shown in problem and "3:1" in problem and colour in problem
+
+
+@pytest.mark.parametrize("colour", ["#0f766e", "#334155", "#64748b", "#475569"])
+def test_the_demo_and_bench_secondary_colours_pass(colour):
+    assert theme.brand_colour_problem("secondary_color", colour) == ""

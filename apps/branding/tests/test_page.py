@@ -205,10 +205,40 @@ def test_a_primary_colour_that_vanishes_on_the_white_page_is_refused_at_its_fiel
     assert Organization.objects.get(pk=org_a.pk).primary_color == before.primary_color
 
 
-def test_the_same_light_colour_is_accepted_as_the_secondary_colour(org_a):
-    response = signed_in(org_a, "admin").post(URL, _form(secondary_color="#fde047"))
+@pytest.mark.parametrize(("colour", "shown"), [("#ffffff", "1.00:1"), ("#fde047", "1.31:1")])
+def test_a_secondary_colour_that_vanishes_on_the_white_page_is_refused_at_its_field(org_a, colour, shown):
+    # Dark text would read on it, but secondary buttons in it would not show on the white page.
+    before = Organization.objects.get(pk=org_a.pk)
+    response = signed_in(org_a, "admin").post(URL, _form(secondary_color=colour))
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html[html.index('id="id_secondary_color_error"') :]
+    assert shown in error[:600] and "3:1" in error[:600] and "Secondary buttons" in error[:600]
+    assert Organization.objects.get(pk=org_a.pk).secondary_color == before.secondary_color
+
+
+@pytest.mark.parametrize("colour", ["#0f766e", "#334155"])
+def test_the_demo_and_bench_secondary_colours_are_accepted(org_a, colour):
+    response = signed_in(org_a, "admin").post(URL, _form(secondary_color=colour))
     assert response.status_code == 302
-    assert Organization.objects.get(pk=org_a.pk).secondary_color == "#fde047"
+    assert Organization.objects.get(pk=org_a.pk).secondary_color == colour
+
+
+def test_the_preview_warns_of_a_faint_secondary_colour_in_both_languages(org_a):
+    client = signed_in(org_a, "admin")
+    html = client.get(URL).content.decode()
+    assert "Secondary buttons on the white page: {ratio}:1, below 3:1" in html
+    client.cookies["django_language"] = "es"
+    html = client.get(URL).content.decode()
+    assert "Botones secundarios sobre la página blanca: {ratio}:1, menos de 3:1" in html
+
+
+def test_the_spanish_page_refuses_a_white_secondary_in_spanish(org_a):
+    client = signed_in(org_a, "admin")
+    client.cookies["django_language"] = "es"
+    response = client.post(URL, _form(secondary_color="#ffffff"))
+    assert response.status_code == 400
+    assert "1.00:1" in response.content.decode() and "botones secundarios" in response.content.decode()
 
 
 def test_the_spanish_page_refuses_a_white_primary_in_spanish(org_a):

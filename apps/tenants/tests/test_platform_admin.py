@@ -147,3 +147,58 @@ def test_an_organizations_models_are_not_in_the_platforms_admin(operator_client)
     index = operator_client.get("/admin/").content.decode()
     assert "/admin/tenants/organization/" in index
     assert "/admin/clients/client/" not in index
+
+
+def _change_form(organization, **changes):
+    domain = Domain.objects.get(tenant=organization)
+    form = FORM | {
+        "name": organization.name,
+        "subdomain": organization.subdomain,
+        "primary_color": organization.primary_color,
+        "secondary_color": organization.secondary_color,
+        "timezone": organization.timezone,
+        "contact_email": organization.contact_email,
+        "domains-TOTAL_FORMS": "1",
+        "domains-INITIAL_FORMS": "1",
+        "domains-0-id": str(domain.pk),
+        "domains-0-tenant": str(organization.pk),
+        **changes,
+    }
+    form.pop("admin_email")
+    return form
+
+
+@pytest.mark.parametrize(
+    ("field", "colour", "said"),
+    [
+        ("primary_color", "#ffffff", "1.00:1"),  # buttons would vanish on the white page
+        ("primary_color", "#777777", "4.47:1"),  # no text reads on it
+        ("secondary_color", "#ffffff", "1.00:1"),
+        ("secondary_color", "#fde047", "1.31:1"),
+    ],
+)
+def test_the_admin_form_refuses_a_colour_the_branding_page_would_refuse(operator_client, org_a, field, colour, said):
+    before = (org_a.primary_color, org_a.secondary_color)
+    response = operator_client.post(
+        f"/admin/tenants/organization/{org_a.pk}/change/", _change_form(org_a, **{field: colour})
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field] and said in errors[field][0], errors
+    org_a.refresh_from_db()
+    assert (org_a.primary_color, org_a.secondary_color) == before
+
+
+def test_the_admin_form_refuses_a_white_primary_for_a_new_organization(operator_client):
+    response = operator_client.post("/admin/tenants/organization/add/", FORM | {"primary_color": "#FFFFFF"})
+    assert response.status_code == 200
+    assert "3:1" in response.context["adminform"].form.errors["primary_color"][0]
+    assert not Organization.objects.filter(subdomain="brightpath").exists()
+
+
+def test_the_admin_form_keeps_readable_colours_in_lower_case(operator_client, org_a):
+    form = _change_form(org_a, primary_color="#0F766E", secondary_color="#334155")
+    response = operator_client.post(f"/admin/tenants/organization/{org_a.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org_a.refresh_from_db()
+    assert (org_a.primary_color, org_a.secondary_color) == ("#0f766e", "#334155")
