@@ -37,6 +37,13 @@ def test_the_preview_follows_the_colours_and_the_font_as_they_change(demo, page,
     assert bar.evaluate("el => getComputedStyle(el).color") == "rgb(255, 255, 255)"
     assert "4.47:1" in note.inner_text() and "is-refused" in (note.get_attribute("class") or "")
 
+    # The secondary colour's buttons must stand out on the white page too (3:1).
+    page.locator("#id_secondary_color").fill("#ffffff")
+    assert "1.00:1" in secondary.inner_text() and "Secondary buttons" in secondary.inner_text()
+    assert "is-refused" in (secondary.get_attribute("class") or "")
+    page.locator("#id_secondary_color").fill("#334155")
+    assert "is-refused" not in (secondary.get_attribute("class") or "")
+
     page.locator("#id_font_family").select_option("Lato")
     assert page.locator(".brand-preview").evaluate("el => getComputedStyle(el).fontFamily").startswith("Lato")
 
