@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts import selectors
 from apps.accounts.forms import SecurityPolicyForm
 from apps.accounts.services import security_policy_changed_record, security_policy_clean
+from apps.tenants.models import Organization
 from apps.tenants.settings_sections import Section
 
 FIELDS = ("idle_minutes", "absolute_hours", "two_factor", "two_factor_roles")
@@ -45,8 +46,12 @@ def _apply(*, organization, settings: dict, data: dict) -> dict[str, Any]:
 
 
 def _saved(*, organization, before: dict, actor, request=None) -> None:
-    policy = (organization.settings or {}).get("security") or {}
-    if policy != before.get("security"):
+    # Compared as the policy is applied (defaults filled in): an organization that never saved
+    # the policy stores none, and the first save of any other setting stores the defaults it
+    # already had. That is no change of policy and gets no record.
+    was = selectors.security_policy(Organization(settings=before))
+    if selectors.security_policy(organization) != was:
+        policy = (organization.settings or {}).get("security") or {}
         security_policy_changed_record(policy=policy, actor=actor, request=request)
 
 

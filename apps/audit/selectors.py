@@ -635,14 +635,20 @@ def _expanded(model, name: str, values, context: dict) -> list | None:
 
 
 def export_changes(entry, model, cache: dict) -> dict:
-    """An entry's changes for the CSV: as logged (field names, stored values), except a field
-    an app splits into lines, written as the page shows it: a key per line, labelled in the
-    reader's language, its values in words. `cache` is the export's, one for all its rows."""
+    """An entry's changes for the CSV, keyed as the page names them: each field by its label in
+    the reader's language (its values as logged), and a field an app splits into lines a key
+    per line, its values in words. The record's own id is left out as on the page: the row's
+    resource_id holds it. `cache` is the export's, one for all its rows."""
     found: dict = {}
+    labels = cache.setdefault("labels", {})
     for name, values in (entry.changes or {}).items():
+        if name == "id":
+            continue
         lines = _expanded(model, name, values, {"expanded": cache})
         if lines is None:
-            found[name] = values
+            label = _field_label(model, name, labels)[0]
+            # Two fields a reader would call alike keep apart: the second by its stored name.
+            found[name if label in found else label] = values
             continue
         for line, was, now in lines:
             found[line] = [_show(was, limit=1000), _show(now, limit=1000)]

@@ -30,8 +30,8 @@ def _entry_row(entry: LogEntry, type_names: dict[int, str], names: dict, hidden:
     masked = hidden.get(entry.content_type_id)
     changes = entry.changes
     model = export["models"].get(entry.content_type_id)
-    if changes and not masked and model is not None and naming.has_expanded(model):
-        # Rows are written after the view returns: the lines' labels in the reader's language.
+    if changes and not masked and model is not None:
+        # Rows are written after the view returns: the labels in the reader's language.
         with translation.override(export["language"]):
             changes = selectors.export_changes(entry, model, export["cache"])
     return [

@@ -171,8 +171,10 @@ def template_preview(request: OrgRequest, kind: str, channel: str) -> HttpRespon
     template = selectors.template_for(kind, channel)
     form = forms.template_form(kind, channel, instance=template, data=request.POST or None)
     organization = request.organization
-    # Where the sent email's images (the logo) come from: the organization's own host.
-    base = base_url(organization=organization)
+    # Where the email's images (the logo) come from: this request's own host and port, which
+    # the reader's browser surely reaches. Sent emails, with no request, use the organization's
+    # host (and LINK_PORT); a development server on another port would break the image here.
+    base = base_url(request=request, organization=organization)
     context = {"form": form, "channel": channel, "organization": organization}
     if request.method == "POST" and not form.is_valid():
         return _preview_response(request, context, base, status=400)

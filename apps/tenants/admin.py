@@ -39,6 +39,21 @@ class PublicSchemaOnlyMixin:
         return False
 
 
+class HostnameField(forms.CharField):
+    """A custom domain as typed: lowercased, without the root's dot, an internationalised name
+    in its ASCII form, before the model's validator sees it, as the organization's own domain
+    page reads it (CARE.HARBOR.EXAMPLE is care.harbor.example, not a bad name)."""
+
+    def to_python(self, value):
+        return validators.hostname_to_ascii(super().to_python(value))
+
+
+def _both_ways(domain: Domain) -> str:
+    """An internationalised domain as people write it and as DNS carries it."""
+    shown = domain.display_name
+    return shown if shown == domain.domain else f"{shown} ({domain.domain})"
+
+
 class OrganizationAdminForm(forms.ModelForm):
     admin_email = forms.EmailField(
         label=_("First administrator's email"),
@@ -52,7 +67,7 @@ class OrganizationAdminForm(forms.ModelForm):
         # Plain file fields: images.process decodes, checks and re-encodes an upload with its
         # own messages (SVG, size, pixels), as the branding page does; Django's ImageField
         # would accept any format Pillow reads and keep the file as uploaded.
-        field_classes = {"logo": forms.FileField, "favicon": forms.FileField}
+        field_classes = {"logo": forms.FileField, "favicon": forms.FileField, "custom_domain": HostnameField}
 
     def _image(self, name: str, kind: images.Kind):
         value = self.cleaned_data.get(name)
@@ -199,7 +214,7 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("%(domain)s verified by hand for %(organization)s.")
-                    % {"domain": domain.domain, "organization": organization},
+                    % {"domain": _both_ways(domain), "organization": organization},
                 )
 
     @admin.action(description=_("Check the custom domain of selected organizations now (DNS)"))
@@ -212,7 +227,7 @@ class OrganizationAdmin(PublicSchemaOnlyMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"{domain.domain}: {domain.get_status_display()}. {domain.last_check_message}",
+                    f"{_both_ways(domain)}: {domain.get_status_display()}. {domain.last_check_message}",
                     messages.SUCCESS if domain.status == Domain.Status.VERIFIED else messages.WARNING,
                 )
 

@@ -1,5 +1,7 @@
 """The tenants app's models in the change log (see apps/audit/registry.py and apps/audit/naming.py)."""
 
+from django.utils.translation import gettext_lazy
+
 from apps.tenants import settings_audit
 
 AUDITED: dict[str, dict] = {"tenants.Organization": {}, "tenants.Domain": {}, "tenants.DeletedOrganization": {}}
@@ -15,3 +17,8 @@ VIEW_PERMISSIONS = {
 }
 # The settings page's values, one JSON field: one line per setting in the log.
 EXPANDED = {("tenants.organization", "settings"): settings_audit.changes}
+# django-tenants' own Domain fields carry no translated names.
+FIELD_LABELS = {
+    ("tenants.domain", "tenant"): gettext_lazy("organization"),
+    ("tenants.domain", "is_primary"): gettext_lazy("primary domain"),
+}

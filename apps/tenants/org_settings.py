@@ -98,6 +98,10 @@ def _records_fields(organization) -> dict[str, forms.Field]:
             min_value=low,
             max_value=high,
             help_text=gettext_lazy("Six years at least, the period HIPAA asks records of this kind to be kept."),
+            # Said why, not only Django's bare "greater than or equal to 6".
+            error_messages={
+                "min_value": gettext_lazy("Audit records are kept at least six years (HIPAA): enter 6 or more.")
+            },
         )
     }
 

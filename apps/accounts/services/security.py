@@ -44,7 +44,12 @@ def security_policy_clean(
 
 
 def security_policy_changed_record(*, policy: dict, actor: User, request: HttpRequest | None = None) -> None:
-    auth_event_record(kind=AuthEvent.Kind.SECURITY_POLICY_CHANGED, request=request, actor=actor, detail=policy)
+    """The event alone, without the policy as details: every change of the policy is a save of
+    Organization.settings, whose own entry in the log (same save, same person) shows each
+    changed value as the settings page words it, in the reader's language
+    (apps/tenants/settings_audit.py). The stored keys and values here ("Two factor: optional")
+    would only repeat it, raw and untranslated."""
+    auth_event_record(kind=AuthEvent.Kind.SECURITY_POLICY_CHANGED, request=request, actor=actor)
 
 
 @transaction.atomic

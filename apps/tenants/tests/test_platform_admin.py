@@ -202,3 +202,32 @@ def test_the_admin_form_keeps_readable_colours_in_lower_case(operator_client, or
     assert response.status_code == 302, response.content.decode()[:2000]
     org_a.refresh_from_db()
     assert (org_a.primary_color, org_a.secondary_color) == ("#0f766e", "#334155")
+
+
+def test_a_custom_domain_in_capitals_is_read_in_lowercase(operator_client):
+    # As the organization's own domain page reads it: capitals are not a bad name.
+    response = operator_client.post("/admin/tenants/organization/add/", FORM | {"custom_domain": "CARE.HARBOR.EXAMPLE"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organization.objects.get(subdomain="brightpath").custom_domain == "care.harbor.example"
+
+
+def test_an_internationalised_custom_domain_is_stored_in_ascii(operator_client):
+    response = operator_client.post("/admin/tenants/organization/add/", FORM | {"custom_domain": "Bücher.Example.org."})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organization.objects.get(subdomain="brightpath").custom_domain == "xn--bcher-kva.example.org"
+
+
+def test_verifying_an_internationalised_domain_by_hand_names_it_both_ways(operator_client, org_a):
+    from apps.tenants import domain_services
+
+    with org_a:
+        domain_services.custom_domain_claim(organization=org_a, domain="bücher.example.org")
+    connection.set_schema_to_public()
+    response = operator_client.post(
+        "/admin/tenants/organization/",
+        {"action": "verify_custom_domain", "_selected_action": [str(org_a.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "bücher.example.org (xn--bcher-kva.example.org) verified by hand for Alpha Community Living." in body

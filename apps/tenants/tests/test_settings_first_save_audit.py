@@ -67,3 +67,43 @@ def test_an_old_default_and_the_same_value_written_explicitly_are_no_change(org_
     with org_a:
         assert settings_audit.changes({}, explicit, {}) == []
         assert settings_audit.changes(explicit, {}, {}) == []
+
+
+def _policy_events(org) -> list:
+    from apps.accounts.models import AuthEvent
+
+    with org:
+        return list(AuthEvent.objects.filter(kind=AuthEvent.Kind.SECURITY_POLICY_CHANGED))
+
+
+def test_a_first_save_changing_another_setting_records_no_sign_in_policy_change(org_a):
+    # Nothing stored for the policy yet: the save writes its defaults down, which is no change.
+    Organization.objects.filter(pk=org_a.pk).update(settings={})
+    client = signed_in(org_a, "admin")
+    response = client.post(URL, {**_untouched_post(client), "min_visit_minutes": 25})
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=org_a.pk).settings["security"]["idle_minutes"] == 15
+    assert _policy_events(org_a) == []
+
+
+def test_a_real_policy_change_is_one_event_its_values_on_the_settings_entry_in_words(org_a):
+    Organization.objects.filter(pk=org_a.pk).update(settings={})
+    client = signed_in(org_a, "admin")
+    before = len(_entries(org_a))
+    client.post(URL, {**_untouched_post(client), "idle_minutes": 30, "two_factor": "everyone"})
+    (event,) = _policy_events(org_a)
+    # No raw keys and values ("Two factor: everyone") on the event's entry...
+    assert event.detail == {}
+    with org_a:
+        logged = LogEntry.objects.filter(additional_data__event="security_policy_changed").get()
+    assert set(logged.additional_data) <= {"event", "via"}
+    # ...the settings entry beside it says what changed, as the page words it, in the reader's language.
+    (entry,) = _entries(org_a)[before:]
+    from django.utils import translation
+
+    with org_a, translation.override("es"):
+        rows = settings_audit.changes(*entry.changes_dict["settings"], {})
+    labels = [label for label, _was, _now in rows]
+    assert len(rows) == 2 and all("_" not in label for label in labels)
+    assert any(now == "30" for _label, _was, now in rows)
+    assert "everyone" not in {now for _label, _was, now in rows}

@@ -77,16 +77,36 @@ def test_the_lines_read_in_spanish_for_a_spanish_reader(org_a):
     assert "Sign out after this many idle minutes" not in lines
 
 
-def test_the_csv_writes_each_setting_by_its_label_and_keeps_the_other_fields_as_logged(org_a):
+def test_the_csv_writes_each_setting_and_each_field_by_its_label_in_the_readers_language(org_a):
     entry = _save(org_a, language="en")
     changes = _csv_changes(org_a, entry, "en")
     assert "settings" not in changes
     assert changes["Clock-in distance (metres)"][1] == "250"
     assert changes["Care plans need a second person's approval"] == ["Yes", "No"]
-    assert changes["timezone"][1] == "America/Denver"
+    # The organization's own columns by their names, as the page has them; values as logged.
+    assert changes["Time zone"][1] == "America/Denver"
+    assert changes["Contact phone"][1] == "+14155552671"
+    assert not {"timezone", "contact_phone", "contact_email"} & set(changes)
     spanish = _csv_changes(org_a, entry, "es")
     assert spanish["Conservar el registro de auditoría durante (años)"] == ["6", "8"]
     assert spanish["Los planes de atención necesitan la aprobación de una segunda persona"] == ["Sí", "No"]
+    assert spanish["Zona horaria"][1] == "America/Denver"
+    assert spanish["Teléfono de contacto"][1] == "+14155552671"
+
+
+def test_the_csv_names_a_domains_fields_as_the_page_does(org_a):
+    from apps.tenants import domain_services
+    from apps.tenants.models import Domain
+
+    content_type = ContentType.objects.get_for_model(Domain)
+    with org_a:  # as the organization's own domain page claims it: logged in its schema
+        domain_services.custom_domain_claim(organization=org_a, domain="care.alpha-example.org")
+        entry = LogEntry.objects.filter(content_type=content_type).latest("pk")
+    english = _csv_changes(org_a, entry, "en")
+    assert {"Kind", "Status", "Verification token", "Organization", "Domain"} <= set(english)
+    assert not {"id", "kind", "token", "status", "tenant"} & set(english)
+    spanish = _csv_changes(org_a, entry, "es")
+    assert {"Tipo", "Estado", "Código de verificación", "Organización", "Dominio"} <= set(spanish)
 
 
 def test_keys_no_section_reads_are_listed_by_where_they_are_stored(org_a):

@@ -23,6 +23,12 @@ CASES = [
         "Use {number} only once: each ID holds one number.",
         "Use {number} una sola vez: cada ID lleva un solo número.",
     ),
+    (
+        "audit_retention_years",
+        5,
+        "Audit records are kept at least six years (HIPAA): enter 6 or more.",
+        "Los registros de auditoría se conservan al menos seis años (HIPAA): indique 6 o más.",
+    ),
 ]
 
 
