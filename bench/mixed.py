@@ -173,6 +173,7 @@ def prepare() -> float:
 
     from apps.accounts.models import User
     from apps.clients.models import Client
+    from apps.core.tenancy import tenant_connection
     from apps.scheduling.models import Shift, Visit
     from apps.staff.models import Staff
     from apps.tenants import services
@@ -196,7 +197,7 @@ def prepare() -> float:
             )
             with transaction.atomic():
                 _copy_rows(template.schema_name, organization.schema_name)
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         with organization:
             dsp = Staff.objects.get(user_id=User.objects.get(email=f"dsp@{TEMPLATE}.test").pk)
             week_shift = Shift.objects.exclude(location=None).exclude(staff=None).order_by("-shift_date").first()
@@ -210,7 +211,7 @@ def prepare() -> float:
                 "cycles": _cycle_shifts(organization, dsp),
             }
         state["organizations"].append(entry)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     STATE.write_text(json.dumps(state))

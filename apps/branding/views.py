@@ -34,20 +34,21 @@ def index(request: OrgRequest) -> HttpResponse:
             "font_family": organization.font_family,
         },
     )
+    overrides = _overrides(request.user)
     context = {
         "font_stacks": validators.FONT_STACKS,
         "aa_ratio": theme.AA_NORMAL_TEXT,
         "ui_ratio": theme.UI_COMPONENT,
         "white": theme.WHITE,
         "near_black": theme.NEAR_BLACK,
-        "overrides": _overrides(request.user),
+        "overrides": overrides,
     }
     if not form.is_bound:
         # The page as it opens is the same for every admin until the brand or what overrides
         # it changes: kept whole (apps.core.fragments.cached_page; the frame, the CSRF token
         # and the nonce are filled in per request). Drawing the form and the frame was most of
         # the page's time; the notes cost one query and are part of the key.
-        notes = tuple(tuple(sorted(note.items())) for note in context["overrides"])
+        notes = tuple(tuple(sorted(note.items())) for note in overrides)
         logo, favicon = organization.logo.name or "", organization.favicon.name or ""
         response, _label = cached_page(
             request,
