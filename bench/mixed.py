@@ -88,7 +88,7 @@ def _copy_rows(source: str, target: str) -> None:
         names = ", ".join(f'"{target}"."{t}"' for t in tables)
         cursor.execute(f"TRUNCATE {names}")
         for table in tables:
-            cursor.execute(f'INSERT INTO "{target}"."{table}" SELECT * FROM "{source}"."{table}"')  # noqa: S608
+            cursor.execute(f'INSERT INTO "{target}"."{table}" SELECT * FROM "{source}"."{table}"')  # noqa: S608 - catalog names # nosec B608
         cursor.execute(
             "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND a.attidentity <> '' "
@@ -96,7 +96,7 @@ def _copy_rows(source: str, target: str) -> None:
             [target],
         )
         for table, column in cursor.fetchall():
-            highest = f'SELECT max("{column}") FROM "{target}"."{table}"'  # noqa: S608 - catalog names
+            highest = f'SELECT max("{column}") FROM "{target}"."{table}"'  # noqa: S608 - catalog names # nosec B608
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(({highest}), 0) + 1, false)",
                 [f'"{target}"."{table}"', column],
