@@ -226,7 +226,11 @@ class Domain(DomainMixin):
                 name="domain_routing_host_unique",
                 violation_error_message=_("This domain cannot be added. If you own it, contact support."),
             ),
-            models.UniqueConstraint(fields=["tenant", "domain"], name="domain_once_per_organization"),
+            models.UniqueConstraint(
+                fields=["tenant", "domain"],
+                name="domain_once_per_organization",
+                violation_error_message=_("This organization already has this domain."),
+            ),
         ]
 
     def __str__(self) -> str:
