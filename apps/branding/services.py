@@ -17,10 +17,6 @@ from apps.tenants import images, theme, validators
 from apps.tenants import services as tenant_services
 from apps.tenants.models import Organization
 
-# The rules live with the theme (apps/tenants/theme.py) so the platform admin applies them too.
-colour_problem = theme.colour_problem
-primary_problem = theme.primary_problem
-
 
 @transaction.atomic
 def branding_update(

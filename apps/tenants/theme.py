@@ -101,28 +101,36 @@ def colour_problem(colour: str) -> str:
     ) % {"colour": colour, "ratio": floored(ratio)}
 
 
-def primary_problem(colour: str) -> str:
-    """Why buttons in this primary colour would not stand out on the white page (WCAG 2.1
-    non-text contrast, 3:1), or "" when they do."""
+def _faint_on_page(colour: str, message: str) -> str:
+    """`message` (with %(colour)s and %(ratio)s) when `colour` falls short of WCAG 2.1's 3:1
+    non-text contrast against the white page, else ""."""
     ratio = contrast_ratio(colour, WHITE)
     if ratio >= UI_COMPONENT:
         return ""
-    return _(
-        "Buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and WCAG 2.1 "
-        "asks for at least 3:1. Choose a darker colour."
-    ) % {"colour": colour, "ratio": floored(ratio)}
+    return message % {"colour": colour, "ratio": floored(ratio)}
+
+
+def primary_problem(colour: str) -> str:
+    """Why buttons in this primary colour would not stand out on the white page, or "" when they do."""
+    return _faint_on_page(
+        colour,
+        _(
+            "Buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and WCAG 2.1 "
+            "asks for at least 3:1. Choose a darker colour."
+        ),
+    )
 
 
 def secondary_problem(colour: str) -> str:
     """The same 3:1 on the white page for the secondary colour: secondary buttons and the
     footer's rule are drawn in it, and a white or near-white one makes them vanish."""
-    ratio = contrast_ratio(colour, WHITE)
-    if ratio >= UI_COMPONENT:
-        return ""
-    return _(
-        "Secondary buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and "
-        "WCAG 2.1 asks for at least 3:1. Choose a darker colour."
-    ) % {"colour": colour, "ratio": floored(ratio)}
+    return _faint_on_page(
+        colour,
+        _(
+            "Secondary buttons in %(colour)s would hardly show on the white page: a contrast of %(ratio)s:1, and "
+            "WCAG 2.1 asks for at least 3:1. Choose a darker colour."
+        ),
+    )
 
 
 def brand_colour_problem(field: str, colour: str) -> str:

@@ -3,8 +3,8 @@
 
 import pytest
 
-from apps.branding.services import colour_problem, primary_problem
 from apps.tenants import theme
+from apps.tenants.theme import colour_problem, primary_problem
 
 
 @pytest.mark.parametrize(
