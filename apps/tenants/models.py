@@ -107,6 +107,8 @@ class Organization(TenantMixin, BaseModel):  # type: ignore[django-manager-missi
         with transaction.atomic():
             cloning.clone_schema(base, self.schema_name)
         connection.set_schema_to_public()
+        # Names kept exactly: provisioning need not align the constraints' names afterwards.
+        self.cloned_exactly = True
         return True
 
     @property

@@ -232,7 +232,8 @@ def _organization_create(
     template_schema_ensure()
     tenant_connection().set_schema_to_public()
     _save_or_explain(organization, verbosity=0)
-    _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
+    if not getattr(organization, "cloned_exactly", False):
+        _align_constraint_names(source=settings.TENANT_BASE_SCHEMA, target=organization.schema_name)
     grant_new_schema(organization.schema_name)
     _sync_domains(organization=organization)
     _run_provisioning_hooks(organization=organization, admin_email=admin_email)
