@@ -328,7 +328,6 @@ def prepare(env: dict[str, str]) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     prepare_script = ROOT / "bench" / "prepare.py"
     if prepare_script.exists():
         subprocess.run([PY, str(prepare_script)], cwd=ROOT, env=env, check=True)
@@ -567,11 +566,17 @@ def table(results: dict) -> str:
     if mixed:
         lines += [
             "",
-            f"mixed load: {mixed['organizations']} organizations at once, {mixed['concurrency']} connections, "
-            f"{mixed['seconds']} s ({mixed['target']}); errors {mixed['errors']}",
+            f"mixed load: {mixed['organizations']} organizations at once, {mixed['concurrency']} people, "
+            f"{mixed['seconds']} s, cores {mixed['cpu_busy']:.0%} busy, {mixed['requests_per_s']} requests/s "
+            f"({mixed['target']}); errors {mixed['errors']}",
+            "  saturation sweep: "
+            + ", ".join(
+                f"{p['concurrency']} people {p['cpu_busy']:.0%} busy p95 {p['p95_ms']} ms" for p in mixed["sweep"]
+            ),
         ]
         lines.append(
             f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'cold p95':>10}"
+            f"  (cold: alone, {mixed['cold_concurrency']} at a time, nothing kept)"
         )
         for name, r in mixed["pages"].items():
             cold = mixed["cold"].get(name, {}).get("p95_ms", "")
