@@ -12,7 +12,9 @@ It records in bench/results/fleet.json, with the machine's speed beside the numb
   organization the warm worker has not seen, beside a repeated one;
 - fleet migrations: a run with nothing to do (target < 60 s at 1,000; django-tenants'
   migrate_schemas beside it up to 200 organizations or with FLEET_LEGACY=1), and a run with one
-  real additive migration in every schema, one of which fails, then the re-run that finishes.
+  real additive migration in every schema, one of which fails, then the re-run that finishes;
+- fan-out jobs: a no-op job over the same organizations, one Celery task each, on a real worker
+  with 2 processes (bench/fanout_bench.py on this database; FLEET_FANOUT=0 leaves it out).
 
 Run by hand as `bench/fleet.py`; its steps that need Django run as `bench/fleet.py <step>`.
 """
@@ -458,6 +460,22 @@ def main() -> None:
     print("fleet migrations…", flush=True)
     results["migrations"] = migrations(env)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    if os.environ.get("FLEET_FANOUT", "1") == "1":
+        # The no-op job over the same organizations, one Celery task each, on a real worker with
+        # 2 processes (bench/fanout_bench.py, which adds "fanout" to the results file).
+        print("fan-out jobs…", flush=True)
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "fanout_bench.py")],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "FANOUT_REUSE": "1",
+                "FANOUT_ORGS": str(SIZE),
+                "FANOUT_DATABASE_URL": env["DATABASE_URL"],
+            },
+            check=True,
+        )
+        results = json.loads(RESULTS.read_text())
     print(summary(results))
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
@@ -498,6 +516,9 @@ def summary(results: dict) -> str:
         f"{a['run_with_one_failing_schema_s']} s ({a['per_schema_s']} s a schema), exit {a['exit_status']}; "
         f"re-run after the fix {a['rerun_s']} s; then nothing to do {a['noop_after_s']} s",
     ]
+    fanout = results.get("fanout")
+    if fanout:
+        lines.append(f"fan-out: {json.dumps(fanout)}")
     return "\n".join(lines)
 
 
