@@ -317,14 +317,18 @@ def _template_version(template: str) -> tuple | None:
         cursor.execute("SELECT to_regclass(%s)", [f"{_ident(template)}.django_migrations"])
         if cursor.fetchone()[0] is None:
             return None  # not a migrated schema: nothing to key a cached plan on
-        # The applied migrations, and the relations by name: monthly partitions come and go
-        # without a migration.
+        # The applied migrations, and the partitions by name: monthly partitions come and go
+        # without a migration. Read through catalog indexes (the partitioned tables, then
+        # their partitions by parent): every relation of one schema by name is a scan of all
+        # of pg_class, which takes a tenth of a second in a fleet of a thousand organizations.
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {_ident(template)}.django_migrations), "  # noqa: S608 - identifiers quoted by _ident # nosec B608
             f"(SELECT max(id) FROM {_ident(template)}.django_migrations), "
-            "(SELECT md5(string_agg(c.relname, ',' ORDER BY c.relname)) FROM pg_class c "
-            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s)",
-            [template],
+            "(SELECT md5(string_agg(p.relname || '/' || c.relname, ',' ORDER BY p.relname, c.relname)) "
+            " FROM pg_partitioned_table pt JOIN pg_class p ON p.oid = pt.partrelid "
+            " JOIN pg_inherits i ON i.inhparent = p.oid JOIN pg_class c ON c.oid = i.inhrelid "
+            " WHERE p.relnamespace = to_regnamespace(%s))",
+            [_ident(template)],
         )
         return (template, *cursor.fetchone())
 
