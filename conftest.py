@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.core import fragments, page_cache, throttle
+from apps.staff import selectors as staff_selectors
 from apps.tenants import host_cache
 
 TEST_PASSWORD = "correct horse battery staple 42"
@@ -133,6 +134,7 @@ def _fresh_process_caches():
     host_cache.clear()
     page_cache.clear()
     fragments.clear()
+    staff_selectors.requirements_clear()
     backends.clear()
     # Rate-limit counts (apps.core.throttle) live in the cache above, or in the process
     # when the cache fails: every test starts with none.

@@ -21,6 +21,7 @@ Warnings:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -81,7 +82,7 @@ def check(shifts: list[Shift], *, organization, exclude_appointment=None) -> lis
         max([w[1] for w in weeks] + [s.ends_at + rest for s in live]),
     )
 
-    people = {p.pk: p for p in Staff.objects.filter(pk__in=staff_ids).select_related("user")}
+    people = {p.pk: p for p in Staff.objects.filter(pk__in=staff_ids).select_related("user").defer("ssn")}
     busy = _busy(staff_ids, window, exclude=checked_pks, exclude_appointment=exclude_appointment)
     # The shifts being checked are busy time for each other too (a week published at once).
     for index, s in enumerate(live):
@@ -112,6 +113,7 @@ def check(shifts: list[Shift], *, organization, exclude_appointment=None) -> lis
     on_duty = _on_duty(set(locations), window, exclude=checked_pks, extra=live)
 
     findings_by_shift = {}
+    worked: dict = {}
     for index, s in enumerate(live):
         found: list[Finding] = []
         person = people.get(s.staff_id) if s.staff_id else None
@@ -127,7 +129,9 @@ def check(shifts: list[Shift], *, organization, exclude_appointment=None) -> lis
                 locations.get(s.location_id) if s.location_id else None,
             )
             found += _training(person, day, programs, passed)
-            found += _overtime(s, index, busy[s.staff_id], weeks[index], rules.overtime_hours)
+            found += _overtime(
+                _week_hours(worked, s.staff_id, busy[s.staff_id], weeks[index]), weeks[index], rules.overtime_hours
+            )
             found += _rest(s, index, busy[s.staff_id], rest)
         if s.location_id in locations:
             found += _ratio(s, locations[s.location_id], on_duty)
@@ -298,10 +302,23 @@ def _other_shift(b: Busy, shift, index) -> bool:
     return not is_appointment and b.key != ("new", index) and b.key != shift.pk
 
 
-def _overtime(shift, index, busy, week, threshold) -> list[Finding]:
-    total = timing.hours_within(shift.starts_at, shift.ends_at, week) + sum(
-        timing.hours_within(b.start, b.end, week) for b in busy if _other_shift(b, shift, index)
-    )
+def _week_hours(worked: dict, staff_id, busy: list[Busy], week) -> float:
+    """The person's hours of shifts in the week: the same for each of their shifts in it, so
+    added up once per person and week (`worked` keeps them for one check), not once per shift.
+    Each checked shift is in `busy` itself (as ("new", index)), so the sum is its hours plus
+    every other shift's; appointments are not worked hours. fsum: the total does not depend on
+    the order of the shifts."""
+    key = (staff_id, week)
+    if key not in worked:
+        worked[key] = math.fsum(
+            timing.hours_within(b.start, b.end, week)
+            for b in busy
+            if not (isinstance(b.key, tuple) and b.key[0] == "appointment")
+        )
+    return worked[key]
+
+
+def _overtime(total: float, week, threshold) -> list[Finding]:
     if total <= threshold:
         return []
     return [

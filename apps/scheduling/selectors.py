@@ -12,11 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can
 from apps.clients.models import Client, ClientLocation, clinical_of
-from apps.core import clock
+from apps.core import clock, fragments
 from apps.core.versions import tables_of
 from apps.scheduling import conflicts, dates, timing
 from apps.scheduling import rules as org_rules
@@ -25,6 +26,9 @@ from apps.staff.models import Certification, CertificationRequirement, Staff, Tr
 
 # --- shifts and schedules (week grids, a person's week, open shifts) ---------------------------
 
+STAFF_TABLES = tables_of(Staff)
+# What a list of shifts never shows of the people on them: decrypting each costs 20-50 µs.
+SHIFT_DEFERRED = (*clinical_of(), "staff__ssn")
 SHIFT_RELATED = ("staff", "location", "client", "service", "schedule__location")
 # What a week grid shows: the shifts, who is on them and at which location, and everything
 # the conflict engine reads for the warning marks.
@@ -89,6 +93,7 @@ def location_week(*, location_id, first: dt.date, organization, days: int = 7) -
     shifts = list(
         Shift.objects.filter(location_id=location_id, starts_at__gte=start, starts_at__lt=end)
         .select_related(*SHIFT_RELATED)
+        .defer(*SHIFT_DEFERRED)
         .order_by("starts_at", "pk")
     )
     return _by_day(first, days, with_findings(shifts, organization=organization))
@@ -105,7 +110,7 @@ def person_shifts(*, staff, first: dt.date, organization, days: int = 7, release
     shifts = Shift.objects.filter(staff=staff, starts_at__gte=start, starts_at__lt=end)
     if released_only:
         shifts = released(shifts)
-    rows = list(shifts.select_related(*SHIFT_RELATED).order_by("starts_at", "pk"))
+    rows = list(shifts.select_related(*SHIFT_RELATED).defer(*SHIFT_DEFERRED).order_by("starts_at", "pk"))
     return _by_day(first, days, with_findings(rows, organization=organization))
 
 
@@ -161,10 +166,18 @@ def staff_label(staff: Staff) -> str:
 
 def staff_options() -> str:
     """The week grid's one `<datalist>` of staff (employee ID, then name, ID and job title),
-    shared by every day's quick-add form."""
-    return format_html_join(
-        "", '<option value="{}">{}</option>', ((s.employee_id, staff_label(s)) for s in schedulable_staff())
-    )
+    shared by every day's quick-add form. Kept while the staff table stands still: the grid is
+    drawn again after every shift change, the list of people seldom changes."""
+
+    def render() -> str:
+        return str(
+            format_html_join(
+                "", '<option value="{}">{}</option>', ((s.employee_id, staff_label(s)) for s in schedulable_staff())
+            )
+        )
+
+    # Escaped by format_html_join when it was drawn.
+    return mark_safe(fragments.cached(("scheduling:staff_options",), tables=STAFF_TABLES, render=render))  # noqa: S308 # nosec B308, B703
 
 
 def find_staff(text: str) -> list[Staff]:
@@ -195,7 +208,7 @@ def get_staff_for_schedule(pk) -> Staff:
 
 def own_staff(user) -> Staff | None:
     """The signed-in person's staff record, if their account is linked to one."""
-    return Staff.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    return Staff.objects.filter(user_id=user.pk).defer("ssn").first() if user.is_authenticated else None
 
 
 def get_shift_for_user(user, pk) -> Shift:

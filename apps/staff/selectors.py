@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.accounts.permissions import can
 from apps.core import clock
 from apps.core.search import name_or_code_match
-from apps.core.tenancy import current_organization
+from apps.core.tenancy import current_organization, schema_name
 from apps.core.versions import table_versions, tables_of
 from apps.staff.models import (
     Certification,
@@ -115,7 +115,30 @@ class Column:
     titles: set
 
 
+# Who must hold what changes seldom and is read by every conflict check (each shift list and
+# form): kept per organization while these tables stand still (apps.core.versions).
+REQUIREMENT_TABLES = tables_of(CertificationRequirement, TrainingProgram, Role)
+_requirements: dict[str, tuple[tuple[int, ...], tuple[Column, ...]]] = {}
+
+
 def requirement_columns() -> list[Column]:
+    """The compliance matrix's columns: each required certification type, then each mandatory
+    program, with the roles and job titles it applies to (none: everyone). Callers get a list
+    of their own; the columns in it are shared and must not be changed."""
+    schema = schema_name()
+    versions = table_versions(*REQUIREMENT_TABLES)
+    kept = _requirements.get(schema)
+    if kept is None or kept[0] != versions:
+        kept = (versions, tuple(_requirement_columns()))
+        _requirements[schema] = kept
+    return list(kept[1])
+
+
+def requirements_clear() -> None:
+    _requirements.clear()
+
+
+def _requirement_columns() -> list[Column]:
     columns = []
     for req in CertificationRequirement.objects.prefetch_related("required_roles"):
         columns.append(

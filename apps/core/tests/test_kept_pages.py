@@ -127,6 +127,7 @@ def _outside(drawn) -> list[tuple[str, ...]]:
         ("admin", "/accounts/people/"),
         ("admin", "/staff/"),
         ("admin", "/scheduling/week/?location={house}&week={today}"),
+        ("dsp", "/scheduling/mine/"),
         ("admin", "/"),
         ("manager", "/"),
         ("scheduler", "/"),

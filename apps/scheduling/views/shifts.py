@@ -171,14 +171,24 @@ def mine(request: OrgRequest) -> HttpResponse:
     staff = selectors.own_staff(request.user)
     context: dict[str, Any] = {"staff": staff}
     if staff is not None:
-        first = selectors.week_start(request.organization)
-        context["columns"] = [
-            c
-            for c in selectors.person_shifts(
-                staff=staff, first=first, organization=request.organization, days=14, released_only=True
+        organization = request.organization
+        first = selectors.week_start(organization)
+
+        def weeks() -> dict:
+            shifts = selectors.person_shifts(
+                staff=staff, first=first, organization=organization, days=14, released_only=True
             )
-            if c["shifts"]
-        ]
+            return {"columns": [c for c in shifts if c["shifts"]]}
+
+        # Drawn again only when something it shows changes, as the week grid is (the conflict
+        # marks read a dozen tables); the organization's settings are in the key.
+        context["weeks"] = cached_template(
+            request,
+            "scheduling/partials/_my_weeks.html",
+            key=(str(staff.pk), first, organization.updated_at),
+            tables=selectors.WEEK_TABLES,
+            context=weeks,
+        )
         context["first"], context["last"] = first, first + dt.timedelta(days=13)
         if can(request.user, "scheduling.claim_shift"):
             context["open_shifts"] = list(selectors.open_shifts(offered_only=True)[:20])

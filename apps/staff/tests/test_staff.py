@@ -570,3 +570,25 @@ def test_the_cached_matrix_follows_every_change(org_a):
         requirement.required_job_titles = ["Nurse"]
         requirement.save()
         assert selectors.compliance_matrix()["rows"][0]["cells"] == [""]
+
+
+def test_who_must_hold_what_is_read_again_once_a_requirement_changes(org_a):
+    # Kept per organization while its tables stand still (every conflict check reads it): a
+    # new mandatory program, and a role it is limited to, show at once.
+    from apps.accounts import roles
+    from apps.accounts.models import Role
+    from apps.staff import selectors
+    from apps.staff.models import TrainingProgram
+
+    with org_a:
+        before = {c.key for c in selectors.requirement_columns()}
+        program = TrainingProgram.objects.create(program_name="Abuse reporting", is_mandatory=True)
+        columns = {c.key: c for c in selectors.requirement_columns()}
+        assert set(columns) == before | {f"training:{program.pk}"}
+        assert columns[f"training:{program.pk}"].roles == set()
+        role = Role.objects.get(name=roles.DIRECT_SUPPORT)
+        program.required_roles.add(role)
+        assert {c.key: c for c in selectors.requirement_columns()}[f"training:{program.pk}"].roles == {role.pk}
+        program.is_active = False
+        program.save()
+        assert {c.key for c in selectors.requirement_columns()} == before
