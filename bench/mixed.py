@@ -14,7 +14,8 @@ connection, picking its next action by weight (ACTIONS): a page to read, or a se
 the previous answer (the visit a clock-in made, the note a clock-out offers, the CSRF token of
 the form). Every request is timed under its page's name. The number of people is the one that
 saturates the machine's two cores: tried from 2 upwards (BENCH_MIXED_CONCURRENCY) until the whole
-machine is at least 90% busy (server, database and this driver, read from /proc/stat). The writes
+machine is at least 90% busy (server, database and this driver, read from /proc/stat) or one more
+person adds less than a tenth to the requests served (the knee: more people only queue). The writes
 change the rows the kept fragments (the week grid, the compliance matrix, home panels) are keyed
 on, so those pages are measured while their caches are being invalidated, as in a real day.
 
@@ -420,6 +421,8 @@ ACTIONS = {
 # Busy share of both cores (the whole machine: server, database and this driver) from which a
 # concurrency counts as saturating them.
 SATURATED = 0.9
+# ... or where one more person raises the requests served by less than a tenth: the knee.
+KNEE = 1.1
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -527,15 +530,20 @@ def main() -> None:
     try:
         load(PORT, 3, concurrency=2, actions=ACTIONS, seed=0)  # the workers' connections and imports
         # The concurrency that saturates the two cores: the fewest people at which the machine is
-        # at least SATURATED busy (fewer leave a core idle; more only queue); the figures are
-        # taken there, each page's latency including the wait behind the others.
-        sweep = []
+        # at least SATURATED busy, or past which one more person adds less than KNEE to the
+        # requests served (fewer leave a core idle; more only queue). The figures are taken
+        # there, each page's latency including the wait behind the others; the sweep is kept.
+        sweep: list[dict] = []
         for concurrency in CONCURRENCIES:
             point = load(PORT, SWEEP_SECONDS, concurrency=concurrency, actions=ACTIONS, seed=concurrency)["_load"]
+            if sweep and point["requests_per_s"] < sweep[-1]["requests_per_s"] * KNEE:
+                sweep.append({**point, "past_the_knee": True})
+                break
             sweep.append(point)
             if point["cpu_busy"] >= SATURATED:
                 break
-        chosen = sweep[-1]["concurrency"]
+        saturating = [p for p in sweep if not p.get("past_the_knee")]
+        chosen = saturating[-1]["concurrency"]
         pages = load(PORT, SECONDS, concurrency=chosen, actions=ACTIONS, seed=99)
     finally:
         _stop(server)
