@@ -571,7 +571,9 @@ def table(results: dict) -> str:
             f"({mixed['target']}); errors {mixed['errors']}",
             "  saturation sweep: "
             + ", ".join(
-                f"{p['concurrency']} people {p['cpu_busy']:.0%} busy p95 {p['p95_ms']} ms" for p in mixed["sweep"]
+                f"{p['concurrency']} people {p['requests_per_s']}/s {p['cpu_busy']:.0%} busy "
+                f"{p.get('cpu_iowait', 0):.0%} waiting for the disk, p95 {p['p95_ms']} ms"
+                for p in mixed["sweep"]
             ),
         ]
         lines.append(
