@@ -457,6 +457,7 @@ def load(port: int, seconds: float, *, concurrency: int, actions: dict[str, int]
                 errors[name] += 1
 
     names, weights = list(actions), list(actions.values())
+    visiting: set[int] = set()
     stop = time.monotonic() + seconds
 
     def person(number: int) -> None:
@@ -469,11 +470,20 @@ def load(port: int, seconds: float, *, concurrency: int, actions: dict[str, int]
             role = "dsp" if action == "dsp_visit" else "scheduler" if action == "scheduler_edit" else READS[action][0]
             tab = Browser(port, org["host"], org["sessions"][role], record, pipe)
             if action == "dsp_visit":
+                # One person makes one visit at a time: another thread already clocked in as
+                # this organization's DSP would have this clock-in refused, as it should be.
                 with lock:
                     cycle = _cycles_used.get(index, 0)
-                    _cycles_used[index] = cycle + 1
-                if cycle < len(org["cycles"]):
-                    dsp_cycle(tab, org["cycles"][cycle])
+                    free = index not in visiting and cycle < len(org["cycles"])
+                    if free:
+                        _cycles_used[index] = cycle + 1
+                        visiting.add(index)
+                if free:
+                    try:
+                        dsp_cycle(tab, org["cycles"][cycle])
+                    finally:
+                        with lock:
+                            visiting.discard(index)
             elif action == "scheduler_edit":
                 scheduler_edit(tab, org["edit_shift"], chance.randrange(10**6))
             else:
