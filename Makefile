@@ -179,7 +179,7 @@ TIME_TRAVEL_SKIP := apps/core/tests/test_settings.py apps/core/tests/test_layers
 	apps/files/tests/test_storage_faults.py apps/core/tests/test_forms_fuzzed.py \
 	apps/core/tests/test_no_get_changes_state.py apps/reports/tests/test_background_exports_worker.py \
 	apps/clients/tests/test_address.py apps/core/tests/test_read_replicas.py \
-	apps/core/tests/test_pgbouncer_pool_mode.py
+	apps/core/tests/test_pgbouncer_pool_mode.py apps/tenants/tests/test_moving_between_clusters.py
 
 # The first instant creates the test databases and the others keep them (--reuse-db; conftest.py
 # moves alpha to the instant's zone): every test rolls back what it writes, so they start as the
