@@ -24,6 +24,7 @@ import psycopg
 from django.conf import settings
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from apps.core.db.introspection import DatabaseIntrospection
 from apps.core.db.schema import DatabaseSchemaEditor
 
 # Citus (schema-based sharding) puts each schema created afterwards whole on one worker node,
@@ -52,6 +53,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.introspection = DatabaseIntrospection(self)
         self._commit_queue: list[tuple[str, list]] = []
         self._commit_queue_marks: dict[str, int] = {}
         # Tests never commit (each runs in a rolled-back transaction), so there queued
