@@ -11,7 +11,8 @@ the visibility test only decides among them, so the answer is the same: 0.1 s.
 
 from __future__ import annotations
 
-from django.db.backends.postgresql.introspection import TableInfo
+# Django defines it there (with the comment column); django-stubs does not declare it.
+from django.db.backends.postgresql.introspection import TableInfo  # type: ignore[attr-defined]
 from django_tenants.postgresql_backend.introspection import (
     DatabaseSchemaIntrospection,
     DatabaseSchemaIntrospectionSearchPathContext,
