@@ -97,6 +97,27 @@ def test_the_week_grid_takes_a_constant_number_of_queries_however_many_shifts(
     assert response.status_code == 200 and response.content.decode().count('class="card shift-card') == 57
 
 
+def test_my_shifts_takes_a_constant_number_of_queries_however_many_shifts(
+    org_a, house, dana, django_assert_max_num_queries
+):
+    # A kept page: drawn afresh (nothing kept) with one shift and with fourteen days of them.
+    dsp = signed_in(org_a, "dsp")
+    with org_a:
+        first = selectors.week_start(org_a)
+    make_shift(org_a, day=first, start="07:00", end="08:00", staff=dana, location=house)
+    dsp.get("/scheduling/mine/")
+    fragments.clear()
+    with CaptureQueriesContext(connection) as few:
+        assert dsp.get("/scheduling/mine/").status_code == 200
+    for day in range(14):
+        for start, end in (("09:00", "12:00"), ("13:00", "16:00")):
+            make_shift(org_a, day=first + dt.timedelta(days=day), start=start, end=end, staff=dana, location=house)
+    fragments.clear()
+    with django_assert_max_num_queries(len(few)):
+        response = dsp.get("/scheduling/mine/")
+    assert response.status_code == 200 and response.content.decode().count('class="card shift-card') == 29
+
+
 def test_roles_without_the_permissions_get_403_and_the_pages_work_for_schedulers(org_a, week, house, dana):
     shift = make_shift(org_a, day=week, start="07:00", end="15:00", staff=dana, location=house)
     schedule = _schedule(org_a, week)
