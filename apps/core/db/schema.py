@@ -1,4 +1,5 @@
-"""The schema editor: Django's, with the constraints of an added column named on Citus.
+"""The schema editor: Django's, with the constraints of an added column named on Citus, and
+without Django's `<column>_like` indexes (apps.core.db.indexes says why they serve nothing here).
 
 Citus refuses `ALTER TABLE ... ADD COLUMN` carrying an unnamed CHECK, UNIQUE or PRIMARY KEY
 constraint on a distributed table ("all constraints in Citus must have explicit names"), which
@@ -32,6 +33,12 @@ def default_constraint_name(table: str, column: str | None, label: str) -> str:
 
 class DatabaseSchemaEditor(PostgresSchemaEditor):
     _naming_column_constraints = False
+
+    def _create_like_index_sql(self, model, field):
+        # Only a case-sensitive LIKE 'abc%' could use it; every organization's clone would
+        # still have to create it (apps.core.db.indexes). Dropping one when a field changes
+        # stays Django's: it says DROP INDEX IF EXISTS.
+        return None
 
     def add_field(self, model, field):
         if not getattr(self.connection, "citus_version", None):
