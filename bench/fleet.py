@@ -3,7 +3,9 @@ in a database of its own (starline_fleet, dropped and made again each run). Not 
 `make bench`: provisioning a thousand organizations takes a while.
 
 It records in bench/results/fleet.json, with the machine's speed beside the numbers:
-- provisioning by cloning, in total and per organization (target <= 0.5 s each);
+- provisioning by cloning, in total and per organization (target <= 0.5 s each), with the two
+  database roles of production (the app's role reaches the owner to clone, then the new schema
+  is granted to it);
 - the catalog's size (pg_class rows, database size);
 - a PostgreSQL backend's memory after it read every table of every schema, and the memory
   of the serving worker's own backends;
@@ -33,6 +35,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +51,7 @@ UNSEEN = 10
 MIGRATION = ("files", "0004_file_expires_at")
 BEFORE = ("files", "0003_watch_files")
 FAILING = 3  # the organization whose schema gets a column in the migration's way
+APP_ROLE = "starline_fleet_app"
 
 
 def subdomain(number: int) -> str:
@@ -233,6 +237,18 @@ def fleet_env() -> dict[str, str]:
     env["GUNICORN_BIND"] = f"127.0.0.1:{PORT}"
     env["PRIVATE_FILES_ROOT"] = str(ROOT / "bench" / "results" / ".fleet-files")
     return env
+
+
+def two_roles_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of production's two roles (README, "Database roles"): the bench's role
+    owns everything, and the app connects as APP_ROLE, which `db_roles` creates and grants."""
+    owner = urlsplit(env["DATABASE_URL"])
+    host = owner.netloc.rsplit("@", 1)[-1]
+    return {
+        **env,
+        "DATABASE_OWNER_URL": env["DATABASE_URL"],
+        "DATABASE_URL": urlunsplit(owner._replace(netloc=f"{APP_ROLE}@{host}")),
+    }
 
 
 def _step(env: dict[str, str], *args: str) -> dict:
@@ -450,8 +466,15 @@ def main() -> None:
     _seconds, code, output = _manage(env, "migrate_fleet", "-v0")
     if code != 0:
         raise SystemExit(output)
+    # Provisioned as production provisions: the app's role, which owns nothing, reaches the
+    # owner to clone and then grants itself the new schema (apps/core/db/roles.py); the other
+    # steps read the catalog and backends' memory, which takes the owner.
+    app_env = two_roles_env(env)
+    _seconds, code, output = _manage(app_env, "db_roles", "-v0")
+    if code != 0:
+        raise SystemExit(output)
     print(f"fleet of {SIZE}: provisioning…", flush=True)
-    results["provisioning"] = _step(env, "provision", str(SIZE))
+    results["provisioning"] = _step(app_env, "provision", str(SIZE))
     results["catalog"] = catalog(env)
     print("backend memory…", flush=True)
     results["backend_reading_every_schema"] = _step(env, "touch")

@@ -74,6 +74,27 @@ def _schemas(cursor) -> list[str]:
     return [name for (name,) in cursor.fetchall()]
 
 
+def _relations(cursor, schema: str) -> list[tuple[str, str, str | None]]:
+    """The schema's tables, views and sequences: (name, relkind, the parent a partition belongs
+    to). Read through pg_depend's index on the schema: `GRANT ... ON ALL TABLES IN SCHEMA` and
+    a join on the schema's name both read the whole of pg_class, which beside a thousand
+    organizations took 0.36 s and 0.15 s each, three times for every organization provisioned."""
+    cursor.execute(
+        """
+        SELECT c.relname, c.relkind, p.relname
+        FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
+        LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
+        LEFT JOIN pg_class p ON p.oid = i.inhparent AND p.relnamespace = c.relnamespace
+        WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%s)
+          AND d.classid = 'pg_class'::regclass AND d.objsubid = 0
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+        ORDER BY c.relname
+        """,
+        [_ident(schema)],
+    )
+    return list(cursor.fetchall())
+
+
 def grant_schema(cursor, *, schema: str, role: str) -> None:
     """The app role's privileges on one schema's existing objects (run as the owner).
 
@@ -86,23 +107,21 @@ def grant_schema(cursor, *, schema: str, role: str) -> None:
     cursor.execute(f"GRANT USAGE ON SCHEMA {s} TO {r}")
     # PUBLIC too: databases made before PostgreSQL 15 let everyone create in public.
     cursor.execute(f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC, {r}")
-    cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}")
-    cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {r}")
-    cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}")
-    cursor.execute(
-        """
-        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND (
-            c.relname IN (%s, %s) OR EXISTS (
-                SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
-                WHERE i.inhrelid = c.oid AND p.relname = %s AND p.relnamespace = c.relnamespace))
-        """,
-        [schema, AUDIT_TABLE, CHAIN_HEAD, AUDIT_TABLE],
-    )
-    for (table,) in cursor.fetchall():
-        keep = "SELECT" if table == CHAIN_HEAD else "SELECT, INSERT"
-        cursor.execute(f"REVOKE ALL ON {s}.{_ident(table)} FROM {r}")
-        cursor.execute(f"GRANT {keep} ON {s}.{_ident(table)} TO {r}")
+    relations = _relations(cursor, schema)
+    # Named one by one (what ALL TABLES IN SCHEMA covers: tables, partitions, views), each
+    # name found through the catalog's index.
+    tables = ", ".join(f"{s}.{_ident(name)}" for name, kind, _parent in relations if kind != "S")
+    sequences = ", ".join(f"{s}.{_ident(name)}" for name, kind, _parent in relations if kind == "S")
+    if tables:
+        cursor.execute(f"REVOKE ALL ON TABLE {tables} FROM {r}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {tables} TO {r}")
+    if sequences:
+        cursor.execute(f"GRANT USAGE, SELECT ON SEQUENCE {sequences} TO {r}")
+    for table, kind, parent in relations:
+        if kind in ("r", "p") and (table in (AUDIT_TABLE, CHAIN_HEAD) or parent == AUDIT_TABLE):
+            keep = "SELECT" if table == CHAIN_HEAD else "SELECT, INSERT"
+            cursor.execute(f"REVOKE ALL ON {s}.{_ident(table)} FROM {r}")
+            cursor.execute(f"GRANT {keep} ON {s}.{_ident(table)} TO {r}")
 
 
 def grant_app_role(*, role: str, password: str = "", create: bool = True) -> list[str]:
