@@ -20,6 +20,7 @@ The test suite compares a cloned schema with a migrated one, object for object.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -151,7 +152,14 @@ def unsupported(template: str) -> list[str]:
     return problems
 
 
-def _build_plan(template: str) -> list[str]:
+@dataclass(frozen=True)
+class _Plan:
+    statements: list[str]
+    # Tables the template held no rows in when the plan was made: no statement copies them.
+    empty: tuple[str, ...]
+
+
+def _build_plan(template: str) -> _Plan:
     """The statements that copy `template` (structure and rows) into the schema on the
     search_path.
 
@@ -239,6 +247,12 @@ def _build_plan(template: str) -> list[str]:
                 """,
                 [template],
             )
+            # Most of the template's tables are empty, and an INSERT ... SELECT of nothing still
+            # costs its planning and a round of catalog lookups: only the tables with rows are
+            # copied (clone_statements() checks the others are still empty).
+            has_rows = (
+                dict(zip(leaves, _fetch(cursor, _rows_sql(template, leaves), [])[0], strict=True)) if leaves else {}
+            )
             table_comments = _fetch(
                 cursor,
                 """
@@ -274,7 +288,7 @@ def _build_plan(template: str) -> list[str]:
             by_table.setdefault(table, []).append(_ident(column))
     for table in leaves:
         cols = ", ".join(by_table.get(table, []))
-        if cols:
+        if cols and has_rows[table]:
             # Identifiers come from the catalog and are quoted by _ident; nothing user-typed.
             statements.append(
                 f"INSERT INTO {_ident(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {src}.{_ident(table)}"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
@@ -304,12 +318,19 @@ def _build_plan(template: str) -> list[str]:
     # A partitioned index prints as "ON ONLY parent"; created without ONLY it reaches the partitions.
     statements += [_unqualify(definition, template).replace(" ON ONLY ", " ON ", 1) for (definition,) in indexes]
     statements += [_unqualify(definition, template) for (definition,) in triggers]
-    return statements
+    return _Plan(statements=statements, empty=tuple(table for table in leaves if not has_rows[table]))
+
+
+def _rows_sql(template: str, tables: list[str] | tuple[str, ...]) -> str:
+    """One row: whether each table of the template holds any row, in order."""
+    src = _ident(template)
+    # Identifiers from the catalog, quoted by _ident; nothing user-typed.
+    return "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {src}.{_ident(table)})" for table in tables)  # noqa: S608 # nosec B608
 
 
 # The plan depends only on the template's structure: it is kept per process and keyed by
 # the template's applied migrations and the names of its relations.
-_plans: dict[tuple, list[str] | None] = {}
+_plans: dict[tuple, _Plan | None] = {}
 
 
 def _template_version(template: str) -> tuple | None:
@@ -333,9 +354,7 @@ def _template_version(template: str) -> tuple | None:
         return (template, *cursor.fetchone())
 
 
-def plan(template: str) -> list[str] | None:
-    """The cached clone statements for the template, or None when it holds something
-    this cloner cannot copy (see unsupported())."""
+def _plan(template: str) -> _Plan | None:
     key = _template_version(template)
     if key is None:
         return None if unsupported(template) else _build_plan(template)
@@ -345,14 +364,28 @@ def plan(template: str) -> list[str] | None:
     return _plans[key]
 
 
+def plan(template: str) -> list[str] | None:
+    """The cached clone statements for the template, or None when it holds something
+    this cloner cannot copy (see unsupported())."""
+    found = _plan(template)
+    return None if found is None else found.statements
+
+
 def clone_statements(template: str, target: str) -> list[str]:
-    body = plan(template)
-    if body is None:
+    found = _plan(template)
+    if found is not None and found.empty:
+        # Rows that reached a table the cached plan found empty (the template is migrated, not
+        # written to, but nothing enforces that) mean a new plan that copies them.
+        with connection.cursor() as cursor:
+            if any(_fetch(cursor, _rows_sql(template, found.empty), [])[0]):
+                _plans.clear()
+                found = _plan(template)
+    if found is None:
         raise ValueError(f"{template} holds objects the fast cloner cannot copy: {unsupported(template)}")
     return [
         f"CREATE SCHEMA {_ident(target)}",
         f"SET LOCAL search_path = {_ident(target)}",
-        *body,
+        *found.statements,
         "SET LOCAL search_path = public",
     ]
 

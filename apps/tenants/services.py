@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from apps.core.db.roles import as_owner, grant_new_schema
+from apps.core.db.roles import as_owner, grant_new_schema, owner_configured
 from apps.core.discovery import app_modules
 from apps.core.jobs import Job
 from apps.core.tenancy import tenant_connection
@@ -201,12 +201,13 @@ def organization_create(
         organization = _organization_create(
             name=name, subdomain=subdomain, contact_email=contact_email, admin_email=admin_email, **fields
         )
-    if not connection.in_atomic_block:
+    if not owner_configured() and not connection.in_atomic_block:
         # The backend that made the schema keeps its thousand new tables and indexes in its
         # caches for life, and every later catalog change makes it walk them: one connection
         # provisioning organization after organization in `make bench-fleet` slowed with each,
         # and by the two hundredth spent half its time processing cache invalidations. Closed
-        # here (the owner's always is), it is opened again with empty caches when next needed.
+        # here, it is opened again with empty caches when next needed. With two roles the
+        # owner's connection made it, and as_owner() has closed that one already.
         connection.close()
     return organization
 

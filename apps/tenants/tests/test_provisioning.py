@@ -316,3 +316,21 @@ def test_the_clone_plan_is_rebuilt_when_the_template_is_migrated(db):
             ["tenants_test", "0001_pretend"],
         )
     assert cloning.plan(template) is not first
+
+
+def test_rows_that_reach_a_table_the_cached_plan_found_empty_are_copied(db):
+    template = services.settings.TENANT_BASE_SCHEMA
+    first = cloning.plan(template)
+    assert first is not None
+    # The plan copies only the tables with rows: the permissions, not the (empty) billing counters.
+    assert any('INSERT INTO "auth_permission"' in statement for statement in first)
+    assert not any('INSERT INTO "billing_billingcounter"' in statement for statement in first)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO \"{template}\".billing_billingcounter (name, value) VALUES ('written', 7)"  # nosec B608 # the test's own schema names
+        )
+    organization = _create("copied")
+    assert cloning.plan(template) is not first
+    with organization, connection.cursor() as cursor:
+        cursor.execute("SELECT name, value FROM billing_billingcounter")
+        assert cursor.fetchall() == [("written", 7)]
