@@ -20,6 +20,11 @@ tables are never touched.
 
 from __future__ import annotations
 
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 REDUNDANT_SQL = """
 WITH tables AS (
     -- The schema's tables through pg_depend's index on the schema: pg_class has none on
@@ -66,13 +71,10 @@ ORDER BY a.tbl, a.name
 def redundant_indexes(cursor, schema: str) -> list[tuple[str, str, str]]:
     """(table, index, why) for each index of `schema` that the rule above finds: why is
     "pattern_ops", or the name of the index whose leading columns it repeats."""
-    cursor.execute(REDUNDANT_SQL, {"schema": '"' + schema.replace('"', '""') + '"'})
+    cursor.execute(REDUNDANT_SQL, {"schema": _ident(schema)})
     return [(table, name, why) for table, name, why in cursor.fetchall()]
 
 
 def drop_statements(schema: str, indexes: list[tuple[str, str, str]]) -> list[str]:
-    def ident(name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
     # Schema-qualified: a name alone could find another schema's index on the search path.
-    return [f"DROP INDEX IF EXISTS {ident(schema)}.{ident(name)}" for _table, name, _why in indexes]
+    return [f"DROP INDEX IF EXISTS {_ident(schema)}.{_ident(name)}" for _table, name, _why in indexes]

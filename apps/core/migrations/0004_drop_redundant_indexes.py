@@ -1,5 +1,5 @@
 """Drop the indexes that repeat another's leading columns, and Django's `_like` indexes
-(apps.core.db.indexes): 72 of an organization's 438 indexes, each one a relation that every new
+(apps.core.db.indexes): 71 of an organization's 438 indexes, each one a relation that every new
 organization's clone had to create and every insert kept up to date.
 
 It runs after the migrations that made them, in every schema (public included, where the
