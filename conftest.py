@@ -163,6 +163,23 @@ def _statements_before_commit_run_at_once(request):
 
 
 @pytest.fixture
+def one_minute():
+    """The test runs inside one calendar minute, for tests that count a page's queries.
+
+    A page that shows health information logs the read once a minute per reader
+    (apps.audit.services.access_record), so a warm-up request and a counted one on either
+    side of a minute's turn differ by that entry's INSERT, whatever the rows: one such test
+    failed in CI that way. The clock jumps to the start of the next minute and ticks on from
+    there, so the test has a whole minute; it moves forward, never back, so nothing made
+    before it (a transaction's now() included) lies in the test's future."""
+    import time_machine
+
+    now = dt.datetime.now(dt.UTC)
+    with time_machine.travel(now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1), tick=True):
+        yield
+
+
+@pytest.fixture
 def org_a(db):
     from apps.tenants.models import Organization
 

@@ -30,7 +30,7 @@ def test_an_inactive_user_can_nothing(org_a):
         assert not can(admin, "accounts.view_user")
 
 
-def test_a_signed_in_page_costs_the_same_few_queries_for_any_role(org_a, django_assert_max_num_queries):
+def test_a_signed_in_page_costs_the_same_few_queries_for_any_role(one_minute, org_a, django_assert_max_num_queries):
     # The profile: the shell and little else. The home lists each role's work and has its own
     # budget (apps/tenants/tests/test_home_by_role.py).
     for local in ("admin", "dsp", "auditor"):

@@ -97,7 +97,7 @@ def test_unknown_record_kinds_and_ids_are_not_found(org_a):
     assert client.get("/audit/history/accounts.role/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_the_list_pages_with_a_keyset_cursor_in_constant_queries(org_a):
+def test_the_list_pages_with_a_keyset_cursor_in_constant_queries(one_minute, org_a):
     # The entries of one actor alone: the organization's own (its people, created when the test
     # database was) would otherwise fall on one page or the other by their age, and a database
     # kept between runs (`make test-times`) puts them on the second page with other kinds to name.

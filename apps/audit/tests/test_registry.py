@@ -65,7 +65,7 @@ def test_a_model_declared_twice_is_refused():
         registry.merge("second", types.SimpleNamespace(AUDITED={"clients.Client": {}}), tables)
 
 
-def test_an_update_is_diffed_against_the_loaded_values_without_reading_the_row_again(org_a):
+def test_an_update_is_diffed_against_the_loaded_values_without_reading_the_row_again(one_minute, org_a):
     """The one private name of django-auditlog in use (its registry's update receiver, replaced
     in register_all): if an upgrade stops honouring it, auditlog reads the row before saving."""
     from django.contrib.auth.models import Group

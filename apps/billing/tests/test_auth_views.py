@@ -176,7 +176,7 @@ def test_a_manual_entry_needs_a_reason(org_a, setting):
         assert BillableService.objects.filter(source="manual").count() == 1
 
 
-def test_list_queries_do_not_grow_with_rows(org_a, setting, django_assert_max_num_queries):
+def test_list_queries_do_not_grow_with_rows(one_minute, org_a, setting, django_assert_max_num_queries):
     browser = signed_in(org_a, "billing")
     browser.get("/billing/review/")
     browser.get("/billing/authorizations/")

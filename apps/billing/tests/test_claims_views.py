@@ -63,7 +63,7 @@ def test_another_organizations_billing_specialist_gets_404_and_an_empty_list(org
     assert claims[0].claim_number not in browser.get("/billing/claims/").content.decode()
 
 
-def test_the_list_filters_and_its_query_count_does_not_grow_with_rows(org_a, claims):
+def test_the_list_filters_and_its_query_count_does_not_grow_with_rows(one_minute, org_a, claims):
     browser = signed_in(org_a, "billing")
     browser.get("/billing/claims/")
     # A kept page: each count is of a page drawn afresh, not read from the worker's memory.

@@ -175,7 +175,9 @@ def test_the_payer_list_pages_by_25(org_a):
     assert "Plan 26" in browser.get("/billing/payers/?page=2").content.decode()
 
 
-def test_the_payer_list_costs_the_same_queries_for_many_payers(org_a, service, django_assert_max_num_queries):
+def test_the_payer_list_costs_the_same_queries_for_many_payers(
+    one_minute, org_a, service, django_assert_max_num_queries
+):
     browser = signed_in(org_a, "billing")
     make_payer(org_a, name="Plan one")
     few = queries_of(browser, "/billing/payers/")
@@ -194,7 +196,9 @@ def test_the_payer_list_costs_the_same_queries_for_many_payers(org_a, service, d
         assert browser.get("/billing/payers/").status_code == 200
 
 
-def test_the_payer_page_costs_the_same_queries_for_many_rates(org_a, payer, rate, django_assert_max_num_queries):
+def test_the_payer_page_costs_the_same_queries_for_many_rates(
+    one_minute, org_a, payer, rate, django_assert_max_num_queries
+):
     browser = signed_in(org_a, "billing")
     few = queries_of(browser, f"/billing/payers/{payer.pk}/")
     with org_a:
@@ -333,7 +337,9 @@ def test_a_client_of_another_organization_cannot_get_coverage(org_a, org_b, mari
     assert response.status_code == 404
 
 
-def test_the_client_tab_costs_the_same_queries_for_many_coverages(org_a, maria, django_assert_max_num_queries):
+def test_the_client_tab_costs_the_same_queries_for_many_coverages(
+    one_minute, org_a, maria, django_assert_max_num_queries
+):
     browser = signed_in(org_a, "billing")
     make_coverage(org_a, maria, make_payer(org_a, name="Plan now"), start_date=dt.date(2021, 1, 1))
     few = queries_of(browser, f"/billing/clients/{maria.pk}/")
@@ -356,7 +362,7 @@ def test_the_overview_counts_payers_and_warns_of_a_missing_identity(org_a, payer
     assert "claims cannot be sent until it is filled in" in text and 'href="/billing/settings/"' in text
 
 
-def test_the_overview_costs_a_fixed_number_of_queries(org_a, payer, django_assert_max_num_queries):
+def test_the_overview_costs_a_fixed_number_of_queries(one_minute, org_a, payer, django_assert_max_num_queries):
     browser = signed_in(org_a, "billing")
     browser.get("/billing/")
     with django_assert_max_num_queries(14):

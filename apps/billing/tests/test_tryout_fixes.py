@@ -174,7 +174,7 @@ def test_authorizations_at_80_percent_or_more_are_a_filter_and_an_overview_numbe
     )
 
 
-def test_the_near_limit_filter_does_not_grow_queries_with_rows(org_a, django_assert_max_num_queries):
+def test_the_near_limit_filter_does_not_grow_queries_with_rows(one_minute, org_a, django_assert_max_num_queries):
     for _ in range(3):
         make_setting(org_a, units=Decimal("1.00"))
     browser = signed_in(org_a, "billing")
@@ -257,7 +257,9 @@ def test_the_summary_lists_claim_statuses_in_the_lifecycles_order(org_a, claim):
     assert [row["status"] for row in rows] == ["submitted", "rejected"]
 
 
-def test_a_clients_billing_tab_lists_their_authorizations_with_their_use(org_a, org_b, django_assert_max_num_queries):
+def test_a_clients_billing_tab_lists_their_authorizations_with_their_use(
+    one_minute, org_a, org_b, django_assert_max_num_queries
+):
     setting = make_setting(org_a, units=Decimal("10.00"))
     with org_a:
         make_visit(setting, day=dt.date(2026, 3, 10), start="09:00", minutes=120)

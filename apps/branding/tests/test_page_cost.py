@@ -21,7 +21,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def test_the_page_costs_a_few_queries_and_none_once_warm(org_a, django_assert_max_num_queries):
+def test_the_page_costs_a_few_queries_and_none_once_warm(one_minute, org_a, django_assert_max_num_queries):
     client = signed_in(org_a, "admin")
     fragments.clear()
     with CaptureQueriesContext(connection) as cold:

@@ -74,7 +74,7 @@ def test_a_person_chosen_from_the_results_joins_the_care_team_and_leaves_the_res
     assert "Choose a person from the search results." in refused.content.decode()
 
 
-def test_the_search_reads_a_fixed_number_of_queries(org_a, maria, danas):
+def test_the_search_reads_a_fixed_number_of_queries(one_minute, org_a, maria, danas):
     admin = signed_in(org_a, "admin")
     url = f"/clients/{maria.pk}/care-team/search/"
     admin.get(url, {"q": "warm"}, HTTP_HX_REQUEST="true")

@@ -229,7 +229,7 @@ def test_every_view_of_a_client_is_logged(org_a, maria):
     assert entry.actor_email == person(org_a, "manager").email
 
 
-def test_the_list_and_detail_take_a_constant_number_of_queries(org_a, django_assert_max_num_queries):
+def test_the_list_and_detail_take_a_constant_number_of_queries(one_minute, org_a, django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext
 
     for index in range(3):

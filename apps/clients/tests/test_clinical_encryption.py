@@ -88,7 +88,7 @@ def test_clinical_detail_is_ciphertext_in_the_database_and_in_no_audit_entry(org
     assert not any(word in logged for word in PLAIN)
 
 
-def test_the_client_page_shows_it_in_the_same_number_of_queries_as_a_client_without_it(org_a, detailed):
+def test_the_client_page_shows_it_in_the_same_number_of_queries_as_a_client_without_it(one_minute, org_a, detailed):
     bare = make_client(org_a, first_name="Bare")
     manager = signed_in(org_a, "manager")
     counts = []

@@ -118,7 +118,7 @@ def test_the_stored_pdf_of_an_approved_plan_follows_the_care_plan_permission(org
 
 
 @pytest.mark.parametrize("local", ["manager", "dsp"])
-def test_the_contacts_and_care_plans_tabs_read_a_fixed_number_of_queries(org_a, record, local):
+def test_the_contacts_and_care_plans_tabs_read_a_fixed_number_of_queries(one_minute, org_a, record, local):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -36,7 +36,7 @@ def _expiring(org, location: str) -> ComplianceRule:
     return rule
 
 
-def test_the_counts_are_kept_until_a_table_they_read_changes(org_a, quiet):
+def test_the_counts_are_kept_until_a_table_they_read_changes(one_minute, org_a, quiet):
     rule = _expiring(org_a, "Cedar House")
     browser = signed_in(org_a, "manager")
     first = _summary(browser)
@@ -70,7 +70,7 @@ def test_each_person_sees_the_counts_of_the_rule_types_they_may_see(org_a, quiet
     assert "Birch House" in hr
 
 
-def test_the_list_is_kept_until_its_findings_change(org_a, quiet):
+def test_the_list_is_kept_until_its_findings_change(one_minute, org_a, quiet):
     rule = _expiring(org_a, "Aspen House")
     browser = signed_in(org_a, "manager")
     first = browser.get("/compliance/").content.decode()

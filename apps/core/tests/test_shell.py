@@ -97,7 +97,7 @@ def test_the_logo_url_is_worked_out_per_request(org_a, settings, tmp_path):
     assert shell.logo_url(org_a).startswith("/logo.png?v=")
 
 
-def test_a_repeat_visit_to_a_clients_page_reads_only_the_table_versions(org_a):
+def test_a_repeat_visit_to_a_clients_page_reads_only_the_table_versions(one_minute, org_a):
     maria = make_client(org_a, first_name="Maria", last_name="Lopez")
     admin = signed_in(org_a, "admin")
     assert admin.get(f"/clients/{maria.pk}/").status_code == 200

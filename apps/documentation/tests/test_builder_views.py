@@ -90,7 +90,7 @@ def test_the_list_shows_each_template_with_its_version_and_submission_count(org_
     assert "Daily note" not in manager.get("/documentation/templates/?q=incident").content.decode()
 
 
-def test_the_lists_query_count_does_not_grow_with_its_templates(org_a, manager):
+def test_the_lists_query_count_does_not_grow_with_its_templates(one_minute, org_a, manager):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert manager.get("/documentation/templates/").status_code == 200
@@ -498,7 +498,7 @@ def test_any_post_to_the_field_form_is_answered_without_a_500_and_leaves_a_valid
     validate_structure(stored(org_a, template))
 
 
-def test_the_builders_query_count_does_not_grow_with_its_fields(org_a, template, manager):
+def test_the_builders_query_count_does_not_grow_with_its_fields(one_minute, org_a, template, manager):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert manager.get(url("", template)).status_code == 200

@@ -218,7 +218,7 @@ def test_reading_a_submission_is_logged(org_a, draft):
         assert LogEntry.objects.filter(object_pk=str(submission.pk), action=LogEntry.Action.ACCESS).exists()
 
 
-def test_the_list_filters_and_pages_by_keyset_in_a_constant_number_of_queries(org_a, note, maria):
+def test_the_list_filters_and_pages_by_keyset_in_a_constant_number_of_queries(one_minute, org_a, note, maria):
     other = make_template(org_a, template_name="Other form")
     for number in range(30):
         start(org_a, note if number % 2 else other, client=maria, answers={"summary": str(number)})

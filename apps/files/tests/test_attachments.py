@@ -88,7 +88,7 @@ def test_whoever_deleted_a_records_document_can_restore_it(org_a):
         assert file.deleted_at is None
 
 
-def test_the_documents_tab_pages_and_its_queries_do_not_grow(org_a, django_assert_max_num_queries):
+def test_the_documents_tab_pages_and_its_queries_do_not_grow(one_minute, org_a, django_assert_max_num_queries):
     subject = person(org_a, "dsp")
     hr = signed_in(org_a, "hr")
     for index in range(4):

@@ -137,7 +137,7 @@ def test_a_role_without_upload_permission_cannot_upload(org_a):
     assert response.status_code == 403
 
 
-def test_the_list_shows_only_what_one_may_see_with_constant_queries(org_a, django_assert_max_num_queries):
+def test_the_list_shows_only_what_one_may_see_with_constant_queries(one_minute, org_a, django_assert_max_num_queries):
     dsp = signed_in(org_a, "dsp")
     for index in range(3):
         upload(dsp, f"mine-{index}.pdf", PDF)

@@ -43,7 +43,7 @@ def test_unknown_channels_and_priorities_are_refused(org_a, kwargs, error):
         _notify(org_a, [person(org_a, "dsp")], **kwargs)
 
 
-def test_a_thousand_recipients_take_a_constant_number_of_queries(org_a):
+def test_a_thousand_recipients_take_a_constant_number_of_queries(one_minute, org_a):
     with org_a:
         role = Role.objects.get(name="Direct Support Professional")
         User.objects.bulk_create(

@@ -101,7 +101,7 @@ def test_a_kind_the_organization_requires_cannot_be_turned_off(org_a):
         assert dsp.notification_preferences.filter(notification_type="digest.daily", enabled=False).count() == 3
 
 
-def test_the_centre_takes_the_same_queries_for_few_or_many(org_a):
+def test_the_centre_takes_the_same_queries_for_few_or_many(one_minute, org_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

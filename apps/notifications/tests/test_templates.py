@@ -215,7 +215,7 @@ def test_another_organization_sees_and_changes_only_its_own_wording(org_a, org_b
 # --- what did not arrive -------------------------------------------------------------------
 
 
-def test_admins_see_failed_deliveries_with_the_reason(org_a, org_b, django_assert_max_num_queries):
+def test_admins_see_failed_deliveries_with_the_reason(one_minute, org_a, org_b, django_assert_max_num_queries):
     for local in ("dsp", "nurse"):
         notification = _announce(org_a, local, title=f"For {local}")
         with org_a:

@@ -360,7 +360,7 @@ def _make_exports(org, who: str, count: int) -> None:
                 services.export_complete(export=export, content=b"a\r\n", filename="x.csv", row_count=1)
 
 
-def test_my_exports_lists_ones_own_newest_first_at_a_constant_query_count(org_a, data):
+def test_my_exports_lists_ones_own_newest_first_at_a_constant_query_count(one_minute, org_a, data):
     browser = signed_in(org_a, "admin")
     assert "No exports yet" in browser.get("/reports/exports/").content.decode()
     _make_exports(org_a, "manager", 2)  # someone else's: never listed

@@ -109,7 +109,7 @@ def test_empty_panels_say_so_instead_of_drawing_nothing(org_a):
     assert "<figure" not in html
 
 
-def test_a_home_with_the_dashboards_costs_the_same_queries_with_few_rows_or_many(org_a):
+def test_a_home_with_the_dashboards_costs_the_same_queries_with_few_rows_or_many(one_minute, org_a):
     client = signed_in(org_a, "admin")
     data.fill(org_a, 1)
     client.get("/")  # warm the session, permission and content-type caches

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from apps.reports import catalog
 from apps.reports.tests import support
@@ -60,17 +58,8 @@ def _count(org, report, filters) -> int:
         return len(report.rows(form.cleaned_data))
 
 
-@pytest.fixture
-def one_minute():
-    """The clock held still: opening a report of health information is logged once a minute
-    (apps.audit.services.access_record), so requests on either side of a minute's turn would
-    differ by that entry's INSERT, whatever the rows."""
-    with time_machine.travel(timezone.now(), tick=False):
-        yield
-
-
 @pytest.mark.parametrize(("report", "filters"), CASES, ids=[r.slug for r, _f in CASES])
-def test_queries_do_not_grow_with_rows(org_a, report, filters, django_assert_max_num_queries, one_minute):
+def test_queries_do_not_grow_with_rows(one_minute, org_a, report, filters, django_assert_max_num_queries):
     with org_a:
         data = support.build()
     browser = signed_in(org_a, "admin")

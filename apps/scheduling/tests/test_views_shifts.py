@@ -74,7 +74,7 @@ def test_the_week_grid_shows_each_days_shifts_with_staff_open_and_conflict_marks
 
 
 def test_the_week_grid_takes_a_constant_number_of_queries_however_many_shifts(
-    org_a, week, house, django_assert_max_num_queries
+    one_minute, org_a, week, house, django_assert_max_num_queries
 ):
     scheduler = signed_in(org_a, "scheduler")
     url = f"/scheduling/week/?location={house.pk}&week={week.isoformat()}"
@@ -98,7 +98,7 @@ def test_the_week_grid_takes_a_constant_number_of_queries_however_many_shifts(
 
 
 def test_my_shifts_takes_a_constant_number_of_queries_however_many_shifts(
-    org_a, house, dana, django_assert_max_num_queries
+    one_minute, org_a, house, dana, django_assert_max_num_queries
 ):
     # A kept page: drawn afresh (nothing kept) with one shift and with fourteen days of them.
     dsp = signed_in(org_a, "dsp")

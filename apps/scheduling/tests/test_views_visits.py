@@ -183,7 +183,9 @@ def test_the_visits_page_filters_exceptions_and_a_dsp_sees_only_their_own(org_a,
     assert "No visits match" in empty
 
 
-def test_the_visits_page_takes_a_constant_number_of_queries(org_a, dana, house, django_assert_max_num_queries):
+def test_the_visits_page_takes_a_constant_number_of_queries(
+    one_minute, org_a, dana, house, django_assert_max_num_queries
+):
     scheduler = signed_in(org_a, "scheduler")
     _visit(org_a, dana, hours_ago=40, location=house)
     with django_assert_max_num_queries(40) as few:

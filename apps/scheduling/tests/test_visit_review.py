@@ -190,7 +190,9 @@ def test_a_shift_with_an_unresolved_visit_cannot_be_marked_completed_by_editing_
     assert _status(org_a, night) == Shift.Status.NEEDS_REVIEW
 
 
-def test_publishing_with_conflicts_takes_a_constant_number_of_queries(org_a, house, django_assert_max_num_queries):
+def test_publishing_with_conflicts_takes_a_constant_number_of_queries(
+    one_minute, org_a, house, django_assert_max_num_queries
+):
     with org_a:
         day = selectors.week_start(org_a) + dt.timedelta(days=14)
     people = [make_staff(org_a) for _ in range(4)]

@@ -264,7 +264,7 @@ def test_the_matrix_csv_opens_accented_names_right_in_excel(org_a):
     assert ["E0003", "Peña, José", "Nursing"] in [line[:3] for line in lines[1:]]
 
 
-def test_query_counts_do_not_grow(org_a, django_assert_max_num_queries):
+def test_query_counts_do_not_grow(one_minute, org_a, django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext
 
     with org_a:

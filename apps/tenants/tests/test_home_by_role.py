@@ -106,7 +106,7 @@ def test_each_system_roles_home_shows_its_own_panels_and_no_others(org_a, role):
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))
-def test_each_home_costs_the_same_queries_with_one_row_or_many(org_a, role):
+def test_each_home_costs_the_same_queries_with_one_row_or_many(one_minute, org_a, role):
     dsp, manager = _link_staff(org_a)
     client = signed_in(org_a, role)
     fill(org_a, 1, dsp_staff=dsp, manager_staff=manager)
@@ -145,7 +145,7 @@ def test_a_session_from_another_organization_gets_the_welcome_page_and_no_panels
     assert "invited" not in html
 
 
-def test_signed_out_visitors_keep_the_cached_welcome_page(org_a):
+def test_signed_out_visitors_keep_the_cached_welcome_page(one_minute, org_a):
     from apps.core import page_cache
 
     client = host_client(org_a.primary_host)

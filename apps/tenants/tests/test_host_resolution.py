@@ -78,7 +78,7 @@ def test_each_request_runs_in_its_organizations_schema(client_a, client_b, org_a
         template_rendered.disconnect(capture)
 
 
-def test_the_host_lookup_is_cached_between_requests(client_a, org_a, django_assert_num_queries):
+def test_the_host_lookup_is_cached_between_requests(one_minute, client_a, org_a, django_assert_num_queries):
     client_a.get("/")
     with django_assert_num_queries(0):
         response = client_a.get("/")

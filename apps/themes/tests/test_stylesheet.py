@@ -123,7 +123,7 @@ def test_each_organization_gets_its_own_stylesheet(org_a, org_b, client_a, clien
     assert linked(client_a) != linked(client_b)
 
 
-def test_the_stylesheet_is_built_from_the_cache_without_queries(org_a, client_a):
+def test_the_stylesheet_is_built_from_the_cache_without_queries(one_minute, org_a, client_a):
     make_theme(org_a, active=True)
     url = linked(client_a)
     client_a.get(url)
