@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def _ensure_partitions_after_migrate(sender, using="default", **kwargs):
     # Every migrate (make run, deploys) also makes sure the coming months exist.
     from django.apps import apps
+    from django.conf import settings
     from django.db import connections
 
     if sender is not list(apps.get_app_configs())[-1]:
@@ -19,7 +20,10 @@ def _ensure_partitions_after_migrate(sender, using="default", **kwargs):
         cursor.execute("SELECT to_regclass(%s)", [f'"{connection.schema_name}".{services.TABLE}'])
         if cursor.fetchone()[0] is None:
             return
-    services.partitions_ensure(schema=connection.schema_name)
+    if connection.schema_name == settings.TENANT_BASE_SCHEMA:
+        services.template_partitions_keep(schema=connection.schema_name)
+    else:
+        services.partitions_ensure(schema=connection.schema_name)
 
 
 def _command_in_context(execute):

@@ -33,11 +33,47 @@ def test_the_coming_months_partitions_are_created_ahead(org_a):
         assert "audit_logentry_p2032_02" in _names(org_a)
 
 
-def test_this_month_and_three_ahead_always_exist_after_migrate(org_a):
+def _months_from_now(count: int) -> list[str]:
     now = datetime.now(UTC)
-    expected = services.partition_name(datetime(now.year, now.month, 1, tzinfo=UTC))
-    assert expected in _names(org_a)
-    assert len([n for n in _names(org_a) if n >= expected]) >= 4
+    return [services.partition_name(services._month(now.year, now.month + offset)) for offset in range(count)]
+
+
+def test_a_new_organization_has_this_month_and_the_next_and_the_daily_job_adds_two_more(org_a):
+    # Provisioned by cloning the template (conftest): its two months came along.
+    assert set(_months_from_now(2)) <= set(_names(org_a))
+    maintenance.maintain_all(schema=org_a.schema_name)
+    assert set(_months_from_now(4)) <= set(_names(org_a))
+
+
+def test_the_clone_template_keeps_only_this_month_and_the_next(db):
+    from django.conf import settings
+    from django.db import connection
+
+    from apps.tenants.models import Organization
+
+    template = settings.TENANT_BASE_SCHEMA
+    with Organization.objects.get(schema_name=template):
+        # A month the template passed, one too far ahead, and a past one that holds an entry.
+        services.partitions_ensure(schema=template, now=datetime(2019, 4, 1, tzinfo=UTC), months_ahead=1)
+        services.partitions_ensure(schema=template, months_ahead=3)
+        # LogEntry.save() never writes into the template: its INSERT, run by hand.
+        role = Role.objects.get(name="Nurse")
+        entry = LogEntry(
+            timestamp=datetime(2019, 5, 3, tzinfo=UTC),
+            action=LogEntry.Action.UPDATE,
+            content_type=ContentType.objects.get_for_model(Role),
+            object_pk=str(role.pk),
+            object_repr=str(role),
+            changes={},
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(*entry._insert_statement())
+    result = maintenance.maintain_all(schema=template)[template]
+    names = [name for name, _s, _e in services.partitions(schema=template)]
+    assert names == ["audit_logentry_p2019_05", *_months_from_now(2)]
+    assert sorted(result["dropped"]) == sorted(["audit_logentry_p2019_04", *_months_from_now(4)[2:]])
+    # Every organization provisioned from now on starts with just those months.
+    assert services.partitions_ensure(schema=template, months_ahead=services.NEW_SCHEMA_MONTHS_AHEAD) == []
 
 
 def test_retention_drops_whole_months_past_it_and_the_chain_still_verifies(org_a):
