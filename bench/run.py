@@ -293,6 +293,18 @@ def ensure_database(env: dict[str, str], purpose: str = "bench") -> None:
     subprocess.run([PY, "-c", code, url, name], check=True, cwd=ROOT)
 
 
+def drop_database(env: dict[str, str]) -> None:
+    """Drop the database ensure_database() made, once a run is done with it."""
+    url = env.get("DATABASE_URL", "")
+    if not url:
+        return
+    code = (
+        "import psycopg,sys; c=psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', autocommit=True);"
+        "c.execute('DROP DATABASE IF EXISTS \"'+sys.argv[2]+'\" WITH (FORCE)')"
+    )
+    subprocess.run([PY, "-c", code, url, url.rsplit("/", 1)[-1]], check=True, cwd=ROOT)
+
+
 @contextmanager
 def serving_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
     """The environment gunicorn serves with: the bench's, or with BENCH_PGBOUNCER=1 the same
