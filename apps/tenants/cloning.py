@@ -334,12 +334,15 @@ def _build_plan(template: str) -> _Plan:
         statements.append(
             f"SELECT setval({sequence}, s.last_value, s.is_called) FROM {src}.{_ident(name)} s"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
         )
-    for table, name, _kind, definition, _ref in later:
-        statements.append(
-            f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}"
-        )
+    added = [
+        (kind, f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}")
+        for table, name, kind, definition, _ref in later
+    ]
+    statements += [statement for kind, statement in added if kind != "f"]
     # A partitioned index prints as "ON ONLY parent"; created without ONLY it reaches the partitions.
     statements += [_unqualify(definition, template).replace(" ON ONLY ", " ON ", 1) for (definition,) in indexes]
+    # Foreign keys after the indexes: one may reference a key that is a unique index alone.
+    statements += [statement for kind, statement in added if kind == "f"]
     statements += [_unqualify(definition, template) for (definition,) in triggers]
     return _Plan(statements=statements, empty=tuple(table for table in leaves if not has_rows[table]))
 
