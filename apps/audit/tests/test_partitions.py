@@ -76,6 +76,15 @@ def test_the_clone_template_keeps_only_this_month_and_the_next(db):
     assert services.partitions_ensure(schema=template, months_ahead=services.NEW_SCHEMA_MONTHS_AHEAD) == []
 
 
+def test_the_maintenance_command_says_the_template_keeps_two_months(db, capsys):
+    from django.conf import settings
+
+    template = settings.TENANT_BASE_SCHEMA
+    services.partitions_ensure(schema=template, months_ahead=3)
+    call_command("audit_maintain", schema=template)
+    assert f"({template}, kept this month and the next): created none; dropped " in capsys.readouterr().out
+
+
 def test_retention_drops_whole_months_past_it_and_the_chain_still_verifies(org_a):
     with org_a:
         services.partitions_ensure(now=datetime(2018, 1, 10, tzinfo=UTC), months_ahead=1)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.audit import maintenance
@@ -19,8 +20,14 @@ class Command(BaseCommand):
             created, dropped = result["created"], result["dropped"]
             changed += len(created) + len(dropped)
             if created or dropped or result.get("error") or options["verbosity"] > 1:
+                # The clone template keeps two months, whatever retention it carries (services.maintain).
+                kept = (
+                    "this month and the next"
+                    if name == settings.TENANT_BASE_SCHEMA
+                    else f"{result['retention_years']} years"
+                )
                 self.stdout.write(
-                    f"{result['name']} ({name}, kept {result['retention_years']} years): "
+                    f"{result['name']} ({name}, kept {kept}): "
                     f"created {', '.join(created) or 'none'}; dropped {', '.join(dropped) or 'none'}"
                     + (f"; FAILED: {result['error']}" if result.get("error") else "")
                 )
