@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.audit import context
 from apps.audit.models import LogEntry
+from apps.core.db.catalog import ident
 from apps.core.db.roles import as_owner
 from apps.core.tenancy import schema_name
 
@@ -55,10 +56,6 @@ NEW_SCHEMA_MONTHS_AHEAD = 1
 # Also the least an organization may choose (tenants.Organization.clean): anchored entries
 # younger than this cannot have been removed by retention.
 DEFAULT_RETENTION_YEARS = 6
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _schema(schema: str | None) -> str:
@@ -207,15 +204,15 @@ def retention_apply(*, years: int, schema: str | None = None, now: datetime | No
     doomed = [name for name, _start, end in partitions(schema=schema) if end <= cutoff]
     if not doomed:
         return []
-    q = _ident(schema)
+    q = ident(schema)
     with connection.cursor() as cursor:
         # The log first, then the chain head: the order a writer takes them in (its INSERT
         # locks the table, then its trigger the head), so the two never deadlock.
         cursor.execute("SET LOCAL lock_timeout = '5s'")
-        cursor.execute(f"LOCK TABLE {q}.{_ident(TABLE)} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {q}.{ident(TABLE)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(f"SELECT 1 FROM {q}.audit_chainhead WHERE id = 1 FOR UPDATE")  # noqa: S608 - identifiers quoted by _ident # nosec B608
         union = " UNION ALL ".join(
-            f"(SELECT id, hash FROM {q}.{_ident(name)} ORDER BY id DESC LIMIT 1)"  # noqa: S608 - identifiers quoted by _ident # nosec B608
+            f"(SELECT id, hash FROM {q}.{ident(name)} ORDER BY id DESC LIMIT 1)"  # noqa: S608 - identifiers quoted by _ident # nosec B608
             for name in doomed
         )
         cursor.execute(f"SELECT id, hash FROM ({union}) last ORDER BY id DESC LIMIT 1")  # noqa: S608 - identifiers quoted by _ident # nosec B608
@@ -227,7 +224,7 @@ def retention_apply(*, years: int, schema: str | None = None, now: datetime | No
                 [row[0], row[1], row[0]],
             )
         for name in doomed:
-            cursor.execute(f"DROP TABLE {q}.{_ident(name)}")
+            cursor.execute(f"DROP TABLE {q}.{ident(name)}")
     return doomed
 
 
@@ -244,15 +241,15 @@ def template_partitions_keep(*, schema: str, now: datetime | None = None) -> dic
     created = partitions_ensure(schema=schema, months_ahead=NEW_SCHEMA_MONTHS_AHEAD, now=now)
     kept = {partition_name(_month(now.year, now.month + offset)) for offset in range(NEW_SCHEMA_MONTHS_AHEAD + 1)}
     dropped = []
-    q = _ident(schema)
+    q = ident(schema)
     with as_owner(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL lock_timeout = '5s'")
         for name, _start, _end in partitions(schema=schema):
             if name in kept:
                 continue
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {q}.{_ident(name)})")  # noqa: S608 - identifiers quoted by _ident # nosec B608
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {q}.{ident(name)})")  # noqa: S608 - identifiers quoted by _ident # nosec B608
             if not cursor.fetchone()[0]:
-                cursor.execute(f"DROP TABLE {q}.{_ident(name)}")
+                cursor.execute(f"DROP TABLE {q}.{ident(name)}")
                 dropped.append(name)
     return {"created": created, "dropped": dropped}
 
@@ -305,7 +302,7 @@ def chain_verify(
     database, can.
     """
     schema = _schema(schema)
-    q = _ident(schema)
+    q = ident(schema)
     report = ChainReport(schema=schema, checked=0, anchors=len(anchors))
     pinned: dict[int, list[Anchor]] = {}
     for anchor in anchors:
@@ -321,7 +318,7 @@ def chain_verify(
                 f"""
                 SELECT h.last_id, h.last_hash, h.retained_from, h.anchor_hash,
                        e.id, e.prev_hash, e.hash, public.starline_audit_digest(to_jsonb(e))
-                FROM {q}.audit_chainhead h LEFT JOIN {q}.{_ident(TABLE)} e ON true
+                FROM {q}.audit_chainhead h LEFT JOIN {q}.{ident(TABLE)} e ON true
                 WHERE h.id = 1 ORDER BY e.id
                 """  # noqa: S608 - identifiers quoted by _ident # nosec B608
             )

@@ -24,17 +24,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from apps.core.db.catalog import SCHEMA_RELATIONS, ident
 from apps.core.tenancy import tenant_connection
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _unqualify(definition: str, template: str) -> str:
     """Drop the template's schema from a definition: PostgreSQL prints index and trigger
     definitions schema-qualified whatever the search_path."""
-    prefix = rf"(?:{re.escape(_ident(template))}|{re.escape(template)})\."
+    prefix = rf"(?:{re.escape(ident(template))}|{re.escape(template)})\."
     return re.sub(rf"(?<=[\s(]){prefix}", "", definition)
 
 
@@ -60,23 +57,12 @@ _KINDS = {
 }
 
 
-# The schema's own relations (tables, partitions, sequences, views...), read through
-# pg_depend's index on the schema: pg_class has no index on relnamespace, and a join on the
-# schema's name reads all of it, as information_schema does. Beside a thousand organizations
-# that made the first organization a process provisioned wait 14 s for unsupported() and
-# another second for the plan. Indexes are found through their table, types and functions
-# through their own entries in pg_depend.
-_MEMBERS = """
-    SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relnamespace
-    FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
-    WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%(s)s)
-      AND d.classid = 'pg_class'::regclass AND d.objsubid = 0
-"""
-
-
 def _members_fetch(cursor, sql: str, template: str) -> list[tuple]:
-    """Rows of `sql`, which reads the template's relations as the CTE `members`."""
-    return _fetch(cursor, f"WITH members AS ({_MEMBERS}) {sql}", {"s": _ident(template)})
+    """Rows of `sql`, which reads the template's relations as the CTE `members`: through
+    pg_depend (apps.core.db.catalog), where a join on the schema's name or information_schema
+    made the first organization each process provisioned beside a thousand wait 15 s.
+    Indexes are found through their table, types and functions through pg_depend too."""
+    return _fetch(cursor, f"WITH members AS ({SCHEMA_RELATIONS}) {sql}", {"schema": ident(template)})
 
 
 def unsupported(template: str) -> list[str]:
@@ -105,14 +91,14 @@ def unsupported(template: str) -> list[str]:
                 cursor,
                 """
                 SELECT 'function', p.proname FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
-                WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%(s)s)
+                WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%(schema)s)
                   AND d.classid = 'pg_proc'::regclass
                 UNION ALL
                 SELECT 'type', t.typname FROM pg_depend d JOIN pg_type t ON t.oid = d.objid
-                WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%(s)s)
+                WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = to_regnamespace(%(schema)s)
                   AND d.classid = 'pg_type'::regclass AND t.typtype IN ('e', 'd', 'c', 'r')
                 """,
-                {"s": _ident(template)},
+                {"schema": ident(template)},
             )
         ]
         problems += [
@@ -177,7 +163,7 @@ def _build_plan(template: str) -> _Plan:
     objects without a schema, and are then run with only the target on it.
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL search_path = {_ident(template)}")
+        cursor.execute(f"SET LOCAL search_path = {ident(template)}")
         try:
             relations = _members_fetch(
                 cursor,
@@ -279,13 +265,13 @@ def _build_plan(template: str) -> _Plan:
         finally:
             cursor.execute("SET LOCAL search_path = public")
 
-    src = _ident(template)
+    src = ident(template)
     statements = []
     for name, data_type, start, increment, minimum, maximum, cache, cycle, owner, _column in sequences:
         if owner is not None:
             continue  # created with its identity column below
         statements.append(
-            f"CREATE SEQUENCE {_ident(name)} AS {data_type} INCREMENT BY {increment} MINVALUE {minimum} "
+            f"CREATE SEQUENCE {ident(name)} AS {data_type} INCREMENT BY {increment} MINVALUE {minimum} "
             f"MAXVALUE {maximum} START WITH {start} CACHE {cache}{' CYCLE' if cycle else ''}"
         )
     inline, later = _inline_constraints(
@@ -296,46 +282,46 @@ def _build_plan(template: str) -> _Plan:
     for table in order:
         partitioned = f" PARTITION BY {partition_keys[table]}" if table in partition_keys else ""
         own = "".join(
-            f", CONSTRAINT {_ident(name)} {_unqualify(definition, template)}"
+            f", CONSTRAINT {ident(name)} {_unqualify(definition, template)}"
             for _t, name, _kind, definition, _ref in inline.get(table, ())
         )
         statements.append(
-            f"CREATE TABLE {_ident(table)} (LIKE {src}.{_ident(table)} INCLUDING DEFAULTS INCLUDING IDENTITY "
+            f"CREATE TABLE {ident(table)} (LIKE {src}.{ident(table)} INCLUDING DEFAULTS INCLUDING IDENTITY "
             f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS{own}){partitioned}"
         )
     for name, parent, bound in partitions:
-        statements.append(f"CREATE TABLE {_ident(name)} PARTITION OF {_ident(parent)} {bound}")
+        statements.append(f"CREATE TABLE {ident(name)} PARTITION OF {ident(parent)} {bound}")
     by_table: dict[str, list[str]] = {}
     for table, column, generated in columns:
         if not generated:
-            by_table.setdefault(table, []).append(_ident(column))
+            by_table.setdefault(table, []).append(ident(column))
     for table in leaves:
         cols = ", ".join(by_table.get(table, []))
         if cols and has_rows[table]:
             # Identifiers come from the catalog and are quoted by _ident; nothing user-typed.
             statements.append(
-                f"INSERT INTO {_ident(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {src}.{_ident(table)}"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
+                f"INSERT INTO {ident(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {src}.{ident(table)}"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
             )
     for table, comment in table_comments:
-        statements.append(f"COMMENT ON TABLE {_ident(table)} IS {_literal(comment)}")
+        statements.append(f"COMMENT ON TABLE {ident(table)} IS {_literal(comment)}")
     for name, *_options, owner, column in sequences:
         if owner is not None and name != f"{owner}_{column}_seq":
             # The identity's new sequence gets PostgreSQL's default name; a template table
             # renamed by a migration kept its old one, so the clone takes that name too.
-            generated = f"pg_get_serial_sequence({_literal(_ident(owner))}, {_literal(column)})"
+            generated = f"pg_get_serial_sequence({_literal(ident(owner))}, {_literal(column)})"
             statements.append(
                 "DO $$ BEGIN IF "
                 f"{generated} <> quote_ident(current_schema()) || '.' || quote_ident({_literal(name)}) THEN "
                 f"EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', {generated}, {_literal(name)}); "
                 "END IF; END $$"
             )
-        sequence = _literal(_ident(name))
+        sequence = _literal(ident(name))
         # Read at clone time, not when the plan was cached.
         statements.append(
-            f"SELECT setval({sequence}, s.last_value, s.is_called) FROM {src}.{_ident(name)} s"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
+            f"SELECT setval({sequence}, s.last_value, s.is_called) FROM {src}.{ident(name)} s"  # noqa: S608 - identifiers from the catalog, quoted by _ident # nosec B608
         )
     added = [
-        (kind, f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {_unqualify(definition, template)}")
+        (kind, f"ALTER TABLE {ident(table)} ADD CONSTRAINT {ident(name)} {_unqualify(definition, template)}")
         for table, name, kind, definition, _ref in later
     ]
     statements += [statement for kind, statement in added if kind != "f"]
@@ -396,9 +382,9 @@ def _creation_order(tables: list[str], inline: dict[str, list[tuple]]) -> tuple[
 
 def _rows_sql(template: str, tables: list[str] | tuple[str, ...]) -> str:
     """One row: whether each table of the template holds any row, in order."""
-    src = _ident(template)
+    src = ident(template)
     # Identifiers from the catalog, quoted by _ident; nothing user-typed.
-    return "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {src}.{_ident(table)})" for table in tables)  # noqa: S608 # nosec B608
+    return "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {src}.{ident(table)})" for table in tables)  # noqa: S608 # nosec B608
 
 
 # The plan depends only on the template's structure: it is kept per process and keyed by
@@ -408,7 +394,7 @@ _plans: dict[tuple, _Plan | None] = {}
 
 def _template_version(template: str) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f"{_ident(template)}.django_migrations"])
+        cursor.execute("SELECT to_regclass(%s)", [f"{ident(template)}.django_migrations"])
         if cursor.fetchone()[0] is None:
             return None  # not a migrated schema: nothing to key a cached plan on
         # The applied migrations, and the partitions by name: monthly partitions come and go
@@ -416,13 +402,13 @@ def _template_version(template: str) -> tuple | None:
         # their partitions by parent): every relation of one schema by name is a scan of all
         # of pg_class, which takes a tenth of a second in a fleet of a thousand organizations.
         cursor.execute(
-            f"SELECT (SELECT count(*) FROM {_ident(template)}.django_migrations), "  # noqa: S608 - identifiers quoted by _ident # nosec B608
-            f"(SELECT max(id) FROM {_ident(template)}.django_migrations), "
+            f"SELECT (SELECT count(*) FROM {ident(template)}.django_migrations), "  # noqa: S608 - identifiers quoted by _ident # nosec B608
+            f"(SELECT max(id) FROM {ident(template)}.django_migrations), "
             "(SELECT md5(string_agg(p.relname || '/' || c.relname, ',' ORDER BY p.relname, c.relname)) "
             " FROM pg_partitioned_table pt JOIN pg_class p ON p.oid = pt.partrelid "
             " JOIN pg_inherits i ON i.inhparent = p.oid JOIN pg_class c ON c.oid = i.inhrelid "
             " WHERE p.relnamespace = to_regnamespace(%s))",
-            [_ident(template)],
+            [ident(template)],
         )
         return (template, *cursor.fetchone())
 
@@ -456,8 +442,8 @@ def clone_statements(template: str, target: str) -> list[str]:
     if found is None:
         raise ValueError(f"{template} holds objects the fast cloner cannot copy: {unsupported(template)}")
     return [
-        f"CREATE SCHEMA {_ident(target)}",
-        f"SET LOCAL search_path = {_ident(target)}",
+        f"CREATE SCHEMA {ident(target)}",
+        f"SET LOCAL search_path = {ident(target)}",
         *found.statements,
         "SET LOCAL search_path = public",
     ]

@@ -23,6 +23,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.migration_executors.base import LinePrefixStream
 from django_tenants.utils import get_tenant_base_migrate_command_class
 
+from apps.core.db.catalog import ident
 from apps.core.tenancy import tenant_connection
 from apps.tenants.models import Organization
 
@@ -30,10 +31,6 @@ from apps.tenants.models import Organization
 # which the planner opens) takes a lock until the query ends; 500 schemas stay well inside
 # the server's shared lock table (max_locks_per_transaction × max_connections).
 BATCH = 500
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def expected_migrations() -> set[str]:
@@ -58,7 +55,7 @@ def fleet_schemas() -> list[tuple[str, bool, bool]]:
     organization: one query, or two on a database whose shared schema has never been migrated."""
     table = Organization._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"public.{_ident(table)}"])
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"public.{ident(table)}"])
         if not cursor.fetchone()[0]:
             cursor.execute("SELECT to_regclass('public.django_migrations') IS NOT NULL")
             return [("public", True, bool(cursor.fetchone()[0]))]
@@ -70,7 +67,7 @@ def fleet_schemas() -> list[tuple[str, bool, bool]]:
             FROM (SELECT 'public' AS schema_name, 0 AS rank
                   UNION ALL
                   SELECT schema_name, CASE WHEN schema_name = %s THEN 1 ELSE 2 END
-                  FROM public.{_ident(table)} WHERE schema_name <> 'public') s
+                  FROM public.{ident(table)} WHERE schema_name <> 'public') s
             ORDER BY s.rank, s.schema_name
             """,  # noqa: S608 - the model's own table name, quoted # nosec B608
             [settings.TENANT_BASE_SCHEMA],
@@ -87,7 +84,7 @@ def applied_counts(schemas: list[str], expected: set[str]) -> dict[str, int]:
         for start in range(0, len(schemas), BATCH):
             batch = schemas[start : start + BATCH]
             union = " UNION ALL ".join(
-                f"SELECT %s::text AS schema_name, app, name FROM {_ident(schema)}.django_migrations"  # noqa: S608 - schema names from the catalog, quoted # nosec B608
+                f"SELECT %s::text AS schema_name, app, name FROM {ident(schema)}.django_migrations"  # noqa: S608 - schema names from the catalog, quoted # nosec B608
                 for schema in batch
             )
             cursor.execute(

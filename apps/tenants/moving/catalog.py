@@ -7,9 +7,7 @@ from typing import Any
 
 from django.db import connection
 
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from apps.core.db.catalog import ident
 
 
 def tables(schema: str) -> list[dict[str, Any]]:
